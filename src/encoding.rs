@@ -1,0 +1,385 @@
+//! The only percent-encoding, hex and base64 code in the crate, and the canonical query builder.
+//!
+//! # The encoding contract
+//! - Every byte outside RFC 3986 *unreserved* (`A-Z a-z 0-9 - _ . ~`) is written as `%XX` with
+//!   upper-case hex, byte by byte of the UTF-8 text. Nothing is normalised: NFC and NFD stay
+//!   different, `+` is `%2B`, a space is `%20`, `%` is `%25`.
+//! - In a path, `/` is kept; everything else follows the rule above ([`encode_path`]).
+//! - The canonical query is built once, sorted by encoded name then encoded value
+//!   ([`CanonicalQuery`]), and the *same* string is signed and emitted in the URL — there is no
+//!   second encoder that could drift from the signed one.
+
+use crate::error::{Error, Result};
+use core::fmt::Write as _;
+use std::borrow::Cow;
+
+const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
+const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+
+#[inline]
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
+fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
+    for &b in s.as_bytes() {
+        if is_unreserved(b) || (keep_slash && b == b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+            out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
+        }
+    }
+}
+
+/// Appends `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
+pub fn encode_component_into(out: &mut String, s: &str) {
+    encode_into(out, s, false);
+}
+
+/// `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s, false);
+    out
+}
+
+/// Appends `s` percent-encoded as a URL path (`/` kept).
+pub fn encode_path_into(out: &mut String, s: &str) {
+    encode_into(out, s, true);
+}
+
+/// `s` percent-encoded as a URL path (`/` kept).
+pub fn encode_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 2);
+    encode_into(&mut out, s, true);
+    out
+}
+
+/// Decodes `%XX` escapes (and nothing else: `+` stays `+`). Returns `None` for a malformed
+/// escape or bytes that are not UTF-8.
+pub fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        if c == b'%' {
+            let hi = hex_val(*b.get(i + 1)?)?;
+            let lo = hex_val(*b.get(i + 2)?)?;
+            out.push(hi << 4 | lo);
+            i += 3;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_val(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Lower-case hex.
+pub fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    hex_into(&mut s, bytes);
+    s
+}
+
+/// Appends lower-case hex.
+pub fn hex_into(out: &mut String, bytes: &[u8]) {
+    for &b in bytes {
+        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
+        out.push(char::from(HEX_LOWER[usize::from(b & 0xf)]));
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 with padding (RFC 4648 §4).
+pub fn base64(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b0 = chunk.first().copied().unwrap_or(0);
+        let b1 = chunk.get(1).copied().unwrap_or(0);
+        let b2 = chunk.get(2).copied().unwrap_or(0);
+        let n = u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(B64[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Decodes standard base64 (padding required when the length is not a multiple of 4 is *not*
+/// enforced; whitespace is not allowed). Returns `None` on any invalid character.
+pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let t = s.trim_end_matches('=');
+    if s.len() - t.len() > 2 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(t.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for c in t.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = acc << 6 | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    if bits >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+/// A canonical query string under construction: parameters are encoded on insertion and the
+/// output is sorted by encoded name, then encoded value (SigV4 and GOOG4 both specify this).
+///
+/// The string returned by [`CanonicalQuery::finish`] is both the signed canonical query and the
+/// query emitted in the URL.
+#[derive(Default, Clone, Debug)]
+pub struct CanonicalQuery<'a> {
+    pairs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+impl<'a> CanonicalQuery<'a> {
+    /// An empty query with room for `n` parameters.
+    pub fn with_capacity(n: usize) -> Self {
+        CanonicalQuery {
+            pairs: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds a parameter given raw (unencoded) name and value.
+    pub fn push(&mut self, name: &str, value: &str) {
+        self.pairs.push((
+            Cow::Owned(encode_component(name)),
+            Cow::Owned(encode_component(value)),
+        ));
+    }
+
+    /// Adds a parameter whose name and value are already encoded with this module's rules.
+    pub fn push_encoded(&mut self, name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) {
+        self.pairs.push((name.into(), value.into()));
+    }
+
+    /// Sorts and joins: `a=1&b=2`. Parameters with an empty value are written `name=`.
+    /// `extra` bytes of capacity are reserved for what the caller appends (a signature).
+    pub fn finish(mut self, extra: usize) -> String {
+        self.pairs.sort_unstable();
+        let len: usize = self.pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+        let mut out = String::with_capacity(len + extra);
+        for (i, (k, v)) in self.pairs.iter().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(k);
+            out.push('=');
+            out.push_str(v);
+        }
+        out
+    }
+}
+
+/// Canonical headers as SigV4 and GOOG4 define them: names lower-cased and sorted; values with
+/// leading/trailing spaces and tabs removed and inner runs collapsed to one space; repeated
+/// names joined with `,` in the order given.
+///
+/// # Errors
+/// [`Error::InvalidHeader`] for a name that is not an HTTP token, or a value with a control
+/// character (CR and LF included) or a non-ASCII character. The message names the header, never
+/// its value.
+pub fn canonical_headers<'h>(
+    headers: impl IntoIterator<Item = (&'h str, &'h str)>,
+) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (name, value) in headers {
+        if name.is_empty() || !name.bytes().all(is_tchar) {
+            return Err(Error::InvalidHeader(format!(
+                "header name {:?} is not a valid HTTP header name",
+                name.escape_debug().to_string()
+            )));
+        }
+        if let Some(bad) = value
+            .bytes()
+            .find(|&b| (b < 0x20 && b != b'\t') || b >= 0x7f)
+        {
+            let what = match bad {
+                b'\r' | b'\n' => "a CR or LF",
+                b if b >= 0x80 => {
+                    "a non-ASCII character (encode it, e.g. percent- or RFC 2047-encoding)"
+                }
+                _ => "a control character",
+            };
+            return Err(Error::InvalidHeader(format!(
+                "the value of header {name:?} contains {what}"
+            )));
+        }
+        out.push((name.to_ascii_lowercase(), collapse_whitespace(value)));
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            earlier.1.push(',');
+            earlier.1.push_str(&later.1);
+            true
+        } else {
+            false
+        }
+    });
+    Ok(out)
+}
+
+/// RFC 7230 `tchar`.
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// Trims spaces and tabs at both ends and collapses inner runs to a single space.
+fn collapse_whitespace(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for word in v.split([' ', '\t']).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Appends `name=value` with `value` percent-encoded, preceded by `&` unless `out` is empty.
+pub fn append_param(out: &mut String, name: &str, value: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    let _ = write!(out, "{name}=");
+    encode_component_into(out, value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn component_encoding_matches_rfc3986_unreserved() {
+        assert_eq!(encode_component("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(encode_component("a b+c=d/e"), "a%20b%2Bc%3Dd%2Fe");
+        assert_eq!(encode_component("%?#!*'()"), "%25%3F%23%21%2A%27%28%29");
+        assert_eq!(encode_component("ሴ"), "%E1%88%B4");
+        assert_eq!(encode_path("/a b/ሴ/"), "/a%20b/%E1%88%B4/");
+    }
+
+    #[test]
+    fn decode_inverts_encode() {
+        for s in ["", "plain", "a b+c", "%41", "ሴ/é\u{301}", "\u{0}\u{7f}"] {
+            assert_eq!(percent_decode(&encode_component(s)).as_deref(), Some(s));
+            assert_eq!(percent_decode(&encode_path(s)).as_deref(), Some(s));
+        }
+        assert_eq!(percent_decode("%4"), None);
+        assert_eq!(percent_decode("%zz"), None);
+        assert_eq!(percent_decode("%FF"), None);
+        assert_eq!(percent_decode("a+b").as_deref(), Some("a+b"));
+    }
+
+    #[test]
+    fn base64_rfc4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, enc) in cases {
+            assert_eq!(base64(plain.as_bytes()), enc);
+            assert_eq!(base64_decode(enc).unwrap(), plain.as_bytes());
+        }
+        assert_eq!(base64_decode("Zm9v!"), None);
+        assert_eq!(base64_decode("Z"), None);
+    }
+
+    #[test]
+    fn hex_is_lower_case() {
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
+
+    #[test]
+    fn canonical_query_sorts_encoded_names_then_values() {
+        let mut q = CanonicalQuery::default();
+        q.push("b", "2");
+        q.push("a-b", "x");
+        q.push("a", "2");
+        q.push("a", "1");
+        q.push("ሴ", "v");
+        q.push("uploads", "");
+        assert_eq!(q.finish(0), "%E1%88%B4=v&a=1&a=2&a-b=x&b=2&uploads=");
+    }
+
+    #[test]
+    fn canonical_headers_trim_collapse_sort_and_join() {
+        let h = canonical_headers([
+            ("My-Header2", "  \"a   b\t\tc\"  "),
+            ("my-header1", "value2"),
+            ("Host", "example.com"),
+            ("MY-HEADER1", "value1"),
+            ("x-empty", ""),
+        ])
+        .unwrap();
+        let got: Vec<(&str, &str)> = h.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("host", "example.com"),
+                ("my-header1", "value2,value1"),
+                ("my-header2", "\"a b c\""),
+                ("x-empty", "")
+            ]
+        );
+    }
+
+    #[test]
+    fn canonical_headers_reject_injection() {
+        for (n, v) in [
+            ("x-a", "a\r\nx-b: c"),
+            ("x-a", "a\nb"),
+            ("x-a", "\u{0}"),
+            ("x-a", "é"),
+            ("x a", "v"),
+            ("x:a", "v"),
+            ("", "v"),
+            ("x-a\r\n", "v"),
+        ] {
+            let e = canonical_headers([(n, v)]).unwrap_err();
+            assert_eq!(e.code(), "INVALID_HEADER");
+            assert!(
+                !e.message().contains(v) || v.is_empty() || v == "v",
+                "value leaked: {e}"
+            );
+        }
+    }
+}

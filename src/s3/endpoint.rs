@@ -1,0 +1,534 @@
+//! Where an S3 request goes: scheme, host (the signed `host` header) and the path prefix
+//! (`/bucket` in path style), for AWS partitions and custom endpoints.
+//!
+//! Rules (they follow the AWS SDKs' S3 endpoint rules):
+//! - AWS: `{bucket}.s3.{region}.{suffix}` (virtual-hosted) or `s3.{region}.{suffix}/{bucket}`
+//!   (path); suffix `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the ISO partitions'.
+//!   `us-east-1` uses the global `s3.amazonaws.com` unless dualstack/FIPS is on.
+//!   Dualstack: `s3.dualstack.{region}`; FIPS: `s3-fips.{region}`; accelerate:
+//!   `{bucket}.s3-accelerate[.dualstack].amazonaws.com` (aws partition, virtual-hosted only).
+//! - Custom endpoint `scheme://host[:port][/base]`: virtual-hosted `scheme://{bucket}.host…` or path
+//!   `scheme://host…/{bucket}`; an IP-address host is always path style.
+//! - Without an explicit `urlStyle`, buckets that cannot be a DNS label set (upper case,
+//!   underscores, dots over https — the TLS wildcard certificate does not cover them) fall back
+//!   to path style. An explicit `virtualHosted` for such a bucket is an error.
+
+use crate::encoding::{encode_path, percent_decode};
+use crate::error::{Error, Result};
+
+/// How the bucket is addressed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
+pub enum UrlStyle {
+    /// `https://bucket.s3.region.amazonaws.com/key`
+    VirtualHosted,
+    /// `https://s3.region.amazonaws.com/bucket/key`
+    Path,
+}
+
+/// The options that decide the endpoint.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EndpointOptions<'a> {
+    pub bucket: &'a str,
+    pub region: &'a str,
+    pub endpoint: Option<&'a str>,
+    pub url_style: Option<UrlStyle>,
+    pub dualstack: bool,
+    pub accelerate: bool,
+    pub fips: bool,
+}
+
+/// A resolved target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub scheme: &'static str,
+    /// Host with a non-default port: both the URL authority and the signed `host` header.
+    pub host: String,
+    /// Encoded path before the key, without a trailing slash (`""`, `/bucket`, `/base/bucket`).
+    pub path_prefix: String,
+}
+
+pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
+    validate_bucket(o.bucket)?;
+    match o.endpoint {
+        Some(ep) => resolve_custom(o, ep),
+        None => resolve_aws(o),
+    }
+}
+
+fn resolve_aws(o: &EndpointOptions<'_>) -> Result<Target> {
+    let region = o.region;
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Error::InvalidEndpoint(format!(
+            "region {region:?} is not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+        )));
+    }
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("us-isob-") {
+        "sc2s.sgov.gov"
+    } else if region.starts_with("us-isof-") {
+        "csp.hci.ic.gov"
+    } else if region.starts_with("us-iso-") {
+        "c2s.ic.gov"
+    } else if region.starts_with("eu-isoe-") {
+        "cloud.adc-e.uk"
+    } else {
+        "amazonaws.com"
+    };
+    let hostable = is_virtual_hostable(o.bucket, false);
+    let virtual_hosted = match o.url_style {
+        Some(UrlStyle::Path) => false,
+        Some(UrlStyle::VirtualHosted) => {
+            if !hostable {
+                return Err(not_hostable(o.bucket, true));
+            }
+            true
+        }
+        None => hostable,
+    };
+    let service_host = if o.accelerate {
+        if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
+            return Err(Error::InvalidEndpoint(format!(
+                "S3 Transfer Acceleration is not available in region {region}"
+            )));
+        }
+        if o.fips {
+            return Err(Error::InvalidEndpoint(
+                "S3 Transfer Acceleration cannot be combined with FIPS endpoints".into(),
+            ));
+        }
+        if !hostable || o.url_style == Some(UrlStyle::Path) {
+            return Err(Error::InvalidBucket(format!(
+                "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots; {:?} is not",
+                o.bucket
+            )));
+        }
+        if o.dualstack {
+            "s3-accelerate.dualstack.amazonaws.com".to_owned()
+        } else {
+            "s3-accelerate.amazonaws.com".to_owned()
+        }
+    } else {
+        let mut h = String::from(if o.fips { "s3-fips" } else { "s3" });
+        if o.dualstack {
+            h.push_str(".dualstack");
+        }
+        if region != "us-east-1" || o.dualstack || o.fips {
+            h.push('.');
+            h.push_str(region);
+        }
+        h.push('.');
+        h.push_str(suffix);
+        h
+    };
+    Ok(if virtual_hosted {
+        Target {
+            scheme: "https",
+            host: format!("{}.{service_host}", o.bucket),
+            path_prefix: String::new(),
+        }
+    } else {
+        Target {
+            scheme: "https",
+            host: service_host,
+            path_prefix: format!("/{}", encode_path(o.bucket)),
+        }
+    })
+}
+
+fn resolve_custom(o: &EndpointOptions<'_>, ep: &str) -> Result<Target> {
+    if o.dualstack || o.accelerate || o.fips {
+        return Err(Error::InvalidEndpoint(
+            "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),
+        ));
+    }
+    if o.region.is_empty()
+        || !o
+            .region
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(Error::InvalidEndpoint(format!(
+            "region {:?} may contain only letters, digits, '-', '_' and '.'",
+            o.region
+        )));
+    }
+    let ep = parse_endpoint(ep)?;
+    let hostable = !ep.is_ip && is_virtual_hostable(o.bucket, ep.scheme == "http");
+    let virtual_hosted = match o.url_style {
+        Some(UrlStyle::Path) => false,
+        Some(UrlStyle::VirtualHosted) => {
+            if ep.is_ip {
+                return Err(Error::InvalidEndpoint(
+                    "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
+                ));
+            }
+            if !hostable {
+                return Err(not_hostable(o.bucket, ep.scheme == "https"));
+            }
+            true
+        }
+        None => hostable,
+    };
+    let authority = match ep.port {
+        Some(p) => format!("{}:{p}", ep.host),
+        None => ep.host.clone(),
+    };
+    Ok(if virtual_hosted {
+        Target {
+            scheme: ep.scheme,
+            host: format!("{}.{authority}", o.bucket),
+            path_prefix: ep.base_path,
+        }
+    } else {
+        Target {
+            scheme: ep.scheme,
+            host: authority,
+            path_prefix: format!("{}/{}", ep.base_path, encode_path(o.bucket)),
+        }
+    })
+}
+
+fn not_hostable(bucket: &str, https: bool) -> Error {
+    let why = if https && bucket.contains('.') {
+        " (a bucket with dots does not match the wildcard TLS certificate over https)"
+    } else {
+        ""
+    };
+    Error::InvalidBucket(format!(
+        "bucket {bucket:?} cannot be virtual-hosted{why}; use urlStyle \"path\""
+    ))
+}
+
+/// Any bucket name S3 can address in path style (legacy names included): 1–255 of
+/// `A-Z a-z 0-9 . - _`.
+fn validate_bucket(b: &str) -> Result<()> {
+    if b.is_empty() {
+        return Err(Error::InvalidBucket("the bucket name is empty".into()));
+    }
+    if b.len() > 255
+        || !b
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
+    {
+        let hint = if b.starts_with("arn:") {
+            " (access point and Outposts ARNs are not supported; use the access point's alias or endpoint)"
+        } else {
+            ""
+        };
+        return Err(Error::InvalidBucket(format!(
+            "{:?} is not a valid bucket name{hint}",
+            b.escape_debug().to_string()
+        )));
+    }
+    Ok(())
+}
+
+/// DNS-compatible bucket names: 3–63 characters, lower-case letters, digits, `-` and (over
+/// http only) `.` between labels; not formatted like an IPv4 address.
+pub(crate) fn is_virtual_hostable(b: &str, allow_dots: bool) -> bool {
+    if b.len() < 3 || b.len() > 63 {
+        return false;
+    }
+    if b.parse::<std::net::Ipv4Addr>().is_ok() {
+        return false;
+    }
+    b.split('.').all(|label| {
+        let bytes = label.as_bytes();
+        !bytes.is_empty()
+            && bytes
+                .iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            && bytes.first() != Some(&b'-')
+            && bytes.last() != Some(&b'-')
+    }) && (allow_dots || !b.contains('.'))
+}
+
+#[derive(Debug)]
+struct Endpoint {
+    scheme: &'static str,
+    host: String,
+    /// Only a non-default port.
+    port: Option<u16>,
+    is_ip: bool,
+    /// Encoded, no trailing slash.
+    base_path: String,
+}
+
+fn parse_endpoint(s: &str) -> Result<Endpoint> {
+    let bad = |why: &str| Error::InvalidEndpoint(format!("endpoint {s:?}: {why}"));
+    let (scheme, rest) = match s.split_once("://") {
+        Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => ("https", rest),
+        Some((sc, rest)) if sc.eq_ignore_ascii_case("http") => ("http", rest),
+        Some(_) => return Err(bad("the scheme must be http or https")),
+        None => {
+            return Err(bad(
+                "expected scheme://host[:port][/path], e.g. https://s3.example.com",
+            ))
+        }
+    };
+    if rest.contains(['?', '#']) {
+        return Err(bad("an endpoint cannot carry a query or fragment"));
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    if authority.contains('@') {
+        return Err(bad("user information in the endpoint is not supported"));
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (addr, after) = v6
+            .split_once(']')
+            .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(bad("invalid IPv6 address"));
+        }
+        let port = match after {
+            "" => None,
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| bad("junk after the IPv6 address"))?,
+            ),
+        };
+        (format!("[{}]", addr.to_ascii_lowercase()), port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+            None => (authority.to_ascii_lowercase(), None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("the host is empty"));
+    }
+    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if !is_ip
+        && !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+    {
+        return Err(bad(
+            "the host may contain only ASCII letters, digits, '-', '.' and '_' (write internationalised names in punycode)",
+        ));
+    }
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let n: u16 = p
+                .parse()
+                .ok()
+                .filter(|&n| n > 0 && p.bytes().all(|b| b.is_ascii_digit()))
+                .ok_or_else(|| bad("the port must be a number from 1 to 65535"))?;
+            let default = if scheme == "https" { 443 } else { 80 };
+            (n != default).then_some(n)
+        }
+    };
+    let decoded =
+        percent_decode(path).ok_or_else(|| bad("the path has a malformed percent-escape"))?;
+    let base_path = encode_path(decoded.trim_end_matches('/'));
+    Ok(Endpoint {
+        scheme,
+        host,
+        port,
+        is_ip,
+        base_path,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(bucket: &str, region: &str) -> EndpointOptions<'static> {
+        EndpointOptions {
+            bucket: Box::leak(bucket.to_owned().into_boxed_str()),
+            region: Box::leak(region.to_owned().into_boxed_str()),
+            endpoint: None,
+            url_style: None,
+            dualstack: false,
+            accelerate: false,
+            fips: false,
+        }
+    }
+
+    fn url(t: &Target) -> String {
+        format!("{}://{}{}", t.scheme, t.host, t.path_prefix)
+    }
+
+    #[test]
+    fn aws_partitions() {
+        let cases = [
+            ("bk1", "us-east-1", "https://bk1.s3.amazonaws.com"),
+            ("bk1", "eu-west-1", "https://bk1.s3.eu-west-1.amazonaws.com"),
+            (
+                "bk1",
+                "cn-north-1",
+                "https://bk1.s3.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "bk1",
+                "us-gov-west-1",
+                "https://bk1.s3.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "my.bucket",
+                "eu-west-1",
+                "https://s3.eu-west-1.amazonaws.com/my.bucket",
+            ),
+            ("MyBucket", "us-east-1", "https://s3.amazonaws.com/MyBucket"),
+            (
+                "my_bucket",
+                "us-east-1",
+                "https://s3.amazonaws.com/my_bucket",
+            ),
+        ];
+        for (b, r, want) in cases {
+            assert_eq!(url(&resolve(&opts(b, r)).unwrap()), want, "{b} {r}");
+        }
+    }
+
+    #[test]
+    fn aws_variants() {
+        let mut o = opts("bkt", "us-east-1");
+        o.dualstack = true;
+        assert_eq!(
+            url(&resolve(&o).unwrap()),
+            "https://bkt.s3.dualstack.us-east-1.amazonaws.com"
+        );
+        o.dualstack = false;
+        o.accelerate = true;
+        assert_eq!(
+            url(&resolve(&o).unwrap()),
+            "https://bkt.s3-accelerate.amazonaws.com"
+        );
+        o.dualstack = true;
+        assert_eq!(
+            url(&resolve(&o).unwrap()),
+            "https://bkt.s3-accelerate.dualstack.amazonaws.com"
+        );
+        let mut o = opts("bkt", "us-west-2");
+        o.fips = true;
+        assert_eq!(
+            url(&resolve(&o).unwrap()),
+            "https://bkt.s3-fips.us-west-2.amazonaws.com"
+        );
+        o.url_style = Some(UrlStyle::Path);
+        assert_eq!(
+            url(&resolve(&o).unwrap()),
+            "https://s3-fips.us-west-2.amazonaws.com/bkt"
+        );
+        let mut o = opts("a.b", "us-east-1");
+        o.accelerate = true;
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_BUCKET");
+        let mut o = opts("bkt", "cn-north-1");
+        o.accelerate = true;
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+    }
+
+    #[test]
+    fn explicit_virtual_for_unhostable_bucket_is_an_error() {
+        let mut o = opts("my.bucket", "eu-west-1");
+        o.url_style = Some(UrlStyle::VirtualHosted);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_BUCKET");
+    }
+
+    #[test]
+    fn custom_endpoints() {
+        let cases = [
+            (
+                "http://127.0.0.1:8333",
+                None,
+                "bkt",
+                "http://127.0.0.1:8333/bkt",
+            ),
+            (
+                "https://minio.example.com:443/",
+                None,
+                "bkt",
+                "https://bkt.minio.example.com",
+            ),
+            (
+                "https://minio.example.com",
+                Some(UrlStyle::Path),
+                "bkt",
+                "https://minio.example.com/bkt",
+            ),
+            (
+                "http://Example.COM:9000/base/",
+                None,
+                "a.b",
+                "http://a.b.example.com:9000/base",
+            ),
+            (
+                "https://example.com:8443/s3",
+                None,
+                "a.b",
+                "https://example.com:8443/s3/a.b",
+            ),
+            ("http://[::1]:9000", None, "bkt", "http://[::1]:9000/bkt"),
+            (
+                "HTTPS://r2.example.com/sp%20ace",
+                None,
+                "bkt",
+                "https://bkt.r2.example.com/sp%20ace",
+            ),
+        ];
+        for (ep, style, b, want) in cases {
+            let mut o = opts(b, "us-east-1");
+            o.endpoint = Some(ep);
+            o.url_style = style;
+            assert_eq!(url(&resolve(&o).unwrap()), want, "{ep}");
+        }
+    }
+
+    #[test]
+    fn bad_endpoints() {
+        for ep in [
+            "s3.example.com",
+            "ftp://x",
+            "https://",
+            "https://u:p@host",
+            "https://host?x=1",
+            "https://host:0",
+            "https://host:99999",
+            "https://host:+1",
+            "https://hôst",
+            "https://[zz]:1",
+            "https://host/%zz",
+        ] {
+            let mut o = opts("bkt", "us-east-1");
+            o.endpoint = Some(ep);
+            assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT", "{ep}");
+        }
+        let mut o = opts("bkt", "us-east-1");
+        o.endpoint = Some("http://10.0.0.1");
+        o.url_style = Some(UrlStyle::VirtualHosted);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+    }
+
+    #[test]
+    fn bucket_names() {
+        for b in ["", "a/b", "arn:aws:s3:::x", "a b", "ä"] {
+            assert_eq!(
+                resolve(&opts(b, "us-east-1")).unwrap_err().code(),
+                "INVALID_BUCKET",
+                "{b}"
+            );
+        }
+        assert!(!is_virtual_hostable("192.168.1.1", true));
+        assert!(!is_virtual_hostable("ab", true));
+        assert!(!is_virtual_hostable("a..b", true));
+        assert!(!is_virtual_hostable("-ab", true));
+        assert!(is_virtual_hostable("a.b.c", true));
+        assert!(!is_virtual_hostable("a.b.c", false));
+    }
+}

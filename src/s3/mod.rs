@@ -1,0 +1,393 @@
+//! Amazon S3 and S3-compatible stores (MinIO, Cloudflare R2, SeaweedFS, Backblaze B2, Wasabi…):
+//! SigV4 query-string presigned URLs.
+//!
+//! Spec: <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>.
+//!
+//! ```
+//! use presign::s3::{Credentials, S3Request};
+//! use presign::{Method, Timestamp};
+//!
+//! let mut req = S3Request::new(Method::Put, "examplebucket", "photos/cat 1.jpg");
+//! req.region = Some("eu-west-1".into());
+//! req.credentials = Some(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+//! req.headers.push("Content-Type", "image/jpeg");
+//! req.expires_in = Some(600);
+//!
+//! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
+//! let out = presign::s3::presign(&req, now)?;
+//! assert!(out.url.starts_with("https://examplebucket.s3.eu-west-1.amazonaws.com/photos/cat%201.jpg?X-Amz-Algorithm="));
+//! assert_eq!(out.headers.0, vec![("content-type".to_string(), "image/jpeg".to_string())]);
+//! assert_eq!(out.expires_at.rfc3339(), "2026-11-24T10:10:00Z");
+//! # Ok::<(), presign::Error>(())
+//! ```
+
+mod endpoint;
+pub mod sigv4;
+
+pub use endpoint::UrlStyle;
+
+use crate::encoding::{canonical_headers, encode_path_into};
+use crate::error::{Error, Result};
+use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
+use crate::time::Timestamp;
+use endpoint::{resolve, EndpointOptions};
+use sigv4::KeyCache;
+
+/// Longest presigned-URL lifetime SigV4 allows: 7 days.
+pub const MAX_EXPIRES: u64 = 604_800;
+/// Lifetime when the request names none: 1 hour (the AWS CLI's and SDKs' default).
+pub const DEFAULT_EXPIRES: u64 = 3600;
+/// Region when the request names none.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// Longest object key S3 accepts, in UTF-8 bytes.
+pub const MAX_KEY_BYTES: usize = 1024;
+
+/// AWS credentials. `Debug` redacts the secret and the session token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct Credentials {
+    /// `AKIA…` / `ASIA…`.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: Secret,
+    /// The session token of temporary (STS) credentials.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub session_token: Option<Secret>,
+    /// When temporary credentials expire; checked against the URL's expiry.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub expires_at: Option<Timestamp>,
+}
+
+impl Credentials {
+    /// Long-term credentials.
+    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<Secret>) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: None,
+            expires_at: None,
+        }
+    }
+
+    /// Adds a session token (temporary credentials).
+    pub fn with_session_token(mut self, token: impl Into<Secret>) -> Self {
+        self.session_token = Some(token.into());
+        self
+    }
+
+    /// Adds the credentials' expiry.
+    pub fn with_expiry(mut self, at: Timestamp) -> Self {
+        self.expires_at = Some(at);
+        self
+    }
+}
+
+/// A presign request for S3 (the `"provider": "s3"` member of the request schema).
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct S3Request {
+    /// HTTP method (default GET).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub method: Method,
+    /// Bucket name.
+    pub bucket: String,
+    /// Object key, exactly as stored: never normalised, encoded once.
+    pub key: String,
+    /// A "folder" put before the key; a `/` is inserted between them when missing.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub key_prefix: Option<String>,
+    /// Region (default `us-east-1`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub region: Option<String>,
+    /// Custom endpoint (`scheme://host[:port][/base]`) for S3-compatible stores.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub endpoint: Option<String>,
+    /// `virtualHosted` or `path`; default: virtual-hosted when the bucket name allows it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub url_style: Option<UrlStyle>,
+    /// Use the dual-stack (IPv6) AWS endpoint.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub dualstack: bool,
+    /// Use S3 Transfer Acceleration.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub accelerate: bool,
+    /// Use the FIPS AWS endpoint.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub fips: bool,
+    /// Who signs. Required by the core; the CLI fills it from the environment.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub credentials: Option<Credentials>,
+    /// Lifetime in seconds, 1–604800 (default 3600).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub expires_in: Option<u64>,
+    /// The signing instant; when absent the caller's `now` is used.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub signed_at: Option<Timestamp>,
+    /// Headers to sign; the client must send them with exactly these values.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Params,
+    /// Extra query parameters to sign (`response-content-disposition`, `versionId`,
+    /// `partNumber` + `uploadId`, `uploads`…). `X-Amz-*` names are reserved.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub query: Params,
+    /// What to do when temporary credentials expire before the URL (default `warn`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub credential_expiry: CredentialExpiry,
+}
+
+impl S3Request {
+    /// A request with everything else at its default.
+    pub fn new(method: Method, bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        S3Request {
+            method,
+            bucket: bucket.into(),
+            key: key.into(),
+            ..Self::default()
+        }
+    }
+}
+
+/// Headers a caller may not set: the signature's own, or ones the HTTP client sets itself.
+const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "x-amz-date",
+    "x-amz-security-token",
+    "x-amz-content-sha256",
+    "x-amz-algorithm",
+    "x-amz-credential",
+    "x-amz-expires",
+    "x-amz-signedheaders",
+    "x-amz-signature",
+];
+
+/// A reusable S3 presigner: caches derived signing keys across calls.
+#[derive(Debug, Default)]
+pub struct Presigner {
+    keys: KeyCache,
+}
+
+impl Presigner {
+    /// A presigner with an empty key cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Presigns `req`. The signing instant is `req.signed_at` if set, else `now`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`], [`Error::InvalidBucket`], [`Error::InvalidHeader`],
+    /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
+    /// [`Error::InvalidCredentials`], [`Error::CredentialsExpire`] — each with the reason.
+    pub fn presign(&self, req: &S3Request, now: Timestamp) -> Result<Presigned> {
+        let time = req.signed_at.unwrap_or(now);
+        let creds = req
+            .credentials
+            .as_ref()
+            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+        validate_credentials(creds)?;
+        let region = req.region.as_deref().unwrap_or(DEFAULT_REGION);
+
+        let mut warnings = Vec::new();
+        let expires_in = expiry(req, creds, time, &mut warnings)?;
+
+        // Key: prefix + key, verbatim.
+        let key_len = req.key.len() + req.key_prefix.as_ref().map_or(0, |p| p.len() + 1);
+        let mut key = String::with_capacity(key_len);
+        if let Some(p) = req.key_prefix.as_deref().filter(|p| !p.is_empty()) {
+            key.push_str(p);
+            if !p.ends_with('/') {
+                key.push('/');
+            }
+        }
+        key.push_str(&req.key);
+        if req.key.is_empty() {
+            return Err(Error::InvalidKey("the object key is empty".into()));
+        }
+        if key.len() > MAX_KEY_BYTES {
+            return Err(Error::InvalidKey(format!(
+                "the object key is {} bytes of UTF-8; S3 allows at most {MAX_KEY_BYTES}",
+                key.len()
+            )));
+        }
+
+        let target = resolve(&EndpointOptions {
+            bucket: &req.bucket,
+            region,
+            endpoint: req.endpoint.as_deref(),
+            url_style: req.url_style,
+            dualstack: req.dualstack,
+            accelerate: req.accelerate,
+            fips: req.fips,
+        })?;
+
+        // Headers: caller's, validated and canonicalised, plus host.
+        for (name, _) in req.headers.iter() {
+            if RESERVED_HEADERS
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name))
+            {
+                return Err(Error::InvalidHeader(format!(
+                    "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
+                )));
+            }
+        }
+        let caller_headers = canonical_headers(req.headers.iter())?;
+        // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
+        if caller_headers.len() != req.headers.0.len() {
+            return Err(Error::InvalidHeader(
+                "a header is given more than once (names are case-insensitive)".into(),
+            ));
+        }
+        let mut headers = Vec::with_capacity(caller_headers.len() + 1);
+        let host_pos = caller_headers.partition_point(|(n, _)| n.as_str() < "host");
+        headers.extend_from_slice(caller_headers.get(..host_pos).unwrap_or_default());
+        headers.push(("host".to_owned(), target.host.clone()));
+        headers.extend_from_slice(caller_headers.get(host_pos..).unwrap_or_default());
+
+        for (name, _) in req.query.iter() {
+            if name.is_empty() {
+                return Err(Error::InvalidQuery(
+                    "a query parameter has an empty name".into(),
+                ));
+            }
+            if name.len() >= 6
+                && name
+                    .get(..6)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+            {
+                return Err(Error::InvalidQuery(format!(
+                    "query parameter {name:?} is reserved: X-Amz-* parameters are set by the signature (sign x-amz-* headers through `headers`)"
+                )));
+            }
+        }
+
+        let mut path = String::with_capacity(target.path_prefix.len() + 1 + key.len() * 3 / 2);
+        path.push_str(&target.path_prefix);
+        path.push('/');
+        encode_path_into(&mut path, &key);
+
+        let date = time.amz_date();
+        let signing_key = self
+            .keys
+            .get(creds.secret_access_key.expose(), &date, region, "s3");
+        let signed = sigv4::presign(
+            &sigv4::Request {
+                method: req.method.as_str(),
+                canonical_uri: &path,
+                query: &req.query.0,
+                headers: &headers,
+                payload_hash: sigv4::UNSIGNED_PAYLOAD,
+            },
+            &sigv4::Auth {
+                access_key_id: &creds.access_key_id,
+                session_token: creds.session_token.as_ref().map(Secret::expose),
+                time,
+                region,
+                service: "s3",
+                expires_in,
+            },
+            &signing_key,
+        );
+
+        let mut url = String::with_capacity(
+            target.scheme.len() + 3 + target.host.len() + path.len() + 1 + signed.query.len(),
+        );
+        url.push_str(target.scheme);
+        url.push_str("://");
+        url.push_str(&target.host);
+        url.push_str(&path);
+        url.push('?');
+        url.push_str(&signed.query);
+
+        headers.retain(|(n, _)| n != "host");
+        Ok(Presigned {
+            url,
+            method: req.method,
+            headers: Params(headers),
+            expires_at: time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?,
+            warnings,
+        })
+    }
+}
+
+/// Presigns one S3 request without a key cache (see [`Presigner`] for many URLs).
+///
+/// # Errors
+/// As [`Presigner::presign`].
+pub fn presign(req: &S3Request, now: Timestamp) -> Result<Presigned> {
+    Presigner::new().presign(req, now)
+}
+
+fn validate_credentials(c: &Credentials) -> Result<()> {
+    let id = &c.access_key_id;
+    if id.is_empty() {
+        return Err(Error::InvalidCredentials(
+            "the access key id is empty".into(),
+        ));
+    }
+    if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+        return Err(Error::InvalidCredentials(
+            "the access key id may contain only visible ASCII characters other than '/'".into(),
+        ));
+    }
+    if c.secret_access_key.expose().is_empty() {
+        return Err(Error::InvalidCredentials(
+            "the secret access key is empty".into(),
+        ));
+    }
+    if c.session_token
+        .as_ref()
+        .is_some_and(|t| t.expose().is_empty())
+    {
+        return Err(Error::InvalidCredentials(
+            "the session token is empty".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn expiry(
+    req: &S3Request,
+    creds: &Credentials,
+    time: Timestamp,
+    warnings: &mut Vec<Warning>,
+) -> Result<u64> {
+    let mut expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
+    if !(1..=MAX_EXPIRES).contains(&expires_in) {
+        return Err(Error::InvalidExpiry(format!(
+            "expiresIn is {expires_in} s; SigV4 presigned URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
+        )));
+    }
+    if let Some(cred_exp) = creds.expires_at {
+        let left = cred_exp.unix() - time.unix();
+        if left <= 0 {
+            return Err(Error::CredentialsExpire(format!(
+                "the credentials expired at {cred_exp}, at or before the signing time {time}"
+            )));
+        }
+        let left = left.unsigned_abs();
+        if left < expires_in {
+            let msg = format!(
+                "the credentials expire at {cred_exp}, {left} s after signing, before the URL's {expires_in} s: the URL stops working when they do"
+            );
+            match req.credential_expiry {
+                CredentialExpiry::Warn => warnings.push(Warning {
+                    code: "CREDENTIALS_EXPIRE_FIRST",
+                    message: msg,
+                }),
+                CredentialExpiry::Error => return Err(Error::CredentialsExpire(msg)),
+                CredentialExpiry::Clamp => expires_in = left,
+            }
+        }
+    }
+    Ok(expires_in)
+}
