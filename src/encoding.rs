@@ -13,8 +13,16 @@ use crate::error::{Error, Result};
 use core::fmt::Write as _;
 use std::borrow::Cow;
 
-const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+/// The hex digit of the low nibble of `n`, upper or lower case.
+#[inline]
+fn hex_digit(n: u8, upper: bool) -> char {
+    let n = n & 0xf;
+    char::from(match n {
+        0..=9 => b'0' + n,
+        _ if upper => b'A' + n - 10,
+        _ => b'a' + n - 10,
+    })
+}
 
 #[inline]
 fn is_unreserved(b: u8) -> bool {
@@ -27,8 +35,8 @@ fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
             out.push(char::from(b));
         } else {
             out.push('%');
-            out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-            out.push(char::from(HEX_UPPER[usize::from(b & 0xf)]));
+            out.push(hex_digit(b >> 4, true));
+            out.push(hex_digit(b, true));
         }
     }
 }
@@ -96,12 +104,22 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Appends lower-case hex.
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
     for &b in bytes {
-        out.push(char::from(HEX_LOWER[usize::from(b >> 4)]));
-        out.push(char::from(HEX_LOWER[usize::from(b & 0xf)]));
+        out.push(hex_digit(b >> 4, false));
+        out.push(hex_digit(b, false));
     }
 }
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The base64 character for the low six bits of `n`.
+fn b64_char(n: u32) -> char {
+    let n = (n & 63) as u8;
+    char::from(match n {
+        0..=25 => b'A' + n,
+        26..=51 => b'a' + n - 26,
+        52..=61 => b'0' + n - 52,
+        62 => b'+',
+        _ => b'/',
+    })
+}
 
 /// Standard base64 with padding (RFC 4648 §4).
 pub fn base64(bytes: &[u8]) -> String {
@@ -113,7 +131,7 @@ pub fn base64(bytes: &[u8]) -> String {
         let n = u32::from(b0) << 16 | u32::from(b1) << 8 | u32::from(b2);
         for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
             if i <= chunk.len() {
-                out.push(char::from(B64[((n >> shift) & 63) as usize]));
+                out.push(b64_char(n >> shift));
             } else {
                 out.push('=');
             }
