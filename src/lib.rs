@@ -58,3 +58,8 @@ pub use request::{
     presign, CredentialExpiry, Method, Params, Presigned, Request, Secret, Signer, Warning,
 };
 pub use time::Timestamp;
+
+// README examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
