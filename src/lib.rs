@@ -48,6 +48,7 @@ pub mod crypto;
 pub mod encoding;
 mod error;
 mod request;
+pub mod sigv4;
 pub mod time;
 
 #[cfg(feature = "s3")]

@@ -11,7 +11,7 @@
 )]
 
 use presign::encoding::{canonical_headers, encode_path, hex, percent_decode};
-use presign::s3::sigv4::{self, Auth, SigningKey};
+use presign::sigv4::{self, Auth, SigningKey, AWS4_HMAC_SHA256};
 use presign::Timestamp;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -145,6 +145,7 @@ fn sigv4_test_suite_query_signing() {
             hex(&presign::crypto::sha256(b""))
         };
         let key = SigningKey::derive(
+            &AWS4_HMAC_SHA256,
             creds["secret_access_key"].as_str().unwrap(),
             &time.amz_date(),
             region,
@@ -159,6 +160,7 @@ fn sigv4_test_suite_query_signing() {
                 payload_hash: &payload_hash,
             },
             &Auth {
+                scheme: &AWS4_HMAC_SHA256,
                 access_key_id: creds["access_key_id"].as_str().unwrap(),
                 session_token: if omit_token { None } else { token },
                 time,
@@ -262,6 +264,7 @@ fn s3_documentation_presigned_get() {
     let host = inp["host"].as_str().unwrap();
     let headers = canonical_headers([("host", host)]).unwrap();
     let key = SigningKey::derive(
+        &AWS4_HMAC_SHA256,
         creds["secret_access_key"].as_str().unwrap(),
         &time.amz_date(),
         "us-east-1",
@@ -276,6 +279,7 @@ fn s3_documentation_presigned_get() {
             payload_hash: inp["payload_hash"].as_str().unwrap(),
         },
         &Auth {
+            scheme: &AWS4_HMAC_SHA256,
             access_key_id: creds["access_key_id"].as_str().unwrap(),
             session_token: None,
             time,
@@ -308,6 +312,7 @@ fn s3_documentation_post_policy_signature() {
         .find(|v| v["id"] == "aws-docs/s3-post-policy")
         .unwrap();
     let key = SigningKey::derive(
+        &AWS4_HMAC_SHA256,
         doc["credentials"]["secret_access_key"].as_str().unwrap(),
         v["inputs"]["date"].as_str().unwrap(),
         v["inputs"]["region"].as_str().unwrap(),

@@ -22,16 +22,15 @@
 //! ```
 
 mod endpoint;
-pub mod sigv4;
 
 pub use endpoint::UrlStyle;
 
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
+use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
 use endpoint::{resolve, EndpointOptions};
-use sigv4::KeyCache;
 
 /// Longest presigned-URL lifetime SigV4 allows: 7 days.
 pub const MAX_EXPIRES: u64 = 604_800;
@@ -276,9 +275,13 @@ impl Presigner {
         encode_path_into(&mut path, &key);
 
         let date = time.amz_date();
-        let signing_key = self
-            .keys
-            .get(creds.secret_access_key.expose(), &date, region, "s3");
+        let signing_key = self.keys.get(
+            &AWS4_HMAC_SHA256,
+            creds.secret_access_key.expose(),
+            &date,
+            region,
+            "s3",
+        );
         let signed = sigv4::presign(
             &sigv4::Request {
                 method: req.method.as_str(),
@@ -288,6 +291,7 @@ impl Presigner {
                 payload_hash: sigv4::UNSIGNED_PAYLOAD,
             },
             &sigv4::Auth {
+                scheme: &AWS4_HMAC_SHA256,
                 access_key_id: &creds.access_key_id,
                 session_token: creds.session_token.as_ref().map(Secret::expose),
                 time,
