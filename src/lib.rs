@@ -47,12 +47,17 @@
 pub mod crypto;
 pub mod encoding;
 mod error;
+#[cfg(feature = "json")]
+pub mod json;
 mod request;
 pub mod sigv4;
 pub mod time;
 
 #[cfg(feature = "s3")]
 pub mod s3;
+
+#[cfg(feature = "wasm")]
+mod wasm;
 
 pub use error::{Error, Result};
 pub use request::{

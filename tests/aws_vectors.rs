@@ -32,8 +32,8 @@ struct Parsed {
 /// Parses the suite's raw `request.txt`: the request-target is not encoded (it may contain
 /// spaces); header continuation lines start with whitespace.
 fn parse_request(raw: &str) -> Parsed {
-    let (head, body) = match raw.find("\n\n") {
-        Some(i) => (&raw[..i], raw[i + 2..].as_bytes().to_vec()),
+    let (head, body) = match raw.split_once("\n\n") {
+        Some((head, body)) => (head, body.as_bytes().to_vec()),
         None => (raw, Vec::new()),
     };
     let mut lines = head.lines();

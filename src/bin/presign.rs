@@ -276,11 +276,7 @@ fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
 }
 
 fn to_json(out: &Presigned) -> String {
-    serde_json::to_string(out).unwrap_or_else(|e| error_json("INTERNAL", &e.to_string()))
-}
-
-fn error_json(code: &str, message: &str) -> String {
-    serde_json::json!({ "error": { "code": code, "message": message } }).to_string()
+    presign::json::result_json(&Ok(out.clone()))
 }
 
 fn batch() -> Result<(), Failure> {
@@ -293,22 +289,19 @@ fn batch() -> Result<(), Failure> {
         let line = match line {
             Ok(l) => l,
             Err(e) => {
-                let _ = writeln!(
-                    stdout,
-                    "{}",
-                    error_json("INVALID_REQUEST", &format!("unreadable input line: {e}"))
-                );
+                let e = Error::InvalidRequest(format!("unreadable input line: {e}"));
+                let _ = writeln!(stdout, "{}", presign::json::error_json(&e));
                 continue;
             }
         };
         if line.trim().is_empty() {
             continue;
         }
-        let out = match sign_line(&signer, &line, &env_creds) {
-            Ok(p) => to_json(&p),
-            Err(e) => error_json(e.code(), e.message()),
-        };
-        let _ = writeln!(stdout, "{out}");
+        let _ = writeln!(
+            stdout,
+            "{}",
+            presign::json::result_json(&sign_line(&signer, &line, &env_creds))
+        );
     }
     let _ = stdout.flush();
     Ok(())

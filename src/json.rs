@@ -1,0 +1,119 @@
+//! JSON in, JSON out: the one place that turns request-schema JSON into results, shared by the
+//! CLI's `batch` mode and the JS bindings.
+//!
+//! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
+
+use crate::error::{Error, Result};
+use crate::request::{Presigned, Request, Signer};
+use crate::time::Timestamp;
+
+/// Parses one request (the request schema, tagged by `provider`).
+///
+/// # Errors
+/// [`Error::InvalidRequest`] with serde's explanation (unknown field, wrong type…).
+pub fn parse_request(json: &str) -> Result<Request> {
+    serde_json::from_str(json)
+        .map_err(|e| Error::InvalidRequest(format!("not a valid request: {e}")))
+}
+
+/// A result as JSON: the presigned object or the error object.
+pub fn result_json(r: &Result<Presigned>) -> String {
+    match r {
+        Ok(p) => serde_json::to_string(p)
+            .unwrap_or_else(|e| error_json(&Error::InvalidRequest(e.to_string()))),
+        Err(e) => error_json(e),
+    }
+}
+
+/// `{"error":{"code":"…","message":"…"}}`.
+pub fn error_json(e: &Error) -> String {
+    serde_json::json!({ "error": { "code": e.code(), "message": e.message() } }).to_string()
+}
+
+/// Presigns one JSON request.
+pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
+    result_json(&parse_request(json).and_then(|req| signer.presign(&req, now)))
+}
+
+/// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
+/// element gives an error object in its place; only input that is not an array fails as a whole.
+pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
+    let items: Vec<serde_json::Value> = match serde_json::from_str(json) {
+        Ok(v) => v,
+        Err(e) => {
+            return error_json(&Error::InvalidRequest(format!(
+                "expected an array of requests: {e}"
+            )))
+        }
+    };
+    let mut out = String::with_capacity(items.len() * 420 + 2);
+    out.push('[');
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let r = serde_json::from_value::<Request>(item)
+            .map_err(|e| Error::InvalidRequest(format!("not a valid request: {e}")))
+            .and_then(|req| signer.presign(&req, now));
+        out.push_str(&result_json(&r));
+    }
+    out.push(']');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC_EXAMPLE: &str = r#"{"provider":"s3","bucket":"examplebucket","key":"test.txt",
+        "expiresIn":86400,"signedAt":"2013-05-24T00:00:00Z",
+        "credentials":{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}"#;
+
+    #[test]
+    fn one_request_gives_the_documented_url() {
+        let out: serde_json::Value = serde_json::from_str(&presign_json(
+            &Signer::new(),
+            DOC_EXAMPLE,
+            Timestamp::from_unix(0).unwrap(),
+        ))
+        .unwrap();
+        // AWS S3 docs example signature (tests/vectors/aws/s3-docs-examples.json).
+        assert!(out["url"].as_str().unwrap().ends_with(
+            "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        ));
+        assert_eq!(out["method"], "GET");
+        assert_eq!(out["expiresAt"], "2013-05-25T00:00:00Z");
+        assert_eq!(out["headers"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_bad_element_does_not_spoil_the_batch() {
+        let batch =
+            format!(r#"[{DOC_EXAMPLE}, {{"provider":"s3","bucket":"b","key":"k","bogus":1}}, 7]"#);
+        let out: serde_json::Value = serde_json::from_str(&presign_many_json(
+            &Signer::new(),
+            &batch,
+            Timestamp::from_unix(0).unwrap(),
+        ))
+        .unwrap();
+        let arr = out.as_array().unwrap();
+        assert_eq!(arr.len(), 3);
+        assert!(arr[0]["url"].is_string());
+        assert_eq!(arr[1]["error"]["code"], "INVALID_REQUEST");
+        assert!(arr[1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("bogus"));
+        assert_eq!(arr[2]["error"]["code"], "INVALID_REQUEST");
+        let not_array = presign_many_json(&Signer::new(), "{}", Timestamp::from_unix(0).unwrap());
+        assert!(not_array.starts_with(r#"{"error":{"code":"INVALID_REQUEST""#));
+    }
+
+    #[test]
+    fn secrets_do_not_leak_into_errors() {
+        let req = r#"{"provider":"s3","bucket":"b","key":"","credentials":{"accessKeyId":"AKID","secretAccessKey":"TOPSECRETVALUE","sessionToken":"TOKENVALUE"}}"#;
+        let out = presign_json(&Signer::new(), req, Timestamp::from_unix(0).unwrap());
+        assert!(out.contains("INVALID_KEY"));
+        assert!(!out.contains("TOPSECRETVALUE") && !out.contains("TOKENVALUE"));
+    }
+}

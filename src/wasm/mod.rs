@@ -1,0 +1,38 @@
+//! wasm-bindgen bindings for the npm package: strings in, strings out. The JS wrapper in `pkg/`
+//! turns objects into request JSON (normalising `signedAt`), reads the clock, parses the result
+//! and throws `PresignError` for error objects. Nothing here but conversions.
+
+use crate::json;
+use crate::request::Signer;
+use crate::time::Timestamp;
+use std::sync::OnceLock;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// One signer per module instance, so derived keys are reused across calls.
+fn signer() -> &'static Signer {
+    static SIGNER: OnceLock<Signer> = OnceLock::new();
+    SIGNER.get_or_init(Signer::new)
+}
+
+fn now(now_ms: f64) -> Result<Timestamp, String> {
+    // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
+    Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
+}
+
+/// Presigns one request (request-schema JSON); returns the result or error object as JSON.
+#[wasm_bindgen(js_name = presignJson)]
+pub fn presign_json(request: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => json::presign_json(signer(), request, t),
+        Err(e) => e,
+    }
+}
+
+/// Presigns a JSON array of requests in one call; returns a JSON array of results.
+#[wasm_bindgen(js_name = presignManyJson)]
+pub fn presign_many_json(requests: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => json::presign_many_json(signer(), requests, t),
+        Err(e) => e,
+    }
+}
