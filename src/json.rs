@@ -12,8 +12,30 @@ use crate::time::Timestamp;
 /// # Errors
 /// [`Error::InvalidRequest`] with serde's explanation (unknown field, wrong type…).
 pub fn parse_request(json: &str) -> Result<Request> {
-    serde_json::from_str(json)
-        .map_err(|e| Error::InvalidRequest(format!("not a valid request: {e}")))
+    serde_json::from_str(json).map_err(|e| invalid(&e))
+}
+
+/// serde's messages quote the offending input (`invalid type: string "…", expected …`), which
+/// may be a secret put in the wrong place: string literals are blanked, field names (in
+/// backticks) and positions kept.
+fn invalid(e: &serde_json::Error) -> Error {
+    let msg = e.to_string();
+    let mut out = String::with_capacity(msg.len());
+    let mut chars = msg.chars();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '"' {
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                if c == '"' && !escaped {
+                    break;
+                }
+                escaped = c == '\\' && !escaped;
+            }
+            out.push_str("…\"");
+        }
+    }
+    Error::InvalidRequest(format!("not a valid request: {out}"))
 }
 
 /// A result as JSON: the presigned object or the error object.
@@ -53,7 +75,7 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
             out.push(',');
         }
         let r = serde_json::from_value::<Request>(item)
-            .map_err(|e| Error::InvalidRequest(format!("not a valid request: {e}")))
+            .map_err(|e| invalid(&e))
             .and_then(|req| signer.presign(&req, now));
         out.push_str(&result_json(&r));
     }
@@ -115,5 +137,26 @@ mod tests {
         let out = presign_json(&Signer::new(), req, Timestamp::from_unix(0).unwrap());
         assert!(out.contains("INVALID_KEY"));
         assert!(!out.contains("TOPSECRETVALUE") && !out.contains("TOKENVALUE"));
+        // A secret in the wrong place is quoted by serde's message: blanked.
+        for req in [
+            r#"{"provider":"s3","bucket":"b","key":"k","credentials":"AKID:TOPSECRETVALUE"}"#,
+            r#"{"provider":"s3","bucket":"b","key":"k","credentials":{"accessKeyId":"AKID","secretAccessKey":"TOPSECRET\"VALUE"},"expiresIn":"TOPSECRETVALUE"}"#,
+        ] {
+            let out = presign_json(&Signer::new(), req, Timestamp::from_unix(0).unwrap());
+            assert!(out.contains("INVALID_REQUEST"), "{out}");
+            assert!(
+                !out.contains("TOPSECRET") && !out.contains("VALUE"),
+                "{out}"
+            );
+            let many = presign_many_json(
+                &Signer::new(),
+                &format!("[{req}]"),
+                Timestamp::from_unix(0).unwrap(),
+            );
+            assert!(
+                !many.contains("TOPSECRET") && !many.contains("VALUE"),
+                "{many}"
+            );
+        }
     }
 }

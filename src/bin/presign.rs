@@ -312,8 +312,7 @@ fn sign_line(
     line: &str,
     env_creds: &Result<Option<Credentials>, Error>,
 ) -> Result<Presigned, Error> {
-    let mut req: Request = serde_json::from_str(line)
-        .map_err(|e| Error::InvalidRequest(format!("not a valid request: {e}")))?;
+    let mut req: Request = presign::json::parse_request(line)?;
     #[allow(irrefutable_let_patterns)]
     if let Request::S3(r) = &mut req {
         if r.credentials.is_none() {
