@@ -3,6 +3,13 @@
 //!
 //! The URL is taken apart here with a decoder written for this test, not with the crate's own.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use presign::s3::{Credentials, S3Request, UrlStyle};
 use presign::{Method, Params, Timestamp};
 use proptest::prelude::*;
