@@ -24,21 +24,42 @@ fn hex_digit(n: u8, upper: bool) -> char {
     })
 }
 
-#[inline]
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-}
+/// Per byte: 1 = unreserved (kept everywhere), 2 = `/` (kept in paths), 0 = percent-encoded.
+// Built at compile time: an index out of bounds here fails the build, never a run.
+#[allow(clippy::indexing_slicing)]
+static KEEP: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.' || c == b'~' {
+            t[b] = 1;
+        }
+        b += 1;
+    }
+    t[b'/' as usize] = 2;
+    t
+};
 
 fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
-    for &b in s.as_bytes() {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(hex_digit(b >> 4, true));
-            out.push(hex_digit(b, true));
+    out.reserve(s.len());
+    // Copy runs of bytes that stay as they are in one go; runs are ASCII, so their ends are
+    // character boundaries.
+    let keep = if keep_slash { 2 } else { 1 };
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        // KEEP 1 → 0 < keep: always kept; KEEP 2 → 1 < keep: kept in paths; KEEP 0 → 255.
+        let class = KEEP.get(usize::from(b)).copied().unwrap_or(0);
+        if class.wrapping_sub(1) < keep {
+            continue;
         }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        out.push('%');
+        out.push(hex_digit(b >> 4, true));
+        out.push(hex_digit(b, true));
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or_default());
 }
 
 /// Appends `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).

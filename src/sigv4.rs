@@ -16,7 +16,7 @@
 //! signature. [`presign`] does both with an HMAC [`SigningKey`].
 
 use crate::crypto::{sha256, HmacKey};
-use crate::encoding::{encode_component, hex, hex_into, CanonicalQuery};
+use crate::encoding::{encode_component, encode_component_into, hex, hex_into, CanonicalQuery};
 use crate::time::Timestamp;
 use std::sync::Mutex;
 use zeroize::Zeroizing;
@@ -272,42 +272,48 @@ impl Prepared {
 /// string to sign.
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
-    let date = auth.time.amz_date();
     let datetime = auth.time.amz_datetime();
+    let date = datetime.get(..8).unwrap_or_default();
 
     let mut scope = String::with_capacity(
         date.len() + auth.region.len() + auth.service.len() + scheme.terminator.len() + 3,
     );
-    scope.push_str(&date);
-    scope.push('/');
-    scope.push_str(auth.region);
-    scope.push('/');
-    scope.push_str(auth.service);
-    scope.push('/');
-    scope.push_str(scheme.terminator);
+    for (i, part) in [date, auth.region, auth.service, scheme.terminator]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            scope.push('/');
+        }
+        scope.push_str(part);
+    }
 
+    // Signed headers, raw (for the canonical request) and encoded (`;` is `%3B`) for the query.
     let mut signed_headers = String::with_capacity(req.headers.len() * 16);
+    let mut signed_headers_q = String::with_capacity(req.headers.len() * 18);
     for (i, (name, _)) in req.headers.iter().enumerate() {
         if i > 0 {
             signed_headers.push(';');
+            signed_headers_q.push_str("%3B");
         }
         signed_headers.push_str(name);
+        encode_component_into(&mut signed_headers_q, name);
     }
 
-    let mut credential = String::with_capacity(auth.access_key_id.len() + 1 + scope.len());
-    credential.push_str(auth.access_key_id);
-    credential.push('/');
-    credential.push_str(&scope);
+    let mut credential = String::with_capacity(auth.access_key_id.len() * 3 + scope.len() * 3);
+    encode_component_into(&mut credential, auth.access_key_id);
+    credential.push_str("%2F");
+    encode_component_into(&mut credential, &scope);
 
     let mut q = CanonicalQuery::with_capacity(req.query.len() + 6);
     for (k, v) in req.query {
         q.push(k, v);
     }
     q.push_encoded(scheme.param(0), scheme.algorithm);
-    q.push_encoded(scheme.param(1), encode_component(&credential));
+    q.push_encoded(scheme.param(1), credential);
     q.push_encoded(scheme.param(2), datetime.as_str());
     q.push_encoded(scheme.param(3), auth.expires_in.to_string());
-    q.push_encoded(scheme.param(4), encode_component(&signed_headers));
+    q.push_encoded(scheme.param(4), signed_headers_q);
     if let Some(token) = auth.session_token {
         q.push_encoded(scheme.param(6), encode_component(token));
     }

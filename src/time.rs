@@ -6,7 +6,8 @@
 //! Formats produced here (and nowhere else):
 //! - [`Timestamp::amz_datetime`]: `20261123T101500Z` (SigV4 `X-Amz-Date`, GCS `X-Goog-Date`);
 //! - [`Timestamp::amz_date`]: `20261123` (credential scope);
-//! - [`Timestamp::rfc3339`]: `2026-11-23T10:15:00Z` (results, Azure `se`/`st`).
+//! - [`Timestamp::rfc3339`]: `2026-11-23T10:15:00Z` (results, Azure `se`/`st`);
+//! - [`Timestamp::http_date`]: `Mon, 23 Nov 2026 10:15:00 GMT` (Azure `x-ms-date`).
 
 use crate::error::{Error, Result};
 use core::fmt;
@@ -105,24 +106,83 @@ impl Timestamp {
     /// `YYYYMMDD'T'HHMMSS'Z'`, the SigV4 / GOOG4 request date-time.
     pub fn amz_datetime(self) -> String {
         let c = self.civil();
-        format!(
-            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
-        )
+        let mut s = String::with_capacity(16);
+        c.date_into(&mut s, "");
+        s.push('T');
+        c.time_into(&mut s, "");
+        s.push('Z');
+        s
     }
 
     /// `YYYYMMDD`, the date of a SigV4 / GOOG4 credential scope.
     pub fn amz_date(self) -> String {
-        let c = self.civil();
-        format!("{:04}{:02}{:02}", c.year, c.month, c.day)
+        let mut s = String::with_capacity(8);
+        self.civil().date_into(&mut s, "");
+        s
     }
 
     /// `YYYY-MM-DD'T'HH:MM:SS'Z'` (RFC 3339, UTC, whole seconds).
     pub fn rfc3339(self) -> String {
         let c = self.civil();
+        let mut s = String::with_capacity(20);
+        c.date_into(&mut s, "-");
+        s.push('T');
+        c.time_into(&mut s, ":");
+        s.push('Z');
+        s
+    }
+}
+
+impl Civil {
+    /// `YYYY{sep}MM{sep}DD`; years are 1–9999 by construction of [`Timestamp`].
+    fn date_into(&self, out: &mut String, sep: &str) {
+        push_digits(out, u32::try_from(self.year).unwrap_or(0), 4);
+        out.push_str(sep);
+        push_digits(out, self.month, 2);
+        out.push_str(sep);
+        push_digits(out, self.day, 2);
+    }
+
+    /// `HH{sep}MM{sep}SS`.
+    fn time_into(&self, out: &mut String, sep: &str) {
+        push_digits(out, self.hour, 2);
+        out.push_str(sep);
+        push_digits(out, self.minute, 2);
+        out.push_str(sep);
+        push_digits(out, self.second, 2);
+    }
+}
+
+/// The last `width` decimal digits of `n`, zero-padded (no `format!` on the signing path).
+fn push_digits(out: &mut String, n: u32, width: u32) {
+    for i in (0..width).rev() {
+        let d = (n / 10u32.pow(i) % 10) as u8;
+        out.push(char::from(b'0' + d));
+    }
+}
+
+// --- HTTP-date (added for Azure's `x-ms-date` header; kept apart from the signing formats) ---
+impl Timestamp {
+    /// `Tue, 24 Nov 2026 10:00:00 GMT` — the IMF-fixdate form of an HTTP-date (RFC 9110
+    /// section 5.6.7), as Azure Storage expects in `x-ms-date`.
+    pub fn http_date(self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let c = self.civil();
+        // 1970-01-01 was a Thursday; rem_euclid keeps the index in 0..7.
+        let weekday = DAYS
+            .get(self.0.div_euclid(86_400).rem_euclid(7) as usize)
+            .copied()
+            .unwrap_or("Thu");
+        let month = MONTHS
+            .get((c.month as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or("Jan");
         format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            c.year, c.month, c.day, c.hour, c.minute, c.second
+            "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
+            c.day, c.year, c.hour, c.minute, c.second
         )
     }
 }
@@ -344,6 +404,15 @@ mod tests {
         assert_eq!(t.amz_datetime(), "20130524T000000Z");
         assert_eq!(t.amz_date(), "20130524");
         assert_eq!(t.rfc3339(), "2013-05-24T00:00:00Z");
+    }
+
+    #[test]
+    fn http_date_matches_rfc9110_example() {
+        // RFC 9110 section 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT".
+        let t = Timestamp::parse_rfc3339("1994-11-06T08:49:37Z").unwrap();
+        assert_eq!(t.http_date(), "Sun, 06 Nov 1994 08:49:37 GMT");
+        let t = Timestamp::parse_rfc3339("1969-12-31T23:59:59Z").unwrap();
+        assert_eq!(t.http_date(), "Wed, 31 Dec 1969 23:59:59 GMT");
     }
 
     #[test]

@@ -133,14 +133,14 @@ fn resolve_aws(o: &EndpointOptions<'_>) -> Result<Target> {
     Ok(if virtual_hosted {
         Target {
             scheme: "https",
-            host: format!("{}.{service_host}", o.bucket),
+            host: [o.bucket, ".", &service_host].concat(),
             path_prefix: String::new(),
         }
     } else {
         Target {
             scheme: "https",
             host: service_host,
-            path_prefix: format!("/{}", encode_path(o.bucket)),
+            path_prefix: ["/", &encode_path(o.bucket)].concat(),
         }
     })
 }
@@ -186,14 +186,14 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str) -> Result<Target> {
     Ok(if virtual_hosted {
         Target {
             scheme: ep.scheme,
-            host: format!("{}.{authority}", o.bucket),
+            host: [o.bucket, ".", &authority].concat(),
             path_prefix: ep.base_path,
         }
     } else {
         Target {
             scheme: ep.scheme,
             host: authority,
-            path_prefix: format!("{}/{}", ep.base_path, encode_path(o.bucket)),
+            path_prefix: [&ep.base_path, "/", &encode_path(o.bucket)].concat(),
         }
     })
 }

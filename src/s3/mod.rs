@@ -246,11 +246,9 @@ impl Presigner {
                 "a header is given more than once (names are case-insensitive)".into(),
             ));
         }
-        let mut headers = Vec::with_capacity(caller_headers.len() + 1);
-        let host_pos = caller_headers.partition_point(|(n, _)| n.as_str() < "host");
-        headers.extend_from_slice(caller_headers.get(..host_pos).unwrap_or_default());
-        headers.push(("host".to_owned(), target.host.clone()));
-        headers.extend_from_slice(caller_headers.get(host_pos..).unwrap_or_default());
+        let mut headers = caller_headers;
+        let host_pos = headers.partition_point(|(n, _)| n.as_str() < "host");
+        headers.insert(host_pos, ("host".to_owned(), target.host.clone()));
 
         for (name, _) in req.query.iter() {
             if name.is_empty() {
@@ -312,7 +310,7 @@ impl Presigner {
         url.push('?');
         url.push_str(&signed.query);
 
-        headers.retain(|(n, _)| n != "host");
+        headers.remove(host_pos);
         Ok(Presigned {
             url,
             method: req.method,
