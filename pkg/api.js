@@ -1,0 +1,69 @@
+// The JS face of presign, shared by every entry point (node, node CJS, workerd, deno, browser).
+// It only converts: request objects to request JSON (signedAt normalised), the clock reading,
+// result JSON to objects, error objects to PresignError. Signing happens in the wasm core.
+
+/** An error from presign: `code` is stable (INVALID_KEY, INVALID_HEADER, ...). */
+export class PresignError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = "PresignError";
+    this.code = code;
+  }
+}
+
+function signedAt(v) {
+  if (v === undefined || v === null) return undefined;
+  if (v instanceof Date) {
+    if (Number.isNaN(v.getTime())) throw new PresignError("INVALID_TIME", "signedAt is an invalid Date");
+    return v.toISOString();
+  }
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new PresignError("INVALID_TIME", "signedAt must be a finite number of milliseconds");
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) throw new PresignError("INVALID_TIME", `signedAt ${v} is out of range`);
+    return d.toISOString();
+  }
+  if (typeof v === "string") return v;
+  throw new PresignError("INVALID_TIME", "signedAt must be a Date, a number of milliseconds or an RFC 3339 string");
+}
+
+function toJson(request) {
+  if (request === null || typeof request !== "object" || Array.isArray(request)) {
+    throw new PresignError("INVALID_REQUEST", "a request must be an object with a `provider` field");
+  }
+  const at = signedAt(request.signedAt);
+  const copy = at === undefined ? { ...request } : { ...request, signedAt: at };
+  if (at === undefined) delete copy.signedAt;
+  return copy;
+}
+
+function unwrap(result) {
+  if (result && result.error) throw new PresignError(result.error.code, result.error.message);
+  return result;
+}
+
+/** Builds the public API over the wasm-bindgen glue (after its wasm is instantiated). */
+export function makeApi(glue) {
+  function presign(request) {
+    return unwrap(JSON.parse(glue.presignJson(JSON.stringify(toJson(request)), Date.now())));
+  }
+  function presignMany(requests) {
+    if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", "presignMany takes an array of requests");
+    // An element that cannot even be converted gets its error in place; the rest are signed.
+    const early = new Map();
+    const items = requests.map((r, i) => {
+      try {
+        return toJson(r);
+      } catch (e) {
+        early.set(i, e);
+        return null;
+      }
+    });
+    const out = JSON.parse(glue.presignManyJson(JSON.stringify(items), Date.now()));
+    if (!Array.isArray(out)) unwrap(out);
+    return out.map((r, i) =>
+      early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
+    );
+  }
+  return { presign, presignMany };
+}

@@ -1,0 +1,120 @@
+// Types for the `presign` npm package. One request schema for every provider (discriminated by
+// `provider`), the same as the `presign` CLI's batch mode and the Rust crate's serde model.
+
+/** A signing instant: a Date, milliseconds since the epoch, or an RFC 3339 string. */
+export type Instant = Date | number | string;
+
+/** HTTP method; case-insensitive. */
+export type Method = "GET" | "PUT" | "HEAD" | "DELETE" | "POST" | "get" | "put" | "head" | "delete" | "post";
+
+/** Header or query parameter names to values. */
+export type StringMap = Record<string, string>;
+
+/** Fields every request may carry. */
+interface Common {
+  /** HTTP method the URL is valid for (default `GET`). */
+  method?: Method;
+  /** The signing instant; defaults to `Date.now()` at the call. */
+  signedAt?: Instant;
+}
+
+/** What to do when temporary credentials expire before the URL would. */
+export type CredentialExpiry = "warn" | "error" | "clamp";
+
+/** AWS credentials. */
+export interface AwsCredentials {
+  /** `AKIA…` or `ASIA…`. */
+  accessKeyId: string;
+  /** The secret access key. Never appears in errors. */
+  secretAccessKey: string;
+  /** Session token of temporary (STS) credentials; signed as `X-Amz-Security-Token`. */
+  sessionToken?: string;
+  /** When temporary credentials expire (RFC 3339); compared with the URL's expiry. */
+  expiresAt?: string;
+}
+
+/** Amazon S3 and S3-compatible stores (MinIO, R2, SeaweedFS, B2, Wasabi…): SigV4 query signing. */
+export interface S3Request extends Common {
+  provider: "s3";
+  /** Bucket name. */
+  bucket: string;
+  /** Object key exactly as stored: never normalised, percent-encoded once. 1–1024 bytes of UTF-8. */
+  key: string;
+  /** A "folder" put before the key; `/` inserted when missing. */
+  keyPrefix?: string;
+  /** Region of the credential scope (default `us-east-1`). */
+  region?: string;
+  /** `scheme://host[:port][/base]` of an S3-compatible store (default: AWS). */
+  endpoint?: string;
+  /** Default: virtual-hosted when the bucket name allows it; IP-address endpoints are always path style. */
+  urlStyle?: "virtualHosted" | "path";
+  /** AWS dual-stack (IPv6) endpoint. */
+  dualstack?: boolean;
+  /** S3 Transfer Acceleration endpoint. */
+  accelerate?: boolean;
+  /** AWS FIPS endpoint. */
+  fips?: boolean;
+  credentials: AwsCredentials;
+  /** Lifetime in seconds, 1–604800 (default 3600). */
+  expiresIn?: number;
+  /** Headers to sign; the client must send them with these values (see the result's `headers`). */
+  headers?: StringMap;
+  /** Extra signed query parameters (`response-content-disposition`, `versionId`, `partNumber`, `uploadId`, `uploads`…). `X-Amz-*` is reserved. */
+  query?: StringMap;
+  /** When `credentials.expiresAt` comes before the URL's expiry: warn (default), error or clamp. */
+  credentialExpiry?: CredentialExpiry;
+}
+
+/** Any presign request. */
+export type PresignRequest = S3Request;
+
+/** A non-fatal remark about a presigned request. */
+export interface Warning {
+  /** Stable code, e.g. `CREDENTIALS_EXPIRE_FIRST`. */
+  code: string;
+  message: string;
+}
+
+/** The result: the same shape for every provider. */
+export interface Presigned {
+  /** The full URL. */
+  url: string;
+  /** The method the URL is valid for, upper case. */
+  method: "GET" | "PUT" | "HEAD" | "DELETE" | "POST";
+  /** Headers the client must send (besides Host) for the signature to verify: lower-case names, values as signed. */
+  headers: StringMap;
+  /** When the URL stops working, RFC 3339 UTC (`2026-11-24T10:10:00Z`). */
+  expiresAt: string;
+  /** Present when there is something to say (e.g. the credentials expire first). */
+  warnings?: Warning[];
+}
+
+/** Stable error codes. */
+export type ErrorCode =
+  | "INVALID_REQUEST"
+  | "INVALID_KEY"
+  | "INVALID_BUCKET"
+  | "INVALID_HEADER"
+  | "INVALID_QUERY"
+  | "INVALID_EXPIRY"
+  | "INVALID_TIME"
+  | "INVALID_ENDPOINT"
+  | "INVALID_CREDENTIALS"
+  | "CREDENTIALS_EXPIRE"
+  | "UNSUPPORTED";
+
+/** Thrown (or, from `presignMany`, returned in place) for bad input. Messages never contain secrets. */
+export class PresignError extends Error {
+  readonly name: "PresignError";
+  /** Stable machine-readable code. */
+  readonly code: ErrorCode;
+}
+
+/** Presigns one request, synchronously. Throws `PresignError` for bad input. */
+export function presign(request: PresignRequest): Presigned;
+
+/**
+ * Presigns many requests in one call (derived keys are shared). Never throws for a bad element:
+ * its place in the result holds a `PresignError`. Throws only when `requests` is not an array.
+ */
+export function presignMany(requests: PresignRequest[]): Array<Presigned | PresignError>;

@@ -1,0 +1,6 @@
+// Node.js, CommonJS (require): the nodejs-target glue reads and instantiates the wasm itself.
+const glue = require("./dist/cjs/presign_wasm.js");
+const { makeApi, PresignError } = require("./dist/api.cjs");
+
+const { presign, presignMany } = makeApi(glue);
+module.exports = { presign, presignMany, PresignError };
