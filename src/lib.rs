@@ -56,6 +56,9 @@ pub mod time;
 #[cfg(feature = "s3")]
 pub mod s3;
 
+#[cfg(feature = "azure")]
+pub mod azure;
+
 #[cfg(feature = "wasm")]
 mod wasm;
 

@@ -249,11 +249,17 @@ pub enum CredentialExpiry {
 #[derive(Clone, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "provider"))]
 #[non_exhaustive]
+// Requests are built once per URL and moved rarely; boxing would only cost an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Request {
     /// Amazon S3 and S3-compatible stores (`"provider": "s3"`).
     #[cfg(feature = "s3")]
     #[cfg_attr(feature = "serde", serde(rename = "s3"))]
     S3(crate::s3::S3Request),
+    /// Azure Blob Storage SAS (`"provider": "azure"`).
+    #[cfg(feature = "azure")]
+    #[cfg_attr(feature = "serde", serde(rename = "azure"))]
+    Azure(crate::azure::AzureRequest),
 }
 
 impl Request {
@@ -262,6 +268,8 @@ impl Request {
         match self {
             #[cfg(feature = "s3")]
             Request::S3(r) => r.signed_at,
+            #[cfg(feature = "azure")]
+            Request::Azure(r) => r.signed_at,
         }
     }
 }
@@ -272,6 +280,8 @@ impl Request {
 pub struct Signer {
     #[cfg(feature = "s3")]
     s3: crate::s3::Presigner,
+    #[cfg(feature = "azure")]
+    azure: crate::azure::Presigner,
 }
 
 impl Signer {
@@ -288,6 +298,8 @@ impl Signer {
         match req {
             #[cfg(feature = "s3")]
             Request::S3(r) => self.s3.presign(r, now),
+            #[cfg(feature = "azure")]
+            Request::Azure(r) => self.azure.presign(r, now),
         }
     }
 }

@@ -1,0 +1,218 @@
+//! Azure Storage connection strings: `Key=Value;Key=Value;…`.
+//!
+//! Keys are case-insensitive; a value runs to the next `;` and may contain `=` (base64 keys,
+//! SAS tokens). Recognised: `DefaultEndpointsProtocol`, `AccountName`, `AccountKey`,
+//! `BlobEndpoint`, `EndpointSuffix`, `SharedAccessSignature`, `UseDevelopmentStorage=true`.
+//! The other services' keys (`QueueEndpoint`, `TableEndpoint`, `FileEndpoint`, the
+//! `*SecondaryEndpoint`s) are accepted and ignored; any other key is an error, as is a key given
+//! twice. Messages name keys, never values.
+//!
+//! Spec: <https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string>.
+
+use crate::error::{Error, Result};
+use crate::request::Secret;
+
+/// Azurite's / the storage emulator's account.
+pub const DEV_ACCOUNT: &str = "devstoreaccount1";
+/// Azurite's / the storage emulator's well-known account key (public, documented by Microsoft).
+pub const DEV_ACCOUNT_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+/// Azurite's blob endpoint (path style: the account is the first path segment).
+pub const DEV_BLOB_ENDPOINT: &str = "http://127.0.0.1:10000/devstoreaccount1";
+
+/// A parsed connection string. `Debug` redacts the key and the SAS.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConnectionString {
+    /// `AccountName`.
+    pub account_name: Option<String>,
+    /// `AccountKey` (base64).
+    pub account_key: Option<Secret>,
+    /// `SharedAccessSignature`, without a leading `?`.
+    pub shared_access_signature: Option<Secret>,
+    /// `BlobEndpoint`.
+    pub blob_endpoint: Option<String>,
+    /// `DefaultEndpointsProtocol` (default `https`).
+    pub protocol: Option<&'static str>,
+    /// `EndpointSuffix` (default `core.windows.net`).
+    pub endpoint_suffix: Option<String>,
+}
+
+const IGNORED: &[&str] = &[
+    "queueendpoint",
+    "tableendpoint",
+    "fileendpoint",
+    "blobsecondaryendpoint",
+    "queuesecondaryendpoint",
+    "tablesecondaryendpoint",
+    "filesecondaryendpoint",
+];
+
+impl ConnectionString {
+    /// Parses a connection string.
+    ///
+    /// `UseDevelopmentStorage=true` gives Azurite's account, well-known key and endpoint
+    /// ([`DEV_BLOB_ENDPOINT`]) and cannot be combined with other keys.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCredentials`] for a malformed string (a part without `=`, an unknown or
+    /// repeated key, an empty value, neither account nor blob endpoint, neither key nor SAS) and
+    /// [`Error::Unsupported`] for `DevelopmentStorageProxyUri`.
+    pub fn parse(s: &str) -> Result<Self> {
+        let bad = |why: String| Error::InvalidCredentials(format!("connection string: {why}"));
+        let mut cs = ConnectionString::default();
+        let mut dev = None;
+        let mut seen: Vec<String> = Vec::new();
+        for part in s.split(';') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let Some((k, v)) = part.split_once('=') else {
+                return Err(bad(
+                    "every part must be Key=Value (a part has no '=')".into()
+                ));
+            };
+            let key = k.trim().to_ascii_lowercase();
+            let v = v.trim();
+            if seen.contains(&key) {
+                return Err(bad(format!("{:?} is given twice", k.trim())));
+            }
+            seen.push(key.clone());
+            if v.is_empty() {
+                return Err(bad(format!("{:?} has an empty value", k.trim())));
+            }
+            match key.as_str() {
+                "defaultendpointsprotocol" => {
+                    cs.protocol = Some(match v.to_ascii_lowercase().as_str() {
+                        "https" => "https",
+                        "http" => "http",
+                        _ => {
+                            return Err(bad(
+                                "DefaultEndpointsProtocol must be https or http".into(),
+                            ))
+                        }
+                    })
+                }
+                "accountname" => cs.account_name = Some(v.to_owned()),
+                "accountkey" => cs.account_key = Some(Secret::new(v)),
+                "blobendpoint" => cs.blob_endpoint = Some(v.to_owned()),
+                "endpointsuffix" => cs.endpoint_suffix = Some(v.to_owned()),
+                "sharedaccesssignature" => {
+                    cs.shared_access_signature =
+                        Some(Secret::new(v.strip_prefix('?').unwrap_or(v)))
+                }
+                "usedevelopmentstorage" => {
+                    if !v.eq_ignore_ascii_case("true") {
+                        return Err(bad("UseDevelopmentStorage must be true when given".into()));
+                    }
+                    dev = Some(());
+                }
+                "developmentstorageproxyuri" => {
+                    return Err(Error::Unsupported(
+                        "connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead".into(),
+                    ))
+                }
+                other if IGNORED.contains(&other) => {}
+                _ => return Err(bad(format!("unknown key {:?}", k.trim()))),
+            }
+        }
+        if dev.is_some() {
+            if seen.len() > 1 {
+                return Err(bad(
+                    "UseDevelopmentStorage=true cannot be combined with other keys (write AccountName, AccountKey and BlobEndpoint instead)".into(),
+                ));
+            }
+            return Ok(ConnectionString {
+                account_name: Some(DEV_ACCOUNT.to_owned()),
+                account_key: Some(Secret::new(DEV_ACCOUNT_KEY)),
+                blob_endpoint: Some(DEV_BLOB_ENDPOINT.to_owned()),
+                protocol: Some("http"),
+                ..ConnectionString::default()
+            });
+        }
+        if cs.account_name.is_none() && cs.blob_endpoint.is_none() {
+            return Err(bad("it names neither AccountName nor BlobEndpoint".into()));
+        }
+        if cs.account_key.is_none() && cs.shared_access_signature.is_none() {
+            return Err(bad(
+                "it has neither AccountKey nor SharedAccessSignature".into()
+            ));
+        }
+        if cs.account_key.is_some() && cs.account_name.is_none() {
+            return Err(bad("AccountKey needs AccountName".into()));
+        }
+        Ok(cs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_portal_connection_string() {
+        let cs = ConnectionString::parse(
+            "DefaultEndpointsProtocol=https;AccountName=myacc;AccountKey=a2V5a2V5a2V5;EndpointSuffix=core.windows.net",
+        )
+        .unwrap();
+        assert_eq!(cs.account_name.as_deref(), Some("myacc"));
+        assert_eq!(cs.account_key.as_ref().unwrap().expose(), "a2V5a2V5a2V5");
+        assert_eq!(cs.protocol, Some("https"));
+        assert_eq!(cs.endpoint_suffix.as_deref(), Some("core.windows.net"));
+        assert!(!format!("{cs:?}").contains("a2V5a2V5a2V5"));
+    }
+
+    #[test]
+    fn keys_are_case_insensitive_and_values_keep_equals_signs() {
+        let cs = ConnectionString::parse(
+            " blobendpoint=https://x.example/acc ; SHAREDACCESSSIGNATURE=?sv=2025-07-05&sig=a%2Bb%3D;",
+        )
+        .unwrap();
+        assert_eq!(cs.blob_endpoint.as_deref(), Some("https://x.example/acc"));
+        assert_eq!(
+            cs.shared_access_signature.as_ref().unwrap().expose(),
+            "sv=2025-07-05&sig=a%2Bb%3D"
+        );
+        assert_eq!(cs.account_name, None);
+    }
+
+    #[test]
+    fn development_storage_is_azurite() {
+        let cs = ConnectionString::parse("UseDevelopmentStorage=true").unwrap();
+        assert_eq!(cs.account_name.as_deref(), Some(DEV_ACCOUNT));
+        assert_eq!(cs.account_key.as_ref().unwrap().expose(), DEV_ACCOUNT_KEY);
+        assert_eq!(cs.blob_endpoint.as_deref(), Some(DEV_BLOB_ENDPOINT));
+        assert!(ConnectionString::parse("UseDevelopmentStorage=true;AccountName=x").is_err());
+        assert_eq!(
+            ConnectionString::parse(
+                "UseDevelopmentStorage=true;DevelopmentStorageProxyUri=http://p"
+            )
+            .unwrap_err()
+            .code(),
+            "UNSUPPORTED"
+        );
+    }
+
+    #[test]
+    fn malformed_strings_are_refused_without_echoing_values() {
+        for s in [
+            "",
+            "AccountName=a",
+            "AccountKey=SECRETVALUE",
+            "AccountName=a;AccountKey=SECRETVALUE;AccountKey=SECRETVALUE",
+            "AccountName=a;AccountKey=SECRETVALUE;Bogus=1",
+            "AccountName=a;AccountKey=SECRETVALUE;junk",
+            "AccountName=a;AccountKey=",
+            "AccountName=a;AccountKey=SECRETVALUE;DefaultEndpointsProtocol=ftp",
+            "UseDevelopmentStorage=false",
+        ] {
+            let e = ConnectionString::parse(s).unwrap_err();
+            assert_eq!(e.code(), "INVALID_CREDENTIALS", "{s:?}");
+            assert!(!e.message().contains("SECRETVALUE"), "{e}");
+        }
+        assert!(ConnectionString::parse(
+            "AccountName=a;AccountKey=k;QueueEndpoint=https://q;TableEndpoint=https://t"
+        )
+        .is_ok());
+    }
+}

@@ -1,0 +1,624 @@
+//! User-delegation keys: the key itself, and the two sans-io halves of getting one — the
+//! `Get User Delegation Key` request to send (with a Microsoft Entra ID / Workload Identity
+//! bearer token the caller adds) and the parser of its XML response.
+//!
+//! Spec: <https://learn.microsoft.com/rest/api/storageservices/get-user-delegation-key>.
+//!
+//! ```
+//! use presign::azure::delegation::{KeyRequest, UserDelegationKey};
+//! use presign::Timestamp;
+//!
+//! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
+//! let http = KeyRequest::new("myaccount", now, now.add_secs(3600)?).build(now)?;
+//! assert_eq!(http.url, "https://myaccount.blob.core.windows.net/?restype=service&comp=userdelegationkey");
+//! // ... send it with `Authorization: Bearer <token>`, then:
+//! let body = "<?xml version=\"1.0\" encoding=\"utf-8\"?><UserDelegationKey>\
+//!   <SignedOid>oid</SignedOid><SignedTid>tid</SignedTid>\
+//!   <SignedStart>2026-11-24T10:00:00Z</SignedStart><SignedExpiry>2026-11-24T11:00:00Z</SignedExpiry>\
+//!   <SignedService>b</SignedService><SignedVersion>2025-07-05</SignedVersion>\
+//!   <Value>a2V5</Value></UserDelegationKey>";
+//! let key = UserDelegationKey::from_xml(body)?;
+//! assert_eq!(key.signed_oid, "oid");
+//! # Ok::<(), presign::Error>(())
+//! ```
+
+use super::endpoint::{self, DEFAULT_SUFFIX};
+use super::sas::SignedVersion;
+use crate::error::{Error, Result};
+use crate::request::{Method, Params, Secret};
+use crate::time::Timestamp;
+
+/// The longest lifetime of a user-delegation key: 7 days.
+pub const MAX_KEY_LIFETIME: i64 = 604_800;
+
+/// A user-delegation key, as `Get User Delegation Key` returns it. `Debug` redacts `value`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct UserDelegationKey {
+    /// `SignedOid` (`skoid`): the Entra object id the key was issued to.
+    pub signed_oid: String,
+    /// `SignedTid` (`sktid`): the tenant.
+    pub signed_tid: String,
+    /// `SignedStart` (`skt`).
+    pub signed_start: Timestamp,
+    /// `SignedExpiry` (`ske`); at most 7 days after the start.
+    pub signed_expiry: Timestamp,
+    /// `SignedService` (`sks`), `b`.
+    pub signed_service: String,
+    /// `SignedVersion` (`skv`).
+    pub signed_version: String,
+    /// `SignedDelegatedUserTid` (`skdutid`, 2025-07-05+), when the key was requested for a
+    /// delegated user's tenant.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub signed_delegated_user_tid: Option<String>,
+    /// `Value`: the base64 key.
+    pub value: Secret,
+}
+
+impl UserDelegationKey {
+    /// Checks the key: fields present and free of control characters, `value` base64, a
+    /// lifetime of more than 0 and at most 7 days.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCredentials`] with the reason (never the key value).
+    pub fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("signedOid", self.signed_oid.as_str()),
+            ("signedTid", self.signed_tid.as_str()),
+            ("signedService", self.signed_service.as_str()),
+            ("signedVersion", self.signed_version.as_str()),
+        ] {
+            if v.is_empty() || v.chars().any(char::is_control) {
+                return Err(Error::InvalidCredentials(format!(
+                    "userDelegationKey.{name} is empty or has a control character"
+                )));
+            }
+        }
+        if self
+            .signed_delegated_user_tid
+            .as_deref()
+            .is_some_and(|v| v.is_empty() || v.chars().any(char::is_control))
+        {
+            return Err(Error::InvalidCredentials(
+                "userDelegationKey.signedDelegatedUserTid is empty or has a control character"
+                    .into(),
+            ));
+        }
+        let life = self.signed_expiry.unix() - self.signed_start.unix();
+        if life <= 0 {
+            return Err(Error::InvalidCredentials(format!(
+                "userDelegationKey: signedExpiry {} is not after signedStart {}",
+                self.signed_expiry, self.signed_start
+            )));
+        }
+        if life > MAX_KEY_LIFETIME {
+            return Err(Error::InvalidCredentials(format!(
+                "userDelegationKey lives {life} s from {} to {}; a user-delegation key lives at most 7 days ({MAX_KEY_LIFETIME} s)",
+                self.signed_start, self.signed_expiry
+            )));
+        }
+        if crate::encoding::base64_decode(self.value.expose()).is_none_or(|k| k.is_empty()) {
+            return Err(Error::InvalidCredentials(
+                "userDelegationKey.value is not base64".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Parses the body of a `Get User Delegation Key` response and validates the key.
+    ///
+    /// A `<Error><Code>…</Code><Message>…</Message></Error>` body (what the service returns
+    /// with a 4xx/5xx status) becomes an error carrying that code and message.
+    ///
+    /// # Errors
+    /// [`Error::InvalidCredentials`] for an error body, malformed XML, a missing, repeated or
+    /// invalid element, or a key that fails [`UserDelegationKey::validate`].
+    pub fn from_xml(xml: &str) -> Result<Self> {
+        let bad = |why: &str| {
+            Error::InvalidCredentials(format!("Get User Delegation Key response: {why}"))
+        };
+        let (root, children) = parse_flat_xml(xml).map_err(|e| bad(&e))?;
+        let get = |name: &str| -> Result<Option<String>> {
+            let mut it = children.iter().filter(|(n, _)| n == name);
+            let first = it.next().map(|(_, v)| v.clone());
+            if it.next().is_some() {
+                return Err(bad(&format!("<{name}> appears twice")));
+            }
+            Ok(first)
+        };
+        if root == "Error" {
+            let code = get("Code")?.unwrap_or_default();
+            let message = get("Message")?.unwrap_or_default();
+            let message = message.lines().next().unwrap_or("");
+            return Err(bad(&format!(
+                "the service answered with error {code:?}: {message}"
+            )));
+        }
+        if root != "UserDelegationKey" {
+            return Err(bad(&format!(
+                "the root element is <{root}>, expected <UserDelegationKey>"
+            )));
+        }
+        let req = |name: &str| -> Result<String> {
+            get(name)?.ok_or_else(|| bad(&format!("<{name}> is missing")))
+        };
+        let time = |name: &str| -> Result<Timestamp> {
+            Timestamp::parse_rfc3339(&req(name)?)
+                .map_err(|_| bad(&format!("<{name}> is not an ISO 8601 date-time")))
+        };
+        let key = UserDelegationKey {
+            signed_oid: req("SignedOid")?,
+            signed_tid: req("SignedTid")?,
+            signed_start: time("SignedStart")?,
+            signed_expiry: time("SignedExpiry")?,
+            signed_service: req("SignedService")?,
+            signed_version: req("SignedVersion")?,
+            signed_delegated_user_tid: get("SignedDelegatedUserTid")?.filter(|s| !s.is_empty()),
+            value: Secret::new(req("Value")?),
+        };
+        key.validate()?;
+        Ok(key)
+    }
+}
+
+/// Options of a `Get User Delegation Key` request.
+#[derive(Clone, Debug)]
+pub struct KeyRequest {
+    /// The storage account.
+    pub account: String,
+    /// A custom blob endpoint (see [`crate::azure`]); default `https://{account}.blob.core.windows.net`.
+    pub endpoint: Option<String>,
+    /// When the key becomes valid.
+    pub start: Timestamp,
+    /// When the key expires: after `start`, at most 7 days after the request is sent.
+    pub expiry: Timestamp,
+    /// `x-ms-version` (default [`super::DEFAULT_VERSION`]); it becomes the key's `SignedVersion`.
+    pub version: Option<String>,
+    /// `DelegatedUserTid` (2025-07-05+): bind the key to a delegated user's tenant.
+    pub delegated_user_tid: Option<String>,
+}
+
+/// An HTTP request to send as is, plus the caller's `Authorization: Bearer <token>` (and the
+/// `Content-Length` the HTTP client sets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpRequest {
+    /// The full URL.
+    pub url: String,
+    /// The method.
+    pub method: Method,
+    /// Headers to send, lower-case names, sorted. `authorization` is the caller's to add.
+    pub headers: Params,
+    /// The body (UTF-8 XML).
+    pub body: String,
+}
+
+impl KeyRequest {
+    /// A request for a key valid from `start` to `expiry` on `account`'s default endpoint.
+    pub fn new(account: impl Into<String>, start: Timestamp, expiry: Timestamp) -> Self {
+        KeyRequest {
+            account: account.into(),
+            endpoint: None,
+            start,
+            expiry,
+            version: None,
+            delegated_user_tid: None,
+        }
+    }
+
+    /// Builds the request to send at `now` (`x-ms-date`).
+    ///
+    /// # Errors
+    /// [`Error::InvalidExpiry`] when `expiry` is not after `start` or after `now`, or more than
+    /// 7 days after `now` or `start`; [`Error::Unsupported`] for an unknown version or a delegated
+    /// user tenant before 2025-07-05; [`Error::InvalidEndpoint`] / [`Error::InvalidRequest`] for
+    /// a bad endpoint or account.
+    pub fn build(&self, now: Timestamp) -> Result<HttpRequest> {
+        super::validate_account(&self.account)?;
+        let version = match &self.version {
+            Some(v) => SignedVersion::parse(v)?,
+            None => SignedVersion::default_version(),
+        };
+        if version.as_str() < "2020-12-06" {
+            return Err(Error::Unsupported(format!(
+                "user-delegation keys need version 2020-12-06 or later here (got {})",
+                version.as_str()
+            )));
+        }
+        if self.expiry <= self.start {
+            return Err(Error::InvalidExpiry(format!(
+                "the key's expiry {} is not after its start {}",
+                self.expiry, self.start
+            )));
+        }
+        if self.expiry <= now {
+            return Err(Error::InvalidExpiry(format!(
+                "the key's expiry {} is not after now ({now})",
+                self.expiry
+            )));
+        }
+        let from_now = self.expiry.unix() - now.unix();
+        let life = self.expiry.unix() - self.start.unix();
+        if from_now > MAX_KEY_LIFETIME || life > MAX_KEY_LIFETIME {
+            return Err(Error::InvalidExpiry(format!(
+                "the key's expiry {} is more than 7 days after {}; Azure issues user-delegation keys for at most 7 days",
+                self.expiry,
+                if from_now > life { now } else { self.start }
+            )));
+        }
+        let base = endpoint::resolve(
+            Some(&self.account),
+            self.endpoint.as_deref(),
+            "https",
+            DEFAULT_SUFFIX,
+        )?;
+        let mut body = String::with_capacity(160);
+        body.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyInfo><Start>");
+        body.push_str(&self.start.rfc3339());
+        body.push_str("</Start><Expiry>");
+        body.push_str(&self.expiry.rfc3339());
+        body.push_str("</Expiry>");
+        if let Some(tid) = &self.delegated_user_tid {
+            if version.as_str() < "2025-07-05" {
+                return Err(Error::Unsupported(format!(
+                    "DelegatedUserTid needs version 2025-07-05 or later (got {})",
+                    version.as_str()
+                )));
+            }
+            if tid.is_empty() || !tid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                return Err(Error::InvalidRequest(
+                    "delegatedUserTid must be a tenant id (letters, digits and '-')".into(),
+                ));
+            }
+            body.push_str("<DelegatedUserTid>");
+            body.push_str(tid);
+            body.push_str("</DelegatedUserTid>");
+        }
+        body.push_str("</KeyInfo>");
+        let url = format!(
+            "{}://{}{}/?restype=service&comp=userdelegationkey",
+            base.scheme, base.authority, base.path
+        );
+        let headers = Params(vec![
+            ("content-type".into(), "application/xml".into()),
+            ("x-ms-date".into(), now.http_date()),
+            ("x-ms-version".into(), version.as_str().into()),
+        ]);
+        Ok(HttpRequest {
+            url,
+            method: Method::Post,
+            headers,
+            body,
+        })
+    }
+}
+
+/// Parses `<?xml …?><Root><A>text</A><B/>…</Root>`: one root with flat text children (a child
+/// that has children of its own is skipped whole). Returns the root name and `(name, text)` with
+/// entities decoded. Comments and processing instructions are skipped; CDATA is read as text.
+fn parse_flat_xml(xml: &str) -> core::result::Result<(String, Vec<(String, String)>), String> {
+    let mut p = Cursor {
+        s: xml.strip_prefix('\u{feff}').unwrap_or(xml),
+    };
+    p.skip_misc()?;
+    let (root, empty) = p.open_tag()?.ok_or("no root element")?;
+    let mut children = Vec::new();
+    if !empty {
+        loop {
+            p.skip_misc()?;
+            if p.s.starts_with("</") {
+                let name = p.close_tag()?;
+                if name != root {
+                    return Err(format!("</{name}> closes <{root}>"));
+                }
+                break;
+            }
+            let (name, empty) = p.open_tag()?.ok_or("unexpected text between elements")?;
+            if empty {
+                children.push((name, String::new()));
+                continue;
+            }
+            if let Some(text) = p.text_until_close(&name)? {
+                children.push((name, text));
+            }
+        }
+    }
+    p.skip_misc()?;
+    if !p.s.is_empty() {
+        return Err("content after the root element".into());
+    }
+    Ok((root, children))
+}
+
+struct Cursor<'a> {
+    s: &'a str,
+}
+
+impl Cursor<'_> {
+    fn skip_ws(&mut self) {
+        self.s = self.s.trim_start_matches([' ', '\t', '\r', '\n']);
+    }
+
+    /// Skips whitespace, `<?…?>` and `<!--…-->`.
+    fn skip_misc(&mut self) -> core::result::Result<(), String> {
+        loop {
+            self.skip_ws();
+            if let Some(rest) = self.s.strip_prefix("<?") {
+                let end = rest.find("?>").ok_or("unterminated <?")?;
+                self.s = rest.get(end + 2..).unwrap_or("");
+            } else if let Some(rest) = self.s.strip_prefix("<!--") {
+                let end = rest.find("-->").ok_or("unterminated comment")?;
+                self.s = rest.get(end + 3..).unwrap_or("");
+            } else {
+                return Ok(());
+            }
+        }
+    }
+
+    /// `<Name attr="…">` or `<Name/>`: the name and whether it is empty. `None` when the input
+    /// does not start with a start tag.
+    fn open_tag(&mut self) -> core::result::Result<Option<(String, bool)>, String> {
+        let Some(rest) = self.s.strip_prefix('<') else {
+            return Ok(None);
+        };
+        if rest.starts_with(['/', '!', '?']) {
+            return Ok(None);
+        }
+        let end = rest.find('>').ok_or("unterminated tag")?;
+        let inner = rest.get(..end).unwrap_or("");
+        self.s = rest.get(end + 1..).unwrap_or("");
+        let (inner, empty) = match inner.strip_suffix('/') {
+            Some(i) => (i, true),
+            None => (inner, false),
+        };
+        let name = inner
+            .split([' ', '\t', '\r', '\n'])
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        if name.is_empty()
+            || !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+        {
+            return Err("malformed element name".into());
+        }
+        Ok(Some((name, empty)))
+    }
+
+    fn close_tag(&mut self) -> core::result::Result<String, String> {
+        let rest = self.s.strip_prefix("</").ok_or("expected a closing tag")?;
+        let end = rest.find('>').ok_or("unterminated closing tag")?;
+        let name = rest.get(..end).unwrap_or("").trim_end().to_owned();
+        self.s = rest.get(end + 1..).unwrap_or("");
+        Ok(name)
+    }
+
+    /// The text up to `</name>`, entities decoded. `None` when the element has child elements
+    /// (it is skipped up to its matching close tag).
+    fn text_until_close(&mut self, name: &str) -> core::result::Result<Option<String>, String> {
+        let mut text = String::new();
+        loop {
+            let lt = self.s.find('<').ok_or("unterminated element")?;
+            decode_entities(self.s.get(..lt).unwrap_or(""), &mut text)?;
+            self.s = self.s.get(lt..).unwrap_or("");
+            if let Some(rest) = self.s.strip_prefix("<![CDATA[") {
+                let end = rest.find("]]>").ok_or("unterminated CDATA")?;
+                text.push_str(rest.get(..end).unwrap_or(""));
+                self.s = rest.get(end + 3..).unwrap_or("");
+            } else if self.s.starts_with("<!--") || self.s.starts_with("<?") {
+                self.skip_misc()?;
+            } else if self.s.starts_with("</") {
+                let close = self.close_tag()?;
+                if close != name {
+                    return Err(format!("</{close}> closes <{name}>"));
+                }
+                return Ok(Some(text));
+            } else {
+                // A nested element: skip the subtree.
+                let mut depth = 0usize;
+                loop {
+                    self.skip_misc()?;
+                    if self.s.starts_with("</") {
+                        let close = self.close_tag()?;
+                        if depth == 0 {
+                            if close != name {
+                                return Err(format!("</{close}> closes <{name}>"));
+                            }
+                            return Ok(None);
+                        }
+                        depth -= 1;
+                    } else if let Some((_, empty)) = self.open_tag()? {
+                        if !empty {
+                            depth += 1;
+                        }
+                    } else {
+                        let lt = self.s.find('<').ok_or("unterminated element")?;
+                        self.s = self.s.get(lt..).unwrap_or("");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn decode_entities(s: &str, out: &mut String) -> core::result::Result<(), String> {
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(rest.get(..amp).unwrap_or(""));
+        let after = rest.get(amp + 1..).unwrap_or("");
+        let semi = after.find(';').ok_or("an '&' without ';'")?;
+        let ent = after.get(..semi).unwrap_or("");
+        let c = match ent {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            _ => {
+                let n = if let Some(h) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
+                    u32::from_str_radix(h, 16).ok()
+                } else if let Some(d) = ent.strip_prefix('#') {
+                    d.parse::<u32>().ok()
+                } else {
+                    None
+                };
+                n.and_then(char::from_u32).ok_or("an unknown entity")?
+            }
+        };
+        out.push(c);
+        rest = after.get(semi + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::azure::DEFAULT_VERSION;
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse_rfc3339(s).unwrap()
+    }
+
+    const RESPONSE: &str =
+        "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<UserDelegationKey>\
+        <SignedOid>23657296-5cd5-45b0-a809-d972a7f4dfe1</SignedOid>\
+        <SignedTid>ab1f708d-50f6-404c-a006-d71b2ac7a606</SignedTid>\
+        <SignedStart>2026-11-24T10:00:00Z</SignedStart>\
+        <SignedExpiry>2026-11-25T10:00:00.1234567Z</SignedExpiry>\
+        <SignedService>b</SignedService>\
+        <SignedVersion>2025-07-05</SignedVersion>\
+        <Value>SECRETKEY/Nc+Yg8OdqfsaNnS4=</Value></UserDelegationKey>";
+
+    #[test]
+    fn parses_the_documented_response() {
+        let k = UserDelegationKey::from_xml(RESPONSE).unwrap();
+        assert_eq!(k.signed_oid, "23657296-5cd5-45b0-a809-d972a7f4dfe1");
+        assert_eq!(k.signed_tid, "ab1f708d-50f6-404c-a006-d71b2ac7a606");
+        assert_eq!(k.signed_start, t("2026-11-24T10:00:00Z"));
+        assert_eq!(k.signed_expiry, t("2026-11-25T10:00:00Z"));
+        assert_eq!(k.signed_service, "b");
+        assert_eq!(k.signed_version, "2025-07-05");
+        assert_eq!(k.signed_delegated_user_tid, None);
+        assert_eq!(k.value.expose(), "SECRETKEY/Nc+Yg8OdqfsaNnS4=");
+        assert!(!format!("{k:?}").contains("SECRETKEY"));
+    }
+
+    #[test]
+    fn tolerates_whitespace_comments_entities_unknown_elements() {
+        let xml = "<UserDelegationKey>\n  <!-- c -->\n  <SignedOid>o&amp;&#x41;&#66;</SignedOid>\n\
+            <SignedTid><![CDATA[t<1>]]></SignedTid><Future a=\"1\"><X>y</X></Future><Empty/>\n\
+            <SignedStart>2026-11-24T10:00:00Z</SignedStart><SignedExpiry>2026-11-24T11:00:00Z</SignedExpiry>\
+            <SignedService>b</SignedService><SignedVersion>2026-10-06</SignedVersion>\
+            <SignedDelegatedUserTid>dtid</SignedDelegatedUserTid><Value>a2V5</Value>\n</UserDelegationKey>\n";
+        let k = UserDelegationKey::from_xml(xml).unwrap();
+        assert_eq!(k.signed_oid, "o&AB");
+        assert_eq!(k.signed_tid, "t<1>");
+        assert_eq!(k.signed_delegated_user_tid.as_deref(), Some("dtid"));
+    }
+
+    #[test]
+    fn error_bodies_and_malformed_xml_are_errors_without_the_key() {
+        let e = UserDelegationKey::from_xml(
+            "<?xml version=\"1.0\"?><Error><Code>AuthenticationFailed</Code><Message>Server failed to authenticate.\nRequestId:1</Message></Error>",
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "INVALID_CREDENTIALS");
+        assert!(e.message().contains("AuthenticationFailed"), "{e}");
+        let lifetime = RESPONSE.replace("2026-11-25T10:00:00.1234567Z", "2026-12-24T10:00:00Z");
+        let dup = RESPONSE.replace(
+            "<SignedService>b</SignedService>",
+            "<SignedService>b</SignedService><SignedService>b</SignedService>",
+        );
+        for xml in [
+            "",
+            "<UserDelegationKey>",
+            "<UserDelegationKey><SignedOid>x</SignedTid></UserDelegationKey>",
+            "<Other/>",
+            "<UserDelegationKey/>",
+            &RESPONSE.replace("<SignedVersion>2025-07-05</SignedVersion>", ""),
+            &RESPONSE.replace("2026-11-24T10:00:00Z", "yesterday"),
+            &RESPONSE.replace("SECRETKEY/Nc+Yg8OdqfsaNnS4=", "SECRETKEY!!"),
+            &lifetime,
+            &dup,
+            &format!("{RESPONSE}<junk/>"),
+            &RESPONSE.replace("<SignedOid>", "<SignedOid>&bogus;"),
+        ] {
+            let e = UserDelegationKey::from_xml(xml).unwrap_err();
+            assert_eq!(e.code(), "INVALID_CREDENTIALS", "{xml}");
+            assert!(!e.message().contains("SECRETKEY"), "{e}");
+        }
+    }
+
+    #[test]
+    fn builds_the_get_user_delegation_key_request() {
+        let now = t("2026-11-24T10:00:00Z");
+        let r = KeyRequest::new("myaccount", now, t("2026-11-25T10:00:00Z"))
+            .build(now)
+            .unwrap();
+        assert_eq!(
+            r.url,
+            "https://myaccount.blob.core.windows.net/?restype=service&comp=userdelegationkey"
+        );
+        assert_eq!(r.method, Method::Post);
+        assert_eq!(
+            r.body,
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyInfo><Start>2026-11-24T10:00:00Z</Start><Expiry>2026-11-25T10:00:00Z</Expiry></KeyInfo>"
+        );
+        assert_eq!(
+            r.headers.0,
+            [
+                ("content-type".to_string(), "application/xml".to_string()),
+                (
+                    "x-ms-date".to_string(),
+                    "Tue, 24 Nov 2026 10:00:00 GMT".to_string()
+                ),
+                ("x-ms-version".to_string(), DEFAULT_VERSION.to_string()),
+            ]
+        );
+        let mut azurite = KeyRequest::new("devstoreaccount1", now, t("2026-11-24T11:00:00Z"));
+        azurite.endpoint = Some("https://127.0.0.1:10000".into());
+        azurite.delegated_user_tid = Some("ab1f708d-50f6-404c-a006-d71b2ac7a606".into());
+        let r = azurite.build(now).unwrap();
+        assert_eq!(
+            r.url,
+            "https://127.0.0.1:10000/devstoreaccount1/?restype=service&comp=userdelegationkey"
+        );
+        assert!(r
+            .body
+            .contains("<DelegatedUserTid>ab1f708d-50f6-404c-a006-d71b2ac7a606</DelegatedUserTid>"));
+    }
+
+    #[test]
+    fn key_requests_longer_than_seven_days_are_refused() {
+        let now = t("2026-11-24T10:00:00Z");
+        let ok = KeyRequest::new("acc", now, now.add_secs(MAX_KEY_LIFETIME).unwrap());
+        assert!(ok.build(now).is_ok());
+        for (start, expiry) in [
+            (now, now.add_secs(MAX_KEY_LIFETIME + 1).unwrap()),
+            (now.add_secs(-10).unwrap(), now.add_secs(-5).unwrap()),
+            (now, now),
+            (
+                now.add_secs(-MAX_KEY_LIFETIME).unwrap(),
+                now.add_secs(10).unwrap().add_secs(0).unwrap(),
+            ),
+        ] {
+            let r = KeyRequest::new("acc", start, expiry);
+            let e = r.build(now);
+            // The last case lives 7 days + 10 s from its start.
+            assert_eq!(e.unwrap_err().code(), "INVALID_EXPIRY", "{start} {expiry}");
+        }
+        let mut old = KeyRequest::new("acc", now, now.add_secs(60).unwrap());
+        old.version = Some("2018-03-28".into());
+        assert_eq!(old.build(now).unwrap_err().code(), "UNSUPPORTED");
+        let mut early = KeyRequest::new("acc", now, now.add_secs(60).unwrap());
+        early.version = Some("2021-06-08".into());
+        early.delegated_user_tid = Some("t".into());
+        assert_eq!(early.build(now).unwrap_err().code(), "UNSUPPORTED");
+    }
+}
