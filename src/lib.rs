@@ -58,6 +58,8 @@ pub mod s3;
 
 #[cfg(feature = "azure")]
 pub mod azure;
+#[cfg(feature = "gcs")]
+pub mod gcs;
 
 #[cfg(feature = "wasm")]
 mod wasm;

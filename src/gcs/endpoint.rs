@@ -1,0 +1,563 @@
+//! Where a GCS request goes: the URL's scheme and authority, the signed `host` and the path
+//! prefix (`/bucket` in path style).
+//!
+//! Rules — Google's conformance cases (`tests/vectors/gcs/v4_signatures.json`) and
+//! <https://cloud.google.com/storage/docs/request-endpoints>:
+//! - path style (the default): `https://storage.{universe}/{bucket}/{object}`;
+//! - virtual-hosted style: `https://{bucket}.storage.{universe}/{object}`;
+//! - bucket-bound hostname (a CNAME or load balancer): `{scheme}://{hostname}/{object}`;
+//! - a custom endpoint or emulator (`[scheme://]host[:port]`) takes the place of
+//!   `storage.{universe}` in the first two;
+//! - `{universe}` is `googleapis.com` unless a universe domain is given.
+//!
+//! A port stays in the URL exactly as written (even `:443`), while the signed `host` header never
+//! carries one: conformance cases "Simple GET with non-default hostname" (`localhost:8080` is
+//! signed as `host:localhost`), "Endpoint on client with scheme" and "Simple GET with endpoint on
+//! client" (`storage.googleapis.com:443`).
+
+use crate::encoding::encode_path;
+use crate::error::{Error, Result};
+
+/// How the bucket appears in the URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
+pub enum UrlStyle {
+    /// `https://storage.googleapis.com/{bucket}/{object}` (Google's default).
+    Path,
+    /// `https://{bucket}.storage.googleapis.com/{object}`.
+    VirtualHosted,
+    /// `{scheme}://{bucketBoundHostname}/{object}`: a CNAME or load balancer serving one bucket.
+    BucketBound,
+}
+
+/// The URL scheme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
+pub enum UrlScheme {
+    /// `https` (the default).
+    Https,
+    /// `http` — emulators, or a bucket-bound hostname served without TLS.
+    Http,
+}
+
+impl UrlScheme {
+    /// `https` or `http`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UrlScheme::Https => "https",
+            UrlScheme::Http => "http",
+        }
+    }
+}
+
+/// The universe domain of Google's public cloud.
+pub(crate) const DEFAULT_UNIVERSE: &str = "googleapis.com";
+
+pub(crate) struct EndpointOptions<'a> {
+    pub bucket: &'a str,
+    pub url_style: Option<UrlStyle>,
+    pub bucket_bound_hostname: Option<&'a str>,
+    pub scheme: Option<UrlScheme>,
+    pub endpoint: Option<&'a str>,
+    /// The request's own `universeDomain`.
+    pub universe_domain: Option<&'a str>,
+    /// The universe domain the service-account key names, if any.
+    pub credentials_universe: Option<&'a str>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    pub scheme: &'static str,
+    /// `host[:port]` as it appears in the URL.
+    pub authority: String,
+    /// The signed `host` header: the host without a port.
+    pub host: String,
+    /// `/bucket` in path style, empty otherwise.
+    pub path_prefix: String,
+}
+
+pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
+    validate_bucket(o.bucket)?;
+    if let Some(u) = o.universe_domain {
+        validate_universe(u)?;
+    }
+    if let Some(u) = o.credentials_universe {
+        validate_universe(u)?;
+    }
+    if let (Some(req), Some(key)) = (o.universe_domain, o.credentials_universe) {
+        if !req.eq_ignore_ascii_case(key) {
+            return Err(Error::InvalidCredentials(format!(
+                "the service-account key belongs to universe domain {key:?}, the request names {req:?}"
+            )));
+        }
+    }
+    let style = match (o.url_style, o.bucket_bound_hostname) {
+        (None | Some(UrlStyle::BucketBound), Some(_)) => UrlStyle::BucketBound,
+        (Some(UrlStyle::BucketBound), None) => {
+            return Err(Error::InvalidEndpoint(
+                "urlStyle \"bucketBound\" needs a bucketBoundHostname".into(),
+            ))
+        }
+        (Some(style), Some(_)) => {
+            return Err(Error::InvalidEndpoint(format!(
+                "bucketBoundHostname is only used with urlStyle \"bucketBound\", not {style:?}"
+            )))
+        }
+        (style, None) => style.unwrap_or(UrlStyle::Path),
+    };
+
+    if let Some(hostname) = o.bucket_bound_hostname {
+        if o.endpoint.is_some() {
+            return Err(Error::InvalidEndpoint(
+                "endpoint and bucketBoundHostname both name the host; give one".into(),
+            ));
+        }
+        if o.universe_domain.is_some() {
+            return Err(Error::InvalidEndpoint(
+                "universeDomain selects storage.{universe}; it cannot be combined with bucketBoundHostname".into(),
+            ));
+        }
+        let spec = parse_host_spec("bucketBoundHostname", hostname)?;
+        let scheme = pick_scheme("bucketBoundHostname", spec.scheme, o.scheme)?;
+        return Ok(Target {
+            scheme,
+            authority: spec.authority(),
+            host: spec.host,
+            path_prefix: String::new(),
+        });
+    }
+
+    let (scheme, base) = match o.endpoint {
+        Some(ep) => {
+            if o.universe_domain.is_some() {
+                return Err(Error::InvalidEndpoint(
+                    "universeDomain selects storage.{universe}; it cannot be combined with a custom endpoint".into(),
+                ));
+            }
+            let spec = parse_host_spec("endpoint", ep)?;
+            (pick_scheme("endpoint", spec.scheme, o.scheme)?, spec)
+        }
+        None => {
+            let universe = o
+                .universe_domain
+                .or(o.credentials_universe)
+                .unwrap_or(DEFAULT_UNIVERSE)
+                .to_ascii_lowercase();
+            let spec = HostSpec {
+                scheme: None,
+                host: format!("storage.{universe}"),
+                port: None,
+                is_ip: false,
+            };
+            (o.scheme.unwrap_or(UrlScheme::Https).as_str(), spec)
+        }
+    };
+
+    if style == UrlStyle::VirtualHosted {
+        if base.is_ip {
+            return Err(Error::InvalidEndpoint(
+                "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
+            ));
+        }
+        if scheme == "https" && o.bucket.contains('.') {
+            return Err(Error::InvalidBucket(format!(
+                "bucket {:?} has dots and cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"",
+                o.bucket
+            )));
+        }
+        let host = format!("{}.{}", o.bucket, base.host);
+        let authority = match &base.port {
+            Some(p) => format!("{host}:{p}"),
+            None => host.clone(),
+        };
+        return Ok(Target {
+            scheme,
+            authority,
+            host,
+            path_prefix: String::new(),
+        });
+    }
+    Ok(Target {
+        scheme,
+        authority: base.authority(),
+        host: base.host,
+        path_prefix: format!("/{}", encode_path(o.bucket)),
+    })
+}
+
+fn pick_scheme(
+    what: &str,
+    written: Option<&'static str>,
+    asked: Option<UrlScheme>,
+) -> Result<&'static str> {
+    match (written, asked) {
+        (Some(w), Some(a)) if w != a.as_str() => Err(Error::InvalidEndpoint(format!(
+            "{what} says {w}:// but scheme is {:?}; give one or make them agree",
+            a.as_str()
+        ))),
+        (Some(w), _) => Ok(w),
+        (None, a) => Ok(a.unwrap_or(UrlScheme::Https).as_str()),
+    }
+}
+
+/// A parsed `[scheme://]host[:port][/]`.
+#[derive(Debug)]
+struct HostSpec {
+    scheme: Option<&'static str>,
+    /// Lower-case; an IPv6 address keeps its brackets.
+    host: String,
+    /// The port as written (digits only), even the scheme's default.
+    port: Option<String>,
+    is_ip: bool,
+}
+
+impl HostSpec {
+    fn authority(&self) -> String {
+        match &self.port {
+            Some(p) => format!("{}:{p}", self.host),
+            None => self.host.clone(),
+        }
+    }
+}
+
+fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
+    let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {s:?}: {why}"));
+    let (scheme, rest) = match s.split_once("://") {
+        Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),
+        Some((sc, rest)) if sc.eq_ignore_ascii_case("http") => (Some("http"), rest),
+        Some(_) => return Err(bad("the scheme must be http or https")),
+        None => (None, s),
+    };
+    if rest.contains(['?', '#']) {
+        return Err(bad("it cannot carry a query or fragment"));
+    }
+    let authority = match rest.find('/') {
+        Some(i) => {
+            if rest.get(i..) != Some("/") {
+                return Err(bad(
+                    "it cannot carry a path (GCS signs the object path from the root)",
+                ));
+            }
+            rest.get(..i).unwrap_or_default()
+        }
+        None => rest,
+    };
+    if authority.contains('@') {
+        return Err(bad("user information is not supported"));
+    }
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let (addr, after) = v6
+            .split_once(']')
+            .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return Err(bad("invalid IPv6 address"));
+        }
+        let port = match after {
+            "" => None,
+            p => Some(
+                p.strip_prefix(':')
+                    .ok_or_else(|| bad("junk after the IPv6 address"))?,
+            ),
+        };
+        (format!("[{}]", addr.to_ascii_lowercase()), port)
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
+            None => (authority.to_ascii_lowercase(), None),
+        }
+    };
+    if host.is_empty() {
+        return Err(bad("the host is empty"));
+    }
+    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
+    if !is_ip && !is_host_name(&host) {
+        return Err(bad(
+            "the host may contain only ASCII letters, digits, '-', '_' and non-empty dot-separated labels (write internationalised names in punycode)",
+        ));
+    }
+    let port = match port {
+        None => None,
+        Some(p) => {
+            let ok = !p.is_empty()
+                && p.len() <= 5
+                && p.bytes().all(|b| b.is_ascii_digit())
+                && p.parse::<u16>().is_ok_and(|n| n > 0);
+            if !ok {
+                return Err(bad("the port must be a number from 1 to 65535"));
+            }
+            Some(p.to_owned())
+        }
+    };
+    Ok(HostSpec {
+        scheme,
+        host,
+        port,
+        is_ip,
+    })
+}
+
+/// Dot-separated, non-empty labels of `A-Z a-z 0-9 - _`.
+fn is_host_name(h: &str) -> bool {
+    h.split('.').all(|label| {
+        !label.is_empty()
+            && label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+    })
+}
+
+fn validate_universe(u: &str) -> Result<()> {
+    if u.is_empty() || !is_host_name(u) {
+        return Err(Error::InvalidEndpoint(format!(
+            "universe domain {:?} must be a domain name such as \"googleapis.com\" (no scheme, port or path)",
+            u.escape_debug().to_string()
+        )));
+    }
+    Ok(())
+}
+
+/// Google's bucket naming rules (<https://cloud.google.com/storage/docs/buckets#naming>):
+/// lower-case letters, digits, `-`, `_` and `.`; starts and ends with a letter or digit; 3–63
+/// characters, or up to 222 with dots when every dot-separated part has at most 63; not an IPv4
+/// address.
+fn validate_bucket(b: &str) -> Result<()> {
+    let bad = |why: &str| {
+        Error::InvalidBucket(format!(
+            "{:?} is not a valid bucket name: {why}",
+            b.escape_debug().to_string()
+        ))
+    };
+    if b.is_empty() {
+        return Err(Error::InvalidBucket("the bucket name is empty".into()));
+    }
+    if !b
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'-' | b'_' | b'.'))
+    {
+        return Err(bad(
+            "only lower-case letters, digits, '-', '_' and '.' are allowed",
+        ));
+    }
+    let edge_ok = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if !edge_ok(b.as_bytes().first()) || !edge_ok(b.as_bytes().last()) {
+        return Err(bad("it must start and end with a letter or digit"));
+    }
+    let max = if b.contains('.') { 222 } else { 63 };
+    if b.len() < 3 || b.len() > max {
+        return Err(bad(
+            "it must have 3-63 characters (up to 222 with dots, 63 per dot-separated part)",
+        ));
+    }
+    if b.split('.').any(|p| p.is_empty() || p.len() > 63) {
+        return Err(bad("every dot-separated part must have 1-63 characters"));
+    }
+    if b.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(bad("it cannot be an IP address"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(bucket: &'static str) -> EndpointOptions<'static> {
+        EndpointOptions {
+            bucket,
+            url_style: None,
+            bucket_bound_hostname: None,
+            scheme: None,
+            endpoint: None,
+            universe_domain: None,
+            credentials_universe: None,
+        }
+    }
+
+    fn show(t: &Target) -> String {
+        format!(
+            "{}://{}{} host={}",
+            t.scheme, t.authority, t.path_prefix, t.host
+        )
+    }
+
+    #[test]
+    fn styles_and_universes() {
+        let mut o = opts("bkt");
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "https://storage.googleapis.com/bkt host=storage.googleapis.com"
+        );
+        o.url_style = Some(UrlStyle::VirtualHosted);
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "https://bkt.storage.googleapis.com host=bkt.storage.googleapis.com"
+        );
+        o.universe_domain = Some("Domain.com");
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "https://bkt.storage.domain.com host=bkt.storage.domain.com"
+        );
+        let mut o = opts("bkt");
+        o.credentials_universe = Some("example.org");
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "https://storage.example.org/bkt host=storage.example.org"
+        );
+        o.universe_domain = Some("other.org");
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_CREDENTIALS");
+    }
+
+    #[test]
+    fn endpoints_keep_their_port_in_the_url_but_not_in_the_signed_host() {
+        let cases = [
+            (
+                "localhost:8080",
+                Some(UrlScheme::Http),
+                "http://localhost:8080/bkt host=localhost",
+            ),
+            (
+                "storage.googleapis.com:443",
+                Some(UrlScheme::Https),
+                "https://storage.googleapis.com:443/bkt host=storage.googleapis.com",
+            ),
+            (
+                "http://127.0.0.1:4443/",
+                None,
+                "http://127.0.0.1:4443/bkt host=127.0.0.1",
+            ),
+            (
+                "HTTPS://XYZ.googleapis.com",
+                None,
+                "https://xyz.googleapis.com/bkt host=xyz.googleapis.com",
+            ),
+            (
+                "http://[::1]:9000",
+                None,
+                "http://[::1]:9000/bkt host=[::1]",
+            ),
+        ];
+        for (ep, scheme, want) in cases {
+            let mut o = opts("bkt");
+            o.endpoint = Some(ep);
+            o.scheme = scheme;
+            assert_eq!(show(&resolve(&o).unwrap()), want, "{ep}");
+        }
+    }
+
+    #[test]
+    fn bucket_bound_hostnames() {
+        let mut o = opts("bkt");
+        o.bucket_bound_hostname = Some("mydomain.tld");
+        o.scheme = Some(UrlScheme::Http);
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "http://mydomain.tld host=mydomain.tld"
+        );
+        o.url_style = Some(UrlStyle::BucketBound);
+        o.scheme = None;
+        o.bucket_bound_hostname = Some("https://cdn.example.com:8443");
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "https://cdn.example.com:8443 host=cdn.example.com"
+        );
+    }
+
+    #[test]
+    fn contradictions_are_errors() {
+        let mut o = opts("bkt");
+        o.url_style = Some(UrlStyle::BucketBound);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        o.url_style = Some(UrlStyle::Path);
+        o.bucket_bound_hostname = Some("cdn.example.com");
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        o.url_style = None;
+        o.endpoint = Some("http://localhost:1");
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        let mut o = opts("bkt");
+        o.endpoint = Some("http://localhost:1");
+        o.scheme = Some(UrlScheme::Https);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        let mut o = opts("bkt");
+        o.endpoint = Some("localhost:1");
+        o.universe_domain = Some("domain.com");
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        let mut o = opts("bkt");
+        o.endpoint = Some("10.0.0.1");
+        o.url_style = Some(UrlStyle::VirtualHosted);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT");
+        let mut o = opts("my.bucket");
+        o.url_style = Some(UrlStyle::VirtualHosted);
+        assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_BUCKET");
+        o.scheme = Some(UrlScheme::Http);
+        assert_eq!(
+            show(&resolve(&o).unwrap()),
+            "http://my.bucket.storage.googleapis.com host=my.bucket.storage.googleapis.com"
+        );
+    }
+
+    #[test]
+    fn bad_endpoints() {
+        for ep in [
+            "ftp://x",
+            "https://",
+            "https://u:p@host",
+            "https://host?x=1",
+            "https://host/base",
+            "https://host:0",
+            "https://host:99999",
+            "https://host:+1",
+            "https://host:",
+            "https://hôst",
+            "https://a..b",
+            "https://[zz]:1",
+            "",
+        ] {
+            let mut o = opts("bkt");
+            o.endpoint = Some(ep);
+            assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT", "{ep}");
+        }
+        for u in ["", "https://x.com", "x.com:443", "x.com/", "a..b"] {
+            let mut o = opts("bkt");
+            o.universe_domain = Some(u);
+            assert_eq!(resolve(&o).unwrap_err().code(), "INVALID_ENDPOINT", "{u}");
+        }
+    }
+
+    #[test]
+    fn bucket_names() {
+        let long = "x".repeat(64);
+        for b in [
+            "",
+            "ab",
+            "Bucket",
+            "a/b",
+            "a b",
+            "-ab",
+            "ab-",
+            "_ab",
+            "a..b",
+            "192.168.1.1",
+            "ä-bucket",
+            long.as_str(),
+        ] {
+            assert_eq!(
+                validate_bucket(b).unwrap_err().code(),
+                "INVALID_BUCKET",
+                "{b}"
+            );
+        }
+        let ok63 = "x".repeat(63);
+        let dotted = format!("{}.{}", "x".repeat(63), "y".repeat(63));
+        for b in ["abc", "test-bucket", "my_bucket", "a.b.c", &ok63, &dotted] {
+            assert!(validate_bucket(b).is_ok(), "{b}");
+        }
+    }
+}

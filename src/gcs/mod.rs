@@ -1,0 +1,966 @@
+//! Google Cloud Storage: V4 signed URLs — `GOOG4-HMAC-SHA256` with an HMAC key, and
+//! `GOOG4-RSA-SHA256` with a service account's key, signed natively (cargo feature `gcs-rsa`) or
+//! by any external signer (WebCrypto, IAM `signBlob`, a KMS, an HSM) through [`prepare`] and
+//! [`PreparedUrl::finish`].
+//!
+//! Specs: <https://cloud.google.com/storage/docs/authentication/signatures>,
+//! <https://cloud.google.com/storage/docs/access-control/signed-urls>,
+//! <https://cloud.google.com/storage/docs/authentication/hmackeys>. The canonical request, string
+//! to sign and key derivation are the shared V4 code in [`crate::sigv4`], with credential scope
+//! `{date}/auto/storage/goog4_request`.
+//!
+//! With an HMAC key:
+//!
+//! ```
+//! use presign::gcs::{Credentials, GcsRequest};
+//! use presign::{Method, Timestamp};
+//!
+//! let mut req = GcsRequest::new(Method::Put, "my-bucket", "uploads/cat 1.jpg");
+//! req.credentials = Some(Credentials::hmac("GOOG1EEXAMPLEACCESSID", "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"));
+//! req.headers.push("Content-Type", "image/jpeg");
+//! req.expires_in = Some(600);
+//!
+//! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
+//! let out = presign::gcs::presign(&req, now)?;
+//! assert!(out.url.starts_with(
+//!     "https://storage.googleapis.com/my-bucket/uploads/cat%201.jpg?X-Goog-Algorithm=GOOG4-HMAC-SHA256\
+//!      &X-Goog-Credential=GOOG1EEXAMPLEACCESSID%2F20261124%2Fauto%2Fstorage%2Fgoog4_request\
+//!      &X-Goog-Date=20261124T100000Z&X-Goog-Expires=600&X-Goog-SignedHeaders=content-type%3Bhost\
+//!      &X-Goog-Signature="));
+//! assert_eq!(out.headers.0, vec![("content-type".to_string(), "image/jpeg".to_string())]);
+//! # Ok::<(), presign::Error>(())
+//! ```
+//!
+//! With a service account and an external signer (the two-step seam):
+//!
+//! ```
+//! use presign::gcs::{Credentials, GcsRequest};
+//! use presign::{Method, Timestamp};
+//!
+//! let mut req = GcsRequest::new(Method::Get, "my-bucket", "report.pdf");
+//! // Only client_email is needed here: the private key stays with the signer.
+//! req.credentials = Some(Credentials::service_account("signer@my-project.iam.gserviceaccount.com"));
+//! let prepared = presign::gcs::prepare(&req, Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?)?;
+//! assert!(prepared.string_to_sign().starts_with("GOOG4-RSA-SHA256\n20261124T100000Z\n20261124/auto/storage/goog4_request\n"));
+//! // ... RSASSA-PKCS1-v1_5/SHA-256 over prepared.string_to_sign() elsewhere, then:
+//! let signature_hex = "ab".repeat(256);
+//! let out = prepared.finish(&signature_hex)?;
+//! assert!(out.url.ends_with(&format!("&X-Goog-Signature={signature_hex}")));
+//! # Ok::<(), presign::Error>(())
+//! ```
+
+mod endpoint;
+#[cfg(feature = "gcs-rsa")]
+mod rsa;
+
+pub use endpoint::{UrlScheme, UrlStyle};
+
+use crate::encoding::{canonical_headers, encode_path_into, hex};
+use crate::error::{Error, Result};
+use crate::request::{Method, Params, Presigned, Secret};
+use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
+use crate::time::Timestamp;
+use endpoint::{resolve, EndpointOptions};
+
+/// Longest signed-URL lifetime V4 allows: 7 days.
+pub const MAX_EXPIRES: u64 = 604_800;
+/// Lifetime when the request names none: 1 hour.
+pub const DEFAULT_EXPIRES: u64 = 3600;
+/// Longest object name GCS accepts, in UTF-8 bytes.
+pub const MAX_OBJECT_BYTES: usize = 1024;
+/// The credential scope's location: always `auto` for Cloud Storage.
+pub const REGION: &str = "auto";
+/// The credential scope's service.
+pub const SERVICE: &str = "storage";
+
+/// An HMAC key (<https://cloud.google.com/storage/docs/authentication/hmackeys>). `Debug`
+/// redacts the secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct HmacCredentials {
+    /// The access id (`GOOG1E…` for service-account keys).
+    pub access_id: String,
+    /// The secret.
+    pub secret: Secret,
+}
+
+/// A service account's JSON key, as Google issues it (`type`, `client_email`, `private_key`,
+/// `universe_domain`, …). Only the fields below are read; the key file's other fields
+/// (`project_id`, `private_key_id`, `client_id`, `token_uri`, …) are accepted and ignored, so the
+/// file can be passed whole. `Debug` redacts the private key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+pub struct ServiceAccountKey {
+    /// `service_account` when present; other credential types cannot sign URLs.
+    #[cfg_attr(feature = "serde", serde(rename = "type", default))]
+    pub key_type: Option<String>,
+    /// The service account's e-mail: the credential's identity.
+    pub client_email: String,
+    /// The PEM PKCS#8 RSA key. Needed to sign natively (feature `gcs-rsa`); not needed for an
+    /// external signer ([`prepare`] + [`PreparedUrl::finish`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub private_key: Option<Secret>,
+    /// The universe the key belongs to (`googleapis.com` for Google's public cloud); selects
+    /// `storage.{universe}` unless the request says otherwise.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub universe_domain: Option<String>,
+}
+
+/// Who signs: `{"serviceAccount": <key JSON>}` or `{"hmac": {"accessId", "secret"}}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase")
+)]
+pub enum Credentials {
+    /// A service account: `GOOG4-RSA-SHA256`.
+    ServiceAccount(ServiceAccountKey),
+    /// An HMAC key: `GOOG4-HMAC-SHA256`.
+    Hmac(HmacCredentials),
+}
+
+impl Credentials {
+    /// An HMAC key.
+    pub fn hmac(access_id: impl Into<String>, secret: impl Into<Secret>) -> Self {
+        Credentials::Hmac(HmacCredentials {
+            access_id: access_id.into(),
+            secret: secret.into(),
+        })
+    }
+
+    /// A service account without its private key, for an external signer.
+    pub fn service_account(client_email: impl Into<String>) -> Self {
+        Credentials::ServiceAccount(ServiceAccountKey {
+            client_email: client_email.into(),
+            ..ServiceAccountKey::default()
+        })
+    }
+
+    /// A service account with its PEM private key, for native signing (feature `gcs-rsa`).
+    pub fn service_account_key(
+        client_email: impl Into<String>,
+        private_key_pem: impl Into<Secret>,
+    ) -> Self {
+        Credentials::ServiceAccount(ServiceAccountKey {
+            client_email: client_email.into(),
+            private_key: Some(private_key_pem.into()),
+            ..ServiceAccountKey::default()
+        })
+    }
+}
+
+/// A signed-URL request for Cloud Storage (the `"provider": "gcs"` member of the request schema).
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Deserialize),
+    serde(rename_all = "camelCase", deny_unknown_fields)
+)]
+pub struct GcsRequest {
+    /// HTTP method (default GET). A resumable upload starts with POST and the header
+    /// `x-goog-resumable: start`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub method: Method,
+    /// Bucket name (Google's naming rules).
+    pub bucket: String,
+    /// Object name, exactly as stored: never normalised, encoded once. `None` signs the bucket
+    /// itself (listing objects).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub object: Option<String>,
+    /// Who signs. Required by the core; the CLI fills it from the environment.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub credentials: Option<Credentials>,
+    /// `path` (default), `virtualHosted` or `bucketBound`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub url_style: Option<UrlStyle>,
+    /// The CNAME / load-balancer host (`[scheme://]host[:port]`) of a bucket-bound URL.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub bucket_bound_hostname: Option<String>,
+    /// `https` (default) or `http`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub scheme: Option<UrlScheme>,
+    /// A custom endpoint or emulator, `[scheme://]host[:port]`, in place of
+    /// `storage.googleapis.com`. The signed `host` omits the port (Google's conformance cases).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub endpoint: Option<String>,
+    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub universe_domain: Option<String>,
+    /// Headers to sign (`content-type`, `content-md5`, `x-goog-meta-*`,
+    /// `x-goog-content-length-range: min,max`, `x-goog-resumable: start`…); the client must send
+    /// them with exactly these values. `x-goog-content-sha256` replaces `UNSIGNED-PAYLOAD`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub headers: Params,
+    /// Extra query parameters to sign (`response-content-disposition`, `response-content-type`,
+    /// `generation`, `userProject`…). The signature's own `X-Goog-*` names are reserved.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub query: Params,
+    /// Lifetime in seconds, 1–604800 (default 3600).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub expires_in: Option<u64>,
+    /// The signing instant; when absent the caller's `now` is used.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub signed_at: Option<Timestamp>,
+}
+
+impl GcsRequest {
+    /// A request for one object with everything else at its default.
+    pub fn new(method: Method, bucket: impl Into<String>, object: impl Into<String>) -> Self {
+        GcsRequest {
+            method,
+            bucket: bucket.into(),
+            object: Some(object.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// Headers a caller may not sign: `host` is set from the URL, and the others belong to the
+/// signature or to header authentication. (`x-goog-date` is allowed: a conformance case signs it.)
+const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "x-goog-algorithm",
+    "x-goog-credential",
+    "x-goog-expires",
+    "x-goog-signedheaders",
+    "x-goog-signature",
+];
+
+/// A request with everything but its signature: the external-signer seam. Sign
+/// [`PreparedUrl::string_to_sign`] with the credential's key, then [`PreparedUrl::finish`].
+#[derive(Clone, Debug)]
+pub struct PreparedUrl {
+    inner: sigv4::Prepared,
+    /// `scheme://authority/path`.
+    base_url: String,
+    method: Method,
+    headers: Params,
+    time: Timestamp,
+    expires_at: Timestamp,
+    algorithm: &'static str,
+}
+
+impl PreparedUrl {
+    /// `GOOG4-RSA-SHA256` or `GOOG4-HMAC-SHA256`: what the signature must be.
+    pub fn algorithm(&self) -> &'static str {
+        self.algorithm
+    }
+
+    /// The canonical request whose SHA-256 is in the string to sign.
+    pub fn canonical_request(&self) -> &str {
+        &self.inner.canonical_request
+    }
+
+    /// The string to sign: RSASSA-PKCS1-v1_5 with SHA-256 for `GOOG4-RSA-SHA256` (WebCrypto
+    /// `RSASSA-PKCS1-v1_5` / `SHA-256`, IAM `signBlob`, KMS `RSA_SIGN_PKCS1_2048_SHA256`), HMAC with
+    /// the derived V4 key for `GOOG4-HMAC-SHA256`.
+    pub fn string_to_sign(&self) -> &str {
+        &self.inner.string_to_sign
+    }
+
+    /// Completes the URL with a hex signature of [`PreparedUrl::string_to_sign`] (either case).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] if `signature_hex` is not hex of a plausible length for the
+    /// algorithm (32 bytes for HMAC, 128–1024 bytes for RSA).
+    pub fn finish(self, signature_hex: &str) -> Result<Presigned> {
+        let n = signature_hex.len() / 2;
+        if !signature_hex.len().is_multiple_of(2)
+            || !signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
+            || !self.plausible_signature_len(n)
+        {
+            return Err(Error::InvalidRequest(format!(
+                "the signature must be the hex of a {} signature",
+                self.expected_signature()
+            )));
+        }
+        Ok(self.finish_trusted(signature_hex.to_ascii_lowercase()))
+    }
+
+    /// Completes the URL with the raw signature bytes (what WebCrypto's `sign` returns).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a length implausible for the algorithm.
+    pub fn finish_bytes(self, signature: &[u8]) -> Result<Presigned> {
+        if !self.plausible_signature_len(signature.len()) {
+            return Err(Error::InvalidRequest(format!(
+                "the signature must be a {}",
+                self.expected_signature()
+            )));
+        }
+        Ok(self.finish_trusted(hex(signature)))
+    }
+
+    fn plausible_signature_len(&self, n: usize) -> bool {
+        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
+            n == 32
+        } else {
+            (128..=1024).contains(&n)
+        }
+    }
+
+    fn expected_signature(&self) -> &'static str {
+        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
+            "32-byte HMAC-SHA256"
+        } else {
+            "128-1024-byte RSA"
+        }
+    }
+
+    fn finish_trusted(self, signature_hex: String) -> Presigned {
+        let signed = self.inner.finish(signature_hex);
+        let mut url = self.base_url;
+        url.reserve(1 + signed.query.len());
+        url.push('?');
+        url.push_str(&signed.query);
+        Presigned {
+            url,
+            method: self.method,
+            headers: self.headers,
+            expires_at: self.expires_at,
+            warnings: Vec::new(),
+        }
+    }
+}
+
+/// A reusable GCS presigner: caches derived HMAC signing keys and (feature `gcs-rsa`) parsed
+/// RSA keys across calls. Safe to share between threads.
+#[derive(Debug, Default)]
+pub struct Presigner {
+    keys: KeyCache,
+    #[cfg(feature = "gcs-rsa")]
+    rsa: rsa::RsaKeyCache,
+}
+
+impl Presigner {
+    /// A presigner with empty caches.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Presigns `req`. The signing instant is `req.signed_at` if set, else `now`.
+    ///
+    /// # Errors
+    /// As [`Presigner::prepare`]; also [`Error::InvalidCredentials`] for a service account
+    /// without a usable `private_key`, and [`Error::Unsupported`] for a service account when the
+    /// crate is built without the `gcs-rsa` feature (use [`Presigner::prepare`] and an external
+    /// signer there).
+    pub fn presign(&self, req: &GcsRequest, now: Timestamp) -> Result<Presigned> {
+        let prepared = self.prepare(req, now)?;
+        match &req.credentials {
+            Some(Credentials::Hmac(h)) => {
+                let key = self.keys.get(
+                    &GOOG4_HMAC_SHA256,
+                    h.secret.expose(),
+                    &prepared.time.amz_date(),
+                    REGION,
+                    SERVICE,
+                );
+                let signature = key.sign_hex(prepared.string_to_sign().as_bytes());
+                Ok(prepared.finish_trusted(signature))
+            }
+            Some(Credentials::ServiceAccount(sa)) => {
+                let pem = sa.private_key.as_ref().ok_or_else(|| {
+                    Error::InvalidCredentials(
+                        "the service-account key has no private_key; to sign elsewhere use prepare() and finish()".into(),
+                    )
+                })?;
+                self.sign_rsa(pem, prepared)
+            }
+            None => Err(no_credentials()),
+        }
+    }
+
+    #[cfg(feature = "gcs-rsa")]
+    fn sign_rsa(&self, pem: &Secret, prepared: PreparedUrl) -> Result<Presigned> {
+        let key = self.rsa.get(pem.expose())?;
+        let signature = key.sign_pkcs1_sha256(prepared.string_to_sign().as_bytes())?;
+        Ok(prepared.finish_trusted(hex(&signature)))
+    }
+
+    #[cfg(not(feature = "gcs-rsa"))]
+    fn sign_rsa(&self, _pem: &Secret, _prepared: PreparedUrl) -> Result<Presigned> {
+        Err(Error::Unsupported(
+            "signing with a service-account key needs the `gcs-rsa` cargo feature; without it, sign the string to sign elsewhere (prepare() and finish())".into(),
+        ))
+    }
+
+    /// Validates `req` and builds its canonical request and string to sign, leaving the
+    /// signature to the caller: the external-signer seam. The signing instant is
+    /// `req.signed_at` if set, else `now`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKey`], [`Error::InvalidBucket`], [`Error::InvalidHeader`],
+    /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
+    /// [`Error::InvalidCredentials`], [`Error::InvalidTime`] — each with the reason.
+    pub fn prepare(&self, req: &GcsRequest, now: Timestamp) -> Result<PreparedUrl> {
+        let time = req.signed_at.unwrap_or(now);
+        let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
+        let (scheme, identity, creds_universe): (&'static Scheme, &str, Option<&str>) = match creds
+        {
+            Credentials::Hmac(h) => {
+                validate_identity("the HMAC access id", &h.access_id)?;
+                if h.secret.expose().is_empty() {
+                    return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
+                }
+                (&GOOG4_HMAC_SHA256, &h.access_id, None)
+            }
+            Credentials::ServiceAccount(sa) => {
+                if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
+                    return Err(Error::InvalidCredentials(format!(
+                        "credentials of type {t:?} cannot sign URLs; a service-account key (type \"service_account\") or an HMAC key is needed"
+                    )));
+                }
+                validate_identity("the service account's client_email", &sa.client_email)?;
+                (
+                    &GOOG4_RSA_SHA256,
+                    &sa.client_email,
+                    sa.universe_domain.as_deref(),
+                )
+            }
+        };
+
+        let expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
+        if !(1..=MAX_EXPIRES).contains(&expires_in) {
+            return Err(Error::InvalidExpiry(format!(
+                "expiresIn is {expires_in} s; V4 signed URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
+            )));
+        }
+        if let Some(object) = &req.object {
+            validate_object(object)?;
+        }
+
+        let target = resolve(&EndpointOptions {
+            bucket: &req.bucket,
+            url_style: req.url_style,
+            bucket_bound_hostname: req.bucket_bound_hostname.as_deref(),
+            scheme: req.scheme,
+            endpoint: req.endpoint.as_deref(),
+            universe_domain: req.universe_domain.as_deref(),
+            credentials_universe: creds_universe,
+        })?;
+
+        // Headers: the caller's, validated and canonicalised, plus host.
+        for (name, _) in req.headers.iter() {
+            if RESERVED_HEADERS
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(name.trim()))
+            {
+                return Err(Error::InvalidHeader(format!(
+                    "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
+                )));
+            }
+        }
+        let caller_headers = canonical_headers(req.headers.iter())?;
+        // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
+        if caller_headers.len() != req.headers.0.len() {
+            return Err(Error::InvalidHeader(
+                "a header is given more than once (names are case-insensitive)".into(),
+            ));
+        }
+        let mut headers = Vec::with_capacity(caller_headers.len() + 1);
+        let host_pos = caller_headers.partition_point(|(n, _)| n.as_str() < "host");
+        headers.extend_from_slice(caller_headers.get(..host_pos).unwrap_or_default());
+        headers.push(("host".to_owned(), target.host.clone()));
+        headers.extend_from_slice(caller_headers.get(host_pos..).unwrap_or_default());
+
+        let payload_hash = match headers.iter().find(|(n, _)| n == "x-goog-content-sha256") {
+            None => sigv4::UNSIGNED_PAYLOAD,
+            Some((_, v)) => {
+                if v != sigv4::UNSIGNED_PAYLOAD
+                    && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_hexdigit()))
+                {
+                    return Err(Error::InvalidHeader(
+                        "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)".into(),
+                    ));
+                }
+                v.as_str()
+            }
+        };
+
+        for (name, _) in req.query.iter() {
+            if name.is_empty() {
+                return Err(Error::InvalidQuery(
+                    "a query parameter has an empty name".into(),
+                ));
+            }
+            if scheme.is_reserved_param(name) {
+                return Err(Error::InvalidQuery(format!(
+                    "query parameter {name:?} is set by the signature (other X-Goog-* parameters may be signed)"
+                )));
+            }
+        }
+
+        let object_len = req.object.as_ref().map_or(0, |o| o.len() * 3 / 2 + 1);
+        let mut path = String::with_capacity(target.path_prefix.len() + object_len + 1);
+        path.push_str(&target.path_prefix);
+        match &req.object {
+            Some(object) => {
+                path.push('/');
+                encode_path_into(&mut path, object);
+            }
+            None if path.is_empty() => path.push('/'),
+            None => {}
+        }
+
+        let inner = sigv4::prepare(
+            &sigv4::Request {
+                method: req.method.as_str(),
+                canonical_uri: &path,
+                query: &req.query.0,
+                headers: &headers,
+                payload_hash,
+            },
+            &sigv4::Auth {
+                scheme,
+                access_key_id: identity,
+                session_token: None,
+                time,
+                region: REGION,
+                service: SERVICE,
+                expires_in,
+            },
+        );
+
+        let mut base_url = String::with_capacity(
+            target.scheme.len() + 3 + target.authority.len() + path.len() + 1 + inner.query.len(),
+        );
+        base_url.push_str(target.scheme);
+        base_url.push_str("://");
+        base_url.push_str(&target.authority);
+        base_url.push_str(&path);
+
+        headers.retain(|(n, _)| n != "host");
+        Ok(PreparedUrl {
+            inner,
+            base_url,
+            method: req.method,
+            headers: Params(headers),
+            time,
+            expires_at: time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?,
+            algorithm: scheme.algorithm,
+        })
+    }
+}
+
+/// Presigns one GCS request without caches (see [`Presigner`] for many URLs).
+///
+/// # Errors
+/// As [`Presigner::presign`].
+pub fn presign(req: &GcsRequest, now: Timestamp) -> Result<Presigned> {
+    Presigner::new().presign(req, now)
+}
+
+/// Prepares one GCS request for an external signer (see [`Presigner::prepare`]).
+///
+/// # Errors
+/// As [`Presigner::prepare`].
+pub fn prepare(req: &GcsRequest, now: Timestamp) -> Result<PreparedUrl> {
+    Presigner::new().prepare(req, now)
+}
+
+fn no_credentials() -> Error {
+    Error::InvalidCredentials("no credentials given".into())
+}
+
+/// The identity goes into `X-Goog-Credential` before `/{scope}`: visible ASCII without `/`.
+fn validate_identity(what: &str, id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Err(Error::InvalidCredentials(format!("{what} is empty")));
+    }
+    if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+        return Err(Error::InvalidCredentials(format!(
+            "{what} may contain only visible ASCII characters other than '/'"
+        )));
+    }
+    Ok(())
+}
+
+/// Google's object naming rules (<https://cloud.google.com/storage/docs/objects#naming>): 1–1024
+/// bytes of UTF-8, no CR or LF, not `.` or `..`, not under `.well-known/acme-challenge/`. Anything
+/// else is signed exactly as given.
+fn validate_object(o: &str) -> Result<()> {
+    if o.is_empty() {
+        return Err(Error::InvalidKey(
+            "the object name is empty (leave `object` out to sign the bucket itself)".into(),
+        ));
+    }
+    if o.len() > MAX_OBJECT_BYTES {
+        return Err(Error::InvalidKey(format!(
+            "the object name is {} bytes of UTF-8; Cloud Storage allows at most {MAX_OBJECT_BYTES}",
+            o.len()
+        )));
+    }
+    if o.contains(['\r', '\n']) {
+        return Err(Error::InvalidKey(
+            "Cloud Storage object names cannot contain CR or LF".into(),
+        ));
+    }
+    if o == "." || o == ".." {
+        return Err(Error::InvalidKey(format!(
+            "{o:?} is not a valid Cloud Storage object name"
+        )));
+    }
+    if o.starts_with(".well-known/acme-challenge/") {
+        return Err(Error::InvalidKey(
+            "Cloud Storage object names cannot start with .well-known/acme-challenge/".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> Timestamp {
+        Timestamp::parse_rfc3339("2026-11-24T10:00:00Z").unwrap()
+    }
+
+    fn hmac_req(object: &str) -> GcsRequest {
+        let mut r = GcsRequest::new(Method::Get, "bkt", object);
+        r.credentials = Some(Credentials::hmac("GOOG1EXAMPLE", "c2VjcmV0"));
+        r
+    }
+
+    fn query_of(url: &str) -> &str {
+        url.split_once('?').unwrap().1
+    }
+
+    #[test]
+    fn canonical_query_sorts_by_encoded_name_so_a_precedes_a_dash_b() {
+        // The spec sorts parameters by name; sorting whole "k=v" strings (as the Python SDK
+        // does) would put "a-b=…" first because '-' < '='.
+        let mut r = hmac_req("o");
+        r.query.push("a-b", "1");
+        r.query.push("a", "2");
+        let p = prepare(&r, t0()).unwrap();
+        let q = p.canonical_request().lines().nth(2).unwrap();
+        assert!(q.ends_with("&X-Goog-SignedHeaders=host&a=2&a-b=1"), "{q}");
+        let url = p.finish(&"0".repeat(64)).unwrap().url;
+        assert!(
+            query_of(&url).contains("&a=2&a-b=1&X-Goog-Signature="),
+            "{url}"
+        );
+    }
+
+    #[test]
+    fn hmac_and_seam_agree() {
+        let r = hmac_req("a b/ሴ+%");
+        let direct = presign(&r, t0()).unwrap();
+        let p = prepare(&r, t0()).unwrap();
+        assert_eq!(p.algorithm(), "GOOG4-HMAC-SHA256");
+        let key = sigv4::SigningKey::derive(
+            &GOOG4_HMAC_SHA256,
+            "c2VjcmV0",
+            "20261124",
+            "auto",
+            "storage",
+        );
+        let sig = key.sign_hex(p.string_to_sign().as_bytes());
+        assert_eq!(p.clone().finish(&sig.to_ascii_uppercase()).unwrap(), direct);
+        assert!(direct
+            .url
+            .starts_with("https://storage.googleapis.com/bkt/a%20b/%E1%88%B4%2B%25?"));
+        assert_eq!(direct.expires_at.rfc3339(), "2026-11-24T11:00:00Z");
+    }
+
+    #[test]
+    fn signed_at_wins_over_now() {
+        let mut r = hmac_req("o");
+        r.signed_at = Some(Timestamp::parse_rfc3339("2019-02-01T09:00:00Z").unwrap());
+        let p = prepare(&r, t0()).unwrap();
+        assert!(p.string_to_sign().starts_with(
+            "GOOG4-HMAC-SHA256\n20190201T090000Z\n20190201/auto/storage/goog4_request\n"
+        ));
+    }
+
+    #[test]
+    fn finish_checks_the_signature_shape() {
+        let p = prepare(&hmac_req("o"), t0()).unwrap();
+        for bad in [
+            "",
+            "abc",
+            "zz".repeat(32).as_str(),
+            &"a".repeat(62),
+            &"a".repeat(66),
+        ] {
+            assert_eq!(p.clone().finish(bad).unwrap_err().code(), "INVALID_REQUEST");
+        }
+        assert_eq!(
+            p.clone().finish_bytes(&[0; 31]).unwrap_err().code(),
+            "INVALID_REQUEST"
+        );
+        assert!(p.finish_bytes(&[0; 32]).is_ok());
+        let mut r = hmac_req("o");
+        r.credentials = Some(Credentials::service_account("sa@p.iam.gserviceaccount.com"));
+        let p = prepare(&r, t0()).unwrap();
+        assert_eq!(p.algorithm(), "GOOG4-RSA-SHA256");
+        assert!(p
+            .clone()
+            .finish(&"A".repeat(512))
+            .unwrap()
+            .url
+            .ends_with(&"a".repeat(512)));
+        assert_eq!(
+            p.finish(&"a".repeat(64)).unwrap_err().code(),
+            "INVALID_REQUEST"
+        );
+    }
+
+    #[test]
+    fn service_account_without_key_cannot_presign_natively() {
+        let mut r = hmac_req("o");
+        r.credentials = Some(Credentials::service_account("sa@p.iam.gserviceaccount.com"));
+        assert_eq!(presign(&r, t0()).unwrap_err().code(), "INVALID_CREDENTIALS");
+    }
+
+    #[cfg(not(feature = "gcs-rsa"))]
+    #[test]
+    fn service_account_key_without_the_feature_is_unsupported() {
+        let mut r = hmac_req("o");
+        r.credentials = Some(Credentials::service_account_key(
+            "sa@p.iam.gserviceaccount.com",
+            "pem",
+        ));
+        assert_eq!(presign(&r, t0()).unwrap_err().code(), "UNSUPPORTED");
+    }
+
+    #[test]
+    fn reserved_query_parameters_are_refused_but_other_x_goog_ones_are_signed() {
+        for name in [
+            "X-Goog-Signature",
+            "x-goog-algorithm",
+            "X-GOOG-CREDENTIAL",
+            "X-Goog-Date",
+            "X-Goog-Expires",
+            "X-Goog-SignedHeaders",
+        ] {
+            let mut r = hmac_req("o");
+            r.query.push(name, "x");
+            assert_eq!(
+                prepare(&r, t0()).unwrap_err().code(),
+                "INVALID_QUERY",
+                "{name}"
+            );
+        }
+        let mut r = hmac_req("o");
+        r.query.push("", "x");
+        assert_eq!(prepare(&r, t0()).unwrap_err().code(), "INVALID_QUERY");
+        let mut r = hmac_req("o");
+        r.query.push("X-Goog-Meta-Foo", "bar");
+        r.query.push("userProject", "p");
+        assert!(prepare(&r, t0()).is_ok());
+    }
+
+    #[test]
+    fn headers_are_validated() {
+        for (n, v) in [
+            ("Host", "x"),
+            ("authorization", "x"),
+            ("X-Goog-Signature", "x"),
+            ("x-a", "a\r\nb"),
+            ("x-a", "é"),
+            ("bad name", "x"),
+        ] {
+            let mut r = hmac_req("o");
+            r.headers.push(n, v);
+            assert_eq!(
+                prepare(&r, t0()).unwrap_err().code(),
+                "INVALID_HEADER",
+                "{n}"
+            );
+        }
+        let mut r = hmac_req("o");
+        r.headers.push("x-a", "1");
+        r.headers.push("X-A", "2");
+        assert_eq!(prepare(&r, t0()).unwrap_err().code(), "INVALID_HEADER");
+        let mut r = hmac_req("o");
+        r.headers.push("x-goog-content-sha256", "not hex");
+        assert_eq!(prepare(&r, t0()).unwrap_err().code(), "INVALID_HEADER");
+    }
+
+    #[test]
+    fn headers_are_returned_trimmed_collapsed_and_sorted() {
+        let mut r = hmac_req("o");
+        r.method = Method::Put;
+        r.headers
+            .push("X-Goog-Content-Length-Range", " 0,  1048576 ");
+        r.headers
+            .push("Content-Type", "\ttext/plain;  charset=utf-8");
+        r.headers.push("x-goog-date", "20190201T090000Z");
+        let out = presign(&r, t0()).unwrap();
+        assert_eq!(
+            out.headers.0,
+            [
+                (
+                    "content-type".to_owned(),
+                    "text/plain; charset=utf-8".to_owned()
+                ),
+                (
+                    "x-goog-content-length-range".to_owned(),
+                    "0, 1048576".to_owned()
+                ),
+                ("x-goog-date".to_owned(), "20190201T090000Z".to_owned()),
+            ]
+        );
+        assert!(out.url.contains("&X-Goog-SignedHeaders=content-type%3Bhost%3Bx-goog-content-length-range%3Bx-goog-date&"));
+        assert_eq!(out.method, Method::Put);
+    }
+
+    #[test]
+    fn signed_payload_hash_replaces_unsigned_payload() {
+        let mut r = hmac_req("o");
+        r.headers.push(
+            "X-Goog-Content-SHA256",
+            "2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824",
+        );
+        let p = prepare(&r, t0()).unwrap();
+        assert!(p
+            .canonical_request()
+            .ends_with("\n2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824"));
+    }
+
+    #[test]
+    fn object_names_are_checked_but_never_altered() {
+        for (o, code) in [
+            ("", "INVALID_KEY"),
+            (".", "INVALID_KEY"),
+            ("..", "INVALID_KEY"),
+            ("a\nb", "INVALID_KEY"),
+            ("a\rb", "INVALID_KEY"),
+            (".well-known/acme-challenge/x", "INVALID_KEY"),
+        ] {
+            assert_eq!(
+                prepare(&hmac_req(o), t0()).unwrap_err().code(),
+                code,
+                "{o:?}"
+            );
+        }
+        assert_eq!(
+            prepare(&hmac_req(&"k".repeat(1025)), t0())
+                .unwrap_err()
+                .code(),
+            "INVALID_KEY"
+        );
+        assert!(prepare(&hmac_req(&format!("{}\u{1F600}", "k".repeat(1020))), t0()).is_ok());
+        for (o, path) in [
+            ("/leading", "/bkt//leading"),
+            ("a/./b/../c", "/bkt/a/./b/../c"),
+            ("caf\u{e9}", "/bkt/caf%C3%A9"),
+            ("cafe\u{301}", "/bkt/cafe%CC%81"),
+            ("x?y#z", "/bkt/x%3Fy%23z"),
+            ("./", "/bkt/./"),
+            ("tab\tdel\u{7f}", "/bkt/tab%09del%7F"),
+        ] {
+            let p = prepare(&hmac_req(o), t0()).unwrap();
+            assert_eq!(p.canonical_request().lines().nth(1).unwrap(), path, "{o:?}");
+        }
+    }
+
+    #[test]
+    fn bucket_level_urls() {
+        let mut r = hmac_req("o");
+        r.object = None;
+        let p = prepare(&r, t0()).unwrap();
+        assert_eq!(p.canonical_request().lines().nth(1).unwrap(), "/bkt");
+        r.url_style = Some(UrlStyle::VirtualHosted);
+        let out = presign(&r, t0()).unwrap();
+        assert!(
+            out.url
+                .starts_with("https://bkt.storage.googleapis.com/?X-Goog-Algorithm="),
+            "{}",
+            out.url
+        );
+    }
+
+    #[test]
+    fn expiry_and_credentials_are_checked() {
+        for e in [0, MAX_EXPIRES + 1] {
+            let mut r = hmac_req("o");
+            r.expires_in = Some(e);
+            assert_eq!(prepare(&r, t0()).unwrap_err().code(), "INVALID_EXPIRY");
+        }
+        let mut r = hmac_req("o");
+        r.expires_in = Some(MAX_EXPIRES);
+        assert_eq!(
+            presign(&r, t0()).unwrap().expires_at.rfc3339(),
+            "2026-12-01T10:00:00Z"
+        );
+        for c in [
+            None,
+            Some(Credentials::hmac("", "s")),
+            Some(Credentials::hmac("a/b", "s")),
+            Some(Credentials::hmac("id", "")),
+            Some(Credentials::service_account("")),
+            Some(Credentials::service_account("a b@x")),
+            Some(Credentials::ServiceAccount(ServiceAccountKey {
+                key_type: Some("authorized_user".into()),
+                client_email: "a@b".into(),
+                ..ServiceAccountKey::default()
+            })),
+        ] {
+            let mut r = hmac_req("o");
+            r.credentials = c;
+            assert_eq!(prepare(&r, t0()).unwrap_err().code(), "INVALID_CREDENTIALS");
+        }
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_errors() {
+        let mut r = hmac_req("o");
+        r.credentials = Some(Credentials::service_account_key(
+            "sa@p",
+            "-----BEGIN PRIVATE KEY-----\nTOPSECRET\n-----END PRIVATE KEY-----",
+        ));
+        let dbg = format!("{r:?}");
+        assert!(!dbg.contains("TOPSECRET"));
+        let e = presign(&r, t0()).unwrap_err();
+        assert!(!e.to_string().contains("TOPSECRET"));
+        let h = format!("{:?}", hmac_req("o"));
+        assert!(!h.contains("c2VjcmV0"));
+    }
+
+    #[cfg(feature = "serde")]
+    #[test]
+    fn deserializes_the_schema_and_a_whole_key_file() {
+        let key: ServiceAccountKey = serde_json::from_str(include_str!(
+            "../../tests/vectors/gcs/test_service_account.not-a-test.json"
+        ))
+        .unwrap();
+        assert_eq!(
+            key.client_email,
+            "test-iam-credentials@dummy-project-id.iam.gserviceaccount.com"
+        );
+        assert_eq!(key.key_type.as_deref(), Some("service_account"));
+        let r: GcsRequest = serde_json::from_str(
+            r#"{"method": "put", "bucket": "b-1", "object": "o", "urlStyle": "bucketBound",
+                "bucketBoundHostname": "cdn.example.com", "scheme": "http",
+                "credentials": {"hmac": {"accessId": "GOOG1E", "secret": "s"}},
+                "headers": {"content-type": "text/plain"}, "query": {"generation": "1"},
+                "expiresIn": 60, "signedAt": "2026-11-24T10:00:00Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(r.method, Method::Put);
+        assert_eq!(r.url_style, Some(UrlStyle::BucketBound));
+        assert_eq!(r.scheme, Some(UrlScheme::Http));
+        assert!(presign(&r, t0())
+            .unwrap()
+            .url
+            .starts_with("http://cdn.example.com/o?"));
+        for bad in [
+            r#"{"bucket": "b", "object": "o", "extra": 1}"#,
+            r#"{"bucket": "b", "credentials": {"hmac": {"accessId": "a", "secret": "s", "x": 1}}}"#,
+            r#"{"bucket": "b", "urlStyle": "PATH_STYLE"}"#,
+            r#"{"bucket": "b", "scheme": "ftp"}"#,
+        ] {
+            assert!(serde_json::from_str::<GcsRequest>(bad).is_err(), "{bad}");
+        }
+    }
+}
