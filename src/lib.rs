@@ -46,6 +46,7 @@
 
 pub mod crypto;
 pub mod encoding;
+mod endpoint;
 mod error;
 #[cfg(feature = "json")]
 pub mod json;

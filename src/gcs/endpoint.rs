@@ -229,93 +229,22 @@ impl HostSpec {
 }
 
 fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
-    let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {s:?}: {why}"));
-    let (scheme, rest) = match s.split_once("://") {
-        Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),
-        Some((sc, rest)) if sc.eq_ignore_ascii_case("http") => (Some("http"), rest),
-        Some(_) => return Err(bad("the scheme must be http or https")),
-        None => (None, s),
-    };
-    if rest.contains(['?', '#']) {
-        return Err(bad("it cannot carry a query or fragment"));
+    let e = crate::endpoint::parse(what, s, true)?;
+    if !e.path.is_empty() && e.path != "/" {
+        return Err(Error::InvalidEndpoint(format!(
+            "{what} {s:?}: it cannot carry a path (GCS signs the object path from the root)"
+        )));
     }
-    let authority = match rest.find('/') {
-        Some(i) => {
-            if rest.get(i..) != Some("/") {
-                return Err(bad(
-                    "it cannot carry a path (GCS signs the object path from the root)",
-                ));
-            }
-            rest.get(..i).unwrap_or_default()
-        }
-        None => rest,
-    };
-    if authority.contains('@') {
-        return Err(bad("user information is not supported"));
-    }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (addr, after) = v6
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
-        if addr.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(bad("invalid IPv6 address"));
-        }
-        let port = match after {
-            "" => None,
-            p => Some(
-                p.strip_prefix(':')
-                    .ok_or_else(|| bad("junk after the IPv6 address"))?,
-            ),
-        };
-        (format!("[{}]", addr.to_ascii_lowercase()), port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
-            None => (authority.to_ascii_lowercase(), None),
-        }
-    };
-    if host.is_empty() {
-        return Err(bad("the host is empty"));
-    }
-    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
-    if !is_ip && !is_host_name(&host) {
-        return Err(bad(
-            "the host may contain only ASCII letters, digits, '-', '_' and non-empty dot-separated labels (write internationalised names in punycode)",
-        ));
-    }
-    let port = match port {
-        None => None,
-        Some(p) => {
-            let ok = !p.is_empty()
-                && p.len() <= 5
-                && p.bytes().all(|b| b.is_ascii_digit())
-                && p.parse::<u16>().is_ok_and(|n| n > 0);
-            if !ok {
-                return Err(bad("the port must be a number from 1 to 65535"));
-            }
-            Some(p.to_owned())
-        }
-    };
     Ok(HostSpec {
-        scheme,
-        host,
-        port,
-        is_ip,
-    })
-}
-
-/// Dot-separated, non-empty labels of `A-Z a-z 0-9 - _`.
-fn is_host_name(h: &str) -> bool {
-    h.split('.').all(|label| {
-        !label.is_empty()
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'))
+        scheme: e.scheme,
+        port: e.port.map(str::to_owned),
+        is_ip: e.is_ip,
+        host: e.host,
     })
 }
 
 fn validate_universe(u: &str) -> Result<()> {
-    if u.is_empty() || !is_host_name(u) {
+    if !crate::endpoint::is_host_name(u) {
         return Err(Error::InvalidEndpoint(format!(
             "universe domain {:?} must be a domain name such as \"googleapis.com\" (no scheme, port or path)",
             u.escape_debug().to_string()

@@ -13,7 +13,7 @@
 //!   underscores, dots over https — the TLS wildcard certificate does not cover them) fall back
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
-use crate::encoding::{encode_path, percent_decode};
+use crate::encoding::encode_path;
 use crate::error::{Error, Result};
 
 /// How the bucket is addressed.
@@ -179,10 +179,7 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str) -> Result<Target> {
         }
         None => hostable,
     };
-    let authority = match ep.port {
-        Some(p) => format!("{}:{p}", ep.host),
-        None => ep.host.clone(),
-    };
+    let authority = ep.authority;
     Ok(if virtual_hosted {
         Target {
             scheme: ep.scheme,
@@ -256,91 +253,20 @@ pub(crate) fn is_virtual_hostable(b: &str, allow_dots: bool) -> bool {
 #[derive(Debug)]
 struct Endpoint {
     scheme: &'static str,
-    host: String,
-    /// Only a non-default port.
-    port: Option<u16>,
+    /// Host plus a non-default port.
+    authority: String,
     is_ip: bool,
     /// Encoded, no trailing slash.
     base_path: String,
 }
 
 fn parse_endpoint(s: &str) -> Result<Endpoint> {
-    let bad = |why: &str| Error::InvalidEndpoint(format!("endpoint {s:?}: {why}"));
-    let (scheme, rest) = match s.split_once("://") {
-        Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => ("https", rest),
-        Some((sc, rest)) if sc.eq_ignore_ascii_case("http") => ("http", rest),
-        Some(_) => return Err(bad("the scheme must be http or https")),
-        None => {
-            return Err(bad(
-                "expected scheme://host[:port][/path], e.g. https://s3.example.com",
-            ))
-        }
-    };
-    if rest.contains(['?', '#']) {
-        return Err(bad("an endpoint cannot carry a query or fragment"));
-    }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    if authority.contains('@') {
-        return Err(bad("user information in the endpoint is not supported"));
-    }
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (addr, after) = v6
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
-        if addr.parse::<std::net::Ipv6Addr>().is_err() {
-            return Err(bad("invalid IPv6 address"));
-        }
-        let port = match after {
-            "" => None,
-            p => Some(
-                p.strip_prefix(':')
-                    .ok_or_else(|| bad("junk after the IPv6 address"))?,
-            ),
-        };
-        (format!("[{}]", addr.to_ascii_lowercase()), port)
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
-            None => (authority.to_ascii_lowercase(), None),
-        }
-    };
-    if host.is_empty() {
-        return Err(bad("the host is empty"));
-    }
-    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
-    if !is_ip
-        && !host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-    {
-        return Err(bad(
-            "the host may contain only ASCII letters, digits, '-', '.' and '_' (write internationalised names in punycode)",
-        ));
-    }
-    let port = match port {
-        None => None,
-        Some(p) => {
-            let n: u16 = p
-                .parse()
-                .ok()
-                .filter(|&n| n > 0 && p.bytes().all(|b| b.is_ascii_digit()))
-                .ok_or_else(|| bad("the port must be a number from 1 to 65535"))?;
-            let default = if scheme == "https" { 443 } else { 80 };
-            (n != default).then_some(n)
-        }
-    };
-    let decoded =
-        percent_decode(path).ok_or_else(|| bad("the path has a malformed percent-escape"))?;
-    let base_path = encode_path(decoded.trim_end_matches('/'));
+    let e = crate::endpoint::parse("endpoint", s, false)?;
     Ok(Endpoint {
-        scheme,
-        host,
-        port,
-        is_ip,
-        base_path,
+        scheme: e.scheme.unwrap_or("https"),
+        authority: e.authority(),
+        is_ip: e.is_ip,
+        base_path: e.encoded_path("endpoint", s)?,
     })
 }
 
