@@ -15,6 +15,22 @@ pub fn parse_request(json: &str) -> Result<Request> {
     serde_json::from_str(json).map_err(|e| invalid(&e))
 }
 
+/// Parses JSON text into a value (for callers that fill in defaults before [`parse_value`]).
+///
+/// # Errors
+/// [`Error::InvalidRequest`] for text that is not JSON (input quoted by the parser is blanked).
+pub fn parse_json(json: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(json).map_err(|e| invalid(&e))
+}
+
+/// Converts a JSON value into a request.
+///
+/// # Errors
+/// As [`parse_request`].
+pub fn parse_value(value: serde_json::Value) -> Result<Request> {
+    serde_json::from_value(value).map_err(|e| invalid(&e))
+}
+
 /// serde's messages quote the offending input (`invalid type: string "…", expected …`), which
 /// may be a secret put in the wrong place: string literals are blanked, field names (in
 /// backticks) and positions kept.

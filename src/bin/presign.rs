@@ -4,8 +4,8 @@
 //! Exit codes: 0 ok, 1 signing error, 2 usage error.
 
 use clap::{Parser, Subcommand};
-use presign::s3::{Credentials, S3Request, UrlStyle};
-use presign::{CredentialExpiry, Error, Method, Params, Presigned, Request, Signer, Timestamp};
+use presign::{Error, Presigned, Signer, Timestamp};
+use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
@@ -13,10 +13,13 @@ use std::process::ExitCode;
 #[command(
     name = "presign",
     version,
-    about = "Presigned URLs for S3 and S3-compatible stores",
-    long_about = "Presigned URLs for S3 and S3-compatible stores.\n\n\
-Credentials and defaults come from the standard AWS variables: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
-AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL.\n\n\
+    about = "Presigned URLs for S3 (and S3-compatible stores), Azure Blob Storage and Google Cloud Storage",
+    long_about = "Presigned URLs for S3 (and S3-compatible stores), Azure Blob Storage and Google Cloud Storage.\n\n\
+Targets: s3://bucket/key, az://container/blob, https://ACCOUNT.blob.core.windows.net/container/blob, gs://bucket/object.\n\n\
+Credentials and defaults come from the usual variables. S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
+AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. \
+Azure: AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY. \
+GCS: GOOGLE_APPLICATION_CREDENTIALS (a service-account key file), or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET.\n\n\
 Exit codes: 0 ok, 1 signing error, 2 usage error.",
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
@@ -25,7 +28,8 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// What to sign: s3://bucket/key (the key exactly as stored, not URL-encoded).
+    /// What to sign: s3://bucket/key, az://container/blob, gs://bucket/object (names exactly as stored, not URL-encoded),
+    /// or https://ACCOUNT.blob.core.windows.net/container/blob (URL-encoded, as a browser shows it).
     #[arg(required = true)]
     target: Option<String>,
 
@@ -79,9 +83,12 @@ struct SignOpts {
     /// Sign as of this instant (RFC 3339) instead of now.
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
-    /// When temporary credentials expire before the URL: warn, error or clamp.
+    /// When temporary credentials expire before the URL: warn, error or clamp (S3).
     #[arg(long, default_value = "warn", value_name = "POLICY")]
     credential_expiry: String,
+    /// Azure SAS permissions, e.g. r, cw, racwd (default: from the method: GET/HEAD r, PUT cw, DELETE d).
+    #[arg(long)]
+    permissions: Option<String>,
     /// Print the full result object as JSON (url, method, headers, expiresAt).
     #[arg(long)]
     json: bool,
@@ -129,6 +136,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Sets `key` on a JSON object (a no-op on anything else; callers only pass objects).
+fn set(obj: &mut Value, key: &str, value: Value) {
+    if let Some(o) = obj.as_object_mut() {
+        o.insert(key.to_owned(), value);
+    }
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
@@ -141,128 +155,323 @@ fn now() -> Result<Timestamp, Error> {
     Timestamp::from_unix(i64::try_from(secs).unwrap_or(i64::MAX))
 }
 
-/// Credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN /
-/// AWS_CREDENTIAL_EXPIRATION.
-fn env_credentials() -> Result<Option<Credentials>, Error> {
-    let (Some(id), Some(secret)) = (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) else {
-        return Ok(None);
-    };
-    let mut c = Credentials::new(id, secret);
-    if let Some(t) = env("AWS_SESSION_TOKEN") {
-        c = c.with_session_token(t);
-    }
-    if let Some(exp) = env("AWS_CREDENTIAL_EXPIRATION") {
-        c = c.with_expiry(Timestamp::parse_rfc3339(&exp).map_err(|e| {
-            Error::InvalidCredentials(format!("AWS_CREDENTIAL_EXPIRATION: {}", e.message()))
-        })?);
-    }
-    Ok(Some(c))
+/// The environment's defaults, read once: every request (single or batch line) that leaves a
+/// field out takes it from here.
+struct EnvDefaults {
+    aws_credentials: Option<Value>,
+    aws_region: Option<String>,
+    aws_endpoint: Option<String>,
+    azure_connection_string: Option<String>,
+    azure_account: Option<String>,
+    azure_key: Option<String>,
+    gcs_credentials: Result<Option<Value>, String>,
 }
 
-fn env_region() -> Option<String> {
-    env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION"))
-}
-
-fn env_endpoint() -> Option<String> {
-    env("AWS_ENDPOINT_URL_S3").or_else(|| env("AWS_ENDPOINT_URL"))
-}
-
-/// Fills what a request leaves out from the environment.
-fn fill_from_env(req: &mut S3Request) -> Result<(), Error> {
-    if req.credentials.is_none() {
-        req.credentials = env_credentials()?;
-    }
-    if req.region.is_none() {
-        req.region = env_region();
-    }
-    if req.endpoint.is_none() && !req.dualstack && !req.accelerate && !req.fips {
-        req.endpoint = env_endpoint();
-    }
-    Ok(())
-}
-
-fn parse_target(target: &str) -> Result<(String, String), Failure> {
-    let rest = target.strip_prefix("s3://").ok_or_else(|| {
-        Failure::Usage(format!("target {target:?} must look like s3://bucket/key"))
-    })?;
-    match rest.split_once('/') {
-        Some((bucket, key)) if !bucket.is_empty() && !key.is_empty() => {
-            Ok((bucket.to_owned(), key.to_owned()))
+impl EnvDefaults {
+    fn read() -> Self {
+        let aws_credentials = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => {
+                let mut c = json!({ "accessKeyId": id, "secretAccessKey": secret });
+                if let Some(t) = env("AWS_SESSION_TOKEN") {
+                    set(&mut c, "sessionToken", json!(t));
+                }
+                if let Some(exp) = env("AWS_CREDENTIAL_EXPIRATION") {
+                    set(&mut c, "expiresAt", json!(exp));
+                }
+                Some(c)
+            }
+            _ => None,
+        };
+        let gcs_credentials = match (env("GCS_HMAC_ACCESS_ID"), env("GCS_HMAC_SECRET")) {
+            (Some(id), Some(secret)) => Ok(Some(
+                json!({ "hmac": { "accessId": id, "secret": secret } }),
+            )),
+            _ => match env("GOOGLE_APPLICATION_CREDENTIALS") {
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| {
+                        format!("GOOGLE_APPLICATION_CREDENTIALS: cannot read {path:?}: {e}")
+                    })
+                    .and_then(|text| {
+                        serde_json::from_str::<Value>(&text).map_err(|_| {
+                            format!(
+                                "GOOGLE_APPLICATION_CREDENTIALS: {path:?} is not a JSON key file"
+                            )
+                        })
+                    })
+                    .map(|key| Some(json!({ "serviceAccount": key }))),
+                None => Ok(None),
+            },
+        };
+        EnvDefaults {
+            aws_credentials,
+            aws_region: env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")),
+            aws_endpoint: env("AWS_ENDPOINT_URL_S3").or_else(|| env("AWS_ENDPOINT_URL")),
+            azure_connection_string: env("AZURE_STORAGE_CONNECTION_STRING"),
+            azure_account: env("AZURE_STORAGE_ACCOUNT"),
+            azure_key: env("AZURE_STORAGE_KEY"),
+            gcs_credentials,
         }
+    }
+
+    /// Fills what `req` (a request-schema object) leaves out.
+    fn fill(&self, req: &mut Value) -> Result<(), Error> {
+        let Some(obj) = req.as_object_mut() else {
+            return Ok(()); // the parser reports it
+        };
+        let missing =
+            |o: &serde_json::Map<String, Value>, k: &str| o.get(k).is_none_or(Value::is_null);
+        match obj.get("provider").and_then(Value::as_str) {
+            Some("s3") => {
+                if missing(obj, "credentials") {
+                    if let Some(c) = &self.aws_credentials {
+                        obj.insert("credentials".into(), c.clone());
+                    }
+                }
+                if missing(obj, "region") {
+                    if let Some(r) = &self.aws_region {
+                        obj.insert("region".into(), json!(r));
+                    }
+                }
+                let aws_variant = ["dualstack", "accelerate", "fips"]
+                    .iter()
+                    .any(|k| obj.get(*k) == Some(&Value::Bool(true)));
+                if missing(obj, "endpoint") && !aws_variant {
+                    if let Some(e) = &self.aws_endpoint {
+                        obj.insert("endpoint".into(), json!(e));
+                    }
+                }
+            }
+            Some("azure") => {
+                if missing(obj, "credentials") {
+                    if let Some(cs) = &self.azure_connection_string {
+                        obj.insert("credentials".into(), json!({ "connectionString": cs }));
+                    } else if let Some(k) = &self.azure_key {
+                        obj.insert("credentials".into(), json!({ "accountKey": k }));
+                    }
+                }
+                if missing(obj, "account") && self.azure_connection_string.is_none() {
+                    if let Some(a) = &self.azure_account {
+                        obj.insert("account".into(), json!(a));
+                    }
+                }
+            }
+            Some("gcs") if missing(obj, "credentials") => match &self.gcs_credentials {
+                Ok(Some(c)) => {
+                    obj.insert("credentials".into(), c.clone());
+                }
+                Ok(None) => {}
+                Err(e) => return Err(Error::InvalidCredentials(e.clone())),
+            },
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// What a command-line target names.
+enum Target {
+    S3 {
+        bucket: String,
+        key: String,
+    },
+    Azure {
+        account: Option<String>,
+        endpoint: Option<String>,
+        container: String,
+        blob: String,
+    },
+    Gcs {
+        bucket: String,
+        object: String,
+    },
+}
+
+fn split_bucket_path(rest: &str, target: &str, form: &str) -> Result<(String, String), Failure> {
+    match rest.split_once('/') {
+        Some((b, k)) if !b.is_empty() && !k.is_empty() => Ok((b.to_owned(), k.to_owned())),
         _ => Err(Failure::Usage(format!(
-            "target {target:?} must name a bucket and a key: s3://bucket/key"
+            "target {target:?} must look like {form}"
         ))),
     }
 }
 
-fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
-    let (bucket, key) = parse_target(target)?;
-    let method: Method = o
-        .method
-        .parse()
-        .map_err(|e: Error| Failure::Usage(e.message().to_owned()))?;
-    let expires = presign::time::parse_duration(&o.expires)
-        .map_err(|e| Failure::Usage(e.message().to_owned()))?;
-    let mut headers = Params::new();
-    for h in &o.headers {
-        let (n, v) = h
-            .split_once(':')
-            .ok_or_else(|| Failure::Usage(format!("--header {h:?} must be \"Name: value\"")))?;
-        headers.push(n.trim(), v);
+fn parse_target(target: &str) -> Result<Target, Failure> {
+    if let Some(rest) = target.strip_prefix("s3://") {
+        let (bucket, key) = split_bucket_path(rest, target, "s3://bucket/key")?;
+        return Ok(Target::S3 { bucket, key });
     }
-    let mut query = Params::new();
-    for q in &o.query {
-        let (n, v) = q.split_once('=').unwrap_or((q.as_str(), ""));
-        query.push(n, v);
+    if let Some(rest) = target.strip_prefix("gs://") {
+        let (bucket, object) = split_bucket_path(rest, target, "gs://bucket/object")?;
+        return Ok(Target::Gcs { bucket, object });
     }
-    let signed_at = match &o.at {
-        Some(at) => Some(
-            Timestamp::parse_rfc3339(at)
-                .map_err(|e| Failure::Usage(format!("--at: {}", e.message())))?,
-        ),
-        None => None,
-    };
-    let credential_expiry = match o.credential_expiry.as_str() {
-        "warn" => CredentialExpiry::Warn,
-        "error" => CredentialExpiry::Error,
-        "clamp" => CredentialExpiry::Clamp,
-        other => {
-            return Err(Failure::Usage(format!(
-                "--credential-expiry {other:?} must be warn, error or clamp"
-            )))
+    if let Some(rest) = target.strip_prefix("az://") {
+        let (container, blob) = split_bucket_path(rest, target, "az://container/blob")?;
+        return Ok(Target::Azure {
+            account: None,
+            endpoint: None,
+            container,
+            blob,
+        });
+    }
+    // https://ACCOUNT.blob.core.windows.net/container/blob (the path as in a browser: decoded once)
+    for scheme in ["https://", "http://"] {
+        let Some(rest) = target.strip_prefix(scheme) else {
+            continue;
+        };
+        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        if let Some((account, _)) = host.split_once(".blob.") {
+            let path = presign::encoding::percent_decode(path).ok_or_else(|| {
+                Failure::Usage(format!("target {target:?} has a malformed percent-escape"))
+            })?;
+            let (container, blob) = split_bucket_path(
+                &path,
+                target,
+                "https://account.blob.core.windows.net/container/blob",
+            )?;
+            return Ok(Target::Azure {
+                account: Some(account.to_owned()),
+                endpoint: Some(format!("{scheme}{host}")),
+                container,
+                blob,
+            });
         }
-    };
-    let mut req = S3Request::new(method, bucket, key);
-    req.expires_in = Some(expires);
-    req.headers = headers;
-    req.query = query;
-    req.endpoint = o.endpoint.clone();
-    req.region = o.region.clone();
-    req.url_style = if o.path_style {
-        Some(UrlStyle::Path)
+    }
+    Err(Failure::Usage(format!(
+        "target {target:?} must be s3://bucket/key, az://container/blob, \
+         https://account.blob.core.windows.net/container/blob or gs://bucket/object"
+    )))
+}
+
+fn pairs(
+    items: &[String],
+    sep: char,
+    what: &str,
+) -> Result<serde_json::Map<String, Value>, Failure> {
+    let mut out = serde_json::Map::new();
+    for item in items {
+        let (n, v) = match item.split_once(sep) {
+            Some((n, v)) => (n.trim(), if sep == ':' { v.trim() } else { v }),
+            None if sep == '=' => (item.as_str(), ""),
+            None => {
+                return Err(Failure::Usage(format!(
+                    "{what} {item:?} must be \"Name: value\""
+                )))
+            }
+        };
+        out.insert(n.to_owned(), json!(v));
+    }
+    Ok(out)
+}
+
+/// The request object for a single command-line target.
+fn request_from_args(target: &str, o: &SignOpts) -> Result<Value, Failure> {
+    let expires = presign::time::parse_duration(&o.expires)
+        .map_err(|e| Failure::Usage(format!("--expires: {}", e.message())))?;
+    let headers = pairs(&o.headers, ':', "--header")?;
+    let query = pairs(&o.query, '=', "--query")?;
+    let style = if o.path_style {
+        Some("path")
     } else if o.virtual_hosted {
-        Some(UrlStyle::VirtualHosted)
+        Some("virtualHosted")
     } else {
         None
     };
-    req.dualstack = o.dualstack;
-    req.accelerate = o.accelerate;
-    req.fips = o.fips;
-    req.signed_at = signed_at;
-    req.credential_expiry = credential_expiry;
-    fill_from_env(&mut req)?;
-    if req.credentials.is_none() {
-        return Err(Failure::Sign(Error::InvalidCredentials(
-            "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
-        )));
+    let mut req = match parse_target(target)? {
+        Target::S3 { bucket, key } => json!({
+            "provider": "s3", "bucket": bucket, "key": key, "headers": headers, "query": query,
+            "dualstack": o.dualstack, "accelerate": o.accelerate, "fips": o.fips,
+            "credentialExpiry": o.credential_expiry,
+        }),
+        Target::Azure {
+            account,
+            endpoint,
+            container,
+            blob,
+        } => {
+            if !headers.is_empty() {
+                return Err(Failure::Usage(
+                    "--header: an Azure SAS does not sign request headers; the result lists the headers to send".into(),
+                ));
+            }
+            let mut r = json!({ "provider": "azure", "container": container, "blob": blob, "query": query });
+            if let Some(a) = account {
+                set(&mut r, "account", json!(a));
+            }
+            if let Some(e) = endpoint {
+                set(&mut r, "endpoint", json!(e));
+            }
+            if let Some(p) = &o.permissions {
+                set(&mut r, "permissions", json!(p));
+            }
+            r
+        }
+        Target::Gcs { bucket, object } => {
+            json!({ "provider": "gcs", "bucket": bucket, "object": object, "headers": headers, "query": query })
+        }
+    };
+    set(&mut req, "method", json!(o.method));
+    set(&mut req, "expiresIn", json!(expires));
+    let provider = req
+        .get("provider")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if o.permissions.is_some() && provider != "azure" {
+        return Err(Failure::Usage(
+            "--permissions applies to Azure targets only".into(),
+        ));
     }
-    let out = Signer::new().presign(&Request::S3(req), now()?)?;
+    if let Some(e) = &o.endpoint {
+        set(&mut req, "endpoint", json!(e));
+    }
+    if let Some(r) = &o.region {
+        if provider != "s3" {
+            return Err(Failure::Usage("--region applies to S3 targets only".into()));
+        }
+        set(&mut req, "region", json!(r));
+    }
+    if let Some(s) = style {
+        if provider == "azure" {
+            return Err(Failure::Usage(
+                "--path-style/--virtual-hosted apply to S3 and GCS targets".into(),
+            ));
+        }
+        set(&mut req, "urlStyle", json!(s));
+    }
+    if (o.dualstack || o.accelerate || o.fips) && provider != "s3" {
+        return Err(Failure::Usage(
+            "--dualstack, --accelerate and --fips apply to S3 targets only".into(),
+        ));
+    }
+    if let Some(at) = &o.at {
+        Timestamp::parse_rfc3339(at)
+            .map_err(|e| Failure::Usage(format!("--at: {}", e.message())))?;
+        set(&mut req, "signedAt", json!(at));
+    }
+    Ok(req)
+}
+
+fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
+    let mut req = request_from_args(target, o)?;
+    EnvDefaults::read().fill(&mut req)?;
+    if req.get("credentials").is_none_or(Value::is_null) {
+        let hint = match req.get("provider").and_then(Value::as_str) {
+            Some("azure") => "set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY",
+            Some("gcs") => "set GOOGLE_APPLICATION_CREDENTIALS, or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET",
+            _ => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        };
+        return Err(Failure::Sign(Error::InvalidCredentials(format!(
+            "no credentials: {hint}"
+        ))));
+    }
+    let parsed = presign::json::parse_value(req)?;
+    let out = Signer::new().presign(&parsed, now()?)?;
     for w in &out.warnings {
         eprintln!("presign: warning: {}: {}", w.code, w.message);
     }
     let mut stdout = std::io::stdout().lock();
     if o.json {
-        let _ = writeln!(stdout, "{}", to_json(&out));
+        let _ = writeln!(stdout, "{}", presign::json::result_json(&Ok(out)));
     } else {
         let _ = writeln!(stdout, "{}", out.url);
         if !out.headers.is_empty() {
@@ -275,16 +484,12 @@ fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
     Ok(())
 }
 
-fn to_json(out: &Presigned) -> String {
-    presign::json::result_json(&Ok(out.clone()))
-}
-
 fn batch() -> Result<(), Failure> {
     let signer = Signer::new();
     let stdin = std::io::stdin().lock();
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // Read once: environment defaults apply to every line.
-    let env_creds = env_credentials();
+    let defaults = EnvDefaults::read();
     for line in stdin.lines() {
         let line = match line {
             Ok(l) => l,
@@ -300,25 +505,15 @@ fn batch() -> Result<(), Failure> {
         let _ = writeln!(
             stdout,
             "{}",
-            presign::json::result_json(&sign_line(&signer, &line, &env_creds))
+            presign::json::result_json(&sign_line(&signer, &line, &defaults))
         );
     }
     let _ = stdout.flush();
     Ok(())
 }
 
-fn sign_line(
-    signer: &Signer,
-    line: &str,
-    env_creds: &Result<Option<Credentials>, Error>,
-) -> Result<Presigned, Error> {
-    let mut req: Request = presign::json::parse_request(line)?;
-    #[allow(irrefutable_let_patterns)]
-    if let Request::S3(r) = &mut req {
-        if r.credentials.is_none() {
-            r.credentials = env_creds.clone()?;
-        }
-        fill_from_env(r)?;
-    }
-    signer.presign(&req, now()?)
+fn sign_line(signer: &Signer, line: &str, defaults: &EnvDefaults) -> Result<Presigned, Error> {
+    let mut value = presign::json::parse_json(line)?;
+    defaults.fill(&mut value)?;
+    signer.presign(&presign::json::parse_value(value)?, now()?)
 }
