@@ -148,6 +148,21 @@ mod tests {
     }
 
     #[test]
+    fn map_order_survives_every_json_path() {
+        // Azure signs srh/srq in the order given: a JSON value must not re-sort object keys.
+        let req = r#"{"provider":"s3","bucket":"b","key":"k","headers":{"x-amz-meta-z":"1","content-type":"t"}}"#;
+        let v = parse_json(req).unwrap();
+        let Request::S3(r) = parse_value(v).unwrap() else {
+            panic!("not s3")
+        };
+        assert_eq!(r.headers.0[0].0, "x-amz-meta-z");
+        let Request::S3(r) = parse_request(req).unwrap() else {
+            panic!("not s3")
+        };
+        assert_eq!(r.headers.0[0].0, "x-amz-meta-z");
+    }
+
+    #[test]
     fn secrets_do_not_leak_into_errors() {
         let req = r#"{"provider":"s3","bucket":"b","key":"","credentials":{"accessKeyId":"AKID","secretAccessKey":"TOPSECRETVALUE","sessionToken":"TOKENVALUE"}}"#;
         let out = presign_json(&Signer::new(), req, Timestamp::from_unix(0).unwrap());
