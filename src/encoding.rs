@@ -13,15 +13,13 @@ use crate::error::{Error, Result};
 use core::fmt::Write as _;
 use std::borrow::Cow;
 
-/// The hex digit of the low nibble of `n`, upper or lower case.
+/// The upper-case hex digit of a nibble, as a byte.
 #[inline]
-fn hex_digit(n: u8, upper: bool) -> char {
-    let n = n & 0xf;
-    char::from(match n {
-        0..=9 => b'0' + n,
-        _ if upper => b'A' + n - 10,
-        _ => b'a' + n - 10,
-    })
+fn hex_byte(n: u8) -> u8 {
+    b"0123456789ABCDEF"
+        .get(usize::from(n & 15))
+        .copied()
+        .unwrap_or(b'0')
 }
 
 /// Per byte: 1 = unreserved (kept everywhere), 2 = `/` (kept in paths), 0 = percent-encoded.
@@ -42,7 +40,7 @@ static KEEP: [u8; 256] = {
 };
 
 fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
-    out.reserve(s.len());
+    out.reserve(s.len() + s.len() / 2);
     // Copy runs of bytes that stay as they are in one go; runs are ASCII, so their ends are
     // character boundaries.
     let keep = if keep_slash { 2 } else { 1 };
@@ -54,9 +52,8 @@ fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
             continue;
         }
         out.push_str(s.get(run..i).unwrap_or_default());
-        out.push('%');
-        out.push(hex_digit(b >> 4, true));
-        out.push(hex_digit(b, true));
+        let esc = [b'%', hex_byte(b >> 4), hex_byte(b & 15)];
+        out.push_str(core::str::from_utf8(&esc).unwrap_or_default());
         run = i + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
@@ -124,9 +121,18 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Appends lower-case hex.
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
-    for &b in bytes {
-        out.push(hex_digit(b >> 4, false));
-        out.push(hex_digit(b, false));
+    const LOWER: &[u8; 16] = b"0123456789abcdef";
+    // Converted in chunks on the stack, then appended as ASCII text in one go.
+    for chunk in bytes.chunks(32) {
+        let mut buf = [0u8; 64];
+        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+            if let [hi, lo] = pair {
+                *hi = LOWER.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+                *lo = LOWER.get(usize::from(b & 15)).copied().unwrap_or(b'0');
+            }
+        }
+        let used = buf.get(..chunk.len() * 2).unwrap_or_default();
+        out.push_str(core::str::from_utf8(used).unwrap_or_default());
     }
 }
 
@@ -256,7 +262,9 @@ impl<'a> CanonicalQuery<'a> {
 pub fn canonical_headers<'h>(
     headers: impl IntoIterator<Item = (&'h str, &'h str)>,
 ) -> Result<Vec<(String, String)>> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    let headers = headers.into_iter();
+    // One spare slot: callers insert `host`.
+    let mut out: Vec<(String, String)> = Vec::with_capacity(headers.size_hint().0 + 1);
     for (name, value) in headers {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(Error::InvalidHeader(format!(
