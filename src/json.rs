@@ -35,7 +35,13 @@ pub fn parse_value(value: serde_json::Value) -> Result<Request> {
 /// may be a secret put in the wrong place: string literals are blanked, field names (in
 /// backticks) and positions kept.
 fn invalid(e: &serde_json::Error) -> Error {
-    let msg = e.to_string();
+    Error::InvalidRequest(format!(
+        "not a valid request: {}",
+        blank_quoted(&e.to_string())
+    ))
+}
+
+fn blank_quoted(msg: &str) -> String {
     let mut out = String::with_capacity(msg.len());
     let mut chars = msg.chars();
     while let Some(c) = chars.next() {
@@ -51,7 +57,7 @@ fn invalid(e: &serde_json::Error) -> Error {
             out.push_str("…\"");
         }
     }
-    Error::InvalidRequest(format!("not a valid request: {out}"))
+    out
 }
 
 /// A result as JSON: the presigned object or the error object.
@@ -65,7 +71,9 @@ pub fn result_json(r: &Result<Presigned>) -> String {
 
 /// `{"error":{"code":"…","message":"…"}}`.
 pub fn error_json(e: &Error) -> String {
-    serde_json::json!({ "error": { "code": e.code(), "message": e.message() } }).to_string()
+    // Written by hand (no JSON value tree): the code is a fixed identifier, the message a string.
+    let message = serde_json::to_string(e.message()).unwrap_or_else(|_| "\"\"".to_owned());
+    ["{\"error\":{\"code\":\"", e.code(), "\",\"message\":", &message, "}}"].concat()
 }
 
 /// Presigns one JSON request.
@@ -76,11 +84,14 @@ pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
 /// element gives an error object in its place; only input that is not an array fails as a whole.
 pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
-    let items: Vec<serde_json::Value> = match serde_json::from_str(json) {
+    // Each element is kept as raw text and parsed on its own, so one bad element does not spoil
+    // the others (and no generic JSON value tree is built).
+    let items: Vec<&serde_json::value::RawValue> = match serde_json::from_str(json) {
         Ok(v) => v,
         Err(e) => {
             return error_json(&Error::InvalidRequest(format!(
-                "expected an array of requests: {e}"
+                "expected an array of requests: {}",
+                blank_quoted(&e.to_string())
             )))
         }
     };
@@ -90,9 +101,7 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
         if i > 0 {
             out.push(',');
         }
-        let r = serde_json::from_value::<Request>(item)
-            .map_err(|e| invalid(&e))
-            .and_then(|req| signer.presign(&req, now));
+        let r = parse_request(item.get()).and_then(|req| signer.presign(&req, now));
         out.push_str(&result_json(&r));
     }
     out.push(']');
