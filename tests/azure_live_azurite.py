@@ -1,0 +1,485 @@
+"""Live test: Azure SAS URLs from the `presign` CLI against Azurite, Microsoft's Azure Storage
+emulator, which verifies SAS signatures (../shared/servers/azurite.sh; what it checks:
+../shared/servers/NOTES.md). Starts Azurite, stops it by its PID at the end.
+
+Every URL comes from one `presign batch` call per step ($PRESIGN_BIN, default
+target/release/presign), with the credentials in both forms: the connection string
+`UseDevelopmentStorage=true` and an explicit account + endpoint + `accountKey`.
+
+Positive: PUT (with exactly the returned headers, i.e. x-ms-blob-type) then GET / HEAD / DELETE for
+hostile blob names, the stored name checked with azure-storage-blob (an independent client);
+listing with a container SAS; an account SAS GET and service listing; response overrides; a
+snapshot SAS; user-delegation SAS at sv 2020-12-06 and 2025-07-05 (Azurite derives the delegation
+key from the SAS fields and a constant of its own, so the key is made offline, as in
+../shared/servers/checks/azurite_check.py).
+Negative, each right after a control that works: a tampered sig, a changed sp, another blob, a
+wrong key, an expired SAS, a SAS not yet valid (st in the future), a read-only SAS used for PUT
+(service SAS and both user-delegation versions); a container SAS without `l` used to list; an
+account SAS with a tampered sig; a PUT without the returned x-ms-blob-type header.
+
+Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_live_azurite.py
+Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
+Idempotent: it removes its container before and after the run. If an Azurite was already
+running on 127.0.0.1:10000 it is used and left running (this test stops only what it started).
+"""
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+import xml.etree.ElementTree as ET
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
+AZURITE_SH = os.path.join(SHARED, "servers", "azurite.sh")
+PRESIGN = os.environ.get("PRESIGN_BIN", os.path.join(ROOT, "target", "release", "presign"))
+SERVERS_PREFIX = os.environ.get(
+    "SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers")
+)
+PORT = "10000"  # UseDevelopmentStorage=true means exactly 127.0.0.1:10000
+PID_FILE = os.path.join(SERVERS_PREFIX, "run", f"azurite-{PORT}.pid")
+
+ACC = "devstoreaccount1"
+KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
+ENDPOINT = f"http://127.0.0.1:{PORT}"
+EP = f"{ENDPOINT}/{ACC}"
+# Azurite 3.35's constant for user-delegation keys (see checks/azurite_check.py).
+UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
+OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
+CONTAINER = "presign-live-azure"
+
+HOSTILE_NAMES = [
+    "plain.txt",
+    "with space.txt",
+    "plus+sign=equals.txt",
+    "percent%20literal%.txt",
+    "question?mark.txt",
+    "hash#tag.txt",
+    "amp&semi;colon:at@.txt",
+    "sub-delims!*'()$,.txt",
+    "tilde~and_under-score.txt",
+    "folder/sub folder/file.txt",
+    "unicode-caf\u00e9-nfc.txt",
+    "unicode-cafe\u0301-nfd.txt",
+    "emoji-\U0001F600.txt",
+    "\u65e5\u672c\u8a9e/\u30d5\u30a1\u30a4\u30eb.txt",
+    "brackets[]{}<>|^`.txt",
+    "double//slash.txt",
+]
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(bool(ok))
+    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  -- {detail}"))
+
+
+def now():
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- signing through the CLI -------------------------------------------------------------------
+
+
+def sign(reqs):
+    """Presign request-schema objects through one `presign batch` run; errors are failures."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_", "GOOGLE_"))}
+    lines = "".join(json.dumps(r) + "\n" for r in reqs)
+    out = subprocess.run([PRESIGN, "batch"], input=lines.encode(), capture_output=True, env=env)
+    res = [json.loads(line) for line in out.stdout.decode().splitlines()]
+    if out.returncode != 0 or len(res) != len(reqs) or any("error" in r for r in res):
+        raise RuntimeError(f"presign batch failed ({out.returncode}): {out.stdout!r} {out.stderr!r}")
+    return res
+
+
+def creds(form):
+    """The two credential forms: the development connection string, or account + key."""
+    if form == "cs":
+        return {"credentials": {"connectionString": "UseDevelopmentStorage=true"}}
+    return {"account": ACC, "endpoint": ENDPOINT, "credentials": {"accountKey": KEY}}
+
+
+def req(method, blob, form="cs", **extra):
+    r = {"provider": "azure", "method": method, "container": CONTAINER}
+    if blob is not None:
+        r["blob"] = blob
+    r.update(creds(form))
+    r.update(extra)
+    return r
+
+
+def udk(skv, value=None):
+    """A user-delegation key as Azurite derives it from the SAS's skoid/sktid/skt/ske/skv."""
+    skt, ske = iso(now() - dt.timedelta(minutes=30)), iso(now() + dt.timedelta(hours=1))
+    msg = "\n".join([OID, TID, skt, ske, "b", skv]).encode()
+    derived = base64.b64encode(hmac.new(UDK_BASIC.encode(), msg, hashlib.sha256).digest()).decode()
+    return {
+        "signedOid": OID,
+        "signedTid": TID,
+        "signedStart": skt,
+        "signedExpiry": ske,
+        "signedService": "b",
+        "signedVersion": skv,
+        "value": value or derived,
+    }
+
+
+def ud_req(method, blob, sv, key=None, **extra):
+    r = {
+        "provider": "azure",
+        "method": method,
+        "account": ACC,
+        "endpoint": ENDPOINT,
+        "container": CONTAINER,
+        "blob": blob,
+        "version": sv,
+        "credentials": {"userDelegationKey": key or udk("2025-07-05")},
+    }
+    r.update(extra)
+    return r
+
+
+# --- HTTP: exactly the URL we were given -------------------------------------------------------
+
+
+def send(method, url, headers=None, body=None):
+    """Send the URL as given: raw path and query, no client-side re-encoding."""
+    u = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn.request(method, u.path + ("?" + u.query if u.query else ""), body=body, headers=headers or {})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
+
+
+def status(st, h):
+    return f"{st} {h.get('x-ms-error-code', '')}".strip()
+
+
+def with_param(url, name, value):
+    """`url` with the raw value of query parameter `name` replaced."""
+    base, _, q = url.partition("?")
+    pairs = [p if not p.startswith(name + "=") else f"{name}={value}" for p in q.split("&")]
+    return base + "?" + "&".join(pairs)
+
+
+def param(url, name):
+    return urllib.parse.parse_qs(url.partition("?")[2]).get(name, [""])[0]
+
+
+def tamper_sig(url):
+    sig = param(url, "sig")
+    flipped = ("A" if sig[0] != "A" else "B") + sig[1:]
+    return with_param(url, "sig", urllib.parse.quote(flipped, safe=""))
+
+
+# --- Azurite lifecycle -------------------------------------------------------------------------
+
+
+def read_pid():
+    try:
+        with open(PID_FILE) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def start_server():
+    env = dict(os.environ, AZURITE_PORT=PORT, SERVERS_PREFIX=SERVERS_PREFIX)
+    was_running = subprocess.run(["bash", AZURITE_SH, "status"], env=env, capture_output=True).returncode == 0
+    out = subprocess.run(["bash", AZURITE_SH, "start"], env=env, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError(f"azurite.sh start failed: {out.stderr}")
+    pid = read_pid()
+    print(f"azurite {'already running' if was_running else 'started'} (pid {pid}) at {EP}")
+    return pid, was_running
+
+
+def stop_server(pid, was_running):
+    if was_running:
+        print(f"azurite pid {pid} was running before this test: left running")
+        return
+    env = dict(os.environ, AZURITE_PORT=PORT, SERVERS_PREFIX=SERVERS_PREFIX)
+    subprocess.run(["bash", AZURITE_SH, "stop"], env=env, capture_output=True)
+    if pid is not None and alive(pid):
+        os.kill(pid, 15)
+    print(f"azurite pid {pid} stopped: {pid is None or not alive(pid)}")
+
+
+def main():
+    if not os.access(PRESIGN, os.X_OK):
+        sys.exit(f"{PRESIGN} not found; build it: cargo build --release --features cli")
+    from azure.storage.blob import BlobServiceClient
+
+    pid, was_running = start_server()
+    svc = None
+    try:
+        svc = BlobServiceClient.from_connection_string(
+            f"DefaultEndpointsProtocol=http;AccountName={ACC};AccountKey={KEY};BlobEndpoint={EP};",
+            api_version="2025-11-05",
+        )
+        remove_container(svc)
+        svc.create_container(CONTAINER)
+        run(svc.get_container_client(CONTAINER))
+    except Exception as e:  # a crash is a failure, not a silent stop
+        check("the test ran to the end", False, f"{type(e).__name__}: {e}")
+    finally:
+        if svc is not None:
+            try:
+                remove_container(svc)
+            except Exception as e:
+                print(f"cleanup: could not delete container {CONTAINER}: {e}")
+        stop_server(pid, was_running)
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or not results else 0
+
+
+def remove_container(svc):
+    from azure.core.exceptions import ResourceNotFoundError
+
+    try:
+        svc.delete_container(CONTAINER)
+    except ResourceNotFoundError:
+        pass
+
+
+def run(cc):
+    hostile_names(cc)
+    missing_blob_type()
+    container_sas(cc)
+    account_sas(cc)
+    overrides_and_snapshot(cc)
+    service_sas_refusals(cc)
+    for sv in ("2020-12-06", "2025-07-05"):
+        user_delegation(cc, sv)
+
+
+def hostile_names(cc):
+    print("== hostile blob names: PUT / GET / HEAD / DELETE (signing forms alternate)")
+    for i, name in enumerate(HOSTILE_NAMES):
+        a, b = ("cs", "key") if i % 2 == 0 else ("key", "cs")
+        body = f"body of {name!r}".encode()
+        put, get, head, delete = sign(
+            [req("PUT", name, a), req("GET", name, b), req("HEAD", name, a), req("DELETE", name, b)]
+        )
+        check(
+            f"PUT {name!r}: returned headers are x-ms-blob-type only",
+            put["headers"] == {"x-ms-blob-type": "BlockBlob"},
+            put["headers"],
+        )
+        st, h, data = send("PUT", put["url"], put["headers"], body)
+        check(f"PUT {name!r} ({a})", st == 201, f"{status(st, h)} {data[:300]!r}")
+        listed = [x.name for x in cc.list_blobs(name_starts_with=name[:1])]
+        check(f"stored under the exact name {name!r}", name in listed, f"listed {listed}")
+        st, h, data = send("GET", get["url"])
+        check(f"GET {name!r} ({b})", st == 200 and data == body, f"{status(st, h)} {data[:300]!r}")
+        st, h, _ = send("HEAD", head["url"])
+        check(f"HEAD {name!r} ({a})", st == 200 and h.get("content-length") == str(len(body)), f"{st} {h}")
+        st, h, data = send("DELETE", delete["url"])
+        check(f"DELETE {name!r} ({b})", st == 202, f"{status(st, h)} {data[:300]!r}")
+        st, h, _ = send("GET", get["url"])
+        check(f"GET after DELETE {name!r} is 404", st == 404, status(st, h))
+    # The two forms sign the same thing: same URL for the same instant.
+    at = iso(now())
+    x, y = sign([req("GET", "a b+c.txt", "cs", signedAt=at), req("GET", "a b+c.txt", "key", signedAt=at)])
+    check("UseDevelopmentStorage=true and account+key forms give the same URL", x["url"] == y["url"], f"{x} {y}")
+
+
+def missing_blob_type():
+    print("== the returned x-ms-blob-type header is needed")
+    (put,) = sign([req("PUT", "blob type.txt", "key")])
+    st, h, _ = send("PUT", put["url"], put["headers"], b"x")
+    check("control: PUT with the returned headers works", st == 201, status(st, h))
+    st, h, _ = send("PUT", put["url"], {}, b"x")
+    check("PUT without x-ms-blob-type refused (400)", st == 400, status(st, h))
+
+
+def container_sas(cc):
+    print("== container SAS: list")
+    names = ["list/a b.txt", "list/c+d=e.txt", "list/caf\u00e9.txt", "list/cafe\u0301.txt", "list/\U0001F600/x.txt"]
+    for n in names:
+        cc.upload_blob(n, b"listed", overwrite=True)
+    q = {"restype": "container", "comp": "list", "prefix": "list/"}
+    rl, r_only, put_c = sign(
+        [
+            req("GET", None, "cs", resource="container", permissions="rl", query=q),
+            req("GET", None, "key", resource="container", permissions="r", query=q),
+            req("PUT", "list/by container sas.txt", "key", resource="container", permissions="cw"),
+        ]
+    )
+    st, h, data = send("GET", rl["url"])
+    got = sorted(e.text for e in ET.fromstring(data).iter("Name")) if st == 200 else []
+    check(
+        "container SAS (rl) lists the blobs under their exact names",
+        st == 200 and got == sorted(names),
+        f"{status(st, h)} {got}",
+    )
+    st, h, _ = send("GET", r_only["url"])
+    check("container SAS without l refused for listing", st == 403, status(st, h))
+    st, h, _ = send("PUT", put_c["url"], put_c["headers"], b"c")
+    check("container SAS (cw) used for a blob PUT", st == 201, status(st, h))
+
+
+def account_sas(cc):
+    print("== account SAS")
+    cc.upload_blob("account/a b.txt", b"account", overwrite=True)
+    get, other_type, svc_list, put = sign(
+        [
+            req("GET", "account/a b.txt", "cs", sas="account", services="b", resourceTypes="o", permissions="r"),
+            req("GET", "account/a b.txt", "key", sas="account", services="b", resourceTypes="c", permissions="r"),
+            req("GET", None, "key", sas="account", services="b", resourceTypes="s", permissions="l",
+                container=None, query={"comp": "list"}),
+            req("PUT", "account/new.txt", "key", sas="account", services="b", resourceTypes="o", permissions="cw"),
+        ]
+    )
+    st, h, data = send("GET", get["url"])
+    check("account SAS GET", st == 200 and data == b"account", status(st, h))
+    st, h, _ = send("GET", tamper_sig(get["url"]))
+    check("account SAS with a tampered sig refused", st == 403, status(st, h))
+    st, h, _ = send("GET", other_type["url"])
+    check("account SAS for containers (srt=c) refused for a blob GET", st == 403, status(st, h))
+    st, h, data = send("GET", svc_list["url"])
+    listed = [e.text for e in ET.fromstring(data).iter("Name")] if st == 200 else []
+    check("account SAS (srt=s, sp=l) lists containers", st == 200 and CONTAINER in listed, f"{status(st, h)} {listed}")
+    st, h, _ = send("PUT", put["url"], put["headers"], b"new")
+    check("account SAS PUT", st == 201, status(st, h))
+
+
+def overrides_and_snapshot(cc):
+    print("== response overrides, snapshot SAS")
+    name = "report 2026.pdf"
+    cc.upload_blob(name, b"%PDF-1", overwrite=True)
+    # ASCII with quotes, spaces, ';', '*' and '%' (RFC 6266/5987 form): HTTP header values are
+    # bytes, and Azurite (node) cannot send non-latin-1 text back (non-ASCII rscd values are
+    # covered at the signature level by tests/azure_sdk_diff.py and tests/azure_js_diff.mjs).
+    disposition = "attachment; filename=\"resume 2026.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf"
+    (get,) = sign(
+        [req("GET", name, "key", responseHeaders={"contentDisposition": disposition, "contentType": "application/pdf"})]
+    )
+    st, h, _ = send("GET", get["url"])
+    got = h.get("content-disposition", "")
+    check(
+        "GET with rscd/rsct: the service answers with the signed overrides",
+        st == 200 and h.get("content-type") == "application/pdf" and got == disposition,
+        f"{status(st, h)} {h.get('content-type')} {got!r}",
+    )
+    snap = cc.get_blob_client(name).create_snapshot()["snapshot"]
+    cc.upload_blob(name, b"%PDF-2", overwrite=True)
+    (sget,) = sign([req("GET", name, "cs", snapshot=snap)])
+    st, h, data = send("GET", sget["url"])
+    check(
+        "snapshot SAS (sr=bs) reads the snapshot, not the current blob",
+        st == 200 and data == b"%PDF-1" and param(sget["url"], "sr") == "bs",
+        f"{status(st, h)} {data[:50]!r}",
+    )
+
+
+def refusals(label, cc, make, target, other):
+    """The seven refusals, each right after a control that works. `make(method, blob, **extra)`
+    returns one request; `target` and `other` exist with known content."""
+    t = now()
+    good, rw, other_own, wrong_key, expired, started, future, writer, read_only = sign(
+        [
+            make("GET", target, permissions="r"),
+            make("GET", target, permissions="r"),
+            make("GET", other, permissions="r"),
+            make("GET", target, permissions="r", wrong_key=True),
+            make("GET", target, permissions="r", signedAt=iso(t - dt.timedelta(minutes=10)), expiresIn=60),
+            make("GET", target, permissions="r", startsOn=iso(t - dt.timedelta(minutes=5))),
+            make("GET", target, permissions="r", startsOn=iso(t + dt.timedelta(minutes=10)),
+                 expiresOn=iso(t + dt.timedelta(minutes=20))),
+            make("PUT", target, permissions="cw"),
+            make("PUT", target, permissions="r"),
+        ]
+    )
+    want = cc.download_blob(target).readall()
+    pairs = [
+        ("tampered sig", good["url"], tamper_sig(good["url"])),
+        ("sp changed from r to rw", good["url"], with_param(good["url"], "sp", "rw")),
+        ("SAS for another blob", other_own["url"], good["url"].replace(*url_path_swap(good["url"], target, other))),
+        ("signed with a wrong key", good["url"], wrong_key["url"]),
+        ("expired (se 9 minutes ago)", good["url"], expired["url"]),
+        ("not yet valid (st in 10 minutes)", started["url"], future["url"]),
+    ]
+    for what, control, refused in pairs:
+        st, h, data = send("GET", control)
+        check(f"{label}: control for '{what}' works", st == 200 and len(data) > 0, status(st, h))
+        st, h, _ = send("GET", refused)
+        check(f"{label}: {what} refused", st == 403, status(st, h))
+    st, h, _ = send("PUT", writer["url"], writer["headers"], want)
+    check(f"{label}: control: a write SAS PUT works", st == 201, status(st, h))
+    st, h, _ = send("PUT", read_only["url"], read_only["headers"], b"overwritten")
+    check(f"{label}: read-only SAS used for PUT refused", st == 403, status(st, h))
+    check(f"{label}: the refused PUT left the blob as it was", cc.download_blob(target).readall() == want)
+
+
+def url_path_swap(url, target, other):
+    """The (old, new) URL path pieces that point a URL for `target` at `other`."""
+    quote = lambda n: urllib.parse.quote(n, safe="/~")  # noqa: E731 — the same bytes our URL has
+    old = f"/{CONTAINER}/{quote(target)}?"
+    assert old in url, url
+    return old, f"/{CONTAINER}/{quote(other)}?"
+
+
+def service_sas_refusals(cc):
+    print("== service SAS (account key): refusals next to controls")
+    target, other = "guarded/target file.txt", "guarded/other file.txt"
+    cc.upload_blob(target, b"target content", overwrite=True)
+    cc.upload_blob(other, b"other content", overwrite=True)
+
+    def make(method, blob, wrong_key=False, **extra):
+        form = "key" if wrong_key or method == "PUT" else "cs"
+        r = req(method, blob, form, **extra)
+        if wrong_key:
+            r["credentials"] = {"accountKey": WRONG_KEY}
+        return r
+
+    refusals("service SAS", cc, make, target, other)
+
+
+def user_delegation(cc, sv):
+    print(f"== user-delegation SAS, sv {sv} (key derived offline)")
+    name = f"ud/{sv} caf\u00e9+1.txt"
+    put, get = sign([ud_req("PUT", name, sv), ud_req("GET", name, sv)])
+    check(f"UD {sv}: the URL carries sv={sv} and the key fields", param(put["url"], "sv") == sv
+          and param(put["url"], "skoid") == OID and param(put["url"], "sks") == "b", put["url"])
+    st, h, _ = send("PUT", put["url"], put["headers"], b"delegated")
+    check(f"UD {sv}: PUT", st == 201, status(st, h))
+    st, h, data = send("GET", get["url"])
+    check(f"UD {sv}: GET", st == 200 and data == b"delegated", status(st, h))
+    other = f"ud/{sv} other.txt"
+    cc.upload_blob(other, b"other", overwrite=True)
+    skv = "2025-07-05"
+    wrong = udk(skv, value=base64.b64encode(b"x" * 32).decode())
+
+    def make(method, blob, wrong_key=False, **extra):
+        return ud_req(method, blob, sv, key=wrong if wrong_key else udk(skv), **extra)
+
+    refusals(f"UD {sv}", cc, make, name, other)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
