@@ -65,8 +65,118 @@ export interface S3Request extends Common {
   credentialExpiry?: CredentialExpiry;
 }
 
-/** Any presign request. */
-export type PresignRequest = S3Request;
+/** Azure user-delegation key, as Get User Delegation Key returns it. */
+export interface UserDelegationKey {
+  signedOid: string;
+  signedTid: string;
+  /** RFC 3339. */
+  signedStart: string;
+  /** RFC 3339; at most 7 days after signedStart. */
+  signedExpiry: string;
+  signedService: string;
+  signedVersion: string;
+  /** Base64 key value. Never appears in errors. */
+  value: string;
+  signedDelegatedUserTid?: string;
+}
+
+/** Azure credentials: exactly one of the three. */
+export type AzureCredentials =
+  | { accountKey: string }
+  | { connectionString: string }
+  | { userDelegationKey: UserDelegationKey };
+
+/** Azure Blob Storage shared access signature (service, account or user-delegation SAS). */
+export interface AzureRequest extends Common {
+  provider: "azure";
+  /** Default: from the credentials (user-delegation key → userDelegation, else service). */
+  sas?: "service" | "account" | "userDelegation";
+  /** Storage account; taken from a connection string when absent. */
+  account?: string;
+  container?: string;
+  /** Blob name exactly as stored (or the directory for resource "directory"). */
+  blob?: string;
+  /** `sr`: default "blob" when `blob` is given, else "container". */
+  resource?: "blob" | "container" | "directory";
+  /** Custom blob endpoint (Azurite, private endpoints, sovereign clouds). */
+  endpoint?: string;
+  credentials: AzureCredentials;
+  /** Letters, emitted in Azure's canonical order (default from the method: GET/HEAD r, PUT cw, DELETE d). */
+  permissions?: string;
+  /** `st` (RFC 3339). */
+  startsOn?: Instant;
+  /** Back-date `st` by this many seconds (Azure compares `st` with its own clock). */
+  clockSkew?: number;
+  /** `se` (RFC 3339), or: */
+  expiresOn?: Instant;
+  /** seconds from the signing instant (default 3600). */
+  expiresIn?: number;
+  /** `sip`: an address or a range `a-b`. */
+  ipRange?: string;
+  /** `spr`. */
+  protocol?: "https" | "https,http";
+  /** `si`: a stored access policy. */
+  identifier?: string;
+  /** `ses`. */
+  encryptionScope?: string;
+  snapshot?: string;
+  versionId?: string;
+  /** `sv`, 2020-12-06 … 2026-10-06 (default 2025-07-05). */
+  version?: string;
+  /** Response header overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`). */
+  responseHeaders?: {
+    cacheControl?: string;
+    contentDisposition?: string;
+    contentEncoding?: string;
+    contentLanguage?: string;
+    contentType?: string;
+  };
+  /** Account SAS `ss` (default "b"). */
+  services?: string;
+  /** Account SAS `srt` (default from the target). */
+  resourceTypes?: string;
+  /** Unsigned extra query parameters (`comp`, `blockid`…). */
+  query?: StringMap;
+  preauthorizedAgentObjectId?: string;
+  agentObjectId?: string;
+  correlationId?: string;
+  delegatedUserObjectId?: string;
+  /** Headers bound to a user-delegation SAS (`srh`, sv 2026-04-06+), in order. */
+  requestHeaders?: StringMap;
+  /** Query parameters bound to a user-delegation SAS (`srq`, sv 2026-04-06+), in order. */
+  requestQuery?: StringMap;
+  credentialExpiry?: CredentialExpiry;
+}
+
+/** Google Cloud Storage credentials. */
+export type GcsCredentials =
+  | { hmac: { accessId: string; secret: string } }
+  /** A service-account key file's JSON. Native RSA signing is not in the npm build yet. */
+  | { serviceAccount: { client_email: string; private_key?: string; [field: string]: unknown } };
+
+/** Google Cloud Storage V4 signed URL. */
+export interface GcsRequest extends Common {
+  provider: "gcs";
+  bucket: string;
+  /** Object name exactly as stored. */
+  object?: string;
+  credentials: GcsCredentials;
+  /** Default "path". */
+  urlStyle?: "path" | "virtualHosted" | "bucketBound";
+  bucketBoundHostname?: string;
+  scheme?: "https" | "http";
+  endpoint?: string;
+  universeDomain?: string;
+  /** Headers to sign (content-type, x-goog-meta-*, x-goog-content-length-range, x-goog-resumable…). */
+  headers?: StringMap;
+  /** Extra signed query parameters; the signature's own X-Goog-* names are reserved. */
+  query?: StringMap;
+  /** 1–604800 seconds (default 3600). */
+  expiresIn?: number;
+}
+
+/** Any presign request, discriminated by `provider`. */
+export type PresignRequest = S3Request | AzureRequest | GcsRequest;
 
 /** A non-fatal remark about a presigned request. */
 export interface Warning {
