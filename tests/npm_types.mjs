@@ -1,0 +1,88 @@
+// Type check of pkg/index.d.ts: a typed usage file must compile with `tsc --noEmit --strict`, and
+// each of a set of wrong usages must be rejected (so the types are not `any` in disguise).
+// TypeScript is installed on first run into $SERVERS_PREFIX/npm-ts.
+//   node tests/npm_types.mjs        last line "N passed, M failed"
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
+const TS_DIR = join(PREFIX, "npm-ts");
+const TSC = join(TS_DIR, "node_modules/.bin/tsc");
+if (!existsSync(TSC)) {
+  mkdirSync(TS_DIR, { recursive: true });
+  if (!existsSync(join(TS_DIR, "package.json"))) writeFileSync(join(TS_DIR, "package.json"), "{}\n");
+  execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", "typescript@5.9.3"], { cwd: TS_DIR, stdio: "inherit" });
+}
+
+const GOOD = `import { presign, presignMany, PresignError, type PresignRequest, type Presigned } from "presign";
+const s3: PresignRequest = {
+  provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
+  headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
+  credentials: { accessKeyId: "a", secretAccessKey: "s", sessionToken: "t" }, expiresIn: 600,
+  signedAt: new Date(), credentialExpiry: "clamp",
+};
+const az: PresignRequest = {
+  provider: "azure", container: "c", blob: "b", permissions: "rw", expiresIn: 60, version: "2025-07-05",
+  protocol: "https", responseHeaders: { contentType: "text/plain" }, signedAt: 0,
+  credentials: { connectionString: "UseDevelopmentStorage=true" },
+};
+const gcs: PresignRequest = {
+  provider: "gcs", bucket: "b", object: "o", urlStyle: "virtualHosted", signedAt: "2026-11-24T10:00:00Z",
+  credentials: { hmac: { accessId: "GOOG1", secret: "s" } },
+};
+const out: Presigned = presign(s3);
+const url: string = out.url;
+const when: string = out.expiresAt;
+const hdrs: Record<string, string> = out.headers;
+const many: Array<Presigned | PresignError> = presignMany([s3, az, gcs]);
+for (const r of many) {
+  if (r instanceof PresignError) { const c: string = r.code; void c; } else { void r.url; }
+}
+try { presign(az); } catch (e) { if (e instanceof PresignError && e.code === "INVALID_KEY") { void e.message; } }
+void url; void when; void hdrs;
+`;
+const BAD = {
+  "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
+  "s3 without key": `import { presign } from "presign"; presign({ provider: "s3", bucket: "b", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "wrong urlStyle": `import { presign } from "presign"; presign({ provider: "s3", bucket: "b", key: "k", urlStyle: "vhost", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "azure field on s3": `import { presign } from "presign"; presign({ provider: "s3", bucket: "b", key: "k", permissions: "r", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "expiresIn as string": `import { presign } from "presign"; presign({ provider: "gcs", bucket: "b", object: "o", expiresIn: "1h", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
+  "result url is not a number": `import { presign } from "presign"; const n: number = presign({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void n;`,
+  "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
+};
+
+let passed = 0, failed = 0;
+const check = (name, ok, detail = "") => {
+  ok ? passed++ : failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
+};
+const base = mkdtempSync(join(tmpdir(), "presign-types-"));
+try {
+  mkdirSync(join(base, "node_modules"));
+  symlinkSync(join(ROOT, "pkg"), join(base, "node_modules/presign"));
+  const tsc = (file) => {
+    try {
+      execFileSync(TSC, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+        "--target", "es2022", "--skipLibCheck", "false", file], { cwd: base, stdio: "pipe" });
+      return { ok: true, out: "" };
+    } catch (e) {
+      return { ok: false, out: `${e.stdout}${e.stderr}` };
+    }
+  };
+  writeFileSync(join(base, "good.mts"), GOOD);
+  const g = tsc("good.mts");
+  check("typed usage of all three providers compiles (tsc --strict)", g.ok, g.out);
+  for (const [name, src] of Object.entries(BAD)) {
+    writeFileSync(join(base, "bad.mts"), src);
+    const r = tsc("bad.mts");
+    check(`rejected: ${name}`, !r.ok, "tsc accepted it");
+  }
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
