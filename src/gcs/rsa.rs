@@ -1,14 +1,15 @@
 //! Native GOOG4-RSA-SHA256 signing (feature `gcs-rsa`): a cache of parsed service-account keys,
 //! so a presigner parses each PEM `private_key` once and reuses it for every URL.
 //!
-//! The RSA primitive itself lives in [`crate::crypto::RsaKey`], backed by `ring` 0.17.
+//! The RSA primitive itself lives in [`crate::crypto::RsaKey`], backed by `aws-lc-rs` (AWS-LC).
 //!
-//! Why `ring` and not the pure-Rust `rsa` crate (measured on this project's 2-core build machine,
-//! RSA-2048 PKCS#1 v1.5 / SHA-256 signatures, release build, key parsed once):
-//! `ring` 0.17 ≈ 0.57 ms, `aws-lc-rs` 1.x ≈ 0.41 ms (but a ~1 min C build of aws-lc), `rsa`
-//! 0.10.0 (blinded, `crypto-bigint`) ≈ 2.5 ms. `ring` is constant-time and blinds the private-key
-//! operation, builds offline in seconds with a C compiler, and carries no advisory. `rsa` 0.9.x
-//! is affected by RUSTSEC-2023-0071 (Marvin: timing side channel in private-key operations) with
+//! Candidates, measured on this project's 2-core build machine (RSA-2048 PKCS#1 v1.5 / SHA-256,
+//! release build, key parsed once; `cargo bench --bench gcs --features gcs-rsa`, bare-signature
+//! group): `aws-lc-rs` 1.x ≈ 0.25–0.27 ms, `ring` 0.17 ≈ 0.61 ms, the pure-Rust `rsa` 0.10.0
+//! (blinded, `crypto-bigint`) ≈ 2.5 ms. AWS-LC is constant-time, blinds the private-key
+//! operation, is what object_store uses, and builds offline with a C compiler (about a minute,
+//! no cmake). `rsa` 0.9.x is affected by RUSTSEC-2023-0071 (Marvin: timing side channel in
+//! private-key operations) with
 //! no patched 0.9 release; 0.10.0 replaced its big-integer code with constant-time `crypto-bigint`
 //! and states that it resolves the issue. Either way this feature is native only: in JS runtimes
 //! the npm package signs with WebCrypto through the external-signer seam, so no RSA code goes into
