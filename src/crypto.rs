@@ -164,7 +164,12 @@ mod rsa_pkcs1 {
         pub fn sign_pkcs1_sha256(&self, msg: &[u8]) -> Result<Vec<u8>> {
             let mut sig = vec![0u8; self.pair.public_modulus_len()];
             self.pair
-                .sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &self.rng, msg, &mut sig)
+                .sign(
+                    &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                    &self.rng,
+                    msg,
+                    &mut sig,
+                )
                 .map_err(|_| Error::InvalidCredentials("RSA signing failed".into()))?;
             Ok(sig)
         }

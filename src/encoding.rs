@@ -10,7 +10,6 @@
 //!   second encoder that could drift from the signed one.
 
 use crate::error::{Error, Result};
-use core::fmt::Write as _;
 use std::borrow::Cow;
 
 /// The upper-case hex digit of a nibble, as a byte.
@@ -40,20 +39,32 @@ static KEEP: [u8; 256] = {
 };
 
 fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
-    out.reserve(s.len() + s.len() / 2);
+    // KEEP 1 → 0 < keep: always kept; KEEP 2 → 1 < keep: kept in paths; KEEP 0 → 255.
+    let keep = if keep_slash { 2 } else { 1 };
+    let escaped = |b: u8| {
+        KEEP.get(usize::from(b))
+            .copied()
+            .unwrap_or(0)
+            .wrapping_sub(1)
+            >= keep
+    };
+    let bytes = s.as_bytes();
     // Copy runs of bytes that stay as they are in one go; runs are ASCII, so their ends are
     // character boundaries.
-    let keep = if keep_slash { 2 } else { 1 };
     let mut run = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        // KEEP 1 → 0 < keep: always kept; KEEP 2 → 1 < keep: kept in paths; KEEP 0 → 255.
-        let class = KEEP.get(usize::from(b)).copied().unwrap_or(0);
-        if class.wrapping_sub(1) < keep {
-            continue;
+    while let Some(i) = bytes
+        .get(run..)
+        .and_then(|rest| rest.iter().position(|&b| escaped(b)))
+        .map(|off| run + off)
+    {
+        if run == 0 {
+            out.reserve(s.len() + s.len() / 2);
         }
         out.push_str(s.get(run..i).unwrap_or_default());
-        let esc = [b'%', hex_byte(b >> 4), hex_byte(b & 15)];
-        out.push_str(core::str::from_utf8(&esc).unwrap_or_default());
+        let b = bytes.get(i).copied().unwrap_or(0);
+        out.push('%');
+        out.push(char::from(hex_byte(b >> 4)));
+        out.push(char::from(hex_byte(b & 15)));
         run = i + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
@@ -121,31 +132,67 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// Appends lower-case hex.
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
-    const LOWER: &[u8; 16] = b"0123456789abcdef";
     // Converted in chunks on the stack, then appended as ASCII text in one go.
     for chunk in bytes.chunks(32) {
-        let mut buf = [0u8; 64];
-        for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
-            if let [hi, lo] = pair {
-                *hi = LOWER.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-                *lo = LOWER.get(usize::from(b & 15)).copied().unwrap_or(b'0');
-            }
-        }
+        let buf = hex_chunk(chunk);
         let used = buf.get(..chunk.len() * 2).unwrap_or_default();
         out.push_str(core::str::from_utf8(used).unwrap_or_default());
     }
 }
 
+/// The two lower-case hex digits of every byte.
+// Built at compile time: an index out of bounds here fails the build, never a run.
+#[allow(clippy::indexing_slicing)]
+static HEX_PAIRS: [[u8; 2]; 256] = {
+    const LOWER: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = [LOWER[b >> 4], LOWER[b & 15]];
+        b += 1;
+    }
+    t
+};
+
+/// Lower-case hex of up to 32 bytes into a stack buffer (the rest stays zero).
+fn hex_chunk(chunk: &[u8]) -> [u8; 64] {
+    let mut buf = [0u8; 64];
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
+        if let ([hi, lo], Some([h, l])) = (pair, HEX_PAIRS.get(usize::from(b))) {
+            *hi = *h;
+            *lo = *l;
+        }
+    }
+    buf
+}
+
+/// Lower-case hex of a SHA-256 digest, on the stack (64 ASCII bytes).
+pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
+    hex_chunk(bytes)
+}
+
+/// Appends the decimal digits of `n` (no `format!`/`to_string` on the signing path).
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        if let Some(d) = buf.get_mut(start) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || start == 0 {
+            break;
+        }
+    }
+    let digits = buf.get(start..).unwrap_or_default();
+    out.push_str(core::str::from_utf8(digits).unwrap_or_default());
+}
+
 /// The base64 character for the low six bits of `n`.
 fn b64_char(n: u32) -> char {
-    let n = (n & 63) as u8;
-    char::from(match n {
-        0..=25 => b'A' + n,
-        26..=51 => b'a' + n - 26,
-        52..=61 => b'0' + n - 52,
-        62 => b'+',
-        _ => b'/',
-    })
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    char::from(ALPHABET.get((n & 63) as usize).copied().unwrap_or(b'A'))
 }
 
 /// Standard base64 with padding (RFC 4648 §4).
@@ -272,10 +319,21 @@ pub fn canonical_headers<'h>(
                 name.escape_debug().to_string()
             )));
         }
-        if let Some(bad) = value
-            .bytes()
-            .find(|&b| (b < 0x20 && b != b'\t') || b >= 0x7f)
-        {
+        // One pass: the first forbidden byte, and whether any whitespace needs collapsing
+        // (a tab, a leading, trailing or repeated space).
+        let mut bad = None;
+        let mut untidy = false;
+        let mut after_space = true;
+        for b in value.bytes() {
+            if (b < 0x20 && b != b'\t') || b >= 0x7f {
+                bad = Some(b);
+                break;
+            }
+            untidy |= b == b'\t' || (b == b' ' && after_space);
+            after_space = b == b' ';
+        }
+        untidy |= after_space && !value.is_empty();
+        if let Some(bad) = bad {
             let what = match bad {
                 b'\r' | b'\n' => "a CR or LF",
                 b if b >= 0x80 => {
@@ -287,7 +345,12 @@ pub fn canonical_headers<'h>(
                 "the value of header {name:?} contains {what}"
             )));
         }
-        out.push((name.to_ascii_lowercase(), collapse_whitespace(value)));
+        let value = if untidy {
+            collapse_whitespace(value)
+        } else {
+            value.to_owned()
+        };
+        out.push((name.to_ascii_lowercase(), value));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out.dedup_by(|later, earlier| {
@@ -319,7 +382,8 @@ pub fn append_param(out: &mut String, name: &str, value: &str) {
     if !out.is_empty() {
         out.push('&');
     }
-    let _ = write!(out, "{name}=");
+    out.push_str(name);
+    out.push('=');
     encode_component_into(out, value);
 }
 
@@ -365,6 +429,15 @@ mod tests {
         }
         assert_eq!(base64_decode("Zm9v!"), None);
         assert_eq!(base64_decode("Z"), None);
+    }
+
+    #[test]
+    fn decimal_digits_match_std() {
+        for n in [0, 1, 9, 10, 99, 3600, 604_800, 1_000_000_007, u64::MAX] {
+            let mut s = String::from("x=");
+            push_decimal(&mut s, n);
+            assert_eq!(s, format!("x={n}"));
+        }
     }
 
     #[test]

@@ -73,7 +73,14 @@ pub fn result_json(r: &Result<Presigned>) -> String {
 pub fn error_json(e: &Error) -> String {
     // Written by hand (no JSON value tree): the code is a fixed identifier, the message a string.
     let message = serde_json::to_string(e.message()).unwrap_or_else(|_| "\"\"".to_owned());
-    ["{\"error\":{\"code\":\"", e.code(), "\",\"message\":", &message, "}}"].concat()
+    [
+        "{\"error\":{\"code\":\"",
+        e.code(),
+        "\",\"message\":",
+        &message,
+        "}}",
+    ]
+    .concat()
 }
 
 /// Presigns one JSON request.

@@ -16,9 +16,11 @@
 //! signature. [`presign`] does both with an HMAC [`SigningKey`].
 
 use crate::crypto::{sha256, HmacKey};
-use crate::encoding::{encode_component, encode_component_into, hex, hex_into, CanonicalQuery};
-use crate::time::Timestamp;
-use std::sync::Mutex;
+use crate::encoding::{
+    encode_component, encode_component_into, hex, hex32, hex_into, push_decimal, CanonicalQuery,
+};
+use crate::time::{AmzStamp, Timestamp};
+use std::sync::{Arc, Mutex};
 use zeroize::Zeroizing;
 
 /// The payload hash presigned URLs use.
@@ -130,10 +132,44 @@ pub struct KeyCache {
 struct CacheEntry {
     key_prefix: &'static str,
     secret: Zeroizing<String>,
+    scoped: Arc<ScopedKey>,
+}
+
+/// A derived signing key together with what stays the same for every request in its scope:
+/// the encoded `X-Amz-Credential` value for one access key id.
+#[derive(Debug)]
+pub(crate) struct ScopedKey {
+    key: SigningKey,
+    access_key_id: String,
     date: String,
     region: String,
     service: String,
-    key: SigningKey,
+    terminator: &'static str,
+    algorithm: &'static str,
+    /// Names of the algorithm, credential and date parameters.
+    head_params: [&'static str; 3],
+    /// The start of the canonical query, up to the date's value:
+    /// `X-Amz-Algorithm=…&X-Amz-Credential=…&X-Amz-Date=` (the credential percent-encoded).
+    query_head: String,
+    /// The string to sign between the date-time and the hash:
+    /// `\n{date}/{region}/{service}/{terminator}\n`.
+    scope_line: String,
+}
+
+impl ScopedKey {
+    /// The cached start of the canonical query (see `query_head`) if it is the one `auth`
+    /// (signing on `date`) needs.
+    fn query_head_for(&self, auth: &Auth<'_>, date: &str) -> Option<&str> {
+        let s = auth.scheme;
+        (self.access_key_id == auth.access_key_id
+            && self.date == date
+            && self.region == auth.region
+            && self.service == auth.service
+            && self.terminator == s.terminator
+            && self.algorithm == s.algorithm
+            && self.head_params == [s.param(0), s.param(1), s.param(2)])
+        .then_some(self.query_head.as_str())
+    }
 }
 
 const CACHE_SIZE: usize = 8;
@@ -153,33 +189,100 @@ impl KeyCache {
         region: &str,
         service: &str,
     ) -> SigningKey {
+        self.entry(scheme, secret, None, date, region, service)
+            .key
+            .clone()
+    }
+
+    /// The signing key and the encoded credential of `access_key_id` in this scope, derived
+    /// on a miss.
+    pub(crate) fn scoped(
+        &self,
+        scheme: &Scheme,
+        secret: &str,
+        access_key_id: &str,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Arc<ScopedKey> {
+        self.entry(scheme, secret, Some(access_key_id), date, region, service)
+    }
+
+    /// The entry for these inputs; an `access_key_id` of `None` matches any.
+    fn entry(
+        &self,
+        scheme: &Scheme,
+        secret: &str,
+        access_key_id: Option<&str>,
+        date: &str,
+        region: &str,
+        service: &str,
+    ) -> Arc<ScopedKey> {
         // A poisoned lock only means another thread panicked mid-insert; the entries are still
         // whole values, so keep using them.
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(pos) = entries.iter().position(|e| {
+        if let Some(e) = entries.iter().find(|e| {
+            let s = &e.scoped;
             e.key_prefix == scheme.key_prefix
-                && e.date == date
-                && e.region == region
-                && e.service == service
+                && s.terminator == scheme.terminator
+                && s.date == date
+                && s.region == region
+                && s.service == service
+                && access_key_id.is_none_or(|id| s.access_key_id == id)
                 && *e.secret == secret
         }) {
-            if let Some(e) = entries.get(pos) {
-                return e.key.clone();
+            return Arc::clone(&e.scoped);
+        }
+        let access_key_id = access_key_id.unwrap_or_default();
+        let head_params = [scheme.param(0), scheme.param(1), scheme.param(2)];
+        let mut query_head = String::new();
+        for (name, i) in head_params.into_iter().zip(0..) {
+            if i > 0 {
+                query_head.push('&');
+            }
+            query_head.push_str(name);
+            query_head.push('=');
+            match i {
+                0 => query_head.push_str(scheme.algorithm),
+                1 => credential_into(
+                    &mut query_head,
+                    [access_key_id, date, region, service, scheme.terminator],
+                ),
+                _ => {}
             }
         }
-        let key = SigningKey::derive(scheme, secret, date, region, service);
+        let scoped = Arc::new(ScopedKey {
+            key: SigningKey::derive(scheme, secret, date, region, service),
+            access_key_id: access_key_id.to_owned(),
+            date: date.to_owned(),
+            region: region.to_owned(),
+            service: service.to_owned(),
+            terminator: scheme.terminator,
+            algorithm: scheme.algorithm,
+            head_params,
+            query_head,
+            scope_line: [
+                "\n",
+                date,
+                "/",
+                region,
+                "/",
+                service,
+                "/",
+                scheme.terminator,
+                "\n",
+            ]
+            .concat(),
+        });
         if entries.len() >= CACHE_SIZE {
             entries.remove(0);
         }
         entries.push(CacheEntry {
             key_prefix: scheme.key_prefix,
             secret: Zeroizing::new(secret.to_owned()),
-            date: date.to_owned(),
-            region: region.to_owned(),
-            service: service.to_owned(),
-            key: key.clone(),
+            scoped: Arc::clone(&scoped),
         });
-        key
+        scoped
     }
 }
 
@@ -272,88 +375,35 @@ impl Prepared {
 /// string to sign.
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
-    let datetime = auth.time.amz_datetime();
-    let date = datetime.get(..8).unwrap_or_default();
+    let stamp = auth.time.amz_stamp();
+    let datetime = stamp.datetime();
+    let (canonical_request, range) = canonical_request(req, None, auth, datetime, None);
+    let q = canonical_request.get(range).unwrap_or_default();
+    let mut query = String::with_capacity(q.len() + scheme.signature_param().len() + 2 + 64);
+    query.push_str(q);
 
-    let mut scope = String::with_capacity(
-        date.len() + auth.region.len() + auth.service.len() + scheme.terminator.len() + 3,
+    // The same text string_to_sign_parts gives, joined.
+    let mut string_to_sign = String::with_capacity(
+        scheme.algorithm.len()
+            + datetime.len()
+            + auth.region.len()
+            + auth.service.len()
+            + scheme.terminator.len()
+            + 8
+            + 6
+            + 64,
     );
-    for (i, part) in [date, auth.region, auth.service, scheme.terminator]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            scope.push('/');
-        }
-        scope.push_str(part);
+    for (part, sep) in [
+        (scheme.algorithm, '\n'),
+        (datetime, '\n'),
+        (date_of(datetime), '/'),
+        (auth.region, '/'),
+        (auth.service, '/'),
+        (scheme.terminator, '\n'),
+    ] {
+        string_to_sign.push_str(part);
+        string_to_sign.push(sep);
     }
-
-    // Signed headers, raw (for the canonical request) and encoded (`;` is `%3B`) for the query.
-    let mut signed_headers = String::with_capacity(req.headers.len() * 16);
-    let mut signed_headers_q = String::with_capacity(req.headers.len() * 18);
-    for (i, (name, _)) in req.headers.iter().enumerate() {
-        if i > 0 {
-            signed_headers.push(';');
-            signed_headers_q.push_str("%3B");
-        }
-        signed_headers.push_str(name);
-        encode_component_into(&mut signed_headers_q, name);
-    }
-
-    let mut credential = String::with_capacity(auth.access_key_id.len() * 3 + scope.len() * 3);
-    encode_component_into(&mut credential, auth.access_key_id);
-    credential.push_str("%2F");
-    encode_component_into(&mut credential, &scope);
-
-    let mut q = CanonicalQuery::with_capacity(req.query.len() + 6);
-    for (k, v) in req.query {
-        q.push(k, v);
-    }
-    q.push_encoded(scheme.param(0), scheme.algorithm);
-    q.push_encoded(scheme.param(1), credential);
-    q.push_encoded(scheme.param(2), datetime.as_str());
-    q.push_encoded(scheme.param(3), auth.expires_in.to_string());
-    q.push_encoded(scheme.param(4), signed_headers_q);
-    if let Some(token) = auth.session_token {
-        q.push_encoded(scheme.param(6), encode_component(token));
-    }
-    let query = q.finish(scheme.signature_param().len() + 2 + 512);
-
-    let headers_len: usize = req.headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum();
-    let mut canonical_request = String::with_capacity(
-        req.method.len()
-            + req.canonical_uri.len()
-            + query.len()
-            + headers_len
-            + signed_headers.len()
-            + req.payload_hash.len()
-            + 6,
-    );
-    canonical_request.push_str(req.method);
-    canonical_request.push('\n');
-    canonical_request.push_str(req.canonical_uri);
-    canonical_request.push('\n');
-    canonical_request.push_str(&query);
-    canonical_request.push('\n');
-    for (name, value) in req.headers {
-        canonical_request.push_str(name);
-        canonical_request.push(':');
-        canonical_request.push_str(value);
-        canonical_request.push('\n');
-    }
-    canonical_request.push('\n');
-    canonical_request.push_str(&signed_headers);
-    canonical_request.push('\n');
-    canonical_request.push_str(req.payload_hash);
-
-    let mut string_to_sign =
-        String::with_capacity(scheme.algorithm.len() + datetime.len() + scope.len() + 64 + 3);
-    string_to_sign.push_str(scheme.algorithm);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&datetime);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(&scope);
-    string_to_sign.push('\n');
     hex_into(&mut string_to_sign, &sha256(canonical_request.as_bytes()));
 
     Prepared {
@@ -362,6 +412,297 @@ pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
         query,
         signature_param: scheme.signature_param(),
     }
+}
+
+/// A signed query kept inside its canonical request: what [`sign_query`] returns for callers
+/// that only need the URL (no string to sign or copies kept).
+#[derive(Debug)]
+pub(crate) struct SignedQuery {
+    canonical_request: String,
+    query: core::ops::Range<usize>,
+    signature: [u8; 32],
+    signature_param: &'static str,
+}
+
+impl SignedQuery {
+    /// Bytes [`SignedQuery::append_to`] writes.
+    pub(crate) fn len(&self) -> usize {
+        self.query.len() + 2 + self.signature_param.len() + 64
+    }
+
+    /// Appends the canonical query and then the signature parameter (`…&X-Amz-Signature=hex`).
+    pub(crate) fn append_to(&self, out: &mut String) {
+        out.reserve(self.len());
+        out.push_str(
+            self.canonical_request
+                .get(self.query.clone())
+                .unwrap_or_default(),
+        );
+        out.push('&');
+        out.push_str(self.signature_param);
+        out.push('=');
+        hex_into(out, &self.signature);
+    }
+}
+
+/// Signs `req` with an HMAC key, like [`presign`], but keeps only the query. `host`, when given,
+/// is signed as the `host` header in its sorted place among `req.headers` (which must then not
+/// contain `host`), so callers need not copy it into their header list. `stamp` is the signing
+/// instant, `auth.time.amz_stamp()`, which the caller already has for the key's date (`auth.time`
+/// itself is not read again).
+pub(crate) fn sign_query(
+    req: &Request<'_>,
+    host: Option<&str>,
+    auth: &Auth<'_>,
+    stamp: &AmzStamp,
+    key: &ScopedKey,
+) -> SignedQuery {
+    let datetime = stamp.datetime();
+    let head = key.query_head_for(auth, date_of(datetime));
+    let (canonical_request, query) = canonical_request(req, host, auth, datetime, head);
+    let digest = hex32(&sha256(canonical_request.as_bytes()));
+    let signature = match head {
+        // The scope is the cached one: its line of the string to sign is cached too.
+        Some(_) => key.key.0.sign_parts(&[
+            auth.scheme.algorithm.as_bytes(),
+            b"\n",
+            datetime.as_bytes(),
+            key.scope_line.as_bytes(),
+            &digest,
+        ]),
+        None => key
+            .key
+            .0
+            .sign_parts(&string_to_sign_parts(auth, datetime, &digest)),
+    };
+    SignedQuery {
+        canonical_request,
+        query,
+        signature,
+        signature_param: auth.scheme.signature_param(),
+    }
+}
+
+/// The string to sign as pieces: algorithm, date-time, scope and the hex hash of the canonical
+/// request, separated by newlines (hashed without being joined).
+fn string_to_sign_parts<'a>(
+    auth: &Auth<'a>,
+    datetime: &'a str,
+    digest_hex: &'a [u8; 64],
+) -> [&'a [u8]; 13] {
+    let s = auth.scheme;
+    [
+        s.algorithm.as_bytes(),
+        b"\n",
+        datetime.as_bytes(),
+        b"\n",
+        date_of(datetime).as_bytes(),
+        b"/",
+        auth.region.as_bytes(),
+        b"/",
+        auth.service.as_bytes(),
+        b"/",
+        s.terminator.as_bytes(),
+        b"\n",
+        digest_hex,
+    ]
+}
+
+/// `req.headers` with `host` (if given) merged in at its sorted place.
+fn headers_with_host<'h>(
+    headers: &'h [(String, String)],
+    host: Option<&'h str>,
+) -> impl Iterator<Item = (&'h str, &'h str)> + Clone {
+    let pos = match host {
+        Some(_) => headers.partition_point(|(n, _)| n.as_str() < "host"),
+        None => headers.len(),
+    };
+    let pair = |(n, v): &'h (String, String)| (n.as_str(), v.as_str());
+    let before = headers.get(..pos).unwrap_or_default().iter().map(pair);
+    let after = headers.get(pos..).unwrap_or_default().iter().map(pair);
+    before.chain(host.map(|h| ("host", h))).chain(after)
+}
+
+/// Writes the canonical request into one string and returns it with the byte range of the
+/// canonical query inside it (that same text is the URL's query, so it is encoded once).
+fn canonical_request(
+    req: &Request<'_>,
+    host: Option<&str>,
+    auth: &Auth<'_>,
+    datetime: &str,
+    head: Option<&str>,
+) -> (String, core::ops::Range<usize>) {
+    let scheme = auth.scheme;
+    let headers = headers_with_host(req.headers, host);
+    let (names_len, values_len, count) =
+        headers.clone().fold((0, 0, 0), |(n, v, c), (name, value)| {
+            (n + name.len(), v + value.len(), c + 1)
+        });
+    let token_len = auth.session_token.map_or(0, |t| t.len() * 3 + 24);
+    let caller_query: usize = req
+        .query
+        .iter()
+        .map(|(k, v)| (k.len() + v.len()) * 3 + 2)
+        .sum();
+    // Parameter names and fixed values, plus everything that may be percent-encoded at its
+    // worst, so the string is allocated once.
+    let query_len = 160
+        + scheme.algorithm.len()
+        + (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3
+        + scheme.terminator.len()
+        + names_len * 3
+        + count * 3
+        + token_len
+        + caller_query;
+    let mut cr = String::with_capacity(
+        req.method.len()
+            + req.canonical_uri.len()
+            + query_len
+            + names_len * 2
+            + values_len
+            + count * 3
+            + req.payload_hash.len()
+            + 8,
+    );
+    cr.push_str(req.method);
+    cr.push('\n');
+    cr.push_str(req.canonical_uri);
+    cr.push('\n');
+    let q_start = cr.len();
+    if req.query.is_empty() {
+        // Only the auth parameters: written straight in, already in sorted order.
+        auth_query_into(&mut cr, auth, datetime, head, headers.clone());
+    } else {
+        cr.push_str(&general_query(req, auth, datetime, headers.clone()));
+    }
+    let q_end = cr.len();
+    cr.push('\n');
+    for (name, value) in headers.clone() {
+        cr.push_str(name);
+        cr.push(':');
+        cr.push_str(value);
+        cr.push('\n');
+    }
+    cr.push('\n');
+    for (i, (name, _)) in headers.enumerate() {
+        if i > 0 {
+            cr.push(';');
+        }
+        cr.push_str(name);
+    }
+    cr.push('\n');
+    cr.push_str(req.payload_hash);
+    (cr, q_start..q_end)
+}
+
+/// `X-Amz-Credential`'s value from its parts (access key id, date, region, service,
+/// terminator): each encoded, joined by an encoded `/`.
+fn credential_into(out: &mut String, parts: [&str; 5]) {
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str("%2F");
+        }
+        encode_component_into(out, part);
+    }
+}
+
+/// The date (`YYYYMMDD`) of a `YYYYMMDD'T'HHMMSS'Z'` date-time.
+fn date_of(datetime: &str) -> &str {
+    datetime.get(..8).unwrap_or_default()
+}
+
+/// The parts of `X-Amz-Credential` for `auth` at `datetime`.
+fn credential_parts<'a>(auth: &Auth<'a>, datetime: &'a str) -> [&'a str; 5] {
+    [
+        auth.access_key_id,
+        date_of(datetime),
+        auth.region,
+        auth.service,
+        auth.scheme.terminator,
+    ]
+}
+
+/// `X-Amz-SignedHeaders`'s value, encoded: the names joined by an encoded `;`.
+fn signed_headers_into<'h>(out: &mut String, headers: impl Iterator<Item = (&'h str, &'h str)>) {
+    for (i, (name, _)) in headers.enumerate() {
+        if i > 0 {
+            out.push_str("%3B");
+        }
+        encode_component_into(out, name);
+    }
+}
+
+/// The auth parameters alone, in the canonical order: Algorithm, Credential, Date, Expires,
+/// Security-Token, SignedHeaders (byte order of the names, the same for both dialects). `head`
+/// is the cached text up to the date's value (`ScopedKey::query_head`), if any.
+fn auth_query_into<'h>(
+    out: &mut String,
+    auth: &Auth<'_>,
+    datetime: &str,
+    head: Option<&str>,
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+) {
+    let scheme = auth.scheme;
+    let param = |out: &mut String, i: usize| {
+        out.push_str(scheme.param(i));
+        out.push('=');
+    };
+    match head {
+        Some(h) => out.push_str(h),
+        None => {
+            param(out, 0);
+            out.push_str(scheme.algorithm);
+            out.push('&');
+            param(out, 1);
+            credential_into(out, credential_parts(auth, datetime));
+            out.push('&');
+            param(out, 2);
+        }
+    }
+    out.push_str(datetime);
+    out.push('&');
+    param(out, 3);
+    push_decimal(out, auth.expires_in);
+    if let Some(token) = auth.session_token {
+        out.push('&');
+        param(out, 6);
+        encode_component_into(out, token);
+    }
+    out.push('&');
+    param(out, 4);
+    signed_headers_into(out, headers);
+}
+
+/// The canonical query with the caller's parameters: everything encoded, then sorted.
+fn general_query<'h>(
+    req: &Request<'_>,
+    auth: &Auth<'_>,
+    datetime: &str,
+    headers: impl Iterator<Item = (&'h str, &'h str)>,
+) -> String {
+    let scheme = auth.scheme;
+    let mut credential = String::with_capacity(
+        (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3 + 40,
+    );
+    credential_into(&mut credential, credential_parts(auth, datetime));
+    let mut signed_headers_q = String::new();
+    signed_headers_into(&mut signed_headers_q, headers);
+    let mut expires = String::with_capacity(20);
+    push_decimal(&mut expires, auth.expires_in);
+
+    let mut q = CanonicalQuery::with_capacity(req.query.len() + 6);
+    for (k, v) in req.query {
+        q.push(k, v);
+    }
+    q.push_encoded(scheme.param(0), scheme.algorithm);
+    q.push_encoded(scheme.param(1), credential);
+    q.push_encoded(scheme.param(2), datetime);
+    q.push_encoded(scheme.param(3), expires);
+    q.push_encoded(scheme.param(4), signed_headers_q);
+    if let Some(token) = auth.session_token {
+        q.push_encoded(scheme.param(6), encode_component(token));
+    }
+    q.finish(0)
 }
 
 /// Presigns `req` with an HMAC signing key: [`prepare`], then [`Prepared::finish`].

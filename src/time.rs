@@ -105,59 +105,58 @@ impl Timestamp {
 
     /// `YYYYMMDD'T'HHMMSS'Z'`, the SigV4 / GOOG4 request date-time.
     pub fn amz_datetime(self) -> String {
-        let c = self.civil();
-        let mut s = String::with_capacity(16);
-        c.date_into(&mut s, "");
-        s.push('T');
-        c.time_into(&mut s, "");
-        s.push('Z');
-        s
+        self.amz_stamp().datetime().to_owned()
     }
 
     /// `YYYYMMDD`, the date of a SigV4 / GOOG4 credential scope.
     pub fn amz_date(self) -> String {
-        let mut s = String::with_capacity(8);
-        self.civil().date_into(&mut s, "");
-        s
+        self.amz_stamp().date().to_owned()
+    }
+
+    /// [`Timestamp::amz_datetime`] and [`Timestamp::amz_date`] on the stack, for the signing
+    /// path (no allocation).
+    pub(crate) fn amz_stamp(self) -> AmzStamp {
+        let c = self.civil();
+        // Two digits of each field (years are 1–9999 by construction).
+        let two = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+        let year = u32::try_from(c.year).unwrap_or(0);
+        let [y0, y1] = two(year / 100);
+        let [y2, y3] = two(year);
+        let [mo0, mo1] = two(c.month);
+        let [d0, d1] = two(c.day);
+        let [h0, h1] = two(c.hour);
+        let [mi0, mi1] = two(c.minute);
+        let [s0, s1] = two(c.second);
+        AmzStamp([
+            y0, y1, y2, y3, mo0, mo1, d0, d1, b'T', h0, h1, mi0, mi1, s0, s1, b'Z',
+        ])
     }
 
     /// `YYYY-MM-DD'T'HH:MM:SS'Z'` (RFC 3339, UTC, whole seconds).
     pub fn rfc3339(self) -> String {
-        let c = self.civil();
-        let mut s = String::with_capacity(20);
-        c.date_into(&mut s, "-");
-        s.push('T');
-        c.time_into(&mut s, ":");
-        s.push('Z');
-        s
+        let [y0, y1, y2, y3, mo0, mo1, d0, d1, _, h0, h1, mi0, mi1, s0, s1, _] = self.amz_stamp().0;
+        let b = [
+            y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0,
+            s1, b'Z',
+        ];
+        core::str::from_utf8(&b).unwrap_or_default().to_owned()
     }
 }
 
-impl Civil {
-    /// `YYYY{sep}MM{sep}DD`; years are 1–9999 by construction of [`Timestamp`].
-    fn date_into(&self, out: &mut String, sep: &str) {
-        push_digits(out, u32::try_from(self.year).unwrap_or(0), 4);
-        out.push_str(sep);
-        push_digits(out, self.month, 2);
-        out.push_str(sep);
-        push_digits(out, self.day, 2);
+/// `YYYYMMDD'T'HHMMSS'Z'` in a fixed buffer: ASCII digits, `T` and `Z` only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct AmzStamp([u8; 16]);
+
+impl AmzStamp {
+    /// `YYYYMMDD'T'HHMMSS'Z'`.
+    pub(crate) fn datetime(&self) -> &str {
+        // Always ASCII by construction; the fallback is unreachable.
+        core::str::from_utf8(&self.0).unwrap_or_default()
     }
 
-    /// `HH{sep}MM{sep}SS`.
-    fn time_into(&self, out: &mut String, sep: &str) {
-        push_digits(out, self.hour, 2);
-        out.push_str(sep);
-        push_digits(out, self.minute, 2);
-        out.push_str(sep);
-        push_digits(out, self.second, 2);
-    }
-}
-
-/// The last `width` decimal digits of `n`, zero-padded (no `format!` on the signing path).
-fn push_digits(out: &mut String, n: u32, width: u32) {
-    for i in (0..width).rev() {
-        let d = (n / 10u32.pow(i) % 10) as u8;
-        out.push(char::from(b'0' + d));
+    /// `YYYYMMDD`.
+    pub(crate) fn date(&self) -> &str {
+        self.datetime().get(..8).unwrap_or_default()
     }
 }
 

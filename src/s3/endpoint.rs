@@ -13,8 +13,9 @@
 //!   underscores, dots over https — the TLS wildcard certificate does not cover them) fall back
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
-use crate::encoding::encode_path;
+use crate::encoding::encode_path_into;
 use crate::error::{Error, Result};
+use core::ops::Range;
 
 /// How the bucket is addressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,25 +43,43 @@ pub(crate) struct EndpointOptions<'a> {
     pub fips: bool,
 }
 
-/// A resolved target.
+/// A resolved target (tests compare these; the signing path uses [`resolve_into`]).
+#[cfg(test)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
-    pub scheme: &'static str,
+    pub scheme: String,
     /// Host with a non-default port: both the URL authority and the signed `host` header.
     pub host: String,
     /// Encoded path before the key, without a trailing slash (`""`, `/bucket`, `/base/bucket`).
     pub path_prefix: String,
 }
 
+#[cfg(test)]
 pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
+    let mut out = String::new();
+    let host = resolve_into(o, &mut out)?;
+    Ok(Target {
+        scheme: out
+            .get(..host.start.saturating_sub(3))
+            .unwrap_or_default()
+            .to_owned(),
+        host: out.get(host.clone()).unwrap_or_default().to_owned(),
+        path_prefix: out.get(host.end..).unwrap_or_default().to_owned(),
+    })
+}
+
+/// Appends `scheme://host[:port]` and the encoded path prefix (`""`, `/bucket`, `/base/bucket`,
+/// no trailing slash) to `out`, and returns the byte range of the host (with a non-default
+/// port) in `out`: both the URL authority and the signed `host` header.
+pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     validate_bucket(o.bucket)?;
     match o.endpoint {
-        Some(ep) => resolve_custom(o, ep),
-        None => resolve_aws(o),
+        Some(ep) => resolve_custom(o, ep, out),
+        None => resolve_aws(o, out),
     }
 }
 
-fn resolve_aws(o: &EndpointOptions<'_>) -> Result<Target> {
+fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     let region = o.region;
     if region.is_empty()
         || !region
@@ -95,7 +114,7 @@ fn resolve_aws(o: &EndpointOptions<'_>) -> Result<Target> {
         }
         None => hostable,
     };
-    let service_host = if o.accelerate {
+    if o.accelerate {
         if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
             return Err(Error::InvalidEndpoint(format!(
                 "S3 Transfer Acceleration is not available in region {region}"
@@ -112,40 +131,40 @@ fn resolve_aws(o: &EndpointOptions<'_>) -> Result<Target> {
                 o.bucket
             )));
         }
-        if o.dualstack {
-            "s3-accelerate.dualstack.amazonaws.com".to_owned()
+    }
+    out.push_str("https://");
+    let start = out.len();
+    if virtual_hosted {
+        out.push_str(o.bucket);
+        out.push('.');
+    }
+    if o.accelerate {
+        out.push_str(if o.dualstack {
+            "s3-accelerate.dualstack.amazonaws.com"
         } else {
-            "s3-accelerate.amazonaws.com".to_owned()
-        }
+            "s3-accelerate.amazonaws.com"
+        });
     } else {
-        let mut h = String::from(if o.fips { "s3-fips" } else { "s3" });
+        out.push_str(if o.fips { "s3-fips" } else { "s3" });
         if o.dualstack {
-            h.push_str(".dualstack");
+            out.push_str(".dualstack");
         }
         if region != "us-east-1" || o.dualstack || o.fips {
-            h.push('.');
-            h.push_str(region);
+            out.push('.');
+            out.push_str(region);
         }
-        h.push('.');
-        h.push_str(suffix);
-        h
-    };
-    Ok(if virtual_hosted {
-        Target {
-            scheme: "https",
-            host: [o.bucket, ".", &service_host].concat(),
-            path_prefix: String::new(),
-        }
-    } else {
-        Target {
-            scheme: "https",
-            host: service_host,
-            path_prefix: ["/", &encode_path(o.bucket)].concat(),
-        }
-    })
+        out.push('.');
+        out.push_str(suffix);
+    }
+    let host = start..out.len();
+    if !virtual_hosted {
+        out.push('/');
+        encode_path_into(out, o.bucket);
+    }
+    Ok(host)
 }
 
-fn resolve_custom(o: &EndpointOptions<'_>, ep: &str) -> Result<Target> {
+fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result<Range<usize>> {
     if o.dualstack || o.accelerate || o.fips {
         return Err(Error::InvalidEndpoint(
             "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),
@@ -179,20 +198,21 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str) -> Result<Target> {
         }
         None => hostable,
     };
-    let authority = ep.authority;
-    Ok(if virtual_hosted {
-        Target {
-            scheme: ep.scheme,
-            host: [o.bucket, ".", &authority].concat(),
-            path_prefix: ep.base_path,
-        }
-    } else {
-        Target {
-            scheme: ep.scheme,
-            host: authority,
-            path_prefix: [&ep.base_path, "/", &encode_path(o.bucket)].concat(),
-        }
-    })
+    out.push_str(ep.scheme);
+    out.push_str("://");
+    let start = out.len();
+    if virtual_hosted {
+        out.push_str(o.bucket);
+        out.push('.');
+    }
+    out.push_str(&ep.authority);
+    let host = start..out.len();
+    out.push_str(&ep.base_path);
+    if !virtual_hosted {
+        out.push('/');
+        encode_path_into(out, o.bucket);
+    }
+    Ok(host)
 }
 
 fn not_hostable(bucket: &str, https: bool) -> Error {
@@ -236,18 +256,23 @@ pub(crate) fn is_virtual_hostable(b: &str, allow_dots: bool) -> bool {
     if b.len() < 3 || b.len() > 63 {
         return false;
     }
-    if b.parse::<std::net::Ipv4Addr>().is_ok() {
-        return false;
+    // Labels between dots: non-empty, `a-z 0-9 -`, neither starting nor ending with `-`.
+    let mut prev = b'.';
+    let mut digits_and_dots = true;
+    for c in b.bytes() {
+        let ok = match c {
+            b'a'..=b'z' | b'0'..=b'9' => true,
+            b'-' => prev != b'.',
+            b'.' => allow_dots && prev != b'.' && prev != b'-',
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        digits_and_dots &= c.is_ascii_digit() || c == b'.';
+        prev = c;
     }
-    b.split('.').all(|label| {
-        let bytes = label.as_bytes();
-        !bytes.is_empty()
-            && bytes
-                .iter()
-                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-            && bytes.first() != Some(&b'-')
-            && bytes.last() != Some(&b'-')
-    }) && (allow_dots || !b.contains('.'))
+    prev != b'.' && prev != b'-' && !(digits_and_dots && b.parse::<std::net::Ipv4Addr>().is_ok())
 }
 
 #[derive(Debug)]
@@ -456,5 +481,52 @@ mod tests {
         assert!(!is_virtual_hostable("-ab", true));
         assert!(is_virtual_hostable("a.b.c", true));
         assert!(!is_virtual_hostable("a.b.c", false));
+    }
+
+    /// The rule as S3's documentation states it, label by label (the form the fast scan
+    /// replaced): every short name over a small alphabet must get the same answer.
+    #[test]
+    fn hostable_scan_matches_the_label_rule() {
+        fn by_labels(b: &str, allow_dots: bool) -> bool {
+            (3..=63).contains(&b.len())
+                && b.parse::<std::net::Ipv4Addr>().is_err()
+                && b.split('.').all(|l| {
+                    !l.is_empty()
+                        && l.bytes()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                        && !l.starts_with('-')
+                        && !l.ends_with('-')
+                })
+                && (allow_dots || !b.contains('.'))
+        }
+        let alphabet = ['a', '1', '-', '.', 'A', '_'];
+        let mut names = Vec::new();
+        let mut level = vec![String::new()];
+        for _ in 0..6 {
+            level = level
+                .iter()
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(level.iter().cloned());
+        }
+        names.extend(
+            [
+                "1.2.3.4",
+                "10.0.0.255",
+                "1.2.3.4.5",
+                "256.1.1.1",
+                "01.2.3.4",
+            ]
+            .map(String::from),
+        );
+        for n in &names {
+            for dots in [false, true] {
+                assert_eq!(
+                    is_virtual_hostable(n, dots),
+                    by_labels(n, dots),
+                    "{n:?} {dots}"
+                );
+            }
+        }
     }
 }

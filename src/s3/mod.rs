@@ -30,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
-use endpoint::{resolve, EndpointOptions};
+use endpoint::{resolve_into, EndpointOptions};
 
 /// Longest presigned-URL lifetime SigV4 allows: 7 days.
 pub const MAX_EXPIRES: u64 = 604_800;
@@ -154,6 +154,10 @@ impl S3Request {
     }
 }
 
+/// Bytes of a presigned URL besides its variable parts: scheme, AWS host name, parameter names,
+/// fixed values and the signature.
+const URL_ROOM: usize = 400;
+
 /// Headers a caller may not set: the signature's own, or ones the HTTP client sets itself.
 const RESERVED_HEADERS: &[&str] = &[
     "host",
@@ -198,37 +202,56 @@ impl Presigner {
         let mut warnings = Vec::new();
         let expires_in = expiry(req, creds, time, &mut warnings)?;
 
-        // Key: prefix + key, verbatim.
-        let key_len = req.key.len() + req.key_prefix.as_ref().map_or(0, |p| p.len() + 1);
-        let mut key = String::with_capacity(key_len);
-        if let Some(p) = req.key_prefix.as_deref().filter(|p| !p.is_empty()) {
-            key.push_str(p);
-            if !p.ends_with('/') {
-                key.push('/');
-            }
-        }
-        key.push_str(&req.key);
+        // Key: prefix + key, verbatim (written straight into the URL below).
+        let prefix = req.key_prefix.as_deref().filter(|p| !p.is_empty());
+        let slash = prefix.is_some_and(|p| !p.ends_with('/'));
+        let key_len = prefix.map_or(0, str::len) + usize::from(slash) + req.key.len();
         if req.key.is_empty() {
             return Err(Error::InvalidKey("the object key is empty".into()));
         }
-        if key.len() > MAX_KEY_BYTES {
+        if key_len > MAX_KEY_BYTES {
             return Err(Error::InvalidKey(format!(
-                "the object key is {} bytes of UTF-8; S3 allows at most {MAX_KEY_BYTES}",
-                key.len()
+                "the object key is {key_len} bytes of UTF-8; S3 allows at most {MAX_KEY_BYTES}"
             )));
         }
 
-        let target = resolve(&EndpointOptions {
-            bucket: &req.bucket,
-            region,
-            endpoint: req.endpoint.as_deref(),
-            url_style: req.url_style,
-            dualstack: req.dualstack,
-            accelerate: req.accelerate,
-            fips: req.fips,
-        })?;
+        // One allocation for the URL: scheme, host, path, and room for the signed query.
+        let mut url = String::with_capacity(
+            URL_ROOM
+                + req.bucket.len() * 4
+                + req.endpoint.as_ref().map_or(0, String::len)
+                + region.len() * 4
+                + creds.access_key_id.len() * 3
+                + creds
+                    .session_token
+                    .as_ref()
+                    .map_or(0, |t| t.expose().len() * 3)
+                + key_len * 3
+                + req
+                    .headers
+                    .iter()
+                    .map(|(n, _)| n.len() * 3 + 3)
+                    .sum::<usize>()
+                + req
+                    .query
+                    .iter()
+                    .map(|(n, v)| (n.len() + v.len()) * 3 + 2)
+                    .sum::<usize>(),
+        );
+        let host = resolve_into(
+            &EndpointOptions {
+                bucket: &req.bucket,
+                region,
+                endpoint: req.endpoint.as_deref(),
+                url_style: req.url_style,
+                dualstack: req.dualstack,
+                accelerate: req.accelerate,
+                fips: req.fips,
+            },
+            &mut url,
+        )?;
 
-        // Headers: caller's, validated and canonicalised, plus host.
+        // Headers: caller's, validated and canonicalised; host is signed beside them.
         for (name, _) in req.headers.iter() {
             if RESERVED_HEADERS
                 .iter()
@@ -239,16 +262,13 @@ impl Presigner {
                 )));
             }
         }
-        let caller_headers = canonical_headers(req.headers.iter())?;
+        let headers = canonical_headers(req.headers.iter())?;
         // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
-        if caller_headers.len() != req.headers.0.len() {
+        if headers.len() != req.headers.0.len() {
             return Err(Error::InvalidHeader(
                 "a header is given more than once (names are case-insensitive)".into(),
             ));
         }
-        let mut headers = caller_headers;
-        let host_pos = headers.partition_point(|(n, _)| n.as_str() < "host");
-        headers.insert(host_pos, ("host".to_owned(), target.host.clone()));
 
         for (name, _) in req.query.iter() {
             if name.is_empty() {
@@ -267,27 +287,34 @@ impl Presigner {
             }
         }
 
-        let mut path = String::with_capacity(target.path_prefix.len() + 1 + key.len() * 3 / 2);
-        path.push_str(&target.path_prefix);
-        path.push('/');
-        encode_path_into(&mut path, &key);
+        let path_start = host.end;
+        url.push('/');
+        if let Some(p) = prefix {
+            encode_path_into(&mut url, p);
+            if slash {
+                url.push('/');
+            }
+        }
+        encode_path_into(&mut url, &req.key);
 
-        let date = time.amz_date();
-        let signing_key = self.keys.get(
+        let stamp = time.amz_stamp();
+        let signing_key = self.keys.scoped(
             &AWS4_HMAC_SHA256,
             creds.secret_access_key.expose(),
-            &date,
+            &creds.access_key_id,
+            stamp.date(),
             region,
             "s3",
         );
-        let signed = sigv4::presign(
+        let signed = sigv4::sign_query(
             &sigv4::Request {
                 method: req.method.as_str(),
-                canonical_uri: &path,
+                canonical_uri: url.get(path_start..).unwrap_or_default(),
                 query: &req.query.0,
                 headers: &headers,
                 payload_hash: sigv4::UNSIGNED_PAYLOAD,
             },
+            Some(url.get(host).unwrap_or_default()),
             &sigv4::Auth {
                 scheme: &AWS4_HMAC_SHA256,
                 access_key_id: &creds.access_key_id,
@@ -297,20 +324,13 @@ impl Presigner {
                 service: "s3",
                 expires_in,
             },
+            &stamp,
             &signing_key,
         );
-
-        let mut url = String::with_capacity(
-            target.scheme.len() + 3 + target.host.len() + path.len() + 1 + signed.query.len(),
-        );
-        url.push_str(target.scheme);
-        url.push_str("://");
-        url.push_str(&target.host);
-        url.push_str(&path);
+        url.reserve(1 + signed.len());
         url.push('?');
-        url.push_str(&signed.query);
+        signed.append_to(&mut url);
 
-        headers.remove(host_pos);
         Ok(Presigned {
             url,
             method: req.method,
