@@ -241,7 +241,6 @@ pub struct PreparedUrl {
     base_url: String,
     method: Method,
     headers: Params,
-    time: Timestamp,
     expires_at: Timestamp,
     algorithm: &'static str,
 }
@@ -352,18 +351,42 @@ impl Presigner {
     /// crate is built without the `gcs-rsa` feature (use [`Presigner::prepare`] and an external
     /// signer there).
     pub fn presign(&self, req: &GcsRequest, now: Timestamp) -> Result<Presigned> {
-        let prepared = self.prepare(req, now)?;
         match &req.credentials {
             Some(Credentials::Hmac(h)) => {
-                let key = self.keys.get(
+                // The HMAC path signs in one pass: no separate string to sign is kept.
+                let parts = Parts::new(req, now)?;
+                let stamp = parts.time.amz_stamp();
+                let key = self.keys.scoped(
                     &GOOG4_HMAC_SHA256,
                     h.secret.expose(),
-                    &prepared.time.amz_date(),
+                    parts.identity,
+                    stamp.date(),
                     REGION,
                     SERVICE,
                 );
-                let signature = key.sign_hex(prepared.string_to_sign().as_bytes());
-                Ok(prepared.finish_trusted(signature))
+                let signed = sigv4::sign_query(
+                    &parts.sigv4_request(req),
+                    Some(&parts.target.host),
+                    &parts.auth(),
+                    &stamp,
+                    &key,
+                );
+                let Parts {
+                    mut base_url,
+                    headers,
+                    expires_at,
+                    ..
+                } = parts;
+                base_url.reserve(1 + signed.len());
+                base_url.push('?');
+                signed.append_to(&mut base_url);
+                Ok(Presigned {
+                    url: base_url,
+                    method: req.method,
+                    headers: Params(headers),
+                    expires_at,
+                    warnings: Vec::new(),
+                })
             }
             Some(Credentials::ServiceAccount(sa)) => {
                 let pem = sa.private_key.as_ref().ok_or_else(|| {
@@ -371,6 +394,7 @@ impl Presigner {
                         "the service-account key has no private_key; to sign elsewhere use prepare() and finish()".into(),
                     )
                 })?;
+                let prepared = self.prepare(req, now)?;
                 self.sign_rsa(pem, prepared)
             }
             None => Err(no_credentials()),
@@ -400,6 +424,56 @@ impl Presigner {
     /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
     /// [`Error::InvalidCredentials`], [`Error::InvalidTime`] — each with the reason.
     pub fn prepare(&self, req: &GcsRequest, now: Timestamp) -> Result<PreparedUrl> {
+        let parts = Parts::new(req, now)?;
+        // The external signer signs the string to sign, so host goes into the header list.
+        let mut headers = parts.headers.clone();
+        let host_pos = headers.partition_point(|(n, _)| n.as_str() < "host");
+        headers.insert(host_pos, ("host".to_owned(), parts.target.host.clone()));
+        let inner = sigv4::prepare(
+            &sigv4::Request {
+                headers: &headers,
+                ..parts.sigv4_request(req)
+            },
+            &parts.auth(),
+        );
+        let Parts {
+            base_url,
+            headers,
+            expires_at,
+            scheme,
+            ..
+        } = parts;
+        Ok(PreparedUrl {
+            inner,
+            base_url,
+            method: req.method,
+            headers: Params(headers),
+            expires_at,
+            algorithm: scheme.algorithm,
+        })
+    }
+}
+
+/// A validated request, ready for either signing path: everything but the canonical request.
+struct Parts<'r> {
+    time: Timestamp,
+    scheme: &'static Scheme,
+    identity: &'r str,
+    expires_in: u64,
+    target: endpoint::Target,
+    /// The caller's canonical headers, without `host`.
+    headers: Vec<(String, String)>,
+    /// `x-goog-content-sha256` if signed, else `UNSIGNED-PAYLOAD`.
+    payload_hash: String,
+    /// Encoded path (from the root).
+    path: String,
+    /// `scheme://authority/path`.
+    base_url: String,
+    expires_at: Timestamp,
+}
+
+impl<'r> Parts<'r> {
+    fn new(req: &'r GcsRequest, now: Timestamp) -> Result<Self> {
         let time = req.signed_at.unwrap_or(now);
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
         let (scheme, identity, creds_universe): (&'static Scheme, &str, Option<&str>) = match creds
@@ -414,8 +488,8 @@ impl Presigner {
             Credentials::ServiceAccount(sa) => {
                 if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
                     return Err(Error::InvalidCredentials(format!(
-                        "credentials of type {t:?} cannot sign URLs; a service-account key (type \"service_account\") or an HMAC key is needed"
-                    )));
+                                    "credentials of type {t:?} cannot sign URLs; a service-account key (type \"service_account\") or an HMAC key is needed"
+                            )));
                 }
                 validate_identity("the service account's client_email", &sa.client_email)?;
                 (
@@ -429,8 +503,8 @@ impl Presigner {
         let expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
         if !(1..=MAX_EXPIRES).contains(&expires_in) {
             return Err(Error::InvalidExpiry(format!(
-                "expiresIn is {expires_in} s; V4 signed URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
-            )));
+                        "expiresIn is {expires_in} s; V4 signed URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
+                )));
         }
         if let Some(object) = &req.object {
             validate_object(object)?;
@@ -453,8 +527,8 @@ impl Presigner {
                 .any(|r| r.eq_ignore_ascii_case(name.trim()))
             {
                 return Err(Error::InvalidHeader(format!(
-                    "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
-                )));
+                            "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
+                        )));
             }
         }
         let caller_headers = canonical_headers(req.headers.iter())?;
@@ -464,23 +538,19 @@ impl Presigner {
                 "a header is given more than once (names are case-insensitive)".into(),
             ));
         }
-        let mut headers = Vec::with_capacity(caller_headers.len() + 1);
-        let host_pos = caller_headers.partition_point(|(n, _)| n.as_str() < "host");
-        headers.extend_from_slice(caller_headers.get(..host_pos).unwrap_or_default());
-        headers.push(("host".to_owned(), target.host.clone()));
-        headers.extend_from_slice(caller_headers.get(host_pos..).unwrap_or_default());
+        let headers = caller_headers;
 
         let payload_hash = match headers.iter().find(|(n, _)| n == "x-goog-content-sha256") {
-            None => sigv4::UNSIGNED_PAYLOAD,
+            None => sigv4::UNSIGNED_PAYLOAD.to_owned(),
             Some((_, v)) => {
                 if v != sigv4::UNSIGNED_PAYLOAD
                     && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_hexdigit()))
                 {
                     return Err(Error::InvalidHeader(
-                        "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)".into(),
-                    ));
+                                    "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)".into(),
+                            ));
                 }
-                v.as_str()
+                v.clone()
             }
         };
 
@@ -492,8 +562,8 @@ impl Presigner {
             }
             if scheme.is_reserved_param(name) {
                 return Err(Error::InvalidQuery(format!(
-                    "query parameter {name:?} is set by the signature (other X-Goog-* parameters may be signed)"
-                )));
+                            "query parameter {name:?} is set by the signature (other X-Goog-* parameters may be signed)"
+                        )));
             }
         }
 
@@ -509,43 +579,47 @@ impl Presigner {
             None => {}
         }
 
-        let inner = sigv4::prepare(
-            &sigv4::Request {
-                method: req.method.as_str(),
-                canonical_uri: &path,
-                query: &req.query.0,
-                headers: &headers,
-                payload_hash,
-            },
-            &sigv4::Auth {
-                scheme,
-                access_key_id: identity,
-                session_token: None,
-                time,
-                region: REGION,
-                service: SERVICE,
-                expires_in,
-            },
-        );
-
         let mut base_url = String::with_capacity(
-            target.scheme.len() + 3 + target.authority.len() + path.len() + 1 + inner.query.len(),
+            target.scheme.len() + 3 + target.authority.len() + path.len() + 400,
         );
         base_url.push_str(target.scheme);
         base_url.push_str("://");
         base_url.push_str(&target.authority);
         base_url.push_str(&path);
-
-        headers.retain(|(n, _)| n != "host");
-        Ok(PreparedUrl {
-            inner,
-            base_url,
-            method: req.method,
-            headers: Params(headers),
+        Ok(Parts {
             time,
+            scheme,
+            identity,
+            expires_in,
+            target,
+            headers,
+            payload_hash,
+            path,
+            base_url,
             expires_at: time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?,
-            algorithm: scheme.algorithm,
         })
+    }
+
+    fn sigv4_request<'a>(&'a self, req: &'a GcsRequest) -> sigv4::Request<'a> {
+        sigv4::Request {
+            method: req.method.as_str(),
+            canonical_uri: &self.path,
+            query: &req.query.0,
+            headers: &self.headers,
+            payload_hash: &self.payload_hash,
+        }
+    }
+
+    fn auth(&self) -> sigv4::Auth<'_> {
+        sigv4::Auth {
+            scheme: self.scheme,
+            access_key_id: self.identity,
+            session_token: None,
+            time: self.time,
+            region: REGION,
+            service: SERVICE,
+            expires_in: self.expires_in,
+        }
     }
 }
 
