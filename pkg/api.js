@@ -42,6 +42,46 @@ function unwrap(result) {
   return result;
 }
 
+function hex(bytes) {
+  let s = "";
+  for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
+  return s;
+}
+
+// Parsed service-account keys, by PEM text: importing costs more than a signature.
+const rsaKeys = new Map();
+
+function importRsaKey(pem) {
+  if (typeof pem !== "string" || pem === "") {
+    return Promise.reject(new PresignError("INVALID_CREDENTIALS",
+      "the service-account key has no private_key"));
+  }
+  let key = rsaKeys.get(pem);
+  if (!key) {
+    const text = pem.includes("\n") ? pem : pem.replace(/\\n/g, "\n");
+    const m = /-----BEGIN PRIVATE KEY-----([\s\S]*?)-----END PRIVATE KEY-----/.exec(text);
+    if (!m) {
+      return Promise.reject(new PresignError("INVALID_CREDENTIALS",
+        "the private key must be PEM \"PRIVATE KEY\" (PKCS#8), as in a service-account key file"));
+    }
+    let der;
+    try {
+      der = Uint8Array.from(atob(m[1].replace(/\s+/g, "")), (c) => c.charCodeAt(0));
+    } catch {
+      return Promise.reject(new PresignError("INVALID_CREDENTIALS", "the private key has invalid base64"));
+    }
+    key = globalThis.crypto.subtle
+      .importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"])
+      .catch(() => {
+        rsaKeys.delete(pem);
+        throw new PresignError("INVALID_CREDENTIALS", "the private key is not a usable RSA key");
+      });
+    if (rsaKeys.size >= 8) rsaKeys.delete(rsaKeys.keys().next().value);
+    rsaKeys.set(pem, key);
+  }
+  return key;
+}
+
 /** Builds the public API over the wasm-bindgen glue (after its wasm is instantiated). */
 export function makeApi(glue) {
   function presign(request) {
@@ -65,5 +105,17 @@ export function makeApi(glue) {
       early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
     );
   }
-  return { presign, presignMany };
+  // GCS with a service-account key: the core prepares the string to sign, WebCrypto signs it
+  // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the URL. Everything else: as presign().
+  async function presignAsync(request) {
+    const sa = request && request.provider === "gcs" && request.credentials && request.credentials.serviceAccount;
+    if (!sa) return presign(request);
+    const json = JSON.stringify(toJson(request));
+    const now = Date.now(); // the same instant for both halves
+    const { stringToSign } = unwrap(JSON.parse(glue.gcsStringToSignJson(json, now)));
+    const key = await importRsaKey(sa.private_key);
+    const sig = await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(stringToSign));
+    return unwrap(JSON.parse(glue.gcsFinishJson(json, now, hex(new Uint8Array(sig)))));
+  }
+  return { presign, presignMany, presignAsync };
 }

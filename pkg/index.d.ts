@@ -151,7 +151,7 @@ export interface AzureRequest extends Common {
 /** Google Cloud Storage credentials. */
 export type GcsCredentials =
   | { hmac: { accessId: string; secret: string } }
-  /** A service-account key file's JSON. Native RSA signing is not in the npm build yet. */
+  /** A service-account key file's JSON: sign with `presignAsync` (WebCrypto). */
   | { serviceAccount: { client_email: string; private_key?: string; [field: string]: unknown } };
 
 /** Google Cloud Storage V4 signed URL. */
@@ -228,3 +228,10 @@ export function presign(request: PresignRequest): Presigned;
  * its place in the result holds a `PresignError`. Throws only when `requests` is not an array.
  */
 export function presignMany(requests: PresignRequest[]): Array<Presigned | PresignError>;
+
+/**
+ * Like `presign`, but also signs GCS requests with a service-account key: the string to sign is
+ * signed with WebCrypto (RSASSA-PKCS1-v1_5 / SHA-256; the imported key is cached). Every other
+ * request is signed synchronously, as by `presign`. Rejects with `PresignError`.
+ */
+export function presignAsync(request: PresignRequest): Promise<Presigned>;

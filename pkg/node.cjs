@@ -2,5 +2,5 @@
 const glue = require("./dist/cjs/presign_wasm.js");
 const { makeApi, PresignError } = require("./dist/api.cjs");
 
-const { presign, presignMany } = makeApi(glue);
-module.exports = { presign, presignMany, PresignError };
+const { presign, presignMany, presignAsync } = makeApi(glue);
+module.exports = { presign, presignMany, presignAsync, PresignError };

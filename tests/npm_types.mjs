@@ -18,7 +18,7 @@ if (!existsSync(TSC)) {
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", "typescript@5.9.3"], { cwd: TS_DIR, stdio: "inherit" });
 }
 
-const GOOD = `import { presign, presignMany, PresignError, type PresignRequest, type Presigned } from "presign";
+const GOOD = `import { presign, presignMany, presignAsync, PresignError, type PresignRequest, type Presigned } from "presign";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -43,7 +43,10 @@ for (const r of many) {
   if (r instanceof PresignError) { const c: string = r.code; void c; } else { void r.url; }
 }
 try { presign(az); } catch (e) { if (e instanceof PresignError && e.code === "INVALID_KEY") { void e.message; } }
-void url; void when; void hdrs;
+const sa: PresignRequest = { provider: "gcs", bucket: "b", object: "o",
+  credentials: { serviceAccount: { client_email: "a@b.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----" } } };
+const later: Promise<Presigned> = presignAsync(sa);
+void url; void when; void hdrs; void later;
 `;
 const BAD = {
   "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
@@ -52,6 +55,7 @@ const BAD = {
   "azure field on s3": `import { presign } from "presign"; presign({ provider: "s3", bucket: "b", key: "k", permissions: "r", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
   "expiresIn as string": `import { presign } from "presign"; presign({ provider: "gcs", bucket: "b", object: "o", expiresIn: "1h", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
   "result url is not a number": `import { presign } from "presign"; const n: number = presign({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void n;`,
+  "presignAsync is not synchronous": `import { presignAsync } from "presign"; const u: string = presignAsync({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void u;`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
 };
 

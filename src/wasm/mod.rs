@@ -36,3 +36,24 @@ pub fn presign_many_json(requests: &str, now_ms: f64) -> String {
         Err(e) => e,
     }
 }
+
+/// GCS with a service-account key in JS runtimes: the string to sign (`{"stringToSign"}`) for
+/// WebCrypto (RSASSA-PKCS1-v1_5 / SHA-256) to sign.
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsStringToSignJson)]
+pub fn gcs_string_to_sign_json(request: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => json::gcs_string_to_sign_json(request, t),
+        Err(e) => e,
+    }
+}
+
+/// Completes the same request and instant with the hex signature.
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsFinishJson)]
+pub fn gcs_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> String {
+    match now(now_ms) {
+        Ok(t) => json::gcs_finish_json(request, t, signature_hex),
+        Err(e) => e,
+    }
+}
