@@ -236,21 +236,11 @@ impl KeyCache {
         let access_key_id = access_key_id.unwrap_or_default();
         let head_params = [scheme.param(0), scheme.param(1), scheme.param(2)];
         let mut query_head = String::new();
-        for (name, i) in head_params.into_iter().zip(0..) {
-            if i > 0 {
-                query_head.push('&');
-            }
-            query_head.push_str(name);
-            query_head.push('=');
-            match i {
-                0 => query_head.push_str(scheme.algorithm),
-                1 => credential_into(
-                    &mut query_head,
-                    [access_key_id, date, region, service, scheme.terminator],
-                ),
-                _ => {}
-            }
-        }
+        query_head_into(
+            &mut query_head,
+            scheme,
+            [access_key_id, date, region, service, scheme.terminator],
+        );
         let scoped = Arc::new(ScopedKey {
             key: SigningKey::derive(scheme, secret, date, region, service),
             access_key_id: access_key_id.to_owned(),
@@ -382,29 +372,13 @@ pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let mut query = String::with_capacity(q.len() + scheme.signature_param().len() + 2 + 64);
     query.push_str(q);
 
-    // The same text string_to_sign_parts gives, joined.
-    let mut string_to_sign = String::with_capacity(
-        scheme.algorithm.len()
-            + datetime.len()
-            + auth.region.len()
-            + auth.service.len()
-            + scheme.terminator.len()
-            + 8
-            + 6
-            + 64,
-    );
-    for (part, sep) in [
-        (scheme.algorithm, '\n'),
-        (datetime, '\n'),
-        (date_of(datetime), '/'),
-        (auth.region, '/'),
-        (auth.service, '/'),
-        (scheme.terminator, '\n'),
-    ] {
-        string_to_sign.push_str(part);
-        string_to_sign.push(sep);
+    let digest = hex32(&sha256(canonical_request.as_bytes()));
+    let parts = string_to_sign_parts(auth, datetime, &digest);
+    let mut string_to_sign = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for part in parts {
+        // Every part is ASCII text (names, date, hex): never a lossy conversion.
+        string_to_sign.push_str(core::str::from_utf8(part).unwrap_or_default());
     }
-    hex_into(&mut string_to_sign, &sha256(canonical_request.as_bytes()));
 
     Prepared {
         canonical_request,
@@ -632,6 +606,21 @@ fn signed_headers_into<'h>(out: &mut String, headers: impl Iterator<Item = (&'h 
     }
 }
 
+/// The start of the auth parameters, up to the date's value:
+/// `{Algorithm}=…&{Credential}=…&{Date}=` (what `ScopedKey` caches per scope).
+fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&str; 5]) {
+    out.push_str(scheme.param(0));
+    out.push('=');
+    out.push_str(scheme.algorithm);
+    out.push('&');
+    out.push_str(scheme.param(1));
+    out.push('=');
+    credential_into(out, credential);
+    out.push('&');
+    out.push_str(scheme.param(2));
+    out.push('=');
+}
+
 /// The auth parameters alone, in the canonical order: Algorithm, Credential, Date, Expires,
 /// Security-Token, SignedHeaders (byte order of the names, the same for both dialects). `head`
 /// is the cached text up to the date's value (`ScopedKey::query_head`), if any.
@@ -649,15 +638,7 @@ fn auth_query_into<'h>(
     };
     match head {
         Some(h) => out.push_str(h),
-        None => {
-            param(out, 0);
-            out.push_str(scheme.algorithm);
-            out.push('&');
-            param(out, 1);
-            credential_into(out, credential_parts(auth, datetime));
-            out.push('&');
-            param(out, 2);
-        }
+        None => query_head_into(out, scheme, credential_parts(auth, datetime)),
     }
     out.push_str(datetime);
     out.push('&');
