@@ -27,18 +27,17 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import http.client
-import json
 import os
 import subprocess
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+from live_common import PRESIGN, check, send, sign, summary
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 AZURITE_SH = os.path.join(SHARED, "servers", "azurite.sh")
-PRESIGN = os.environ.get("PRESIGN_BIN", os.path.join(ROOT, "target", "release", "presign"))
 SERVERS_PREFIX = os.environ.get(
     "SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers")
 )
@@ -74,12 +73,6 @@ HOSTILE_NAMES = [
     "double//slash.txt",
 ]
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(bool(ok))
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  -- {detail}"))
 
 
 def now():
@@ -91,17 +84,6 @@ def iso(t):
 
 
 # --- signing through the CLI -------------------------------------------------------------------
-
-
-def sign(reqs):
-    """Presign request-schema objects through one `presign batch` run; errors are failures."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_", "GOOGLE_"))}
-    lines = "".join(json.dumps(r) + "\n" for r in reqs)
-    out = subprocess.run([PRESIGN, "batch"], input=lines.encode(), capture_output=True, env=env)
-    res = [json.loads(line) for line in out.stdout.decode().splitlines()]
-    if out.returncode != 0 or len(res) != len(reqs) or any("error" in r for r in res):
-        raise RuntimeError(f"presign batch failed ({out.returncode}): {out.stdout!r} {out.stderr!r}")
-    return res
 
 
 def creds(form):
@@ -152,17 +134,6 @@ def ud_req(method, blob, sv, key=None, **extra):
 
 
 # --- HTTP: exactly the URL we were given -------------------------------------------------------
-
-
-def send(method, url, headers=None, body=None):
-    """Send the URL as given: raw path and query, no client-side re-encoding."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    conn.request(method, u.path + ("?" + u.query if u.query else ""), body=body, headers=headers or {})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
 
 def status(st, h):
@@ -251,10 +222,7 @@ def main():
             except Exception as e:
                 print(f"cleanup: could not delete container {CONTAINER}: {e}")
         stop_server(pid, was_running)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 def remove_container(svc):

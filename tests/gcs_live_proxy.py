@@ -20,7 +20,6 @@ Run: /tmp/presign-servers/py/venv/bin/python tests/gcs_live_proxy.py
 """
 
 import datetime
-import http.client
 import json
 import os
 import re
@@ -28,16 +27,16 @@ import subprocess
 import sys
 import urllib.parse
 
+from live_common import check, send, sign, summary
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 GCS_SH = os.path.join(SHARED, "servers", "gcs.sh")
-PRESIGN = os.environ.get("PRESIGN_BIN", os.path.join(ROOT, "target", "release", "presign"))
 # Google's published dummy key: a valid RSA key the proxy does not trust for our service account.
 OTHER_KEY_FILE = os.path.join(ROOT, "tests", "vectors", "gcs", "test_service_account.not-a-test.json")
 CONTENT_TYPE = "text/plain; charset=utf-8"
 
 # The CLI must not pick up ambient Google configuration.
-CLI_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_"))}
 
 HOSTILE_NAMES = [
     "plain.txt",
@@ -65,38 +64,10 @@ HOSTILE_NAMES = [
 # filesystem backend, so it is left out.)
 SERVER_NORMALISES = {"double//slash.txt", "/leading-slash.txt"}
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  -- {detail}"))
 
 
 def note(text):
     print("note " + text)
-
-
-def sign(reqs):
-    """Sign request-schema objects through `presign batch`, one result per request."""
-    lines = "".join(json.dumps(r) + "\n" for r in reqs)
-    out = subprocess.run([PRESIGN, "batch"], input=lines.encode(), capture_output=True, check=True, env=CLI_ENV)
-    res = [json.loads(line) for line in out.stdout.decode().splitlines()]
-    assert len(res) == len(reqs), out.stderr
-    for r in res:
-        assert "error" not in r, r
-    return res
-
-
-def send(method, url, headers=None, body=None):
-    """Send exactly the URL we were given: raw path and query, no client-side re-encoding."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    conn.request(method, u.path + ("?" + u.query if u.query else ""), body=body, headers=headers or {})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data
 
 
 def error_code(data):
@@ -151,10 +122,7 @@ def main():
             subprocess.run(["bash", GCS_SH, "stop"], capture_output=True)
         else:
             note("gcs.sh was already running before this test; left running")
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 def run(env):

@@ -11,18 +11,16 @@ Prints one line per check and ends with "N passed, M failed"; exit status 1 on a
 """
 
 import datetime
-import http.client
-import json
 import os
 import re
 import subprocess
 import sys
-import urllib.parse
+
+from live_common import check, send, sign, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
 S3_SH = os.path.join(SHARED, "servers", "s3.sh")
-PRESIGN = os.environ.get("PRESIGN_BIN", os.path.join(ROOT, "target", "release", "presign"))
 AK = "AKIAIOSFODNN7EXAMPLE"
 SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-live"
@@ -53,21 +51,6 @@ SERVER_NORMALISES = {"brackets[]{}<>|^`\\.txt", "double//slash.txt", "/leading-s
 # Keys with "." / ".." segments are refused by SeaweedFS as InvalidRequest (400) before any
 # signature check, so they are covered by the botocore differential test only.
 
-results = []
-
-
-def check(name, ok, detail=""):
-    results.append(ok)
-    print(("ok   " if ok else "FAIL ") + name + ("" if ok else f"  -- {detail}"))
-
-
-def sign(reqs):
-    """Presign a list of request-schema objects through `presign batch`."""
-    lines = "".join(json.dumps(r) + "\n" for r in reqs)
-    out = subprocess.run([PRESIGN, "batch"], input=lines.encode(), capture_output=True, check=True)
-    res = [json.loads(l) for l in out.stdout.decode().splitlines()]
-    assert len(res) == len(reqs), out.stderr
-    return res
 
 
 def req(method, key, endpoint, secret=SK, **extra):
@@ -84,17 +67,6 @@ def req(method, key, endpoint, secret=SK, **extra):
     return r
 
 
-def send(method, url, headers=None, body=None):
-    """Send exactly the URL we were given: raw path and query, no client-side re-encoding."""
-    u = urllib.parse.urlsplit(url)
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
-    conn.request(method, u.path + "?" + u.query, body=body, headers=headers or {})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), data
-
-
 def start_server():
     out = subprocess.run(["bash", S3_SH, "start"], capture_output=True, check=True, text=True).stdout
     env = dict(re.findall(r"^(\w+)=(\S+)", out, re.M))
@@ -107,10 +79,7 @@ def main():
         run(endpoint)
     finally:
         subprocess.run(["bash", S3_SH, "stop"], capture_output=True)
-    passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or not results else 0
+    return summary()
 
 
 def run(endpoint):
