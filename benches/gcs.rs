@@ -145,7 +145,7 @@ mod rsa {
         objects: &[String],
         now: Timestamp,
     ) -> Result<(), BoxError> {
-        let key: presign::gcs::ServiceAccountKey = serde_json::from_str(KEY_JSON)?;
+        let key: presign::gcs::ServiceAccountKey = presign::json::from_str(KEY_JSON)?;
         let mut template = GcsRequest::new(Method::Get, BUCKET, SINGLE_OBJECT);
         template.credentials = Some(Credentials::ServiceAccount(key));
         template.expires_in = Some(EXPIRES);

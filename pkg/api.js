@@ -31,8 +31,13 @@ function toJson(request) {
   if (request === null || typeof request !== "object" || Array.isArray(request)) {
     throw new PresignError("INVALID_REQUEST", "a request must be an object with a `provider` field");
   }
-  const at = signedAt(request.signedAt);
-  const copy = at === undefined ? { ...request } : { ...request, signedAt: at };
+  const v = request.signedAt;
+  // A valid Date or a string stringifies as it is (Date#toJSON is toISOString): no copy.
+  if (v === undefined || typeof v === "string" || (v instanceof Date && !Number.isNaN(v.getTime()))) {
+    return request;
+  }
+  const at = signedAt(v);
+  const copy = { ...request, signedAt: at };
   if (at === undefined) delete copy.signedAt;
   return copy;
 }

@@ -20,8 +20,8 @@
 //! errors or `Debug` output.
 //!
 //! ```
-//! # #[cfg(feature = "serde")] {
-//! let req: presign::Request = serde_json::from_str(r#"{
+//! # #[cfg(feature = "json")] {
+//! let req: presign::Request = presign::json::parse_request(r#"{
 //!   "provider": "s3", "method": "GET", "bucket": "examplebucket", "key": "test.txt",
 //!   "expiresIn": 86400, "signedAt": "2013-05-24T00:00:00Z",
 //!   "credentials": {"accessKeyId": "AKIAIOSFODNN7EXAMPLE",

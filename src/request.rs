@@ -1,8 +1,8 @@
 //! The request schema shared by every provider, the CLI's JSON input and the JS API, and the
 //! result shape every provider returns.
 //!
-//! With the `serde` feature the types (de)serialize as camelCase JSON; unknown fields are an
-//! error. A request is tagged by `provider`:
+//! With the `json` feature (default) requests are read from camelCase JSON ([`crate::json`]);
+//! unknown members are an error. A request is tagged by `provider`:
 //!
 //! ```json
 //! {"provider": "s3", "method": "PUT", "bucket": "b", "key": "photos/cat 1.jpg",
@@ -135,68 +135,8 @@ impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
     }
 }
 
-#[cfg(feature = "serde")]
-impl serde::Serialize for Params {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut m = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in &self.0 {
-            m.serialize_entry(k, v)?;
-        }
-        m.end()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Params {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Params;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object of string values")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> core::result::Result<Params, A::Error> {
-                let mut v = Vec::with_capacity(map.size_hint().unwrap_or(0));
-                while let Some((k, val)) = map.next_entry::<String, String>()? {
-                    v.push((k, val));
-                }
-                Ok(Params(v))
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Secret {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        String::deserialize(d).map(Secret::new)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Method {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Method {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        s.parse()
-            .map_err(|e: Error| serde::de::Error::custom(e.message()))
-    }
-}
-
 /// A non-fatal remark about a presigned request (for example: the credentials expire first).
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Warning {
     /// Stable machine code, e.g. `CREDENTIALS_EXPIRE_FIRST`.
     pub code: &'static str,
@@ -209,11 +149,6 @@ pub struct Warning {
 /// `headers` are exactly the headers the client must send (besides `Host`) for the signature to
 /// verify, with the values as signed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize),
-    serde(rename_all = "camelCase")
-)]
 pub struct Presigned {
     /// The full URL.
     pub url: String,
@@ -224,17 +159,11 @@ pub struct Presigned {
     /// When the URL stops working.
     pub expires_at: Timestamp,
     /// Non-fatal remarks; omitted from JSON when empty.
-    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub warnings: Vec<Warning>,
 }
 
 /// What to do when temporary credentials expire before the URL would.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum CredentialExpiry {
     /// Sign anyway and add a `CREDENTIALS_EXPIRE_FIRST` warning (default).
     #[default]
@@ -247,22 +176,18 @@ pub enum CredentialExpiry {
 
 /// A presign request for any provider, tagged by `provider` in JSON.
 #[derive(Clone, Debug)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize), serde(tag = "provider"))]
 #[non_exhaustive]
 // Requests are built once per URL and moved rarely; boxing would only cost an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum Request {
     /// Amazon S3 and S3-compatible stores (`"provider": "s3"`).
     #[cfg(feature = "s3")]
-    #[cfg_attr(feature = "serde", serde(rename = "s3"))]
     S3(crate::s3::S3Request),
     /// Azure Blob Storage SAS (`"provider": "azure"`).
     #[cfg(feature = "azure")]
-    #[cfg_attr(feature = "serde", serde(rename = "azure"))]
     Azure(crate::azure::AzureRequest),
     /// Google Cloud Storage V4 signed URLs (`"provider": "gcs"`).
     #[cfg(feature = "gcs")]
-    #[cfg_attr(feature = "serde", serde(rename = "gcs"))]
     Gcs(crate::gcs::GcsRequest),
 }
 

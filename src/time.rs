@@ -134,12 +134,19 @@ impl Timestamp {
 
     /// `YYYY-MM-DD'T'HH:MM:SS'Z'` (RFC 3339, UTC, whole seconds).
     pub fn rfc3339(self) -> String {
+        let mut out = String::with_capacity(20);
+        self.rfc3339_into(&mut out);
+        out
+    }
+
+    /// Appends [`Timestamp::rfc3339`] to `out`.
+    pub fn rfc3339_into(self, out: &mut String) {
         let [y0, y1, y2, y3, mo0, mo1, d0, d1, _, h0, h1, mi0, mi1, s0, s1, _] = self.amz_stamp().0;
         let b = [
             y0, y1, y2, y3, b'-', mo0, mo1, b'-', d0, d1, b'T', h0, h1, b':', mi0, mi1, b':', s0,
             s1, b'Z',
         ];
-        core::str::from_utf8(&b).unwrap_or_default().to_owned()
+        out.push_str(core::str::from_utf8(&b).unwrap_or_default());
     }
 }
 
@@ -202,21 +209,6 @@ impl core::str::FromStr for Timestamp {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
         Self::parse_rfc3339(s)
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.serialize_str(&self.rfc3339())
-    }
-}
-
-#[cfg(feature = "serde")]
-impl<'de> serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
-        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-        Timestamp::parse_rfc3339(&s).map_err(|e| serde::de::Error::custom(e.message()))
     }
 }
 

@@ -33,11 +33,6 @@ pub const MAX_KEY_LIFETIME: i64 = 604_800;
 
 /// A user-delegation key, as `Get User Delegation Key` returns it. `Debug` redacts `value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct UserDelegationKey {
     /// `SignedOid` (`skoid`): the Entra object id the key was issued to.
     pub signed_oid: String,
@@ -53,11 +48,20 @@ pub struct UserDelegationKey {
     pub signed_version: String,
     /// `SignedDelegatedUserTid` (`skdutid`, 2025-07-05+), when the key was requested for a
     /// delegated user's tenant.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub signed_delegated_user_tid: Option<String>,
     /// `Value`: the base64 key.
     pub value: Secret,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(UserDelegationKey {
+    required {
+        signed_oid: "signedOid", signed_tid: "signedTid", signed_start: "signedStart",
+        signed_expiry: "signedExpiry", signed_service: "signedService",
+        signed_version: "signedVersion", value: "value",
+    }
+    optional { signed_delegated_user_tid: "signedDelegatedUserTid" }
+});
 
 impl UserDelegationKey {
     /// Checks the key: fields present and free of control characters, `value` base64, a

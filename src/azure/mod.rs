@@ -80,11 +80,6 @@ pub const MAX_IDENTIFIER_CHARS: usize = 64;
 
 /// Which kind of SAS to make.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum SasKind {
     /// Service SAS signed with the account key (default with an account key).
     Service,
@@ -94,13 +89,15 @@ pub enum SasKind {
     UserDelegation,
 }
 
+#[cfg(feature = "json")]
+crate::json::json_enum!(SasKind {
+    Service: "service",
+    Account: "account",
+    UserDelegation: "userDelegation",
+});
+
 /// What a service or user-delegation SAS grants access to (`sr`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum Resource {
     /// One blob (`sr=b`), or its snapshot (`bs`) / version (`bv`). Default when `blob` is given.
     Blob,
@@ -110,17 +107,27 @@ pub enum Resource {
     Directory,
 }
 
+#[cfg(feature = "json")]
+crate::json::json_enum!(Resource {
+    Blob: "blob",
+    Container: "container",
+    Directory: "directory",
+});
+
 /// Protocols the SAS allows (`spr`). Without one Azure allows both.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub enum Protocol {
     /// `https` only.
-    #[cfg_attr(feature = "serde", serde(rename = "https"))]
     Https,
     /// `https,http`.
-    #[cfg_attr(feature = "serde", serde(rename = "https,http"))]
     HttpsAndHttp,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_enum!(Protocol {
+    Https: "https",
+    HttpsAndHttp: "https,http"
+});
 
 impl Protocol {
     /// The `spr` value.
@@ -135,28 +142,28 @@ impl Protocol {
 /// Response header overrides (`rscc`, `rscd`, `rsce`, `rscl`, `rsct`): the service answers a
 /// read through the SAS with these values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct ResponseHeaders {
     /// `Cache-Control` (`rscc`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub cache_control: Option<String>,
     /// `Content-Disposition` (`rscd`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub content_disposition: Option<String>,
     /// `Content-Encoding` (`rsce`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub content_encoding: Option<String>,
     /// `Content-Language` (`rscl`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub content_language: Option<String>,
     /// `Content-Type` (`rsct`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub content_type: Option<String>,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(ResponseHeaders {
+    required {}
+    optional {
+        cache_control: "cacheControl", content_disposition: "contentDisposition",
+        content_encoding: "contentEncoding", content_language: "contentLanguage",
+        content_type: "contentType",
+    }
+});
 
 impl ResponseHeaders {
     fn is_empty(&self) -> bool {
@@ -167,23 +174,24 @@ impl ResponseHeaders {
 /// Who signs: exactly one of an account key, a connection string or a user-delegation key.
 /// `Debug` redacts every secret.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct Credentials {
     /// The storage account key (base64).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub account_key: Option<Secret>,
     /// A connection string (see [`ConnectionString`]). One with only a `SharedAccessSignature`
     /// makes the presigner build URLs with that ready SAS.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub connection_string: Option<Secret>,
     /// A user-delegation key (see [`delegation`]).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub user_delegation_key: Option<UserDelegationKey>,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(Credentials {
+    required {}
+    optional {
+        account_key: "accountKey", connection_string: "connectionString",
+        user_delegation_key: "userDelegationKey",
+    }
+});
 
 impl Credentials {
     /// An account key.
@@ -212,114 +220,96 @@ impl Credentials {
 /// A presign request for Azure Blob Storage (the `"provider": "azure"` member of the request
 /// schema).
 #[derive(Clone, Debug, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct AzureRequest {
     /// HTTP method (default GET).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub method: Method,
     /// `service`, `account` or `userDelegation`; default from the credentials.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub sas: Option<SasKind>,
     /// Storage account name (3–24 lower-case letters and digits); may come from the connection
     /// string.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub account: Option<String>,
     /// Container (3–63 of `a-z 0-9 -`, or `$root`, `$web`, `$logs`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub container: Option<String>,
     /// Blob name exactly as stored (or the directory of a directory SAS).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub blob: Option<String>,
     /// `blob`, `container` or `directory` (service and user-delegation SAS).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub resource: Option<Resource>,
     /// Custom blob endpoint `scheme://host[:port][/path]`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub endpoint: Option<String>,
     /// Who signs. Required by the core; the CLI fills it from the environment.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub credentials: Option<Credentials>,
     /// Permission letters (`sp`), any order.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub permissions: Option<String>,
     /// `st`: when the SAS becomes valid (default: absent = immediately).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub starts_on: Option<Timestamp>,
     /// `se`: when the SAS expires. Not together with `expires_in`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub expires_on: Option<Timestamp>,
     /// Lifetime in seconds from the signing instant (default [`DEFAULT_EXPIRES`]).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub expires_in: Option<u64>,
     /// `sip`: one IPv4 address or a range `a.b.c.d-e.f.g.h`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub ip_range: Option<String>,
     /// `spr`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub protocol: Option<Protocol>,
     /// `si`: a stored access policy on the container.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub identifier: Option<String>,
     /// `ses`: the encryption scope for writes.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub encryption_scope: Option<String>,
     /// A blob snapshot (`sr=bs`; the URL carries `snapshot=`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub snapshot: Option<String>,
     /// A blob version (`sr=bv`; the URL carries `versionid=`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub version_id: Option<String>,
     /// `sv` (default [`DEFAULT_VERSION`]).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub version: Option<String>,
     /// Response header overrides.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub response_headers: ResponseHeaders,
     /// Account SAS: `ss` letters (default `b`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub services: Option<String>,
     /// Account SAS: `srt` letters (default from the URL: `o` with a blob, `c` with a container,
     /// else `s`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub resource_types: Option<String>,
     /// Back-dates `st` by this many seconds (see the module docs).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub clock_skew: Option<u64>,
     /// The signing instant; when absent the caller's `now` is used.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub signed_at: Option<Timestamp>,
     /// Extra unsigned query parameters for the URL (`comp`, `blockid`, `restype`…).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub query: Params,
     /// User delegation: `saoid`, a pre-authorized agent object id.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub preauthorized_agent_object_id: Option<String>,
     /// User delegation: `suoid`, an agent object id checked against POSIX ACLs.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub agent_object_id: Option<String>,
     /// User delegation: `scid`, a correlation id for audit logs.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub correlation_id: Option<String>,
     /// User delegation (2025-07-05+): `sduoid`, the Entra object id of the only user who may use
     /// the SAS (with their own token).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub delegated_user_object_id: Option<String>,
     /// User delegation (2026-04-06+): headers the request must carry (`srh`); they are returned
     /// in the result's `headers`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub request_headers: Params,
     /// User delegation (2026-04-06+): query parameters the request must carry (`srq`); they are
     /// added to the URL.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub request_query: Params,
     /// User delegation: what to do when the key expires before the SAS (default `warn`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub credential_expiry: CredentialExpiry,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(AzureRequest {
+    required {}
+    optional {
+        method: "method", sas: "sas", account: "account", container: "container", blob: "blob",
+        resource: "resource", endpoint: "endpoint", credentials: "credentials",
+        permissions: "permissions", starts_on: "startsOn", expires_on: "expiresOn",
+        expires_in: "expiresIn", ip_range: "ipRange", protocol: "protocol",
+        identifier: "identifier", encryption_scope: "encryptionScope", snapshot: "snapshot",
+        version_id: "versionId", version: "version", response_headers: "responseHeaders",
+        services: "services", resource_types: "resourceTypes", clock_skew: "clockSkew",
+        signed_at: "signedAt", query: "query",
+        preauthorized_agent_object_id: "preauthorizedAgentObjectId",
+        agent_object_id: "agentObjectId", correlation_id: "correlationId",
+        delegated_user_object_id: "delegatedUserObjectId", request_headers: "requestHeaders",
+        request_query: "requestQuery", credential_expiry: "credentialExpiry",
+    }
+});
 
 impl AzureRequest {
     /// A blob request (`sr=b`) with everything else at its default.
@@ -1784,10 +1774,10 @@ mod tests {
         assert_eq!(p.presign(&r, now()).unwrap(), a);
     }
 
-    #[cfg(feature = "serde")]
+    #[cfg(feature = "json")]
     #[test]
     fn the_json_schema_uses_the_issue_field_names() {
-        let req: crate::Request = serde_json::from_str(&format!(
+        let req: crate::Request = crate::json::from_str(&format!(
             r#"{{"provider":"azure","sas":"service","account":"myaccount","container":"c-1","blob":"b",
                 "resource":"blob","method":"put","permissions":"cw","startsOn":"2026-11-24T09:00:00Z",
                 "expiresIn":600,"ipRange":"1.2.3.4","protocol":"https,http","identifier":"p",
@@ -1808,7 +1798,7 @@ mod tests {
             r#"{"provider":"azure","credentials":{"accountKey":"k","extra":1}}"#,
         ] {
             assert!(
-                serde_json::from_str::<crate::Request>(bad).is_err(),
+                crate::json::from_str::<crate::Request>(bad).is_err(),
                 "{bad}"
             );
         }

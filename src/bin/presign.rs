@@ -464,7 +464,7 @@ fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
             "no credentials: {hint}"
         ))));
     }
-    let parsed = presign::json::parse_value(req)?;
+    let parsed = presign::json::parse_request(&req.to_string())?;
     let out = Signer::new().presign(&parsed, now()?)?;
     for w in &out.warnings {
         eprintln!("presign: warning: {}: {}", w.code, w.message);
@@ -513,7 +513,13 @@ fn batch() -> Result<(), Failure> {
 }
 
 fn sign_line(signer: &Signer, line: &str, defaults: &EnvDefaults) -> Result<Presigned, Error> {
-    let mut value = presign::json::parse_json(line)?;
+    // Defaults are merged into the JSON value; the library then reads the merged request. Text
+    // that is not JSON gets the library's own explanation (it names no value).
+    let mut value: Value = serde_json::from_str(line).map_err(|_| {
+        presign::json::parse_request(line)
+            .err()
+            .unwrap_or_else(|| Error::InvalidRequest("not a valid request".into()))
+    })?;
     defaults.fill(&mut value)?;
-    signer.presign(&presign::json::parse_value(value)?, now()?)
+    signer.presign(&presign::json::parse_request(&value.to_string())?, now()?)
 }

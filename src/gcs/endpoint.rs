@@ -20,11 +20,6 @@ use crate::error::{Error, Result};
 
 /// How the bucket appears in the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum UrlStyle {
     /// `https://storage.googleapis.com/{bucket}/{object}` (Google's default).
     Path,
@@ -34,19 +29,27 @@ pub enum UrlStyle {
     BucketBound,
 }
 
+#[cfg(feature = "json")]
+crate::json::json_enum!(UrlStyle {
+    Path: "path",
+    VirtualHosted: "virtualHosted",
+    BucketBound: "bucketBound",
+});
+
 /// The URL scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "lowercase")
-)]
 pub enum UrlScheme {
     /// `https` (the default).
     Https,
     /// `http` — emulators, or a bucket-bound hostname served without TLS.
     Http,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_enum!(UrlScheme {
+    Https: "https",
+    Http: "http"
+});
 
 impl UrlScheme {
     /// `https` or `http`.

@@ -76,11 +76,6 @@ pub const SERVICE: &str = "storage";
 /// An HMAC key (<https://cloud.google.com/storage/docs/authentication/hmackeys>). `Debug`
 /// redacts the secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct HmacCredentials {
     /// The access id (`GOOG1E…` for service-account keys).
     pub access_id: String,
@@ -88,40 +83,68 @@ pub struct HmacCredentials {
     pub secret: Secret,
 }
 
+#[cfg(feature = "json")]
+crate::json::json_struct!(HmacCredentials {
+    required { access_id: "accessId", secret: "secret" }
+    optional {}
+});
+
 /// A service account's JSON key, as Google issues it (`type`, `client_email`, `private_key`,
 /// `universe_domain`, …). Only the fields below are read; the key file's other fields
 /// (`project_id`, `private_key_id`, `client_id`, `token_uri`, …) are accepted and ignored, so the
 /// file can be passed whole. `Debug` redacts the private key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 pub struct ServiceAccountKey {
     /// `service_account` when present; other credential types cannot sign URLs.
-    #[cfg_attr(feature = "serde", serde(rename = "type", default))]
     pub key_type: Option<String>,
     /// The service account's e-mail: the credential's identity.
     pub client_email: String,
     /// The PEM PKCS#8 RSA key. Needed to sign natively (feature `gcs-rsa`); not needed for an
     /// external signer ([`prepare`] + [`PreparedUrl::finish`]).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub private_key: Option<Secret>,
     /// The universe the key belongs to (`googleapis.com` for Google's public cloud); selects
     /// `storage.{universe}` unless the request says otherwise.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub universe_domain: Option<String>,
 }
 
+#[cfg(feature = "json")]
+crate::json::json_struct!(ServiceAccountKey {
+    lenient
+    required { client_email: "client_email" }
+    optional { key_type: "type", private_key: "private_key", universe_domain: "universe_domain" }
+});
+
 /// Who signs: `{"serviceAccount": <key JSON>}` or `{"hmac": {"accessId", "secret"}}`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum Credentials {
     /// A service account: `GOOG4-RSA-SHA256`.
     ServiceAccount(ServiceAccountKey),
     /// An HMAC key: `GOOG4-HMAC-SHA256`.
     Hmac(HmacCredentials),
+}
+
+#[cfg(feature = "json")]
+impl crate::json::FromJson for Credentials {
+    /// `{"serviceAccount": {…}}` or `{"hmac": {…}}`: exactly one member.
+    fn from_json(r: &mut crate::json::Reader<'_>) -> Result<Self> {
+        let mut out = None;
+        r.object(|r, name| {
+            let c = match name {
+                "serviceAccount" => {
+                    Credentials::ServiceAccount(crate::json::FromJson::from_json(r)?)
+                }
+                "hmac" => Credentials::Hmac(crate::json::FromJson::from_json(r)?),
+                _ => return Err(crate::json::unknown(name)),
+            };
+            if out.replace(c).is_some() {
+                return Err(Error::InvalidRequest(
+                    "expected one of `serviceAccount`, `hmac`, not both".into(),
+                ));
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::InvalidRequest("expected `serviceAccount` or `hmac`".into()))
+    }
 }
 
 impl Credentials {
@@ -156,57 +179,51 @@ impl Credentials {
 
 /// A signed-URL request for Cloud Storage (the `"provider": "gcs"` member of the request schema).
 #[derive(Clone, Debug, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct GcsRequest {
     /// HTTP method (default GET). A resumable upload starts with POST and the header
     /// `x-goog-resumable: start`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub method: Method,
     /// Bucket name (Google's naming rules).
     pub bucket: String,
     /// Object name, exactly as stored: never normalised, encoded once. `None` signs the bucket
     /// itself (listing objects).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub object: Option<String>,
     /// Who signs. Required by the core; the CLI fills it from the environment.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub credentials: Option<Credentials>,
     /// `path` (default), `virtualHosted` or `bucketBound`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub url_style: Option<UrlStyle>,
     /// The CNAME / load-balancer host (`[scheme://]host[:port]`) of a bucket-bound URL.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub bucket_bound_hostname: Option<String>,
     /// `https` (default) or `http`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub scheme: Option<UrlScheme>,
     /// A custom endpoint or emulator, `[scheme://]host[:port]`, in place of
     /// `storage.googleapis.com`. The signed `host` omits the port (Google's conformance cases).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub endpoint: Option<String>,
     /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub universe_domain: Option<String>,
     /// Headers to sign (`content-type`, `content-md5`, `x-goog-meta-*`,
     /// `x-goog-content-length-range: min,max`, `x-goog-resumable: start`…); the client must send
     /// them with exactly these values. `x-goog-content-sha256` replaces `UNSIGNED-PAYLOAD`.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub headers: Params,
     /// Extra query parameters to sign (`response-content-disposition`, `response-content-type`,
     /// `generation`, `userProject`…). The signature's own `X-Goog-*` names are reserved.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub query: Params,
     /// Lifetime in seconds, 1–604800 (default 3600).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub expires_in: Option<u64>,
     /// The signing instant; when absent the caller's `now` is used.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub signed_at: Option<Timestamp>,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(GcsRequest {
+    required { bucket: "bucket" }
+    optional {
+        method: "method", object: "object", credentials: "credentials", url_style: "urlStyle",
+        bucket_bound_hostname: "bucketBoundHostname", scheme: "scheme", endpoint: "endpoint",
+        universe_domain: "universeDomain", headers: "headers", query: "query",
+        expires_in: "expiresIn", signed_at: "signedAt",
+    }
+});
 
 impl GcsRequest {
     /// A request for one object with everything else at its default.
@@ -1001,10 +1018,10 @@ mod tests {
         assert!(!h.contains("c2VjcmV0"));
     }
 
-    #[cfg(feature = "serde")]
+    #[cfg(feature = "json")]
     #[test]
     fn deserializes_the_schema_and_a_whole_key_file() {
-        let key: ServiceAccountKey = serde_json::from_str(include_str!(
+        let key: ServiceAccountKey = crate::json::from_str(include_str!(
             "../../tests/vectors/gcs/test_service_account.not-a-test.json"
         ))
         .unwrap();
@@ -1013,7 +1030,7 @@ mod tests {
             "test-iam-credentials@dummy-project-id.iam.gserviceaccount.com"
         );
         assert_eq!(key.key_type.as_deref(), Some("service_account"));
-        let r: GcsRequest = serde_json::from_str(
+        let r: GcsRequest = crate::json::from_str(
             r#"{"method": "put", "bucket": "b-1", "object": "o", "urlStyle": "bucketBound",
                 "bucketBoundHostname": "cdn.example.com", "scheme": "http",
                 "credentials": {"hmac": {"accessId": "GOOG1E", "secret": "s"}},
@@ -1034,7 +1051,7 @@ mod tests {
             r#"{"bucket": "b", "urlStyle": "PATH_STYLE"}"#,
             r#"{"bucket": "b", "scheme": "ftp"}"#,
         ] {
-            assert!(serde_json::from_str::<GcsRequest>(bad).is_err(), "{bad}");
+            assert!(crate::json::from_str::<GcsRequest>(bad).is_err(), "{bad}");
         }
     }
 }

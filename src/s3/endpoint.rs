@@ -19,17 +19,18 @@ use core::ops::Range;
 
 /// How the bucket is addressed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase")
-)]
 pub enum UrlStyle {
     /// `https://bucket.s3.region.amazonaws.com/key`
     VirtualHosted,
     /// `https://s3.region.amazonaws.com/bucket/key`
     Path,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_enum!(UrlStyle {
+    VirtualHosted: "virtualHosted",
+    Path: "path"
+});
 
 /// The options that decide the endpoint.
 #[derive(Clone, Copy, Debug)]

@@ -43,23 +43,22 @@ pub const MAX_KEY_BYTES: usize = 1024;
 
 /// AWS credentials. `Debug` redacts the secret and the session token.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct Credentials {
     /// `AKIA…` / `ASIA…`.
     pub access_key_id: String,
     /// The secret access key.
     pub secret_access_key: Secret,
     /// The session token of temporary (STS) credentials.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub session_token: Option<Secret>,
     /// When temporary credentials expire; checked against the URL's expiry.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub expires_at: Option<Timestamp>,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(Credentials {
+    required { access_key_id: "accessKeyId", secret_access_key: "secretAccessKey" }
+    optional { session_token: "sessionToken", expires_at: "expiresAt" }
+});
 
 impl Credentials {
     /// Long-term credentials.
@@ -87,60 +86,52 @@ impl Credentials {
 
 /// A presign request for S3 (the `"provider": "s3"` member of the request schema).
 #[derive(Clone, Debug, Default)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Deserialize),
-    serde(rename_all = "camelCase", deny_unknown_fields)
-)]
 pub struct S3Request {
     /// HTTP method (default GET).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub method: Method,
     /// Bucket name.
     pub bucket: String,
     /// Object key, exactly as stored: never normalised, encoded once.
     pub key: String,
     /// A "folder" put before the key; a `/` is inserted between them when missing.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub key_prefix: Option<String>,
     /// Region (default `us-east-1`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub region: Option<String>,
     /// Custom endpoint (`scheme://host[:port][/base]`) for S3-compatible stores.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub endpoint: Option<String>,
     /// `virtualHosted` or `path`; default: virtual-hosted when the bucket name allows it.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub url_style: Option<UrlStyle>,
     /// Use the dual-stack (IPv6) AWS endpoint.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub dualstack: bool,
     /// Use S3 Transfer Acceleration.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub accelerate: bool,
     /// Use the FIPS AWS endpoint.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub fips: bool,
     /// Who signs. Required by the core; the CLI fills it from the environment.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub credentials: Option<Credentials>,
     /// Lifetime in seconds, 1–604800 (default 3600).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub expires_in: Option<u64>,
     /// The signing instant; when absent the caller's `now` is used.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub signed_at: Option<Timestamp>,
     /// Headers to sign; the client must send them with exactly these values.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub headers: Params,
     /// Extra query parameters to sign (`response-content-disposition`, `versionId`,
     /// `partNumber` + `uploadId`, `uploads`…). `X-Amz-*` names are reserved.
-    #[cfg_attr(feature = "serde", serde(default))]
     pub query: Params,
     /// What to do when temporary credentials expire before the URL (default `warn`).
-    #[cfg_attr(feature = "serde", serde(default))]
     pub credential_expiry: CredentialExpiry,
 }
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(S3Request {
+    required { bucket: "bucket", key: "key" }
+    optional {
+        method: "method", key_prefix: "keyPrefix", region: "region", endpoint: "endpoint",
+        url_style: "urlStyle", dualstack: "dualstack", accelerate: "accelerate", fips: "fips",
+        credentials: "credentials", expires_in: "expiresIn", signed_at: "signedAt",
+        headers: "headers", query: "query", credential_expiry: "credentialExpiry",
+    }
+});
 
 impl S3Request {
     /// A request with everything else at its default.

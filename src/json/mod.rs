@@ -3,6 +3,13 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
+mod read;
+mod write;
+
+pub use read::{from_str, missing, unknown, FromJson, Reader};
+pub(crate) use read::{json_enum, json_struct};
+pub use write::{push_str, string, Object};
+
 use crate::error::{Error, Result};
 use crate::request::{Presigned, Request, Signer};
 use crate::time::Timestamp;
@@ -10,77 +17,99 @@ use crate::time::Timestamp;
 /// Parses one request (the request schema, tagged by `provider`).
 ///
 /// # Errors
-/// [`Error::InvalidRequest`] with serde's explanation (unknown field, wrong type…).
+/// [`Error::InvalidRequest`] naming the member that did not fit (unknown member, wrong type,
+/// missing member) or the byte offset of a syntax error; never quoting a value.
 pub fn parse_request(json: &str) -> Result<Request> {
-    serde_json::from_str(json).map_err(|e| invalid(&e))
+    from_str(json).map_err(|e| match e {
+        Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid request: {m}")),
+        other => other,
+    })
 }
 
-/// Parses JSON text into a value (for callers that fill in defaults before [`parse_value`]).
-///
-/// # Errors
-/// [`Error::InvalidRequest`] for text that is not JSON (input quoted by the parser is blanked).
-pub fn parse_json(json: &str) -> Result<serde_json::Value> {
-    serde_json::from_str(json).map_err(|e| invalid(&e))
-}
-
-/// Converts a JSON value into a request.
-///
-/// # Errors
-/// As [`parse_request`].
-pub fn parse_value(value: serde_json::Value) -> Result<Request> {
-    serde_json::from_value(value).map_err(|e| invalid(&e))
-}
-
-/// serde's messages quote the offending input (`invalid type: string "…", expected …`), which
-/// may be a secret put in the wrong place: string literals are blanked, field names (in
-/// backticks) and positions kept.
-fn invalid(e: &serde_json::Error) -> Error {
-    Error::InvalidRequest(format!(
-        "not a valid request: {}",
-        blank_quoted(&e.to_string())
-    ))
-}
-
-fn blank_quoted(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len());
-    let mut chars = msg.chars();
-    while let Some(c) = chars.next() {
-        out.push(c);
-        if c == '"' {
-            let mut escaped = false;
-            for c in chars.by_ref() {
-                if c == '"' && !escaped {
-                    break;
-                }
-                escaped = c == '\\' && !escaped;
-            }
-            out.push_str("…\"");
+impl FromJson for Request {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let provider = r
+            .peek_member("provider")?
+            .ok_or_else(|| missing("provider"))?;
+        r.skip_member_once("provider");
+        match &*provider {
+            #[cfg(feature = "s3")]
+            "s3" => FromJson::from_json(r).map(Request::S3),
+            #[cfg(feature = "azure")]
+            "azure" => FromJson::from_json(r).map(Request::Azure),
+            #[cfg(feature = "gcs")]
+            "gcs" => FromJson::from_json(r).map(Request::Gcs),
+            _ => Err(Error::InvalidRequest(format!(
+                "`provider`: expected one of {}",
+                PROVIDERS.join(", ")
+            ))),
         }
     }
-    out
+}
+
+/// The providers this build signs for.
+const PROVIDERS: &[&str] = &[
+    #[cfg(feature = "s3")]
+    "\"s3\"",
+    #[cfg(feature = "azure")]
+    "\"azure\"",
+    #[cfg(feature = "gcs")]
+    "\"gcs\"",
+];
+
+/// Appends a result object (`{"url","method","headers","expiresAt"[,"warnings"]}`).
+pub fn push_presigned(out: &mut String, p: &Presigned) {
+    let mut o = Object::new(out)
+        .str("url", &p.url)
+        .str("method", p.method.as_str())
+        .pairs("headers", p.headers.iter());
+    let at = o.key("expiresAt");
+    at.push('"');
+    p.expires_at.rfc3339_into(at);
+    at.push('"');
+    if !p.warnings.is_empty() {
+        let w = o.key("warnings");
+        w.push('[');
+        for (i, warning) in p.warnings.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            Object::new(w)
+                .str("code", warning.code)
+                .str("message", &warning.message)
+                .end();
+        }
+        w.push(']');
+    }
+    o.end();
 }
 
 /// A result as JSON: the presigned object or the error object.
 pub fn result_json(r: &Result<Presigned>) -> String {
     match r {
-        Ok(p) => serde_json::to_string(p)
-            .unwrap_or_else(|e| error_json(&Error::InvalidRequest(e.to_string()))),
+        Ok(p) => {
+            let mut out = String::with_capacity(p.url.len() + 128);
+            push_presigned(&mut out, p);
+            out
+        }
         Err(e) => error_json(e),
     }
 }
 
 /// `{"error":{"code":"…","message":"…"}}`.
 pub fn error_json(e: &Error) -> String {
-    // Written by hand (no JSON value tree): the code is a fixed identifier, the message a string.
-    let message = serde_json::to_string(e.message()).unwrap_or_else(|_| "\"\"".to_owned());
-    [
-        "{\"error\":{\"code\":\"",
-        e.code(),
-        "\",\"message\":",
-        &message,
-        "}}",
-    ]
-    .concat()
+    let mut out = String::with_capacity(e.message().len() + 48);
+    push_error(&mut out, e);
+    out
+}
+
+fn push_error(out: &mut String, e: &Error) {
+    let mut o = Object::new(out);
+    Object::new(o.key("error"))
+        .str("code", e.code())
+        .str("message", e.message())
+        .end();
+    o.end();
 }
 
 /// Presigns one JSON request.
@@ -91,25 +120,32 @@ pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
 /// element gives an error object in its place; only input that is not an array fails as a whole.
 pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
-    // Each element is kept as raw text and parsed on its own, so one bad element does not spoil
-    // the others (and no generic JSON value tree is built).
-    let items: Vec<&serde_json::value::RawValue> = match serde_json::from_str(json) {
-        Ok(v) => v,
-        Err(e) => {
-            return error_json(&Error::InvalidRequest(format!(
-                "expected an array of requests: {}",
-                blank_quoted(&e.to_string())
-            )))
-        }
-    };
+    // Each element is kept as raw text and read on its own, so one bad element does not spoil
+    // the others.
+    let mut items = Vec::new();
+    let mut r = Reader::new(json);
+    let listed = r
+        .array(|r| {
+            items.push(r.raw()?);
+            Ok(())
+        })
+        .and_then(|()| r.finish());
+    if let Err(e) = listed {
+        return error_json(&Error::InvalidRequest(format!(
+            "expected an array of requests: {}",
+            e.message()
+        )));
+    }
     let mut out = String::with_capacity(items.len() * 420 + 2);
     out.push('[');
     for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let r = parse_request(item.get()).and_then(|req| signer.presign(&req, now));
-        out.push_str(&result_json(&r));
+        match parse_request(item).and_then(|req| signer.presign(&req, now)) {
+            Ok(p) => push_presigned(&mut out, &p),
+            Err(e) => push_error(&mut out, &e),
+        }
     }
     out.push(']');
     out
@@ -122,8 +158,11 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
 pub fn gcs_string_to_sign_json(json: &str, now: Timestamp) -> String {
     match gcs_prepared(json, now) {
         Ok(p) => {
-            let sts = serde_json::to_string(p.string_to_sign()).unwrap_or_default();
-            ["{\"stringToSign\":", &sts, "}"].concat()
+            let mut out = String::new();
+            Object::new(&mut out)
+                .str("stringToSign", p.string_to_sign())
+                .end();
+            out
         }
         Err(e) => error_json(&e),
     }
@@ -199,11 +238,6 @@ mod tests {
     fn map_order_survives_every_json_path() {
         // Azure signs srh/srq in the order given: a JSON value must not re-sort object keys.
         let req = r#"{"provider":"s3","bucket":"b","key":"k","headers":{"x-amz-meta-z":"1","content-type":"t"}}"#;
-        let v = parse_json(req).unwrap();
-        let Request::S3(r) = parse_value(v).unwrap() else {
-            panic!("not s3")
-        };
-        assert_eq!(r.headers.0[0].0, "x-amz-meta-z");
         let Request::S3(r) = parse_request(req).unwrap() else {
             panic!("not s3")
         };
@@ -241,7 +275,7 @@ mod tests {
         let out = presign_json(&Signer::new(), req, Timestamp::from_unix(0).unwrap());
         assert!(out.contains("INVALID_KEY"));
         assert!(!out.contains("TOPSECRETVALUE") && !out.contains("TOKENVALUE"));
-        // A secret in the wrong place is quoted by serde's message: blanked.
+        // A secret in the wrong place: the error names the member, never the value.
         for req in [
             r#"{"provider":"s3","bucket":"b","key":"k","credentials":"AKID:TOPSECRETVALUE"}"#,
             r#"{"provider":"s3","bucket":"b","key":"k","credentials":{"accessKeyId":"AKID","secretAccessKey":"TOPSECRET\"VALUE"},"expiresIn":"TOPSECRETVALUE"}"#,

@@ -1,0 +1,722 @@
+//! A small, strict JSON reader (RFC 8259) that reads the request schema straight into the typed
+//! requests: no value tree, no serde. It is the one definition of the JSON schema — each type
+//! says which members it reads, next to its definition (`json_struct!`, `json_enum!` or a
+//! hand-written [`FromJson`]).
+//!
+//! Errors are [`Error::InvalidRequest`] naming the member path and what was expected (or the
+//! byte offset of a syntax error). They never quote the input: a secret put in the wrong member
+//! does not echo back.
+
+use crate::error::{Error, Result};
+use crate::request::{CredentialExpiry, Method, Params, Secret};
+use crate::time::Timestamp;
+use std::borrow::Cow;
+
+/// Deepest nesting accepted (as serde_json): deeper input is an error, not a stack overflow.
+const MAX_DEPTH: u32 = 128;
+
+/// A type the request schema can read.
+pub trait FromJson: Sized {
+    /// Reads one value of this type at the reader's position.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for JSON that is malformed or does not fit the type.
+    fn from_json(r: &mut Reader<'_>) -> Result<Self>;
+}
+
+/// Parses a whole JSON text as one `T` (only whitespace may follow).
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming what did not fit.
+pub fn from_str<T: FromJson>(text: &str) -> Result<T> {
+    let mut r = Reader::new(text);
+    let v = T::from_json(&mut r)?;
+    r.finish()?;
+    Ok(v)
+}
+
+/// A pull reader over JSON text.
+#[derive(Clone, Debug)]
+pub struct Reader<'a> {
+    text: &'a str,
+    pos: usize,
+    depth: u32,
+    /// A member the next object read skips (the `provider` tag of a request).
+    tag: Option<&'static str>,
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidRequest(msg.into())
+}
+
+/// Puts `key` in front of an error's member path: `` `credentials.accessKeyId`: … ``.
+fn at(key: &str, e: Error) -> Error {
+    match e {
+        Error::InvalidRequest(m) => Error::InvalidRequest(match m.strip_prefix('`') {
+            Some(rest) => format!("`{key}.{rest}"),
+            None => format!("`{key}`: {m}"),
+        }),
+        other => other,
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        Reader {
+            text,
+            pos: 0,
+            depth: 0,
+            tag: None,
+        }
+    }
+
+    #[inline(always)]
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    #[inline(always)]
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    #[inline(always)]
+    fn next_token(&mut self) -> Option<u8> {
+        self.ws();
+        self.peek()
+    }
+
+    fn syntax(&self, what: &str) -> Error {
+        invalid(format!("not valid JSON: {what} at byte {}", self.pos))
+    }
+
+    fn kind(&mut self) -> &'static str {
+        match self.next_token() {
+            Some(b'"') => "a string",
+            Some(b'{') => "an object",
+            Some(b'[') => "an array",
+            Some(b't' | b'f') => "a boolean",
+            Some(b'n') => "null",
+            Some(b'-' | b'0'..=b'9') => "a number",
+            None => "the end of the input",
+            Some(_) => "an invalid token",
+        }
+    }
+
+    /// An error for a value of the wrong type (`expected a string, found a number`).
+    pub fn expected(&mut self, what: &str) -> Error {
+        let found = self.kind();
+        invalid(format!("expected {what}, found {found}"))
+    }
+
+    fn literal(&mut self, word: &str) -> bool {
+        if self.text.as_bytes().get(self.pos..self.pos + word.len()) == Some(word.as_bytes()) {
+            self.pos += word.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes a `null` if one is next.
+    pub fn null(&mut self) -> bool {
+        self.next_token() == Some(b'n') && self.literal("null")
+    }
+
+    /// Reads `true` or `false`.
+    ///
+    /// # Errors
+    /// When the next value is not a boolean.
+    pub fn bool(&mut self) -> Result<bool> {
+        match self.next_token() {
+            Some(b't') if self.literal("true") => Ok(true),
+            Some(b'f') if self.literal("false") => Ok(false),
+            _ => Err(self.expected("true or false")),
+        }
+    }
+
+    /// Reads a non-negative integer (no fraction, no exponent).
+    ///
+    /// # Errors
+    /// When the next value is not such a number, or does not fit in 64 bits.
+    pub fn u64(&mut self) -> Result<u64> {
+        const WHAT: &str = "a non-negative integer";
+        let start = match self.next_token() {
+            Some(b'0'..=b'9') => self.pos,
+            _ => return Err(self.expected(WHAT)),
+        };
+        self.number()?;
+        let digits = self.text.get(start..self.pos).unwrap_or_default();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid(format!("expected {WHAT}, found a fraction")));
+        }
+        digits
+            .parse()
+            .map_err(|_| invalid(format!("expected {WHAT}, found one too large")))
+    }
+
+    /// Skips a number, checking its grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    fn number(&mut self) -> Result<()> {
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.syntax("a malformed number")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.syntax("a malformed number"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.syntax("a malformed number"));
+            }
+            self.digits();
+        }
+        Ok(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// Reads a string; borrowed from the input when it has no escapes.
+    ///
+    /// # Errors
+    /// When the next value is not a string, or the string is malformed (raw control character,
+    /// bad escape, lone surrogate).
+    pub fn string(&mut self) -> Result<Cow<'a, str>> {
+        if self.next_token() != Some(b'"') {
+            return Err(self.expected("a string"));
+        }
+        self.pos += 1;
+        let start = self.pos;
+        let bytes = self.text.as_bytes();
+        // Fast path: no escape before the closing quote.
+        loop {
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    let s = self.text.get(start..self.pos).unwrap_or_default();
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(c) if *c < 0x20 => return Err(self.syntax("a control character in a string")),
+                Some(_) => self.pos += 1,
+                None => return Err(self.syntax("an unterminated string")),
+            }
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
+        loop {
+            let run = self.pos;
+            while let Some(c) = bytes.get(self.pos) {
+                if *c == b'"' || *c == b'\\' || *c < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.syntax("a control character in a string")),
+                None => return Err(self.syntax("an unterminated string")),
+            }
+        }
+    }
+
+    /// One escape after its backslash.
+    fn escape(&mut self, out: &mut String) -> Result<()> {
+        let c = self
+            .peek()
+            .ok_or_else(|| self.syntax("an unterminated string"))?;
+        self.pos += 1;
+        let ch = match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&hi) {
+                    if !self.literal("\\u") {
+                        return Err(self.syntax("a lone surrogate"));
+                    }
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return Err(self.syntax("a lone surrogate"));
+                    }
+                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                } else {
+                    hi
+                };
+                char::from_u32(code).ok_or_else(|| self.syntax("a lone surrogate"))?
+            }
+            _ => return Err(self.syntax("an invalid escape")),
+        };
+        out.push(ch);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.syntax("an invalid \\u escape"))?;
+        self.pos += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| self.syntax("an invalid \\u escape"))
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.syntax("nesting too deep"));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Reads an object, calling `member(reader, name)` for each member; `member` must read (or
+    /// [`skip`](Self::skip)) the value. Errors from `member` get the member's name in front.
+    ///
+    /// # Errors
+    /// When the next value is not an object, it is malformed, or `member` fails.
+    pub fn object(
+        &mut self,
+        mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
+    ) -> Result<()> {
+        self.object_dyn(&mut member)
+    }
+
+    /// [`object`](Self::object) compiled once, not once per member closure (wasm size).
+    fn object_dyn(
+        &mut self,
+        member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<()>,
+    ) -> Result<()> {
+        let tag = self.tag.take();
+        if self.next_token() != Some(b'{') {
+            return Err(self.expected("an object"));
+        }
+        self.enter()?;
+        if self.next_token() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.next_token() != Some(b'"') {
+                return Err(self.syntax("expected a member name"));
+            }
+            let name = self.string()?;
+            if self.next_token() != Some(b':') {
+                return Err(self.syntax("expected ':'"));
+            }
+            self.pos += 1;
+            if tag == Some(&*name) {
+                self.skip()?;
+            } else {
+                member(self, &name).map_err(|e| at(&name, e))?;
+            }
+            match self.next_token() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(self.syntax("expected ',' or '}'")),
+            }
+        }
+    }
+
+    /// Reads an array, calling `element(reader)` for each element.
+    ///
+    /// # Errors
+    /// When the next value is not an array, it is malformed, or `element` fails.
+    pub fn array(&mut self, mut element: impl FnMut(&mut Reader<'a>) -> Result<()>) -> Result<()> {
+        if self.next_token() != Some(b'[') {
+            return Err(self.expected("an array"));
+        }
+        self.enter()?;
+        if self.next_token() == Some(b']') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        let mut i = 0usize;
+        loop {
+            element(self).map_err(|e| at(&i.to_string(), e))?;
+            i += 1;
+            match self.next_token() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(self.syntax("expected ',' or ']'")),
+            }
+        }
+    }
+
+    /// Skips one value of any type, checking that it is well-formed.
+    ///
+    /// # Errors
+    /// When it is not.
+    pub fn skip(&mut self) -> Result<()> {
+        match self.next_token() {
+            Some(b'"') => self.string().map(drop),
+            Some(b'{') => self.object(|r, _| r.skip()),
+            Some(b'[') => self.array(Reader::skip),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't' | b'f') => self.bool().map(drop),
+            Some(b'n') if self.null() => Ok(()),
+            _ => Err(self.syntax("expected a value")),
+        }
+    }
+
+    /// Skips one value and returns its text (for a batch whose elements are read one by one).
+    ///
+    /// # Errors
+    /// As [`skip`](Self::skip).
+    pub fn raw(&mut self) -> Result<&'a str> {
+        self.ws();
+        let start = self.pos;
+        self.skip()?;
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
+    }
+
+    /// The value of string member `name` of the object at the reader's position, without
+    /// consuming anything (how a request finds its `provider` tag wherever it is).
+    ///
+    /// # Errors
+    /// When the object is malformed or the member is not a string.
+    pub fn peek_member(&self, name: &str) -> Result<Option<Cow<'a, str>>> {
+        let mut r = self.clone();
+        let mut found = None;
+        r.object(|r, key| {
+            if key == name && found.is_none() {
+                found = Some(r.string()?);
+                Ok(())
+            } else {
+                r.skip()
+            }
+        })?;
+        Ok(found)
+    }
+
+    /// Makes the next object read skip member `name` (a tag already read with
+    /// [`peek_member`](Self::peek_member)).
+    pub fn skip_member_once(&mut self, name: &'static str) {
+        self.tag = Some(name);
+    }
+
+    /// Checks that only whitespace is left.
+    ///
+    /// # Errors
+    /// When something else follows.
+    pub fn finish(mut self) -> Result<()> {
+        match self.next_token() {
+            None => Ok(()),
+            Some(_) => Err(self.syntax("trailing characters")),
+        }
+    }
+}
+
+/// A missing required member.
+pub fn missing(name: &str) -> Error {
+    invalid(format!("missing member `{name}`"))
+}
+
+/// An unknown member (the schema refuses them, so a typo is not silently ignored).
+pub fn unknown(name: &str) -> Error {
+    // The caller's `object` puts the name in front: "`bogus`: unknown member".
+    let _ = name;
+    invalid("unknown member")
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        if r.null() {
+            Ok(None)
+        } else {
+            T::from_json(r).map(Some)
+        }
+    }
+}
+
+impl FromJson for String {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        r.string().map(Cow::into_owned)
+    }
+}
+
+impl FromJson for Secret {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        r.string().map(|s| Secret::new(s.into_owned()))
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        r.bool()
+    }
+}
+
+impl FromJson for u64 {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        r.u64()
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let mut v = Vec::new();
+        r.array(|r| {
+            v.push(T::from_json(r)?);
+            Ok(())
+        })?;
+        Ok(v)
+    }
+}
+
+impl FromJson for Params {
+    /// An object of string values, order kept.
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let mut v = Vec::new();
+        r.object(|r, name| {
+            let value = r.string()?.into_owned();
+            v.push((name.to_owned(), value));
+            Ok(())
+        })?;
+        Ok(Params(v))
+    }
+}
+
+impl FromJson for Timestamp {
+    /// An RFC 3339 string.
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let s = r.string()?;
+        Timestamp::parse_rfc3339(&s)
+            .map_err(|_| invalid("expected an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)"))
+    }
+}
+
+impl FromJson for Method {
+    /// `GET`, `PUT`, `HEAD`, `DELETE` or `POST`, any case.
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let s = r.string()?;
+        s.parse()
+            .map_err(|_| invalid("expected one of GET, PUT, HEAD, DELETE, POST"))
+    }
+}
+
+/// Implements [`FromJson`] for a struct read from an object: the `required` members must be
+/// present, the `optional` ones take their type's default. Every field of the struct is listed
+/// (the struct literal does not compile otherwise), and unknown members are refused.
+///
+/// ```ignore
+/// json_struct!(Credentials {
+///     required { access_key_id: "accessKeyId", secret_access_key: "secretAccessKey" }
+///     optional { session_token: "sessionToken", expires_at: "expiresAt" }
+/// });
+/// ```
+/// With `lenient` before `required`, unknown members are skipped instead (key files that carry
+/// more than we read).
+macro_rules! json_struct {
+    ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
+        $crate::json::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*]);
+    };
+    ($ty:ident { lenient required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
+        $crate::json::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*]);
+    };
+    (@unknown deny, $r:ident, $name:ident) => {
+        return Err($crate::json::unknown($name))
+    };
+    (@unknown skip, $r:ident, $name:ident) => {
+        $r.skip()?
+    };
+    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
+        impl $crate::json::FromJson for $ty {
+            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
+                $(let mut $rf = None;)*
+                $(let mut $of = None;)*
+                r.object(|r, name| {
+                    match name {
+                        $($rn => $rf = Some($crate::json::FromJson::from_json(r)?),)*
+                        $($on => $of = Some($crate::json::FromJson::from_json(r)?),)*
+                        _ => $crate::json::json_struct!(@unknown $mode, r, name),
+                    }
+                    Ok(())
+                })?;
+                Ok($ty {
+                    $($rf: $rf.ok_or_else(|| $crate::json::missing($rn))?,)*
+                    $($of: $of.unwrap_or_default(),)*
+                })
+            }
+        }
+    };
+}
+
+/// Implements [`FromJson`] for a unit enum read from one of the listed strings.
+///
+/// ```ignore
+/// json_enum!(UrlStyle { VirtualHosted: "virtualHosted", Path: "path" });
+/// ```
+macro_rules! json_enum {
+    ($ty:ident { $($variant:ident : $name:literal),* $(,)? }) => {
+        impl $crate::json::FromJson for $ty {
+            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
+                const EXPECTED: &str = concat!("expected one of" $(, " \"", $name, "\"")*);
+                match &*r.string()? {
+                    $($name => Ok($ty::$variant),)*
+                    _ => Err($crate::error::Error::InvalidRequest(EXPECTED.into())),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use {json_enum, json_struct};
+
+json_enum!(CredentialExpiry {
+    Warn: "warn",
+    Error: "error",
+    Clamp: "clamp",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Pair {
+        a: String,
+        b: Option<u64>,
+        c: Params,
+    }
+    json_struct!(Pair {
+        required { a: "a" }
+        optional { b: "b", c: "c" }
+    });
+
+    fn err(text: &str) -> String {
+        from_str::<Pair>(text).unwrap_err().message().to_owned()
+    }
+
+    #[test]
+    fn reads_structs_with_escapes_order_and_defaults() {
+        let p: Pair =
+            from_str(r#" {"c":{"z":"1","a":"\u00e9\ud83d\ude00\n\"\/"},"a":"x","b":7} "#).unwrap();
+        assert_eq!(p.a, "x");
+        assert_eq!(p.b, Some(7));
+        assert_eq!(
+            p.c.0,
+            vec![
+                ("z".to_owned(), "1".to_owned()),
+                ("a".to_owned(), "é😀\n\"/".to_owned())
+            ]
+        );
+        let p: Pair = from_str(r#"{"a":"","b":null}"#).unwrap();
+        assert_eq!(p, Pair::default());
+    }
+
+    #[test]
+    fn errors_name_the_member_and_never_quote_values() {
+        assert_eq!(err(r#"{"b":1}"#), "missing member `a`");
+        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`zz`: unknown member");
+        assert_eq!(
+            err(r#"{"a":"x","b":"SECRET"}"#),
+            "`b`: expected a non-negative integer, found a string"
+        );
+        assert_eq!(
+            err(r#"{"a":"x","c":{"k":5}}"#),
+            "`c.k`: expected a string, found a number"
+        );
+        assert_eq!(
+            err(r#"{"a":"x","b":1.5}"#),
+            "`b`: expected a non-negative integer, found a fraction"
+        );
+        assert_eq!(
+            err(r#"{"a":"x","b":99999999999999999999}"#),
+            "`b`: expected a non-negative integer, found one too large"
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_json() {
+        for bad in [
+            "",
+            "{",
+            r#"{"a":"x",}"#,
+            r#"{"a":"x"} x"#,
+            r#"{"a":"x\q"}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":"\udc00x"}"#,
+            "{\"a\":\"x\u{1}\"}",
+            r#"{"a":"x","b":01}"#,
+            r#"{"a":"x","c":{"k":"v" "l":"w"}}"#,
+            r#"{"a" "x"}"#,
+            r#"{'a':"x"}"#,
+        ] {
+            assert_eq!(
+                from_str::<Pair>(bad).unwrap_err().code(),
+                "INVALID_REQUEST",
+                "{bad:?}"
+            );
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        let mut r = Reader::new(&deep);
+        assert!(r.skip().is_err());
+    }
+
+    #[test]
+    fn skips_and_returns_raw_values() {
+        let text = r#"[ {"x":[1,-2.5e+3,true,false,null,"s"]} , 7 ]"#;
+        let mut r = Reader::new(text);
+        let mut raws = Vec::new();
+        r.array(|r| {
+            raws.push(r.raw()?);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(raws, [r#"{"x":[1,-2.5e+3,true,false,null,"s"]}"#, "7"]);
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn finds_a_tag_anywhere_and_skips_it_once() {
+        let text = r#"{"a":"x","provider":"s3","c":{"provider":"kept"}}"#;
+        let mut r = Reader::new(text);
+        assert_eq!(r.peek_member("provider").unwrap().as_deref(), Some("s3"));
+        r.skip_member_once("provider");
+        let p = Pair::from_json(&mut r).unwrap();
+        assert_eq!(p.c.0, vec![("provider".to_owned(), "kept".to_owned())]);
+    }
+}

@@ -1,0 +1,124 @@
+//! Writing JSON by hand: one string escaper (as serde_json escapes: `"`, `\`, and control
+//! characters as `\b \f \n \r \t` or `\u00XX`; everything else verbatim UTF-8) and a small
+//! object writer.
+
+/// Appends `s` as a JSON string, quotes included.
+pub fn push_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let esc: &str = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        if esc.is_empty() {
+            out.push_str("\\u00");
+            for nibble in [b >> 4, b & 0xf] {
+                out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+            }
+        } else {
+            out.push_str(esc);
+        }
+        run = i + 1;
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
+/// `s` as a JSON string.
+pub fn string(s: &str) -> String {
+    let mut out = String::new();
+    push_str(&mut out, s);
+    out
+}
+
+/// Writes one JSON object member by member: `Object::new(&mut out).str("url", u).end()`.
+pub struct Object<'o> {
+    out: &'o mut String,
+    first: bool,
+}
+
+impl<'o> Object<'o> {
+    /// Opens an object (`{`).
+    pub fn new(out: &'o mut String) -> Self {
+        out.push('{');
+        Object { out, first: true }
+    }
+
+    /// Starts a member and returns the buffer to write its value into.
+    pub fn key(&mut self, name: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        push_str(self.out, name);
+        self.out.push(':');
+        self.out
+    }
+
+    /// A string member.
+    pub fn str(mut self, name: &str, value: &str) -> Self {
+        push_str(self.key(name), value);
+        self
+    }
+
+    /// A member whose value is already JSON.
+    pub fn raw(mut self, name: &str, json: &str) -> Self {
+        self.key(name).push_str(json);
+        self
+    }
+
+    /// An object of string members, in order.
+    pub fn pairs<'p>(
+        mut self,
+        name: &str,
+        pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
+    ) -> Self {
+        let mut o = Object::new(self.key(name));
+        for (k, v) in pairs {
+            push_str(o.key(k), v);
+        }
+        o.end();
+        self
+    }
+
+    /// Closes the object (`}`).
+    pub fn end(self) {
+        self.out.push('}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_as_json_requires() {
+        assert_eq!(string("plain é 😀"), "\"plain é 😀\"");
+        assert_eq!(
+            string("q\"b\\n\nr\rt\tb\u{8}f\u{c}c\u{1}\u{1f}\u{7f}"),
+            "\"q\\\"b\\\\n\\nr\\rt\\tb\\bf\\fc\\u0001\\u001f\u{7f}\""
+        );
+    }
+
+    #[test]
+    fn writes_objects_in_order() {
+        let mut out = String::new();
+        Object::new(&mut out)
+            .str("url", "u")
+            .pairs("headers", [("b", "1"), ("a", "\"")])
+            .raw("n", "[]")
+            .end();
+        assert_eq!(out, r#"{"url":"u","headers":{"b":"1","a":"\""},"n":[]}"#);
+    }
+}
