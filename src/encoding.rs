@@ -387,6 +387,49 @@ pub fn append_param(out: &mut String, name: &str, value: &str) {
     encode_component_into(out, value);
 }
 
+/// Appends `s` as a JSON string, quotes included — the one JSON string escaper (results, errors,
+/// POST policy documents). `"` `\` and control characters are escaped (`\b \f \n \r \t`, else
+/// `\u00xx`); with `ascii`, every character outside space..`~` is escaped as UTF-16 `\uxxxx`
+/// units too (Python's `json.dumps` default, which the clouds' policy documents are signed in).
+pub fn json_string_into(out: &mut String, s: &str, ascii: bool) {
+    fn unit(out: &mut String, u: u32) {
+        out.push_str("\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(char::from_digit((u >> shift) & 15, 16).unwrap_or('0'));
+        }
+    }
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let esc = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            '\u{8}' => "\\b",
+            '\u{c}' => "\\f",
+            '\0'..='\u{1f}' => "",
+            ' '..='~' => continue,
+            _ if !ascii => continue,
+            _ => "",
+        };
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + c.len_utf8();
+        if esc.is_empty() {
+            let mut buf = [0u16; 2];
+            for u in c.encode_utf16(&mut buf) {
+                unit(out, u32::from(*u));
+            }
+        } else {
+            out.push_str(esc);
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

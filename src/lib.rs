@@ -50,6 +50,7 @@ mod endpoint;
 mod error;
 #[cfg(feature = "json")]
 pub mod json;
+pub mod post;
 mod request;
 pub mod sigv4;
 pub mod time;

@@ -9,6 +9,11 @@ use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
+// Subcommand modules live next to the binary, in src/bin/presign/ (a crate root looks for
+// `mod x;` beside itself, so the path is spelled out).
+#[path = "presign/post.rs"]
+mod post;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "presign",
@@ -38,11 +43,15 @@ struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Read JSON Lines of the request schema on stdin; write one JSON result or
     /// {"error":{"code","message"}} per line, in order. Blank lines are skipped.
     /// Requests without credentials, region or endpoint take them from the environment.
     Batch,
+    /// A signed browser form upload (S3 / GCS POST policy), printed as JSON {"url","fields","expiresAt"}.
+    Post(post::PostArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -117,6 +126,7 @@ fn main() -> ExitCode {
     };
     let result = match (&cli.command, &cli.target) {
         (Some(Command::Batch), _) => batch(),
+        (Some(Command::Post(a)), _) => post::run(a),
         (None, Some(target)) => single(target, &cli.opts),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),

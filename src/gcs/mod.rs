@@ -50,6 +50,7 @@
 //! ```
 
 mod endpoint;
+pub mod post;
 #[cfg(feature = "gcs-rsa")]
 mod rsa;
 

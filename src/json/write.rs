@@ -1,38 +1,9 @@
-//! Writing JSON by hand: one string escaper (as serde_json escapes: `"`, `\`, and control
-//! characters as `\b \f \n \r \t` or `\u00XX`; everything else verbatim UTF-8) and a small
-//! object writer.
+//! Writing JSON by hand: strings through the crate's one escaper
+//! ([`crate::encoding::json_string_into`]), and a small object writer.
 
-/// Appends `s` as a JSON string, quotes included.
+/// Appends `s` as a JSON string, quotes included (non-ASCII verbatim, as serde_json writes it).
 pub fn push_str(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(s.get(run..i).unwrap_or_default());
-        if esc.is_empty() {
-            out.push_str("\\u00");
-            for nibble in [b >> 4, b & 0xf] {
-                out.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
-            }
-        } else {
-            out.push_str(esc);
-        }
-        run = i + 1;
-    }
-    out.push_str(s.get(run..).unwrap_or_default());
-    out.push('"');
+    crate::encoding::json_string_into(out, s, false);
 }
 
 /// `s` as a JSON string.

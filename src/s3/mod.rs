@@ -22,6 +22,7 @@
 //! ```
 
 mod endpoint;
+pub mod post;
 
 pub use endpoint::UrlStyle;
 

@@ -1,0 +1,317 @@
+//! `presign post`: a signed browser form upload (S3 SigV4 POST policy, GCS V4 POST policy),
+//! printed as JSON: `{"url","fields":[[name,value],…],"expiresAt"}`.
+
+use super::{now, EnvDefaults, Failure};
+use presign::post::{parse_post_request, post_result_json, PostSigner};
+use presign::{Error, Timestamp};
+use serde_json::{json, Map, Value};
+use std::io::{BufRead, Write};
+
+/// Arguments of `presign post`.
+#[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  \
+presign post s3://bucket/uploads/ --max-size 10MB --content-type image/ --expires 10m\n  \
+presign post 's3://bucket/avatars/${filename}' --content-type image/png --acl public-read\n  \
+presign post gs://bucket/inbox/ --max-size 1GiB --meta owner=alice --success-status 201\n  \
+echo '{\"provider\":\"s3\",\"bucket\":\"b\",\"keyPrefix\":\"u/\"}' | presign post --json-request\n\n\
+The target names the key: s3://bucket/prefix/ (ending in '/', or the bucket alone) allows any key \
+under the prefix and pre-fills the key field with prefix${filename}; s3://bucket/key allows exactly \
+that key (with ${filename}: any key starting with the text before it). gs:// likewise. Azure has no \
+POST policy: sign a PUT instead (presign az://container/blob --method PUT).\n\n\
+Output: {\"url\",\"fields\":[[name,value],...],\"expiresAt\"}: post the fields in this order, then \
+the file as the last field. Fields left open by --content-type PREFIX/ or --starts-with are added \
+by the client (e.g. content-type with the file's type). Sizes: 10MB = 10,000,000 bytes, \
+10MiB = 10,485,760. Credentials come from the same environment variables as the URL signer.")]
+pub struct PostArgs {
+    /// s3://bucket/prefix/, s3://bucket/key, gs://bucket/prefix/ or gs://bucket/key.
+    #[arg(required_unless_present = "json_request")]
+    target: Option<String>,
+    /// Read `post` requests as JSON Lines on stdin instead of flags; write one result or
+    /// {"error":{"code","message"}} per line, in order (exit 1 if any failed). Members a request
+    /// leaves out (credentials, region, endpoint) come from the environment.
+    #[arg(long, conflicts_with = "target")]
+    json_request: bool,
+    /// Lifetime: seconds or 90s, 15m, 1h, 7d (max 7d).
+    #[arg(short, long, default_value = "1h")]
+    expires: String,
+    /// Largest upload allowed: bytes, or 500kB, 10MB, 1GB, 10MiB, 1GiB… (content-length-range).
+    #[arg(long, value_name = "SIZE")]
+    max_size: Option<String>,
+    /// Smallest upload allowed (default 0; needs --max-size).
+    #[arg(long, value_name = "SIZE", requires = "max_size")]
+    min_size: Option<String>,
+    /// Content type: exact (image/png), or a prefix when it ends in '/' or '/*' (image/).
+    #[arg(long, value_name = "TYPE")]
+    content_type: Option<String>,
+    /// Canned ACL of the object (private, public-read, …).
+    #[arg(long)]
+    acl: Option<String>,
+    /// Cache-Control of the stored object.
+    #[arg(long, value_name = "VALUE")]
+    cache_control: Option<String>,
+    /// Content-Disposition of the stored object.
+    #[arg(long, value_name = "VALUE")]
+    content_disposition: Option<String>,
+    /// Content-Encoding of the stored object.
+    #[arg(long, value_name = "VALUE")]
+    content_encoding: Option<String>,
+    /// Object metadata (repeatable), without the x-amz-meta- / x-goog-meta- prefix.
+    #[arg(long = "meta", value_name = "NAME=VALUE")]
+    metadata: Vec<String>,
+    /// Another exact-match field (repeatable), e.g. x-amz-server-side-encryption=AES256.
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    fields: Vec<String>,
+    /// A starts-with condition on a field the client fills in (repeatable); empty prefix: any value.
+    #[arg(long = "starts-with", value_name = "NAME=PREFIX")]
+    starts_with: Vec<String>,
+    /// success_action_status: 200, 201 or 204.
+    #[arg(long, value_name = "STATUS")]
+    success_status: Option<u64>,
+    /// success_action_redirect: where the browser goes after the upload.
+    #[arg(long, value_name = "URL")]
+    redirect: Option<String>,
+    /// Custom endpoint (S3-compatible store, GCS emulator), e.g. http://127.0.0.1:9000.
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Region of the signature's credential scope (S3).
+    #[arg(long)]
+    region: Option<String>,
+    /// Path-style URL (https://host/bucket/) instead of virtual-hosted.
+    #[arg(long, conflicts_with = "virtual_hosted")]
+    path_style: bool,
+    /// Virtual-hosted URL (https://bucket.host/).
+    #[arg(long)]
+    virtual_hosted: bool,
+    /// Sign as of this instant (RFC 3339) instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+}
+
+pub fn run(a: &PostArgs) -> Result<(), Failure> {
+    let signer = PostSigner::new();
+    let defaults = EnvDefaults::read();
+    let mut stdout = std::io::stdout().lock();
+    if !a.json_request {
+        let form = sign_value(&signer, &defaults, request_from_args(a)?)?;
+        for w in &form.warnings {
+            eprintln!("presign: warning: {}: {}", w.code, w.message);
+        }
+        let _ = writeln!(stdout, "{}", post_result_json(&Ok(form)));
+        return Ok(());
+    }
+    // JSON Lines in, one result (or error object) per line out, in order.
+    let mut failed = 0usize;
+    for line in std::io::stdin().lock().lines() {
+        let line =
+            line.map_err(|e| Failure::Usage(format!("--json-request: cannot read stdin: {e}")))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = serde_json::from_str::<Value>(&line)
+            .map_err(|_| {
+                // The library's reader explains where the text stops being JSON (naming no value).
+                parse_post_request(&line)
+                    .err()
+                    .unwrap_or_else(|| Error::InvalidRequest("not a valid post request".into()))
+            })
+            .and_then(|req| {
+                sign_value(&signer, &defaults, req).map_err(|f| match f {
+                    Failure::Sign(e) => e,
+                    Failure::Usage(m) => Error::InvalidRequest(m),
+                })
+            });
+        failed += usize::from(result.is_err());
+        let _ = writeln!(stdout, "{}", post_result_json(&result));
+    }
+    let _ = stdout.flush();
+    if failed > 0 {
+        return Err(Failure::Sign(Error::InvalidRequest(format!(
+            "{failed} request(s) failed (their lines hold the errors)"
+        ))));
+    }
+    Ok(())
+}
+
+/// Fills what `req` leaves out from the environment and signs it.
+fn sign_value(
+    signer: &PostSigner,
+    defaults: &EnvDefaults,
+    mut req: Value,
+) -> Result<presign::post::PostForm, Failure> {
+    if req.get("provider").and_then(Value::as_str) == Some("azure") {
+        return Err(Failure::Sign(Error::Unsupported(
+            presign::post::AZURE_UNSUPPORTED.into(),
+        )));
+    }
+    defaults.fill(&mut req)?;
+    if req.get("credentials").is_none_or(Value::is_null) {
+        let hint = match req.get("provider").and_then(Value::as_str) {
+            Some("gcs") => {
+                "set GOOGLE_APPLICATION_CREDENTIALS, or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET"
+            }
+            _ => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        };
+        return Err(Failure::Sign(Error::InvalidCredentials(format!(
+            "no credentials: {hint}"
+        ))));
+    }
+    let parsed = parse_post_request(&req.to_string())?;
+    Ok(signer.presign_post(&parsed, now()?)?)
+}
+
+/// The `post` request for the command-line flags.
+fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
+    let target = a.target.as_deref().unwrap_or_default();
+    let (provider, rest) = if let Some(r) = target.strip_prefix("s3://") {
+        ("s3", r)
+    } else if let Some(r) = target.strip_prefix("gs://") {
+        ("gcs", r)
+    } else if target.starts_with("az://") || target.contains(".blob.") {
+        return Err(Failure::Sign(Error::Unsupported(
+            presign::post::AZURE_UNSUPPORTED.into(),
+        )));
+    } else {
+        return Err(Failure::Usage(format!(
+            "target {target:?} must be s3://bucket/[prefix/ or key] or gs://bucket/[prefix/ or key]"
+        )));
+    };
+    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        return Err(Failure::Usage(format!("target {target:?} names no bucket")));
+    }
+    let mut r = Map::new();
+    r.insert("provider".into(), json!(provider));
+    r.insert("bucket".into(), json!(bucket));
+    if key.is_empty() || key.ends_with('/') {
+        r.insert("keyPrefix".into(), json!(key));
+    } else {
+        r.insert("key".into(), json!(key));
+    }
+    let expires = presign::time::parse_duration(&a.expires)
+        .map_err(|e| Failure::Usage(format!("--expires: {}", e.message())))?;
+    r.insert("expiresIn".into(), json!(expires));
+    if let Some(max) = &a.max_size {
+        let max = parse_size("--max-size", max)?;
+        let min = match &a.min_size {
+            Some(m) => parse_size("--min-size", m)?,
+            None => 0,
+        };
+        r.insert(
+            "contentLengthRange".into(),
+            json!({ "min": min, "max": max }),
+        );
+    }
+    if let Some(ct) = &a.content_type {
+        let prefix = ct.strip_suffix('*').unwrap_or(ct);
+        if prefix.ends_with('/') {
+            r.insert("contentTypePrefix".into(), json!(prefix));
+        } else {
+            r.insert("contentType".into(), json!(ct));
+        }
+    }
+    for (member, value) in [
+        ("acl", &a.acl),
+        ("cacheControl", &a.cache_control),
+        ("contentDisposition", &a.content_disposition),
+        ("contentEncoding", &a.content_encoding),
+        ("successActionRedirect", &a.redirect),
+    ] {
+        if let Some(v) = value {
+            r.insert(member.into(), json!(v));
+        }
+    }
+    if let Some(s) = a.success_status {
+        r.insert("successActionStatus".into(), json!(s));
+    }
+    for (flag, member, items) in [
+        ("--meta", "metadata", &a.metadata),
+        ("--field", "fields", &a.fields),
+        ("--starts-with", "startsWith", &a.starts_with),
+    ] {
+        if !items.is_empty() {
+            r.insert(member.into(), Value::Object(pairs(flag, items)?));
+        }
+    }
+    if let Some(e) = &a.endpoint {
+        r.insert("endpoint".into(), json!(e));
+    }
+    if let Some(region) = &a.region {
+        if provider != "s3" {
+            return Err(Failure::Usage("--region applies to S3 targets only".into()));
+        }
+        r.insert("region".into(), json!(region));
+    }
+    if a.path_style {
+        r.insert("urlStyle".into(), json!("path"));
+    } else if a.virtual_hosted {
+        r.insert("urlStyle".into(), json!("virtualHosted"));
+    }
+    if let Some(at) = &a.at {
+        Timestamp::parse_rfc3339(at)
+            .map_err(|e| Failure::Usage(format!("--at: {}", e.message())))?;
+        r.insert("signedAt".into(), json!(at));
+    }
+    Ok(Value::Object(r))
+}
+
+/// `NAME=VALUE` pairs; a repeated name is refused (the library would refuse it too, but a map
+/// would silently keep one).
+fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
+    let mut out = Map::new();
+    for item in items {
+        let (n, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        if out.insert(n.to_owned(), json!(v)).is_some() {
+            return Err(Failure::Usage(format!("{flag}: {n:?} is given twice")));
+        }
+    }
+    Ok(out)
+}
+
+/// A size as people type it: `1048576`, `500kB`, `10MB`, `1GB`, `10MiB`, `1GiB` (`k`/`M`/`G`/`T`
+/// are powers of 1000, `Ki`/`Mi`/`Gi`/`Ti` of 1024; the trailing `B` is optional).
+fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
+    let bad = || {
+        Failure::Usage(format!(
+            "{flag}: {s:?} is not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"
+        ))
+    };
+    let t = s.trim();
+    let digits_end = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(digits_end);
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let unit = unit.trim().to_ascii_lowercase();
+    let unit = unit.strip_suffix('b').unwrap_or(&unit);
+    let factor: u64 = match unit {
+        "" => 1,
+        "k" => 1_000,
+        "m" => 1_000_000,
+        "g" => 1_000_000_000,
+        "t" => 1_000_000_000_000,
+        "ki" => 1 << 10,
+        "mi" => 1 << 20,
+        "gi" => 1 << 30,
+        "ti" => 1 << 40,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(factor).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        let ok = |s: &str| parse_size("--max-size", s).ok();
+        assert_eq!(ok("1048576"), Some(1_048_576));
+        assert_eq!(ok("10MB"), Some(10_000_000));
+        assert_eq!(ok("10mb"), Some(10_000_000));
+        assert_eq!(ok("10MiB"), Some(10_485_760));
+        assert_eq!(ok("500kB"), Some(500_000));
+        assert_eq!(ok("1GiB"), Some(1 << 30));
+        assert_eq!(ok("2 G"), Some(2_000_000_000));
+        for bad in ["", "MB", "1.5MB", "10XB", "-1", "99999999999999999999"] {
+            assert_eq!(ok(bad), None, "{bad}");
+        }
+    }
+}

@@ -1,0 +1,1091 @@
+//! Browser form uploads: an HTML `POST` to the bucket with a signed policy document — one
+//! provider-neutral policy model for S3 ([`crate::s3::post`], SigV4 POST policy) and Google Cloud
+//! Storage ([`crate::gcs::post`], V4 POST policy, HMAC or RSA through the external-signer seam).
+//!
+//! A presigned `PUT` can only cap an upload's size by signing its exact length; a form `POST`
+//! with a policy can (`content-length-range`), can restrict the key to a prefix, the content type
+//! to a family (`image/`), and lets the browser post a `FormData` directly.
+//!
+//! Specs: S3 <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTConstructPolicy.html>,
+//! <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-HTTPPOSTForms.html>; GCS
+//! <https://cloud.google.com/storage/docs/xml-api/post-object-forms>,
+//! <https://cloud.google.com/storage/docs/authentication/signatures#policy-document>.
+//!
+//! Azure Blob Storage has no POST policy: [`PostRequest::Azure`] is an [`Error::Unsupported`]
+//! that names the alternative (a SAS `PUT` with `x-ms-blob-type: BlockBlob`).
+//!
+//! ## What the model turns into
+//! - `key` (exact, or with `${filename}`, which the server replaces with the uploaded file's
+//!   name) becomes the `key` field; its condition is `{"key": …}`, or `["starts-with", "$key",
+//!   <text before ${filename}>]` when the key contains `${filename}`. `keyPrefix` allows any key
+//!   under the prefix (`["starts-with", "$key", prefix]`) and pre-fills the `key` field with
+//!   `{keyPrefix}${filename}` (or with `key`, which must then start with the prefix).
+//! - Exact-match values — `acl`, `cache-control`, `content-disposition`, `content-encoding`,
+//!   `content-type`, `success_action_status`, `success_action_redirect`, metadata
+//!   (`x-amz-meta-*` / `x-goog-meta-*`, names lower-cased) and arbitrary `fields` — are each a
+//!   form field *and* a `{"name": "value"}` condition, sorted by name.
+//! - `contentLengthRange`, `contentTypePrefix` and arbitrary `startsWith` conditions are
+//!   conditions only: the client supplies those fields (see [`PostForm`]).
+//!
+//! Condition order (deterministic, the same for both providers and what the official SDKs
+//! produce for the same input): `content-length-range`, `starts-with` conditions (content type
+//! first, then `startsWith` in the given order), exact-match fields sorted by name, then the
+//! provider's own: `bucket`, the key, and the signature's fields.
+//!
+//! ## Policy JSON
+//! Written deterministically, in the layout of each provider's official SDK (S3: boto3's
+//! `{"expiration": …, "conditions": […]}` with `", "` / `": "` separators; GCS:
+//! google-cloud-storage's compact `{"conditions":[…],"expiration":…}`), so the same input gives
+//! the same bytes and the same signature as the SDK. Strings are escaped as both SDKs escape
+//! them (Python's `json.dumps` with `ensure_ascii`): `"` and `\` with a backslash; `\b \f \n \r
+//! \t` by name; other control characters, DEL and every non-ASCII character as `\uXXXX` (lower
+//! case hex; UTF-16 surrogate pairs above U+FFFF). GCS's conformance case "POST Policy
+//! Character Escaping" pins this (`é` is `\u00e9` in the signed policy).
+
+// Without S3 and GCS only the Azure refusal is left: the policy machinery is unused.
+#![cfg_attr(
+    not(any(feature = "s3", feature = "gcs")),
+    allow(dead_code, unused_imports, unused_variables)
+)]
+
+use crate::error::{Error, Result};
+use crate::request::Params;
+use crate::time::Timestamp;
+
+/// Longest policy lifetime: 7 days (the V4 credential scope's limit; GCS enforces it).
+pub const MAX_EXPIRES: u64 = 604_800;
+/// Lifetime when the policy names none: 1 hour.
+pub const DEFAULT_EXPIRES: u64 = 3600;
+/// Longest object key both providers accept, in UTF-8 bytes.
+pub const MAX_KEY_BYTES: usize = 1024;
+/// The variable S3 and GCS replace with the uploaded file's name in the `key` field.
+pub const FILENAME_VARIABLE: &str = "${filename}";
+
+/// The conditions of a form upload, independent of the provider.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PostPolicy {
+    /// The bucket the form posts to.
+    pub bucket: String,
+    /// The object key: exact, or containing `${filename}` (then any key that starts with the
+    /// text before `${filename}` is allowed, as boto3 does for a trailing `${filename}`).
+    pub key: Option<String>,
+    /// Allow any key starting with this prefix (`""`: any key in the bucket). The `key` field
+    /// is pre-filled with `key` if given (it must start with the prefix), else with
+    /// `{keyPrefix}${filename}`.
+    pub key_prefix: Option<String>,
+    /// Lifetime in seconds, 1–604800 (default 3600).
+    pub expires_in: Option<u64>,
+    /// The signing instant; when absent the caller's `now` is used.
+    pub signed_at: Option<Timestamp>,
+    /// Allowed size of the uploaded file in bytes, inclusive: `content-length-range`.
+    pub content_length_range: Option<ContentLengthRange>,
+    /// The exact `content-type` of the object (a field and a condition).
+    pub content_type: Option<String>,
+    /// A `content-type` prefix such as `image/` (`""`: any): a `starts-with` condition; the
+    /// client adds the `content-type` field.
+    pub content_type_prefix: Option<String>,
+    /// `success_action_status`: 200, 201 or 204 (what the server answers instead of a redirect).
+    pub success_action_status: Option<u16>,
+    /// `success_action_redirect`: where the browser is sent after a successful upload.
+    pub success_action_redirect: Option<String>,
+    /// Object metadata: names without the provider's prefix (`uuid` becomes `x-amz-meta-uuid`
+    /// or `x-goog-meta-uuid`); names are case-insensitive and emitted lower-case.
+    pub metadata: Params,
+    /// The canned ACL (`private`, `public-read`, …).
+    pub acl: Option<String>,
+    /// `cache-control` of the stored object.
+    pub cache_control: Option<String>,
+    /// `content-disposition` of the stored object.
+    pub content_disposition: Option<String>,
+    /// `content-encoding` of the stored object.
+    pub content_encoding: Option<String>,
+    /// Other exact-match fields (`x-amz-server-side-encryption`, `x-amz-storage-class`,
+    /// `expires`, …): each is a form field and a `{"name": "value"}` condition.
+    pub fields: Params,
+    /// Other `starts-with` conditions, field name to prefix (`""`: any value, i.e. the field may
+    /// be sent). The client adds these fields.
+    pub starts_with: Params,
+}
+
+impl PostPolicy {
+    /// A policy for exactly `key` (which may contain `${filename}`) in `bucket`.
+    pub fn new(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        PostPolicy {
+            bucket: bucket.into(),
+            key: Some(key.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A policy for any key under `prefix` in `bucket`.
+    pub fn with_prefix(bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+        PostPolicy {
+            bucket: bucket.into(),
+            key_prefix: Some(prefix.into()),
+            ..Self::default()
+        }
+    }
+}
+
+/// The inclusive size range of an upload, in bytes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ContentLengthRange {
+    /// Smallest size allowed.
+    pub min: u64,
+    /// Largest size allowed.
+    pub max: u64,
+}
+
+/// One condition of a policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    /// `{"name": "value"}`: the field must have exactly this value.
+    Eq(String, String),
+    /// `["starts-with", "$name", "prefix"]`.
+    StartsWith(String, String),
+    /// `["content-length-range", min, max]`.
+    ContentLengthRange(u64, u64),
+}
+
+/// A signed form: post `fields` in this order, then the file, as `multipart/form-data` to
+/// `url` (e.g. `FormData`: append every pair, then `append("file", blob)`).
+///
+/// The file field must come last: S3 and GCS ignore every field after it. Fields whose value the
+/// policy leaves open (`contentTypePrefix`, `startsWith`) are not included; append them before
+/// the file (e.g. `content-type` with the file's type). The `key` field may be changed by the
+/// client within `keyPrefix`; `${filename}` in it is replaced by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostForm {
+    /// The form's `action`: the bucket's URL (as the provider's SDK writes it: S3
+    /// `https://bucket.s3.region.amazonaws.com/` or path style `https://host/bucket`; GCS
+    /// `https://storage.googleapis.com/bucket/` or `https://bucket.storage.googleapis.com/`).
+    pub url: String,
+    /// The form fields, in the order the provider's official SDK emits them (the provider's
+    /// signature fields and `policy` included).
+    pub fields: Vec<(String, String)>,
+    /// When the policy expires.
+    pub expires_at: Timestamp,
+    /// Things worth knowing (S3: temporary credentials that expire before the policy).
+    pub warnings: Vec<crate::request::Warning>,
+}
+
+impl PostForm {
+    /// The value of field `name` (case-insensitive), if present.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A form upload for any provider (the `post` request schema, tagged by `provider`).
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+#[non_exhaustive]
+pub enum PostRequest {
+    /// S3 and S3-compatible stores.
+    #[cfg(feature = "s3")]
+    S3(crate::s3::post::S3PostRequest),
+    /// Google Cloud Storage.
+    #[cfg(feature = "gcs")]
+    Gcs(crate::gcs::post::GcsPostRequest),
+    /// Azure Blob Storage: always [`Error::Unsupported`] (no POST policy exists there).
+    Azure(PostPolicy),
+}
+
+/// The message of the Azure refusal: it names what to use instead.
+pub const AZURE_UNSUPPORTED: &str =
+    "Azure Blob Storage has no POST policy for browser form uploads; \
+use a SAS PUT instead (provider \"azure\", method \"PUT\", permissions \"cw\"): the browser sends \
+the file as the body with the header x-ms-blob-type: BlockBlob (the result lists it); an exact \
+size can be enforced by signing content-length";
+
+/// Signs a form upload for any provider, without caches (for many forms, keep an
+/// [`crate::s3::Presigner`] / [`crate::gcs::Presigner`] and call their `presign_post`).
+///
+/// # Errors
+/// As the provider's `presign_post`; [`Error::Unsupported`] for Azure.
+pub fn presign_post(req: &PostRequest, now: Timestamp) -> Result<PostForm> {
+    PostSigner::new().presign_post(req, now)
+}
+
+/// Signs form uploads for any provider with caches kept across calls (derived S3 and GCS HMAC
+/// keys, parsed RSA keys). Safe to share between threads.
+#[derive(Debug, Default)]
+pub struct PostSigner {
+    #[cfg(feature = "s3")]
+    s3: crate::s3::Presigner,
+    #[cfg(feature = "gcs")]
+    gcs: crate::gcs::Presigner,
+}
+
+impl PostSigner {
+    /// A signer with empty caches.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Signs `req` (see [`presign_post`]).
+    ///
+    /// # Errors
+    /// As the provider's `presign_post`; [`Error::Unsupported`] for Azure.
+    pub fn presign_post(&self, req: &PostRequest, now: Timestamp) -> Result<PostForm> {
+        match req {
+            #[cfg(feature = "s3")]
+            PostRequest::S3(r) => self.s3.presign_post(r, now),
+            #[cfg(feature = "gcs")]
+            PostRequest::Gcs(r) => self.gcs.presign_post(r, now),
+            PostRequest::Azure(_) => Err(Error::Unsupported(AZURE_UNSUPPORTED.into())),
+        }
+    }
+}
+
+/// What differs between providers when a policy is laid out.
+pub(crate) struct Dialect {
+    /// `x-amz-meta-` / `x-goog-meta-`.
+    pub meta_prefix: &'static str,
+}
+
+/// A validated policy, before the provider adds its own conditions and fields.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    /// The signing instant.
+    pub time: Timestamp,
+    /// The lifetime in seconds.
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))]
+    pub expires_in: u64,
+    /// `time + expires_in`.
+    pub expires_at: Timestamp,
+    /// Conditions that are not form fields, in order.
+    pub conditions: Vec<Condition>,
+    /// Exact-match fields, sorted by name: each a form field and an `Eq` condition.
+    pub fields: Vec<(String, String)>,
+    /// The `key` form field.
+    pub key_field: String,
+    /// The key's condition (`Eq` or `StartsWith`).
+    pub key_condition: Condition,
+}
+
+impl Plan {
+    /// The conditions in the documented order: this plan's, its fields, `bucket`, the key, then
+    /// `auth` (the provider's signature fields).
+    pub(crate) fn all_conditions(&self, bucket: &str, auth: &[(&str, &str)]) -> Vec<Condition> {
+        let mut c = Vec::with_capacity(self.conditions.len() + self.fields.len() + 2 + auth.len());
+        c.extend(self.conditions.iter().cloned());
+        c.extend(
+            self.fields
+                .iter()
+                .map(|(n, v)| Condition::Eq(n.clone(), v.clone())),
+        );
+        c.push(Condition::Eq("bucket".into(), bucket.into()));
+        c.push(self.key_condition.clone());
+        c.extend(
+            auth.iter()
+                .map(|(n, v)| Condition::Eq((*n).into(), (*v).into())),
+        );
+        c
+    }
+}
+
+/// Field names the form sets itself or the signature owns (compared case-insensitively).
+const RESERVED_FIELDS: &[&str] = &[
+    "key",
+    "bucket",
+    "policy",
+    "file",
+    "signature",
+    "awsaccesskeyid",
+    "googleaccessid",
+    "x-amz-algorithm",
+    "x-amz-credential",
+    "x-amz-date",
+    "x-amz-signature",
+    "x-amz-security-token",
+    "x-goog-algorithm",
+    "x-goog-credential",
+    "x-goog-date",
+    "x-goog-signature",
+    "content-length-range",
+];
+
+/// A form field name: ASCII letters, digits, `-`, `_` and `.`.
+fn check_name(what: &str, name: &str) -> Result<()> {
+    if name.is_empty() {
+        return Err(Error::InvalidRequest(format!(
+            "{what}: a field name is empty"
+        )));
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        return Err(Error::InvalidRequest(format!(
+            "{what}: field name {name:?} may contain only ASCII letters, digits, '-', '_' and '.'"
+        )));
+    }
+    if RESERVED_FIELDS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        return Err(Error::InvalidRequest(format!(
+            "{what}: field {name:?} is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)"
+        )));
+    }
+    if name.len() >= 9
+        && name
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("x-ignore-"))
+    {
+        return Err(Error::InvalidRequest(format!(
+            "{what}: x-ignore-* fields such as {name:?} are not part of a policy; add them to the form in the browser"
+        )));
+    }
+    Ok(())
+}
+
+/// Keys (and the `key` field) are sent as form values: CR and LF are refused.
+fn check_key_text(what: &str, k: &str) -> Result<()> {
+    if k.len() > MAX_KEY_BYTES {
+        return Err(Error::InvalidKey(format!(
+            "{what} is {} bytes of UTF-8; at most {MAX_KEY_BYTES} are allowed",
+            k.len()
+        )));
+    }
+    if k.contains(['\r', '\n']) {
+        return Err(Error::InvalidKey(format!(
+            "{what} contains CR or LF, which object keys in a form cannot carry"
+        )));
+    }
+    Ok(())
+}
+
+impl PostPolicy {
+    /// Validates the policy and lays out its provider-neutral part.
+    pub(crate) fn plan(&self, now: Timestamp, d: &Dialect) -> Result<Plan> {
+        let time = self.signed_at.unwrap_or(now);
+        let expires_in = self.expires_in.unwrap_or(DEFAULT_EXPIRES);
+        if !(1..=MAX_EXPIRES).contains(&expires_in) {
+            return Err(Error::InvalidExpiry(format!(
+                "expiresIn is {expires_in} s; a POST policy lasts from 1 to {MAX_EXPIRES} seconds (7 days)"
+            )));
+        }
+        let expires_at = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
+
+        let (key_field, key_condition) = self.key_plan()?;
+
+        // Exact-match fields.
+        let mut fields: Vec<(String, String)> = Vec::new();
+        let typed = [
+            ("acl", &self.acl),
+            ("cache-control", &self.cache_control),
+            ("content-disposition", &self.content_disposition),
+            ("content-encoding", &self.content_encoding),
+            ("content-type", &self.content_type),
+            ("success_action_redirect", &self.success_action_redirect),
+        ];
+        for (name, value) in typed {
+            if let Some(v) = value {
+                fields.push((name.to_owned(), v.clone()));
+            }
+        }
+        if let Some(s) = self.success_action_status {
+            if !matches!(s, 200 | 201 | 204) {
+                return Err(Error::InvalidRequest(format!(
+                    "successActionStatus is {s}; it must be 200, 201 or 204"
+                )));
+            }
+            fields.push(("success_action_status".into(), s.to_string()));
+        }
+        if self
+            .success_action_redirect
+            .as_deref()
+            .is_some_and(str::is_empty)
+        {
+            return Err(Error::InvalidRequest(
+                "successActionRedirect is empty; leave it out instead".into(),
+            ));
+        }
+        for (name, value) in self.metadata.iter() {
+            check_name("metadata", name)?;
+            for p in ["x-amz-meta-", "x-goog-meta-"] {
+                if name.len() >= p.len()
+                    && name
+                        .get(..p.len())
+                        .is_some_and(|s| s.eq_ignore_ascii_case(p))
+                {
+                    return Err(Error::InvalidRequest(format!(
+                        "metadata: give the name {name:?} without the {p} prefix (it is added for the provider)"
+                    )));
+                }
+            }
+            let mut full = String::with_capacity(d.meta_prefix.len() + name.len());
+            full.push_str(d.meta_prefix);
+            full.push_str(&name.to_ascii_lowercase());
+            fields.push((full, value.to_owned()));
+        }
+        for (name, value) in self.fields.iter() {
+            check_name("fields", name)?;
+            fields.push((name.to_owned(), value.to_owned()));
+        }
+
+        // Conditions that are not fields.
+        let mut conditions = Vec::new();
+        if let Some(r) = self.content_length_range {
+            if r.min > r.max {
+                return Err(Error::InvalidRequest(format!(
+                    "contentLengthRange: min {} is larger than max {}",
+                    r.min, r.max
+                )));
+            }
+            conditions.push(Condition::ContentLengthRange(r.min, r.max));
+        }
+        let mut open: Vec<&str> = Vec::new();
+        if let Some(p) = &self.content_type_prefix {
+            if self.content_type.is_some() {
+                return Err(Error::InvalidRequest(
+                    "contentType and contentTypePrefix both constrain content-type; give one"
+                        .into(),
+                ));
+            }
+            conditions.push(Condition::StartsWith("content-type".into(), p.clone()));
+            open.push("content-type");
+        }
+        for (name, prefix) in self.starts_with.iter() {
+            check_name("startsWith", name)?;
+            conditions.push(Condition::StartsWith(name.to_owned(), prefix.to_owned()));
+            open.push(name);
+        }
+
+        // One rule per field name (names are case-insensitive in both services).
+        let names = fields.iter().map(|(n, _)| n.as_str()).chain(open);
+        let mut seen: Vec<String> = Vec::new();
+        for n in names {
+            let lower = n.to_ascii_lowercase();
+            if seen.contains(&lower) {
+                return Err(Error::InvalidRequest(format!(
+                    "field {n:?} is constrained twice (names are case-insensitive); give it once"
+                )));
+            }
+            seen.push(lower);
+        }
+
+        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(Plan {
+            time,
+            expires_in,
+            expires_at,
+            conditions,
+            fields,
+            key_field,
+            key_condition,
+        })
+    }
+
+    /// The `key` field and its condition.
+    fn key_plan(&self) -> Result<(String, Condition)> {
+        let before_variable = |k: &str| {
+            k.find(FILENAME_VARIABLE)
+                .and_then(|i| k.get(..i))
+                .map(str::to_owned)
+        };
+        match (&self.key, &self.key_prefix) {
+            (None, None) => Err(Error::InvalidKey(
+                "give `key` (exact, may contain ${filename}) or `keyPrefix`".into(),
+            )),
+            (Some(k), None) => {
+                if k.is_empty() {
+                    return Err(Error::InvalidKey("the object key is empty".into()));
+                }
+                check_key_text("the object key", k)?;
+                let cond = match before_variable(k) {
+                    Some(p) => Condition::StartsWith("key".into(), p),
+                    None => Condition::Eq("key".into(), k.clone()),
+                };
+                Ok((k.clone(), cond))
+            }
+            (key, Some(p)) => {
+                check_key_text("keyPrefix", p)?;
+                if p.contains(FILENAME_VARIABLE) {
+                    return Err(Error::InvalidKey(
+                        "keyPrefix cannot contain ${filename}; put it in `key`".into(),
+                    ));
+                }
+                let field = match key {
+                    Some(k) => {
+                        check_key_text("the object key", k)?;
+                        if !k.starts_with(p.as_str()) || k.is_empty() {
+                            return Err(Error::InvalidKey(format!(
+                                "the key {k:?} does not start with keyPrefix {p:?}"
+                            )));
+                        }
+                        k.clone()
+                    }
+                    None => {
+                        let mut f = String::with_capacity(p.len() + FILENAME_VARIABLE.len());
+                        f.push_str(p);
+                        f.push_str(FILENAME_VARIABLE);
+                        f
+                    }
+                };
+                check_key_text("the key field", &field)?;
+                Ok((field, Condition::StartsWith("key".into(), p.clone())))
+            }
+        }
+    }
+}
+
+/// The two JSON layouts of the official SDKs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// boto3: `{"expiration": "…", "conditions": [{"k": "v"}, ["starts-with", "$k", "p"]]}`.
+    Spaced,
+    /// google-cloud-storage: `{"conditions":[{"k":"v"}],"expiration":"…"}`.
+    Compact,
+}
+
+/// The policy document as JSON text, in `layout`.
+pub(crate) fn policy_json(
+    conditions: &[Condition],
+    expiration: Timestamp,
+    layout: Layout,
+) -> String {
+    let (comma, colon) = match layout {
+        Layout::Spaced => (", ", ": "),
+        Layout::Compact => (",", ":"),
+    };
+    let mut out = String::with_capacity(64 + conditions.len() * 64);
+    let push_expiration = |out: &mut String| {
+        json_string(out, "expiration");
+        out.push_str(colon);
+        json_string(out, &expiration.rfc3339());
+    };
+    out.push('{');
+    if layout == Layout::Spaced {
+        push_expiration(&mut out);
+        out.push_str(comma);
+    }
+    json_string(&mut out, "conditions");
+    out.push_str(colon);
+    out.push('[');
+    for (i, c) in conditions.iter().enumerate() {
+        if i > 0 {
+            out.push_str(comma);
+        }
+        match c {
+            Condition::Eq(n, v) => {
+                out.push('{');
+                json_string(&mut out, n);
+                out.push_str(colon);
+                json_string(&mut out, v);
+                out.push('}');
+            }
+            Condition::StartsWith(n, p) => {
+                out.push('[');
+                json_string(&mut out, "starts-with");
+                out.push_str(comma);
+                let mut dollar = String::with_capacity(n.len() + 1);
+                dollar.push('$');
+                dollar.push_str(n);
+                json_string(&mut out, &dollar);
+                out.push_str(comma);
+                json_string(&mut out, p);
+                out.push(']');
+            }
+            Condition::ContentLengthRange(min, max) => {
+                out.push('[');
+                json_string(&mut out, "content-length-range");
+                out.push_str(comma);
+                crate::encoding::push_decimal(&mut out, *min);
+                out.push_str(comma);
+                crate::encoding::push_decimal(&mut out, *max);
+                out.push(']');
+            }
+        }
+    }
+    out.push(']');
+    if layout == Layout::Compact {
+        out.push_str(comma);
+        push_expiration(&mut out);
+    }
+    out.push('}');
+    out
+}
+
+/// Appends `s` as a JSON string escaped as Python's `json.dumps(ensure_ascii=True)` does: the
+/// output is pure ASCII.
+pub(crate) fn json_string(out: &mut String, s: &str) {
+    crate::encoding::json_string_into(out, s, true);
+}
+
+// --- JSON in, JSON out (the `post` request schema) ---
+
+#[cfg(feature = "json")]
+crate::json::json_struct!(ContentLengthRange {
+    required { min: "min", max: "max" }
+    optional {}
+});
+
+/// Reads member `name` of a policy into `p`; `Ok(false)` when `name` is not a policy member.
+#[cfg(feature = "json")]
+fn read_policy_member(
+    p: &mut PostPolicy,
+    r: &mut crate::json::Reader<'_>,
+    name: &str,
+) -> Result<bool> {
+    use crate::json::FromJson;
+    match name {
+        "bucket" => p.bucket = FromJson::from_json(r)?,
+        "key" => p.key = FromJson::from_json(r)?,
+        "keyPrefix" => p.key_prefix = FromJson::from_json(r)?,
+        "expiresIn" => p.expires_in = FromJson::from_json(r)?,
+        "signedAt" => p.signed_at = FromJson::from_json(r)?,
+        "contentLengthRange" => p.content_length_range = FromJson::from_json(r)?,
+        "contentType" => p.content_type = FromJson::from_json(r)?,
+        "contentTypePrefix" => p.content_type_prefix = FromJson::from_json(r)?,
+        "successActionStatus" => {
+            let s: Option<u64> = FromJson::from_json(r)?;
+            p.success_action_status = s
+                .map(|s| {
+                    u16::try_from(s)
+                        .map_err(|_| Error::InvalidRequest("expected 200, 201 or 204".into()))
+                })
+                .transpose()?;
+        }
+        "successActionRedirect" => p.success_action_redirect = FromJson::from_json(r)?,
+        "metadata" => p.metadata = FromJson::from_json(r)?,
+        "acl" => p.acl = FromJson::from_json(r)?,
+        "cacheControl" => p.cache_control = FromJson::from_json(r)?,
+        "contentDisposition" => p.content_disposition = FromJson::from_json(r)?,
+        "contentEncoding" => p.content_encoding = FromJson::from_json(r)?,
+        "fields" => p.fields = FromJson::from_json(r)?,
+        "startsWith" => p.starts_with = FromJson::from_json(r)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// Reads the members of one provider's request: the policy's, then `other` for the provider's
+/// own; anything else is an unknown member. `bucket` is required.
+#[cfg(feature = "json")]
+fn read_post_object<'a>(
+    r: &mut crate::json::Reader<'a>,
+    policy: &mut PostPolicy,
+    mut other: impl FnMut(&mut crate::json::Reader<'a>, &str) -> Result<bool>,
+) -> Result<()> {
+    let mut has_bucket = false;
+    r.object(|r, name| {
+        has_bucket |= name == "bucket";
+        if read_policy_member(policy, r, name)? || other(r, name)? {
+            Ok(())
+        } else {
+            Err(crate::json::unknown(name))
+        }
+    })?;
+    if has_bucket {
+        Ok(())
+    } else {
+        Err(crate::json::missing("bucket"))
+    }
+}
+
+#[cfg(feature = "json")]
+impl crate::json::FromJson for PostRequest {
+    /// The `post` request schema: the policy's members (camelCase, flat) beside the provider's
+    /// (S3: `region`, `endpoint`, `urlStyle`, `dualstack`, `accelerate`, `fips`,
+    /// `credentials`, `credentialExpiry`; GCS: `credentials`, `urlStyle`,
+    /// `bucketBoundHostname`, `scheme`, `endpoint`, `universeDomain`), tagged by `provider`.
+    /// `"azure"` reads as [`PostRequest::Azure`] whatever else it holds.
+    fn from_json(r: &mut crate::json::Reader<'_>) -> Result<Self> {
+        use crate::json::FromJson;
+        let provider = r
+            .peek_member("provider")?
+            .ok_or_else(|| crate::json::missing("provider"))?;
+        r.skip_member_once("provider");
+        match &*provider {
+            #[cfg(feature = "s3")]
+            "s3" => {
+                let mut q = crate::s3::post::S3PostRequest::default();
+                let mut policy = PostPolicy::default();
+                read_post_object(r, &mut policy, |r, name| {
+                    match name {
+                        "region" => q.region = FromJson::from_json(r)?,
+                        "endpoint" => q.endpoint = FromJson::from_json(r)?,
+                        "urlStyle" => q.url_style = FromJson::from_json(r)?,
+                        "dualstack" => q.dualstack = FromJson::from_json(r)?,
+                        "accelerate" => q.accelerate = FromJson::from_json(r)?,
+                        "fips" => q.fips = FromJson::from_json(r)?,
+                        "credentials" => q.credentials = FromJson::from_json(r)?,
+                        "credentialExpiry" => {
+                            q.credential_expiry = FromJson::from_json(r)?;
+                        }
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                q.policy = policy;
+                Ok(PostRequest::S3(q))
+            }
+            #[cfg(feature = "gcs")]
+            "gcs" => {
+                let mut q = crate::gcs::post::GcsPostRequest::default();
+                let mut policy = PostPolicy::default();
+                read_post_object(r, &mut policy, |r, name| {
+                    match name {
+                        "credentials" => q.credentials = FromJson::from_json(r)?,
+                        "urlStyle" => q.url_style = FromJson::from_json(r)?,
+                        "bucketBoundHostname" => {
+                            q.bucket_bound_hostname = FromJson::from_json(r)?;
+                        }
+                        "scheme" => q.scheme = FromJson::from_json(r)?,
+                        "endpoint" => q.endpoint = FromJson::from_json(r)?,
+                        "universeDomain" => q.universe_domain = FromJson::from_json(r)?,
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?;
+                q.policy = policy;
+                Ok(PostRequest::Gcs(q))
+            }
+            "azure" => {
+                r.skip()?;
+                Ok(PostRequest::Azure(PostPolicy::default()))
+            }
+            _ => Err(Error::InvalidRequest(
+                "`provider`: expected \"s3\" or \"gcs\" (\"azure\" has no POST policy)".into(),
+            )),
+        }
+    }
+}
+
+/// Parses one `post` request.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the member that did not fit; never quoting a value.
+#[cfg(feature = "json")]
+pub fn parse_post_request(json: &str) -> Result<PostRequest> {
+    crate::json::from_str(json).map_err(|e| match e {
+        Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid post request: {m}")),
+        other => other,
+    })
+}
+
+/// Appends a form as `{"url","fields":[[name,value],…],"expiresAt"[,"warnings"]}` (fields as
+/// an array of pairs: their order matters).
+#[cfg(feature = "json")]
+pub fn push_post_form(out: &mut String, f: &PostForm) {
+    use crate::json::{push_str, Object};
+    let mut o = Object::new(out).str("url", &f.url);
+    let w = o.key("fields");
+    w.push('[');
+    for (i, (n, v)) in f.fields.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        w.push('[');
+        push_str(w, n);
+        w.push(',');
+        push_str(w, v);
+        w.push(']');
+    }
+    w.push(']');
+    let at = o.key("expiresAt");
+    at.push('"');
+    f.expires_at.rfc3339_into(at);
+    at.push('"');
+    if !f.warnings.is_empty() {
+        let w = o.key("warnings");
+        w.push('[');
+        for (i, warning) in f.warnings.iter().enumerate() {
+            if i > 0 {
+                w.push(',');
+            }
+            Object::new(w)
+                .str("code", warning.code)
+                .str("message", &warning.message)
+                .end();
+        }
+        w.push(']');
+    }
+    o.end();
+}
+
+/// A form result as JSON: the form object, or `{"error":{"code","message"}}`.
+#[cfg(feature = "json")]
+pub fn post_result_json(r: &Result<PostForm>) -> String {
+    match r {
+        Ok(f) => {
+            let mut out = String::with_capacity(f.url.len() + 1024);
+            push_post_form(&mut out, f);
+            out
+        }
+        Err(e) => crate::json::error_json(e),
+    }
+}
+
+/// Signs one JSON `post` request: the form object or the error object. `signer` keeps caches
+/// across calls; `None` signs without them.
+#[cfg(feature = "json")]
+pub fn post_json(signer: Option<&PostSigner>, input: &str, now: Timestamp) -> String {
+    let result = parse_post_request(input).and_then(|req| match signer {
+        Some(s) => s.presign_post(&req, now),
+        None => presign_post(&req, now),
+    });
+    post_result_json(&result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> Timestamp {
+        Timestamp::parse_rfc3339("2026-11-24T10:00:00Z").unwrap()
+    }
+
+    const S3: Dialect = Dialect {
+        meta_prefix: "x-amz-meta-",
+    };
+
+    #[test]
+    fn json_strings_are_escaped_like_python_ensure_ascii() {
+        let mut s = String::new();
+        json_string(&mut s, "a\"b\\c/d\n\r\t\u{8}\u{c}\u{1}\u{7f}é日😀 ~");
+        assert_eq!(
+            s,
+            r#""a\"b\\c/d\n\r\t\b\f\u0001\u007f\u00e9\u65e5\ud83d\ude00 ~""#
+        );
+    }
+
+    #[test]
+    fn layouts_match_the_sdks() {
+        let c = [
+            Condition::ContentLengthRange(0, 10),
+            Condition::StartsWith("content-type".into(), "image/".into()),
+            Condition::Eq("bucket".into(), "b".into()),
+        ];
+        assert_eq!(
+            policy_json(&c, t0(), Layout::Spaced),
+            r#"{"expiration": "2026-11-24T10:00:00Z", "conditions": [["content-length-range", 0, 10], ["starts-with", "$content-type", "image/"], {"bucket": "b"}]}"#
+        );
+        assert_eq!(
+            policy_json(&c, t0(), Layout::Compact),
+            r#"{"conditions":[["content-length-range",0,10],["starts-with","$content-type","image/"],{"bucket":"b"}],"expiration":"2026-11-24T10:00:00Z"}"#
+        );
+    }
+
+    #[test]
+    fn keys_prefixes_and_filename() {
+        let plan = |p: PostPolicy| p.plan(t0(), &S3).map(|p| (p.key_field, p.key_condition));
+        let sw = |p: &str| Condition::StartsWith("key".into(), p.into());
+        assert_eq!(
+            plan(PostPolicy::new("b", "a/b.txt")).unwrap(),
+            (
+                "a/b.txt".into(),
+                Condition::Eq("key".into(), "a/b.txt".into())
+            )
+        );
+        assert_eq!(
+            plan(PostPolicy::new("b", "up/${filename}")).unwrap(),
+            ("up/${filename}".into(), sw("up/"))
+        );
+        assert_eq!(
+            plan(PostPolicy::new("b", "up/${filename}.jpg")).unwrap(),
+            ("up/${filename}.jpg".into(), sw("up/"))
+        );
+        assert_eq!(
+            plan(PostPolicy::with_prefix("b", "up/")).unwrap(),
+            ("up/${filename}".into(), sw("up/"))
+        );
+        assert_eq!(
+            plan(PostPolicy::with_prefix("b", "")).unwrap(),
+            ("${filename}".into(), sw(""))
+        );
+        let mut p = PostPolicy::with_prefix("b", "up/");
+        p.key = Some("up/default.bin".into());
+        assert_eq!(plan(p).unwrap(), ("up/default.bin".into(), sw("up/")));
+        for bad in [
+            PostPolicy {
+                bucket: "b".into(),
+                ..PostPolicy::default()
+            },
+            PostPolicy::new("b", ""),
+            PostPolicy::new("b", "a\nb"),
+            PostPolicy::new("b", "k".repeat(1025)),
+            PostPolicy::with_prefix("b", "a/${filename}/"),
+            PostPolicy {
+                key: Some("other/x".into()),
+                ..PostPolicy::with_prefix("b", "up/")
+            },
+        ] {
+            assert_eq!(plan(bad).unwrap_err().code(), "INVALID_KEY");
+        }
+    }
+
+    #[test]
+    fn fields_are_sorted_checked_and_unique() {
+        let mut p = PostPolicy::with_prefix("b", "up/");
+        p.content_type = Some("image/png".into());
+        p.acl = Some("private".into());
+        p.success_action_status = Some(201);
+        p.metadata.push("UUID", "1");
+        p.fields.push("x-amz-storage-class", "STANDARD");
+        p.starts_with.push("x-amz-meta-tag", "");
+        p.content_length_range = Some(ContentLengthRange { min: 1, max: 9 });
+        let plan = p.plan(t0(), &S3).unwrap();
+        let names: Vec<_> = plan.fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "acl",
+                "content-type",
+                "success_action_status",
+                "x-amz-meta-uuid",
+                "x-amz-storage-class"
+            ]
+        );
+        assert_eq!(
+            plan.conditions,
+            [
+                Condition::ContentLengthRange(1, 9),
+                Condition::StartsWith("x-amz-meta-tag".into(), "".into())
+            ]
+        );
+        assert_eq!(plan.expires_at.rfc3339(), "2026-11-24T11:00:00Z");
+
+        let bad = |f: &dyn Fn(&mut PostPolicy)| {
+            let mut p = PostPolicy::new("b", "k");
+            f(&mut p);
+            p.plan(t0(), &S3).unwrap_err().code()
+        };
+        assert_eq!(bad(&|p| p.fields.push("Policy", "x")), "INVALID_REQUEST");
+        assert_eq!(
+            bad(&|p| p.fields.push("X-Amz-Signature", "x")),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| p.fields.push("x-ignore-me", "x")),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(bad(&|p| p.fields.push("a b", "x")), "INVALID_REQUEST");
+        assert_eq!(bad(&|p| p.fields.push("", "x")), "INVALID_REQUEST");
+        assert_eq!(bad(&|p| p.starts_with.push("$acl", "x")), "INVALID_REQUEST");
+        assert_eq!(bad(&|p| p.starts_with.push("key", "x")), "INVALID_REQUEST");
+        assert_eq!(
+            bad(&|p| p.metadata.push("x-amz-meta-a", "x")),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| {
+                p.acl = Some("private".into());
+                p.fields.push("ACL", "x");
+            }),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| {
+                p.content_type = Some("a/b".into());
+                p.content_type_prefix = Some("a/".into());
+            }),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| {
+                p.fields.push("content-type", "a/b");
+                p.starts_with.push("Content-Type", "a/");
+            }),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| p.success_action_status = Some(302)),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| p.success_action_redirect = Some(String::new())),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            bad(&|p| p.content_length_range = Some(ContentLengthRange { min: 2, max: 1 })),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(bad(&|p| p.expires_in = Some(0)), "INVALID_EXPIRY");
+        assert_eq!(
+            bad(&|p| p.expires_in = Some(MAX_EXPIRES + 1)),
+            "INVALID_EXPIRY"
+        );
+    }
+
+    #[cfg(all(feature = "json", feature = "s3", feature = "gcs"))]
+    #[test]
+    fn json_requests_and_results() {
+        let s3 = r#"{"provider": "s3", "bucket": "bkt", "keyPrefix": "up/", "region": "eu-west-1",
+            "contentLengthRange": {"min": 0, "max": 10}, "contentTypePrefix": "image/",
+            "successActionStatus": 201, "metadata": {"who": "me"}, "fields": {"x-amz-storage-class": "STANDARD"},
+            "startsWith": {"x-amz-meta-tag": ""}, "expiresIn": 600, "signedAt": "2026-11-24T10:00:00Z",
+            "credentials": {"accessKeyId": "AKIDEXAMPLE", "secretAccessKey": "SECRETKEY"}}"#;
+        let out = post_json(
+            Some(&PostSigner::new()),
+            s3,
+            Timestamp::from_unix(0).unwrap(),
+        );
+        assert!(
+            out.starts_with(r#"{"url":"https://bkt.s3.eu-west-1.amazonaws.com/","fields":[["success_action_status","201"],["x-amz-meta-who","me"],["x-amz-storage-class","STANDARD"],["key","up/${filename}"],["x-amz-algorithm","AWS4-HMAC-SHA256"],["x-amz-credential","AKIDEXAMPLE/20261124/eu-west-1/s3/aws4_request"],["x-amz-date","20261124T100000Z"],["policy",""#),
+            "{out}"
+        );
+        assert!(
+            out.ends_with(r#""]],"expiresAt":"2026-11-24T10:10:00Z"}"#),
+            "{out}"
+        );
+        assert!(!out.contains("SECRETKEY"));
+
+        let gcs = r#"{"bucket": "bkt", "key": "o", "provider": "gcs", "urlStyle": "virtualHosted",
+            "credentials": {"hmac": {"accessId": "GOOG1E", "secret": "s"}}}"#;
+        let out = post_json(None, gcs, t0());
+        assert!(
+            out.starts_with(r#"{"url":"https://bkt.storage.googleapis.com/","fields":[["key","o"],["x-goog-algorithm","GOOG4-HMAC-SHA256"]"#),
+            "{out}"
+        );
+
+        for (bad, want) in [
+            (r#"{"provider": "s3", "key": "k"}"#, "INVALID_REQUEST"),
+            (
+                r#"{"provider": "s3", "bucket": "b", "key": "k", "bogus": 1}"#,
+                "INVALID_REQUEST",
+            ),
+            (
+                r#"{"provider": "gcs", "bucket": "b", "key": "k", "region": "x"}"#,
+                "INVALID_REQUEST",
+            ),
+            (r#"{"bucket": "b", "key": "k"}"#, "INVALID_REQUEST"),
+            (r#"{"provider": "ftp", "bucket": "b"}"#, "INVALID_REQUEST"),
+            (
+                r#"{"provider": "s3", "bucket": "b", "key": "k", "successActionStatus": 70000}"#,
+                "INVALID_REQUEST",
+            ),
+            (
+                r#"{"provider": "s3", "bucket": "b", "key": "k", "contentLengthRange": {"min": 1}}"#,
+                "INVALID_REQUEST",
+            ),
+            (
+                r#"{"provider": "s3", "bucket": "b", "key": "k"}"#,
+                "INVALID_CREDENTIALS",
+            ),
+            (
+                r#"{"provider": "azure", "container": "c", "blob": "b"}"#,
+                "UNSUPPORTED",
+            ),
+        ] {
+            let out = post_json(None, bad, t0());
+            assert!(
+                out.starts_with(&format!(r#"{{"error":{{"code":"{want}""#)),
+                "{bad} -> {out}"
+            );
+        }
+        let out = post_json(None, r#"{"provider": "azure"}"#, t0());
+        assert!(out.contains("x-ms-blob-type: BlockBlob"), "{out}");
+    }
+
+    #[test]
+    fn azure_is_refused_with_the_alternative() {
+        let e = presign_post(&PostRequest::Azure(PostPolicy::new("c", "b")), t0()).unwrap_err();
+        assert_eq!(e.code(), "UNSUPPORTED");
+        assert!(e.message().contains("x-ms-blob-type: BlockBlob"));
+        assert!(e.message().contains("PUT"));
+    }
+}

@@ -1,0 +1,211 @@
+"""Live test: browser form uploads (S3 SigV4 POST policies) from `presign post --json-request` against
+SeaweedFS, which verifies POST policies: signature, expiry, starts-with, content-length-range
+(../shared/servers/s3.sh; see NOTES.md). Starts the server unless it is already running, and stops it by
+PID at the end only if this test started it.
+
+The form is posted as a browser posts FormData: the returned fields in order, fields the policy leaves
+open (content-type for a content-type prefix), then the file last (python-requests multipart).
+
+Positive: a prefix form stores the upload under the key with ${filename} replaced by the file's name
+(hostile names too), with the signed metadata, cache-control and content type; an exact-key form stores
+under exactly that key; success_action_status is honoured. Stored keys are checked with boto3
+(an independent client).
+Negative, each beside a working control posted with the same form: file over / under the
+content-length-range, content type outside the prefix, key outside the prefix, key changed on an
+exact-key form, tampered signature, tampered policy, a field the policy does not cover, expired policy,
+wrong secret. Every refusal must also leave nothing stored.
+
+GCS: no local server verifies GCS POST policies (fake-gcs-server accepts anything; the verifying
+proxy checks signed URLs only), so GCS forms are checked by Google's 11 conformance vectors
+(tests/post_vectors.rs) and against google-cloud-storage (tests/post_sdk_diff.py), not live.
+
+Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
+"""
+
+import base64
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+
+import requests
+
+from live_common import CLI_ENV, PRESIGN, check, summary
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
+S3_SH = os.path.join(SHARED, "servers", "s3.sh")
+AK = "AKIAIOSFODNN7EXAMPLE"
+SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+BUCKET = "presign-post-live"
+PREFIX = "post live/"
+
+
+def sign_forms(reqs):
+    """Signs `post` requests through one `presign post --json-request` run; any error is fatal."""
+    lines = "".join(json.dumps(r) + "\n" for r in reqs)
+    out = subprocess.run([PRESIGN, "post", "--json-request"], input=lines.encode(), capture_output=True, env=CLI_ENV)
+    res = [json.loads(line) for line in out.stdout.decode().split("\n")[:-1]]
+    if out.returncode != 0 or len(res) != len(reqs) or any("error" in r for r in res):
+        raise RuntimeError(f"presign post failed ({out.returncode}): {out.stdout!r} {out.stderr!r}")
+    return res
+
+
+def form_req(endpoint, secret=SK, **policy):
+    r = {
+        "provider": "s3",
+        "bucket": BUCKET,
+        "region": "us-east-1",
+        "endpoint": endpoint,
+        "urlStyle": "path",
+        "credentials": {"accessKeyId": AK, "secretAccessKey": secret},
+    }
+    r.update(policy)
+    return r
+
+
+def post(form, filename, body, content_type="text/plain", fields=None, extra=()):
+    """Posts like a browser: the form's fields in order, open fields, then the file."""
+    data = list(fields if fields is not None else form["fields"]) + list(extra)
+    if content_type is not None:
+        data.append(("content-type", content_type))
+    r = requests.post(form["url"], data=data, files={"file": (filename, body, content_type or "application/octet-stream")},
+                      timeout=30, allow_redirects=False)
+    code = re.search(r"<Code>([^<]+)</Code>", r.text)
+    return r.status_code, (code.group(1) if code else ""), r
+
+
+def replaced(form, name, value):
+    return [(n, value if n == name else v) for n, v in form["fields"]]
+
+
+def start_server():
+    st = subprocess.run(["bash", S3_SH, "status"], capture_output=True, text=True)
+    if st.returncode == 0:
+        return "http://127.0.0.1:8333", False
+    out = subprocess.run(["bash", S3_SH, "start"], capture_output=True, check=True, text=True).stdout
+    env = dict(re.findall(r"^(\w+)=(\S+)", out, re.M))
+    return env["S3_ENDPOINT"], True
+
+
+def main():
+    endpoint, started = start_server()
+    try:
+        run(endpoint)
+    finally:
+        if started:
+            subprocess.run(["bash", S3_SH, "stop"], capture_output=True)
+    return summary()
+
+
+def run(endpoint):
+    import boto3
+    import botocore.config
+
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=AK,
+                      aws_secret_access_key=SK, config=botocore.config.Config(s3={"addressing_style": "path"}))
+    try:
+        s3.create_bucket(Bucket=BUCKET)
+    except s3.exceptions.BucketAlreadyOwnedByYou:
+        pass
+
+    def stored(key):
+        try:
+            return s3.get_object(Bucket=BUCKET, Key=key)
+        except s3.exceptions.NoSuchKey:
+            return None
+
+    def refused(name, form, filename, body, want_status, want_code, **kw):
+        """A refusal beside its control: the same form with a fresh file name must work first."""
+        st, code, r = post(form, "control-" + filename, body if kw.get("control_body") is None else kw.pop("control_body"),
+                           kw.pop("control_type", "text/plain"))
+        check(f"control for '{name}': the untouched form works", st in (200, 201, 204), f"{st} {r.text[:200]}")
+        st, code, r = post(form, filename, body, **kw)
+        check(f"{name}: refused with {want_status} {want_code}", st == want_status and code == want_code,
+              f"{st} {code} {r.text[:200]}")
+        key = (kw.get("fields") and dict(kw["fields"]).get("key") or PREFIX + "${filename}").replace("${filename}", filename)
+        check(f"{name}: nothing stored", stored(key) is None, key)
+
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    prefix_policy = {
+        "keyPrefix": PREFIX,
+        "contentLengthRange": {"min": 1, "max": 100},
+        "contentTypePrefix": "text/",
+        "successActionStatus": 201,
+        "metadata": {"Owner": "alice"},
+        "cacheControl": "max-age=60",
+        "expiresIn": 600,
+    }
+    form, exact, expired, fresh, wrong_secret = sign_forms([
+        form_req(endpoint, **prefix_policy),
+        form_req(endpoint, key=PREFIX + "exact name.txt", expiresIn=600),
+        form_req(endpoint, keyPrefix=PREFIX, expiresIn=60, signedAt=iso(now - datetime.timedelta(minutes=20))),
+        form_req(endpoint, keyPrefix=PREFIX, expiresIn=60, signedAt=iso(now)),
+        form_req(endpoint, secret=SK[:-1] + "X", keyPrefix=PREFIX),
+    ])
+    check("form action is the path-style bucket URL", form["url"] == f"{endpoint}/{BUCKET}", form["url"])
+
+    # --- positive: ${filename} substitution, signed fields stored ------------------------------------
+    for name in ["hello world.txt", "caf\u00e9 \U0001F600.txt", "plus+and&amp=.txt", "quote's (1).txt"]:
+        body = f"body of {name}".encode()
+        st, code, r = post(form, name, body)
+        check(f"POST {name!r}: 201 (success_action_status)", st == 201, f"{st} {code} {r.text[:200]}")
+        obj = stored(PREFIX + name)
+        check(f"stored under the substituted key {PREFIX + name!r}", obj is not None and obj["Body"].read() == body,
+              str([o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]))
+        if name == "hello world.txt" and obj:
+            check("signed metadata stored (x-amz-meta-owner)", obj["Metadata"] == {"owner": "alice"}, obj["Metadata"])
+            check("signed cache-control stored", obj.get("CacheControl") == "max-age=60", obj.get("CacheControl"))
+            check("content type within the prefix stored", obj.get("ContentType") == "text/plain", obj.get("ContentType"))
+
+    st, code, r = post(exact, "whatever.bin", b"exact", content_type=None)
+    obj = stored(PREFIX + "exact name.txt")
+    check("exact-key form stores under exactly that key", st in (200, 204) and obj is not None and obj["Body"].read() == b"exact",
+          f"{st} {code}")
+
+    # --- negatives, each beside its control ------------------------------------------------------------
+    refused("file over content-length-range max (101 > 100)", form, "big.txt", b"x" * 101, 400, "EntityTooLarge",
+            control_body=b"x" * 100)
+    refused("empty file under content-length-range min (0 < 1)", form, "empty.txt", b"", 400, "EntityTooSmall",
+            control_body=b"x")
+    refused("content type outside the starts-with prefix", form, "img.png", b"png", 403, "AccessDenied",
+            content_type="image/png", control_type="text/csv")
+    refused("key outside the key prefix", form, "out.txt", b"x", 403, "AccessDenied",
+            fields=replaced(form, "key", "elsewhere/${filename}"))
+    sig = dict(form["fields"])["x-amz-signature"]
+    refused("tampered x-amz-signature", form, "sig.txt", b"x", 403, "SignatureDoesNotMatch",
+            fields=replaced(form, "x-amz-signature", ("0" if sig[0] != "0" else "1") + sig[1:]))
+    policy = base64.b64decode(dict(form["fields"])["policy"]).decode()
+    loosened = base64.b64encode(policy.replace('"content-length-range", 1, 100', '"content-length-range", 1, 100000').encode()).decode()
+    check("test setup: the loosened policy differs", loosened != dict(form["fields"])["policy"], policy)
+    refused("tampered policy (size limit raised) with the original signature", form, "pol.txt", b"x" * 200, 403,
+            "SignatureDoesNotMatch", fields=replaced(form, "policy", loosened), control_body=b"x" * 50)
+    refused("a field the policy does not cover (x-amz-meta-extra)", form, "extra.txt", b"x", 403, "AccessDenied",
+            extra=[("x-amz-meta-extra", "1")])
+    refused("signed metadata changed", form, "meta.txt", b"x", 403, "AccessDenied",
+            fields=replaced(form, "x-amz-meta-owner", "mallory"))
+
+    st, code, r = post(exact, "ctl.bin", b"exact again", content_type=None)
+    check("control: the exact-key form works again", st in (200, 204), f"{st} {code}")
+    st, code, r = post(exact, "x.bin", b"x", content_type=None, fields=replaced(exact, "key", PREFIX + "other name.txt"))
+    check("exact-key form with the key changed: refused 403 AccessDenied", st == 403 and code == "AccessDenied", f"{st} {code}")
+    check("exact-key form with the key changed: nothing stored", stored(PREFIX + "other name.txt") is None)
+
+    st, code, r = post(fresh, "fresh.txt", b"x")
+    check("control: a policy signed now with a 60 s lifetime works", st in (200, 204), f"{st} {code} {r.text[:200]}")
+    st, code, r = post(expired, "expired.txt", b"x")
+    check("expired policy refused 403 AccessDenied", st == 403 and code == "AccessDenied", f"{st} {code} {r.text[:200]}")
+    check("expired policy: nothing stored", stored(PREFIX + "expired.txt") is None)
+    st, code, r = post(wrong_secret, "secret.txt", b"x")
+    check("wrong secret refused 403 SignatureDoesNotMatch", st == 403 and code == "SignatureDoesNotMatch", f"{st} {code}")
+
+    # --- clean up what this test stored ------------------------------------------------------------------
+    for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
+        s3.delete_object(Bucket=BUCKET, Key=o["Key"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,530 @@
+#!/usr/bin/env python3
+"""Differential test: our browser form uploads (`presign post --json-request`) against the official
+SDKs' POST-policy signers.
+
+- S3: boto3 `generate_presigned_post` (botocore's S3SigV4PostAuth), time frozen to the case's instant.
+- GCS, service-account key: google-cloud-storage `Client.generate_signed_post_policy_v4` (RSA), time
+  frozen, with Google's dummy key (tests/vectors/gcs, the conformance key).
+- GCS, HMAC key: the SDK has no HMAC POST signer; an independent implementation here (the SDK's
+  layout, `x-goog-algorithm` GOOG4-HMAC-SHA256, signature = hex HMAC of the base64 policy with the
+  GOOG4 V4 key of {date}/auto/storage/goog4_request, computed with Python's hmac).
+
+Cases are generated deterministically: hostile keys (spaces, quotes, backslashes, `%`, `+`, tabs,
+control characters, NFC/NFD, emoji outside the BMP, CJK, `${filename}`), key prefixes, every model
+member (content-length-range, content type exact and starts-with, success_action_status /
+success_action_redirect, metadata with non-ASCII values, acl / cache-control / content-disposition /
+content-encoding, arbitrary exact and starts-with conditions), session tokens, regions and partitions,
+virtual-hosted / path / custom endpoints, GCS path / virtual-hosted / bucket-bound / custom endpoint,
+expiries up to 7 days, signing instants. Per case it compares the form URL, every form field in order
+(so the policy bytes and the signature exactly), the decoded policy as JSON (reported separately when
+the JSON is equal but the bytes are not) and expiresAt. A list of inputs we refuse is checked for the
+error code.
+
+How both sides are given the same input (the mapping is the one our docs state, written out here
+independently): exact-match values are the SDK's `fields` *and* `{name: value}` conditions, sorted by
+name (google-cloud-storage sorts them itself); content-length-range and starts-with conditions come
+first, in our documented order; `keyPrefix` P is boto3's key `P${filename}` (boto3 then emits
+["starts-with", "$key", P], as we do). Known, deliberate differences are not generated: boto3 sends
+virtual-hosted forms outside us-east-1 to the legacy global endpoint unless addressing_style is
+"virtual" (we always use the regional one), so non-dotted buckets name "virtual" for boto3; custom
+endpoints name the style on both sides (botocore's "auto" means path there, ours virtual-hosted);
+google-cloud-storage always writes {"key": name}, so GCS SDK cases use exact keys without ${filename}
+(prefix cases run against the independent HMAC implementation instead).
+
+Run:  /tmp/presign-servers/py/venv/bin/python tests/post_sdk_diff.py   (PRESIGN_BIN overrides the binary;
+build it with `cargo build --release --features cli`). Last line: "N passed, M failed"; exit status 1
+when M > 0 or N < MIN_PASSED.
+"""
+
+import base64
+import datetime
+import hashlib
+import hmac
+import json
+import os
+import random
+import subprocess
+import sys
+import unicodedata
+
+CLEAN_ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if not k.startswith(("AWS_", "GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_", "AZURE_"))
+}
+CLEAN_ENV["AWS_CONFIG_FILE"] = os.devnull
+CLEAN_ENV["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+CLEAN_ENV["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ.clear()
+os.environ.update(CLEAN_ENV)
+
+import boto3  # noqa: E402
+import botocore.auth  # noqa: E402
+import botocore.signers  # noqa: E402
+from botocore.config import Config  # noqa: E402
+from google.cloud import storage  # noqa: E402
+from google.cloud.storage import _signing  # noqa: E402
+from google.cloud.storage import client as gcs_client_module  # noqa: E402
+from google.oauth2 import service_account  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
+KEY_FILE = os.path.join(HERE, "vectors", "gcs", "test_service_account.not-a-test.json")
+
+SEED = 20261124
+N_S3 = 400
+N_GCS_RSA = 240
+N_GCS_HMAC = 200
+MIN_PASSED = 800
+SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "5"))
+
+with open(KEY_FILE, encoding="utf-8") as f:
+    KEY_INFO = json.load(f)
+SDK_CREDENTIALS = service_account.Credentials.from_service_account_info(KEY_INFO)
+
+AK = "AKIAIOSFODNN7EXAMPLE"
+SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+HMAC_ID = "GOOG1EXAMPLEHMACACCESSIDFORTESTS0000000000000000000000000"
+HMAC_SECRET = "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"
+
+# ---------------------------------------------------------------------------------------------
+# Frozen SDK clocks. Every SDK result is also checked for the case's date field, so a patch that
+# stops working fails loudly instead of comparing against the wall clock.
+
+_FROZEN = [None]
+
+
+def _frozen_now(tz=None):
+    if _FROZEN[0] is None:
+        raise RuntimeError("SDK signing outside a frozen instant")
+    return _FROZEN[0]
+
+
+for mod, name in [(botocore.auth, "get_current_datetime"), (botocore.signers, "get_current_datetime"),
+                  (_signing, "_NOW"), (gcs_client_module, "_NOW")]:
+    if not hasattr(mod, name):
+        sys.exit(f"{mod.__name__}.{name} not found; the SDK's clock moved, update this test")
+botocore.auth.get_current_datetime = lambda: _frozen_now()
+botocore.signers.get_current_datetime = lambda: _frozen_now()
+_signing._NOW = _frozen_now
+gcs_client_module._NOW = _frozen_now
+
+
+def parse_instant(s):
+    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ingredients
+
+HOSTILE = [
+    "plain.txt",
+    "with space.txt",
+    "quote\"d and 'single'.txt",
+    "back\\slash.txt",
+    "percent%20literal%.txt",
+    "plus+equals=amp&.txt",
+    "tab\there.txt",
+    "ctrl\x01\x1f\x7f.txt",
+    "caf\u00e9-nfc.txt",
+    unicodedata.normalize("NFD", "caf\u00e9-nfd.txt"),
+    "emoji-\U0001F600-\U0001F4A9.txt",
+    "\u65e5\u672c\u8a9e/\u30d5\u30a1\u30a4\u30eb.txt",
+    "line\u2028sep\u2029.txt",
+    "brackets[]{}<>|^`.txt",
+    "dollar$sign${notavar}.txt",
+    "double//slash.txt",
+    "/leading-slash.txt",
+    "a/./b/../c.txt",
+    "json\"}],\"inject\":[\"x.txt",
+]
+PREFIXES = ["uploads/", "user/user1/", "", "caf\u00e9/", "sp ace/", "a+b/", "\U0001F600/", "deep/er/"]
+VALUES = [
+    "simple",
+    "with space",
+    "caf\u00e9 \u00e9t\u00e9",
+    "quote \" backslash \\",
+    "emoji \U0001F600",
+    "\u65e5\u672c",
+    "ctl\x01\x7f",
+    "",
+    "attachment; filename=\"~._-%=/\u00e90Aa\"",
+]
+CONTENT_TYPES = ["image/png", "text/plain; charset=utf-8", "application/octet-stream", "video/mp4"]
+CT_PREFIXES = ["image/", "text/", "", "application/vnd."]
+ACLS = ["private", "public-read", "bucket-owner-full-control", "authenticated-read"]
+REDIRECTS = ["https://example.com/done", "http://www.google.com/", "https://app.example.com/ok?x=1&y=\u00e9"]
+
+
+def pick_key(rng, allow_filename):
+    k = rng.choice(HOSTILE)
+    if rng.random() < 0.3:
+        k = rng.choice(PREFIXES[:2]) + k
+    if allow_filename and rng.random() < 0.2:
+        k = rng.choice(PREFIXES) + "${filename}"
+    return k
+
+
+def random_instant(rng):
+    t = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc) + datetime.timedelta(
+        seconds=rng.randrange(0, 8 * 365 * 86400))
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def random_policy(rng, meta_prefix, allow_filename):
+    """Our request's policy members, and the (sorted exact fields, leading conditions) the SDKs
+    get for the same meaning."""
+    c = {"signedAt": random_instant(rng), "expiresIn": rng.choice([1, 60, 600, 3600, 86400, 604800, rng.randrange(1, 604801)])}
+    if rng.random() < 0.3:
+        c["keyPrefix"] = rng.choice(PREFIXES)
+    else:
+        c["key"] = pick_key(rng, allow_filename)
+    fields = {}
+    pre = []
+    if rng.random() < 0.5:
+        lo = rng.choice([0, 0, 1, 100])
+        hi = lo + rng.choice([0, 1, 1024, 10 * 1000 * 1000, 5 * 1024 ** 4])
+        c["contentLengthRange"] = {"min": lo, "max": hi}
+        pre.append(["content-length-range", lo, hi])
+    r = rng.random()
+    if r < 0.3:
+        c["contentType"] = rng.choice(CONTENT_TYPES)
+        fields["content-type"] = c["contentType"]
+    elif r < 0.6:
+        c["contentTypePrefix"] = rng.choice(CT_PREFIXES)
+        pre.append(["starts-with", "$content-type", c["contentTypePrefix"]])
+    for member, field, pool in [("acl", "acl", ACLS), ("cacheControl", "cache-control", ["max-age=60", "public,max-age=86400", "no-store"]),
+                                ("contentDisposition", "content-disposition", VALUES), ("contentEncoding", "content-encoding", ["gzip", "identity"]),
+                                ("successActionRedirect", "success_action_redirect", REDIRECTS)]:
+        if rng.random() < 0.25:
+            c[member] = rng.choice(pool)
+            fields[field] = c[member]
+    if rng.random() < 0.25:
+        c["successActionStatus"] = rng.choice([200, 201, 204])
+        fields["success_action_status"] = str(c["successActionStatus"])
+    if rng.random() < 0.4:
+        c["metadata"] = {}
+        for _ in range(rng.randint(1, 3)):
+            name = rng.choice(["uuid", "Owner", "tag-1", "x_y", "CamelCase", "a.b"])
+            if name.lower() in {n.lower() for n in c["metadata"]}:
+                continue
+            c["metadata"][name] = rng.choice(VALUES)
+            fields[meta_prefix + name.lower()] = c["metadata"][name]
+    if rng.random() < 0.25:
+        extra = rng.choice([{"x-amz-storage-class": "STANDARD_IA"}, {"x-amz-server-side-encryption": "AES256"}, {"expires": "Thu, 01 Dec 2030 16:00:00 GMT"}, {"Custom-Field": "\u00e9"}]) \
+            if meta_prefix == "x-amz-meta-" else rng.choice([{"x-goog-storage-class": "NEARLINE"}, {"expires": "Thu, 01 Dec 2030 16:00:00 GMT"}, {"Custom-Field": "\u00e9"}])
+        c["fields"] = extra
+        fields.update(extra)
+    if rng.random() < 0.2 and "contentType" not in c and "contentTypePrefix" not in c:
+        name = rng.choice([meta_prefix + "tag", "x-custom"])
+        prefix = rng.choice(["", "pre", "\u00e9"])
+        c["startsWith"] = {name: prefix}
+        pre.append(["starts-with", "$" + name, prefix])
+    elif rng.random() < 0.15:
+        c["startsWith"] = {meta_prefix + "tag": ""}
+        pre.append(["starts-with", "$" + meta_prefix + "tag", ""])
+    sorted_fields = sorted(fields.items())
+    return c, sorted_fields, pre
+
+
+# ---------------------------------------------------------------------------------------------
+# S3 vs boto3
+
+S3_REGIONS = ["us-east-1", "eu-west-1", "ap-northeast-1", "sa-east-1", "cn-north-1", "us-gov-west-1"]
+_BOTO = {}
+
+
+def boto_client(region, style, endpoint, token):
+    k = (region, style, endpoint, token)
+    if k not in _BOTO:
+        cfg = Config(signature_version="s3v4", s3={"addressing_style": style})
+        _BOTO[k] = boto3.client("s3", region_name=region, aws_access_key_id=AK, aws_secret_access_key=SK,
+                                aws_session_token=token, config=cfg, endpoint_url=endpoint)
+    return _BOTO[k]
+
+
+def s3_case(rng):
+    c, fields, pre = random_policy(rng, "x-amz-meta-", True)
+    c["provider"] = "s3"
+    token = None
+    c["credentials"] = {"accessKeyId": AK, "secretAccessKey": SK}
+    if rng.random() < 0.3:
+        token = "IQoJb3JpZ2luX2VjE" + "".join(rng.choice("abcXYZ019+/=") for _ in range(40))
+        c["credentials"]["sessionToken"] = token
+    r = rng.random()
+    endpoint = None
+    if r < 0.15:
+        endpoint = rng.choice(["http://127.0.0.1:9000", "https://s3.example.com", "http://minio.local:9000/base"])
+        style = "path" if "127.0.0.1" in endpoint or rng.random() < 0.6 else "virtual"
+        if endpoint.endswith("/base"):
+            style = "path"
+        c["endpoint"] = endpoint
+        c["urlStyle"] = "path" if style == "path" else "virtualHosted"
+        c["bucket"] = rng.choice(["bkt", "my-bucket", "uploads-2026"])
+        region = rng.choice(["us-east-1", "eu-west-1"])
+    else:
+        region = rng.choice(S3_REGIONS)
+        if rng.random() < 0.2:
+            c["bucket"] = rng.choice(["my.bucket", "My_Bucket", "dotted.name.bucket"])
+            style = "path"  # our default falls back to path style for these
+        else:
+            c["bucket"] = rng.choice(["my-bucket", "sigv4examplebucket", "a1-b2-c3"])
+            style = "virtual"
+            if rng.random() < 0.3:
+                style = "path"
+                c["urlStyle"] = "path"
+    c["region"] = region
+    key = c.get("key", c.get("keyPrefix", "") + "${filename}")
+    sdk = {"Bucket": c["bucket"], "Key": key, "Fields": dict(fields), "Conditions": pre + [{k: v} for k, v in fields],
+           "ExpiresIn": c["expiresIn"]}
+    return c, (region, style, endpoint, token), sdk
+
+
+def boto_post(client_key, sdk, instant):
+    client = boto_client(*client_key)
+    _FROZEN[0] = parse_instant(instant)
+    try:
+        return client.generate_presigned_post(**sdk)
+    finally:
+        _FROZEN[0] = None
+
+
+# ---------------------------------------------------------------------------------------------
+# GCS vs google-cloud-storage (RSA) and the independent HMAC signer
+
+_GCS = {}
+
+
+def gcs_client(endpoint):
+    if endpoint not in _GCS:
+        opts = {"api_endpoint": endpoint} if endpoint else None
+        _GCS[endpoint] = storage.Client(project=KEY_INFO["project_id"], credentials=SDK_CREDENTIALS, client_options=opts)
+    return _GCS[endpoint]
+
+
+def gcs_case(rng, hmac_key):
+    c, fields, pre = random_policy(rng, "x-goog-meta-", False)
+    c["provider"] = "gcs"
+    if not hmac_key and "keyPrefix" in c:
+        # the SDK always writes {"key": name}: exact keys only
+        c["key"] = c.pop("keyPrefix") + rng.choice(HOSTILE)
+    c["bucket"] = rng.choice(["test-bucket", "rsaposttest-1579902670-h3q7wvodjor6bc7y", "my_bucket", "a.b.c"])
+    if hmac_key:
+        c["credentials"] = {"hmac": {"accessId": HMAC_ID, "secret": HMAC_SECRET}}
+    else:
+        c["credentials"] = {"serviceAccount": KEY_INFO}
+    sdk = {"conditions": [list(p) for p in pre], "fields": dict(fields), "expiration": datetime.timedelta(seconds=c["expiresIn"])}
+    endpoint = None
+    r = rng.random()
+    if r < 0.2 and "." not in c["bucket"]:
+        c["urlStyle"] = "virtualHosted"
+        sdk["virtual_hosted_style"] = True
+    elif r < 0.35:
+        host = rng.choice(["mydomain.tld", "cdn.example.com"])
+        scheme = rng.choice(["http", "https"])
+        c["bucketBoundHostname"] = host
+        c["scheme"] = scheme
+        sdk["bucket_bound_hostname"] = host
+        sdk["scheme"] = scheme
+    elif r < 0.45:
+        endpoint = rng.choice(["http://127.0.0.1:4443", "https://storage.example.com"])
+        c["endpoint"] = endpoint
+    return c, endpoint, sdk
+
+
+def gcs_sdk_post(c, endpoint, sdk):
+    _FROZEN[0] = parse_instant(c["signedAt"]).replace(tzinfo=None)
+    try:
+        return gcs_client(endpoint).generate_signed_post_policy_v4(c["bucket"], c["key"], **sdk)
+    finally:
+        _FROZEN[0] = None
+
+
+def gcs_hmac_post(c, endpoint, sdk):
+    """The SDK's layout, signed with GOOG4-HMAC-SHA256 by hand."""
+    t = parse_instant(c["signedAt"])
+    timestamp, datestamp = t.strftime("%Y%m%dT%H%M%SZ"), t.strftime("%Y%m%d")
+    credential = f"{HMAC_ID}/{datestamp}/auto/storage/goog4_request"
+    key_cond = ["starts-with", "$key", c["keyPrefix"]] if "keyPrefix" in c else {"key": c["key"]}
+    conditions = list(sdk["conditions"]) + [{k: v} for k, v in sorted(sdk["fields"].items())] + [
+        {"bucket": c["bucket"]}, key_cond, {"x-goog-date": timestamp}, {"x-goog-credential": credential},
+        {"x-goog-algorithm": "GOOG4-HMAC-SHA256"}]
+    expiration = (t + sdk["expiration"]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    policy = json.dumps({"conditions": conditions, "expiration": expiration}, separators=(",", ":"))
+    b64 = base64.b64encode(policy.encode("utf-8")).decode()
+
+    def h(k, m):
+        return hmac.new(k, m.encode(), hashlib.sha256).digest()
+
+    k = h(("GOOG4" + HMAC_SECRET).encode(), datestamp)
+    for part in ("auto", "storage", "goog4_request"):
+        k = h(k, part)
+    sig = hmac.new(k, b64.encode(), hashlib.sha256).hexdigest()
+    fields = dict(sorted(sdk["fields"].items()))
+    fields.update({"key": c["key"] if "key" in c else c["keyPrefix"] + "${filename}", "x-goog-algorithm": "GOOG4-HMAC-SHA256",
+                   "x-goog-credential": credential, "x-goog-date": timestamp, "x-goog-signature": sig, "policy": b64})
+    if "bucketBoundHostname" in c:
+        url = f"{c['scheme']}://{c['bucketBoundHostname']}/"
+    elif c.get("urlStyle") == "virtualHosted":
+        base = endpoint or "https://storage.googleapis.com"
+        scheme, host = base.split("://")
+        url = f"{scheme}://{c['bucket']}.{host}/"
+    else:
+        url = f"{endpoint or 'https://storage.googleapis.com'}/{c['bucket']}/"
+    return {"url": url, "fields": fields}
+
+
+# ---------------------------------------------------------------------------------------------
+
+REFUSALS = [
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "fields": {"Policy": "x"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "fields": {"x-amz-signature": "x"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "fields": {"x-ignore-me": "x"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "acl": "private", "fields": {"ACL": "public-read"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "startsWith": {"key": "x"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "successActionStatus": 302}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "contentLengthRange": {"min": 5, "max": 1}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "contentType": "a/b", "contentTypePrefix": "a/"}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "metadata": {"x-amz-meta-a": "1"}}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "bogus": 1}, "INVALID_REQUEST"),
+    ({"provider": "s3", "bucket": "b-1"}, "INVALID_KEY"),
+    ({"provider": "s3", "bucket": "b-1", "key": ""}, "INVALID_KEY"),
+    ({"provider": "s3", "bucket": "b-1", "key": "a\nb"}, "INVALID_KEY"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k" * 1025}, "INVALID_KEY"),
+    ({"provider": "s3", "bucket": "b-1", "key": "other/x", "keyPrefix": "up/"}, "INVALID_KEY"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "expiresIn": 0}, "INVALID_EXPIRY"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "expiresIn": 604801}, "INVALID_EXPIRY"),
+    ({"provider": "s3", "bucket": "bad bucket", "key": "k"}, "INVALID_BUCKET"),
+    ({"provider": "s3", "bucket": "b-1", "key": "k", "credentials": {"accessKeyId": "", "secretAccessKey": "s"}}, "INVALID_CREDENTIALS"),
+    ({"provider": "gcs", "bucket": "b-1", "key": ".."}, "INVALID_KEY"),
+    ({"provider": "gcs", "bucket": "b-1", "key": "k", "region": "x"}, "INVALID_REQUEST"),
+    ({"provider": "gcs", "bucket": "Bad_Bucket", "key": "k"}, "INVALID_BUCKET"),
+    ({"provider": "gcs", "bucket": "b-1", "key": "k", "urlStyle": "bucketBound"}, "INVALID_ENDPOINT"),
+    ({"provider": "azure", "container": "c", "blob": "b"}, "UNSUPPORTED"),
+]
+
+
+def run_ours(requests):
+    if not (os.path.isfile(PRESIGN_BIN) and os.access(PRESIGN_BIN, os.X_OK)):
+        sys.exit(f"{PRESIGN_BIN}: no such binary; build it with `cargo build --release --features cli` or set PRESIGN_BIN")
+    stdin = "".join(json.dumps(r) + "\n" for r in requests)
+    p = subprocess.run([PRESIGN_BIN, "post", "--json-request"], input=stdin.encode("utf-8"), capture_output=True,
+                       env=CLEAN_ENV, timeout=600)
+    # split on "\n" only: results may hold U+2028 and other characters splitlines() breaks on
+    lines = p.stdout.decode("utf-8").split("\n")[:-1]
+    if len(lines) != len(requests):
+        sys.exit(f"presign post: exit {p.returncode}, {len(lines)} result lines for {len(requests)} requests\n"
+                 + p.stderr.decode("utf-8", "replace")[-2000:])
+    return [json.loads(line) for line in lines]
+
+
+def decoded(fields):
+    for n, v in fields:
+        if n == "policy":
+            return base64.b64decode(v).decode("utf-8", "replace")
+    return None
+
+
+def json_or_none(text):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def compare(ours, want, c):
+    """Differences between our result and the SDK's {url, fields}."""
+    if "error" in ours:
+        return [f"we refused: {ours['error']}"]
+    diffs = []
+    if ours["url"] != want["url"]:
+        diffs.append(f"url {ours['url']!r} != {want['url']!r}")
+    want_fields = [[k, v] for k, v in want["fields"].items()]
+    if ours["fields"] != want_fields:
+        ours_names = [n for n, _ in ours["fields"]]
+        want_names = [n for n, _ in want_fields]
+        if ours_names != want_names:
+            diffs.append(f"field order {ours_names} != {want_names}")
+        for (n, v), (wn, wv) in zip(ours["fields"], want_fields):
+            if n == wn and v != wv and n not in ("policy",):
+                diffs.append(f"field {n}: {v!r} != {wv!r}")
+        po, pw = decoded(ours["fields"]), decoded(want_fields)
+        if po != pw:
+            if po and pw and json_or_none(po) == json_or_none(pw) is not None:
+                diffs.append(f"policy JSON equal but bytes differ:\n    ours {po}\n    want {pw}")
+            else:
+                diffs.append(f"policy differs:\n    ours {po}\n    want {pw}")
+    t = parse_instant(c["signedAt"]) + datetime.timedelta(seconds=c["expiresIn"])
+    if ours["expiresAt"] != t.strftime("%Y-%m-%dT%H:%M:%SZ"):
+        diffs.append(f"expiresAt {ours['expiresAt']}")
+    return diffs
+
+
+def main():
+    rng = random.Random(SEED)
+    requests, expected, kinds = [], [], []
+
+    for _ in range(N_S3):
+        c, client_key, sdk = s3_case(rng)
+        want = boto_post(client_key, sdk, c["signedAt"])
+        if want["fields"].get("x-amz-date") != parse_instant(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
+            sys.exit(f"boto3 did not sign at the frozen instant {c['signedAt']}: {want['fields']}")
+        requests.append(c)
+        expected.append(want)
+        kinds.append("s3/boto3")
+    for _ in range(N_GCS_RSA):
+        c, endpoint, sdk = gcs_case(rng, hmac_key=False)
+        want = gcs_sdk_post(c, endpoint, sdk)
+        if want["fields"]["x-goog-date"] != parse_instant(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
+            sys.exit(f"google-cloud-storage did not sign at the frozen instant {c['signedAt']}")
+        requests.append(c)
+        expected.append(want)
+        kinds.append("gcs-rsa/google-cloud-storage")
+    for _ in range(N_GCS_HMAC):
+        c, endpoint, sdk = gcs_case(rng, hmac_key=True)
+        requests.append(c)
+        expected.append(gcs_hmac_post(c, endpoint, sdk))
+        kinds.append("gcs-hmac/independent")
+
+    refusal_start = len(requests)
+    for r, _ in REFUSALS:
+        r = dict(r)
+        if r["provider"] == "s3":
+            r.setdefault("credentials", {"accessKeyId": AK, "secretAccessKey": SK})
+        elif r["provider"] == "gcs":
+            r.setdefault("credentials", {"hmac": {"accessId": HMAC_ID, "secret": HMAC_SECRET}})
+        requests.append(r)
+
+    results = run_ours(requests)
+    passed = failed = shown = 0
+    per_kind = {}
+    for i, (c, want, kind) in enumerate(zip(requests, expected, kinds)):
+        diffs = compare(results[i], want, c)
+        ok = not diffs
+        per_kind.setdefault(kind, [0, 0])[0 if ok else 1] += 1
+        if ok:
+            passed += 1
+        else:
+            failed += 1
+            if shown < SHOW_FAILURES:
+                shown += 1
+                print(f"FAIL {kind} case {i}: {json.dumps(c, ensure_ascii=False)[:600]}")
+                for d in diffs[:6]:
+                    print("   ", d)
+    for j, (r, code) in enumerate(REFUSALS):
+        got = results[refusal_start + j].get("error", {}).get("code")
+        if got == code:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL refusal {json.dumps(r)[:200]}: got {got or results[refusal_start + j]}, want {code}")
+    per_kind["refusals"] = [passed - sum(v[0] for v in per_kind.values()), 0]
+    for kind, (p, f) in per_kind.items():
+        print(f"  {kind}: {p} passed, {f} failed")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed or passed < MIN_PASSED else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
