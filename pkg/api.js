@@ -111,16 +111,28 @@ export function makeApi(glue) {
     );
   }
   // GCS with a service-account key: the core prepares the string to sign, WebCrypto signs it
-  // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the URL. Everything else: as presign().
-  async function presignAsync(request) {
-    const sa = request && request.provider === "gcs" && request.credentials && request.credentials.serviceAccount;
-    if (!sa) return presign(request);
+  // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
+  // halves: signing is a pure function of the request and the instant.
+  async function signWithWebCrypto(request, stringToSignJson, finishJson) {
     const json = JSON.stringify(toJson(request));
-    const now = Date.now(); // the same instant for both halves
-    const { stringToSign } = unwrap(JSON.parse(glue.gcsStringToSignJson(json, now)));
-    const key = await importRsaKey(sa.private_key);
+    const now = Date.now();
+    const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
+    const key = await importRsaKey(request.credentials.serviceAccount.private_key);
     const sig = await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(stringToSign));
-    return unwrap(JSON.parse(glue.gcsFinishJson(json, now, hex(new Uint8Array(sig)))));
+    return unwrap(JSON.parse(finishJson(json, now, hex(new Uint8Array(sig)))));
   }
-  return { presign, presignMany, presignAsync };
+  const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && r.credentials.serviceAccount;
+  async function presignAsync(request) {
+    if (!serviceAccount(request)) return presign(request);
+    return signWithWebCrypto(request, glue.gcsStringToSignJson, glue.gcsFinishJson);
+  }
+  // Browser form uploads (S3 / GCS POST policy): { url, fields: [[name, value], ...], expiresAt }.
+  function presignPost(request) {
+    return unwrap(JSON.parse(glue.presignPostJson(JSON.stringify(toJson(request)), Date.now())));
+  }
+  async function presignPostAsync(request) {
+    if (!serviceAccount(request)) return presignPost(request);
+    return signWithWebCrypto(request, glue.gcsPostStringToSignJson, glue.gcsPostFinishJson);
+  }
+  return { presign, presignMany, presignAsync, presignPost, presignPostAsync };
 }

@@ -1,5 +1,5 @@
 // Types for the `presign` npm package. One request schema for every provider (discriminated by
-// `provider`), the same as the `presign` CLI's batch mode and the Rust crate's serde model.
+// `provider`), the same as the `presign` CLI's batch mode and the Rust crate's JSON schema.
 
 /** A signing instant: a Date, milliseconds since the epoch, or an RFC 3339 string. */
 export type Instant = Date | number | string;
@@ -235,3 +235,89 @@ export function presignMany(requests: PresignRequest[]): Array<Presigned | Presi
  * request is signed synchronously, as by `presign`. Rejects with `PresignError`.
  */
 export function presignAsync(request: PresignRequest): Promise<Presigned>;
+
+// --- Browser form uploads (POST policies) ---------------------------------------------------
+
+/** The conditions of a form upload, the same for S3 and GCS. */
+interface PostPolicyFields {
+  /** Bucket name. */
+  bucket: string;
+  /** The object key; `${filename}` is replaced by the server with the uploaded file's name. */
+  key?: string;
+  /** Any key under this prefix is allowed; the `key` field is pre-filled with `{keyPrefix}${filename}`. */
+  keyPrefix?: string;
+  /** Policy lifetime in seconds, 1–604800 (default 3600). */
+  expiresIn?: number;
+  /** The signing instant; defaults to `Date.now()` at the call. */
+  signedAt?: Instant;
+  /** Allowed upload size in bytes, inclusive. */
+  contentLengthRange?: { min: number; max: number };
+  /** Exact content type (a form field and a condition). */
+  contentType?: string;
+  /** Content type must start with this (e.g. `image/`); the client adds the `Content-Type` field. */
+  contentTypePrefix?: string;
+  /** 200, 201 or 204. */
+  successActionStatus?: number;
+  /** Where the browser is redirected after the upload. */
+  successActionRedirect?: string;
+  /** `x-amz-meta-*` / `x-goog-meta-*` values, by name without the prefix. */
+  metadata?: StringMap;
+  acl?: string;
+  cacheControl?: string;
+  contentDisposition?: string;
+  contentEncoding?: string;
+  /** Other exact-match fields (a form field and a condition each). */
+  fields?: StringMap;
+  /** `["starts-with", "$name", value]` conditions; the client supplies those fields. */
+  startsWith?: StringMap;
+}
+
+/** An S3 (SigV4) POST policy. */
+export interface S3PostRequest extends PostPolicyFields {
+  provider: "s3";
+  region?: string;
+  endpoint?: string;
+  urlStyle?: "virtualHosted" | "path";
+  dualstack?: boolean;
+  accelerate?: boolean;
+  fips?: boolean;
+  credentials: AwsCredentials;
+  credentialExpiry?: CredentialExpiry;
+}
+
+/** A GCS V4 POST policy (HMAC with `presignPost`; a service account with `presignPostAsync`). */
+export interface GcsPostRequest extends PostPolicyFields {
+  provider: "gcs";
+  credentials: GcsCredentials;
+  urlStyle?: "path" | "virtualHosted" | "bucketBound";
+  bucketBoundHostname?: string;
+  scheme?: "https" | "http";
+  endpoint?: string;
+  universeDomain?: string;
+}
+
+/** Azure has no POST policy: always a `PresignError` with code `UNSUPPORTED` naming a SAS PUT. */
+export interface AzurePostRequest extends Partial<PostPolicyFields> {
+  provider: "azure";
+}
+
+/** Any form-upload request, discriminated by `provider`. */
+export type PostRequest = S3PostRequest | GcsPostRequest | AzurePostRequest;
+
+/** A signed form: post `fields` in order, then the file last, as `FormData` to `url`. */
+export interface PostForm {
+  /** The form's action URL. */
+  url: string;
+  /** Hidden fields `[name, value]` in the order the provider requires. Append the file after them. */
+  fields: Array<[string, string]>;
+  /** When the policy stops working (RFC 3339). */
+  expiresAt: string;
+  /** Non-fatal remarks (e.g. the credentials expire first); absent when there are none. */
+  warnings?: Warning[];
+}
+
+/** Signs a form upload, synchronously (S3, GCS HMAC). Throws `PresignError` for bad input. */
+export function presignPost(request: PostRequest): PostForm;
+
+/** Like `presignPost`, and also GCS with a service-account key (WebCrypto RSASSA-PKCS1-v1_5). */
+export function presignPostAsync(request: PostRequest): Promise<PostForm>;

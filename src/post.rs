@@ -790,20 +790,7 @@ pub fn push_post_form(out: &mut String, f: &PostForm) {
     at.push('"');
     f.expires_at.rfc3339_into(at);
     at.push('"');
-    if !f.warnings.is_empty() {
-        let w = o.key("warnings");
-        w.push('[');
-        for (i, warning) in f.warnings.iter().enumerate() {
-            if i > 0 {
-                w.push(',');
-            }
-            Object::new(w)
-                .str("code", warning.code)
-                .str("message", &warning.message)
-                .end();
-        }
-        w.push(']');
-    }
+    crate::json::push_warnings(&mut o, &f.warnings);
     o.end();
 }
 
@@ -829,6 +816,40 @@ pub fn post_json(signer: Option<&PostSigner>, input: &str, now: Timestamp) -> St
         None => presign_post(&req, now),
     });
     post_result_json(&result)
+}
+
+/// The external-signer seam over JSON for GCS forms signed with a service-account key (JS
+/// runtimes sign with WebCrypto): `{"stringToSign":"…"}` (the base64 policy) or an error object.
+/// Signing is a pure function of the request and the instant, so [`gcs_post_finish_json`] with
+/// the same request and instant completes the same form.
+#[cfg(all(feature = "json", feature = "gcs"))]
+pub fn gcs_post_string_to_sign_json(input: &str, now: Timestamp) -> String {
+    match gcs_prepared(input, now) {
+        Ok(p) => {
+            let mut out = String::new();
+            crate::json::Object::new(&mut out)
+                .str("stringToSign", p.string_to_sign())
+                .end();
+            out
+        }
+        Err(e) => crate::json::error_json(&e),
+    }
+}
+
+/// Completes a GCS form with a hex signature of its string to sign made elsewhere.
+#[cfg(all(feature = "json", feature = "gcs"))]
+pub fn gcs_post_finish_json(input: &str, now: Timestamp, signature_hex: &str) -> String {
+    post_result_json(&gcs_prepared(input, now).and_then(|p| p.finish(signature_hex)))
+}
+
+#[cfg(all(feature = "json", feature = "gcs"))]
+fn gcs_prepared(input: &str, now: Timestamp) -> Result<crate::gcs::post::PreparedPost> {
+    match parse_post_request(input)? {
+        PostRequest::Gcs(r) => crate::gcs::post::prepare(&r, now),
+        _ => Err(Error::InvalidRequest(
+            "only \"provider\": \"gcs\" forms are signed by an external signer".into(),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ if (!existsSync(TSC)) {
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", "typescript@5.9.3"], { cwd: TS_DIR, stdio: "inherit" });
 }
 
-const GOOD = `import { presign, presignMany, presignAsync, PresignError, type PresignRequest, type Presigned } from "presign";
+const GOOD = `import { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError, type PresignRequest, type Presigned, type PostRequest, type PostForm } from "presign";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -46,7 +46,13 @@ try { presign(az); } catch (e) { if (e instanceof PresignError && e.code === "IN
 const sa: PresignRequest = { provider: "gcs", bucket: "b", object: "o",
   credentials: { serviceAccount: { client_email: "a@b.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----" } } };
 const later: Promise<Presigned> = presignAsync(sa);
-void url; void when; void hdrs; void later;
+const post: PostRequest = { provider: "s3", bucket: "b", keyPrefix: "uploads/", contentLengthRange: { min: 1, max: 10_000_000 },
+  contentTypePrefix: "image/", metadata: { tag: "x" }, successActionStatus: 201, expiresIn: 600,
+  credentials: { accessKeyId: "a", secretAccessKey: "s" } };
+const form: PostForm = presignPost(post);
+for (const [name, value] of form.fields) { void name.length; void value.length; }
+const gform: Promise<PostForm> = presignPostAsync({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "GOOG1", secret: "s" } } });
+void url; void when; void hdrs; void later; void gform;
 `;
 const BAD = {
   "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
@@ -56,6 +62,8 @@ const BAD = {
   "expiresIn as string": `import { presign } from "presign"; presign({ provider: "gcs", bucket: "b", object: "o", expiresIn: "1h", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
   "result url is not a number": `import { presign } from "presign"; const n: number = presign({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void n;`,
   "presignAsync is not synchronous": `import { presignAsync } from "presign"; const u: string = presignAsync({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void u;`,
+  "post fields are pairs, not an object": `import { presignPost } from "presign"; const f: Record<string, string> = presignPost({ provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } }).fields; void f;`,
+  "post contentLengthRange as a string": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", contentLengthRange: "1-10", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
 };
 

@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const { presign, presignAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+const { presign, presignAsync, presignPost, presignPostAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
 
 let passed = 0, failed = 0, skipped = 0;
 const check = (name, ok, detail = "") => {
@@ -54,6 +54,52 @@ try {
   check("service account without private_key rejects", false, "resolved");
 } catch (e) {
   check("service account without private_key rejects with INVALID_CREDENTIALS", e instanceof PresignError && e.code === "INVALID_CREDENTIALS", String(e));
+}
+
+// --- GCS POST-policy conformance, RSA through WebCrypto -----------------------------------------
+// Each policyInput said through the post request schema; the form (url + every field, policy and
+// signature included) must equal Google's policyOutput.
+const FIELD_MEMBERS = {
+  acl: "acl", "cache-control": "cacheControl", "content-disposition": "contentDisposition",
+  "content-encoding": "contentEncoding", "content-type": "contentType",
+  success_action_status: "successActionStatus", success_action_redirect: "successActionRedirect",
+};
+for (const t of gcs.postPolicyV4Tests) {
+  const i = t.policyInput;
+  const req = {
+    provider: "gcs", bucket: i.bucket, key: i.object, expiresIn: Number(i.expiration), signedAt: i.timestamp,
+    scheme: i.scheme, credentials: { serviceAccount: key },
+  };
+  if (i.urlStyle === "VIRTUAL_HOSTED_STYLE") req.urlStyle = "virtualHosted";
+  if (i.urlStyle === "BUCKET_BOUND_HOSTNAME") {
+    req.urlStyle = "bucketBound";
+    req.bucketBoundHostname = i.bucketBoundHostname;
+  }
+  for (const [name, value] of Object.entries(i.fields || {})) {
+    if (name.startsWith("x-goog-meta-")) (req.metadata ||= {})[name.slice(12)] = value;
+    else if (name === "success_action_status") req.successActionStatus = Number(value);
+    else req[FIELD_MEMBERS[name]] = value;
+  }
+  const c = i.conditions || {};
+  if (c.startsWith) req.startsWith = { [c.startsWith[0].replace(/^\$/, "")]: c.startsWith[1] };
+  if (c.contentLengthRange) req.contentLengthRange = { min: c.contentLengthRange[0], max: c.contentLengthRange[1] };
+  const name = `gcs post conformance: ${t.description}`;
+  try {
+    const form = await presignPostAsync(req);
+    const got = JSON.stringify([form.url, Object.fromEntries(form.fields.map(([k, v]) => [k, v]))], null, 0);
+    const want = t.policyOutput;
+    const sameFields = form.fields.length === Object.keys(want.fields).length &&
+      form.fields.every(([k, v]) => want.fields[k] === v);
+    check(name, form.url === want.url && sameFields, `\n   got  ${got}\n   want ${JSON.stringify([want.url, want.fields])}`);
+  } catch (e) {
+    check(name, false, `${e.code}: ${e.message}`);
+  }
+}
+try {
+  presignPost({ provider: "azure", bucket: "c", key: "k" });
+  check("azure post refused", false, "returned");
+} catch (e) {
+  check("azure post refused with UNSUPPORTED naming a SAS PUT", e instanceof PresignError && e.code === "UNSUPPORTED" && /SAS PUT/.test(e.message), String(e));
 }
 
 // --- S3 documentation example --------------------------------------------------------------------

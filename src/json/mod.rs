@@ -67,21 +67,27 @@ pub fn push_presigned(out: &mut String, p: &Presigned) {
     at.push('"');
     p.expires_at.rfc3339_into(at);
     at.push('"');
-    if !p.warnings.is_empty() {
-        let w = o.key("warnings");
-        w.push('[');
-        for (i, warning) in p.warnings.iter().enumerate() {
-            if i > 0 {
-                w.push(',');
-            }
-            Object::new(w)
-                .str("code", warning.code)
-                .str("message", &warning.message)
-                .end();
-        }
-        w.push(']');
-    }
+    push_warnings(&mut o, &p.warnings);
     o.end();
+}
+
+/// Appends `"warnings":[{"code","message"},…]` to a result object; nothing when there are none.
+pub fn push_warnings(o: &mut Object<'_>, warnings: &[crate::request::Warning]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let w = o.key("warnings");
+    w.push('[');
+    for (i, warning) in warnings.iter().enumerate() {
+        if i > 0 {
+            w.push(',');
+        }
+        Object::new(w)
+            .str("code", warning.code)
+            .str("message", &warning.message)
+            .end();
+    }
+    w.push(']');
 }
 
 /// A result as JSON: the presigned object or the error object.

@@ -57,3 +57,37 @@ pub fn gcs_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> Strin
         Err(e) => e,
     }
 }
+
+fn post_signer() -> &'static crate::post::PostSigner {
+    static SIGNER: OnceLock<crate::post::PostSigner> = OnceLock::new();
+    SIGNER.get_or_init(crate::post::PostSigner::new)
+}
+
+/// A browser form upload (S3 / GCS POST policy): `{"url","fields","expiresAt"}` or an error.
+#[wasm_bindgen(js_name = presignPostJson)]
+pub fn presign_post_json(request: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => crate::post::post_json(Some(post_signer()), request, t),
+        Err(e) => e,
+    }
+}
+
+/// A GCS form with a service-account key: the string to sign (the base64 policy) for WebCrypto.
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsPostStringToSignJson)]
+pub fn gcs_post_string_to_sign_json(request: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => crate::post::gcs_post_string_to_sign_json(request, t),
+        Err(e) => e,
+    }
+}
+
+/// Completes the same form and instant with the hex signature.
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsPostFinishJson)]
+pub fn gcs_post_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> String {
+    match now(now_ms) {
+        Ok(t) => crate::post::gcs_post_finish_json(request, t, signature_hex),
+        Err(e) => e,
+    }
+}
