@@ -44,6 +44,7 @@
     )
 )]
 
+pub mod cors;
 pub mod crypto;
 pub mod encoding;
 mod endpoint;

@@ -1,57 +1,195 @@
 #!/usr/bin/env bash
-# The main demo: presigned upload and download against a real local S3 server that verifies
-# signatures (SeaweedFS, from ../shared/servers). Installs what is missing, starts the server,
-# creates a bucket, uploads and downloads a file with a hostile name through presigned URLs from
-# the `presign` CLI, shows a tampered URL being refused, prints a download link, and keeps the
-# server up until Ctrl-C (or exits at once with --once). Everything it starts, it stops.
+# The main demo: direct browser uploads to Azure (Azurite), S3 (SeaweedFS) and GCS (fake-gcs-server
+# behind a signature-checking proxy) through presigned URLs from an edge-worker signer (workerd +
+# the presign npm package). One command on a fresh Debian 12 machine, after `git clone`:
+#
+#   bash www/demo.sh            installs what is missing, starts the three storage servers (from
+#                               ../shared/servers), creates the bucket/container, generates the CORS
+#                               rules with `presign cors` and applies them, starts the signer, which
+#                               also serves the page, and prints the URL to open. Ctrl-C stops
+#                               everything it started (servers already running are left running).
+#   bash www/demo.sh --once     the same, then a check without a browser (sign, upload, download and a
+#                               tampered URL through each provider with curl), then stops everything.
+#   bash www/demo.sh --no-cors  start without applying CORS rules (to see the page's CORS message).
+#
+# Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers), PRESIGN_SHARED (../shared),
+#      PRESIGN_BIN (a prebuilt CLI; default: cargo build --release --features cli),
+#      SKIP_S3=1 / SKIP_AZURE=1 / SKIP_GCS=1 to leave a provider out.
+# When everything is up it prints "DEMO_URL=http://127.0.0.1:PORT/" (the tests wait for that line).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${PRESIGN_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
+SERVERS="$SHARED/servers"
 export SERVERS_PREFIX="${SERVERS_PREFIX:-${TMPDIR:-/tmp}/presign-servers}"
-ONCE=0; [ "${1:-}" = "--once" ] && ONCE=1
+PORT="${DEMO_PORT:-8790}"
+ORIGIN="http://127.0.0.1:$PORT"
+ONCE=0 CORS=1
+for a in "$@"; do
+  case "$a" in
+    --once) ONCE=1 ;;
+    --no-cors) CORS=0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
+  esac
+done
+[ -d "$SERVERS" ] || { echo "shared servers not found at $SERVERS (set PRESIGN_SHARED)" >&2; exit 1; }
+say() { printf '%s\n' "$*" >&2; }
 
-cd "$ROOT"
-echo "building the presign CLI…"
-cargo build --release --features cli --quiet
-PRESIGN="$ROOT/target/release/presign"
+# --- what is missing ------------------------------------------------------------------------
+need_apt=()
+command -v node >/dev/null || need_apt+=(nodejs npm)
+command -v curl >/dev/null || need_apt+=(curl)
+command -v bc >/dev/null || need_apt+=(bc)
+python3 -c 'import ensurepip' 2>/dev/null || need_apt+=(python3-venv)
+if [ "${#need_apt[@]}" -gt 0 ]; then
+  say "apt-get install ${need_apt[*]}"
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { say "cargo is needed (https://rustup.rs)"; exit 1; }
 
-eval "$(bash "$SHARED/servers/s3.sh" start | sed 's/ *#.*//')"
-stop() { bash "$SHARED/servers/s3.sh" stop || true; }
-trap stop EXIT
+source "$SERVERS/lib.sh"   # ensure_venv, ensure_npm, is_running, start_bg, stop_pid, wait_http
+RUN="$SERVERS_PREFIX/demo-$PORT"
+mkdir -p "$RUN"
+STARTED=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "presign-demo-worker-$PORT" 2>/dev/null || true
+  local i
+  for ((i = ${#STARTED[@]} - 1; i >= 0; i--)); do bash "$SERVERS/${STARTED[$i]}.sh" stop || true; done
+  exit "$rc"
+}
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export AWS_ACCESS_KEY_ID="$S3_ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$S3_SECRET_KEY"
-export AWS_REGION=us-east-1 AWS_ENDPOINT_URL="$S3_ENDPOINT"
-BUCKET=presign-demo
-"$SERVERS_PREFIX/py/venv/bin/python" - "$S3_ENDPOINT" "$BUCKET" <<'PY'
-import sys, boto3, botocore.config
-s3 = boto3.client("s3", endpoint_url=sys.argv[1], region_name="us-east-1",
-                  config=botocore.config.Config(s3={"addressing_style": "path"}))
-try:
-    s3.create_bucket(Bucket=sys.argv[2])
-except s3.exceptions.BucketAlreadyOwnedByYou:
-    pass
-PY
+cd "$ROOT"
+if [ -z "${PRESIGN_BIN:-}" ]; then
+  say "building the presign CLI (cargo build --release --features cli)…"
+  cargo build --release --features cli --quiet
+  PRESIGN_BIN="$ROOT/target/release/presign"
+fi
+if [ ! -f pkg/dist/presign_wasm_bg.wasm ]; then
+  say "building the npm package (bash pkg/build.sh)…"
+  bash pkg/build.sh
+fi
+ensure_venv
+ensure_npm "$SERVERS_PREFIX/workerd" "workerd@$WORKERD_VERSION"
+WORKERD="$SERVERS_PREFIX/workerd/node_modules/@cloudflare/workerd-linux-64/bin/workerd"
+PY="$VENV/bin/python"
 
-KEY='demo/hello world+ünïcode (1).txt'
-BODY="uploaded through a presigned URL at $(date -u +%FT%TZ)"
+# --- storage servers --------------------------------------------------------------------------
+# start NAME PIDNAME: start a server script unless it already runs; its KEY=value lines go to $RUN/NAME.env
+start_server() {
+  local name="$1" pidname="$2"
+  if is_running "$pidname"; then
+    say "$name: already running, reused (not stopped at the end)"
+    [ -s "$RUN/$name.env" ] || bash "$SERVERS/$name.sh" start >"$RUN/$name.env"
+  else
+    STARTED+=("$name")
+    bash "$SERVERS/$name.sh" start >"$RUN/$name.env"
+  fi
+  # KEY=value lines, values taken literally (a connection string holds ';'), "   # comment" dropped
+  local k v
+  while IFS='=' read -r k v; do
+    [[ "$k" =~ ^[A-Z0-9_]+$ ]] || continue
+    v="${v%%  #*}"; v="${v%"${v##*[! ]}"}"
+    export "$k=$v"
+  done <"$RUN/$name.env"
+}
+PROVIDERS=()
+if [ "${SKIP_AZURE:-0}" != 1 ]; then start_server azurite azurite-10000; PROVIDERS+=(azure); fi
+if [ "${SKIP_S3:-0}" != 1 ]; then start_server s3 seaweedfs-8333; PROVIDERS+=(s3); fi
+if [ "${SKIP_GCS:-0}" != 1 ]; then start_server gcs gcs-proxy-4444; PROVIDERS+=(gcs); fi
+"$PY" "$ROOT/www/storage.py" setup >&2
+
+# --- CORS rules, generated from the requests the signer makes ---------------------------------
+# The same request shapes as www/worker/worker.js signs (upload: PUT with the signed headers;
+# download: GET), signed by the CLI, then `presign cors` derives the rule from the results.
+BUCKET="${DEMO_BUCKET:-presign-demo}"
+MAX_BYTES="${MAX_BYTES:-10485760}"
+export AWS_ACCESS_KEY_ID="${S3_ACCESS_KEY:-}" AWS_SECRET_ACCESS_KEY="${S3_SECRET_KEY:-}" AWS_REGION=us-east-1
+export AZURE_STORAGE_CONNECTION_STRING="${AZURITE_CONNECTION_STRING:-}" GOOGLE_APPLICATION_CREDENTIALS="${GCS_SERVICE_ACCOUNT_JSON:-}"
+sample_requests() {
+  case "$1" in
+    s3) printf '%s\n' \
+      "{\"provider\":\"s3\",\"method\":\"PUT\",\"bucket\":\"$BUCKET\",\"key\":\"uploads/a.png\",\"endpoint\":\"$S3_ENDPOINT\",\"urlStyle\":\"path\",\"headers\":{\"content-type\":\"image/png\",\"content-length\":\"1\"}}" \
+      "{\"provider\":\"s3\",\"method\":\"GET\",\"bucket\":\"$BUCKET\",\"key\":\"uploads/a.png\",\"endpoint\":\"$S3_ENDPOINT\",\"urlStyle\":\"path\",\"query\":{\"response-content-disposition\":\"attachment\"}}" ;;
+    azure) printf '%s\n' \
+      "{\"provider\":\"azure\",\"method\":\"PUT\",\"container\":\"$BUCKET\",\"blob\":\"uploads/a.png\"}" \
+      "{\"provider\":\"azure\",\"method\":\"GET\",\"container\":\"$BUCKET\",\"blob\":\"uploads/a.png\"}" ;;
+    gcs) printf '%s\n' \
+      "{\"provider\":\"gcs\",\"method\":\"PUT\",\"bucket\":\"$BUCKET\",\"object\":\"uploads/a.png\",\"endpoint\":\"$GCS_ENDPOINT\",\"urlStyle\":\"path\",\"headers\":{\"content-type\":\"image/png\",\"x-goog-content-length-range\":\"0,$MAX_BYTES\"}}" \
+      "{\"provider\":\"gcs\",\"method\":\"GET\",\"bucket\":\"$BUCKET\",\"object\":\"uploads/a.png\",\"endpoint\":\"$GCS_ENDPOINT\",\"urlStyle\":\"path\"}" ;;
+  esac
+}
+for p in "${PROVIDERS[@]}"; do
+  ext=json; [ "$p" = azure ] && ext=xml
+  {
+    sample_requests "$p" | "$PRESIGN_BIN" batch
+    # S3 browser form uploads (`presign post`, a POST policy) post multipart/form-data to the bucket URL
+    if [ "$p" = s3 ]; then echo '{"method":"POST"}'; fi
+  } | "$PRESIGN_BIN" cors "$p" --origin "$ORIGIN" --stdin >"$RUN/cors-$p.$ext"
+  if [ "$CORS" = 1 ]; then
+    "$PY" "$ROOT/www/storage.py" cors-on "$p" "$RUN/cors-$p.$ext" >&2
+  else
+    "$PY" "$ROOT/www/storage.py" cors-off "$p" >&2
+  fi
+  say "CORS rule for $p ($RUN/cors-$p.$ext):"
+  sed 's/^/    /' "$RUN/cors-$p.$ext" >&2
+done
+
+# --- the signer (workerd), which also serves the page -----------------------------------------
+for p in "${PROVIDERS[@]}"; do
+  case "$p" in
+    s3) export S3_ACCESS_KEY_ID="$S3_ACCESS_KEY" S3_SECRET_ACCESS_KEY="$S3_SECRET_KEY" S3_REGION=us-east-1 S3_BUCKET="$BUCKET"
+        export CORS_S3="$(cat "$RUN/cors-s3.json")" ;;
+    azure) export AZURE_CONNECTION_STRING="$AZURITE_CONNECTION_STRING" AZURE_CONTAINER="$BUCKET"
+        export CORS_AZURE="$(cat "$RUN/cors-azure.xml")" ;;
+    gcs) export GCS_SERVICE_ACCOUNT="$(cat "$GCS_SERVICE_ACCOUNT_JSON")" GCS_BUCKET="$BUCKET"
+        export CORS_GCS="$(cat "$RUN/cors-gcs.json")" ;;
+  esac
+done
+[ "${SKIP_S3:-0}" = 1 ] && unset S3_ENDPOINT
+[ "${SKIP_GCS:-0}" = 1 ] && unset GCS_ENDPOINT
+export MAX_BYTES
+node "$ROOT/www/worker/make-config.mjs" "$RUN/worker" "$PORT" >/dev/null
+start_bg "presign-demo-worker-$PORT" "$SERVERS_LOGS/presign-demo-worker-$PORT.log" "$WORKERD" serve "$RUN/worker/config.capnp"
+wait_http "$ORIGIN/api/config" 30 || { cat "$SERVERS_LOGS/presign-demo-worker-$PORT.log" >&2; exit 1; }
+
+if [ "$ONCE" = 1 ]; then
+  # The page's steps without a browser: sign through the worker, PUT, GET, tampered GET.
+  ok=0 bad=0
+  check() { if [ "$2" = "$3" ]; then ok=$((ok + 1)); say "  ok   $1"; else bad=$((bad + 1)); say "  FAIL $1: got $2, want $3"; fi; }
+  KEY='uploads/demo once+ünï (1).txt'
+  BODY="uploaded through the demo signer at $(date -u +%FT%TZ)"
+  for p in "${PROVIDERS[@]}"; do
+    sign() { curl -s -X POST -H 'content-type: application/json' --data-binary "$1" "$ORIGIN/api/sign"; }
+    put=$(sign "$(printf '{"provider":"%s","op":"upload","key":"%s","contentType":"text/plain","size":%d}' "$p" "$KEY" "${#BODY}")")
+    url=$(printf '%s' "$put" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+    hdrs=()
+    while IFS= read -r h; do [ -n "$h" ] && hdrs+=(-H "$h"); done < <(printf '%s' "$put" | "$PY" -c '
+import json, sys
+for k, v in json.load(sys.stdin)["headers"].items():
+    if k != "content-length": print(f"{k}: {v}")')
+    [ "$p" = azure ] && hdrs+=(-H 'content-type: text/plain')
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT "${hdrs[@]}" --data-binary "$BODY" "$url")
+    check "$p: PUT through a URL from the signer" "${code:0:1}" 2
+    get=$(sign "$(printf '{"provider":"%s","op":"download","key":"%s"}' "$p" "$KEY")")
+    url=$(printf '%s' "$get" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])')
+    check "$p: GET returns the uploaded bytes" "$(curl -s "$url")" "$BODY"
+    bad_url=$(printf '%s' "$url" | "$PY" -c '
+import re, sys  # one character of the signature changed
+print(re.sub(r"([?&](?:X-Amz-Signature|X-Goog-Signature|sig)=)(.)", lambda m: m[1] + ("B" if m[2] == "A" else "A"), sys.stdin.read(), count=1))')
+    check "$p: tampered URL refused with 403" "$(curl -s -o /dev/null -w '%{http_code}' "$bad_url")" 403
+    refused=$(sign "$(printf '{"provider":"%s","op":"upload","key":"elsewhere/x.txt","contentType":"text/plain","size":1}' "$p")")
+    check "$p: signer refuses a key outside the prefix" "$(printf '%s' "$refused" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])')" KEY_PREFIX
+  done
+  say "$ok passed, $bad failed"
+  [ "$bad" = 0 ]
+  exit
+fi
+
 echo
-echo "1. presign a PUT for s3://$BUCKET/$KEY with a signed content-type"
-PUT_URL=$("$PRESIGN" "s3://$BUCKET/$KEY" -X PUT -H 'Content-Type: text/plain' --expires 10m 2>/dev/null)
-echo "   $PUT_URL"
-code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: text/plain' --data-binary "$BODY" "$PUT_URL")
-echo "   upload with curl -> HTTP $code"
-
-echo "2. presign a GET and download"
-GET_URL=$("$PRESIGN" "s3://$BUCKET/$KEY" --expires 1h)
-echo "   $(curl -s "$GET_URL")"
-
-echo "3. the same URL with one signature digit changed is refused"
-TAMPERED="${GET_URL%?}$( [ "${GET_URL: -1}" = 0 ] && echo 1 || echo 0)"
-echo "   -> HTTP $(curl -s -o /dev/null -w '%{http_code}' "$TAMPERED")"
-
-echo
-echo "Download link (valid 1 hour): $GET_URL"
-if [ "$ONCE" = 1 ]; then exit 0; fi
-echo "Server running at $S3_ENDPOINT — press Ctrl-C to stop."
-while true; do sleep 3600; done
+echo "Open the demo: $ORIGIN/   (signer + page: workerd pid $(cat "$SERVERS_RUN/presign-demo-worker-$PORT.pid"); Ctrl-C stops everything it started)"
+echo "DEMO_URL=$ORIGIN/"
+while true; do sleep 3600 & wait $! || true; done

@@ -11,6 +11,8 @@ use std::process::ExitCode;
 
 // Subcommand modules live next to the binary, in src/bin/presign/ (a crate root looks for
 // `mod x;` beside itself, so the path is spelled out).
+#[path = "presign/cors.rs"]
+mod cors;
 #[path = "presign/post.rs"]
 mod post;
 
@@ -50,6 +52,8 @@ enum Command {
     /// {"error":{"code","message"}} per line, in order. Blank lines are skipped.
     /// Requests without credentials, region or endpoint take them from the environment.
     Batch,
+    /// The storage-side CORS rule that browser requests need (S3 JSON/XML, GCS JSON, Azure XML).
+    Cors(cors::CorsArgs),
     /// A signed browser form upload (S3 / GCS POST policy), printed as JSON {"url","fields","expiresAt"}.
     Post(post::PostArgs),
 }
@@ -126,6 +130,7 @@ fn main() -> ExitCode {
     };
     let result = match (&cli.command, &cli.target) {
         (Some(Command::Batch), _) => batch(),
+        (Some(Command::Cors(a)), _) => cors::run(a),
         (Some(Command::Post(a)), _) => post::run(a),
         (None, Some(target)) => single(target, &cli.opts),
         (None, None) => Err(Failure::Usage(

@@ -1,0 +1,942 @@
+//! CORS rules for direct browser uploads and downloads: the storage-side configuration that the
+//! given presigned requests need, in each provider's native format.
+//!
+//! A browser that `fetch()`es a presigned URL from another origin first sends a preflight
+//! (`OPTIONS` with `Access-Control-Request-Method` and `Access-Control-Request-Headers`) unless the
+//! request is "simple". The storage service answers it from the bucket's (S3, GCS) or the
+//! account's (Azure) CORS rules. [`cors_rules`] derives those rules from the requests themselves:
+//!
+//! - **allowed methods**: the methods of the requests;
+//! - **allowed headers**: every header the client must send for the signature to verify
+//!   (`content-type`, `x-amz-checksum-*`, `x-amz-meta-*`, `x-goog-resumable`, `x-goog-meta-*`…),
+//!   `x-ms-blob-type` for Azure uploads, and `content-type` for every upload (a browser sends a
+//!   `File`'s type); headers the browser sets itself (`content-length`, `host`…) are left out;
+//! - **exposed headers**: what a page needs to read back — `ETag` (multipart uploads), the request
+//!   id and Azure's `x-ms-error-code` (readable errors), GCS's `x-goog-generation` and, for
+//!   resumable uploads, `Location` (the session URI);
+//! - **max age**: how long a browser may cache the preflight (default [`DEFAULT_MAX_AGE`]).
+//!
+//! Output formats (one rule each):
+//! - S3: [`CorsRules::s3_json`], the `CORSConfiguration` of
+//!   [PutBucketCors](https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html) as
+//!   `aws s3api put-bucket-cors --cors-configuration file://cors.json` reads it, and
+//!   [`CorsRules::s3_xml`], the request body itself;
+//! - GCS: [`CorsRules::gcs_json`], the list `gcloud storage buckets update --cors-file` reads
+//!   ([cross-origin docs](https://cloud.google.com/storage/docs/cross-origin)); GCS uses
+//!   `responseHeader` both to answer `Access-Control-Request-Headers` and to expose headers, so
+//!   the list holds both;
+//! - Azure: [`CorsRules::azure_xml`], a
+//!   [Set Blob Service Properties](https://learn.microsoft.com/rest/api/storageservices/set-blob-service-properties)
+//!   body with one `<Cors><CorsRule>` (it replaces the account's blob CORS rules and leaves the
+//!   other properties as they are).
+//!
+//! Origins and header names are validated to a character set that needs no escaping in JSON or
+//! XML, so every output is written directly.
+
+use crate::error::{Error, Result};
+use crate::request::{Method, Params, Presigned};
+use core::fmt;
+
+/// Default `max age` of a preflight answer, in seconds (one hour).
+pub const DEFAULT_MAX_AGE: u32 = 3600;
+
+/// Azure allows at most 64 origins, 64 allowed and 64 exposed headers per rule.
+const AZURE_MAX_ITEMS: usize = 64;
+/// Azure's limit on the length of one origin or header name.
+const AZURE_MAX_LEN: usize = 256;
+
+/// The storage provider whose CORS format to produce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Provider {
+    /// Amazon S3 and S3-compatible stores (PutBucketCors).
+    S3,
+    /// Azure Blob Storage (Set Blob Service Properties).
+    Azure,
+    /// Google Cloud Storage (bucket `cors`).
+    Gcs,
+}
+
+impl Provider {
+    /// `s3`, `azure` or `gcs`, as in the request schema.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::S3 => "s3",
+            Provider::Azure => "azure",
+            Provider::Gcs => "gcs",
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::str::FromStr for Provider {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s {
+            "s3" => Ok(Provider::S3),
+            "azure" => Ok(Provider::Azure),
+            "gcs" => Ok(Provider::Gcs),
+            _ => Err(Error::InvalidRequest(format!(
+                "provider {s:?} is not one of s3, azure, gcs"
+            ))),
+        }
+    }
+}
+
+/// What the rules need to know about one request a browser will make: its method and the
+/// headers it sends. A [`Presigned`] result converts into it (`(&presigned).into()`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CorsRequest {
+    /// The method.
+    pub method: Method,
+    /// The headers the browser sends (names are what matters; values are ignored).
+    pub headers: Params,
+}
+
+impl CorsRequest {
+    /// A request with no headers.
+    pub fn new(method: Method) -> Self {
+        CorsRequest {
+            method,
+            headers: Params::new(),
+        }
+    }
+}
+
+impl From<&Presigned> for CorsRequest {
+    fn from(p: &Presigned) -> Self {
+        CorsRequest {
+            method: p.method,
+            headers: p.headers.clone(),
+        }
+    }
+}
+
+/// One CORS rule, ready to be written in a provider's format.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorsRules {
+    /// Whose format [`CorsRules::native`] writes.
+    pub provider: Provider,
+    /// Origins allowed (`scheme://host[:port]`, or `*`).
+    pub origins: Vec<String>,
+    /// Methods allowed.
+    pub methods: Vec<Method>,
+    /// Request headers allowed (lower case).
+    pub allowed_headers: Vec<String>,
+    /// Response headers the page may read.
+    pub exposed_headers: Vec<String>,
+    /// Seconds a browser may cache the preflight answer.
+    pub max_age: u32,
+}
+
+/// Headers a page cannot set (the browser does): never in `Access-Control-Request-Headers`.
+/// From the Fetch standard's forbidden request-header names.
+const BROWSER_SET: &[&str] = &[
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// Derives the CORS rule that lets pages on `origins` make `requests`.
+///
+/// # Errors
+/// - [`Error::InvalidRequest`]: no origin, no request, an origin that is not
+///   `scheme://host[:port]` (no path, no trailing `/`: browsers send the origin without one, so
+///   such a rule never matches) or `*`; a wildcard inside an origin for Azure or GCS (only S3
+///   knows `https://*.example.com`); more origins or headers than Azure allows (64).
+/// - [`Error::InvalidHeader`]: a header name outside `A-Z a-z 0-9 - _ .`.
+pub fn cors_rules<S: AsRef<str>>(
+    provider: Provider,
+    origins: &[S],
+    requests: &[CorsRequest],
+) -> Result<CorsRules> {
+    if origins.is_empty() {
+        return Err(Error::InvalidRequest(
+            "CORS rules need at least one origin, e.g. https://app.example.com".into(),
+        ));
+    }
+    if requests.is_empty() {
+        return Err(Error::InvalidRequest(
+            "CORS rules need at least one request (its method and headers)".into(),
+        ));
+    }
+    let mut out_origins: Vec<String> = Vec::with_capacity(origins.len());
+    for o in origins {
+        let o = check_origin(provider, o.as_ref())?;
+        if !out_origins.iter().any(|x| x == o) {
+            out_origins.push(o.to_owned());
+        }
+    }
+
+    let mut methods: Vec<Method> = Vec::new();
+    let mut allowed: Vec<String> = Vec::new();
+    let mut resumable = false;
+    for r in requests {
+        if !methods.contains(&r.method) {
+            methods.push(r.method);
+        }
+        let upload = matches!(r.method, Method::Put | Method::Post);
+        if upload {
+            // A browser sends a File's or Blob's type as content-type.
+            add(&mut allowed, "content-type");
+            if provider == Provider::Azure && r.method == Method::Put {
+                add(&mut allowed, "x-ms-blob-type");
+            }
+        }
+        for (name, _) in r.headers.iter() {
+            check_header_name(name)?;
+            let name = name.to_ascii_lowercase();
+            if name == "x-goog-resumable" {
+                resumable = true;
+            }
+            if !BROWSER_SET.contains(&name.as_str())
+                && !name.starts_with("proxy-")
+                && !name.starts_with("sec-")
+            {
+                add(&mut allowed, &name);
+            }
+        }
+    }
+    if resumable {
+        // The session URI answers PUTs of the data, chunks with content-range.
+        if !methods.contains(&Method::Put) {
+            methods.push(Method::Put);
+        }
+        add(&mut allowed, "content-range");
+    }
+    methods.sort_by_key(|m| method_rank(*m));
+    allowed.sort();
+
+    let mut exposed: Vec<String> = Vec::new();
+    match provider {
+        Provider::S3 => {
+            // ETag: the part's ETag is what CompleteMultipartUpload needs.
+            exposed.extend(["ETag", "x-amz-request-id", "x-amz-version-id"].map(String::from));
+        }
+        Provider::Azure => {
+            exposed.extend(["ETag", "x-ms-error-code", "x-ms-request-id"].map(String::from));
+        }
+        Provider::Gcs => {
+            exposed.extend(["ETag", "x-goog-generation"].map(String::from));
+            if resumable {
+                exposed.push("Location".into());
+            }
+        }
+    }
+
+    if provider == Provider::Azure
+        && (out_origins.len() > AZURE_MAX_ITEMS || allowed.len() > AZURE_MAX_ITEMS)
+    {
+        return Err(Error::InvalidRequest(format!(
+            "Azure allows at most {AZURE_MAX_ITEMS} origins and {AZURE_MAX_ITEMS} allowed headers in a CORS rule"
+        )));
+    }
+    Ok(CorsRules {
+        provider,
+        origins: out_origins,
+        methods,
+        allowed_headers: allowed,
+        exposed_headers: exposed,
+        max_age: DEFAULT_MAX_AGE,
+    })
+}
+
+fn add(list: &mut Vec<String>, name: &str) {
+    if !list.iter().any(|x| x == name) {
+        list.push(name.to_owned());
+    }
+}
+
+fn method_rank(m: Method) -> u8 {
+    match m {
+        Method::Get => 0,
+        Method::Head => 1,
+        Method::Put => 2,
+        Method::Post => 3,
+        Method::Delete => 4,
+    }
+}
+
+/// `*`, or `scheme://host[:port]` of visible ASCII without characters that need escaping.
+fn check_origin(provider: Provider, o: &str) -> Result<&str> {
+    if o == "*" {
+        return Ok(o);
+    }
+    let bad = |why: &str| {
+        Err(Error::InvalidRequest(format!(
+            "CORS origin {o:?} {why}; an origin is scheme://host[:port], e.g. https://app.example.com"
+        )))
+    };
+    if o.len() > AZURE_MAX_LEN {
+        return bad("is too long");
+    }
+    let Some((scheme, rest)) = o.split_once("://") else {
+        return bad("has no scheme");
+    };
+    if scheme.is_empty()
+        || !scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    {
+        return bad("has an invalid scheme");
+    }
+    if rest.is_empty() {
+        return bad("has no host");
+    }
+    if rest.contains('/') {
+        return bad("has a path or a trailing '/' (browsers send the origin without one, so the rule would never match)");
+    }
+    if !rest
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]_*".contains(&b))
+    {
+        return bad("contains a character not allowed in a host");
+    }
+    if rest.contains('*') {
+        if provider != Provider::S3 {
+            return bad(&format!(
+                "has a wildcard; {provider} allows only the whole origin \"*\""
+            ));
+        }
+        if rest.matches('*').count() > 1 {
+            return bad("has more than one '*'");
+        }
+    }
+    Ok(o)
+}
+
+fn check_header_name(name: &str) -> Result<()> {
+    if name.is_empty()
+        || name.len() > AZURE_MAX_LEN
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    {
+        return Err(Error::InvalidHeader(format!(
+            "header name {name:?} cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)"
+        )));
+    }
+    Ok(())
+}
+
+impl CorsRules {
+    /// The rule in the provider's own format: S3 JSON, GCS JSON or Azure XML.
+    pub fn native(&self) -> String {
+        match self.provider {
+            Provider::S3 => self.s3_json(),
+            Provider::Azure => self.azure_xml(),
+            Provider::Gcs => self.gcs_json(),
+        }
+    }
+
+    /// S3 `CORSConfiguration` as JSON (`aws s3api put-bucket-cors --cors-configuration`, the
+    /// `CORSConfiguration` argument of the SDKs' `PutBucketCors`).
+    pub fn s3_json(&self) -> String {
+        let mut s = String::from("{\"CORSRules\":[{");
+        let mut first = true;
+        if !self.allowed_headers.is_empty() {
+            json_field(&mut s, &mut first, "AllowedHeaders", &self.allowed_headers);
+        }
+        json_field(&mut s, &mut first, "AllowedMethods", &self.method_names());
+        json_field(&mut s, &mut first, "AllowedOrigins", &self.origins);
+        if !self.exposed_headers.is_empty() {
+            json_field(&mut s, &mut first, "ExposeHeaders", &self.exposed_headers);
+        }
+        s.push_str(",\"MaxAgeSeconds\":");
+        s.push_str(&self.max_age.to_string());
+        s.push_str("}]}");
+        s
+    }
+
+    /// The PutBucketCors request body (`PUT /?cors`).
+    pub fn s3_xml(&self) -> String {
+        let mut s = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <CORSConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><CORSRule>",
+        );
+        for h in &self.allowed_headers {
+            xml_elem(&mut s, "AllowedHeader", h);
+        }
+        for m in self.method_names() {
+            xml_elem(&mut s, "AllowedMethod", &m);
+        }
+        for o in &self.origins {
+            xml_elem(&mut s, "AllowedOrigin", o);
+        }
+        for h in &self.exposed_headers {
+            xml_elem(&mut s, "ExposeHeader", h);
+        }
+        xml_elem(&mut s, "MaxAgeSeconds", &self.max_age.to_string());
+        s.push_str("</CORSRule></CORSConfiguration>");
+        s
+    }
+
+    /// The bucket's `cors` list as `gcloud storage buckets update --cors-file` reads it.
+    /// `responseHeader` holds the allowed request headers and the exposed ones (GCS answers
+    /// both from it).
+    pub fn gcs_json(&self) -> String {
+        let mut response: Vec<String> = self.allowed_headers.clone();
+        for h in &self.exposed_headers {
+            if !response.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+                response.push(h.clone());
+            }
+        }
+        let mut s = String::from("[{");
+        let mut first = true;
+        json_field(&mut s, &mut first, "origin", &self.origins);
+        json_field(&mut s, &mut first, "method", &self.method_names());
+        if !response.is_empty() {
+            json_field(&mut s, &mut first, "responseHeader", &response);
+        }
+        s.push_str(",\"maxAgeSeconds\":");
+        s.push_str(&self.max_age.to_string());
+        s.push_str("}]");
+        s
+    }
+
+    /// A Set Blob Service Properties body (`PUT /?restype=service&comp=properties`) with this
+    /// rule as the account's only blob CORS rule.
+    pub fn azure_xml(&self) -> String {
+        let mut s = String::from(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<StorageServiceProperties><Cors><CorsRule>",
+        );
+        xml_elem(&mut s, "AllowedOrigins", &self.origins.join(","));
+        xml_elem(&mut s, "AllowedMethods", &self.method_names().join(","));
+        xml_elem(&mut s, "AllowedHeaders", &self.allowed_headers.join(","));
+        xml_elem(&mut s, "ExposedHeaders", &self.exposed_headers.join(","));
+        xml_elem(&mut s, "MaxAgeInSeconds", &self.max_age.to_string());
+        s.push_str("</CorsRule></Cors></StorageServiceProperties>");
+        s
+    }
+
+    fn method_names(&self) -> Vec<String> {
+        self.methods.iter().map(|m| m.as_str().to_owned()).collect()
+    }
+}
+
+/// Writes `"name":["a","b"]` (values are validated: no character needs escaping).
+fn json_field(s: &mut String, first: &mut bool, name: &str, values: &[String]) {
+    if !*first {
+        s.push(',');
+    }
+    *first = false;
+    s.push('"');
+    s.push_str(name);
+    s.push_str("\":[");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        s.push('"');
+        s.push_str(v);
+        s.push('"');
+    }
+    s.push(']');
+}
+
+/// Writes `<name>value</name>` (values are validated: no character needs escaping).
+fn xml_elem(s: &mut String, name: &str, value: &str) {
+    s.push('<');
+    s.push_str(name);
+    s.push('>');
+    s.push_str(value);
+    s.push_str("</");
+    s.push_str(name);
+    s.push('>');
+}
+
+/// JSON in, JSON out, for the JS bindings (`corsRules`): reads
+/// `{"provider", "origins": [..], "requests": [{"method", "headers"}..], "maxAge"?, "format"?}` —
+/// each request may be a presign result or a request object (only `method` and `headers` are
+/// read) — and writes `{"provider", "format", "rules": "<text>", "allowedOrigins", "allowedMethods",
+/// "allowedHeaders", "exposedHeaders", "maxAge"}`, or `{"error": {"code", "message"}}`.
+/// `format` is `native` (default), `s3-json`, `s3-xml`, `gcs-json` or `azure-xml`.
+#[cfg(feature = "json")]
+pub fn cors_json(input: &str) -> String {
+    match cors_from_json(input) {
+        Ok(s) => s,
+        Err(e) => crate::json::error_json(&e),
+    }
+}
+
+#[cfg(feature = "json")]
+fn cors_from_json(input: &str) -> Result<String> {
+    use crate::json::{missing, unknown, FromJson, Reader};
+    let mut provider: Option<String> = None;
+    let mut origins: Option<Vec<String>> = None;
+    let mut requests: Option<Vec<CorsRequest>> = None;
+    let mut max_age: Option<u64> = None;
+    let mut format: Option<String> = None;
+    let mut r = Reader::new(input);
+    r.object(|r, name| {
+        match name {
+            "provider" => provider = Some(String::from_json(r)?),
+            "origins" => {
+                let mut v = Vec::new();
+                r.array(|r| {
+                    v.push(String::from_json(r)?);
+                    Ok(())
+                })?;
+                origins = Some(v);
+            }
+            "requests" => {
+                let mut v = Vec::new();
+                r.array(|r| {
+                    let mut req = CorsRequest::default();
+                    r.object(|r, name| {
+                        match name {
+                            "method" => req.method = Method::from_json(r)?,
+                            "headers" => req.headers = Params::from_json(r)?,
+                            _ => r.skip()?,
+                        }
+                        Ok(())
+                    })?;
+                    v.push(req);
+                    Ok(())
+                })?;
+                requests = Some(v);
+            }
+            "maxAge" => max_age = Some(u64::from_json(r)?),
+            "format" => format = Some(String::from_json(r)?),
+            other => return Err(unknown(other)),
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    let provider: Provider = provider.ok_or_else(|| missing("provider"))?.parse()?;
+    let origins = origins.ok_or_else(|| missing("origins"))?;
+    let requests = requests.ok_or_else(|| missing("requests"))?;
+    let mut rules = cors_rules(provider, &origins, &requests)?;
+    if let Some(m) = max_age {
+        rules.max_age =
+            u32::try_from(m).map_err(|_| Error::InvalidRequest("`maxAge` is too large".into()))?;
+    }
+    let format = format.unwrap_or_else(|| "native".into());
+    let text = match format.as_str() {
+        "native" => rules.native(),
+        "s3-json" => rules.s3_json(),
+        "s3-xml" => rules.s3_xml(),
+        "gcs-json" => rules.gcs_json(),
+        "azure-xml" => rules.azure_xml(),
+        _ => {
+            return Err(Error::InvalidRequest(
+                "`format` must be native, s3-json, s3-xml, gcs-json or azure-xml".into(),
+            ))
+        }
+    };
+    let list = |items: &[String]| {
+        let mut s = String::from("[");
+        for (i, v) in items.iter().enumerate() {
+            if i > 0 {
+                s.push(',');
+            }
+            crate::json::push_str(&mut s, v);
+        }
+        s.push(']');
+        s
+    };
+    let mut out = String::new();
+    crate::json::Object::new(&mut out)
+        .str("provider", provider.as_str())
+        .str("format", &format)
+        .str("rules", &text)
+        .raw("allowedOrigins", &list(&rules.origins))
+        .raw("allowedMethods", &list(&rules.method_names()))
+        .raw("allowedHeaders", &list(&rules.allowed_headers))
+        .raw("exposedHeaders", &list(&rules.exposed_headers))
+        .raw("maxAge", &rules.max_age.to_string())
+        .end();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: Method, headers: &[(&str, &str)]) -> CorsRequest {
+        CorsRequest {
+            method,
+            headers: headers.iter().copied().collect(),
+        }
+    }
+
+    /// Whitespace between tags and JSON tokens removed, so a documentation sample laid out over
+    /// several lines compares with the compact output.
+    fn compact(s: &str) -> String {
+        let mut out = String::new();
+        let mut in_str = false;
+        for line in s.lines() {
+            for c in line.trim().chars() {
+                if c == '"' {
+                    in_str = !in_str;
+                }
+                if !in_str && c == ' ' {
+                    continue;
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    fn rules(provider: Provider, origins: &[&str], methods: &[Method]) -> CorsRules {
+        CorsRules {
+            provider,
+            origins: origins.iter().map(|s| s.to_string()).collect(),
+            methods: methods.to_vec(),
+            allowed_headers: vec![],
+            exposed_headers: vec![],
+            max_age: DEFAULT_MAX_AGE,
+        }
+    }
+
+    // The example of Amazon S3 User Guide, "CORS configuration" (JSON tab), first rule:
+    // AllowedHeaders ["*"], AllowedMethods PUT POST DELETE, AllowedOrigins http://www.example1.com,
+    // ExposeHeaders [] — here with an ExposeHeaders entry and MaxAgeSeconds 3000 as in the
+    // PutBucketCors API reference example.
+    #[test]
+    fn s3_json_matches_the_put_bucket_cors_document_layout() {
+        let mut r = rules(
+            Provider::S3,
+            &["http://www.example.com"],
+            &[Method::Put, Method::Post, Method::Delete],
+        );
+        r.allowed_headers = vec!["*".into()];
+        r.exposed_headers = vec!["x-amz-server-side-encryption".into()];
+        r.max_age = 3000;
+        let doc = r#"{
+            "CORSRules": [
+                {
+                    "AllowedHeaders": ["*"],
+                    "AllowedMethods": ["PUT", "POST", "DELETE"],
+                    "AllowedOrigins": ["http://www.example.com"],
+                    "ExposeHeaders": ["x-amz-server-side-encryption"],
+                    "MaxAgeSeconds": 3000
+                }
+            ]
+        }"#;
+        assert_eq!(r.s3_json(), compact(doc));
+        assert_eq!(r.native(), r.s3_json());
+    }
+
+    // PutBucketCors API reference, "Sample Request: Configure CORS" body (one rule).
+    #[test]
+    fn s3_xml_matches_the_put_bucket_cors_sample_body() {
+        let mut r = rules(
+            Provider::S3,
+            &["http://www.example.com"],
+            &[Method::Put, Method::Post, Method::Delete],
+        );
+        r.allowed_headers = vec!["*".into()];
+        r.exposed_headers = vec!["x-amz-server-side-encryption".into()];
+        r.max_age = 3000;
+        let doc = r#"<?xml version="1.0" encoding="UTF-8"?>
+            <CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">
+              <CORSRule>
+                <AllowedHeader>*</AllowedHeader>
+                <AllowedMethod>PUT</AllowedMethod>
+                <AllowedMethod>POST</AllowedMethod>
+                <AllowedMethod>DELETE</AllowedMethod>
+                <AllowedOrigin>http://www.example.com</AllowedOrigin>
+                <ExposeHeader>x-amz-server-side-encryption</ExposeHeader>
+                <MaxAgeSeconds>3000</MaxAgeSeconds>
+              </CORSRule>
+            </CORSConfiguration>"#;
+        let want = compact(doc)
+            .replacen("?>", "?>\n", 1)
+            .replace("<CORSConfigurationxmlns=", "<CORSConfiguration xmlns=");
+        let want = want.replace(
+            "<?xmlversion=\"1.0\"encoding=",
+            "<?xml version=\"1.0\" encoding=",
+        );
+        assert_eq!(r.s3_xml(), want);
+    }
+
+    // Google Cloud Storage "Cross-origin resource sharing", configuration example.
+    #[test]
+    fn gcs_json_matches_the_cors_file_example() {
+        let mut r = rules(
+            Provider::Gcs,
+            &["https://your-example-website.appspot.com"],
+            &[Method::Get],
+        );
+        r.exposed_headers = vec!["Content-Type".into()];
+        let doc = r#"[
+            {
+              "origin": ["https://your-example-website.appspot.com"],
+              "method": ["GET"],
+              "responseHeader": ["Content-Type"],
+              "maxAgeSeconds": 3600
+            }
+        ]"#;
+        assert_eq!(r.gcs_json(), compact(doc));
+        assert_eq!(r.native(), r.gcs_json());
+    }
+
+    // "Cross-Origin Resource Sharing (CORS) support for Azure Storage", the sample CORS rule.
+    #[test]
+    fn azure_xml_matches_the_service_properties_sample() {
+        let mut r = rules(
+            Provider::Azure,
+            &["http://www.fabrikam.com", "http://www.contoso.com"],
+            &[Method::Put, Method::Get],
+        );
+        r.allowed_headers = ["x-ms-meta-data*", "x-ms-meta-target*", "x-ms-meta-abc"]
+            .map(String::from)
+            .to_vec();
+        r.exposed_headers = vec!["x-ms-meta-*".into()];
+        r.max_age = 200;
+        let doc = r#"<Cors>
+            <CorsRule>
+                <AllowedOrigins>http://www.fabrikam.com,http://www.contoso.com</AllowedOrigins>
+                <AllowedMethods>PUT,GET</AllowedMethods>
+                <AllowedHeaders>x-ms-meta-data*,x-ms-meta-target*,x-ms-meta-abc</AllowedHeaders>
+                <ExposedHeaders>x-ms-meta-*</ExposedHeaders>
+                <MaxAgeInSeconds>200</MaxAgeInSeconds>
+            </CorsRule>
+        </Cors>"#;
+        assert_eq!(
+            r.azure_xml(),
+            format!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<StorageServiceProperties>{}</StorageServiceProperties>",
+                compact(doc)
+            )
+        );
+        assert_eq!(r.native(), r.azure_xml());
+    }
+
+    #[test]
+    fn s3_upload_with_checksum_and_metadata_allows_exactly_the_signed_headers() {
+        let r = cors_rules(
+            Provider::S3,
+            &["https://app.example.com"],
+            &[
+                req(
+                    Method::Put,
+                    &[
+                        ("content-length", "5"),
+                        ("content-type", "image/jpeg"),
+                        ("x-amz-checksum-sha256", "abc="),
+                        ("X-Amz-Meta-Owner", "me"),
+                    ],
+                ),
+                req(Method::Get, &[]),
+            ],
+        )
+        .unwrap();
+        assert_eq!(r.methods, [Method::Get, Method::Put]);
+        // content-length is set by the browser (a forbidden header name): never requested.
+        assert_eq!(
+            r.allowed_headers,
+            ["content-type", "x-amz-checksum-sha256", "x-amz-meta-owner"]
+        );
+        assert_eq!(
+            r.exposed_headers,
+            ["ETag", "x-amz-request-id", "x-amz-version-id"]
+        );
+        assert_eq!(
+            r.s3_json(),
+            "{\"CORSRules\":[{\"AllowedHeaders\":[\"content-type\",\"x-amz-checksum-sha256\",\"x-amz-meta-owner\"],\
+             \"AllowedMethods\":[\"GET\",\"PUT\"],\"AllowedOrigins\":[\"https://app.example.com\"],\
+             \"ExposeHeaders\":[\"ETag\",\"x-amz-request-id\",\"x-amz-version-id\"],\"MaxAgeSeconds\":3600}]}"
+        );
+    }
+
+    #[test]
+    fn azure_put_allows_blob_type_and_exposes_the_error_code() {
+        let r = cors_rules(
+            Provider::Azure,
+            &["http://127.0.0.1:8080", "https://app.example.com"],
+            &[req(Method::Put, &[]), req(Method::Get, &[])],
+        )
+        .unwrap();
+        assert_eq!(r.allowed_headers, ["content-type", "x-ms-blob-type"]);
+        assert_eq!(
+            r.azure_xml(),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<StorageServiceProperties><Cors><CorsRule>\
+             <AllowedOrigins>http://127.0.0.1:8080,https://app.example.com</AllowedOrigins>\
+             <AllowedMethods>GET,PUT</AllowedMethods><AllowedHeaders>content-type,x-ms-blob-type</AllowedHeaders>\
+             <ExposedHeaders>ETag,x-ms-error-code,x-ms-request-id</ExposedHeaders>\
+             <MaxAgeInSeconds>3600</MaxAgeInSeconds></CorsRule></Cors></StorageServiceProperties>"
+        );
+    }
+
+    #[cfg(feature = "azure")]
+    #[test]
+    fn a_presigned_azure_upload_converts_into_a_cors_request() {
+        use crate::azure::{AzureRequest, Credentials, Presigner};
+        let mut r = AzureRequest::new(Method::Put, "devstoreaccount1", "photos", "a b.txt");
+        r.credentials = Some(Credentials::connection_string("UseDevelopmentStorage=true"));
+        let now = crate::Timestamp::parse_rfc3339("2026-11-24T10:00:00Z").unwrap();
+        let p = Presigner::new().presign(&r, now).unwrap();
+        let c = CorsRequest::from(&p);
+        assert_eq!(c.method, Method::Put);
+        let rules = cors_rules(Provider::Azure, &["*"], &[c]).unwrap();
+        assert!(rules
+            .allowed_headers
+            .contains(&"x-ms-blob-type".to_string()));
+    }
+
+    #[test]
+    fn gcs_resumable_start_allows_put_and_exposes_the_session_location() {
+        let r = cors_rules(
+            Provider::Gcs,
+            &["https://app.example.com"],
+            &[req(
+                Method::Post,
+                &[("content-type", "video/mp4"), ("x-goog-resumable", "start")],
+            )],
+        )
+        .unwrap();
+        assert_eq!(r.methods, [Method::Put, Method::Post]);
+        assert_eq!(
+            r.allowed_headers,
+            ["content-range", "content-type", "x-goog-resumable"]
+        );
+        assert_eq!(
+            r.gcs_json(),
+            "[{\"origin\":[\"https://app.example.com\"],\"method\":[\"PUT\",\"POST\"],\
+             \"responseHeader\":[\"content-range\",\"content-type\",\"x-goog-resumable\",\"ETag\",\"x-goog-generation\",\"Location\"],\
+             \"maxAgeSeconds\":3600}]"
+        );
+    }
+
+    #[test]
+    fn a_download_only_rule_allows_no_headers() {
+        let r = cors_rules(Provider::S3, &["*"], &[req(Method::Get, &[])]).unwrap();
+        assert!(r.allowed_headers.is_empty());
+        assert!(!r.s3_json().contains("AllowedHeaders"));
+        assert!(r.s3_xml().contains("<AllowedMethod>GET</AllowedMethod>"));
+    }
+
+    #[test]
+    fn origins_with_a_path_or_trailing_slash_are_refused() {
+        for o in [
+            "https://app.example.com/",
+            "https://app.example.com/x",
+            "app.example.com",
+            "https://",
+            "https://a\"b",
+            "https://a,b.com",
+        ] {
+            let e = cors_rules(Provider::S3, &[o], &[req(Method::Get, &[])]).unwrap_err();
+            assert_eq!(e.code(), "INVALID_REQUEST", "{o}");
+        }
+    }
+
+    #[test]
+    fn wildcard_subdomains_are_s3_only() {
+        let get = [req(Method::Get, &[])];
+        assert!(cors_rules(Provider::S3, &["https://*.example.com"], &get).is_ok());
+        for p in [Provider::Azure, Provider::Gcs] {
+            let e = cors_rules(p, &["https://*.example.com"], &get).unwrap_err();
+            assert_eq!(e.code(), "INVALID_REQUEST");
+        }
+    }
+
+    #[test]
+    fn empty_inputs_and_odd_header_names_are_errors() {
+        let get = [req(Method::Get, &[])];
+        let none: [&str; 0] = [];
+        assert_eq!(
+            cors_rules(Provider::S3, &none, &get).unwrap_err().code(),
+            "INVALID_REQUEST"
+        );
+        assert_eq!(
+            cors_rules(Provider::S3, &["*"], &[]).unwrap_err().code(),
+            "INVALID_REQUEST"
+        );
+        let bad = [req(Method::Put, &[("x-a<b", "1")])];
+        assert_eq!(
+            cors_rules(Provider::S3, &["*"], &bad).unwrap_err().code(),
+            "INVALID_HEADER"
+        );
+    }
+
+    #[test]
+    fn azure_limits_are_enforced() {
+        let origins: Vec<String> = (0..65).map(|i| format!("https://a{i}.example")).collect();
+        let e = cors_rules(Provider::Azure, &origins, &[req(Method::Get, &[])]).unwrap_err();
+        assert_eq!(e.code(), "INVALID_REQUEST");
+        assert!(cors_rules(Provider::S3, &origins, &[req(Method::Get, &[])]).is_ok());
+    }
+
+    #[test]
+    fn providers_parse_from_their_schema_names() {
+        for p in [Provider::S3, Provider::Azure, Provider::Gcs] {
+            assert_eq!(p.as_str().parse::<Provider>().unwrap(), p);
+        }
+        assert!("aws".parse::<Provider>().is_err());
+    }
+    #[cfg(feature = "json")]
+    #[test]
+    fn cors_json_reads_results_and_writes_the_rule() {
+        let out = cors_json(
+            r#"{"provider":"azure","origins":["http://127.0.0.1:8790"],"maxAge":600,
+                "requests":[{"url":"http://x/","method":"PUT","headers":{"x-ms-blob-type":"BlockBlob"},"expiresAt":"2026-11-24T10:10:00Z"},
+                            {"method":"GET"}]}"#,
+        );
+        assert_eq!(
+            out,
+            "{\"provider\":\"azure\",\"format\":\"native\",\"rules\":\"<?xml version=\\\"1.0\\\" encoding=\\\"utf-8\\\"?>\\n\
+             <StorageServiceProperties><Cors><CorsRule><AllowedOrigins>http://127.0.0.1:8790</AllowedOrigins>\
+             <AllowedMethods>GET,PUT</AllowedMethods><AllowedHeaders>content-type,x-ms-blob-type</AllowedHeaders>\
+             <ExposedHeaders>ETag,x-ms-error-code,x-ms-request-id</ExposedHeaders><MaxAgeInSeconds>600</MaxAgeInSeconds>\
+             </CorsRule></Cors></StorageServiceProperties>\",\"allowedOrigins\":[\"http://127.0.0.1:8790\"],\
+             \"allowedMethods\":[\"GET\",\"PUT\"],\"allowedHeaders\":[\"content-type\",\"x-ms-blob-type\"],\
+             \"exposedHeaders\":[\"ETag\",\"x-ms-error-code\",\"x-ms-request-id\"],\"maxAge\":600}"
+        );
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn cors_json_errors_are_error_objects() {
+        for (input, code) in [
+            (r#"{"provider":"s3","origins":["*"]}"#, "INVALID_REQUEST"),
+            (
+                r#"{"provider":"s3","origins":["*"],"requests":[],"bogus":1}"#,
+                "INVALID_REQUEST",
+            ),
+            (
+                r#"{"provider":"ftp","origins":["*"],"requests":[{"method":"GET"}]}"#,
+                "INVALID_REQUEST",
+            ),
+            (
+                r#"{"provider":"s3","origins":["*"],"requests":[{"method":"PUT","headers":{"a b":"1"}}]}"#,
+                "INVALID_HEADER",
+            ),
+            (
+                r#"{"provider":"s3","origins":["*"],"requests":[{"method":"GET"}],"format":"yaml"}"#,
+                "INVALID_REQUEST",
+            ),
+            ("not json", "INVALID_REQUEST"),
+        ] {
+            let out = cors_json(input);
+            assert!(
+                out.starts_with(&format!("{{\"error\":{{\"code\":\"{code}\"")),
+                "{input} -> {out}"
+            );
+        }
+    }
+}
