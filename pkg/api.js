@@ -134,5 +134,13 @@ export function makeApi(glue) {
     if (!serviceAccount(request)) return presignPost(request);
     return signWithWebCrypto(request, glue.gcsPostStringToSignJson, glue.gcsPostFinishJson);
   }
-  return { presign, presignMany, presignAsync, presignPost, presignPostAsync };
+  // The bucket's CORS configuration for these presigned requests (results or request objects),
+  // in the provider's native format: { provider, format, rules, allowedOrigins, ... }.
+  function corsRules(options) {
+    if (options === null || typeof options !== "object") {
+      throw new PresignError("INVALID_REQUEST", "corsRules takes { provider, origins, requests }");
+    }
+    return unwrap(JSON.parse(glue.corsRulesJson(JSON.stringify(options))));
+  }
+  return { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules };
 }

@@ -321,3 +321,35 @@ export function presignPost(request: PostRequest): PostForm;
 
 /** Like `presignPost`, and also GCS with a service-account key (WebCrypto RSASSA-PKCS1-v1_5). */
 export function presignPostAsync(request: PostRequest): Promise<PostForm>;
+
+// --- CORS rules -------------------------------------------------------------------------------
+
+/** What `corsRules` needs: the browser origins and the presigned requests they will make. */
+export interface CorsOptions {
+  provider: "s3" | "azure" | "gcs";
+  /** Origins allowed to make the requests, e.g. `https://app.example.com` (no path, no trailing slash). */
+  origins: string[];
+  /** Presign results (or request objects): only `method` and `headers` are read. */
+  requests: Array<{ method?: Method; headers?: StringMap }>;
+  /** Seconds a browser may cache the preflight (default 3600). */
+  maxAge?: number;
+  /** Output format; `native` (default) is S3 JSON, GCS JSON or Azure XML by provider. */
+  format?: "native" | "s3-json" | "s3-xml" | "gcs-json" | "azure-xml";
+}
+
+/** A storage-side CORS configuration. */
+export interface CorsRules {
+  provider: "s3" | "azure" | "gcs";
+  /** The format asked for (`native` when none was). */
+  format: "native" | "s3-json" | "s3-xml" | "gcs-json" | "azure-xml";
+  /** The configuration text: PutBucketCors JSON / XML, a `gcloud storage buckets update --cors-file` file, or Azure `<Cors>` XML. */
+  rules: string;
+  allowedOrigins: string[];
+  allowedMethods: string[];
+  allowedHeaders: string[];
+  exposedHeaders: string[];
+  maxAge: number;
+}
+
+/** Derives the bucket's CORS configuration that the given presigned requests need. Throws `PresignError`. */
+export function corsRules(options: CorsOptions): CorsRules;

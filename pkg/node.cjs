@@ -2,5 +2,5 @@
 const glue = require("./dist/cjs/presign_wasm.js");
 const { makeApi, PresignError } = require("./dist/api.cjs");
 
-const { presign, presignMany, presignAsync, presignPost, presignPostAsync } = makeApi(glue);
-module.exports = { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError };
+const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules } = makeApi(glue);
+module.exports = { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, PresignError };

@@ -5,5 +5,5 @@ import * as glue from "./dist/presign_wasm.js";
 import { makeApi, PresignError } from "./api.js";
 
 initSync({ module: readFileSync(new URL("./dist/presign_wasm_bg.wasm", import.meta.url)) });
-export const { presign, presignMany, presignAsync, presignPost, presignPostAsync } = makeApi(glue);
+export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules } = makeApi(glue);
 export { PresignError };

@@ -7,5 +7,5 @@ import * as glue from "./dist/presign_wasm.js";
 import { makeApi, PresignError } from "./api.js";
 
 initSync({ module: wasmModule });
-export const { presign, presignMany, presignAsync, presignPost, presignPostAsync } = makeApi(glue);
+export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules } = makeApi(glue);
 export { PresignError };

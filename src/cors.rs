@@ -435,22 +435,19 @@ impl CorsRules {
     }
 }
 
-/// Writes `"name":["a","b"]` (values are validated: no character needs escaping).
+/// Writes `"name":["a","b"]` through the crate's one JSON string escaper.
 fn json_field(s: &mut String, first: &mut bool, name: &str, values: &[String]) {
     if !*first {
         s.push(',');
     }
     *first = false;
-    s.push('"');
-    s.push_str(name);
-    s.push_str("\":[");
+    crate::encoding::json_string_into(s, name, false);
+    s.push_str(":[");
     for (i, v) in values.iter().enumerate() {
         if i > 0 {
             s.push(',');
         }
-        s.push('"');
-        s.push_str(v);
-        s.push('"');
+        crate::encoding::json_string_into(s, v, false);
     }
     s.push(']');
 }

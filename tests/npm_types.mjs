@@ -18,7 +18,7 @@ if (!existsSync(TSC)) {
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", "typescript@5.9.3"], { cwd: TS_DIR, stdio: "inherit" });
 }
 
-const GOOD = `import { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError, type PresignRequest, type Presigned, type PostRequest, type PostForm } from "presign";
+const GOOD = `import { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError, type PresignRequest, type Presigned, type PostRequest, type PostForm, corsRules, type CorsRules } from "presign";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -52,7 +52,9 @@ const post: PostRequest = { provider: "s3", bucket: "b", keyPrefix: "uploads/", 
 const form: PostForm = presignPost(post);
 for (const [name, value] of form.fields) { void name.length; void value.length; }
 const gform: Promise<PostForm> = presignPostAsync({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "GOOG1", secret: "s" } } });
-void url; void when; void hdrs; void later; void gform;
+const cors: CorsRules = corsRules({ provider: "azure", origins: ["https://app.example.com"], requests: [presign(az)] });
+const ruleText: string = cors.rules;
+void url; void when; void hdrs; void later; void gform; void ruleText;
 `;
 const BAD = {
   "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
@@ -64,6 +66,7 @@ const BAD = {
   "presignAsync is not synchronous": `import { presignAsync } from "presign"; const u: string = presignAsync({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void u;`,
   "post fields are pairs, not an object": `import { presignPost } from "presign"; const f: Record<string, string> = presignPost({ provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } }).fields; void f;`,
   "post contentLengthRange as a string": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", contentLengthRange: "1-10", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "cors origins as a string": `import { corsRules } from "presign"; corsRules({ provider: "s3", origins: "https://a.example", requests: [] });`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
 };
 

@@ -91,3 +91,9 @@ pub fn gcs_post_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> 
         Err(e) => e,
     }
 }
+
+/// The storage-side CORS configuration that the given presigned requests need (`corsRules`).
+#[wasm_bindgen(js_name = corsRulesJson)]
+pub fn cors_rules_json(input: &str) -> String {
+    crate::cors::cors_json(input)
+}
