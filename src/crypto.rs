@@ -78,7 +78,7 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 // --- RSA (feature `gcs-rsa`): GOOG4-RSA-SHA256 signatures; kept apart from the HMAC code ---
 #[cfg(feature = "gcs-rsa")]
-pub use self::rsa_pkcs1::RsaKey;
+pub use self::rsa_pkcs1::{RsaKey, RsaPublicKey};
 
 #[cfg(feature = "gcs-rsa")]
 mod rsa_pkcs1 {
@@ -104,38 +104,7 @@ mod rsa_pkcs1 {
         /// message never contains key material.
         pub fn from_pem(pem: &str) -> Result<Self> {
             let bad = |why: &str| Error::InvalidCredentials(format!("the private key {why}"));
-            let text = if pem.contains('\n') {
-                Zeroizing::new(pem.to_owned())
-            } else {
-                Zeroizing::new(pem.replace("\\n", "\n"))
-            };
-            let mut label = None;
-            let mut body = Zeroizing::new(String::with_capacity(text.len()));
-            let mut ended = false;
-            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                if let Some(l) = line
-                    .strip_prefix("-----BEGIN ")
-                    .and_then(|l| l.strip_suffix("-----"))
-                {
-                    if label.is_some() {
-                        return Err(bad("has more than one PEM block"));
-                    }
-                    label = Some(l.to_owned());
-                } else if line.starts_with("-----END ") {
-                    ended = true;
-                    break;
-                } else if label.is_some() {
-                    body.push_str(line);
-                }
-            }
-            let label = label.ok_or_else(|| bad("is not PEM (no -----BEGIN line)"))?;
-            if !ended {
-                return Err(bad("is not PEM (no -----END line)"));
-            }
-            let der = Zeroizing::new(
-                crate::encoding::base64_decode(&body)
-                    .ok_or_else(|| bad("has invalid base64 in its PEM body"))?,
-            );
+            let (label, der) = pem_decode(pem, &bad)?;
             let parsed = match label.as_str() {
                 "PRIVATE KEY" => aws_lc_rs::rsa::KeyPair::from_pkcs8(&der),
                 "RSA PRIVATE KEY" => aws_lc_rs::rsa::KeyPair::from_der(&der),
@@ -184,6 +153,173 @@ mod rsa_pkcs1 {
         fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
             write!(f, "RsaKey({} bits, <redacted>)", self.modulus_len() * 8)
         }
+    }
+
+    /// The label and DER body of the one PEM block in `pem` (a text pasted with literal `\n`
+    /// escapes instead of line breaks is accepted too). `bad` words the error.
+    fn pem_decode(pem: &str, bad: &dyn Fn(&str) -> Error) -> Result<(String, Zeroizing<Vec<u8>>)> {
+        let text = if pem.contains('\n') {
+            Zeroizing::new(pem.to_owned())
+        } else {
+            Zeroizing::new(pem.replace("\\n", "\n"))
+        };
+        let mut label = None;
+        let mut body = Zeroizing::new(String::with_capacity(text.len()));
+        let mut ended = false;
+        for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            if let Some(l) = line
+                .strip_prefix("-----BEGIN ")
+                .and_then(|l| l.strip_suffix("-----"))
+            {
+                if label.is_some() {
+                    return Err(bad("has more than one PEM block"));
+                }
+                label = Some(l.to_owned());
+            } else if line.starts_with("-----END ") {
+                ended = true;
+                break;
+            } else if label.is_some() {
+                body.push_str(line);
+            }
+        }
+        let label = label.ok_or_else(|| bad("is not PEM (no -----BEGIN line)"))?;
+        if !ended {
+            return Err(bad("is not PEM (no -----END line)"));
+        }
+        let der = Zeroizing::new(
+            crate::encoding::base64_decode(&body)
+                .ok_or_else(|| bad("has invalid base64 in its PEM body"))?,
+        );
+        Ok((label, der))
+    }
+
+    impl RsaKey {
+        /// The public half, to verify signatures made with this key.
+        pub fn public_key(&self) -> RsaPublicKey {
+            use aws_lc_rs::signature::KeyPair as _;
+            RsaPublicKey {
+                pkcs1_der: self.pair.public_key().as_ref().to_vec(),
+            }
+        }
+    }
+
+    /// An RSA public key that verifies RSASSA-PKCS1-v1_5 / SHA-256 signatures (a service
+    /// account's key as Google publishes it, to check GOOG4-RSA-SHA256 signed URLs). `Debug`
+    /// prints only its size.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct RsaPublicKey {
+        /// `RSAPublicKey` (RFC 8017) DER.
+        pkcs1_der: Vec<u8>,
+    }
+
+    impl RsaPublicKey {
+        /// Parses a PEM public key: `-----BEGIN PUBLIC KEY-----` (SubjectPublicKeyInfo),
+        /// `-----BEGIN RSA PUBLIC KEY-----` (PKCS#1) or `-----BEGIN CERTIFICATE-----` (an X.509
+        /// certificate, as Google serves a service account's keys; only its key is read — its
+        /// validity dates and issuer are not checked).
+        ///
+        /// # Errors
+        /// [`Error::InvalidCredentials`] for anything that is not an RSA public key of
+        /// 2048–8192 bits.
+        pub fn from_pem(pem: &str) -> Result<Self> {
+            let bad = |why: &str| Error::InvalidCredentials(format!("the public key {why}"));
+            let (label, der) = pem_decode(pem, &bad)?;
+            let key_der = match label.as_str() {
+                "PUBLIC KEY" | "RSA PUBLIC KEY" => der.as_slice(),
+                "CERTIFICATE" => spki_of_certificate(&der)
+                    .ok_or_else(|| bad("is not a DER X.509 certificate"))?,
+                _ => {
+                    return Err(bad(
+                        "must be PEM \"PUBLIC KEY\", \"RSA PUBLIC KEY\" or \"CERTIFICATE\"",
+                    ))
+                }
+            };
+            let key = aws_lc_rs::rsa::PublicKey::from_der(key_der)
+                .map_err(|e| bad(&format!("is not a usable RSA key ({e})")))?;
+            let out = RsaPublicKey {
+                pkcs1_der: key.as_ref().to_vec(),
+            };
+            if !(2048..=8192).contains(&out.bits()) {
+                return Err(bad("must have 2048-8192 bits"));
+            }
+            Ok(out)
+        }
+
+        /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 / SHA-256 signature of `msg`.
+        pub fn verify_pkcs1_sha256(&self, msg: &[u8], signature: &[u8]) -> bool {
+            aws_lc_rs::signature::UnparsedPublicKey::new(
+                &aws_lc_rs::signature::RSA_PKCS1_2048_8192_SHA256,
+                &self.pkcs1_der,
+            )
+            .verify(msg, signature)
+            .is_ok()
+        }
+
+        /// The modulus size in bits.
+        pub fn bits(&self) -> u32 {
+            aws_lc_rs::signature::RsaParameters::public_modulus_len(&self.pkcs1_der).unwrap_or(0)
+        }
+    }
+
+    impl core::fmt::Debug for RsaPublicKey {
+        fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+            write!(f, "RsaPublicKey({} bits)", self.bits())
+        }
+    }
+
+    /// One DER element: its tag, its content, the whole element, and what follows it.
+    struct Der<'a> {
+        tag: u8,
+        content: &'a [u8],
+        whole: &'a [u8],
+        rest: &'a [u8],
+    }
+
+    /// The first DER element of `input`.
+    fn der_next(input: &[u8]) -> Option<Der<'_>> {
+        let (&tag, rest) = input.split_first()?;
+        let (&first, rest) = rest.split_first()?;
+        let (len, rest) = if first < 0x80 {
+            (usize::from(first), rest)
+        } else {
+            let n = usize::from(first & 0x7f);
+            if n == 0 || n > 4 {
+                return None;
+            }
+            let (bytes, rest) = rest.split_at_checked(n)?;
+            (
+                bytes
+                    .iter()
+                    .fold(0usize, |acc, b| acc << 8 | usize::from(*b)),
+                rest,
+            )
+        };
+        let (content, after) = rest.split_at_checked(len)?;
+        Some(Der {
+            tag,
+            content,
+            whole: input.get(..input.len() - after.len())?,
+            rest: after,
+        })
+    }
+
+    /// The SubjectPublicKeyInfo of a DER X.509 certificate (RFC 5280 section 4.1): the seventh
+    /// element of `tbsCertificate` (the sixth when the optional `[0] version` is absent).
+    fn spki_of_certificate(der: &[u8]) -> Option<&[u8]> {
+        const SEQUENCE: u8 = 0x30;
+        let cert = der_next(der).filter(|d| d.tag == SEQUENCE)?;
+        let tbs = der_next(cert.content).filter(|d| d.tag == SEQUENCE)?;
+        let mut rest = tbs.content;
+        if let Some(version) = der_next(rest).filter(|d| d.tag == 0xa0) {
+            rest = version.rest;
+        }
+        // serialNumber, signature, issuer, validity, subject
+        for _ in 0..5 {
+            rest = der_next(rest)?.rest;
+        }
+        der_next(rest)
+            .filter(|d| d.tag == SEQUENCE)
+            .map(|d| d.whole)
     }
 }
 

@@ -387,6 +387,35 @@ pub fn append_param(out: &mut String, name: &str, value: &str) {
     encode_component_into(out, value);
 }
 
+/// Decodes lower- or upper-case hex. Returns `None` for an odd length or a non-hex character.
+pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    if !b.len().is_multiple_of(2) {
+        return None;
+    }
+    b.chunks_exact(2)
+        .map(|pair| match pair {
+            [hi, lo] => Some(hex_val(*hi)? << 4 | hex_val(*lo)?),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Splits a raw URL query (`a=1&b=%20&c`, without the `?`) into decoded `(name, value)` pairs,
+/// in order: `%XX` escapes decoded with [`percent_decode`] (`+` stays `+`), a part without `=`
+/// has the empty value, empty parts (`a=1&&b=2`) are skipped. Returns `None` for a malformed
+/// escape or text that is not UTF-8 once decoded.
+pub fn split_query(query: &str) -> Option<Vec<(String, String)>> {
+    query
+        .split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            Some((percent_decode(name)?, percent_decode(value)?))
+        })
+        .collect()
+}
+
 /// Appends `s` as a JSON string, quotes included — the one JSON string escaper (results, errors,
 /// POST policy documents). `"` `\` and control characters are escaped (`\b \f \n \r \t`, else
 /// `\u00xx`); with `ascii`, every character outside space..`~` is escaped as UTF-16 `\uxxxx`
@@ -486,6 +515,30 @@ mod tests {
     #[test]
     fn hex_is_lower_case() {
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
+
+    #[test]
+    fn hex_decode_inverts_hex_and_refuses_junk() {
+        assert_eq!(hex_decode("00abFF").unwrap(), [0x00, 0xab, 0xff]);
+        assert_eq!(hex_decode("").unwrap(), Vec::<u8>::new());
+        assert_eq!(hex_decode("abc"), None);
+        assert_eq!(hex_decode("zz"), None);
+    }
+
+    #[test]
+    fn split_query_decodes_pairs_in_order() {
+        let q = split_query("b=%20x&&uploads&a=1%2B2=3&=v").unwrap();
+        let pairs: Vec<(&str, &str)> = q.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [("b", " x"), ("uploads", ""), ("a", "1+2=3"), ("", "v")]
+        );
+        assert_eq!(split_query("a=%4"), None);
+        assert_eq!(split_query("a=%FF"), None);
+        assert_eq!(
+            split_query("a+b=c+d").unwrap(),
+            [("a+b".into(), "c+d".into())]
+        );
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub mod azure;
 #[cfg(feature = "gcs")]
 pub mod gcs;
 
+#[cfg(feature = "verify")]
+pub mod verify;
+
 #[cfg(feature = "wasm")]
 mod wasm;
 

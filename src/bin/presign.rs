@@ -15,6 +15,8 @@ use std::process::ExitCode;
 mod cors;
 #[path = "presign/post.rs"]
 mod post;
+#[path = "presign/verify.rs"]
+mod verify;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -56,6 +58,9 @@ enum Command {
     Cors(cors::CorsArgs),
     /// A signed browser form upload (S3 / GCS POST policy), printed as JSON {"url","fields","expiresAt"}.
     Post(post::PostArgs),
+    /// Check a presigned URL as the storage server would: signature, expiry, signed headers,
+    /// scope, SAS permissions, IP range. Exit 0 valid, 1 invalid, 2 usage error.
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -132,6 +137,7 @@ fn main() -> ExitCode {
         (Some(Command::Batch), _) => batch(),
         (Some(Command::Cors(a)), _) => cors::run(a),
         (Some(Command::Post(a)), _) => post::run(a),
+        (Some(Command::Verify(a)), _) => return verify::run(a),
         (None, Some(target)) => single(target, &cli.opts),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),

@@ -1,0 +1,339 @@
+//! S3 SigV4 and GCS V4 query authentication: the URL's parts go back through
+//! [`crate::sigv4::prepare`], the one canonical request and string-to-sign builder.
+
+use super::{
+    check_times, fail, header_values, Check, DebugInfo, IncomingRequest, KeyId, KeyLookup,
+    ParsedUrl, Provider, Verified, VerifyError, VerifyKey, VerifyOptions,
+};
+use crate::crypto::constant_time_eq;
+use crate::encoding::{canonical_headers, encode_path};
+use crate::sigv4::{
+    self, Scheme, SigningKey, AWS4_HMAC_SHA256, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256,
+    UNSIGNED_PAYLOAD,
+};
+use crate::time::Timestamp;
+
+/// Longest lifetime of a V4 presigned URL: 7 days (S3 and GCS alike).
+const MAX_EXPIRES: u64 = 604_800;
+
+pub(super) fn verify(
+    url: &ParsedUrl,
+    req: &IncomingRequest<'_>,
+    keys: &(impl KeyLookup + ?Sized),
+    now: Timestamp,
+    opts: &VerifyOptions,
+    provider: Provider,
+) -> Result<Verified, VerifyError> {
+    // The dialect: both share parameter names per provider; GCS has two algorithms.
+    let names = match provider {
+        Provider::Gcs => &GOOG4_HMAC_SHA256,
+        _ => &AWS4_HMAC_SHA256,
+    };
+    let p = |i: usize| names.params.get(i).copied().unwrap_or("");
+    let algorithm = url.required(p(0))?;
+    let scheme: &'static Scheme = match (provider, algorithm) {
+        (Provider::S3, a) if a == AWS4_HMAC_SHA256.algorithm => &AWS4_HMAC_SHA256,
+        (Provider::Gcs, a) if a == GOOG4_HMAC_SHA256.algorithm => &GOOG4_HMAC_SHA256,
+        (Provider::Gcs, a) if a == GOOG4_RSA_SHA256.algorithm => &GOOG4_RSA_SHA256,
+        _ => {
+            return fail(
+                Check::Unsupported,
+                format!("{} {algorithm:?} is not supported", p(0)),
+            )
+        }
+    };
+    let credential = url.required(p(1))?;
+    let date_text = url.required(p(2))?;
+    let expires_text = url.required(p(3))?;
+    let signed_headers_text = url.required(p(4))?;
+    let signature = url.required(p(5))?;
+    let token = url.param(p(6))?;
+
+    // X-Amz-Date: exactly the form the signer writes.
+    let time = parse_amz_datetime(date_text).ok_or_else(|| {
+        VerifyError::new(
+            Check::Malformed,
+            format!("{} must be YYYYMMDD'T'HHMMSS'Z'", p(2)),
+        )
+    })?;
+
+    // X-Amz-Expires: decimal seconds, as the signer writes them (no sign, no leading zero).
+    let expires_in = parse_decimal(expires_text).ok_or_else(|| {
+        VerifyError::new(
+            Check::Malformed,
+            format!("{} must be a number of seconds", p(3)),
+        )
+    })?;
+    if !(1..=MAX_EXPIRES).contains(&expires_in) {
+        return fail(
+            Check::InvalidExpiry,
+            format!(
+                "{} is {expires_in} s; presigned URLs last 1 to {MAX_EXPIRES} seconds",
+                p(3)
+            ),
+        );
+    }
+
+    // X-Amz-Credential: id/date/region/service/terminator.
+    let parts: Vec<&str> = credential.split('/').collect();
+    let [id, scope_date, region, service, terminator] = parts.as_slice() else {
+        return fail(
+            Check::Malformed,
+            format!(
+                "{} must be id/date/region/service/{}",
+                p(1),
+                scheme.terminator
+            ),
+        );
+    };
+    if id.is_empty() {
+        return fail(Check::Malformed, format!("{} has no key id", p(1)));
+    }
+    let expected_service = match provider {
+        Provider::Gcs => crate::gcs::SERVICE,
+        _ => "s3",
+    };
+    if *terminator != scheme.terminator || *service != expected_service {
+        return fail(
+            Check::ScopeMismatch,
+            format!(
+                "the credential scope must end with {expected_service}/{}",
+                scheme.terminator
+            ),
+        );
+    }
+    let stamp = time.amz_date();
+    if *scope_date != stamp {
+        return fail(
+            Check::ScopeMismatch,
+            format!(
+                "the credential scope's date {scope_date:?} is not the date of {}",
+                p(2)
+            ),
+        );
+    }
+
+    // X-Amz-SignedHeaders: lower-case names, sorted, no repeats, host among them.
+    let signed: Vec<&str> = signed_headers_text.split(';').collect();
+    let tidy = signed.iter().all(|n| {
+        !n.is_empty()
+            && n.bytes()
+                .all(|b| b.is_ascii_graphic() && b != b':' && !b.is_ascii_uppercase())
+    }) && signed.windows(2).all(|w| matches!(w, [a, b] if a < b));
+    if !tidy {
+        return fail(
+            Check::Malformed,
+            format!(
+                "{} must be lower-case header names, sorted, separated by ';'",
+                p(4)
+            ),
+        );
+    }
+    if !signed.contains(&"host") {
+        return fail(Check::Malformed, format!("{} must include host", p(4)));
+    }
+
+    // The signed headers' values from the request; host is the URL's (GCS signs it without a
+    // port, as its signer does — see gcs/endpoint.rs, `Target::host`).
+    let host = match provider {
+        Provider::Gcs => url.host.as_str(),
+        _ => url.authority.as_str(),
+    };
+    let mut given: Vec<(&str, &str)> = Vec::with_capacity(signed.len());
+    for name in &signed {
+        if *name == "host" {
+            given.push(("host", host));
+            continue;
+        }
+        let values = header_values(req, name);
+        if values.is_empty() {
+            return fail(
+                Check::MissingHeader,
+                format!("the signed header {name:?} is not in the request"),
+            );
+        }
+        given.extend(values.into_iter().map(|v| (*name, v)));
+    }
+    let headers = canonical_headers(given).map_err(|e| {
+        VerifyError::new(
+            Check::Malformed,
+            format!("a signed header cannot be read: {}", e.message()),
+        )
+    })?;
+
+    // GCS signs a payload hash given as x-goog-content-sha256; S3 presigned URLs never do.
+    let payload_hash = match provider {
+        Provider::Gcs => headers
+            .iter()
+            .find(|(n, _)| n == "x-goog-content-sha256")
+            .map_or(UNSIGNED_PAYLOAD, |(_, v)| v.as_str()),
+        _ => UNSIGNED_PAYLOAD,
+    };
+
+    // Every other parameter is signed as given (the signer's `query`).
+    let query: Vec<(String, String)> = url
+        .query
+        .iter()
+        .filter(|(n, _)| !names.params.contains(&n.as_str()))
+        .cloned()
+        .collect();
+    let canonical_uri = encode_path(&url.path);
+    let prepared = sigv4::prepare(
+        &sigv4::Request {
+            method: req.method.as_str(),
+            canonical_uri: &canonical_uri,
+            query: &query,
+            headers: &headers,
+            payload_hash,
+        },
+        &sigv4::Auth {
+            scheme,
+            access_key_id: id,
+            session_token: token,
+            time,
+            region,
+            service,
+            expires_in,
+        },
+    );
+    let debug = || DebugInfo {
+        canonical_request: prepared.canonical_request.clone(),
+        string_to_sign: prepared.string_to_sign.clone(),
+    };
+
+    // The key, then the signature.
+    let key_id = match (provider, scheme.algorithm) {
+        (Provider::S3, _) => KeyId::S3 { access_key_id: id },
+        (_, a) if a == GOOG4_RSA_SHA256.algorithm => KeyId::GcsServiceAccount { client_email: id },
+        _ => KeyId::GcsHmac { access_id: id },
+    };
+    let key = keys.lookup(&key_id);
+    let mismatch = || {
+        let mut e = VerifyError::new(
+            Check::SignatureMismatch,
+            format!(
+                "the signature does not match the request (method, path, query, signed headers {})",
+                signed_headers_text.replace(';', ", ")
+            ),
+        );
+        if opts.debug {
+            e.debug = Some(Box::new(debug()));
+        }
+        e
+    };
+    let hmac_ok = |secret: &str| {
+        let k = SigningKey::derive(scheme, secret, scope_date, region, service);
+        let expected = k.sign_hex(prepared.string_to_sign.as_bytes());
+        constant_time_eq(expected.as_bytes(), signature.as_bytes())
+    };
+    match (key, scheme.algorithm) {
+        (Some(VerifyKey::S3(creds)), _) if provider == Provider::S3 => {
+            if !hmac_ok(creds.secret_access_key.expose()) {
+                return Err(mismatch());
+            }
+            match (&creds.session_token, token) {
+                (None, None) => {}
+                (Some(expected), Some(given))
+                    if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) => {}
+                (Some(_), _) => {
+                    return fail(
+                        Check::TokenMismatch,
+                        "the URL does not carry the credentials' session token",
+                    )
+                }
+                (None, Some(_)) => {
+                    return fail(
+                        Check::TokenMismatch,
+                        "the URL carries a session token the credentials do not have",
+                    )
+                }
+            }
+        }
+        (Some(VerifyKey::GcsHmac(secret)), a) if a == GOOG4_HMAC_SHA256.algorithm => {
+            if token.is_some() {
+                return fail(Check::Malformed, "GCS signed URLs carry no security token");
+            }
+            if !hmac_ok(secret.expose()) {
+                return Err(mismatch());
+            }
+        }
+        #[cfg(feature = "gcs-rsa")]
+        (Some(VerifyKey::GcsRsa(public)), a) if a == GOOG4_RSA_SHA256.algorithm => {
+            // Hex of the RSA signature, lower case as Google and the signer write it.
+            let ok = token.is_none()
+                && !signature.bytes().any(|b| b.is_ascii_uppercase())
+                && crate::encoding::hex_decode(signature).is_some_and(|sig| {
+                    public.verify_pkcs1_sha256(prepared.string_to_sign.as_bytes(), &sig)
+                });
+            if !ok {
+                return Err(mismatch());
+            }
+        }
+        _ => {
+            return fail(
+                Check::UnknownKey,
+                format!("no {} key is known for {id:?}", scheme.algorithm),
+            )
+        }
+    }
+
+    // Time, then the scope this server answers for.
+    let expires_at = time
+        .add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))
+        .map_err(|_| VerifyError::new(Check::InvalidExpiry, "the expiry is out of range"))?;
+    check_times(Some(time), expires_at, now, opts)?;
+    if let Some(r) = &opts.region {
+        if r != region {
+            return fail(
+                Check::ScopeMismatch,
+                format!("the URL is signed for region {region:?}, this server is {r:?}"),
+            );
+        }
+    }
+
+    Ok(Verified {
+        provider,
+        algorithm: scheme.algorithm,
+        key_id: (*id).to_owned(),
+        method: req.method,
+        resource: url.path.clone(),
+        permissions: None,
+        signed_headers: signed.iter().map(|s| (*s).to_owned()).collect(),
+        not_before: Some(time),
+        expires_at,
+        ip_range: None,
+        debug: opts.debug.then(debug),
+    })
+}
+
+/// `YYYYMMDD'T'HHMMSS'Z'` → the instant, accepting only what [`Timestamp::amz_datetime`]
+/// writes: the text is reshaped to RFC 3339, parsed by the one time parser, and must format back
+/// to itself.
+fn parse_amz_datetime(s: &str) -> Option<Timestamp> {
+    let b = s.as_bytes();
+    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+        return None;
+    }
+    let part =
+        |r: core::ops::Range<usize>| s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit()));
+    let rfc = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        part(0..4)?,
+        part(4..6)?,
+        part(6..8)?,
+        part(9..11)?,
+        part(11..13)?,
+        part(13..15)?
+    );
+    let t = Timestamp::parse_rfc3339(&rfc).ok()?;
+    (t.amz_datetime() == s).then_some(t)
+}
+
+/// Decimal digits without a leading zero (as [`crate::encoding::push_decimal`] writes them).
+fn parse_decimal(s: &str) -> Option<u64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0'))
+    {
+        return None;
+    }
+    s.parse().ok()
+}
