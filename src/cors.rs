@@ -225,8 +225,8 @@ pub fn cors_rules<S: AsRef<str>>(
         }
         add(&mut allowed, "content-range");
     }
-    methods.sort_by_key(|m| method_rank(*m));
-    allowed.sort();
+    crate::encoding::sort_by(&mut methods, |a, b| method_rank(*a) < method_rank(*b));
+    crate::encoding::sort_by(&mut allowed, |a, b| a < b);
 
     let mut exposed: Vec<String> = Vec::new();
     match provider {

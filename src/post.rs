@@ -467,7 +467,7 @@ impl PostPolicy {
             seen.push(lower);
         }
 
-        fields.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::encoding::sort_by(&mut fields, |a, b| a.0 < b.0);
         Ok(Plan {
             time,
             expires_in,

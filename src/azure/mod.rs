@@ -594,7 +594,7 @@ impl Presigner {
         {
             headers.push(("x-ms-blob-type".into(), "BlockBlob".into()));
         }
-        headers.sort();
+        crate::encoding::sort_by(&mut headers, |a, b| a < b);
         if url.len() == query_start {
             url.pop();
         }
