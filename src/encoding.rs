@@ -486,7 +486,9 @@ mod tests {
         for n in 0..40 {
             let mut v: Vec<(u8, usize)> = (0..n)
                 .map(|i| {
-                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     ((seed >> 60) as u8, i)
                 })
                 .collect();
