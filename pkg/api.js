@@ -142,5 +142,19 @@ export function makeApi(glue) {
     }
     return unwrap(JSON.parse(glue.corsRulesJson(JSON.stringify(options))));
   }
-  return { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules };
+  const api = { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules };
+  // `presign/verify` only: checks a presigned URL as the storage server would. Returns the
+  // verdict ({ valid: true, ... } or { valid: false, error: { code, message } }); throws
+  // PresignError only for input that is not a verify request.
+  if (glue.verifyJson) {
+    api.verify = function verify(request) {
+      if (request === null || typeof request !== "object") {
+        throw new PresignError("INVALID_REQUEST", "verify takes { url, method, headers, credentials }");
+      }
+      const out = JSON.parse(glue.verifyJson(JSON.stringify(request), Date.now()));
+      if (!out.valid && out.error && out.error.code === "INVALID_REQUEST") unwrap(out);
+      return out;
+    };
+  }
+  return api;
 }

@@ -28,20 +28,28 @@ if [ ! -x "$WASM_OPT" ]; then
     npm install --no-fund --no-audit --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null)
 fi
 
-cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features \
-  --features "wasm,$FEATURES" --quiet
-RAW="target/wasm32-unknown-unknown/wasm/presign.wasm"
+# Two flavors: the default package (presign, presignMany, presignAsync, presignPost(Async),
+# corsRules) and `presign/verify`, which adds the URL verifier (a server-side need, ~20 KB gzip
+# that browsers should not ship).
 OUT="pkg/dist"
 rm -rf "$OUT"
-mkdir -p "$OUT/cjs"
-wasm-bindgen "$RAW" --target web --out-dir "$OUT" --out-name presign_wasm --no-typescript
-wasm-bindgen "$RAW" --target nodejs --out-dir "$OUT/cjs" --out-name presign_wasm --no-typescript
-for f in "$OUT/presign_wasm_bg.wasm" "$OUT/cjs/presign_wasm_bg.wasm"; do
-  "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-    --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
-done
+build_flavor() { # FEATURES DIR
+  local features="$1" dir="$2"
+  cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features \
+    --features "wasm,$features" --quiet
+  local raw="target/wasm32-unknown-unknown/wasm/presign.wasm"
+  mkdir -p "$dir/cjs"
+  wasm-bindgen "$raw" --target web --out-dir "$dir" --out-name presign_wasm --no-typescript
+  wasm-bindgen "$raw" --target nodejs --out-dir "$dir/cjs" --out-name presign_wasm --no-typescript
+  for f in "$dir/presign_wasm_bg.wasm" "$dir/cjs/presign_wasm_bg.wasm"; do
+    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
+  done
+  echo '{"type": "commonjs"}' >"$dir/cjs/package.json"
+}
+build_flavor "$FEATURES" "$OUT"
+build_flavor "$FEATURES,verify" "$OUT/verify"
 
-echo '{"type": "commonjs"}' >"$OUT/cjs/package.json"
 
 # api.js as CommonJS for require(): the same file with its two exports rewritten.
 sed -e 's/^export class /class /' -e 's/^export function /function /' pkg/api.js >"$OUT/api.cjs"

@@ -13,6 +13,7 @@ const ENTRIES = {
   "workerd (workerd.js)": ["workerd.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
   "node ESM (node.js)": ["node.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
   "node CJS (node.cjs)": ["node.cjs", "dist/api.cjs", "dist/cjs/presign_wasm.js", "dist/cjs/presign_wasm_bg.wasm"],
+  "presign/verify (verify/web.js)": ["verify/web.js", "api.js", "dist/verify/presign_wasm.js", "dist/verify/presign_wasm_bg.wasm"],
 };
 const sizes = (buf) => ({
   raw: buf.length,

@@ -19,6 +19,7 @@ if (!existsSync(TSC)) {
 }
 
 const GOOD = `import { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError, type PresignRequest, type Presigned, type PostRequest, type PostForm, corsRules, type CorsRules } from "presign";
+import { verify, type Verified, type Refused } from "presign/verify";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -54,6 +55,8 @@ for (const [name, value] of form.fields) { void name.length; void value.length; 
 const gform: Promise<PostForm> = presignPostAsync({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "GOOG1", secret: "s" } } });
 const cors: CorsRules = corsRules({ provider: "azure", origins: ["https://app.example.com"], requests: [presign(az)] });
 const ruleText: string = cors.rules;
+const verdict: Verified | Refused = verify({ url, method: "PUT", headers: out.headers, credentials: { accessKeyId: "a", secretAccessKey: "s" } });
+if (verdict.valid) { const k: string = verdict.keyId; void k; } else { const c: string = verdict.error.code; void c; }
 void url; void when; void hdrs; void later; void gform; void ruleText;
 `;
 const BAD = {
@@ -67,6 +70,7 @@ const BAD = {
   "post fields are pairs, not an object": `import { presignPost } from "presign"; const f: Record<string, string> = presignPost({ provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } }).fields; void f;`,
   "post contentLengthRange as a string": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", contentLengthRange: "1-10", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
   "cors origins as a string": `import { corsRules } from "presign"; corsRules({ provider: "s3", origins: "https://a.example", requests: [] });`,
+  "verify verdict code is checked": `import { verify } from "presign/verify"; const v = verify({ url: "u", credentials: { accountKey: "k" } }); if (!v.valid && v.error.code === "NOPE") {}`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
 };
 

@@ -97,3 +97,14 @@ pub fn gcs_post_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> 
 pub fn cors_rules_json(input: &str) -> String {
     crate::cors::cors_json(input)
 }
+
+/// Verifies a presigned URL as the storage server would (`verify`): the verdict as JSON. GCS
+/// RSA signatures need the `gcs-rsa` feature, which the wasm build does not have.
+#[cfg(feature = "verify")]
+#[wasm_bindgen(js_name = verifyJson)]
+pub fn verify_json(input: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => crate::verify::verify_json(input, t),
+        Err(e) => e,
+    }
+}
