@@ -53,7 +53,8 @@ async function explain(provider, res) {
     return {
       kind: "cors",
       text: `The browser blocked the request to ${res.host}: CORS is not configured for this origin (${ORIGIN}) on ${label(provider)}` +
-        ` (or the storage service is unreachable). Here is the rule to add` + (rule ? ` — ${rule.how}:` : "."),
+        ` (or the storage service is unreachable). Here is the rule to add` +
+        (rule ? ` (computed by the signer with corsRules from the requests it signs) — ${rule.how}:` : "."),
       detail: rule ? rule.rule : undefined,
     };
   }
@@ -190,7 +191,7 @@ async function download(provider, key, { save = true, tamper = false } = {}) {
   return { ok: false, status: res.status, network: res.network, ...why };
 }
 
-// A browser form upload (S3 / GCS POST policy, as made by `presign post`): the policy's fields in
+// A browser form upload (S3 / GCS POST policy from the signer's /api/form): the policy's fields in
 // their order, the file last. multipart/form-data is a "simple" request, like an HTML <form> post:
 // no preflight (so no upload-progress listener, which would force one), but the answer is readable
 // only with a CORS rule that allows POST.
@@ -210,6 +211,29 @@ async function postForm(provider, form, file) {
   item.done(false, "refused");
   say(why.kind, `${file.name}: ${why.text}`, why.detail);
   return { ok: false, status: res.status, network: res.network, ...why };
+}
+
+// "form upload (POST policy)": the signer returns a POST policy (`presignPost` / `presignPostAsync`)
+// whose conditions — key, content type, size range — the storage itself enforces. Azure has none:
+// the signer answers with the library's UNSUPPORTED error and the page falls back to a SAS PUT.
+async function formUpload(provider, file) {
+  const type = file.type || "application/octet-stream";
+  let form;
+  try {
+    form = await api("/api/form", { provider, key: config.prefix + file.name, contentType: type, size: file.size });
+  } catch (e) {
+    if (e.code === "UNSUPPORTED") {
+      say("fallback", `${label(provider)} has no form uploads (POST policies): ${file.name} goes with a presigned PUT instead.`, e.message);
+      const r = await uploadFile(provider, file);
+      return { ...r, fallback: "put", unsupported: e.message };
+    }
+    progressItem(`${file.name} → ${label(provider)} (form)`, file.size).done(false, "refused by the signer");
+    say("worker", `The signer refused ${file.name}: ${e.message}`);
+    return { ok: false, kind: "worker", code: e.code, message: e.message };
+  }
+  const r = await postForm(provider, form, file);
+  if (r.ok) remember({ provider, key: form.key, name: file.name, size: file.size, type });
+  return { ...r, key: form.key, form: true };
 }
 
 // Changes one character of the signature (S3/GCS X-*-Signature hex, Azure sig base64).
@@ -284,7 +308,8 @@ async function start() {
     }
     $("#upload").disabled = true;
     try {
-      window.demo.lastUploads = await Promise.all(chosen.map((f) => uploadFile(provider, f)));
+      const viaForm = (document.querySelector('input[name="method"]:checked') || {}).value === "form";
+      window.demo.lastUploads = await Promise.all(chosen.map((f) => (viaForm ? formUpload : uploadFile)(provider, f)));
     } finally {
       $("#upload").disabled = false;
     }
@@ -292,7 +317,7 @@ async function start() {
   renderList();
 }
 
-window.demo = { ready: false, api, send, uploadFile, download, postForm, explain, tamperUrl, files, lastUploads: null };
+window.demo = { ready: false, api, send, uploadFile, formUpload, download, postForm, explain, tamperUrl, files, lastUploads: null };
 start().then(
   () => {
     window.demo.ready = true;

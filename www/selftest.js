@@ -2,7 +2,7 @@
 // tests/browser_firefox.mjs). Loaded by app.js only when the page is opened with
 // ?selftest=http://127.0.0.1:PORT — a loopback controller that answers POST /next with the next
 // step and receives the previous step's result; it switches storage CORS rules between steps.
-// Steps: {op: "upload", provider, name, body, type} | {op: "download", provider, key, tamper} | {done: true}.
+// Steps: {op: "upload" | "form", provider, name, body, type} | {op: "download", provider, key, tamper} | {done: true}.
 const controller = new URLSearchParams(location.search).get("selftest");
 const ok = /^http:\/\/127\.0\.0\.1:\d+$/.test(controller || "");
 
@@ -16,6 +16,9 @@ async function run() {
       if (step.op === "upload") {
         const file = new File([step.body], step.name, { type: step.type || "text/plain" });
         result = await window.demo.uploadFile(step.provider, file);
+      } else if (step.op === "form") {
+        const file = new File([step.body], step.name, { type: step.type || "text/plain" });
+        result = await window.demo.formUpload(step.provider, file);
       } else if (step.op === "download") {
         result = await window.demo.download(step.provider, step.key, { save: false, tamper: !!step.tamper });
       } else {

@@ -3,7 +3,7 @@
 // it by its PID (demo.sh's trap then stops what it started); switches storage CORS rules with
 // www/storage.py; installs npm packages into $SERVERS_PREFIX and Debian packages when missing.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -39,10 +39,10 @@ export function ensureNpm(dir, spec) {
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", spec], { cwd: dir, stdio: "ignore" });
 }
 
-/** Starts demo.sh on `port`; `ready` resolves with the page URL once it prints DEMO_URL=… */
-export function startDemo(port) {
+/** Starts demo.sh on `port` (with `env` added); `ready` resolves with the page URL once it prints DEMO_URL=… */
+export function startDemo(port, env = {}) {
   const child = spawn("bash", [join(ROOT, "www/demo.sh"), "--no-cors"], {
-    env: { ...process.env, DEMO_PORT: String(port), SERVERS_PREFIX: PREFIX },
+    env: { ...process.env, ...env, DEMO_PORT: String(port), SERVERS_PREFIX: PREFIX },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
@@ -87,24 +87,10 @@ export const storage = (...args) => execFileSync(PY, [join(ROOT, "www/storage.py
 /** The CORS rule file demo.sh generated with `presign cors` for provider p. */
 export const ruleFile = (demo, p) => join(demo.runDir, `cors-${p}.${p === "azure" ? "xml" : "json"}`);
 
-/** The KEY=value lines a server script printed for the demo (demo.sh keeps them in its run folder). */
-export function serverEnv(demo, name) {
-  const out = {};
-  for (const line of readFileSync(join(demo.runDir, `${name}.env`), "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)=(.*?)(\s+#.*)?$/.exec(line);
-    if (m) out[m[1]] = m[2].trim();
-  }
-  return out;
-}
-
-/** An S3 POST-policy form from the CLI (`presign post`), for the demo bucket's uploads/ prefix. */
-export function s3Form(demo, maxSize) {
-  const s3 = serverEnv(demo, "s3");
+/** `presign cors PROVIDER --origin ORIGIN --stdin` over `requests` (JSON Lines): the CLI's rule text. */
+export function cliCors(provider, origin, requests) {
   const bin = process.env.PRESIGN_BIN || join(ROOT, "target/release/presign");
-  const out = execFileSync(bin, ["post", `s3://${process.env.DEMO_BUCKET || "presign-demo"}/uploads/`, "--max-size", String(maxSize),
-    "--content-type", "text/", "--endpoint", s3.S3_ENDPOINT, "--path-style", "--expires", "10m"], {
-    encoding: "utf8",
-    env: { PATH: process.env.PATH, AWS_ACCESS_KEY_ID: s3.S3_ACCESS_KEY, AWS_SECRET_ACCESS_KEY: s3.S3_SECRET_KEY, AWS_REGION: "us-east-1" },
+  return execFileSync(bin, ["cors", provider, "--origin", origin, "--stdin"], {
+    input: requests.map((r) => JSON.stringify(r)).join("\n") + "\n", encoding: "utf8", env: { PATH: process.env.PATH },
   });
-  return JSON.parse(out);
 }

@@ -45,8 +45,7 @@ const BINDINGS = [
   "PREFIX", "MAX_BYTES", "ALLOWED_TYPES", "EXPIRES_IN",
   "S3_ENDPOINT", "S3_REGION", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
   "AZURE_CONNECTION_STRING", "AZURE_CONTAINER",
-  "GCS_ENDPOINT", "GCS_BUCKET", "GCS_SERVICE_ACCOUNT",
-  "CORS_S3", "CORS_AZURE", "CORS_GCS",
+  "GCS_ENDPOINT", "GCS_BUCKET", "GCS_SERVICE_ACCOUNT", "GCS_FORM_ENDPOINT", "ORIGIN",
 ];
 // Cap'n Proto text literals take C-style escapes; JSON.stringify of ASCII text produces only those.
 const literal = (v) => {
