@@ -339,6 +339,27 @@ async function main() {
 
     verify("workerd", await workerd(esm));
 
+    // presign/verify: the second wasm flavor resolves through the exports map in each runtime.
+    const VERIFY_PROBE = (imp) => `${imp}
+const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+const r = presign({ provider: "s3", method: "PUT", bucket: "b", key: "a b+ü.txt", region: "eu-west-1", headers: { "content-type": "text/plain" }, credentials });
+const good = verify({ url: r.url, method: "PUT", headers: r.headers, credentials });
+const bad = verify({ url: r.url.replace("a%20b", "a%20c"), method: "PUT", headers: r.headers, credentials });
+console.log(JSON.stringify([good.valid, good.keyId, bad.valid, bad.error && bad.error.code]));
+`;
+    const wantVerify = JSON.stringify([true, "AKIAIOSFODNN7EXAMPLE", false, "SIGNATURE_MISMATCH"]);
+    writeFileSync(join(esm, "verify.mjs"), VERIFY_PROBE(`import { presign, verify } from "presign/verify";`));
+    writeFileSync(join(cjs, "verify.cjs"), VERIFY_PROBE(`const { presign, verify } = require("presign/verify");`));
+    for (const [name, out] of [
+      ["node ESM", () => sh("node", ["verify.mjs"], { cwd: esm })],
+      ["node CJS", () => sh("node", ["verify.cjs"], { cwd: cjs })],
+      ["deno", () => sh(deno, ["run", "--allow-read", "verify.mjs"], {
+        cwd: esm, env: { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(PREFIX, "deno/cache") } })],
+    ]) {
+      const got = out().trim();
+      check(`${name}: presign/verify verifies its own URL and refuses a tampered one`, got === wantVerify, got);
+    }
+
     verify("vite + Chromium", await bundler(base, tarball));
   } catch (e) {
     check("packaging run", false, String(e.stack || e) + (e.stderr ? `\n${e.stderr}` : ""));
