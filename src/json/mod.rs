@@ -20,10 +20,14 @@ use crate::time::Timestamp;
 /// [`Error::InvalidRequest`] naming the member that did not fit (unknown member, wrong type,
 /// missing member) or the byte offset of a syntax error; never quoting a value.
 pub fn parse_request(json: &str) -> Result<Request> {
-    from_str(json).map_err(|e| match e {
+    from_str(json).map_err(not_a_request)
+}
+
+fn not_a_request(e: Error) -> Error {
+    match e {
         Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid request: {m}")),
         other => other,
-    })
+    }
 }
 
 impl FromJson for Request {
@@ -126,13 +130,30 @@ pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
 /// element gives an error object in its place; only input that is not an array fails as a whole.
 pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
-    // Each element is kept as raw text and read on its own, so one bad element does not spoil
-    // the others.
-    let mut items = Vec::new();
+    // Each element is read in place; one that does not fit the schema is skipped (and answered
+    // with its error), so it does not spoil the others. Only malformed JSON stops the batch.
+    let mut out = String::with_capacity(json.len() + json.len() / 2 + 2);
+    out.push('[');
     let mut r = Reader::new(json);
+    let mut first = true;
     let listed = r
         .array(|r| {
-            items.push(r.raw()?);
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            let start = r.position();
+            match Request::from_json(r) {
+                Ok(req) => match signer.presign(&req, now) {
+                    Ok(p) => push_presigned(&mut out, &p),
+                    Err(e) => push_error(&mut out, &e),
+                },
+                Err(e) => {
+                    r.rewind(start);
+                    r.skip()?;
+                    push_error(&mut out, &not_a_request(e));
+                }
+            }
             Ok(())
         })
         .and_then(|()| r.finish());
@@ -141,17 +162,6 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
             "expected an array of requests: {}",
             e.message()
         )));
-    }
-    let mut out = String::with_capacity(items.len() * 420 + 2);
-    out.push('[');
-    for (i, item) in items.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        match parse_request(item).and_then(|req| signer.presign(&req, now)) {
-            Ok(p) => push_presigned(&mut out, &p),
-            Err(e) => push_error(&mut out, &e),
-        }
     }
     out.push(']');
     out

@@ -208,28 +208,21 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let bytes = self.text.as_bytes();
         // Fast path: no escape before the closing quote.
-        loop {
-            match bytes.get(self.pos) {
-                Some(b'"') => {
-                    let s = self.text.get(start..self.pos).unwrap_or_default();
-                    self.pos += 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(c) if *c < 0x20 => return Err(self.syntax("a control character in a string")),
-                Some(_) => self.pos += 1,
-                None => return Err(self.syntax("an unterminated string")),
+        self.pos += crate::encoding::json_special(bytes.get(start..).unwrap_or_default());
+        match bytes.get(self.pos) {
+            Some(b'"') => {
+                let s = self.text.get(start..self.pos).unwrap_or_default();
+                self.pos += 1;
+                return Ok(Cow::Borrowed(s));
             }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.syntax("a control character in a string")),
+            None => return Err(self.syntax("an unterminated string")),
         }
         let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
         loop {
             let run = self.pos;
-            while let Some(c) = bytes.get(self.pos) {
-                if *c == b'"' || *c == b'\\' || *c < 0x20 {
-                    break;
-                }
-                self.pos += 1;
-            }
+            self.pos += crate::encoding::json_special(bytes.get(run..).unwrap_or_default());
             out.push_str(self.text.get(run..self.pos).unwrap_or_default());
             match bytes.get(self.pos) {
                 Some(b'"') => {
@@ -418,17 +411,45 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// When the object is malformed or the member is not a string.
     pub fn peek_member(&self, name: &str) -> Result<Option<Cow<'a, str>>> {
+        // Stops at the member: requests usually name their tag first.
         let mut r = self.clone();
-        let mut found = None;
-        r.object(|r, key| {
-            if key == name && found.is_none() {
-                found = Some(r.string()?);
-                Ok(())
-            } else {
-                r.skip()
+        if r.next_token() != Some(b'{') {
+            return Err(r.expected("an object"));
+        }
+        r.pos += 1;
+        if r.next_token() == Some(b'}') {
+            return Ok(None);
+        }
+        loop {
+            if r.next_token() != Some(b'"') {
+                return Err(r.syntax("expected a member name"));
             }
-        })?;
-        Ok(found)
+            let key = r.string()?;
+            if r.next_token() != Some(b':') {
+                return Err(r.syntax("expected ':'"));
+            }
+            r.pos += 1;
+            if key == name {
+                return r.string().map(Some).map_err(|e| at(name, e));
+            }
+            r.skip()?;
+            match r.next_token() {
+                Some(b',') => r.pos += 1,
+                Some(b'}') => return Ok(None),
+                _ => return Err(r.syntax("expected ',' or '}'")),
+            }
+        }
+    }
+
+    /// The reader's byte offset (to come back to a value's start).
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Goes back to an offset from [`position`](Self::position).
+    pub fn rewind(&mut self, pos: usize) {
+        self.pos = pos.min(self.text.len());
+        self.tag = None;
     }
 
     /// Makes the next object read skip member `name` (a tag already read with
