@@ -250,6 +250,49 @@ const RESERVED_HEADERS: &[&str] = &[
     "x-goog-signature",
 ];
 
+/// A signature made outside the crate (the external-signer seam of URLs and POST policies), as
+/// lower-case hex, after checking it is hex of a length plausible for `algorithm`: 32 bytes for
+/// HMAC, 128–1024 bytes for RSA.
+pub(crate) fn external_signature_hex(algorithm: &str, signature_hex: &str) -> Result<String> {
+    let ok = signature_hex.len().is_multiple_of(2)
+        && signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
+        && plausible_signature_len(algorithm, signature_hex.len() / 2);
+    if !ok {
+        return Err(Error::InvalidRequest(format!(
+            "the signature must be the hex of a {} signature",
+            expected_signature(algorithm)
+        )));
+    }
+    Ok(signature_hex.to_ascii_lowercase())
+}
+
+/// [`external_signature_hex`] for raw signature bytes (what WebCrypto's `sign` returns).
+pub(crate) fn external_signature_bytes(algorithm: &str, signature: &[u8]) -> Result<String> {
+    if !plausible_signature_len(algorithm, signature.len()) {
+        return Err(Error::InvalidRequest(format!(
+            "the signature must be a {}",
+            expected_signature(algorithm)
+        )));
+    }
+    Ok(hex(signature))
+}
+
+fn plausible_signature_len(algorithm: &str, n: usize) -> bool {
+    if algorithm == GOOG4_HMAC_SHA256.algorithm {
+        n == 32
+    } else {
+        (128..=1024).contains(&n)
+    }
+}
+
+fn expected_signature(algorithm: &str) -> &'static str {
+    if algorithm == GOOG4_HMAC_SHA256.algorithm {
+        "32-byte HMAC-SHA256"
+    } else {
+        "128-1024-byte RSA"
+    }
+}
+
 /// A request with everything but its signature: the external-signer seam. Sign
 /// [`PreparedUrl::string_to_sign`] with the credential's key, then [`PreparedUrl::finish`].
 #[derive(Clone, Debug)]
@@ -287,17 +330,8 @@ impl PreparedUrl {
     /// [`Error::InvalidRequest`] if `signature_hex` is not hex of a plausible length for the
     /// algorithm (32 bytes for HMAC, 128–1024 bytes for RSA).
     pub fn finish(self, signature_hex: &str) -> Result<Presigned> {
-        let n = signature_hex.len() / 2;
-        if !signature_hex.len().is_multiple_of(2)
-            || !signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
-            || !self.plausible_signature_len(n)
-        {
-            return Err(Error::InvalidRequest(format!(
-                "the signature must be the hex of a {} signature",
-                self.expected_signature()
-            )));
-        }
-        Ok(self.finish_trusted(signature_hex.to_ascii_lowercase()))
+        let sig = external_signature_hex(self.algorithm, signature_hex)?;
+        Ok(self.finish_trusted(sig))
     }
 
     /// Completes the URL with the raw signature bytes (what WebCrypto's `sign` returns).
@@ -305,29 +339,8 @@ impl PreparedUrl {
     /// # Errors
     /// [`Error::InvalidRequest`] for a length implausible for the algorithm.
     pub fn finish_bytes(self, signature: &[u8]) -> Result<Presigned> {
-        if !self.plausible_signature_len(signature.len()) {
-            return Err(Error::InvalidRequest(format!(
-                "the signature must be a {}",
-                self.expected_signature()
-            )));
-        }
-        Ok(self.finish_trusted(hex(signature)))
-    }
-
-    fn plausible_signature_len(&self, n: usize) -> bool {
-        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
-            n == 32
-        } else {
-            (128..=1024).contains(&n)
-        }
-    }
-
-    fn expected_signature(&self) -> &'static str {
-        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
-            "32-byte HMAC-SHA256"
-        } else {
-            "128-1024-byte RSA"
-        }
+        let sig = external_signature_bytes(self.algorithm, signature)?;
+        Ok(self.finish_trusted(sig))
     }
 
     fn finish_trusted(self, signature_hex: String) -> Presigned {

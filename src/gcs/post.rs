@@ -112,17 +112,8 @@ impl PreparedPost {
     /// [`Error::InvalidRequest`] if `signature_hex` is not hex of a plausible length for the
     /// algorithm (32 bytes for HMAC, 128–1024 bytes for RSA).
     pub fn finish(self, signature_hex: &str) -> Result<PostForm> {
-        let n = signature_hex.len() / 2;
-        if !signature_hex.len().is_multiple_of(2)
-            || !signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
-            || !self.plausible_signature_len(n)
-        {
-            return Err(Error::InvalidRequest(format!(
-                "the signature must be the hex of a {} signature",
-                self.expected_signature()
-            )));
-        }
-        Ok(self.finish_trusted(signature_hex.to_ascii_lowercase()))
+        let sig = super::external_signature_hex(self.algorithm, signature_hex)?;
+        Ok(self.finish_trusted(sig))
     }
 
     /// Completes the form with the raw signature bytes (what WebCrypto's `sign` returns).
@@ -130,29 +121,8 @@ impl PreparedPost {
     /// # Errors
     /// [`Error::InvalidRequest`] for a length implausible for the algorithm.
     pub fn finish_bytes(self, signature: &[u8]) -> Result<PostForm> {
-        if !self.plausible_signature_len(signature.len()) {
-            return Err(Error::InvalidRequest(format!(
-                "the signature must be a {}",
-                self.expected_signature()
-            )));
-        }
-        Ok(self.finish_trusted(hex(signature)))
-    }
-
-    fn plausible_signature_len(&self, n: usize) -> bool {
-        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
-            n == 32
-        } else {
-            (128..=1024).contains(&n)
-        }
-    }
-
-    fn expected_signature(&self) -> &'static str {
-        if self.algorithm == GOOG4_HMAC_SHA256.algorithm {
-            "32-byte HMAC-SHA256"
-        } else {
-            "128-1024-byte RSA"
-        }
+        let sig = super::external_signature_bytes(self.algorithm, signature)?;
+        Ok(self.finish_trusted(sig))
     }
 
     fn finish_trusted(self, signature_hex: String) -> PostForm {
