@@ -35,7 +35,7 @@ use super::{
     no_credentials, validate_identity, validate_object, Credentials, Presigner, UrlScheme,
     UrlStyle, REGION, SERVICE,
 };
-use crate::encoding::{base64, hex};
+use crate::encoding::base64;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
 use crate::sigv4::{Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
@@ -181,7 +181,7 @@ impl Presigner {
     fn sign_post_rsa(&self, pem: &str, prepared: PreparedPost) -> Result<PostForm> {
         let key = self.rsa.get(pem)?;
         let signature = key.sign_pkcs1_sha256(prepared.policy.as_bytes())?;
-        Ok(prepared.finish_trusted(hex(&signature)))
+        Ok(prepared.finish_trusted(crate::encoding::hex(&signature)))
     }
 
     #[cfg(not(feature = "gcs-rsa"))]
