@@ -20,6 +20,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureApt, ensureNpm } from "./support/demo_stack.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PRESIGN = process.env.PRESIGN_BIN || join(ROOT, "target/release/presign");
@@ -205,14 +206,6 @@ function sh(cmd, args, opts = {}) {
   return execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...opts }).toString();
 }
 
-function ensureNpm(dir, spec) {
-  const name = spec.slice(0, spec.lastIndexOf("@"));
-  if (existsSync(join(dir, "node_modules", name))) return;
-  mkdirSync(dir, { recursive: true });
-  if (!existsSync(join(dir, "package.json"))) writeFileSync(join(dir, "package.json"), "{}\n");
-  sh("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", spec], { cwd: dir });
-}
-
 function project(base, name, tarball, type) {
   const dir = join(base, name);
   mkdirSync(dir, { recursive: true });
@@ -266,10 +259,7 @@ const w :Workerd.Worker = (
 async function bundler(base, tarball) {
   ensureNpm(join(PREFIX, "vite"), `vite@${VITE_VERSION}`);
   ensureNpm(join(PREFIX, "playwright-core"), `playwright-core@${PLAYWRIGHT_CORE_VERSION}`);
-  if (!existsSync(CHROMIUM)) {
-    sh("apt-get", ["update", "-qq"]);
-    sh("apt-get", ["install", "-y", "-qq", "chromium"], { env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
-  }
+  ensureApt(CHROMIUM, "chromium");
   const dir = project(base, "bundler-vite", tarball, "module");
   writeFileSync(join(dir, "index.html"),
     `<!doctype html><meta charset="utf-8"><title>presign bundler probe</title><script type="module" src="./main.js"></script>\n`);
