@@ -1,12 +1,19 @@
-// Node benchmark of the npm build (pkg/, built by pkg/build.sh) against JS peers, in one run:
-// ns per presigned S3 PUT URL with a signed content-type, one URL per call and `presignMany` of
-// 1,000. Peers (installed on first run into $SERVERS_PREFIX/npm-bench): @aws-sdk/s3-request-presigner,
-// aws4fetch, aws4, @smithy/signature-v4. Before timing, every peer must produce the same
-// X-Amz-Signature as ours for the same request and instant.
+// Node benchmark of the npm build (pkg/, built by pkg/build.sh) against JS peers, in one run, ns per
+// presigned URL (one URL per call, and `presignMany` of 1,000 per URL):
+// - S3 PUT with a signed content-type: @aws-sdk/s3-request-presigner, aws4fetch, aws4,
+//   @smithy/signature-v4.
+// - Azure blob service SAS (read+write, fixed st/se, https only, sv pinned on both sides):
+//   @azure/storage-blob `generateBlobSASQueryParameters` with a StorageSharedKeyCredential.
+// - GCS V4 GET signed with a service-account key (RSASSA-PKCS1-v1_5 / SHA-256; ours through
+//   `presignAsync` and WebCrypto): @google-cloud/storage `file.getSignedUrl`. Async calls are
+//   awaited one after the other.
+// Peers are installed on first run into $SERVERS_PREFIX/npm-bench. Before timing, every peer must
+// produce the same signature as ours for the same request and instant (the one exception, the
+// AWS SDK presigner, is explained below).
 //
 //   node benches/npm.mjs [--seconds S]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -23,6 +30,9 @@ const PEERS = {
   "@smithy/signature-v4": "5.7.5",
   "@smithy/protocol-http": "5.6.2",
   "@aws-crypto/sha256-js": "5.2.0",
+  "@azure/storage-blob": "12.32.0",
+  // 8.x needs node >= 22; 7.22.0 is the newest release for the node 20 of this machine.
+  "@google-cloud/storage": "7.22.0",
 };
 const SECONDS = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 1;
 
@@ -33,7 +43,7 @@ if (!Object.keys(PEERS).every((p) => existsSync(join(DIR, "node_modules", p)))) 
     ...Object.entries(PEERS).map(([p, v]) => `${p}@${v}`)], { cwd: DIR, stdio: "inherit" });
 }
 const require = createRequire(join(DIR, "package.json"));
-const { presign, presignMany } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+const { presign, presignMany, presignAsync } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
 
 const AK = "AKIAIOSFODNN7EXAMPLE";
 const SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -104,8 +114,76 @@ for (const [name, f] of [["aws4fetch", aws4fetch], ["aws4", aws4sign], ["@smithy
   if (p("X-Amz-SignedHeaders") !== "content-type;host" || p("X-Amz-Date") !== "20261124T100000Z" ||
     !/^[0-9a-f]{64}$/.test(p("X-Amz-Signature") || "")) throw new Error(`unexpected SDK URL ${u}`);
 }
-console.log("aws4fetch, aws4 and @smithy/signature-v4 give the same X-Amz-Signature as presign; " +
+console.log("S3: aws4fetch, aws4 and @smithy/signature-v4 give the same X-Amz-Signature as presign; " +
   "@aws-sdk/s3-request-presigner signs the same headers and instant (plus its own x-id and X-Amz-Content-Sha256)");
+
+// --- Azure: blob service SAS ---------------------------------------------------------------------
+const AZ_ACCOUNT = "myaccount";
+const AZ_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+const AZ_CONTAINER = "photos";
+const AZ_VERSION = "2025-07-05";
+const AZ_END = new Date(AT.getTime() + 3600e3);
+const azReq = (blob) => ({
+  provider: "azure", method: "PUT", account: AZ_ACCOUNT, container: AZ_CONTAINER, blob, permissions: "rw",
+  startsOn: AT, expiresOn: AZ_END, protocol: "https", version: AZ_VERSION, signedAt: AT,
+  credentials: { accountKey: AZ_KEY },
+});
+const azure = require("@azure/storage-blob");
+const azCred = new azure.StorageSharedKeyCredential(AZ_ACCOUNT, AZ_KEY);
+const azBase = `https://${AZ_ACCOUNT}.blob.core.windows.net/${AZ_CONTAINER}/`;
+// The whole URL, as ours returns it: the SDK's token appended to the blob's URL.
+const azSdk = (blob) => `${azBase}${blob}?${azure.generateBlobSASQueryParameters({
+  containerName: AZ_CONTAINER, blobName: blob, permissions: azure.BlobSASPermissions.parse("rw"),
+  startsOn: AT, expiresOn: AZ_END, protocol: azure.SASProtocol.Https, version: AZ_VERSION,
+}, azCred).toString()}`;
+{
+  const o = new URL(presign(azReq(KEYS[0])).url);
+  const t = new URL(azSdk(KEYS[0]));
+  const params = (u) => [...u.searchParams].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}=${v}`).join("&");
+  const sig = o.searchParams.get("sig");
+  if (!/^[A-Za-z0-9+/]{43}=$/.test(sig || "") || sig !== t.searchParams.get("sig") || params(o) !== params(t) ||
+    o.origin + o.pathname !== t.origin + t.pathname || o.searchParams.get("sv") !== AZ_VERSION ||
+    o.searchParams.get("sp") !== "rw") {
+    throw new Error(`@azure/storage-blob signs differently:\n ours ${o}\n sdk  ${t}`);
+  }
+  const many = presignMany(KEYS.slice(0, 3).map(azReq));
+  for (const [i, r] of many.entries()) {
+    if (r.url !== presign(azReq(KEYS[i])).url) throw new Error(`presignMany differs at ${i}: ${r.url}`);
+  }
+}
+console.log(`Azure: @azure/storage-blob gives the same sig and the same sv/sr/sp/st/se/spr as presign (sv ${AZ_VERSION})`);
+
+// --- GCS: V4 with a service-account key (RSA) --------------------------------------------------------
+// The SDK refuses an `expires` in the past (measured against the real clock), so the fixed
+// instant here is one in the future: the next UTC midnight plus 10 hours, the same for both
+// sides (the SDK's `accessibleAt` sets X-Goog-Date). PKCS#1 v1.5 signatures are deterministic,
+// so an equal X-Goog-Signature means an equal string to sign under the same key.
+const GCS_AT = new Date(Math.ceil(Date.now() / 86400e3) * 86400e3 + 10 * 3600e3);
+const GCS_BUCKET = "my-bucket";
+const SA = JSON.parse(readFileSync(join(ROOT, "tests/vectors/gcs/test_service_account.not-a-test.json"), "utf8"));
+const gcsReq = (object) => ({
+  provider: "gcs", method: "GET", bucket: GCS_BUCKET, object, expiresIn: 3600, signedAt: GCS_AT,
+  credentials: { serviceAccount: SA },
+});
+const { Storage } = require("@google-cloud/storage");
+const gcsBucket = new Storage({ projectId: SA.project_id,
+  credentials: { client_email: SA.client_email, private_key: SA.private_key } }).bucket(GCS_BUCKET);
+// A File object per call, as `storage.bucket(b).file(name).getSignedUrl(...)` is used.
+const gcsSdk = async (object) => (await gcsBucket.file(object).getSignedUrl({
+  version: "v4", action: "read", accessibleAt: GCS_AT, expires: GCS_AT.getTime() + 3600e3,
+}))[0];
+{
+  const o = new URL((await presignAsync(gcsReq(KEYS[0]))).url);
+  const t = new URL(await gcsSdk(KEYS[0]));
+  const p = (u) => ["X-Goog-Algorithm", "X-Goog-Credential", "X-Goog-Date", "X-Goog-Expires",
+    "X-Goog-SignedHeaders", "X-Goog-Signature"].map((n) => u.searchParams.get(n)).join("\n");
+  if (!/^[0-9a-f]{512}$/.test(o.searchParams.get("X-Goog-Signature") || "") || p(o) !== p(t) ||
+    o.origin + o.pathname !== t.origin + t.pathname || [...o.searchParams].length !== [...t.searchParams].length) {
+    throw new Error(`@google-cloud/storage signs differently:\n ours ${o}\n sdk  ${t}`);
+  }
+}
+console.log(`GCS: @google-cloud/storage gives the same X-Goog-Signature and X-Goog-* parameters as presignAsync ` +
+  `(X-Goog-Date ${GCS_AT.toISOString()})`);
 
 // --- timing ------------------------------------------------------------------------------------------
 async function bench(name, f, perCall = 1) {
@@ -122,16 +200,35 @@ async function bench(name, f, perCall = 1) {
   const ns = Number(t - t0) / (n * perCall);
   return { name, ns };
 }
-const results = [
-  await bench("presign (npm, wasm)", (i) => presign(req(KEYS[i % 1000]))),
-  await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(req)), 1000),
-  await bench("aws4", (i) => aws4sign(KEYS[i % 1000])),
-  await bench("@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])),
-  await bench("aws4fetch", (i) => aws4fetch(KEYS[i % 1000])),
-  await bench("@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])),
+const groups = [
+  ["S3", "ns per presigned S3 PUT URL (signed content-type)", [
+    await bench("presign (npm, wasm)", (i) => presign(req(KEYS[i % 1000]))),
+    await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(req)), 1000),
+    await bench("aws4", (i) => aws4sign(KEYS[i % 1000])),
+    await bench("@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])),
+    await bench("aws4fetch", (i) => aws4fetch(KEYS[i % 1000])),
+    await bench("@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])),
+  ]],
+  ["Azure", `ns per Azure blob SAS URL (sp=rw, sv ${AZ_VERSION})`, [
+    await bench("presign (npm, wasm)", (i) => presign(azReq(KEYS[i % 1000]))),
+    await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(azReq)), 1000),
+    await bench("@azure/storage-blob", (i) => azSdk(KEYS[i % 1000])),
+  ]],
+  ["GCS", "ns per GCS V4 GET URL, service-account RSA, awaited one by one", [
+    await bench("presignAsync (npm, wasm + WebCrypto)", (i) => presignAsync(gcsReq(KEYS[i % 1000]))),
+    await bench("@google-cloud/storage", (i) => gcsSdk(KEYS[i % 1000])),
+  ]],
 ];
-const base = results[0].ns;
-console.log(`node ${process.version}; ns per presigned S3 PUT URL (signed content-type), ${SECONDS}s each`);
-for (const r of results) {
-  console.log(`${r.name.padEnd(44)} ${r.ns.toFixed(0).padStart(9)} ns  ${(r.ns / base).toFixed(2)}x presign`);
+console.log(`node ${process.version}; ${SECONDS}s each`);
+for (const [, title, results] of groups) {
+  const base = results[0].ns;
+  console.log(`\n${title}`);
+  for (const r of results) {
+    console.log(`${r.name.padEnd(44)} ${r.ns.toFixed(0).padStart(9)} ns  ${(r.ns / base).toFixed(2)}x presign`);
+  }
+}
+console.log("");
+for (const [provider, , [ours, ...rest]] of groups) {
+  console.log(`${`${provider}:`.padEnd(7)}${ours.name.split(" ")[0]} ${ours.ns.toFixed(0)} ns; ` +
+    rest.map((r) => `${r.name.replace(/ \(npm.*\)|, per URL/g, "")} ${(r.ns / ours.ns).toFixed(2)}x`).join(", "));
 }
