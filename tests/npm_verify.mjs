@@ -1,11 +1,13 @@
 // `presign/verify` from JS (pkg/verify/node.js, built by pkg/build.sh): URLs made by the official JS
-// SDKs (@aws-sdk/s3-request-presigner, @azure/storage-blob) verify, and each tampered variant is
+// SDKs (@aws-sdk/s3-request-presigner, @azure/storage-blob, @google-cloud/storage — GCS RSA through
+// verifyAsync and WebCrypto) verify, and each tampered variant is
 // refused with the check that failed; every verdict equals the native CLI's (`presign verify --json`)
 // for the same URL, method, headers and key. SDKs are installed on first run into $SERVERS_PREFIX
 // (npm-bench, npm-azure), the same folders and versions as benches/npm.mjs and azure_js_diff.mjs.
 //   node tests/npm_verify.mjs     last line "N passed, M failed"
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createPublicKey } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -26,10 +28,12 @@ const AWS_DIR = join(PREFIX, "npm-bench");
 const AZ_DIR = join(PREFIX, "npm-azure");
 ensure(AWS_DIR, ["@aws-sdk/client-s3@3.1175.0", "@aws-sdk/s3-request-presigner@3.1169.0"]);
 ensure(AZ_DIR, ["@azure/storage-blob@12.32.0"]);
+ensure(AWS_DIR, ["@google-cloud/storage@7.22.0"]);
 const { S3Client, PutObjectCommand, GetObjectCommand } = createRequire(join(AWS_DIR, "package.json"))("@aws-sdk/client-s3");
 const { getSignedUrl } = createRequire(join(AWS_DIR, "package.json"))("@aws-sdk/s3-request-presigner");
 const az = createRequire(join(AZ_DIR, "package.json"))("@azure/storage-blob");
-const { verify, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
+const { Storage } = createRequire(join(AWS_DIR, "package.json"))("@google-cloud/storage");
+const { verify, verifyAsync, presignAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
 
 let passed = 0, failed = 0;
 const check = (name, ok, detail = "") => {
@@ -47,8 +51,8 @@ function cli(url, method, headers, env) {
 }
 
 /** Checks one URL from JS and from the CLI: `want` is "valid" or the expected failure code. */
-function both(name, { url, method, headers = {}, credentials, env }, want) {
-  const js = verify({ url, method, headers, credentials });
+async function both(name, { url, method, headers = {}, credentials, env }, want) {
+  const js = await verifyAsync({ url, method, headers, credentials });
   const got = js.valid ? "valid" : js.error.code;
   check(`${name}: ${want}`, got === want, JSON.stringify(js));
   const c = cli(url, method, headers, env);
@@ -68,16 +72,16 @@ for (const key of ["photos/cat 1.jpg", "a+b=c&d/ü 😀.txt", "x"]) {
     { expiresIn: 600, signableHeaders: new Set(["content-type"]) });
   const headers = { "content-type": "image/jpeg" };
   const s3 = (url, method = "PUT", h = headers) => ({ url, method, headers: h, credentials: s3creds, env: s3env });
-  both(`aws-sdk PUT ${JSON.stringify(key)}`, s3(put), "valid");
-  both(`aws-sdk PUT ${JSON.stringify(key)}, signature flipped`, s3(flip(put, "X-Amz-Signature")), "SIGNATURE_MISMATCH");
-  both(`aws-sdk PUT ${JSON.stringify(key)}, sent as GET`, s3(put, "GET"), "SIGNATURE_MISMATCH");
-  both(`aws-sdk PUT ${JSON.stringify(key)}, without its signed content-type`, s3(put, "PUT", {}), "MISSING_HEADER");
-  both(`aws-sdk PUT ${JSON.stringify(key)}, other key`, s3(put.replace(/amazonaws\.com\/[^?]*/, "amazonaws.com/other")), "SIGNATURE_MISMATCH");
-  both(`aws-sdk PUT ${JSON.stringify(key)}, wrong secret`, { ...s3(put), credentials: { ...s3creds, secretAccessKey: "x" + SK.slice(1) }, env: { ...s3env, AWS_SECRET_ACCESS_KEY: "x" + SK.slice(1) } }, "SIGNATURE_MISMATCH");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}`, s3(put), "valid");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}, signature flipped`, s3(flip(put, "X-Amz-Signature")), "SIGNATURE_MISMATCH");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}, sent as GET`, s3(put, "GET"), "SIGNATURE_MISMATCH");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}, without its signed content-type`, s3(put, "PUT", {}), "MISSING_HEADER");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}, other key`, s3(put.replace(/amazonaws\.com\/[^?]*/, "amazonaws.com/other")), "SIGNATURE_MISMATCH");
+  await both(`aws-sdk PUT ${JSON.stringify(key)}, wrong secret`, { ...s3(put), credentials: { ...s3creds, secretAccessKey: "x" + SK.slice(1) }, env: { ...s3env, AWS_SECRET_ACCESS_KEY: "x" + SK.slice(1) } }, "SIGNATURE_MISMATCH");
 }
 const old = await getSignedUrl(client, new GetObjectCommand({ Bucket: "my-bucket", Key: "k" }),
   { expiresIn: 60, signingDate: new Date(Date.now() - 3600_000) });
-both("aws-sdk GET signed an hour ago for 60 s", { url: old, method: "GET", credentials: s3creds, env: s3env }, "EXPIRED");
+await both("aws-sdk GET signed an hour ago for 60 s", { url: old, method: "GET", credentials: s3creds, env: s3env }, "EXPIRED");
 
 // --- Azure: @azure/storage-blob ---------------------------------------------------------------------
 const ACCOUNT = "myaccount", KEY = Buffer.from("presign-npm-verify-test-key-0123456789").toString("base64");
@@ -94,12 +98,37 @@ const sas = (perms, blobName = "dir/a b+c ü.txt") => {
 };
 const azure = (url, method) => ({ url, method, credentials: azcreds, env: azenv });
 const read = sas("r"), write = sas("cw");
-both("azure-storage-blob read SAS, GET", azure(read, "GET"), "valid");
-both("azure-storage-blob read SAS, PUT", azure(read, "PUT"), "PERMISSION_DENIED");
-both("azure-storage-blob write SAS, PUT", azure(write, "PUT"), "valid");
-both("azure-storage-blob read SAS, signature changed", azure(read.replace(/sig=([^&]+)/, (_, s) => `sig=${encodeURIComponent(Buffer.from(Buffer.from(decodeURIComponent(s), "base64").map((b, i) => (i === 0 ? b ^ 1 : b))).toString("base64"))}`), "GET"), "SIGNATURE_MISMATCH");
-both("azure-storage-blob read SAS, other blob", azure(read.replace("a%20b%2Bc", "a%20b%2Bd"), "GET"), "SIGNATURE_MISMATCH");
-both("azure-storage-blob read SAS, sp widened", azure(read.replace("sp=r", "sp=rw"), "PUT"), "SIGNATURE_MISMATCH");
+await both("azure-storage-blob read SAS, GET", azure(read, "GET"), "valid");
+await both("azure-storage-blob read SAS, PUT", azure(read, "PUT"), "PERMISSION_DENIED");
+await both("azure-storage-blob write SAS, PUT", azure(write, "PUT"), "valid");
+await both("azure-storage-blob read SAS, signature changed", azure(read.replace(/sig=([^&]+)/, (_, s) => `sig=${encodeURIComponent(Buffer.from(Buffer.from(decodeURIComponent(s), "base64").map((b, i) => (i === 0 ? b ^ 1 : b))).toString("base64"))}`), "GET"), "SIGNATURE_MISMATCH");
+await both("azure-storage-blob read SAS, other blob", azure(read.replace("a%20b%2Bc", "a%20b%2Bd"), "GET"), "SIGNATURE_MISMATCH");
+await both("azure-storage-blob read SAS, sp widened", azure(read.replace("sp=r", "sp=rw"), "PUT"), "SIGNATURE_MISMATCH");
+
+// --- GCS RSA: @google-cloud/storage and presignAsync URLs, checked with WebCrypto (verifyAsync) -----
+// The service-account key from Google's conformance files; the CLI reads it through
+// GOOGLE_APPLICATION_CREDENTIALS (its public half) and checks RSA natively (AWS-LC).
+const KEY_FILE = join(ROOT, "tests/vectors/gcs/test_service_account.not-a-test.json");
+const sa = JSON.parse(readFileSync(KEY_FILE, "utf8"));
+const gcsenv = { GOOGLE_APPLICATION_CREDENTIALS: KEY_FILE };
+const spki = createPublicKey(sa.private_key).export({ type: "spki", format: "pem" });
+const gcsBucket = new Storage({ projectId: sa.project_id, credentials: { client_email: sa.client_email, private_key: sa.private_key } }).bucket("my-bucket");
+const sdkGcs = await gcsBucket.file("dir/a b+c ü.txt").getSignedUrl({ version: "v4", action: "write", contentType: "text/plain", expires: Date.now() + 600_000 });
+const ours = await presignAsync({ provider: "gcs", method: "PUT", bucket: "my-bucket", object: "dir/a b+c ü.txt",
+  headers: { "content-type": "text/plain" }, expiresIn: 600, credentials: { serviceAccount: sa } });
+for (const [who, url] of [["google-cloud-storage", sdkGcs[0]], ["presignAsync", ours.url]]) {
+  const gcs = (u, method = "PUT", headers = { "content-type": "text/plain" }) => ({ url: u, method, headers, credentials: { serviceAccount: sa }, env: gcsenv });
+  await both(`${who} GCS RSA PUT`, gcs(url), "valid");
+  await both(`${who} GCS RSA PUT, signature flipped`, gcs(flip(url, "X-Goog-Signature")), "SIGNATURE_MISMATCH");
+  await both(`${who} GCS RSA PUT, other object`, gcs(url.replace("a%20b", "a%20c")), "SIGNATURE_MISMATCH");
+  await both(`${who} GCS RSA PUT, sent as GET`, gcs(url, "GET"), "SIGNATURE_MISMATCH");
+  await both(`${who} GCS RSA PUT, without its signed content-type`, gcs(url, "PUT", {}), "MISSING_HEADER");
+  // The same verdict from an SPKI public key (derived here by node:crypto, not by presign).
+  const viaSpki = await verifyAsync({ url, method: "PUT", headers: { "content-type": "text/plain" }, credentials: { publicKey: { clientEmail: sa.client_email, pem: spki } } });
+  check(`${who} GCS RSA PUT verifies with the SPKI public key`, viaSpki.valid === true, JSON.stringify(viaSpki));
+}
+const sync = verify({ url: ours.url, method: "PUT", headers: ours.headers, credentials: { serviceAccount: sa } });
+check("verify (sync) of a GCS RSA URL says UNSUPPORTED and points to verifyAsync", !sync.valid && sync.error.code === "UNSUPPORTED", JSON.stringify(sync));
 
 // Input that is not a verify request throws; a verdict never does.
 try {

@@ -10,8 +10,12 @@ export type VerifyCredentials =
   | { accountKey: string }
   | { connectionString: string }
   | { userDelegationKey: UserDelegationKey }
-  /** GCS HMAC. (GOOG4-RSA-SHA256 needs native RSA: the Rust crate or CLI with `gcs-rsa`.) */
-  | { hmac: { accessId: string; secret: string } };
+  /** GCS HMAC. */
+  | { hmac: { accessId: string; secret: string } }
+  /** GCS RSA, with `verifyAsync` (WebCrypto): a service-account key file (its public half is used)… */
+  | { serviceAccount: { client_email: string; private_key: string; [field: string]: unknown } }
+  /** …or the service account's SPKI "PUBLIC KEY" PEM (certificates: the Rust crate or the CLI). */
+  | { publicKey: { clientEmail: string; pem: string } };
 
 /** A request as the server received it. */
 export interface VerifyRequest {
@@ -65,5 +69,8 @@ export interface Refused {
   error: { code: VerifyCode; message: string; debug?: { canonicalRequest?: string; stringToSign?: string } };
 }
 
-/** Checks a presigned URL as the storage server would. Throws `PresignError` only for malformed input. */
+/** Checks a presigned URL as the storage server would. Throws `PresignError` only for malformed input. GCS RSA URLs need `verifyAsync`. */
 export function verify(request: VerifyRequest): Verified | Refused;
+
+/** Like `verify`, and also GCS URLs signed with a service-account key: WebCrypto checks the RSA signature over the string to sign the core builds; the core runs every other check. */
+export function verifyAsync(request: VerifyRequest): Promise<Verified | Refused>;

@@ -5,5 +5,5 @@ import * as glue from "../dist/verify/presign_wasm.js";
 import { makeApi, PresignError } from "../api.js";
 
 await init({ module_or_path: new URL("../dist/verify/presign_wasm_bg.wasm", import.meta.url) });
-export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, verify } = makeApi(glue);
+export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, verify, verifyAsync } = makeApi(glue);
 export { PresignError };

@@ -6,5 +6,5 @@ import * as glue from "../dist/verify/presign_wasm.js";
 import { makeApi, PresignError } from "../api.js";
 
 initSync({ module: wasmModule });
-export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, verify } = makeApi(glue);
+export const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, verify, verifyAsync } = makeApi(glue);
 export { PresignError };

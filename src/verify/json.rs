@@ -5,8 +5,10 @@
 //! "region"?, "host"?, "debug"?}`. `credentials` has the request schema's shape for the URL's
 //! provider — S3 `{accessKeyId, secretAccessKey, sessionToken?}`; Azure `{accountKey}`,
 //! `{connectionString}` or `{userDelegationKey: {…}}`; GCS `{hmac: {accessId, secret}}`,
-//! `{serviceAccount: <key JSON>}` (its public half is used) or
-//! `{publicKey: {clientEmail, pem}}` (a PEM public key or X.509 certificate).
+//! `{serviceAccount: <key JSON>}` (its public half is used),
+//! `{publicKey: {clientEmail, pem}}` (a PEM public key or X.509 certificate) or
+//! `{rsaChecked: {clientEmail, valid}}` (the RSA signature checked outside, e.g. by WebCrypto, over
+//! the string to sign a `debug` verdict of the same URL gave).
 //!
 //! Output: `{"valid": true, "provider", "algorithm", "keyId", "method", "resource",
 //! "permissions"?, "allowedBy"?, "signedHeaders", "notBefore"?, "expiresAt", "ipRange"?,
@@ -87,12 +89,27 @@ impl FromJson for GcsPublicKey {
     }
 }
 
-/// GCS credentials for verifying: exactly one of `hmac`, `serviceAccount`, `publicKey`.
+/// GCS credentials for verifying: exactly one of `hmac`, `serviceAccount`, `publicKey`,
+/// `rsaChecked`.
 enum GcsCredentials {
     Hmac(HmacCredentials),
     ServiceAccount(ServiceAccountKey),
     PublicKey(GcsPublicKey),
+    RsaChecked(RsaChecked),
 }
+
+/// `{"clientEmail", "valid"}`: a GOOG4-RSA-SHA256 signature checked outside the crate (the JS
+/// package checks it with WebCrypto over the string to sign a first `debug` call returned).
+#[derive(Default)]
+struct RsaChecked {
+    client_email: String,
+    valid: bool,
+}
+
+crate::json::json_struct!(RsaChecked {
+    required { client_email: "clientEmail", valid: "valid" }
+    optional {}
+});
 
 impl FromJson for GcsCredentials {
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
@@ -102,17 +119,18 @@ impl FromJson for GcsCredentials {
                 "hmac" => GcsCredentials::Hmac(FromJson::from_json(r)?),
                 "serviceAccount" => GcsCredentials::ServiceAccount(FromJson::from_json(r)?),
                 "publicKey" => GcsCredentials::PublicKey(FromJson::from_json(r)?),
+                "rsaChecked" => GcsCredentials::RsaChecked(FromJson::from_json(r)?),
                 _ => return Err(unknown(name)),
             };
             if out.replace(c).is_some() {
                 return Err(Error::InvalidRequest(
-                    "give one of hmac, serviceAccount, publicKey".into(),
+                    "give one of hmac, serviceAccount, publicKey, rsaChecked".into(),
                 ));
             }
             Ok(())
         })?;
         out.ok_or_else(|| {
-            Error::InvalidRequest("give one of hmac, serviceAccount, publicKey".into())
+            Error::InvalidRequest("give one of hmac, serviceAccount, publicKey, rsaChecked".into())
         })
     }
 }
@@ -220,6 +238,10 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
             GcsCredentials::PublicKey(p) => Ok(OneKey {
                 id: Some(p.client_email),
                 key: public_from_pem(&p.pem)?,
+            }),
+            GcsCredentials::RsaChecked(c) => Ok(OneKey {
+                id: Some(c.client_email),
+                key: VerifyKey::GcsRsaChecked(c.valid),
             }),
         },
     }

@@ -196,6 +196,10 @@ pub enum VerifyKey {
     /// A GCS service account's public key.
     #[cfg(feature = "gcs-rsa")]
     GcsRsa(crate::crypto::RsaPublicKey),
+    /// A GCS service account whose RSA signature was checked outside the crate (WebCrypto in
+    /// JS runtimes, an HSM…): `true` when it verified over the string to sign this verifier
+    /// builds for the same URL (see [`VerifyOptions::debug`]). Every other check still runs here.
+    GcsRsaChecked(bool),
     /// An Azure account key (base64).
     AzureAccountKey(Secret),
     /// An Azure user-delegation key: the SAS's `skoid`, `sktid`, `skt`, `ske`, `sks`, `skv` must

@@ -402,3 +402,58 @@ fn public_keys_from_pem_refuse_junk_without_panicking() {
         assert!(RsaPublicKey::from_pem(bad).is_err());
     }
 }
+
+// An RSA signature checked outside the crate (WebCrypto): the verdict is taken as given, every
+// other check still runs. The URL comes from the signer's external seam with a stand-in signature
+// (the signature bytes are not what this test is about; the caller vouched for them).
+#[test]
+fn an_externally_checked_rsa_signature_still_gets_every_other_check() {
+    let email = "sa@project.iam.gserviceaccount.com";
+    let mut req = crate::gcs::GcsRequest::new(Method::Get, "test-bucket", "test-object");
+    req.credentials = Some(crate::gcs::Credentials::service_account(email));
+    req.expires_in = Some(10);
+    let signed_at = t("2019-02-01T09:00:00Z");
+    let url = crate::gcs::prepare(&req, signed_at)
+        .unwrap()
+        .finish(&"ab".repeat(256))
+        .unwrap()
+        .url;
+    let keys = |valid| {
+        move |id: &KeyId<'_>| match id {
+            KeyId::GcsServiceAccount { client_email } if *client_email == email => {
+                Some(VerifyKey::GcsRsaChecked(valid))
+            }
+            _ => None,
+        }
+    };
+    let opts = VerifyOptions::default();
+    let at = t("2019-02-01T09:00:05Z");
+    let get = IncomingRequest::new(&url, Method::Get);
+    let ok = verify(&get, &keys(true), at, &opts).unwrap();
+    assert_eq!(ok.key_id, email);
+    assert_eq!(
+        code(verify(&get, &keys(false), at, &opts)),
+        "SIGNATURE_MISMATCH"
+    );
+    assert_eq!(
+        code(verify(&get, &keys(true), t("2019-02-01T09:00:10Z"), &opts)),
+        "EXPIRED"
+    );
+    // Upper-case hex is refused whatever the external check said (the signer writes lower case).
+    let upper = url.replace("X-Goog-Signature=abab", "X-Goog-Signature=ABab");
+    let get = IncomingRequest::new(&upper, Method::Get);
+    assert_eq!(
+        code(verify(&get, &keys(true), at, &opts)),
+        "SIGNATURE_MISMATCH"
+    );
+    // The string to sign comes from the verifier with debug on, for the external check.
+    let dbg = VerifyOptions {
+        debug: true,
+        ..VerifyOptions::default()
+    };
+    let get = IncomingRequest::new(&url, Method::Get);
+    let e = verify(&get, &keys(false), at, &dbg).unwrap_err();
+    assert!(e.debug.is_some_and(|d| d
+        .string_to_sign
+        .starts_with("GOOG4-RSA-SHA256\n20190201T090000Z\n")));
+}

@@ -269,6 +269,12 @@ pub(super) fn verify(
                 return Err(mismatch());
             }
         }
+        (Some(VerifyKey::GcsRsaChecked(valid)), a) if a == GOOG4_RSA_SHA256.algorithm => {
+            // The same rules as the native check; the signature itself was checked elsewhere.
+            if !(valid && token.is_none() && !signature.bytes().any(|b| b.is_ascii_uppercase())) {
+                return Err(mismatch());
+            }
+        }
         _ => {
             return fail(
                 Check::UnknownKey,
