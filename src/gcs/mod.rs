@@ -250,6 +250,36 @@ const RESERVED_HEADERS: &[&str] = &[
     "x-goog-signature",
 ];
 
+/// The scheme, identity and key universe of credentials that sign `what` (`"URLs"`, `"policies"`),
+/// after checking them: HMAC access id and secret, or a service-account key and its e-mail.
+pub(crate) fn signing_identity<'c>(
+    creds: &'c Credentials,
+    what: &str,
+) -> Result<(&'static Scheme, &'c str, Option<&'c str>)> {
+    match creds {
+        Credentials::Hmac(h) => {
+            validate_identity("the HMAC access id", &h.access_id)?;
+            if h.secret.expose().is_empty() {
+                return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
+            }
+            Ok((&GOOG4_HMAC_SHA256, &h.access_id, None))
+        }
+        Credentials::ServiceAccount(sa) => {
+            if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
+                return Err(Error::InvalidCredentials(format!(
+                    "credentials of type {t:?} cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed"
+                )));
+            }
+            validate_identity("the service account's client_email", &sa.client_email)?;
+            Ok((
+                &GOOG4_RSA_SHA256,
+                &sa.client_email,
+                sa.universe_domain.as_deref(),
+            ))
+        }
+    }
+}
+
 /// A signature made outside the crate (the external-signer seam of URLs and POST policies), as
 /// lower-case hex, after checking it is hex of a length plausible for `algorithm`: 32 bytes for
 /// HMAC, 128–1024 bytes for RSA.
@@ -507,29 +537,7 @@ impl<'r> Parts<'r> {
     fn new(req: &'r GcsRequest, now: Timestamp) -> Result<Self> {
         let time = req.signed_at.unwrap_or(now);
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
-        let (scheme, identity, creds_universe): (&'static Scheme, &str, Option<&str>) = match creds
-        {
-            Credentials::Hmac(h) => {
-                validate_identity("the HMAC access id", &h.access_id)?;
-                if h.secret.expose().is_empty() {
-                    return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
-                }
-                (&GOOG4_HMAC_SHA256, &h.access_id, None)
-            }
-            Credentials::ServiceAccount(sa) => {
-                if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
-                    return Err(Error::InvalidCredentials(format!(
-                                    "credentials of type {t:?} cannot sign URLs; a service-account key (type \"service_account\") or an HMAC key is needed"
-                            )));
-                }
-                validate_identity("the service account's client_email", &sa.client_email)?;
-                (
-                    &GOOG4_RSA_SHA256,
-                    &sa.client_email,
-                    sa.universe_domain.as_deref(),
-                )
-            }
-        };
+        let (scheme, identity, creds_universe) = signing_identity(creds, "URLs")?;
 
         let expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
         if !(1..=MAX_EXPIRES).contains(&expires_in) {

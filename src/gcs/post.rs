@@ -32,13 +32,12 @@
 
 use super::endpoint::{resolve, EndpointOptions};
 use super::{
-    no_credentials, validate_identity, validate_object, Credentials, Presigner, UrlScheme,
-    UrlStyle, REGION, SERVICE,
+    no_credentials, validate_object, Credentials, Presigner, UrlScheme, UrlStyle, REGION, SERVICE,
 };
 use crate::encoding::base64;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
-use crate::sigv4::{Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
+use crate::sigv4::GOOG4_HMAC_SHA256;
 use crate::time::Timestamp;
 
 /// A form upload to Cloud Storage: the policy and where and as whom to sign it (the
@@ -201,29 +200,7 @@ impl Presigner {
     /// [`Error::InvalidCredentials`].
     pub fn prepare_post(&self, req: &GcsPostRequest, now: Timestamp) -> Result<PreparedPost> {
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
-        let (scheme, identity, creds_universe): (&'static Scheme, &str, Option<&str>) = match creds
-        {
-            Credentials::Hmac(h) => {
-                validate_identity("the HMAC access id", &h.access_id)?;
-                if h.secret.expose().is_empty() {
-                    return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
-                }
-                (&GOOG4_HMAC_SHA256, &h.access_id, None)
-            }
-            Credentials::ServiceAccount(sa) => {
-                if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
-                    return Err(Error::InvalidCredentials(format!(
-                        "credentials of type {t:?} cannot sign policies; a service-account key (type \"service_account\") or an HMAC key is needed"
-                    )));
-                }
-                validate_identity("the service account's client_email", &sa.client_email)?;
-                (
-                    &GOOG4_RSA_SHA256,
-                    &sa.client_email,
-                    sa.universe_domain.as_deref(),
-                )
-            }
-        };
+        let (scheme, identity, creds_universe) = super::signing_identity(creds, "policies")?;
         let plan = req.policy.plan(now, &DIALECT)?;
         validate_object(&plan.key_field)?;
 
