@@ -646,20 +646,7 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
 
     // Fields that belong to other kinds.
     if !delegation {
-        for (name, given) in [
-            (
-                "preauthorizedAgentObjectId",
-                req.preauthorized_agent_object_id.is_some(),
-            ),
-            ("agentObjectId", req.agent_object_id.is_some()),
-            ("correlationId", req.correlation_id.is_some()),
-            (
-                "delegatedUserObjectId",
-                req.delegated_user_object_id.is_some(),
-            ),
-            ("requestHeaders", !req.request_headers.is_empty()),
-            ("requestQuery", !req.request_query.is_empty()),
-        ] {
+        for (name, given) in delegation_only_fields(req) {
             if given {
                 return Err(Error::Unsupported(format!(
                     "{name} exists only in a user-delegation SAS"
@@ -1044,6 +1031,24 @@ fn write_addressing(
     push_query(url, query_start, &q);
 }
 
+/// The request's user-delegation-only fields, by JSON name, and whether each is given.
+fn delegation_only_fields(req: &AzureRequest) -> [(&'static str, bool); 6] {
+    [
+        (
+            "preauthorizedAgentObjectId",
+            req.preauthorized_agent_object_id.is_some(),
+        ),
+        ("agentObjectId", req.agent_object_id.is_some()),
+        ("correlationId", req.correlation_id.is_some()),
+        (
+            "delegatedUserObjectId",
+            req.delegated_user_object_id.is_some(),
+        ),
+        ("requestHeaders", !req.request_headers.is_empty()),
+        ("requestQuery", !req.request_query.is_empty()),
+    ]
+}
+
 /// A connection string with only a `SharedAccessSignature`: nothing about the SAS can change.
 fn check_ready_sas_request(req: &AzureRequest) -> Result<()> {
     for (name, given) in [
@@ -1062,19 +1067,10 @@ fn check_ready_sas_request(req: &AzureRequest) -> Result<()> {
         ("services", req.services.is_some()),
         ("resourceTypes", req.resource_types.is_some()),
         ("clockSkew", req.clock_skew.is_some()),
-        (
-            "preauthorizedAgentObjectId",
-            req.preauthorized_agent_object_id.is_some(),
-        ),
-        ("agentObjectId", req.agent_object_id.is_some()),
-        ("correlationId", req.correlation_id.is_some()),
-        (
-            "delegatedUserObjectId",
-            req.delegated_user_object_id.is_some(),
-        ),
-        ("requestHeaders", !req.request_headers.is_empty()),
-        ("requestQuery", !req.request_query.is_empty()),
-    ] {
+    ]
+    .into_iter()
+    .chain(delegation_only_fields(req))
+    {
         if given {
             return Err(Error::InvalidRequest(format!(
                 "{name} cannot be applied: the connection string carries a ready SAS, which this crate only appends to URLs"
