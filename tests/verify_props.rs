@@ -268,6 +268,23 @@ struct Case {
     whole_query_signed: bool,
 }
 
+/// A V4 (S3 or GCS) URL signed at `at` for `expires` seconds with method `m`: every header but
+/// host signed, the whole query signed; `other` (or the next method) must be refused.
+fn v4_case(out: Presigned, at: Timestamp, expires: u64, m: Method, other: Method) -> Case {
+    let signed = out.headers.0.iter().map(|(n, _)| n.clone()).collect();
+    Case {
+        out,
+        at: at.add_secs(expires as i64 / 2).unwrap(),
+        start: Some(at),
+        signed,
+        path_signed: true,
+        other_method: if other == m { next(m) } else { other },
+        signed_at: at,
+        unsigned_params: vec![],
+        whole_query_signed: true,
+    }
+}
+
 fn s3_case() -> impl Strategy<Value = Case> {
     (
         method(),
@@ -315,18 +332,7 @@ fn s3_case() -> impl Strategy<Value = Case> {
                     r.query.push(*n, v.clone());
                 }
                 let out = presign::s3::presign(&r, at).unwrap();
-                let signed = out.headers.0.iter().map(|(n, _)| n.clone()).collect();
-                Case {
-                    out,
-                    at: at.add_secs(expires as i64 / 2).unwrap(),
-                    start: Some(at),
-                    signed,
-                    path_signed: true,
-                    other_method: if other == m { next(m) } else { other },
-                    signed_at: at,
-                    unsigned_params: vec![],
-                    whole_query_signed: true,
-                }
+                v4_case(out, at, expires, m, other)
             },
         )
 }
@@ -381,18 +387,7 @@ fn gcs_case(rsa: bool) -> impl Strategy<Value = Case> {
                     r.query.push(*n, v.clone());
                 }
                 let out = presign::gcs::presign(&r, at).unwrap();
-                let signed = out.headers.0.iter().map(|(n, _)| n.clone()).collect();
-                Case {
-                    out,
-                    at: at.add_secs(expires as i64 / 2).unwrap(),
-                    start: Some(at),
-                    signed,
-                    path_signed: true,
-                    other_method: if other == m { next(m) } else { other },
-                    signed_at: at,
-                    unsigned_params: vec![],
-                    whole_query_signed: true,
-                }
+                v4_case(out, at, expires, m, other)
             },
         )
 }
