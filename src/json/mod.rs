@@ -228,6 +228,49 @@ mod tests {
     }
 
     #[test]
+    fn signed_at_as_unix_milliseconds_is_the_same_instant() {
+        // 2013-05-24T00:00:00Z = 1369353600 s (`date -ud @1369353600`); the docs signature again.
+        let signer = Signer::new();
+        let now = Timestamp::from_unix(0).unwrap();
+        let ms = DOC_EXAMPLE.replace("\"2013-05-24T00:00:00Z\"", "1369353600999");
+        assert!(presign_json(&signer, &ms, now).contains(
+            "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+        ));
+        for (bad, code, says) in [
+            (
+                "-1",
+                "INVALID_REQUEST",
+                "`signedAt`: expected an RFC 3339 date-time",
+            ),
+            (
+                "1.5",
+                "INVALID_REQUEST",
+                "`signedAt`: expected a non-negative integer",
+            ),
+            (
+                "true",
+                "INVALID_REQUEST",
+                "or Unix milliseconds, found a boolean",
+            ),
+            (
+                "\"yesterday\"",
+                "INVALID_REQUEST",
+                "`signedAt`: expected an RFC 3339",
+            ),
+            (
+                "253402300800000",
+                "INVALID_TIME",
+                "outside the supported range",
+            ),
+            ("99999999999999999999", "INVALID_REQUEST", "too large"),
+        ] {
+            let req = DOC_EXAMPLE.replace("\"2013-05-24T00:00:00Z\"", bad);
+            let out = presign_json(&signer, &req, now);
+            assert!(out.contains(code) && out.contains(says), "{bad}: {out}");
+        }
+    }
+
+    #[test]
     fn a_bad_element_does_not_spoil_the_batch() {
         let batch =
             format!(r#"[{DOC_EXAMPLE}, {{"provider":"s3","bucket":"b","key":"k","bogus":1}}, 7]"#);

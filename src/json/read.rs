@@ -541,11 +541,21 @@ impl FromJson for Params {
 }
 
 impl FromJson for Timestamp {
-    /// An RFC 3339 string.
+    /// An RFC 3339 string, or Unix milliseconds as a non-negative integer (JavaScript's
+    /// `Date.now()`; the JS bindings pass a `Date` this way, which is cheaper than its string).
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        let s = r.string()?;
-        Timestamp::parse_rfc3339(&s)
-            .map_err(|_| invalid("expected an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)"))
+        const WHAT: &str = "an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z) or Unix milliseconds";
+        match r.next_token() {
+            Some(b'0'..=b'9') => {
+                let ms = r.u64()?;
+                Timestamp::from_unix_millis(i64::try_from(ms).unwrap_or(i64::MAX))
+            }
+            Some(b'"') => {
+                let s = r.string()?;
+                Timestamp::parse_rfc3339(&s).map_err(|_| invalid(format!("expected {WHAT}")))
+            }
+            _ => Err(r.expected(WHAT)),
+        }
     }
 }
 
