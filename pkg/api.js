@@ -11,41 +11,55 @@ export class PresignError extends Error {
   }
 }
 
-function signedAt(v) {
-  if (v === undefined || v === null) return undefined;
+// An instant as the core reads it: RFC 3339 text, or Unix ms (>= 0) for a Date or a number
+// (stringifying a Date costs ~0.7 µs more each).
+function instant(name, v) {
+  if (v === undefined || v === null || typeof v === "string") return v ?? undefined;
+  let ms;
   if (v instanceof Date) {
-    if (Number.isNaN(v.getTime())) throw new PresignError("INVALID_TIME", "signedAt is an invalid Date");
-    return v.toISOString();
+    ms = v.getTime();
+    if (Number.isNaN(ms)) throw new PresignError("INVALID_TIME", `${name} is an invalid Date`);
+  } else if (typeof v === "number") {
+    if (!Number.isFinite(v)) throw new PresignError("INVALID_TIME", `${name} must be a finite number of milliseconds`);
+    // As `new Date(v)`: whole ms within ±8.64e15.
+    if (Math.abs(v) > 8.64e15) throw new PresignError("INVALID_TIME", `${name} ${v} is out of range`);
+    ms = Math.trunc(v) + 0;
+  } else {
+    throw new PresignError("INVALID_TIME", `${name} must be a Date, a number of milliseconds or an RFC 3339 string`);
   }
-  if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new PresignError("INVALID_TIME", "signedAt must be a finite number of milliseconds");
-    const d = new Date(v);
-    if (Number.isNaN(d.getTime())) throw new PresignError("INVALID_TIME", `signedAt ${v} is out of range`);
-    return d.toISOString();
-  }
-  if (typeof v === "string") return v;
-  throw new PresignError("INVALID_TIME", "signedAt must be a Date, a number of milliseconds or an RFC 3339 string");
+  return ms >= 0 ? ms : new Date(ms).toISOString();
 }
 
+// The request's `Instant` members (index.d.ts), and any other Date member, converted.
+const INSTANTS = new Set(["signedAt", "startsOn", "expiresOn"]);
 function toJson(request) {
   if (request === null || typeof request !== "object" || Array.isArray(request)) {
     throw new PresignError("INVALID_REQUEST", "a request must be an object with a `provider` field");
   }
-  const v = request.signedAt;
-  // A valid Date or a string stringifies as it is (Date#toJSON is toISOString): no copy.
-  if (v === undefined || typeof v === "string" || (v instanceof Date && !Number.isNaN(v.getTime()))) {
-    return request;
+  let copy;
+  for (const k of Object.keys(request)) {
+    const v = request[k];
+    if (INSTANTS.has(k) ? v !== undefined && typeof v !== "string" : v instanceof Date) {
+      copy ??= { ...request };
+      copy[k] = instant(k, v);
+    }
   }
-  const at = signedAt(v);
-  const copy = { ...request, signedAt: at };
-  if (at === undefined) delete copy.signedAt;
-  return copy;
+  return copy ?? request;
 }
 
-// JSON goes into wasm as UTF-8 bytes: TextEncoder copies natively, where wasm-bindgen's string
-// passing copies character by character (measured ~5x slower for a batch).
+// Encoded into one reused buffer (~9x faster than encode()), which wasm-bindgen copies at the
+// call: use the view before the next utf8(), or .slice() it to keep it across an await.
 const encoder = new TextEncoder();
-const utf8 = (value) => encoder.encode(JSON.stringify(value));
+let scratch = new Uint8Array(4096);
+function utf8(value) {
+  const text = JSON.stringify(value);
+  // At most 3 UTF-8 bytes per UTF-16 unit; large batches get their own buffer.
+  if (scratch.length < text.length * 3) {
+    if (text.length > 65536) return encoder.encode(text);
+    scratch = new Uint8Array(text.length * 3);
+  }
+  return scratch.subarray(0, encoder.encodeInto(text, scratch).written);
+}
 
 function unwrap(result) {
   if (result && result.error) throw new PresignError(result.error.code, result.error.message);
@@ -140,7 +154,7 @@ export function makeApi(glue) {
   // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
   // halves: signing is a pure function of the request and the instant.
   async function signWithWebCrypto(request, stringToSignJson, finishJson) {
-    const json = utf8(toJson(request));
+    const json = utf8(toJson(request)).slice(); // kept across the await
     const now = Date.now();
     const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
     const key = await importRsaKey(request.credentials.serviceAccount.private_key);

@@ -4,6 +4,8 @@
 //   with the conformance key; the whole URL must equal Google's expectedUrl. Cases that name a
 //   client hostname, emulator or universe are mapped by the Rust runner only (their request
 //   fields have no one-to-one schema field) and are skipped here, and counted as such.
+// - @azure/storage-blob's SAS cases (tests/vectors/azure/storage-blob-js-sas.json), with the
+//   request's instants given as text, Dates and milliseconds.
 // - The S3 documentation's presigned GET (tests/vectors/aws/s3-docs-examples.json).
 //   node tests/npm_vectors.mjs     last line "N passed, M failed"
 import { readFileSync } from "node:fs";
@@ -102,6 +104,27 @@ try {
   check("azure post refused with UNSUPPORTED naming a SAS PUT", e instanceof PresignError && e.code === "UNSUPPORTED" && /SAS PUT/.test(e.message), String(e));
 }
 
+// --- Azure: @azure/storage-blob's SAS cases (tests/vectors/azure/storage-blob-js-sas.json) ---------
+// Each request as written (RFC 3339 text), then with its instants (signedAt, startsOn, expiresOn)
+// as Dates and as milliseconds: the SDK's signature and token parameters every time.
+const azureCases = JSON.parse(readFileSync(join(ROOT, "tests/vectors/azure/storage-blob-js-sas.json"), "utf8")).cases;
+const asInstants = (req, conv) => Object.fromEntries(Object.entries(req).map(([k, v]) =>
+  [k, ["signedAt", "startsOn", "expiresOn"].includes(k) ? conv(Date.parse(v)) : v]));
+for (const c of azureCases) {
+  for (const [form, req] of [["text", c.request], ["Date", asInstants(c.request, (ms) => new Date(ms))],
+    ["ms", asInstants(c.request, (ms) => ms)]]) {
+    let got;
+    try {
+      got = new URL(presign(req).url).searchParams;
+    } catch (e) {
+      check(`azure ${c.id} (instants as ${form})`, false, String(e));
+      continue;
+    }
+    const bad = Object.entries(c.expected.params).filter(([k, v]) => got.get(k) !== v).map(([k, v]) => `${k}: ours ${got.get(k)}, sdk ${v}`);
+    check(`azure ${c.id} (instants as ${form}): the SDK's sig and parameters`, bad.length === 0 && got.get("sig") === c.expected.signature, bad.join("; "));
+  }
+}
+
 // --- S3 documentation example --------------------------------------------------------------------
 const docs = JSON.parse(readFileSync(join(ROOT, "tests/vectors/aws/s3-docs-examples.json"), "utf8"));
 const text = JSON.stringify(docs);
@@ -117,6 +140,26 @@ const viaAsync = await presignAsync({
   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
 });
 check("presignAsync of an HMAC request equals presign", viaAsync.url === s3.url, viaAsync.url);
+
+// signedAt as a Date, milliseconds (fractions dropped, as `new Date(ms)` does) and RFC 3339 text
+// name the same instant: each must give the documented signature.
+const AWS_DOC_MS = Date.UTC(2013, 4, 24);
+for (const [label, at] of [["Date", new Date(AWS_DOC_MS)], ["ms", AWS_DOC_MS], ["ms + 0.9", AWS_DOC_MS + 0.9],
+  ["Date 999 ms later", new Date(AWS_DOC_MS + 999)], ["RFC 3339 with offset", "2013-05-24T02:00:00+02:00"]]) {
+  const r = presign({
+    provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: at,
+    credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+  });
+  check(`s3 docs presigned GET with signedAt as ${label}`, r.url.endsWith(`X-Amz-Signature=${sig}`), r.url);
+}
+for (const [label, at] of [["an invalid Date", new Date(NaN)], ["NaN", NaN], ["Infinity", Infinity], ["9e15 ms", 9e15], ["a boolean", true]]) {
+  try {
+    presign({ provider: "s3", bucket: "examplebucket", key: "test.txt", signedAt: at, credentials: { accessKeyId: "A", secretAccessKey: "S" } });
+    check(`signedAt ${label} refused`, false, "returned");
+  } catch (e) {
+    check(`signedAt ${label} refused with INVALID_TIME`, e instanceof PresignError && e.code === "INVALID_TIME", String(e));
+  }
+}
 
 console.log(`note: ${skipped} GCS conformance cases with client hostname/emulator/universe fields are run by tests/gcs_vectors.rs only`);
 console.log(`${passed} passed, ${failed} failed`);
