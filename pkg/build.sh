@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Builds the npm package's wasm and glue into pkg/dist (build output, not committed):
-#   dist/presign_wasm_bg.wasm + presign_wasm.js      ESM glue (web target: node, deno, workerd, browsers)
-#   dist/cjs/presign_wasm_bg.wasm + presign_wasm.js  CommonJS glue (nodejs target) for require()
-#   dist/api.cjs                                     api.js as CommonJS (generated, same code)
+#   dist/presign_wasm_bg.wasm + presign_wasm.js         browsers: the size build (profile wasm, opt-level z)
+#   dist/server/presign_wasm_bg.wasm + presign_wasm.js  node ESM, deno, workerd: the speed build
+#                                                       (profile wasm-speed, opt-level 3)
+#   dist/server/cjs/…                                   the speed build's CommonJS glue for require()
+#   dist/verify/… (+ cjs/)                              `presign/verify`, size build
+#   dist/api.cjs                                        api.js as CommonJS (generated, same code)
+# Browsers download the wasm, so they get the smallest; server runtimes load it from disk and sign
+# in bulk, so they get the fastest (measured by benches/npm.mjs; sizes by pkg/size.mjs).
 # Installs what it needs, idempotently: the wasm32 target, wasm-bindgen-cli of exactly the version
 # Cargo.toml pins, binaryen's wasm-opt from npm (into $SERVERS_PREFIX).
 set -euo pipefail
@@ -33,22 +38,28 @@ fi
 # that browsers should not ship).
 OUT="pkg/dist"
 rm -rf "$OUT"
-build_flavor() { # FEATURES DIR
-  local features="$1" dir="$2"
-  cargo build --lib --profile wasm --target wasm32-unknown-unknown --no-default-features \
+build_flavor() { # FEATURES PROFILE DIR [cjs]
+  local features="$1" profile="$2" dir="$3" cjs="${4:-}"
+  cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features \
     --features "wasm,$features" --quiet
-  local raw="target/wasm32-unknown-unknown/wasm/presign.wasm"
-  mkdir -p "$dir/cjs"
+  local raw="target/wasm32-unknown-unknown/$profile/presign.wasm" level=-Oz
+  [ "$profile" = wasm ] || level=-O3
+  local outs=("$dir/presign_wasm_bg.wasm")
   wasm-bindgen "$raw" --target web --out-dir "$dir" --out-name presign_wasm --no-typescript
-  wasm-bindgen "$raw" --target nodejs --out-dir "$dir/cjs" --out-name presign_wasm --no-typescript
-  for f in "$dir/presign_wasm_bg.wasm" "$dir/cjs/presign_wasm_bg.wasm"; do
-    "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  if [ -n "$cjs" ]; then
+    mkdir -p "$dir/cjs"
+    wasm-bindgen "$raw" --target nodejs --out-dir "$dir/cjs" --out-name presign_wasm --no-typescript
+    echo '{"type": "commonjs"}' >"$dir/cjs/package.json"
+    outs+=("$dir/cjs/presign_wasm_bg.wasm")
+  fi
+  for f in "${outs[@]}"; do
+    "$WASM_OPT" "$level" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
-  echo '{"type": "commonjs"}' >"$dir/cjs/package.json"
 }
-build_flavor "$FEATURES" "$OUT"
-build_flavor "$FEATURES,verify" "$OUT/verify"
+build_flavor "$FEATURES" wasm "$OUT"
+build_flavor "$FEATURES" wasm-speed "$OUT/server" cjs
+build_flavor "$FEATURES,verify" wasm "$OUT/verify" cjs
 
 
 # api.js as CommonJS for require(): the same file with its two exports rewritten.

@@ -10,9 +10,9 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 const PKG = dirname(fileURLToPath(import.meta.url));
 const ENTRIES = {
   "browser (web.js)": ["web.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
-  "workerd (workerd.js)": ["workerd.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
-  "node ESM (node.js)": ["node.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
-  "node CJS (node.cjs)": ["node.cjs", "dist/api.cjs", "dist/cjs/presign_wasm.js", "dist/cjs/presign_wasm_bg.wasm"],
+  "workerd (workerd.js, speed build)": ["workerd.js", "api.js", "dist/server/presign_wasm.js", "dist/server/presign_wasm_bg.wasm"],
+  "node ESM (node.js, speed build)": ["node.js", "api.js", "dist/server/presign_wasm.js", "dist/server/presign_wasm_bg.wasm"],
+  "node CJS (node.cjs, speed build)": ["node.cjs", "dist/api.cjs", "dist/server/cjs/presign_wasm.js", "dist/server/cjs/presign_wasm_bg.wasm"],
   "presign/verify (verify/web.js)": ["verify/web.js", "api.js", "dist/verify/presign_wasm.js", "dist/verify/presign_wasm_bg.wasm"],
 };
 const sizes = (buf) => ({

@@ -218,9 +218,9 @@ async function workerd(dir) {
   ensureNpm(join(PREFIX, "workerd"), `workerd@${WORKERD_VERSION}`);
   const bin = join(PREFIX, "workerd/node_modules/@cloudflare/workerd-linux-64/bin/workerd");
   const pkg = "node_modules/presign";
-  const modules = ["workerd.js", "api.js", "dist/presign_wasm.js"].map(
+  const modules = ["workerd.js", "api.js", "dist/server/presign_wasm.js"].map(
     (f) => `(name = "${pkg}/${f}", esModule = embed "${pkg}/${f}")`);
-  modules.push(`(name = "${pkg}/dist/presign_wasm_bg.wasm", wasm = embed "${pkg}/dist/presign_wasm_bg.wasm")`);
+  modules.push(`(name = "${pkg}/dist/server/presign_wasm_bg.wasm", wasm = embed "${pkg}/dist/server/presign_wasm_bg.wasm")`);
   writeFileSync(join(dir, "worker.js"), PROBE(`import { ${IMPORTS} } from "./${pkg}/workerd.js";`) +
     `export default { async fetch() { return new Response(out); } };\n`);
   const port = 18787 + Math.floor(Math.random() * 1000);

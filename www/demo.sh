@@ -68,7 +68,7 @@ if [ -z "${PRESIGN_BIN:-}" ]; then
   cargo build --release --features cli --quiet
   PRESIGN_BIN="$ROOT/target/release/presign"
 fi
-if [ ! -f pkg/dist/presign_wasm_bg.wasm ]; then
+if [ ! -f pkg/dist/server/presign_wasm_bg.wasm ]; then
   say "building the npm package (bash pkg/build.sh)…"
   bash pkg/build.sh
 fi

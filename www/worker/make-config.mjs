@@ -26,8 +26,8 @@ const files = [
   [join(WWW, "selftest.js"), "page/selftest.js", "text"],
   [join(ROOT, "pkg/workerd.js"), "presign/workerd.js"],
   [join(ROOT, "pkg/api.js"), "presign/api.js"],
-  [join(ROOT, "pkg/dist/presign_wasm.js"), "presign/dist/presign_wasm.js"],
-  [join(ROOT, "pkg/dist/presign_wasm_bg.wasm"), "presign/dist/presign_wasm_bg.wasm"],
+  [join(ROOT, "pkg/dist/server/presign_wasm.js"), "presign/dist/server/presign_wasm.js"],
+  [join(ROOT, "pkg/dist/server/presign_wasm_bg.wasm"), "presign/dist/server/presign_wasm_bg.wasm"],
 ];
 for (const [from, to] of files) {
   if (!existsSync(from)) {
