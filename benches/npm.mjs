@@ -10,10 +10,12 @@
 // Peers are installed on first run into $SERVERS_PREFIX/npm-bench. Before timing, every peer must
 // produce the same signature as ours for the same request and instant (the one exception, the
 // AWS SDK presigner, is explained below).
+// Then the floors under our per-URL cost (SHA-256 blocks, JSON marshaling), next to the issue's
+// targets; see the section at the end.
 //
 //   node benches/npm.mjs [--seconds S]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -44,6 +46,25 @@ if (!Object.keys(PEERS).every((p) => existsSync(join(DIR, "node_modules", p)))) 
 }
 const require = createRequire(join(DIR, "package.json"));
 const { presign, presignMany, presignAsync } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+
+// The floors section (at the end) times examples/wasm_floor.rs: the crate's SHA-256 and HMAC in
+// the package's wasm profile, through wasm-bindgen and wasm-opt as pkg/build.sh does. Cargo
+// decides whether it is stale; the glue is regenerated when the wasm is newer than it.
+const FLOOR = join(ROOT, "target/wasm-floor");
+{
+  const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
+  execFileSync("cargo", ["build", "--quiet", "--example", "wasm_floor", "--profile", "wasm", "--target",
+    "wasm32-unknown-unknown", "--no-default-features", "--features", "wasm,s3,azure,gcs"], { cwd: ROOT, env, stdio: "inherit" });
+  const raw = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "wasm32-unknown-unknown/wasm/examples/wasm_floor.wasm");
+  const out = join(FLOOR, "wasm_floor_bg.wasm");
+  if (!existsSync(out) || statSync(raw).mtimeMs > statSync(out).mtimeMs) {
+    execFileSync("wasm-bindgen", [raw, "--target", "nodejs", "--out-dir", FLOOR, "--out-name", "wasm_floor",
+      "--no-typescript"], { env, stdio: "inherit" });
+    execFileSync(join(PREFIX, "binaryen/node_modules/.bin/wasm-opt"), ["-Oz", "--enable-bulk-memory",
+      "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", out, "-o", out],
+    { stdio: "inherit" });
+  }
+}
 
 const AK = "AKIAIOSFODNN7EXAMPLE";
 const SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -231,4 +252,97 @@ console.log("");
 for (const [provider, , [ours, ...rest]] of groups) {
   console.log(`${`${provider}:`.padEnd(7)}${ours.name.split(" ")[0]} ${ours.ns.toFixed(0)} ns; ` +
     rest.map((r) => `${r.name.replace(/ \(npm.*\)|, per URL/g, "")} ${(r.ns / ours.ns).toFixed(2)}x`).join(", "));
+}
+
+// --- floors under the package's per-URL cost (same run, same machine) ------------------------------
+// SHA: what the signature itself hashes. S3 SigV4: SHA-256 of the canonical request
+//   (METHOD \n path \n query-without-signature \n name:value\n per signed header \n signed;headers \n
+//   UNSIGNED-PAYLOAD) and one HMAC of the string to sign (AWS4-HMAC-SHA256 \n X-Amz-Date \n scope \n
+//   hex of that SHA-256) under the derived key, which the signer caches. Azure SAS: one HMAC of the
+//   string to sign under the cached decoded key. Blocks: SHA-256 of n bytes is ceil((n + 9) / 64)
+//   blocks (0x80, 8 length bytes); HMAC of n bytes with both pad blocks already compressed (as
+//   src/crypto.rs HmacKey keeps them) is ceil((64 + n + 9) / 64) - 1 inner + 1 outer (the 32-byte
+//   inner digest) = ceil((n + 73) / 64). The lengths are exact: the package's own verifier
+//   (presign/verify, debug) rebuilds the canonical request and string to sign from the URL, and a
+//   valid verdict means the same bytes were signed. Timed per call at exactly these lengths with
+//   examples/wasm_floor.rs (best of 15 runs).
+// Marshaling: JSON.stringify of the request object the bench passes (built as its loop builds it),
+// TextEncoder.encode, JSON.parse of the package's exact result text, per URL; no signing.
+// "wasm call": the glue's presignJson / presignManyJson on already-encoded bytes (copy in, the
+// Rust core, decoding the result text), i.e. the package minus its JS work.
+{
+  const floor = createRequire(import.meta.url)(join(FLOOR, "wasm_floor.js"));
+  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/presign_wasm.js")).href);
+  await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
+  const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/presign_wasm.js")).href);
+  const enc = new TextEncoder();
+  const shaBlocks = (n) => Math.ceil((n + 9) / 64);
+  const hmacBlocks = (n) => Math.ceil((n + 73) / 64);
+  const perCall = (f, len) => {
+    const iters = Math.max(100, Math.round(4e4 / hmacBlocks(len))); // ~10 ms: short runs, best of 15
+    f(len, iters);
+    let best = Infinity;
+    for (let r = 0; r < 15; r++) {
+      const t0 = process.hrtime.bigint();
+      f(len, iters);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / iters);
+    }
+    return best;
+  };
+  // The canonical request and string to sign of the bench's first request, from the verifier
+  // (its clock set inside the URL's validity).
+  const debug = (make, credentials) => {
+    const { url, method, headers } = presign(make(KEYS[0]));
+    const v = JSON.parse(vglue.verifyJson(enc.encode(JSON.stringify({ url, method, headers, credentials, debug: true })),
+      AT.getTime() + 1000));
+    if (!v.valid || !v.debug) throw new Error(`verify refused the bench's URL: ${JSON.stringify(v)}`);
+    return { cr: enc.encode(v.debug.canonicalRequest || "").length, sts: enc.encode(v.debug.stringToSign).length };
+  };
+  const s3 = debug(req, { accessKeyId: AK, secretAccessKey: SK });
+  const az = debug(azReq, { accountKey: AZ_KEY });
+  const sha1k = perCall(floor.sha256_loop, 1024) / shaBlocks(1024);
+  const hmac1k = perCall(floor.hmac_loop, 1024) / hmacBlocks(1024);
+  const s3Sha = perCall(floor.sha256_loop, s3.cr);
+  const s3Hmac = perCall(floor.hmac_loop, s3.sts);
+  const azHmac = perCall(floor.hmac_loop, az.sts);
+  const s3Blocks = shaBlocks(s3.cr) + hmacBlocks(s3.sts);
+
+  const now = AT.getTime();
+  const encoded = (make) => KEYS.map((k) => enc.encode(JSON.stringify(make(k))));
+  const [s3In, azIn] = [encoded(req), encoded(azReq)];
+  const [s3Out, azOut] = [s3In, azIn].map((ins) => ins.map((b) => glue.presignJson(b, now))); // the exact results
+  const s3ManyIn = enc.encode(JSON.stringify(KEYS.map(req)));
+  const s3ManyOut = glue.presignManyJson(s3ManyIn, now);
+  if (JSON.parse(s3Out[7]).url !== presign(req(KEYS[7])).url || JSON.parse(azOut[7]).url !== presign(azReq(KEYS[7])).url ||
+    JSON.parse(s3ManyOut)[7].url !== presign(req(KEYS[7])).url) throw new Error("the glue's results differ from presign's");
+  let sink = 0; // keeps every encoded request alive in the timed loops
+  const marshal = (make, out) => (i) => {
+    sink += enc.encode(JSON.stringify(make(KEYS[i % 1000]))).length;
+    return JSON.parse(out[i % 1000]);
+  };
+  const rows = [
+    ["S3 presign", groups[0][2][0].ns, s3Sha + s3Hmac, 3000, await bench("marshal", marshal(req, s3Out)),
+      await bench("wasm call", (i) => glue.presignJson(s3In[i % 1000], now))],
+    ["S3 presignMany x1000", groups[0][2][1].ns, s3Sha + s3Hmac, 2000, await bench("marshal", () => {
+      sink += enc.encode(JSON.stringify(KEYS.map(req))).length;
+      return JSON.parse(s3ManyOut);
+    }, 1000), await bench("wasm call", () => glue.presignManyJson(s3ManyIn, now), 1000)],
+    ["Azure presign", groups[1][2][0].ns, azHmac, undefined, await bench("marshal", marshal(azReq, azOut)),
+      await bench("wasm call", (i) => glue.presignJson(azIn[i % 1000], now))],
+  ];
+  if (!sink) throw new Error("nothing was encoded");
+  const us = (ns) => (ns / 1000).toFixed(2).padStart(9);
+  console.log(`\nfloors, SHA-256 in wasm (the crate's code, wasm profile + wasm-opt -Oz): ${sha1k.toFixed(0)} ns/block ` +
+    `(1 KB messages), HMAC ${hmac1k.toFixed(0)} ns/block (1 KB, pads cached)`);
+  console.log(`S3 URL:    canonical request ${s3.cr} B = ${shaBlocks(s3.cr)} blocks (${s3Sha.toFixed(0)} ns), string to ` +
+    `sign ${s3.sts} B = ${hmacBlocks(s3.sts)} HMAC blocks (${s3Hmac.toFixed(0)} ns): ${s3Blocks} blocks, ` +
+    `${((s3Sha + s3Hmac) / s3Blocks).toFixed(0)} ns/block at these sizes = ${(s3Sha + s3Hmac).toFixed(0)} ns`);
+  console.log(`Azure SAS: string to sign ${az.sts} B = ${hmacBlocks(az.sts)} HMAC blocks, ` +
+    `${(azHmac / hmacBlocks(az.sts)).toFixed(0)} ns/block at this size = ${azHmac.toFixed(0)} ns`);
+  console.log(`\nus per URL${"package".padStart(23)}${"wasm call".padStart(10)}${"SHA floor".padStart(10)}` +
+    `${"marshal".padStart(9)}${"SHA+marsh".padStart(10)}${"target".padStart(9)}`);
+  for (const [name, pkg, sha, target, marshal, call] of rows) {
+    console.log(`${name.padEnd(24)}${us(pkg)} ${us(call.ns)} ${us(sha)}${us(marshal.ns)} ${us(sha + marshal.ns)}` +
+      `${target ? us(target) : "        -"}`);
+  }
 }
