@@ -48,19 +48,19 @@ const require = createRequire(join(DIR, "package.json"));
 const { presign, presignMany, presignAsync } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
 
 // The floors section (at the end) times examples/wasm_floor.rs: the crate's SHA-256 and HMAC in
-// the package's wasm profile, through wasm-bindgen and wasm-opt as pkg/build.sh does. Cargo
+// the wasm profile Node loads (wasm-speed), through wasm-bindgen and wasm-opt as pkg/build.sh does. Cargo
 // decides whether it is stale; the glue is regenerated when the wasm is newer than it.
 const FLOOR = join(ROOT, "target/wasm-floor");
 {
   const env = { ...process.env, PATH: `${process.env.HOME}/.cargo/bin:${process.env.PATH}` };
-  execFileSync("cargo", ["build", "--quiet", "--example", "wasm_floor", "--profile", "wasm", "--target",
+  execFileSync("cargo", ["build", "--quiet", "--example", "wasm_floor", "--profile", "wasm-speed", "--target",
     "wasm32-unknown-unknown", "--no-default-features", "--features", "wasm,s3,azure,gcs"], { cwd: ROOT, env, stdio: "inherit" });
-  const raw = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "wasm32-unknown-unknown/wasm/examples/wasm_floor.wasm");
+  const raw = join(process.env.CARGO_TARGET_DIR || join(ROOT, "target"), "wasm32-unknown-unknown/wasm-speed/examples/wasm_floor.wasm");
   const out = join(FLOOR, "wasm_floor_bg.wasm");
   if (!existsSync(out) || statSync(raw).mtimeMs > statSync(out).mtimeMs) {
     execFileSync("wasm-bindgen", [raw, "--target", "nodejs", "--out-dir", FLOOR, "--out-name", "wasm_floor",
       "--no-typescript"], { env, stdio: "inherit" });
-    execFileSync(join(PREFIX, "binaryen/node_modules/.bin/wasm-opt"), ["-Oz", "--enable-bulk-memory",
+    execFileSync(join(PREFIX, "binaryen/node_modules/.bin/wasm-opt"), ["-O3", "--enable-bulk-memory",
       "--enable-nontrapping-float-to-int", "--enable-sign-ext", "--enable-mutable-globals", out, "-o", out],
     { stdio: "inherit" });
   }
@@ -266,13 +266,14 @@ for (const [provider, , [ours, ...rest]] of groups) {
 //   (presign/verify, debug) rebuilds the canonical request and string to sign from the URL, and a
 //   valid verdict means the same bytes were signed. Timed per call at exactly these lengths with
 //   examples/wasm_floor.rs (best of 15 runs).
-// Marshaling: JSON.stringify of the request object the bench passes (built as its loop builds it),
-// TextEncoder.encode, JSON.parse of the package's exact result text, per URL; no signing.
+// Marshaling: what pkg/api.js does around the wasm call, per URL, no signing: the request object
+// built as the bench's loop builds it, its Date instants as milliseconds (a copy), JSON.stringify,
+// TextEncoder.encodeInto a reused buffer, JSON.parse of the package's exact result text.
 // "wasm call": the glue's presignJson / presignManyJson on already-encoded bytes (copy in, the
 // Rust core, decoding the result text), i.e. the package minus its JS work.
 {
   const floor = createRequire(import.meta.url)(join(FLOOR, "wasm_floor.js"));
-  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/presign_wasm.js")).href);
+  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/server/presign_wasm.js")).href);
   await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
   const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/presign_wasm.js")).href);
   const enc = new TextEncoder();
@@ -316,15 +317,22 @@ for (const [provider, , [ours, ...rest]] of groups) {
   if (JSON.parse(s3Out[7]).url !== presign(req(KEYS[7])).url || JSON.parse(azOut[7]).url !== presign(azReq(KEYS[7])).url ||
     JSON.parse(s3ManyOut)[7].url !== presign(req(KEYS[7])).url) throw new Error("the glue's results differ from presign's");
   let sink = 0; // keeps every encoded request alive in the timed loops
+  const scratch = new Uint8Array(1 << 20);
+  const msDates = (r) => {
+    const c = { ...r };
+    for (const k of ["signedAt", "startsOn", "expiresOn"]) if (c[k] instanceof Date) c[k] = c[k].getTime();
+    return c;
+  };
+  const encodeLikeApi = (v) => enc.encodeInto(JSON.stringify(v), scratch).written;
   const marshal = (make, out) => (i) => {
-    sink += enc.encode(JSON.stringify(make(KEYS[i % 1000]))).length;
+    sink += encodeLikeApi(msDates(make(KEYS[i % 1000])));
     return JSON.parse(out[i % 1000]);
   };
   const rows = [
     ["S3 presign", groups[0][2][0].ns, s3Sha + s3Hmac, 3000, await bench("marshal", marshal(req, s3Out)),
       await bench("wasm call", (i) => glue.presignJson(s3In[i % 1000], now))],
     ["S3 presignMany x1000", groups[0][2][1].ns, s3Sha + s3Hmac, 2000, await bench("marshal", () => {
-      sink += enc.encode(JSON.stringify(KEYS.map(req))).length;
+      sink += encodeLikeApi(KEYS.map((k) => msDates(req(k))));
       return JSON.parse(s3ManyOut);
     }, 1000), await bench("wasm call", () => glue.presignManyJson(s3ManyIn, now), 1000)],
     ["Azure presign", groups[1][2][0].ns, azHmac, undefined, await bench("marshal", marshal(azReq, azOut)),
@@ -332,7 +340,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   ];
   if (!sink) throw new Error("nothing was encoded");
   const us = (ns) => (ns / 1000).toFixed(2).padStart(9);
-  console.log(`\nfloors, SHA-256 in wasm (the crate's code, wasm profile + wasm-opt -Oz): ${sha1k.toFixed(0)} ns/block ` +
+  console.log(`\nfloors, SHA-256 in wasm (the crate's code, wasm-speed profile + wasm-opt -O3, as Node loads it): ${sha1k.toFixed(0)} ns/block ` +
     `(1 KB messages), HMAC ${hmac1k.toFixed(0)} ns/block (1 KB, pads cached)`);
   console.log(`S3 URL:    canonical request ${s3.cr} B = ${shaBlocks(s3.cr)} blocks (${s3Sha.toFixed(0)} ns), string to ` +
     `sign ${s3.sts} B = ${hmacBlocks(s3.sts)} HMAC blocks (${s3Hmac.toFixed(0)} ns): ${s3Blocks} blocks, ` +
