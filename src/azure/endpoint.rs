@@ -54,9 +54,18 @@ pub(crate) fn resolve(
         )
     })?;
     validate_suffix(suffix)?;
+    // `{account}.blob.{suffix}`, the suffix lower-cased (built by hand: this runs per URL).
+    let mut authority = String::with_capacity(account.len() + 6 + suffix.len());
+    authority.push_str(account);
+    authority.push_str(".blob.");
+    let start = authority.len();
+    authority.push_str(suffix);
+    if let Some(tail) = authority.get_mut(start..) {
+        tail.make_ascii_lowercase();
+    }
     Ok(Base {
         scheme,
-        authority: format!("{account}.blob.{}", suffix.to_ascii_lowercase()),
+        authority,
         path: String::new(),
     })
 }
