@@ -80,7 +80,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         let (addr, after) = v6
             .split_once(']')
             .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
-        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+        if !is_ipv6(addr) {
             return Err(bad("invalid IPv6 address"));
         }
         let port = match after {
@@ -100,7 +100,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
     if host.is_empty() {
         return Err(bad("the host is empty"));
     }
-    let is_ip = host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok();
+    let is_ip = host.starts_with('[') || parse_ipv4(&host).is_some();
     if !is_ip && !is_host_name(&host) {
         return Err(bad(
             "the host may contain only ASCII letters, digits, '-', '_' and non-empty dot-separated labels (write internationalised names in punycode)",
@@ -122,6 +122,84 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         is_ip,
         path,
     })
+}
+
+/// An IPv4 address as [`std::net::Ipv4Addr`] parses it: four dot-separated decimal parts
+/// 0–255 without leading zeros. Returns the address as a big-endian `u32` (so comparing
+/// two results compares the addresses).
+pub(crate) fn parse_ipv4(s: &str) -> Option<u32> {
+    match ipv4_prefix(s.as_bytes()) {
+        Some((v, [])) => Some(v),
+        _ => None,
+    }
+}
+
+/// An IPv4 address at the start of `b`: its value and the bytes after it.
+fn ipv4_prefix(mut b: &[u8]) -> Option<(u32, &[u8])> {
+    let mut v = 0u32;
+    for i in 0..4 {
+        if i > 0 {
+            b = b.strip_prefix(b".")?;
+        }
+        let n = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let (digits, rest) = b.split_at_checked(n).filter(|_| (1..=3).contains(&n))?;
+        let part = digits
+            .iter()
+            .fold(0u32, |acc, d| acc * 10 + u32::from(d - b'0'));
+        if (n > 1 && digits.first() == Some(&b'0')) || part > 255 {
+            return None;
+        }
+        v = v << 8 | part;
+        b = rest;
+    }
+    Some((v, b))
+}
+
+/// Whether `s` is an IPv6 address as [`std::net::Ipv6Addr`] parses it: up to eight groups of
+/// 1–4 hex digits separated by `:`, one `::` standing for one or more zero groups, the last two
+/// groups optionally written as an IPv4 address.
+pub(crate) fn is_ipv6(s: &str) -> bool {
+    let mut b = s.as_bytes();
+    let (head, head_v4) = ipv6_groups(&mut b, 8);
+    if head == 8 {
+        return b.is_empty();
+    }
+    if head_v4 {
+        return false;
+    }
+    let Some(mut rest) = b.strip_prefix(b"::") else {
+        return false;
+    };
+    ipv6_groups(&mut rest, 7 - head);
+    rest.is_empty()
+}
+
+/// Reads up to `limit` `:`-separated groups from the start of `b` (advancing it past them);
+/// an IPv4 address may stand for the last two. Returns how many groups were read and whether
+/// an IPv4 address ended them.
+fn ipv6_groups(b: &mut &[u8], limit: usize) -> (usize, bool) {
+    for i in 0..limit {
+        let group = if i > 0 {
+            match b.strip_prefix(b":") {
+                Some(g) => g,
+                None => return (i, false),
+            }
+        } else {
+            *b
+        };
+        if i + 1 < limit {
+            if let Some((_, rest)) = ipv4_prefix(group) {
+                *b = rest;
+                return (i + 2, true);
+            }
+        }
+        let n = group.iter().take_while(|c| c.is_ascii_hexdigit()).count();
+        match group.get(n..) {
+            Some(rest) if (1..=4).contains(&n) => *b = rest,
+            _ => return (i, false),
+        }
+    }
+    (limit, false)
 }
 
 /// Dot-separated, non-empty labels of `A-Z a-z 0-9 - _`.
@@ -161,6 +239,64 @@ mod tests {
             (e.scheme, e.authority()),
             (None, "cdn.example.com:8443".into())
         );
+    }
+
+    /// The IP validators agree with std's parsers, on random strings over the characters
+    /// addresses are made of (so most inputs are near misses) and on crafted edge cases.
+    #[test]
+    fn ip_validators_match_std() {
+        use proptest::prelude::*;
+        let check = |s: &str| {
+            assert_eq!(
+                parse_ipv4(s),
+                s.parse::<std::net::Ipv4Addr>().ok().map(u32::from),
+                "{s}"
+            );
+            assert_eq!(is_ipv6(s), s.parse::<std::net::Ipv6Addr>().is_ok(), "{s}");
+        };
+        for s in [
+            "",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "01.1.1.1",
+            "1.1.1.01",
+            "1.1.1",
+            "1.1.1.1.",
+            "1.1.1.1.1",
+            "1234.1.1.1",
+            "1.1.1.1234",
+            "::",
+            ":::",
+            "::1",
+            "1::",
+            "1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7::",
+            "::2:3:4:5:6:7:8",
+            "1::2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::1.2.3.4",
+            "::ffff:1.2.3.4",
+            "1.2.3.4::",
+            "::1.2.3.256",
+            "::1234",
+            "::12345",
+            "fFfF::",
+            "1:2:3:4:5::1.2.3.4",
+            "1:2:3:4:5:6::1.2.3.4",
+            "::1.2.3.4.5",
+            "::01.2.3.4",
+            "1:::2",
+            "::1:",
+            ":1::",
+        ] {
+            check(s);
+        }
+        proptest!(ProptestConfig::with_cases(20_000), |(s in "[0-9a-fA-F:.]{0,24}")| check(&s));
+        proptest!(ProptestConfig::with_cases(20_000), |(s in "[0-2:.fg5]{0,20}")| check(&s));
+        proptest!(ProptestConfig::with_cases(5_000), |(s in "([0-9]{1,4}\\.){0,4}[0-9]{0,4}")| check(&s));
+        proptest!(ProptestConfig::with_cases(5_000), |(s in "(:{0,2}[0-9a-f]{0,5}){0,9}(:[0-9.]{0,16})?")| check(&s));
     }
 
     #[test]

@@ -1225,7 +1225,7 @@ fn validate_text(name: &str, v: &str) -> Result<()> {
 
 /// `sip`: an IPv4 address or `first-last` with first ≤ last.
 fn validate_ip_range(s: &str) -> Result<()> {
-    let ip = |p: &str| p.parse::<std::net::Ipv4Addr>().ok();
+    let ip = crate::endpoint::parse_ipv4;
     let ok = match s.split_once('-') {
         Some((a, b)) => matches!((ip(a), ip(b)), (Some(a), Some(b)) if a <= b),
         None => ip(s).is_some(),

@@ -291,7 +291,7 @@ fn validate_bucket(b: &str) -> Result<()> {
     if b.split('.').any(|p| p.is_empty() || p.len() > 63) {
         return Err(bad("every dot-separated part must have 1-63 characters"));
     }
-    if b.parse::<std::net::Ipv4Addr>().is_ok() {
+    if crate::endpoint::parse_ipv4(b).is_some() {
         return Err(bad("it cannot be an IP address"));
     }
     Ok(())

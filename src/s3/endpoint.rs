@@ -273,7 +273,7 @@ pub(crate) fn is_virtual_hostable(b: &str, allow_dots: bool) -> bool {
         digits_and_dots &= c.is_ascii_digit() || c == b'.';
         prev = c;
     }
-    prev != b'.' && prev != b'-' && !(digits_and_dots && b.parse::<std::net::Ipv4Addr>().is_ok())
+    prev != b'.' && prev != b'-' && !(digits_and_dots && crate::endpoint::parse_ipv4(b).is_some())
 }
 
 #[derive(Debug)]
