@@ -291,7 +291,9 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
     if o.len() > AZURE_MAX_LEN {
         return bad("is too long");
     }
-    let Some((scheme, rest)) = o.split_once("://") else {
+    let Some((scheme, rest)) =
+        crate::encoding::find_str(o, "://").and_then(|i| Some((o.get(..i)?, o.get(i + 3..)?)))
+    else {
         return bad("has no scheme");
     };
     if scheme.is_empty()
@@ -304,7 +306,7 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
     if rest.is_empty() {
         return bad("has no host");
     }
-    if rest.contains('/') {
+    if rest.as_bytes().contains(&b'/') {
         return bad("has a path or a trailing '/' (browsers send the origin without one, so the rule would never match)");
     }
     if !rest
@@ -313,7 +315,7 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
     {
         return bad("contains a character not allowed in a host");
     }
-    if rest.contains('*') {
+    if rest.as_bytes().contains(&b'*') {
         if provider != Provider::S3 {
             return bad(&format!(
                 "has a wildcard; {provider} allows only the whole origin \"*\""

@@ -416,6 +416,14 @@ pub fn split_query(query: &str) -> Option<Vec<(String, String)>> {
         .collect()
 }
 
+/// The byte offset of the first `pat` in `s`, as `s.find(pat)` gives it, by a plain scan:
+/// `str`'s substring searcher costs kilobytes in the wasm build, and the haystacks here are
+/// short (endpoints, origins, keys).
+pub(crate) fn find_str(s: &str, pat: &str) -> Option<usize> {
+    let (s, p) = (s.as_bytes(), pat.as_bytes());
+    (0..=s.len().checked_sub(p.len())?).find(|&i| s.get(i..i + p.len()) == Some(p))
+}
+
 /// The crate's one sort, stable, for the short lists signing deals with (headers, query
 /// parameters, policy fields, CORS lists): binary insertion, O(n log n) comparisons and
 /// memmoves. The standard library's sorts are fast on long inputs but cost kilobytes of code
@@ -523,6 +531,14 @@ fn push_escape(out: &mut String, c: char, unit: fn(&mut String, u32)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn find_str_is_str_find() {
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(5_000), |(s in "[:/aé]{0,12}", p in "[:/aé]{0,3}")| {
+            prop_assert_eq!(find_str(&s, &p), s.find(p.as_str()));
+        });
+    }
 
     #[test]
     fn sort_by_is_a_stable_sort() {

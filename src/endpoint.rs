@@ -3,7 +3,7 @@
 //! provider decides what to do with the parts (default ports, paths, URL style); the syntax
 //! rules live here once.
 
-use crate::encoding::{encode_path, percent_decode};
+use crate::encoding::{encode_path, find_str, percent_decode};
 use crate::error::{Error, Result};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
@@ -59,7 +59,8 @@ impl Endpoint<'_> {
 /// `A-Z a-z 0-9 - _` or an empty label, a port outside 1–65535.
 pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result<Endpoint<'a>> {
     let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {s:?}: {why}"));
-    let (scheme, rest) = match s.split_once("://") {
+    let split = find_str(s, "://").and_then(|i| Some((s.get(..i)?, s.get(i + 3..)?)));
+    let (scheme, rest) = match split {
         Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),
         Some((sc, rest)) if sc.eq_ignore_ascii_case("http") => (Some("http"), rest),
         Some(_) => return Err(bad("the scheme must be http or https")),
@@ -69,11 +70,11 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
     if rest.contains(['?', '#']) {
         return Err(bad("it cannot carry a query or fragment"));
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
+    let (authority, path) = match rest.find('/').and_then(|i| rest.split_at_checked(i)) {
+        Some(parts) => parts,
         None => (rest, ""),
     };
-    if authority.contains('@') {
+    if authority.as_bytes().contains(&b'@') {
         return Err(bad("user information is not supported"));
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {

@@ -482,7 +482,7 @@ impl PostPolicy {
     /// The `key` field and its condition.
     fn key_plan(&self) -> Result<(String, Condition)> {
         let before_variable = |k: &str| {
-            k.find(FILENAME_VARIABLE)
+            crate::encoding::find_str(k, FILENAME_VARIABLE)
                 .and_then(|i| k.get(..i))
                 .map(str::to_owned)
         };
@@ -503,7 +503,7 @@ impl PostPolicy {
             }
             (key, Some(p)) => {
                 check_key_text("keyPrefix", p)?;
-                if p.contains(FILENAME_VARIABLE) {
+                if crate::encoding::find_str(p, FILENAME_VARIABLE).is_some() {
                     return Err(Error::InvalidKey(
                         "keyPrefix cannot contain ${filename}; put it in `key`".into(),
                     ));

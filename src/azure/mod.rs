@@ -1179,7 +1179,7 @@ fn validate_container(c: &str) -> Result<()> {
             .all(|&x| x.is_ascii_lowercase() || x.is_ascii_digit() || x == b'-')
         && b.first().is_some_and(u8::is_ascii_alphanumeric)
         && b.last().is_some_and(u8::is_ascii_alphanumeric)
-        && !c.contains("--");
+        && !b.windows(2).any(|w| w == b"--");
     if ok {
         Ok(())
     } else {

@@ -142,12 +142,20 @@ fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
             "{what} is empty; valid letters: {valid}"
         )));
     }
-    if let Some(bad) = s.chars().find(|c| !valid.contains(*c)) {
+    // Byte scans: `valid` is ASCII.
+    if let Some(bad) = s
+        .chars()
+        .find(|c| !valid.bytes().any(|v| char::from(v) == *c))
+    {
         return Err(Error::InvalidRequest(format!(
             "{what}: {bad:?} is not valid; valid letters: {valid}"
         )));
     }
-    Ok(valid.chars().filter(|c| s.contains(*c)).collect())
+    Ok(valid
+        .bytes()
+        .filter(|v| s.as_bytes().contains(v))
+        .map(char::from)
+        .collect())
 }
 
 /// Signed services of an account SAS (`ss`): `b` blob, `q` queue, `t` table, `f` file; emitted

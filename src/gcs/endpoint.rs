@@ -170,7 +170,7 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
                 "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
             ));
         }
-        if scheme == "https" && o.bucket.contains('.') {
+        if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
             return Err(Error::InvalidBucket(format!(
                 "bucket {:?} has dots and cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"",
                 o.bucket
@@ -282,7 +282,11 @@ fn validate_bucket(b: &str) -> Result<()> {
     if !edge_ok(b.as_bytes().first()) || !edge_ok(b.as_bytes().last()) {
         return Err(bad("it must start and end with a letter or digit"));
     }
-    let max = if b.contains('.') { 222 } else { 63 };
+    let max = if b.as_bytes().contains(&b'.') {
+        222
+    } else {
+        63
+    };
     if b.len() < 3 || b.len() > max {
         return Err(bad(
             "it must have 3-63 characters (up to 222 with dots, 63 per dot-separated part)",

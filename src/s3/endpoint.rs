@@ -217,7 +217,7 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result
 }
 
 fn not_hostable(bucket: &str, https: bool) -> Error {
-    let why = if https && bucket.contains('.') {
+    let why = if https && bucket.as_bytes().contains(&b'.') {
         " (a bucket with dots does not match the wildcard TLS certificate over https)"
     } else {
         ""

@@ -194,7 +194,7 @@ pub fn sign_policy(
     policy_base64: &str,
 ) -> Result<String> {
     validate_credentials(credentials)?;
-    if region.is_empty() || region.contains('/') {
+    if region.is_empty() || region.as_bytes().contains(&b'/') {
         return Err(Error::InvalidEndpoint(format!(
             "region {region:?} cannot be part of a credential scope"
         )));
