@@ -33,7 +33,7 @@
 //! Origins and header names are validated to a character set that needs no escaping in JSON or
 //! XML, so every output is written directly.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::{Method, Params, Presigned};
 use core::fmt;
 
@@ -81,7 +81,8 @@ impl core::str::FromStr for Provider {
             "azure" => Ok(Provider::Azure),
             "gcs" => Ok(Provider::Gcs),
             _ => Err(Error::InvalidRequest(format!(
-                "provider {s:?} is not one of s3, azure, gcs"
+                "provider {} is not one of s3, azure, gcs",
+                quoted(s)
             ))),
         }
     }
@@ -285,7 +286,8 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
     }
     let bad = |why: &str| {
         Err(Error::InvalidRequest(format!(
-            "CORS origin {o:?} {why}; an origin is scheme://host[:port], e.g. https://app.example.com"
+            "CORS origin {} {why}; an origin is scheme://host[:port], e.g. https://app.example.com",
+            quoted(o)
         )))
     };
     if o.len() > AZURE_MAX_LEN {
@@ -336,7 +338,8 @@ fn check_header_name(name: &str) -> Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     {
         return Err(Error::InvalidHeader(format!(
-            "header name {name:?} cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)"
+            "header name {} cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)",
+            quoted(name)
         )));
     }
     Ok(())

@@ -9,7 +9,7 @@
 //!   ([`CanonicalQuery`]), and the *same* string is signed and emitted in the URL — there is no
 //!   second encoder that could drift from the signed one.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use std::borrow::Cow;
 
 /// The upper-case hex digit of a nibble, as a byte.
@@ -315,8 +315,8 @@ pub fn canonical_headers<'h>(
     for (name, value) in headers {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(Error::InvalidHeader(format!(
-                "header name {:?} must be visible ASCII without ':'",
-                name.escape_debug().to_string()
+                "header name {} must be visible ASCII without ':'",
+                quoted(name)
             )));
         }
         // One pass: the first forbidden byte, and whether any whitespace needs collapsing
@@ -342,7 +342,8 @@ pub fn canonical_headers<'h>(
                 _ => "a control character",
             };
             return Err(Error::InvalidHeader(format!(
-                "the value of header {name:?} contains {what}"
+                "the value of header {} contains {what}",
+                quoted(name)
             )));
         }
         let value = if untidy {

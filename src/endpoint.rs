@@ -4,7 +4,7 @@
 //! rules live here once.
 
 use crate::encoding::{encode_path, find_str, percent_decode};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,7 +43,8 @@ impl Endpoint<'_> {
     pub fn encoded_path(&self, what: &str, input: &str) -> Result<String> {
         let decoded = percent_decode(self.path).ok_or_else(|| {
             Error::InvalidEndpoint(format!(
-                "{what} {input:?}: the path has a malformed percent-escape"
+                "{what} {}: the path has a malformed percent-escape",
+                quoted(input)
             ))
         })?;
         Ok(encode_path(decoded.trim_end_matches('/')))
@@ -58,7 +59,7 @@ impl Endpoint<'_> {
 /// information, a malformed IPv6 address, an empty host, a host name with characters outside
 /// `A-Z a-z 0-9 - _` or an empty label, a port outside 1–65535.
 pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result<Endpoint<'a>> {
-    let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {s:?}: {why}"));
+    let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {}: {why}", quoted(s)));
     let split = find_str(s, "://").and_then(|i| Some((s.get(..i)?, s.get(i + 3..)?)));
     let (scheme, rest) = match split {
         Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),

@@ -87,6 +87,52 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {}
 
+/// `s` in double quotes, for naming a value in an error message: the text `{:?}` gives for
+/// ordinary text (`"`, `\\` and control characters escaped), without pulling the standard
+/// library's Unicode-aware `Debug` escaper (kilobytes of tables) into the wasm build.
+pub(crate) fn quoted(s: &str) -> Quoted<'_> {
+    Quoted::Str(s)
+}
+
+/// `c` in single quotes, as `{:?}` writes an ordinary character.
+pub(crate) fn quoted_char(c: char) -> Quoted<'static> {
+    Quoted::Char(c)
+}
+
+/// See [`quoted`].
+pub(crate) enum Quoted<'a> {
+    Str(&'a str),
+    Char(char),
+}
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        let mut buf = [0; 4];
+        let (s, q) = match *self {
+            Quoted::Str(s) => (s, '"'),
+            Quoted::Char(c) => (&*c.encode_utf8(&mut buf), '\''),
+        };
+        f.write_char(q)?;
+        for c in s.chars() {
+            match c {
+                '\\' => f.write_str("\\\\")?,
+                c if c == q => {
+                    f.write_char('\\')?;
+                    f.write_char(c)?;
+                }
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\0' => f.write_str("\\0")?,
+                c if c.is_control() => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+                c => f.write_char(c)?,
+            }
+        }
+        f.write_char(q)
+    }
+}
+
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
@@ -99,5 +145,23 @@ mod tests {
         let e = Error::InvalidKey("the object key is empty".into());
         assert_eq!(e.to_string(), "INVALID_KEY: the object key is empty");
         assert_eq!(format!("{e:?}"), "INVALID_KEY: the object key is empty");
+    }
+
+    #[test]
+    fn quoted_is_debug_for_ordinary_text() {
+        for s in [
+            "",
+            "plain",
+            "a \"quoted\" word",
+            "back\\slash",
+            "line\nbreak\r\ttab\0nul",
+            "bell\u{7}del\u{7f}c1\u{85}",
+            "bücher ☃ 日本",
+        ] {
+            assert_eq!(quoted(s).to_string(), format!("{s:?}"));
+        }
+        for c in ['a', '"', '\'', '\\', '\n', '\u{1}', 'ü'] {
+            assert_eq!(quoted_char(c).to_string(), format!("{c:?}"));
+        }
     }
 }

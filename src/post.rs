@@ -48,7 +48,7 @@
     allow(dead_code, unused_imports, unused_variables)
 )]
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::Params;
 use crate::time::Timestamp;
 
@@ -321,12 +321,14 @@ fn check_name(what: &str, name: &str) -> Result<()> {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field name {name:?} may contain only ASCII letters, digits, '-', '_' and '.'"
+            "{what}: field name {} may contain only ASCII letters, digits, '-', '_' and '.'",
+            quoted(name)
         )));
     }
     if RESERVED_FIELDS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field {name:?} is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)"
+            "{what}: field {} is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)",
+            quoted(name)
         )));
     }
     if name.len() >= 9
@@ -335,7 +337,8 @@ fn check_name(what: &str, name: &str) -> Result<()> {
             .is_some_and(|p| p.eq_ignore_ascii_case("x-ignore-"))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: x-ignore-* fields such as {name:?} are not part of a policy; add them to the form in the browser"
+            "{what}: x-ignore-* fields such as {} are not part of a policy; add them to the form in the browser",
+            quoted(name)
         )));
     }
     Ok(())
@@ -412,7 +415,8 @@ impl PostPolicy {
                         .is_some_and(|s| s.eq_ignore_ascii_case(p))
                 {
                     return Err(Error::InvalidRequest(format!(
-                        "metadata: give the name {name:?} without the {p} prefix (it is added for the provider)"
+                        "metadata: give the name {} without the {p} prefix (it is added for the provider)",
+                        quoted(name)
                     )));
                 }
             }
@@ -461,7 +465,8 @@ impl PostPolicy {
             let lower = n.to_ascii_lowercase();
             if seen.contains(&lower) {
                 return Err(Error::InvalidRequest(format!(
-                    "field {n:?} is constrained twice (names are case-insensitive); give it once"
+                    "field {} is constrained twice (names are case-insensitive); give it once",
+                    quoted(n)
                 )));
             }
             seen.push(lower);
@@ -513,7 +518,9 @@ impl PostPolicy {
                         check_key_text("the object key", k)?;
                         if !k.starts_with(p.as_str()) || k.is_empty() {
                             return Err(Error::InvalidKey(format!(
-                                "the key {k:?} does not start with keyPrefix {p:?}"
+                                "the key {} does not start with keyPrefix {}",
+                                quoted(k),
+                                quoted(p)
                             )));
                         }
                         k.clone()

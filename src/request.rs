@@ -10,7 +10,7 @@
 //!  "credentials": {"accessKeyId": "AKIA…", "secretAccessKey": "…"}}
 //! ```
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::time::Timestamp;
 use core::fmt;
 use zeroize::Zeroizing;
@@ -61,7 +61,8 @@ impl core::str::FromStr for Method {
             "DELETE" => Ok(Method::Delete),
             "POST" => Ok(Method::Post),
             _ => Err(Error::InvalidRequest(format!(
-                "method {s:?} is not one of GET, PUT, HEAD, DELETE, POST"
+                "method {} is not one of GET, PUT, HEAD, DELETE, POST",
+                quoted(s)
             ))),
         }
     }

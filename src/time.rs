@@ -9,7 +9,7 @@
 //! - [`Timestamp::rfc3339`]: `2026-11-23T10:15:00Z` (results, Azure `se`/`st`);
 //! - [`Timestamp::http_date`]: `Mon, 23 Nov 2026 10:15:00 GMT` (Azure `x-ms-date`).
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use core::fmt;
 
 /// Seconds since 1970-01-01T00:00:00Z, restricted to years 0001–9999 so every format above is
@@ -82,7 +82,8 @@ impl Timestamp {
         parse_rfc3339(s.as_bytes())
             .ok_or_else(|| {
                 Error::InvalidTime(format!(
-                    "{s:?} is not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)"
+                    "{} is not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)",
+                    quoted(s)
                 ))
             })
             .and_then(Self::from_unix)
@@ -220,7 +221,8 @@ impl core::str::FromStr for Timestamp {
 pub fn parse_duration(s: &str) -> Result<u64> {
     let bad = || {
         Error::InvalidExpiry(format!(
-            "{s:?} is not a duration (e.g. 3600, 90s, 15m, 1h, 7d)"
+            "{} is not a duration (e.g. 3600, 90s, 15m, 1h, 7d)",
+            quoted(s)
         ))
     };
     let t = s.trim();

@@ -9,7 +9,7 @@
 //!
 //! Spec: <https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string>.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::Secret;
 
 /// Azurite's / the storage emulator's account.
@@ -75,11 +75,11 @@ impl ConnectionString {
             let key = k.trim().to_ascii_lowercase();
             let v = v.trim();
             if seen.contains(&key) {
-                return Err(bad(format!("{:?} is given twice", k.trim())));
+                return Err(bad(format!("{} is given twice", quoted(k.trim()))));
             }
             seen.push(key.clone());
             if v.is_empty() {
-                return Err(bad(format!("{:?} has an empty value", k.trim())));
+                return Err(bad(format!("{} has an empty value", quoted(k.trim()))));
             }
             match key.as_str() {
                 "defaultendpointsprotocol" => {
@@ -113,7 +113,7 @@ impl ConnectionString {
                     ))
                 }
                 other if IGNORED.contains(&other) => {}
-                _ => return Err(bad(format!("unknown key {:?}", k.trim()))),
+                _ => return Err(bad(format!("unknown key {}", quoted(k.trim())))),
             }
         }
         if dev.is_some() {

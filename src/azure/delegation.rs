@@ -24,7 +24,7 @@
 
 use super::endpoint::{self, DEFAULT_SUFFIX};
 use super::sas::SignedVersion;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::{Method, Params, Secret};
 use crate::time::Timestamp;
 
@@ -139,7 +139,8 @@ impl UserDelegationKey {
             let message = get("Message")?.unwrap_or_default();
             let message = message.lines().next().unwrap_or("");
             return Err(bad(&format!(
-                "the service answered with error {code:?}: {message}"
+                "the service answered with error {}: {message}",
+                quoted(&code)
             )));
         }
         if root != "UserDelegationKey" {

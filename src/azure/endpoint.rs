@@ -10,7 +10,7 @@
 //!
 //! Default ports (`:443` for https, `:80` for http) are dropped.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 
 /// The public Azure cloud's endpoint suffix.
 pub const DEFAULT_SUFFIX: &str = "core.windows.net";
@@ -40,7 +40,8 @@ pub(crate) fn resolve(
         if base.path_style && base.base.path.is_empty() {
             let account = account.ok_or_else(|| {
                 Error::InvalidEndpoint(format!(
-                    "endpoint {ep:?} is an IP address or localhost: the URL needs the account as its first path segment, but no account is given"
+                    "endpoint {} is an IP address or localhost: the URL needs the account as its first path segment, but no account is given",
+                    quoted(ep)
                 ))
             })?;
             base.base.path.push('/');
@@ -81,7 +82,8 @@ fn validate_suffix(suffix: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidEndpoint(format!(
-            "endpoint suffix {suffix:?} must be a DNS name such as core.windows.net"
+            "endpoint suffix {} must be a DNS name such as core.windows.net",
+            quoted(suffix)
         )))
     }
 }
@@ -95,7 +97,8 @@ struct Parsed {
 fn parse(s: &str) -> Result<Parsed> {
     if s.contains(['?', '#']) {
         return Err(Error::InvalidEndpoint(format!(
-            "endpoint {s:?}: it cannot carry a query or fragment (pass a SAS through a connection string)"
+            "endpoint {}: it cannot carry a query or fragment (pass a SAS through a connection string)",
+            quoted(s)
         )));
     }
     let e = crate::endpoint::parse("endpoint", s, false)?;

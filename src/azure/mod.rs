@@ -62,7 +62,7 @@ use crate::crypto::HmacKey;
 use crate::encoding::{
     append_param, base64_decode, encode_component_into, encode_path_into, percent_decode,
 };
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::time::Timestamp;
 use sas::{DelegationFields, Layout, SasFields};
@@ -466,7 +466,9 @@ impl Presigner {
         let account = match (req.account.as_deref(), cs_account) {
             (Some(a), Some(b)) if a != b => {
                 return Err(Error::InvalidRequest(format!(
-                    "account {a:?} differs from the connection string's AccountName {b:?}"
+                    "account {} differs from the connection string's AccountName {}",
+                    quoted(a),
+                    quoted(b)
                 )))
             }
             (a, b) => a.or(b),
@@ -987,8 +989,8 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
             s.warnings.push(Warning {
                 code: "EXPIRY_FROM_POLICY",
                 message: format!(
-                    "the stored access policy {:?} sets the expiry; expiresAt is the signing instant because this request cannot know it",
-                    req.identifier.as_deref().unwrap_or("")
+                    "the stored access policy {} sets the expiry; expiresAt is the signing instant because this request cannot know it",
+                    quoted(req.identifier.as_deref().unwrap_or(""))
                 ),
             });
             s.time
@@ -1162,7 +1164,8 @@ pub(crate) fn validate_account(a: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidRequest(format!(
-            "account {a:?} must be 3-24 lower-case letters and digits"
+            "account {} must be 3-24 lower-case letters and digits",
+            quoted(a)
         )))
     }
 }
@@ -1184,7 +1187,8 @@ fn validate_container(c: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidBucket(format!(
-            "container {c:?} must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)"
+            "container {} must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)",
+            quoted(c)
         )))
     }
 }
@@ -1234,7 +1238,8 @@ fn validate_ip_range(s: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidRequest(format!(
-            "ipRange {s:?} must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)"
+            "ipRange {} must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)",
+            quoted(s)
         )))
     }
 }
@@ -1252,12 +1257,14 @@ fn validate_query(q: &Params) -> Result<()> {
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {name:?} is set by the SAS or by a request field (snapshot, versionId)"
+                "query parameter {} is set by the SAS or by a request field (snapshot, versionId)",
+                quoted(name)
             )));
         }
         if name.chars().chain(value.chars()).any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {name:?} contains a control character"
+                "query parameter {} contains a control character",
+                quoted(name)
             )));
         }
     }
@@ -1278,19 +1285,21 @@ fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
     for (name, value) in h.iter() {
         if !is_token(name) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders name {:?} may contain only letters, digits, '-', '_', '.', '~'",
-                name.escape_debug().to_string()
+                "requestHeaders name {} may contain only letters, digits, '-', '_', '.', '~'",
+                quoted(name)
             )));
         }
         if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return Err(Error::InvalidHeader(format!(
-                "the value of requestHeaders {name:?} must be printable ASCII"
+                "the value of requestHeaders {} must be printable ASCII",
+                quoted(name)
             )));
         }
         let lower = name.to_ascii_lowercase();
         if out.iter().any(|(n, _)| *n == lower) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders names {name:?} twice (names are case-insensitive)"
+                "requestHeaders names {} twice (names are case-insensitive)",
+                quoted(name)
             )));
         }
         out.push((lower, value.to_owned()));
@@ -1305,8 +1314,8 @@ fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
     for (name, value) in q.iter() {
         if !is_token(name) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery name {:?} may contain only letters, digits, '-', '_', '.', '~'",
-                name.escape_debug().to_string()
+                "requestQuery name {} may contain only letters, digits, '-', '_', '.', '~'",
+                quoted(name)
             )));
         }
         if sas::RESERVED_QUERY
@@ -1314,17 +1323,20 @@ fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {name:?} is a SAS parameter"
+                "requestQuery {} is a SAS parameter",
+                quoted(name)
             )));
         }
         if value.chars().any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {name:?} contains a control character"
+                "requestQuery {} contains a control character",
+                quoted(name)
             )));
         }
         if out.iter().any(|(n, _)| n == name) || extra.iter().any(|(n, _)| n == name) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {name:?} is given twice (requestQuery and query)"
+                "query parameter {} is given twice (requestQuery and query)",
+                quoted(name)
             )));
         }
         out.push((name.to_owned(), value.to_owned()));

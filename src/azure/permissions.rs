@@ -15,7 +15,7 @@
 //! Spec: <https://learn.microsoft.com/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob>,
 //! <https://learn.microsoft.com/rest/api/storageservices/create-account-sas#account-sas-permissions-by-operation>.
 
-use crate::error::{Error, Result};
+use crate::error::{quoted_char, Error, Result};
 
 /// What a permission set applies to; each kind has its own letters and order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,7 +92,8 @@ impl Permissions {
                 .and_then(|b| order.iter().position(|&o| o == b).map(|pos| (b, pos)));
             let Some((letter, pos)) = found else {
                 return Err(Error::InvalidRequest(format!(
-                    "permission {c:?} is not valid for {}; valid letters: {}",
+                    "permission {} is not valid for {}; valid letters: {}",
+                    quoted_char(c),
                     scope.name(),
                     scope.canonical_order()
                 )));
@@ -100,7 +101,8 @@ impl Permissions {
             let since = scope.since(letter);
             if version < since {
                 return Err(Error::InvalidRequest(format!(
-                    "permission {c:?} needs signed version {since} or later (the SAS uses {version})"
+                    "permission {} needs signed version {since} or later (the SAS uses {version})",
+                    quoted_char(c)
                 )));
             }
             bits |= 1 << pos;
@@ -148,7 +150,8 @@ fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
         .find(|c| !valid.bytes().any(|v| char::from(v) == *c))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: {bad:?} is not valid; valid letters: {valid}"
+            "{what}: {} is not valid; valid letters: {valid}",
+            quoted_char(bad)
         )));
     }
     Ok(valid

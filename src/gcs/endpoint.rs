@@ -16,7 +16,7 @@
 //! client" (`storage.googleapis.com:443`).
 
 use crate::encoding::encode_path;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 
 /// How the bucket appears in the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,7 +98,9 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
     if let (Some(req), Some(key)) = (o.universe_domain, o.credentials_universe) {
         if !req.eq_ignore_ascii_case(key) {
             return Err(Error::InvalidCredentials(format!(
-                "the service-account key belongs to universe domain {key:?}, the request names {req:?}"
+                "the service-account key belongs to universe domain {}, the request names {}",
+                quoted(key),
+                quoted(req)
             )));
         }
     }
@@ -172,8 +174,8 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
         }
         if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
             return Err(Error::InvalidBucket(format!(
-                "bucket {:?} has dots and cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"",
-                o.bucket
+                "bucket {} has dots and cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"",
+                quoted(o.bucket)
             )));
         }
         let host = format!("{}.{}", o.bucket, base.host);
@@ -203,8 +205,8 @@ fn pick_scheme(
 ) -> Result<&'static str> {
     match (written, asked) {
         (Some(w), Some(a)) if w != a.as_str() => Err(Error::InvalidEndpoint(format!(
-            "{what} says {w}:// but scheme is {:?}; give one or make them agree",
-            a.as_str()
+            "{what} says {w}:// but scheme is {}; give one or make them agree",
+            quoted(a.as_str())
         ))),
         (Some(w), _) => Ok(w),
         (None, a) => Ok(a.unwrap_or(UrlScheme::Https).as_str()),
@@ -235,7 +237,8 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
     let e = crate::endpoint::parse(what, s, true)?;
     if !e.path.is_empty() && e.path != "/" {
         return Err(Error::InvalidEndpoint(format!(
-            "{what} {s:?}: it cannot carry a path (GCS signs the object path from the root)"
+            "{what} {}: it cannot carry a path (GCS signs the object path from the root)",
+            quoted(s)
         )));
     }
     Ok(HostSpec {
@@ -249,8 +252,8 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
 fn validate_universe(u: &str) -> Result<()> {
     if !crate::endpoint::is_host_name(u) {
         return Err(Error::InvalidEndpoint(format!(
-            "universe domain {:?} must be a domain name such as \"googleapis.com\" (no scheme, port or path)",
-            u.escape_debug().to_string()
+            "universe domain {} must be a domain name such as \"googleapis.com\" (no scheme, port or path)",
+            quoted(u)
         )));
     }
     Ok(())
@@ -262,10 +265,7 @@ fn validate_universe(u: &str) -> Result<()> {
 /// address.
 fn validate_bucket(b: &str) -> Result<()> {
     let bad = |why: &str| {
-        Error::InvalidBucket(format!(
-            "{:?} is not a valid bucket name: {why}",
-            b.escape_debug().to_string()
-        ))
+        Error::InvalidBucket(format!("{} is not a valid bucket name: {why}", quoted(b)))
     };
     if b.is_empty() {
         return Err(Error::InvalidBucket("the bucket name is empty".into()));

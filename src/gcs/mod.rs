@@ -57,7 +57,7 @@ mod rsa;
 pub use endpoint::{UrlScheme, UrlStyle};
 
 use crate::encoding::{canonical_headers, encode_path_into, hex};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::{Method, Params, Presigned, Secret};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
 use crate::time::Timestamp;
@@ -267,7 +267,8 @@ pub(crate) fn signing_identity<'c>(
         Credentials::ServiceAccount(sa) => {
             if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
                 return Err(Error::InvalidCredentials(format!(
-                    "credentials of type {t:?} cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed"
+                    "credentials of type {} cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed",
+                    quoted(t)
                 )));
             }
             validate_identity("the service account's client_email", &sa.client_email)?;
@@ -566,7 +567,8 @@ impl<'r> Parts<'r> {
                 .any(|r| r.eq_ignore_ascii_case(name.trim()))
             {
                 return Err(Error::InvalidHeader(format!(
-                            "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
+                            "header {} is set by the signature or the HTTP client and cannot be signed as a caller header",
+                            quoted(name)
                         )));
             }
         }
@@ -601,7 +603,8 @@ impl<'r> Parts<'r> {
             }
             if scheme.is_reserved_param(name) {
                 return Err(Error::InvalidQuery(format!(
-                            "query parameter {name:?} is set by the signature (other X-Goog-* parameters may be signed)"
+                            "query parameter {} is set by the signature (other X-Goog-* parameters may be signed)",
+                            quoted(name)
                         )));
             }
         }
@@ -717,7 +720,8 @@ fn validate_object(o: &str) -> Result<()> {
     }
     if o == "." || o == ".." {
         return Err(Error::InvalidKey(format!(
-            "{o:?} is not a valid Cloud Storage object name"
+            "{} is not a valid Cloud Storage object name",
+            quoted(o)
         )));
     }
     if o.starts_with(".well-known/acme-challenge/") {

@@ -14,7 +14,7 @@
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
 use crate::encoding::encode_path_into;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use core::ops::Range;
 
 /// How the bucket is addressed.
@@ -88,7 +88,8 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
         return Err(Error::InvalidEndpoint(format!(
-            "region {region:?} is not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+            "region {} is not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint",
+            quoted(region)
         )));
     }
     let suffix = if region.starts_with("cn-") {
@@ -128,8 +129,8 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
         }
         if !hostable || o.url_style == Some(UrlStyle::Path) {
             return Err(Error::InvalidBucket(format!(
-                "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots; {:?} is not",
-                o.bucket
+                "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots; {} is not",
+                quoted(o.bucket)
             )));
         }
     }
@@ -178,8 +179,8 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
         return Err(Error::InvalidEndpoint(format!(
-            "region {:?} may contain only letters, digits, '-', '_' and '.'",
-            o.region
+            "region {} may contain only letters, digits, '-', '_' and '.'",
+            quoted(o.region)
         )));
     }
     let ep = parse_endpoint(ep)?;
@@ -223,7 +224,8 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
         ""
     };
     Error::InvalidBucket(format!(
-        "bucket {bucket:?} cannot be virtual-hosted{why}; use urlStyle \"path\""
+        "bucket {} cannot be virtual-hosted{why}; use urlStyle \"path\"",
+        quoted(bucket)
     ))
 }
 
@@ -244,8 +246,8 @@ fn validate_bucket(b: &str) -> Result<()> {
             ""
         };
         return Err(Error::InvalidBucket(format!(
-            "{:?} is not a valid bucket name{hint}",
-            b.escape_debug().to_string()
+            "{} is not a valid bucket name{hint}",
+            quoted(b)
         )));
     }
     Ok(())

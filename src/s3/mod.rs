@@ -27,7 +27,7 @@ pub mod post;
 pub use endpoint::UrlStyle;
 
 use crate::encoding::{canonical_headers, encode_path_into};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
@@ -250,7 +250,8 @@ impl Presigner {
                 .any(|r| r.eq_ignore_ascii_case(name))
             {
                 return Err(Error::InvalidHeader(format!(
-                    "header {name:?} is set by the signature or the HTTP client and cannot be signed as a caller header"
+                    "header {} is set by the signature or the HTTP client and cannot be signed as a caller header",
+                    quoted(name)
                 )));
             }
         }
@@ -274,7 +275,8 @@ impl Presigner {
                     .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
             {
                 return Err(Error::InvalidQuery(format!(
-                    "query parameter {name:?} is reserved: X-Amz-* parameters are set by the signature (sign x-amz-* headers through `headers`)"
+                    "query parameter {} is reserved: X-Amz-* parameters are set by the signature (sign x-amz-* headers through `headers`)",
+                    quoted(name)
                 )));
             }
         }

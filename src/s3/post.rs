@@ -36,7 +36,7 @@
 use super::endpoint::{resolve_into, EndpointOptions};
 use super::{validate_credentials, Credentials, Presigner, S3Request, UrlStyle, DEFAULT_REGION};
 use crate::encoding::base64;
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
 use crate::request::{CredentialExpiry, Secret};
 use crate::sigv4::AWS4_HMAC_SHA256;
@@ -196,7 +196,8 @@ pub fn sign_policy(
     validate_credentials(credentials)?;
     if region.is_empty() || region.as_bytes().contains(&b'/') {
         return Err(Error::InvalidEndpoint(format!(
-            "region {region:?} cannot be part of a credential scope"
+            "region {} cannot be part of a credential scope",
+            quoted(region)
         )));
     }
     if crate::encoding::base64_decode(policy_base64).is_none() {
