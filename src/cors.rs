@@ -426,10 +426,26 @@ impl CorsRules {
         let mut s = String::from(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<StorageServiceProperties><Cors><CorsRule>",
         );
-        xml_elem(&mut s, "AllowedOrigins", &self.origins.join(","));
-        xml_elem(&mut s, "AllowedMethods", &self.method_names().join(","));
-        xml_elem(&mut s, "AllowedHeaders", &self.allowed_headers.join(","));
-        xml_elem(&mut s, "ExposedHeaders", &self.exposed_headers.join(","));
+        xml_elem(
+            &mut s,
+            "AllowedOrigins",
+            &crate::encoding::join(&self.origins, ","),
+        );
+        xml_elem(
+            &mut s,
+            "AllowedMethods",
+            &crate::encoding::join(&self.method_names(), ","),
+        );
+        xml_elem(
+            &mut s,
+            "AllowedHeaders",
+            &crate::encoding::join(&self.allowed_headers, ","),
+        );
+        xml_elem(
+            &mut s,
+            "ExposedHeaders",
+            &crate::encoding::join(&self.exposed_headers, ","),
+        );
         xml_elem(&mut s, "MaxAgeInSeconds", &self.max_age.to_string());
         s.push_str("</CorsRule></Cors></StorageServiceProperties>");
         s

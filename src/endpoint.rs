@@ -3,7 +3,7 @@
 //! provider decides what to do with the parts (default ports, paths, URL style); the syntax
 //! rules live here once.
 
-use crate::encoding::{encode_path, find_str, percent_decode};
+use crate::encoding::{concat, encode_path, find_str, percent_decode};
 use crate::error::{quoted, Error, Result};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
@@ -31,7 +31,12 @@ impl Endpoint<'_> {
     /// `host` plus `:port` when the port is not the scheme's default.
     pub fn authority(&self) -> String {
         match self.non_default_port() {
-            Some(p) => [self.host.as_str(), ":", &p.to_string()].concat(),
+            Some(p) => {
+                let mut s = self.host.clone();
+                s.push(':');
+                crate::encoding::push_decimal(&mut s, p.into());
+                s
+            }
             None => self.host.clone(),
         }
     }
@@ -92,7 +97,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
                     .ok_or_else(|| bad("junk after the IPv6 address"))?,
             ),
         };
-        (["[", &addr.to_ascii_lowercase(), "]"].concat(), port)
+        (concat(&["[", &addr.to_ascii_lowercase(), "]"]), port)
     } else {
         match authority.rsplit_once(':') {
             Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),

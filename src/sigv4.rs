@@ -251,7 +251,7 @@ impl KeyCache {
             algorithm: scheme.algorithm,
             head_params,
             query_head,
-            scope_line: [
+            scope_line: crate::encoding::concat(&[
                 "\n",
                 date,
                 "/",
@@ -261,8 +261,7 @@ impl KeyCache {
                 "/",
                 scheme.terminator,
                 "\n",
-            ]
-            .concat(),
+            ]),
         });
         if entries.len() >= CACHE_SIZE {
             entries.remove(0);

@@ -213,17 +213,16 @@ impl Presigner {
             universe_domain: req.universe_domain.as_deref(),
             credentials_universe: creds_universe,
         })?;
-        let url = [
+        let url = crate::encoding::concat(&[
             target.scheme,
             "://",
             &target.authority,
             &target.path_prefix,
             "/",
-        ]
-        .concat();
+        ]);
 
         let stamp = plan.time.amz_stamp();
-        let credential = [
+        let credential = crate::encoding::concat(&[
             identity,
             "/",
             stamp.date(),
@@ -233,8 +232,7 @@ impl Presigner {
             SERVICE,
             "/",
             scheme.terminator,
-        ]
-        .concat();
+        ]);
         let conditions = plan.all_conditions(
             &req.policy.bucket,
             &[

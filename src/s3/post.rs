@@ -132,7 +132,7 @@ impl Presigner {
         }
 
         let stamp = plan.time.amz_stamp();
-        let credential = [
+        let credential = crate::encoding::concat(&[
             creds.access_key_id.as_str(),
             "/",
             stamp.date(),
@@ -140,8 +140,7 @@ impl Presigner {
             region,
             "/s3/",
             AWS4_HMAC_SHA256.terminator,
-        ]
-        .concat();
+        ]);
         let token = creds.session_token.as_ref().map(Secret::expose);
         let mut auth: Vec<(&str, &str)> = vec![
             ("x-amz-algorithm", AWS4_HMAC_SHA256.algorithm),
