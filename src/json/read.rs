@@ -353,6 +353,11 @@ impl<'a> Reader<'a> {
     /// # Errors
     /// When the next value is not an array, it is malformed, or `element` fails.
     pub fn array(&mut self, mut element: impl FnMut(&mut Reader<'a>) -> Result<()>) -> Result<()> {
+        self.array_dyn(&mut element)
+    }
+
+    /// [`array`](Self::array) compiled once, not once per element closure (wasm size).
+    fn array_dyn(&mut self, element: &mut dyn FnMut(&mut Reader<'a>) -> Result<()>) -> Result<()> {
         if self.next_token() != Some(b'[') {
             return Err(self.expected("an array"));
         }
