@@ -450,16 +450,20 @@ pub(crate) fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
 /// per element type in the wasm build; these lists hold a handful of items.
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     for i in 1..v.len() {
-        let (sorted, rest) = v.split_at(i);
-        let Some(x) = rest.first() else { break };
-        // After every element not greater than `x`: equal elements keep their order.
-        let pos = sorted.partition_point(|y| !less(x, y));
-        // Swaps rather than `rotate_right`: the same moves for these short lists, without
-        // the standard library's rotation algorithms (hundreds of bytes of wasm per type).
-        if let Some(window) = v.get_mut(pos..=i) {
-            for j in (1..window.len()).rev() {
-                window.swap(j - 1, j);
+        // Binary search for the slot after every element not greater than `v[i]` (equal
+        // elements keep their order), then swaps down to it: written out rather than
+        // `partition_point` + `rotate_right`, whose generic code costs hundreds of bytes of
+        // wasm per element type.
+        let (mut lo, mut hi) = (0, i);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match (v.get(i), v.get(mid)) {
+                (Some(x), Some(y)) if !less(x, y) => lo = mid + 1,
+                _ => hi = mid,
             }
+        }
+        for j in (lo..i).rev() {
+            v.swap(j, j + 1);
         }
     }
 }
