@@ -480,6 +480,14 @@ pub fn missing(name: &str) -> Error {
     invalid(format!("missing member `{name}`"))
 }
 
+/// Reads a member's value into its slot ([`json_struct!`]): compiled once per value type and
+/// shared by every struct, instead of inlined into every member's arm (wasm size).
+#[inline(never)]
+pub(crate) fn set_member<T: FromJson>(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<()> {
+    *slot = Some(T::from_json(r)?);
+    Ok(())
+}
+
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
     // The caller's `object` puts the name in front: "`bogus`: unknown member".
@@ -605,8 +613,8 @@ macro_rules! json_struct {
                 $(let mut $of = None;)*
                 r.object(|r, name| {
                     match name {
-                        $($rn => $rf = Some($crate::json::FromJson::from_json(r)?),)*
-                        $($on => $of = Some($crate::json::FromJson::from_json(r)?),)*
+                        $($rn => $crate::json::set_member(&mut $rf, r)?,)*
+                        $($on => $crate::json::set_member(&mut $of, r)?,)*
                         _ => $crate::json::json_struct!(@unknown $mode, r, name),
                     }
                     Ok(())
