@@ -488,6 +488,14 @@ pub(crate) fn set_member<T: FromJson>(slot: &mut Option<T>, r: &mut Reader<'_>) 
     Ok(())
 }
 
+/// Reads a member's value into a field ([`json_struct!`] without required members), compiled
+/// once per value type like [`set_member`].
+#[inline(never)]
+pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Result<()> {
+    *field = T::from_json(r)?;
+    Ok(())
+}
+
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
     // The caller's `object` puts the name in front: "`bogus`: unknown member".
@@ -605,6 +613,23 @@ macro_rules! json_struct {
     };
     (@unknown skip, $r:ident, $name:ident) => {
         $r.skip()?
+    };
+    (@impl $ty:ident, $mode:ident, [], [$($of:ident : $on:literal),*]) => {
+        impl $crate::json::FromJson for $ty {
+            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
+                // No required members: read straight into the struct's fields (no local per
+                // member to move out and drop: wasm size). Same result as the general form.
+                let mut out = $ty { $($of: Default::default(),)* };
+                r.object(|r, name| {
+                    match name {
+                        $($on => $crate::json::set_field(&mut out.$of, r)?,)*
+                        _ => $crate::json::json_struct!(@unknown $mode, r, name),
+                    }
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+        }
     };
     (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
         impl $crate::json::FromJson for $ty {
