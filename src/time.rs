@@ -17,6 +17,13 @@ use core::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
+#[cfg(feature = "json")]
+impl crate::json::Placeholder for Timestamp {
+    fn placeholder() -> Self {
+        Timestamp(0)
+    }
+}
+
 /// 0001-01-01T00:00:00Z
 const MIN_UNIX: i64 = -62_135_596_800;
 /// 9999-12-31T23:59:59Z

@@ -7,7 +7,7 @@ mod read;
 mod write;
 
 pub use read::{from_str, missing, unknown, FromJson, Reader};
-pub(crate) use read::{json_enum, json_struct, set_field, set_member};
+pub(crate) use read::{json_enum, json_struct, set_field, Placeholder};
 pub use write::{push_str, string, Object};
 
 use crate::error::{Error, Result};

@@ -480,16 +480,21 @@ pub fn missing(name: &str) -> Error {
     invalid(format!("missing member `{name}`"))
 }
 
-/// Reads a member's value into its slot ([`json_struct!`]): compiled once per value type and
-/// shared by every struct, instead of inlined into every member's arm (wasm size).
-#[inline(never)]
-pub(crate) fn set_member<T: FromJson>(slot: &mut Option<T>, r: &mut Reader<'_>) -> Result<()> {
-    *slot = Some(T::from_json(r)?);
-    Ok(())
+/// A field's value before its member is read ([`json_struct!`] fills the struct in place):
+/// the type's default, or a stand-in for types without one. A required member's stand-in never
+/// leaves `from_json`: a missing member is an error.
+pub(crate) trait Placeholder {
+    fn placeholder() -> Self;
 }
 
-/// Reads a member's value into a field ([`json_struct!`] without required members), compiled
-/// once per value type like [`set_member`].
+impl<T: Default> Placeholder for T {
+    fn placeholder() -> Self {
+        T::default()
+    }
+}
+
+/// Reads a member's value into its field ([`json_struct!`]): compiled once per value type and
+/// shared by every struct, instead of inlined into every member's arm (wasm size).
 #[inline(never)]
 pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Result<()> {
     *field = T::from_json(r)?;
@@ -614,40 +619,32 @@ macro_rules! json_struct {
     (@unknown skip, $r:ident, $name:ident) => {
         $r.skip()?
     };
-    (@impl $ty:ident, $mode:ident, [], [$($of:ident : $on:literal),*]) => {
+    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
         impl $crate::json::FromJson for $ty {
             fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
-                // No required members: read straight into the struct's fields (no local per
-                // member to move out and drop: wasm size). Same result as the general form.
-                let mut out = $ty { $($of: Default::default(),)* };
+                // Read straight into the struct's fields (no local per member to move out and
+                // drop: wasm size); a flag per required member says whether it was present.
+                let mut out = $ty {
+                    $($rf: $crate::json::Placeholder::placeholder(),)*
+                    $($of: Default::default(),)*
+                };
+                $(let mut $rf = false;)*
                 r.object(|r, name| {
                     match name {
+                        $($rn => {
+                            $crate::json::set_field(&mut out.$rf, r)?;
+                            $rf = true;
+                        })*
                         $($on => $crate::json::set_field(&mut out.$of, r)?,)*
                         _ => $crate::json::json_struct!(@unknown $mode, r, name),
                     }
                     Ok(())
                 })?;
-                Ok(out)
-            }
-        }
-    };
-    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
-        impl $crate::json::FromJson for $ty {
-            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
-                $(let mut $rf = None;)*
-                $(let mut $of = None;)*
-                r.object(|r, name| {
-                    match name {
-                        $($rn => $crate::json::set_member(&mut $rf, r)?,)*
-                        $($on => $crate::json::set_member(&mut $of, r)?,)*
-                        _ => $crate::json::json_struct!(@unknown $mode, r, name),
-                    }
-                    Ok(())
-                })?;
-                Ok($ty {
-                    $($rf: $rf.ok_or_else(|| $crate::json::missing($rn))?,)*
-                    $($of: $of.unwrap_or_default(),)*
-                })
+                let present: &[(&str, bool)] = &[$(($rn, $rf),)*];
+                match present.iter().find(|m| !m.1) {
+                    Some(m) => Err($crate::json::missing(m.0)),
+                    None => Ok(out),
+                }
             }
         }
     };
@@ -714,6 +711,28 @@ mod tests {
         );
         let p: Pair = from_str(r#"{"a":"","b":null}"#).unwrap();
         assert_eq!(p, Pair::default());
+    }
+
+    #[derive(Debug, Default, PartialEq)]
+    struct Two {
+        x: String,
+        y: String,
+        z: Option<u64>,
+    }
+    json_struct!(Two {
+        required { x: "x", y: "y" }
+        optional { z: "z" }
+    });
+
+    #[test]
+    fn required_members_first_missing_named_last_duplicate_wins() {
+        let missing = |t: &str| from_str::<Two>(t).unwrap_err().message().to_owned();
+        assert_eq!(missing("{}"), "missing member `x`");
+        assert_eq!(missing(r#"{"y":"1","z":2}"#), "missing member `x`");
+        assert_eq!(missing(r#"{"x":"1"}"#), "missing member `y`");
+        assert!(from_str::<Two>(r#"{"x":null,"y":"2"}"#).is_err());
+        let t: Two = from_str(r#"{"x":"1","y":"2","x":"3","z":null}"#).unwrap();
+        assert_eq!((t.x.as_str(), t.y.as_str(), t.z), ("3", "2", None));
     }
 
     #[test]
