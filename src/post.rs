@@ -639,14 +639,14 @@ fn read_policy_member(
 ) -> Result<bool> {
     use crate::json::FromJson;
     match name {
-        "bucket" => p.bucket = FromJson::from_json(r)?,
-        "key" => p.key = FromJson::from_json(r)?,
-        "keyPrefix" => p.key_prefix = FromJson::from_json(r)?,
-        "expiresIn" => p.expires_in = FromJson::from_json(r)?,
-        "signedAt" => p.signed_at = FromJson::from_json(r)?,
-        "contentLengthRange" => p.content_length_range = FromJson::from_json(r)?,
-        "contentType" => p.content_type = FromJson::from_json(r)?,
-        "contentTypePrefix" => p.content_type_prefix = FromJson::from_json(r)?,
+        "bucket" => crate::json::set_field(&mut p.bucket, r)?,
+        "key" => crate::json::set_field(&mut p.key, r)?,
+        "keyPrefix" => crate::json::set_field(&mut p.key_prefix, r)?,
+        "expiresIn" => crate::json::set_field(&mut p.expires_in, r)?,
+        "signedAt" => crate::json::set_field(&mut p.signed_at, r)?,
+        "contentLengthRange" => crate::json::set_field(&mut p.content_length_range, r)?,
+        "contentType" => crate::json::set_field(&mut p.content_type, r)?,
+        "contentTypePrefix" => crate::json::set_field(&mut p.content_type_prefix, r)?,
         "successActionStatus" => {
             let s: Option<u64> = FromJson::from_json(r)?;
             p.success_action_status = s
@@ -656,14 +656,14 @@ fn read_policy_member(
                 })
                 .transpose()?;
         }
-        "successActionRedirect" => p.success_action_redirect = FromJson::from_json(r)?,
-        "metadata" => p.metadata = FromJson::from_json(r)?,
-        "acl" => p.acl = FromJson::from_json(r)?,
-        "cacheControl" => p.cache_control = FromJson::from_json(r)?,
-        "contentDisposition" => p.content_disposition = FromJson::from_json(r)?,
-        "contentEncoding" => p.content_encoding = FromJson::from_json(r)?,
-        "fields" => p.fields = FromJson::from_json(r)?,
-        "startsWith" => p.starts_with = FromJson::from_json(r)?,
+        "successActionRedirect" => crate::json::set_field(&mut p.success_action_redirect, r)?,
+        "metadata" => crate::json::set_field(&mut p.metadata, r)?,
+        "acl" => crate::json::set_field(&mut p.acl, r)?,
+        "cacheControl" => crate::json::set_field(&mut p.cache_control, r)?,
+        "contentDisposition" => crate::json::set_field(&mut p.content_disposition, r)?,
+        "contentEncoding" => crate::json::set_field(&mut p.content_encoding, r)?,
+        "fields" => crate::json::set_field(&mut p.fields, r)?,
+        "startsWith" => crate::json::set_field(&mut p.starts_with, r)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -701,7 +701,6 @@ impl crate::json::FromJson for PostRequest {
     /// `bucketBoundHostname`, `scheme`, `endpoint`, `universeDomain`), tagged by `provider`.
     /// `"azure"` reads as [`PostRequest::Azure`] whatever else it holds.
     fn from_json(r: &mut crate::json::Reader<'_>) -> Result<Self> {
-        use crate::json::FromJson;
         let provider = r
             .peek_member("provider")?
             .ok_or_else(|| crate::json::missing("provider"))?;
@@ -713,15 +712,15 @@ impl crate::json::FromJson for PostRequest {
                 let mut policy = PostPolicy::default();
                 read_post_object(r, &mut policy, |r, name| {
                     match name {
-                        "region" => q.region = FromJson::from_json(r)?,
-                        "endpoint" => q.endpoint = FromJson::from_json(r)?,
-                        "urlStyle" => q.url_style = FromJson::from_json(r)?,
-                        "dualstack" => q.dualstack = FromJson::from_json(r)?,
-                        "accelerate" => q.accelerate = FromJson::from_json(r)?,
-                        "fips" => q.fips = FromJson::from_json(r)?,
-                        "credentials" => q.credentials = FromJson::from_json(r)?,
+                        "region" => crate::json::set_field(&mut q.region, r)?,
+                        "endpoint" => crate::json::set_field(&mut q.endpoint, r)?,
+                        "urlStyle" => crate::json::set_field(&mut q.url_style, r)?,
+                        "dualstack" => crate::json::set_field(&mut q.dualstack, r)?,
+                        "accelerate" => crate::json::set_field(&mut q.accelerate, r)?,
+                        "fips" => crate::json::set_field(&mut q.fips, r)?,
+                        "credentials" => crate::json::set_field(&mut q.credentials, r)?,
                         "credentialExpiry" => {
-                            q.credential_expiry = FromJson::from_json(r)?;
+                            crate::json::set_field(&mut q.credential_expiry, r)?;
                         }
                         _ => return Ok(false),
                     }
@@ -736,14 +735,14 @@ impl crate::json::FromJson for PostRequest {
                 let mut policy = PostPolicy::default();
                 read_post_object(r, &mut policy, |r, name| {
                     match name {
-                        "credentials" => q.credentials = FromJson::from_json(r)?,
-                        "urlStyle" => q.url_style = FromJson::from_json(r)?,
+                        "credentials" => crate::json::set_field(&mut q.credentials, r)?,
+                        "urlStyle" => crate::json::set_field(&mut q.url_style, r)?,
                         "bucketBoundHostname" => {
-                            q.bucket_bound_hostname = FromJson::from_json(r)?;
+                            crate::json::set_field(&mut q.bucket_bound_hostname, r)?;
                         }
-                        "scheme" => q.scheme = FromJson::from_json(r)?,
-                        "endpoint" => q.endpoint = FromJson::from_json(r)?,
-                        "universeDomain" => q.universe_domain = FromJson::from_json(r)?,
+                        "scheme" => crate::json::set_field(&mut q.scheme, r)?,
+                        "endpoint" => crate::json::set_field(&mut q.endpoint, r)?,
+                        "universeDomain" => crate::json::set_field(&mut q.universe_domain, r)?,
                         _ => return Ok(false),
                     }
                     Ok(true)
