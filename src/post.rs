@@ -709,8 +709,7 @@ impl crate::json::FromJson for PostRequest {
             #[cfg(feature = "s3")]
             "s3" => {
                 let mut q = crate::s3::post::S3PostRequest::default();
-                let mut policy = PostPolicy::default();
-                read_post_object(r, &mut policy, |r, name| {
+                read_post_object(r, &mut q.policy, |r, name| {
                     match name {
                         "region" => crate::json::set_field(&mut q.region, r)?,
                         "endpoint" => crate::json::set_field(&mut q.endpoint, r)?,
@@ -726,14 +725,12 @@ impl crate::json::FromJson for PostRequest {
                     }
                     Ok(true)
                 })?;
-                q.policy = policy;
                 Ok(PostRequest::S3(q))
             }
             #[cfg(feature = "gcs")]
             "gcs" => {
                 let mut q = crate::gcs::post::GcsPostRequest::default();
-                let mut policy = PostPolicy::default();
-                read_post_object(r, &mut policy, |r, name| {
+                read_post_object(r, &mut q.policy, |r, name| {
                     match name {
                         "credentials" => crate::json::set_field(&mut q.credentials, r)?,
                         "urlStyle" => crate::json::set_field(&mut q.url_style, r)?,
@@ -747,7 +744,6 @@ impl crate::json::FromJson for PostRequest {
                     }
                     Ok(true)
                 })?;
-                q.policy = policy;
                 Ok(PostRequest::Gcs(q))
             }
             "azure" => {

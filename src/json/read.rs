@@ -509,6 +509,8 @@ pub fn unknown(name: &str) -> Error {
 }
 
 impl<T: FromJson> FromJson for Option<T> {
+    // Inline: merged into `set_field` for each optional field type (wasm size).
+    #[inline]
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
         if r.null() {
             Ok(None)
