@@ -25,7 +25,7 @@
 
 use crate::crypto::HmacKey;
 use crate::encoding::{append_param, base64};
-use crate::error::{Error, Result};
+use crate::error::{quoted, Error, Result};
 
 /// Signed versions (`sv`) this crate can sign, oldest first: the service versions from
 /// 2020-12-06 to the newest the official SDKs emit, plus 2018-03-28, kept only so the fixed-key
@@ -96,7 +96,8 @@ impl SignedVersion {
             .map(|v| SignedVersion(v))
             .ok_or_else(|| {
                 Error::Unsupported(format!(
-                    "signed version {sv:?} is not supported; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})"
+                    "signed version {} is not supported; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})",
+                    quoted(sv)
                 ))
             })
     }
