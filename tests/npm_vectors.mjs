@@ -4,6 +4,7 @@
 //   with the conformance key; the whole URL must equal Google's expectedUrl. Cases that name a
 //   client hostname, emulator or universe are mapped by the Rust runner only (their request
 //   fields have no one-to-one schema field) and are skipped here, and counted as such.
+// - azure-storage-node's fixed-key SAS vectors (sv 2018-03-28, tests/vectors/azure).
 // - @azure/storage-blob's SAS cases (tests/vectors/azure/storage-blob-js-sas.json), with the
 //   request's instants given as text, Dates and milliseconds.
 // - The S3 documentation's presigned GET (tests/vectors/aws/s3-docs-examples.json).
@@ -123,6 +124,29 @@ for (const c of azureCases) {
     const bad = Object.entries(c.expected.params).filter(([k, v]) => got.get(k) !== v).map(([k, v]) => `${k}: ours ${got.get(k)}, sdk ${v}`);
     check(`azure ${c.id} (instants as ${form}): the SDK's sig and parameters`, bad.length === 0 && got.get("sig") === c.expected.signature, bad.join("; "));
   }
+}
+
+// --- Azure: the fixed-key vectors of Microsoft's azure-storage-node (sv 2018-03-28) -----------------
+// (tests/vectors/azure/azure-storage-node-sas-2018-03-28.json), mapped to requests as
+// tests/azure_vectors.rs does; the vector without permissions and with an invalid account name is
+// not a valid request.
+const nodeVectors = JSON.parse(readFileSync(join(ROOT, "tests/vectors/azure/azure-storage-node-sas-2018-03-28.json"), "utf8")).vectors;
+for (const v of nodeVectors.filter((v) => v.inputs.account_name !== "storageAccount")) {
+  const i = v.inputs;
+  const req = {
+    provider: "azure", account: i.account_name, version: v.signed_version, permissions: i.permission,
+    expiresOn: i.expiry, protocol: i.protocol, credentials: { accountKey: i.account_key },
+    signedAt: "2011-01-01T00:00:00Z", // before the expiry; the instant is not part of the signature
+  };
+  if (i.start !== null) req.startsOn = i.start;
+  if (i.ip !== null) req.ipRange = i.ip;
+  if (v.kind === "service_sas_blob") Object.assign(req, { container: i.container, blob: i.blob });
+  else Object.assign(req, { sas: "account", services: i.services, resourceTypes: i.resource_types });
+  const got = new URL(presign(req).url).searchParams;
+  const bad = Object.entries(v.expected.query_values || {}).filter(([k, want]) => got.get(k) !== want)
+    .map(([k, want]) => `${k}: ours ${got.get(k)}, vector ${want}`);
+  check(`azure ${v.id}: the vector's signature and parameters`, bad.length === 0 && got.get("sig") === v.expected.signature,
+    `${bad.join("; ")} sig ours ${got.get("sig")}, vector ${v.expected.signature}`);
 }
 
 // --- S3 documentation example --------------------------------------------------------------------
