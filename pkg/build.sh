@@ -4,7 +4,8 @@
 #   dist/server/presign_wasm_bg.wasm + presign_wasm.js  node ESM, deno, workerd: the speed build
 #                                                       (profile wasm-speed, opt-level 3, wasm SIMD)
 #   dist/server/cjs/…                                   the speed build's CommonJS glue for require()
-#   dist/verify/… (+ cjs/)                              `presign/verify`, size build
+#   dist/verify/…                                       `presign/verify` for browsers, size build
+#   dist/verify/server/… (+ cjs/)                       `presign/verify` for node, deno, workerd, speed build
 #   dist/api.cjs                                        api.js as CommonJS (generated, same code)
 # Browsers download the wasm, so they get the smallest; server runtimes load it from disk and sign
 # in bulk, so they get the fastest (measured by benches/npm.mjs; sizes by pkg/size.mjs).
@@ -67,7 +68,8 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
 }
 build_flavor "$FEATURES" wasm "$OUT"
 build_flavor "$FEATURES" wasm-speed "$OUT/server" cjs
-build_flavor "$FEATURES,verify" wasm "$OUT/verify" cjs
+build_flavor "$FEATURES,verify" wasm "$OUT/verify"
+build_flavor "$FEATURES,verify" wasm-speed "$OUT/verify/server" cjs
 
 
 # api.js as CommonJS for require(): the same file with its two exports rewritten.

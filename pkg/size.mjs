@@ -14,6 +14,7 @@ const ENTRIES = {
   "node ESM (node.js, speed build)": ["node.js", "api.js", "dist/server/presign_wasm.js", "dist/server/presign_wasm_bg.wasm"],
   "node CJS (node.cjs, speed build)": ["node.cjs", "dist/api.cjs", "dist/server/cjs/presign_wasm.js", "dist/server/cjs/presign_wasm_bg.wasm"],
   "presign/verify (verify/web.js)": ["verify/web.js", "api.js", "dist/verify/presign_wasm.js", "dist/verify/presign_wasm_bg.wasm"],
+  "presign/verify node ESM (verify/node.js, speed build)": ["verify/node.js", "api.js", "dist/verify/server/presign_wasm.js", "dist/verify/server/presign_wasm_bg.wasm"],
 };
 const sizes = (buf) => ({
   raw: buf.length,
