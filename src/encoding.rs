@@ -425,6 +425,51 @@ pub(crate) fn find_str(s: &str, pat: &str) -> Option<usize> {
     (0..=s.len().checked_sub(p.len())?).find(|&i| s.get(i..i + p.len()) == Some(p))
 }
 
+/// `s.split_once(sep)` (or `s.rsplit_once(sep)` with `last`) for an ASCII `sep`, by a byte
+/// scan: `str`'s char searchers (and `memchr`/`memrchr` behind them) cost over a kilobyte of
+/// wasm. For short, cold inputs (endpoints, names, connection strings).
+pub(crate) fn split_once_byte(s: &str, sep: u8, last: bool) -> Option<(&str, &str)> {
+    let mut found = None;
+    for (i, b) in s.bytes().enumerate() {
+        if b == sep {
+            found = Some(i);
+            if !last {
+                break;
+            }
+        }
+    }
+    let i = found?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(sep)` for an ASCII `sep`, by a byte scan (see [`split_once_byte`]).
+pub(crate) fn split_byte(s: &str, sep: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), sep }
+}
+
+/// See [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match split_once_byte(s, self.sep, false) {
+            Some((part, rest)) => {
+                self.rest = Some(rest);
+                Some(part)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
 /// `parts.concat()`: see [`join`].
 pub(crate) fn concat(parts: &[&str]) -> String {
     join(parts, "")
@@ -570,6 +615,15 @@ mod tests {
             prop_assert_eq!(join(&v, &sep), v.join(sep.as_str()));
             let refs: Vec<&str> = v.iter().map(String::as_str).collect();
             prop_assert_eq!(concat(&refs), v.concat());
+        });
+        proptest!(ProptestConfig::with_cases(5_000), |(s in "[:.aé日]{0,12}", sep in "[:.]")| {
+            let (sep_b, sep_c) = (sep.as_bytes()[0], sep.chars().next().unwrap());
+            prop_assert_eq!(split_once_byte(&s, sep_b, false), s.split_once(sep_c));
+            prop_assert_eq!(split_once_byte(&s, sep_b, true), s.rsplit_once(sep_c));
+            prop_assert_eq!(
+                split_byte(&s, sep_b).collect::<Vec<_>>(),
+                s.split(sep_c).collect::<Vec<_>>()
+            );
         });
     }
 

@@ -3,7 +3,7 @@
 //! provider decides what to do with the parts (default ports, paths, URL style); the syntax
 //! rules live here once.
 
-use crate::encoding::{concat, encode_path, find_str, percent_decode};
+use crate::encoding::{concat, encode_path, find_str, percent_decode, split_byte, split_once_byte};
 use crate::error::{quoted, Error, Result};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
@@ -76,7 +76,8 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
     if rest.contains(['?', '#']) {
         return Err(bad("it cannot carry a query or fragment"));
     }
-    let (authority, path) = match rest.find('/').and_then(|i| rest.split_at_checked(i)) {
+    let slash = rest.bytes().position(|b| b == b'/');
+    let (authority, path) = match slash.and_then(|i| rest.split_at_checked(i)) {
         Some(parts) => parts,
         None => (rest, ""),
     };
@@ -84,9 +85,8 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         return Err(bad("user information is not supported"));
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (addr, after) = v6
-            .split_once(']')
-            .ok_or_else(|| bad("unclosed IPv6 bracket"))?;
+        let (addr, after) =
+            split_once_byte(v6, b']', false).ok_or_else(|| bad("unclosed IPv6 bracket"))?;
         if !is_ipv6(addr) {
             return Err(bad("invalid IPv6 address"));
         }
@@ -99,7 +99,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         };
         (concat(&["[", &addr.to_ascii_lowercase(), "]"]), port)
     } else {
-        match authority.rsplit_once(':') {
+        match split_once_byte(authority, b':', true) {
             Some((h, p)) => (h.to_ascii_lowercase(), Some(p)),
             None => (authority.to_ascii_lowercase(), None),
         }
@@ -212,7 +212,7 @@ fn ipv6_groups(b: &mut &[u8], limit: usize) -> (usize, bool) {
 /// Dot-separated, non-empty labels of `A-Z a-z 0-9 - _`.
 pub(crate) fn is_host_name(h: &str) -> bool {
     !h.is_empty()
-        && h.split('.').all(|label| {
+        && split_byte(h, b'.').all(|label| {
             !label.is_empty()
                 && label
                     .bytes()

@@ -756,7 +756,8 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
                         "a directory SAS needs signed version 2020-02-10 or later (the SAS uses {sv})"
                     )));
                 }
-                let depth = u32::try_from(dir.split('/').count()).unwrap_or(u32::MAX);
+                let depth = u32::try_from(crate::encoding::split_byte(dir, b'/').count())
+                    .unwrap_or(u32::MAX);
                 (
                     PermissionScope::Directory,
                     Some("d"),
@@ -1109,8 +1110,8 @@ fn ready_sas(
     }
     let mut expiry = None;
     let mut has_sig = false;
-    for pair in sas.split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+    for pair in crate::encoding::split_byte(sas, b'&') {
+        let (k, v) = crate::encoding::split_once_byte(pair, b'=', false).unwrap_or((pair, ""));
         let v = percent_decode(v).ok_or_else(|| bad("has a malformed percent-escape"))?;
         match k {
             "sig" => has_sig = !v.is_empty(),
@@ -1230,7 +1231,7 @@ fn validate_text(name: &str, v: &str) -> Result<()> {
 /// `sip`: an IPv4 address or `first-last` with first ≤ last.
 fn validate_ip_range(s: &str) -> Result<()> {
     let ip = crate::endpoint::parse_ipv4;
-    let ok = match s.split_once('-') {
+    let ok = match crate::encoding::split_once_byte(s, b'-', false) {
         Some((a, b)) => matches!((ip(a), ip(b)), (Some(a), Some(b)) if a <= b),
         None => ip(s).is_some(),
     };
