@@ -45,9 +45,12 @@ rm -rf "$OUT"
 SPEED_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-simd"
 build_flavor() { # FEATURES PROFILE DIR [cjs]
   local features="$1" profile="$2" dir="$3" cjs="${4:-}"
-  local target_dir="${CARGO_TARGET_DIR:-target}" level=-Oz simd=()
+  # Size build: wasm-opt without its inlining (smaller after gzip, though larger raw) and with a
+  # control-flow rewrite between two -Oz runs: 2.1 KB gzip less than a plain -Oz, measured.
+  local target_dir="${CARGO_TARGET_DIR:-target}" simd=()
+  local passes=(--no-inline='*' -Oz --converge --flatten --rereloop -Oz)
   if [ "$profile" = wasm-speed ]; then
-    target_dir="$SPEED_TARGET_DIR" level=-O3 simd=(--enable-simd)
+    target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd)
   fi
   RUSTFLAGS="${simd:+-C target-feature=+simd128}" CARGO_TARGET_DIR="$target_dir" \
     cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features \
@@ -62,7 +65,7 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
     outs+=("$dir/cjs/presign_wasm_bg.wasm")
   fi
   for f in "${outs[@]}"; do
-    "$WASM_OPT" "$level" "${simd[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    "$WASM_OPT" "${passes[@]}" "${simd[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
       --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
 }
