@@ -278,7 +278,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const floor = createRequire(import.meta.url)(join(FLOOR, "wasm_floor.js"));
   const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/server/presign_wasm.js")).href);
   await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
-  const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/presign_wasm.js")).href);
+  const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/server/presign_wasm.js")).href);
   const enc = new TextEncoder();
   const shaBlocks = (n) => Math.ceil((n + 9) / 64);
   const hmacBlocks = (n) => Math.ceil((n + 73) / 64);
