@@ -46,6 +46,12 @@ if (!Object.keys(PEERS).every((p) => existsSync(join(DIR, "node_modules", p)))) 
 }
 const require = createRequire(join(DIR, "package.json"));
 const { presign, presignMany, presignAsync } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+// The browser entry's size build, run in Node for comparison (browsers get it; Node gets the speed build).
+const browser = await (async () => {
+  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/presign_wasm.js")).href);
+  glue.initSync({ module: readFileSync(join(ROOT, "pkg/dist/presign_wasm_bg.wasm")) });
+  return (await import(pathToFileURL(join(ROOT, "pkg/api.js")).href)).makeApi(glue);
+})();
 
 // The floors section (at the end) times examples/wasm_floor.rs: the crate's SHA-256 and HMAC in
 // the wasm profile Node loads (wasm-speed), through wasm-bindgen and wasm-opt as pkg/build.sh does. Cargo
@@ -232,11 +238,13 @@ const groups = [
     await bench("@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])),
     await bench("aws4fetch", (i) => aws4fetch(KEYS[i % 1000])),
     await bench("@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])),
+    await bench("presign, browser size build, in Node", (i) => browser.presign(req(KEYS[i % 1000]))),
   ]],
   ["Azure", `ns per Azure blob SAS URL (sp=rw, sv ${AZ_VERSION})`, [
     await bench("presign (npm, wasm)", (i) => presign(azReq(KEYS[i % 1000]))),
     await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(azReq)), 1000),
     await bench("@azure/storage-blob", (i) => azSdk(KEYS[i % 1000])),
+    await bench("presign, browser size build, in Node", (i) => browser.presign(azReq(KEYS[i % 1000]))),
   ]],
   ["GCS", "ns per GCS V4 GET URL, service-account RSA, awaited one by one", [
     await bench("presignAsync (npm, wasm + WebCrypto)", (i) => presignAsync(gcsReq(KEYS[i % 1000]))),
