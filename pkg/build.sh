@@ -10,14 +10,14 @@
 # Browsers download the wasm, so they get the smallest; server runtimes load it from disk and sign
 # in bulk, so they get the fastest (measured by benches/npm.mjs; sizes by pkg/size.mjs).
 # Installs what it needs, idempotently: the wasm32 target, wasm-bindgen-cli of exactly the version
-# Cargo.toml pins, binaryen's wasm-opt from npm (into $SERVERS_PREFIX).
+# Cargo.toml pins, binaryen's wasm-opt from npm (into $SERVERS_PREFIX, version in
+# tests/servers/versions.env).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 export SERVERS_PREFIX="${SERVERS_PREFIX:-${TMPDIR:-/tmp}/presign-servers}"
 export PATH="$HOME/.cargo/bin:$PATH"
 WB_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
-BINARYEN_VERSION=132.0.0
 FEATURES="${PRESIGN_WASM_FEATURES:-s3,azure,gcs}"
 log() { printf '%s\n' "$*" >&2; }
 
@@ -27,12 +27,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   # not --locked: its lockfile pins a yanked webpki-roots
   cargo install wasm-bindgen-cli --version "=$WB_VERSION" --quiet
 fi
+source "$ROOT/tests/servers/lib.sh"   # ensure_npm, and the pinned BINARYEN_VERSION (tests/servers/versions.env)
+ensure_npm "$SERVERS_PREFIX/binaryen" "binaryen@$BINARYEN_VERSION"
 WASM_OPT="$SERVERS_PREFIX/binaryen/node_modules/.bin/wasm-opt"
-if [ ! -x "$WASM_OPT" ]; then
-  mkdir -p "$SERVERS_PREFIX/binaryen"
-  (cd "$SERVERS_PREFIX/binaryen" && { [ -f package.json ] || npm init -y >/dev/null; } &&
-    npm install --no-fund --no-audit --loglevel=error "binaryen@$BINARYEN_VERSION" >/dev/null)
-fi
 
 # Two flavors: the default package (presign, presignMany, presignAsync, presignPost(Async),
 # corsRules) and `presign/verify`, which adds the URL verifier (a server-side need, ~20 KB gzip

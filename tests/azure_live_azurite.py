@@ -1,6 +1,6 @@
 """Live test: Azure SAS URLs from the `presign` CLI against Azurite, Microsoft's Azure Storage
-emulator, which verifies SAS signatures (../shared/servers/azurite.sh; what it checks:
-../shared/servers/NOTES.md). Starts Azurite, stops it by its PID at the end.
+emulator, which verifies SAS signatures (tests/servers/azurite.sh; what it checks:
+tests/servers/README.md). Starts Azurite, stops it by its PID at the end.
 
 Every URL comes from one `presign batch` call per step ($PRESIGN_BIN, default
 target/release/presign), with the credentials in both forms: the connection string
@@ -11,7 +11,7 @@ hostile blob names, the stored name checked with azure-storage-blob (an independ
 listing with a container SAS; an account SAS GET and service listing; response overrides; a
 snapshot SAS; user-delegation SAS at sv 2020-12-06 and 2025-07-05 (Azurite derives the delegation
 key from the SAS fields and a constant of its own, so the key is made offline, as in
-../shared/servers/checks/azurite_check.py).
+tests/servers/checks/azurite_check.py).
 Negative, each right after a control that works: a tampered sig, a changed sp, another blob, a
 wrong key, an expired SAS, a SAS not yet valid (st in the future), a read-only SAS used for PUT
 (service SAS and both user-delegation versions); a container SAS without `l` used to list; an
@@ -36,8 +36,8 @@ import xml.etree.ElementTree as ET
 from live_common import PRESIGN, check, send, sign, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-AZURITE_SH = os.path.join(SHARED, "servers", "azurite.sh")
+SERVERS = os.path.join(ROOT, "tests", "servers")
+AZURITE_SH = os.path.join(SERVERS, "azurite.sh")
 SERVERS_PREFIX = os.environ.get(
     "SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers")
 )

@@ -26,11 +26,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:f
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliCors, ensureApt, ensureNpm, PREFIX, ROOT, ruleFile, startDemo, stopDemo, storage, tally } from "./support/demo_stack.mjs";
+import { cliCors, ensureApt, ensureNpm, PREFIX, ROOT, ruleFile, startDemo, stopDemo, storage, tally, VERSIONS } from "./support/demo_stack.mjs";
 
 const PORT = process.env.DEMO_PORT || "8791";
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const PLAYWRIGHT_CORE_VERSION = process.env.PLAYWRIGHT_CORE_VERSION || "1.65.1";
+const { PLAYWRIGHT_CORE_VERSION } = VERSIONS;
 const PROVIDERS = (process.env.PROVIDERS || "azure s3 gcs").split(/\s+/).filter(Boolean);
 const SHOTS = join(ROOT, "target/browser-demo");
 const HOSTILE = "hello world+ünï (1) ✓.txt";

@@ -1,5 +1,5 @@
 """Live test: GCS V4 signed URLs from the `presign` CLI against fake-gcs-server behind
-gcs_verify_proxy.py (../shared/servers/gcs.sh). fake-gcs-server checks no signature; the proxy in
+gcs_verify_proxy.py (tests/servers/gcs.sh). fake-gcs-server checks no signature; the proxy in
 front of it verifies GOOG4-RSA-SHA256 (cross-checked there with google-cloud-storage) and
 GOOG4-HMAC-SHA256, the signed headers and the expiry, then forwards the request unchanged.
 
@@ -30,8 +30,8 @@ import urllib.parse
 from live_common import check, send, sign, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-GCS_SH = os.path.join(SHARED, "servers", "gcs.sh")
+SERVERS = os.path.join(ROOT, "tests", "servers")
+GCS_SH = os.path.join(SERVERS, "gcs.sh")
 # Google's published dummy key: a valid RSA key the proxy does not trust for our service account.
 OTHER_KEY_FILE = os.path.join(ROOT, "tests", "vectors", "gcs", "test_service_account.not-a-test.json")
 CONTENT_TYPE = "text/plain; charset=utf-8"

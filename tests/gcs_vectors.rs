@@ -247,7 +247,7 @@ fn conformance_case_from_the_json_schema() {
 
 // GOOG4-HMAC-SHA256 URLs computed by `independent_url` in tests/gcs_sdk_diff.py (hmac/hashlib,
 // written from Google's documentation, sharing no code with the crate), with the access id and
-// secret of its HMAC_KEYS[0]. Case 4 was also accepted by ../shared/servers/gcs_verify_proxy.py's
+// secret of its HMAC_KEYS[0]. Case 4 was also accepted by tests/servers/gcs_verify_proxy.py's
 // verifier, a third hand-written implementation.
 const HMAC_ID: &str = "GOOG1EZ4V7QMXJ2KZ6XH5CQJ7VQW3N5T2RYB5FQ6PAA4XN2M7J3K5L6QGZ";
 const HMAC_SECRET: &str = "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ";

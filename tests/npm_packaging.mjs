@@ -20,15 +20,12 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureApt, ensureNpm } from "./support/demo_stack.mjs";
+import { ensureApt, ensureNpm, VERSIONS } from "./support/demo_stack.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PRESIGN = process.env.PRESIGN_BIN || join(ROOT, "target/release/presign");
 const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
-const DENO_VERSION = "2.9.6";
-const WORKERD_VERSION = process.env.WORKERD_VERSION || "1.20261117.1";
-const VITE_VERSION = process.env.VITE_VERSION || "6.4.6";
-const PLAYWRIGHT_CORE_VERSION = process.env.PLAYWRIGHT_CORE_VERSION || "1.65.1";
+const { DENO_VERSION, WORKERD_VERSION, VITE_VERSION, PLAYWRIGHT_CORE_VERSION } = VERSIONS;
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
 
 let passed = 0;

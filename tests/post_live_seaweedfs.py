@@ -1,6 +1,6 @@
 """Live test: browser form uploads (S3 SigV4 POST policies) from `presign post --json-request` against
 SeaweedFS, which verifies POST policies: signature, expiry, starts-with, content-length-range
-(../shared/servers/s3.sh; see NOTES.md). Starts the server unless it is already running, and stops it by
+(tests/servers/s3.sh; see tests/servers/README.md). Starts the server unless it is already running, and stops it by
 PID at the end only if this test started it.
 
 The form is posted as a browser posts FormData: the returned fields in order, fields the policy leaves
@@ -35,8 +35,8 @@ import requests
 from live_common import CLI_ENV, PRESIGN, check, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-S3_SH = os.path.join(SHARED, "servers", "s3.sh")
+SERVERS = os.path.join(ROOT, "tests", "servers")
+S3_SH = os.path.join(SERVERS, "s3.sh")
 AK = "AKIAIOSFODNN7EXAMPLE"
 SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-post-live"

@@ -1,5 +1,5 @@
 """Live test: presigned URLs from the `presign` CLI against SeaweedFS, a real S3 server that checks
-SigV4 signatures (../shared/servers/s3.sh). Starts the server, stops it by PID at the end.
+SigV4 signatures (tests/servers/s3.sh). Starts the server, stops it by PID at the end.
 
 Positive: PUT (with the returned headers) then GET / HEAD / DELETE for hostile keys; the stored key
 is checked with boto3's ListObjectsV2 (an independent client); multipart upload through presigned
@@ -19,8 +19,8 @@ import sys
 from live_common import check, send, sign, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-S3_SH = os.path.join(SHARED, "servers", "s3.sh")
+SERVERS = os.path.join(ROOT, "tests", "servers")
+S3_SH = os.path.join(SERVERS, "s3.sh")
 AK = "AKIAIOSFODNN7EXAMPLE"
 SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-live"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live agreement test for `presign verify`: for a sample of valid and tampered presigned URLs, our
-verdict equals a real server's — SeaweedFS for S3 (../shared/servers/s3.sh), Azurite for Azure
-(../shared/servers/azurite.sh). Starts each server unless it is already running and stops only
+verdict equals a real server's — SeaweedFS for S3 (tests/servers/s3.sh), Azurite for Azure
+(tests/servers/azurite.sh). Starts each server unless it is already running and stops only
 what it started (by the scripts' stop, i.e. by PID).
 
 Each sample is sent to the server exactly as given (raw path and query), then verified by the CLI
@@ -10,7 +10,7 @@ with the same method, headers and the current time. Server verdict: accepted unl
 sample must get the verdict it was built for (valid or not), so agreement on "everything passes"
 or "everything fails" cannot hide a broken side.
 
-Not sampled, because the servers are known to be laxer than the spec (../shared/servers/NOTES.md):
+Not sampled, because the servers are known to be laxer than the spec (tests/servers/README.md):
 a region other than the server's and an X-Amz-Date in the future (SeaweedFS accepts both).
 
 Run:  /tmp/presign-servers/py/venv/bin/python tests/verify_live_servers.py   (PRESIGN_BIN overrides the
@@ -32,9 +32,9 @@ import urllib.parse
 from live_common import CLI_ENV, PRESIGN, check, send, sign, summary
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.environ.get("PRESIGN_SHARED", os.path.join(os.path.dirname(ROOT), "shared"))
-S3_SH = os.path.join(SHARED, "servers", "s3.sh")
-AZURITE_SH = os.path.join(SHARED, "servers", "azurite.sh")
+SERVERS = os.path.join(ROOT, "tests", "servers")
+S3_SH = os.path.join(SERVERS, "s3.sh")
+AZURITE_SH = os.path.join(SERVERS, "azurite.sh")
 SERVERS_PREFIX = os.environ.get("SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers"))
 
 AK = "AKIAIOSFODNN7EXAMPLE"
@@ -46,7 +46,7 @@ AZ_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPT
 WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
 AZ_ENDPOINT = "http://127.0.0.1:10000"
 CONTAINER = "presign-verify-live"
-# Azurite 3.35's constant for user-delegation keys (see ../shared/servers/checks/azurite_check.py).
+# Azurite 3.35's constant for user-delegation keys (see tests/servers/checks/azurite_check.py).
 UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
 OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 

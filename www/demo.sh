@@ -4,7 +4,7 @@
 # the presign npm package). One command on a fresh Debian 12 machine, after `git clone`:
 #
 #   bash www/demo.sh            installs what is missing, starts the three storage servers (from
-#                               ../shared/servers), creates the bucket/container, generates the CORS
+#                               tests/servers), creates the bucket/container, generates the CORS
 #                               rules with `presign cors` and applies them, starts the signer, which
 #                               also serves the page, and prints the URL to open. Ctrl-C stops
 #                               everything it started (servers already running are left running).
@@ -12,14 +12,13 @@
 #                               tampered URL through each provider with curl), then stops everything.
 #   bash www/demo.sh --no-cors  start without applying CORS rules (to see the page's CORS message).
 #
-# Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers), PRESIGN_SHARED (../shared),
+# Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers; where servers and tools are installed),
 #      PRESIGN_BIN (a prebuilt CLI; default: cargo build --release --features cli),
 #      SKIP_S3=1 / SKIP_AZURE=1 / SKIP_GCS=1 to leave a provider out.
 # When everything is up it prints "DEMO_URL=http://127.0.0.1:PORT/" (the tests wait for that line).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-SHARED="${PRESIGN_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
-SERVERS="$SHARED/servers"
+SERVERS="$ROOT/tests/servers"
 export SERVERS_PREFIX="${SERVERS_PREFIX:-${TMPDIR:-/tmp}/presign-servers}"
 PORT="${DEMO_PORT:-8790}"
 ORIGIN="http://127.0.0.1:$PORT"
@@ -32,7 +31,6 @@ for a in "$@"; do
     *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
-[ -d "$SERVERS" ] || { echo "shared servers not found at $SERVERS (set PRESIGN_SHARED)" >&2; exit 1; }
 say() { printf '%s\n' "$*" >&2; }
 
 # --- what is missing ------------------------------------------------------------------------
@@ -66,7 +64,7 @@ cd "$ROOT"
 if [ -z "${PRESIGN_BIN:-}" ]; then
   say "building the presign CLI (cargo build --release --features cli)…"
   cargo build --release --features cli --quiet
-  PRESIGN_BIN="$ROOT/target/release/presign"
+  PRESIGN_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/presign"
 fi
 if [ ! -f pkg/dist/server/presign_wasm_bg.wasm ]; then
   say "building the npm package (bash pkg/build.sh)…"

@@ -1,4 +1,4 @@
-"""Storage-side setup for the demo and its browser tests, on the local servers of ../shared/servers:
+"""Storage-side setup for the demo and its browser tests, on the local servers of tests/servers:
 the bucket / container, and CORS rules on or off. The rules themselves come from `presign cors`.
 
   storage.py setup                      bucket on SeaweedFS, container on Azurite, bucket on fake-gcs

@@ -3,7 +3,7 @@
 // it by its PID (demo.sh's trap then stops what it started); switches storage CORS rules with
 // www/storage.py; installs npm packages into $SERVERS_PREFIX and Debian packages when missing.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +11,15 @@ import { fileURLToPath } from "node:url";
 export const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 export const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 const PY = join(PREFIX, "py/venv/bin/python");
+
+/** The pinned tool versions (tests/servers/versions.env, the one list); the environment overrides. */
+export const VERSIONS = Object.fromEntries(
+  readFileSync(join(ROOT, "tests/servers/versions.env"), "utf8")
+    .split("\n")
+    .map((l) => /^([A-Z0-9_]+)=(\S*)$/.exec(l))
+    .filter(Boolean)
+    .map(([, k, v]) => [k, process.env[k] || v]),
+);
 
 /** A test tally: check(name, ok, detail) prints one line; summary() prints "N passed, M failed". */
 export function tally() {
@@ -31,9 +40,12 @@ export function ensureApt(bin, pkg) {
   execFileSync("apt-get", ["install", "-y", "-qq", pkg], { stdio: "ignore", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
 }
 
+/** Installs npm package `spec` (name@version) into its own folder `dir`; another installed version is replaced. */
 export function ensureNpm(dir, spec) {
-  const name = spec.slice(0, spec.lastIndexOf("@"));
-  if (existsSync(join(dir, "node_modules", name))) return;
+  const at = spec.lastIndexOf("@");
+  const [name, want] = [spec.slice(0, at), spec.slice(at + 1)];
+  const manifest = join(dir, "node_modules", name, "package.json");
+  if (existsSync(manifest) && JSON.parse(readFileSync(manifest, "utf8")).version === want) return;
   mkdirSync(dir, { recursive: true });
   if (!existsSync(join(dir, "package.json"))) writeFileSync(join(dir, "package.json"), "{}\n");
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", spec], { cwd: dir, stdio: "ignore" });
