@@ -1,0 +1,243 @@
+// Real build tools and runtimes as clients of the packed npm package (`npm pack` of pkg/, installed into
+// fresh projects). Each builds or runs the probe of tests/support/npm_probe.mjs — the same requests,
+// POST policies and CORS configurations as tests/npm_packaging.mjs, signed through the package — and
+// its output must equal the native CLI's for the same input (`presign batch`, `presign post
+// --json-request`, `presign cors`; signedAt is given, so both are deterministic):
+//   - wrangler: a Cloudflare Worker project (wrangler.jsonc, src/index.js signing in its fetch handler)
+//     bundled by `wrangler deploy --dry-run --outdir`; the bundle (which must import the package's
+//     server .wasm as a module: the `workerd` condition) run in workerd, and the project run by
+//     `wrangler dev --local`. Nothing reaches Cloudflare: metrics, error reports, the banner's update
+//     check and miniflare's cf.json fetch are off, no account is configured, its config and logs go
+//     to a scratch XDG_CONFIG_HOME, and CLOUDFLARE_* / CF_* / WRANGLER_* variables are not passed on;
+//   - webpack 5 (Node API, production mode, target web) and esbuild (--bundle --format=esm) build a
+//     page importing "presign" (the `browser` entry: top-level await fetches the .wasm); the page runs
+//     in headless Chromium (Debian's chromium driven by playwright-core). webpack emits the .wasm as an
+//     asset itself; esbuild leaves `new URL("./dist/presign_wasm_bg.wasm", import.meta.url)` as it is,
+//     so the .wasm is copied to `<outdir>/dist/`, as an esbuild user must;
+//   - Deno with an `npm:presign` specifier, resolved from the project's node_modules (deno.json
+//     `"nodeModulesDir": "manual"`, the tarball installed by npm): run with --cached-only and an
+//     unreachable registry, so it cannot fetch anything, and the specifier must resolve into that
+//     node_modules;
+//   - Bun (npm `bun`, its binary from @oven/bun-linux-x64): `bun add <tarball>`, then `bun run`. When
+//     the binary cannot be installed or run here, a "not run: bun" line says why (not counted).
+//
+//   node tests/npm_bundlers.mjs          (pkg/dist must exist: bash pkg/build.sh)
+// Env: PRESIGN_BIN, SERVERS_PREFIX (tools are installed there, pinned: one folder per version),
+//      CHROMIUM (/usr/bin/chromium).
+// Last line "N passed, M failed"; exit status 1 on any failure.
+import { spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ensureNpm, PREFIX, tally, VERSIONS } from "./support/demo_stack.mjs";
+import {
+  denoBin, denoEnv, distBuilt, fetchText, freePorts, IMPORTS, PROBE, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
+} from "./support/npm_probe.mjs";
+
+// wrangler 4.86.0 is the newest whose engines field accepts Node 20 (">=20.3.0"); 4.87.0 and later
+// need Node 22.
+const { WRANGLER_VERSION, WEBPACK_VERSION, ESBUILD_VERSION, BUN_VERSION } = VERSIONS;
+const COMPATIBILITY_DATE = "2025-09-01";
+// Nothing listens here: a client that tried the registry instead of the local tarball fails.
+const NO_REGISTRY = "http://127.0.0.1:9/";
+
+const t = tally();
+const { check, summary } = t;
+const verify = (runtime, text) => verifyProbe(check, runtime, text);
+
+/** Installs `name@version` into its own folder under $SERVERS_PREFIX (once); that folder's node_modules. */
+function tool(name, version) {
+  const dir = join(PREFIX, `${name}-${version}`);
+  ensureNpm(dir, `${name}@${version}`);
+  return join(dir, "node_modules");
+}
+
+/** The page (main.js: the probe, result in window.__probe) a browser bundler starts from. */
+function pageProject(base, tarball) {
+  const dir = project(base, "browser", tarball, "module");
+  writeFileSync(join(dir, "main.js"), PROBE(`import { ${IMPORTS} } from "presign";`) + "window.__probe = out;\n");
+  return dir;
+}
+
+const page = (moduleScript) => `<!doctype html><meta charset="utf-8"><title>presign bundler probe</title>
+<script${moduleScript ? ` type="module"` : ""} src="./main.js"></script>\n`;
+
+const sameBytes = (a, b) => existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
+
+async function wrangler(base, tarball) {
+  const bin = join(tool("wrangler", WRANGLER_VERSION), "wrangler/bin/wrangler.js");
+  const dir = project(base, "worker-wrangler", tarball, "module");
+  mkdirSync(join(dir, "src"));
+  // Signs in the fetch handler, as a Worker would.
+  writeFileSync(join(dir, "src/index.js"), `import { ${IMPORTS} } from "presign";
+export default {
+  async fetch() {
+${PROBE("")}
+    return new Response(out, { headers: { "content-type": "application/json" } });
+  },
+};
+`);
+  writeFileSync(join(dir, "wrangler.jsonc"),
+    JSON.stringify({ name: "presign-probe", main: "src/index.js", compatibility_date: COMPATIBILITY_DATE }, null, 2) + "\n");
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(CLOUDFLARE_|CF_|WRANGLER_)/.test(k)));
+  Object.assign(env, {
+    WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", WRANGLER_HIDE_BANNER: "true",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false", XDG_CONFIG_HOME: join(base, "xdg"), NO_COLOR: "1",
+  });
+
+  // The deployable bundle.
+  sh("node", [bin, "deploy", "--dry-run", "--outdir", "out"], { cwd: dir, env });
+  const out = join(dir, "out");
+  const files = readdirSync(out);
+  const wasm = files.filter((f) => f.endsWith(".wasm"));
+  const js = existsSync(join(out, "index.js")) ? readFileSync(join(out, "index.js"), "utf8") : "";
+  check("wrangler deploy --dry-run: the bundle imports one .wasm module",
+    wasm.length === 1 && js.includes(`from "./${wasm[0]}"`), files.join(" "));
+  const serverWasm = join(dir, "node_modules/presign/dist/server/presign_wasm_bg.wasm");
+  check("wrangler deploy --dry-run: that .wasm is the package's server build (the `workerd` entry)",
+    wasm.length === 1 && sameBytes(join(out, wasm[0]), serverWasm), wasm.join(" "));
+  const modules = wasm.map((name) => ({ name, type: "wasm" }));
+  verify("wrangler bundle in workerd", await runWorkerd(out, "index.js", modules, COMPATIBILITY_DATE));
+
+  // The same project in wrangler's local dev server (miniflare + its own workerd).
+  const [port, inspectorPort] = await freePorts(2);
+  const child = spawn("node", [bin, "dev", "--local", "--ip", "127.0.0.1", "--port", String(port),
+    "--inspector-port", String(inspectorPort), "--show-interactive-dev-session=false"],
+  { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  try {
+    // A cold machine needs a while: wrangler bundles, then miniflare starts workerd.
+    const failed = () => `wrangler dev did not answer:\n${log.replace(/\x1b\[[0-9;]*m/g, "")}`;
+    const gone = () => child.exitCode !== null || /The Workers runtime failed to start/.test(log);
+    verify("wrangler dev --local", await fetchText(`http://127.0.0.1:${port}/`, failed, 900, gone));
+  } finally {
+    // wrangler dev and the workerd it started share the process group made for it here.
+    const exited = new Promise((r) => child.on("exit", r));
+    if (child.exitCode === null) {
+      process.kill(-child.pid, "SIGTERM");
+      const timer = setTimeout(() => process.kill(-child.pid, "SIGKILL"), 10000);
+      await exited;
+      clearTimeout(timer);
+    }
+  }
+}
+
+async function webpack(dir) {
+  const lib = join(tool("webpack", WEBPACK_VERSION), "webpack");
+  const out = join(dir, "out-webpack");
+  // webpack's Node API (webpack-cli is not needed): production mode minifies the glue too.
+  writeFileSync(join(dir, "build-webpack.cjs"), `const webpack = require(${JSON.stringify(lib)});
+webpack({
+  mode: "production", target: "web", context: __dirname, entry: "./main.js",
+  output: { path: ${JSON.stringify(out)}, filename: "main.js", clean: true },
+}, (err, stats) => {
+  if (err || stats.hasErrors()) {
+    console.error(err || stats.toString({ colors: false, modules: false }));
+    process.exit(1);
+  }
+});
+`);
+  sh("node", ["build-webpack.cjs"], { cwd: dir });
+  const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
+  const browserWasm = join(dir, "node_modules/presign/dist/presign_wasm_bg.wasm");
+  check("webpack: the build emits the package's browser .wasm as an asset",
+    wasm.length === 1 && sameBytes(join(out, wasm[0]), browserWasm), readdirSync(out).join(" "));
+  writeFileSync(join(out, "index.html"), page(false));
+  verify("webpack + Chromium", await probeInChromium(out));
+}
+
+async function esbuild(dir) {
+  const bin = join(tool("esbuild", ESBUILD_VERSION), ".bin/esbuild");
+  const out = join(dir, "out-esbuild");
+  sh(bin, ["main.js", "--bundle", "--format=esm", "--platform=browser", "--target=es2022", "--minify",
+    `--outfile=${join(out, "main.js")}`, "--log-level=warning"], { cwd: dir });
+  // esbuild does not rewrite new URL(…, import.meta.url): the .wasm goes where the bundle will fetch it.
+  mkdirSync(join(out, "dist"), { recursive: true });
+  copyFileSync(join(dir, "node_modules/presign/dist/presign_wasm_bg.wasm"), join(out, "dist/presign_wasm_bg.wasm"));
+  writeFileSync(join(out, "index.html"), page(true));
+  verify("esbuild + Chromium", await probeInChromium(out));
+}
+
+function deno(base, tarball) {
+  const dir = project(base, "deno-npm", tarball, "module");
+  writeFileSync(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }) + "\n");
+  writeFileSync(join(dir, "probe.mjs"), `import { ${IMPORTS} } from "npm:presign";\n${PROBE("")}` +
+    `console.log(import.meta.resolve("npm:presign"));\nconsole.log(out);\n`);
+  const text = sh(denoBin(), ["run", "--cached-only", "--allow-read", "probe.mjs"], {
+    cwd: dir, env: { ...denoEnv(), NPM_CONFIG_REGISTRY: NO_REGISTRY },
+  });
+  const resolved = text.split("\n")[0];
+  check("deno: npm:presign resolves to the tarball's deno entry in node_modules",
+    resolved === pathToFileURL(join(dir, "node_modules/presign/deno.js")).href, resolved);
+  verify("deno (npm:presign)", text);
+}
+
+function bun(base, tarball) {
+  let exe;
+  try {
+    exe = join(tool("bun", BUN_VERSION), "bun/bin/bun.exe");
+    sh(exe, ["--version"]);
+  } catch (e) {
+    const why = String(e.message || e).split("\n")[0];
+    console.log(`not run: bun ${BUN_VERSION} (npm \`bun\`) cannot be installed or run here -- ${why}`);
+    return;
+  }
+  const dir = join(base, "bun");
+  mkdirSync(dir);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bun-probe", private: true, type: "module" }) + "\n");
+  // Bun keeps its install and transpiler caches out of the home directory, and asks no registry.
+  const env = {
+    ...process.env, DO_NOT_TRACK: "1", BUN_INSTALL_CACHE_DIR: join(base, "bun-cache"), BUN_RUNTIME_TRANSPILER_CACHE_PATH: "0",
+    BUN_CONFIG_REGISTRY: NO_REGISTRY,
+  };
+  sh(exe, ["add", tarball], { cwd: dir, env });
+  writeFileSync(join(dir, "probe.mjs"), PROBE(`import { ${IMPORTS} } from "presign";`) +
+    `console.log(import.meta.resolve("presign"));\nconsole.log(out);\n`);
+  const text = sh(exe, ["run", "probe.mjs"], { cwd: dir, env });
+  const resolved = text.split("\n")[0];
+  check("bun: presign resolves into the project's node_modules (installed by bun from the tarball)",
+    resolved.startsWith(pathToFileURL(join(dir, "node_modules/presign/")).href), resolved);
+  verify("bun", text);
+}
+
+async function main() {
+  if (!distBuilt()) {
+    console.log("pkg/dist is missing: run bash pkg/build.sh first");
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  const base = mkdtempSync(join(tmpdir(), "presign-bundlers-"));
+  // Each client on its own: one that breaks is a failure, the others still run.
+  const step = async (name, f) => {
+    try {
+      await f();
+    } catch (e) {
+      const output = (e.stdout?.length ? `\n${e.stdout}` : "") + (e.stderr?.length ? `\n${e.stderr}` : "");
+      check(`${name} run`, false, String(e.stack || e) + output);
+    }
+  };
+  try {
+    const tarball = packTarball(base);
+    check("npm pack", existsSync(tarball), tarball);
+    await step("wrangler", () => wrangler(base, tarball));
+    let browser;
+    await step("browser project", () => (browser = pageProject(base, tarball)));
+    if (browser) {
+      await step("webpack", () => webpack(browser));
+      await step("esbuild", () => esbuild(browser));
+    }
+    await step("deno", () => deno(base, tarball));
+    await step("bun", () => bun(base, tarball));
+  } catch (e) {
+    check("bundlers run", false, String(e.stack || e) + (e.stderr ? `\n${e.stderr}` : ""));
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+  summary();
+  process.exit(t.failed ? 1 : 0);
+}
+
+main();
