@@ -44,6 +44,7 @@
     )
 )]
 
+mod cache;
 pub mod cors;
 pub mod crypto;
 pub mod encoding;

@@ -15,12 +15,13 @@
 //! can finish a request: [`prepare`] gives the string to sign, [`Prepared::finish`] takes the
 //! signature. [`presign`] does both with an HMAC [`SigningKey`].
 
+use crate::cache;
 use crate::crypto::{sha256, HmacKey};
 use crate::encoding::{
     encode_component, encode_component_into, hex, hex32, hex_into, push_decimal, CanonicalQuery,
 };
 use crate::time::{AmzStamp, Timestamp};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The payload hash presigned URLs use.
@@ -124,9 +125,18 @@ impl SigningKey {
 /// A small cache of derived signing keys, so presigning many URLs with the same credentials
 /// derives the key once per (scheme, secret, date, region, service). Safe to share between
 /// threads.
-#[derive(Default)]
-pub struct KeyCache {
-    entries: Mutex<Vec<CacheEntry>>,
+pub struct KeyCache(cache::KeyCache<CacheEntry>);
+
+impl core::fmt::Debug for KeyCache {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache(cache::KeyCache::new(CACHE_SIZE))
+    }
 }
 
 struct CacheEntry {
@@ -218,10 +228,7 @@ impl KeyCache {
         region: &str,
         service: &str,
     ) -> Arc<ScopedKey> {
-        // A poisoned lock only means another thread panicked mid-insert; the entries are still
-        // whole values, so keep using them.
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(e) = entries.iter().find(|e| {
+        let hit = |e: &CacheEntry| {
             let s = &e.scoped;
             e.key_prefix == scheme.key_prefix
                 && s.terminator == scheme.terminator
@@ -230,55 +237,48 @@ impl KeyCache {
                 && s.service == service
                 && access_key_id.is_none_or(|id| s.access_key_id == id)
                 && *e.secret == secret
-        }) {
-            return Arc::clone(&e.scoped);
+        };
+        let make = || {
+            let access_key_id = access_key_id.unwrap_or_default();
+            let head_params = [scheme.param(0), scheme.param(1), scheme.param(2)];
+            let mut query_head = String::new();
+            query_head_into(
+                &mut query_head,
+                scheme,
+                [access_key_id, date, region, service, scheme.terminator],
+            );
+            let scoped = Arc::new(ScopedKey {
+                key: SigningKey::derive(scheme, secret, date, region, service),
+                access_key_id: access_key_id.to_owned(),
+                date: date.to_owned(),
+                region: region.to_owned(),
+                service: service.to_owned(),
+                terminator: scheme.terminator,
+                algorithm: scheme.algorithm,
+                head_params,
+                query_head,
+                scope_line: crate::encoding::concat(&[
+                    "\n",
+                    date,
+                    "/",
+                    region,
+                    "/",
+                    service,
+                    "/",
+                    scheme.terminator,
+                    "\n",
+                ]),
+            });
+            Ok::<_, core::convert::Infallible>(CacheEntry {
+                key_prefix: scheme.key_prefix,
+                secret: Zeroizing::new(secret.to_owned()),
+                scoped,
+            })
+        };
+        match self.0.get(hit, |e| Arc::clone(&e.scoped), make) {
+            Ok(scoped) => scoped,
+            Err(never) => match never {},
         }
-        let access_key_id = access_key_id.unwrap_or_default();
-        let head_params = [scheme.param(0), scheme.param(1), scheme.param(2)];
-        let mut query_head = String::new();
-        query_head_into(
-            &mut query_head,
-            scheme,
-            [access_key_id, date, region, service, scheme.terminator],
-        );
-        let scoped = Arc::new(ScopedKey {
-            key: SigningKey::derive(scheme, secret, date, region, service),
-            access_key_id: access_key_id.to_owned(),
-            date: date.to_owned(),
-            region: region.to_owned(),
-            service: service.to_owned(),
-            terminator: scheme.terminator,
-            algorithm: scheme.algorithm,
-            head_params,
-            query_head,
-            scope_line: crate::encoding::concat(&[
-                "\n",
-                date,
-                "/",
-                region,
-                "/",
-                service,
-                "/",
-                scheme.terminator,
-                "\n",
-            ]),
-        });
-        if entries.len() >= CACHE_SIZE {
-            entries.remove(0);
-        }
-        entries.push(CacheEntry {
-            key_prefix: scheme.key_prefix,
-            secret: Zeroizing::new(secret.to_owned()),
-            scoped: Arc::clone(&scoped),
-        });
-        scoped
-    }
-}
-
-impl core::fmt::Debug for KeyCache {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let n = self.entries.lock().map(|e| e.len()).unwrap_or(0);
-        write!(f, "KeyCache({n} keys)")
     }
 }
 

@@ -66,7 +66,6 @@ use crate::error::{quoted, Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::time::Timestamp;
 use sas::{DelegationFields, Layout, SasFields};
-use std::sync::Mutex;
 use zeroize::Zeroizing;
 
 /// Lifetime when the request names neither `expiresOn` nor `expiresIn`: 1 hour.
@@ -330,38 +329,36 @@ impl AzureRequest {
 }
 
 /// Decoded account / delegation keys, absorbed into HMAC state, for the last few keys seen.
-#[derive(Default)]
-struct KeyCache {
-    entries: Mutex<Vec<(Zeroizing<String>, HmacKey)>>,
-}
+struct KeyCache(crate::cache::KeyCache<(Zeroizing<String>, HmacKey)>);
 
-const CACHE_SIZE: usize = 8;
+impl Default for KeyCache {
+    fn default() -> Self {
+        KeyCache(crate::cache::KeyCache::new(8))
+    }
+}
 
 impl KeyCache {
     fn get(&self, key_b64: &str, what: &str) -> Result<HmacKey> {
-        // A poisoned lock only means another thread panicked mid-push; entries are whole values.
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, k)) = entries.iter().find(|(s, _)| s.as_str() == key_b64) {
-            return Ok(k.clone());
-        }
-        let raw = Zeroizing::new(
-            base64_decode(key_b64)
-                .filter(|k| !k.is_empty())
-                .ok_or_else(|| Error::InvalidCredentials(format!("the {what} is not base64")))?,
-        );
-        let key = HmacKey::new(&raw);
-        if entries.len() >= CACHE_SIZE {
-            entries.remove(0);
-        }
-        entries.push((Zeroizing::new(key_b64.to_owned()), key.clone()));
-        Ok(key)
+        self.0.get(
+            |(s, _)| s.as_str() == key_b64,
+            |(_, k)| k.clone(),
+            || {
+                let raw = Zeroizing::new(
+                    base64_decode(key_b64)
+                        .filter(|k| !k.is_empty())
+                        .ok_or_else(|| {
+                            Error::InvalidCredentials(format!("the {what} is not base64"))
+                        })?,
+                );
+                Ok((Zeroizing::new(key_b64.to_owned()), HmacKey::new(&raw)))
+            },
+        )
     }
 }
 
 impl core::fmt::Debug for KeyCache {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let n = self.entries.lock().map(|e| e.len()).unwrap_or(0);
-        write!(f, "KeyCache({n} keys)")
+        self.0.fmt(f)
     }
 }
 

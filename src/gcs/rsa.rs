@@ -15,46 +15,46 @@
 //! the npm package signs with WebCrypto through the external-signer seam, so no RSA code goes into
 //! the wasm build.
 
+use crate::cache::KeyCache;
 use crate::crypto::RsaKey;
 use crate::error::Result;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use zeroize::Zeroizing;
 
-/// How many distinct keys a presigner keeps parsed.
-const CACHE_SIZE: usize = 4;
+/// Parsed RSA keys, keyed by their PEM text (held zeroized): a presigner parses each key once.
+pub(crate) struct RsaKeyCache(KeyCache<(Zeroizing<String>, Arc<RsaKey>)>);
 
-/// Parsed RSA keys, keyed by their PEM text (held zeroized). Safe to share between threads.
-#[derive(Default)]
-pub(crate) struct RsaKeyCache {
-    entries: Mutex<Vec<(Zeroizing<String>, Arc<RsaKey>)>>,
+impl Default for RsaKeyCache {
+    fn default() -> Self {
+        // How many distinct keys a presigner keeps parsed.
+        RsaKeyCache(KeyCache::new(4))
+    }
 }
 
 impl RsaKeyCache {
     /// The parsed key for `pem`, parsed on a miss.
     pub(crate) fn get(&self, pem: &str) -> Result<Arc<RsaKey>> {
-        // A poisoned lock only means another thread panicked; the entries are whole values.
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, key)) = entries.iter().find(|(p, _)| p.as_str() == pem) {
-            return Ok(Arc::clone(key));
-        }
-        let key = Arc::new(RsaKey::from_pem(pem)?);
-        if entries.len() >= CACHE_SIZE {
-            entries.remove(0);
-        }
-        entries.push((Zeroizing::new(pem.to_owned()), Arc::clone(&key)));
-        Ok(key)
+        self.0.get(
+            |(p, _)| p.as_str() == pem,
+            |(_, key)| Arc::clone(key),
+            || {
+                Ok((
+                    Zeroizing::new(pem.to_owned()),
+                    Arc::new(RsaKey::from_pem(pem)?),
+                ))
+            },
+        )
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+        self.0.len()
     }
 }
 
 impl core::fmt::Debug for RsaKeyCache {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let n = self.entries.lock().map(|e| e.len()).unwrap_or(0);
-        write!(f, "RsaKeyCache({n} keys)")
+        self.0.fmt(f)
     }
 }
 
@@ -83,7 +83,7 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b));
         assert_eq!(c.len(), 1);
         assert_eq!(a.modulus_len(), 256);
-        assert_eq!(format!("{c:?}"), "RsaKeyCache(1 keys)");
+        assert_eq!(format!("{c:?}"), "KeyCache(1 keys)");
         assert_eq!(format!("{a:?}"), "RsaKey(2048 bits, <redacted>)");
     }
 
