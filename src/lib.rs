@@ -52,6 +52,7 @@ mod endpoint;
 mod error;
 #[cfg(feature = "json")]
 pub mod json;
+mod lifetime;
 pub mod post;
 mod request;
 pub mod sigv4;

@@ -52,10 +52,7 @@ use crate::error::{quoted, Error, Result};
 use crate::request::Params;
 use crate::time::Timestamp;
 
-/// Longest policy lifetime: 7 days (the V4 credential scope's limit; GCS enforces it).
-pub const MAX_EXPIRES: u64 = 604_800;
-/// Lifetime when the policy names none: 1 hour.
-pub const DEFAULT_EXPIRES: u64 = 3600;
+pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Longest object key both providers accept, in UTF-8 bytes.
 pub const MAX_KEY_BYTES: usize = 1024;
 /// The variable S3 and GCS replace with the uploaded file's name in the `key` field.
@@ -364,12 +361,7 @@ impl PostPolicy {
     /// Validates the policy and lays out its provider-neutral part.
     pub(crate) fn plan(&self, now: Timestamp, d: &Dialect) -> Result<Plan> {
         let time = self.signed_at.unwrap_or(now);
-        let expires_in = self.expires_in.unwrap_or(DEFAULT_EXPIRES);
-        if !(1..=MAX_EXPIRES).contains(&expires_in) {
-            return Err(Error::InvalidExpiry(format!(
-                "expiresIn is {expires_in} s; a POST policy lasts from 1 to {MAX_EXPIRES} seconds (7 days)"
-            )));
-        }
+        let expires_in = crate::lifetime::v4_expires_in(self.expires_in, "POST policies")?;
         let expires_at = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
 
         let (key_field, key_condition) = self.key_plan()?;

@@ -63,10 +63,7 @@ use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
 use crate::time::Timestamp;
 use endpoint::{resolve, EndpointOptions};
 
-/// Longest signed-URL lifetime V4 allows: 7 days.
-pub const MAX_EXPIRES: u64 = 604_800;
-/// Lifetime when the request names none: 1 hour.
-pub const DEFAULT_EXPIRES: u64 = 3600;
+pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Longest object name GCS accepts, in UTF-8 bytes.
 pub const MAX_OBJECT_BYTES: usize = 1024;
 /// The credential scope's location: always `auto` for Cloud Storage.
@@ -540,12 +537,7 @@ impl<'r> Parts<'r> {
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
         let (scheme, identity, creds_universe) = signing_identity(creds, "URLs")?;
 
-        let expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
-        if !(1..=MAX_EXPIRES).contains(&expires_in) {
-            return Err(Error::InvalidExpiry(format!(
-                        "expiresIn is {expires_in} s; V4 signed URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
-                )));
-        }
+        let expires_in = crate::lifetime::v4_expires_in(req.expires_in, "V4 signed URLs")?;
         if let Some(object) = &req.object {
             validate_object(object)?;
         }

@@ -33,10 +33,7 @@ use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
 use endpoint::{resolve_into, EndpointOptions};
 
-/// Longest presigned-URL lifetime SigV4 allows: 7 days.
-pub const MAX_EXPIRES: u64 = 604_800;
-/// Lifetime when the request names none: 1 hour (the AWS CLI's and SDKs' default).
-pub const DEFAULT_EXPIRES: u64 = 3600;
+pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Region when the request names none.
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// Longest object key S3 accepts, in UTF-8 bytes.
@@ -192,7 +189,13 @@ impl Presigner {
         let region = req.region.as_deref().unwrap_or(DEFAULT_REGION);
 
         let mut warnings = Vec::new();
-        let expires_in = expiry(req, creds, time, &mut warnings)?;
+        let expires_in = expiry(
+            req.expires_in,
+            req.credential_expiry,
+            creds,
+            time,
+            &mut warnings,
+        )?;
 
         // Key: prefix + key, verbatim (written straight into the URL below).
         let prefix = req.key_prefix.as_deref().filter(|p| !p.is_empty());
@@ -371,39 +374,22 @@ fn validate_credentials(c: &Credentials) -> Result<()> {
     Ok(())
 }
 
-fn expiry(
-    req: &S3Request,
+/// The URL's lifetime: the 7-day rule, then the credential-expiry policy of temporary
+/// credentials (shared by URLs and POST policies).
+pub(crate) fn expiry(
+    expires_in: Option<u64>,
+    policy: CredentialExpiry,
     creds: &Credentials,
     time: Timestamp,
     warnings: &mut Vec<Warning>,
 ) -> Result<u64> {
-    let mut expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
-    if !(1..=MAX_EXPIRES).contains(&expires_in) {
-        return Err(Error::InvalidExpiry(format!(
-            "expiresIn is {expires_in} s; SigV4 presigned URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
-        )));
-    }
-    if let Some(cred_exp) = creds.expires_at {
-        let left = cred_exp.unix() - time.unix();
-        if left <= 0 {
-            return Err(Error::CredentialsExpire(format!(
-                "the credentials expired at {cred_exp}, at or before the signing time {time}"
-            )));
-        }
-        let left = left.unsigned_abs();
-        if left < expires_in {
-            let msg = format!(
-                "the credentials expire at {cred_exp}, {left} s after signing, before the URL's {expires_in} s: the URL stops working when they do"
-            );
-            match req.credential_expiry {
-                CredentialExpiry::Warn => warnings.push(Warning {
-                    code: "CREDENTIALS_EXPIRE_FIRST",
-                    message: msg,
-                }),
-                CredentialExpiry::Error => return Err(Error::CredentialsExpire(msg)),
-                CredentialExpiry::Clamp => expires_in = left,
-            }
-        }
-    }
-    Ok(expires_in)
+    let expires_in = crate::lifetime::v4_expires_in(expires_in, "SigV4 presigned URLs")?;
+    let Some(cred_exp) = creds.expires_at else {
+        return Ok(expires_in);
+    };
+    let expires = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
+    let names = ("the credentials", "the URL");
+    let expires =
+        crate::lifetime::credential_expiry(policy, cred_exp, expires, time, names, warnings)?;
+    Ok((expires.unix() - time.unix()).unsigned_abs())
 }

@@ -34,7 +34,7 @@
 //! ```
 
 use super::endpoint::{resolve_into, EndpointOptions};
-use super::{validate_credentials, Credentials, Presigner, S3Request, UrlStyle, DEFAULT_REGION};
+use super::{validate_credentials, Credentials, Presigner, UrlStyle, DEFAULT_REGION};
 use crate::encoding::base64;
 use crate::error::{quoted, Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
@@ -99,12 +99,13 @@ impl Presigner {
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
         let mut warnings = Vec::new();
-        let probe = S3Request {
-            expires_in: Some(plan.expires_in),
-            credential_expiry: req.credential_expiry,
-            ..S3Request::default()
-        };
-        let expires_in = super::expiry(&probe, creds, plan.time, &mut warnings)?;
+        let expires_in = super::expiry(
+            Some(plan.expires_in),
+            req.credential_expiry,
+            creds,
+            plan.time,
+            &mut warnings,
+        )?;
         if expires_in != plan.expires_in {
             plan.expires_in = expires_in;
             plan.expires_at = plan

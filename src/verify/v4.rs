@@ -14,7 +14,7 @@ use crate::sigv4::{
 use crate::time::Timestamp;
 
 /// Longest lifetime of a V4 presigned URL: 7 days (S3 and GCS alike).
-const MAX_EXPIRES: u64 = 604_800;
+use crate::lifetime::MAX_EXPIRES;
 
 pub(super) fn verify(
     url: &ParsedUrl,
