@@ -226,8 +226,8 @@ pub fn cors_rules<S: AsRef<str>>(
         }
         add(&mut allowed, "content-range");
     }
-    crate::encoding::sort_by(&mut methods, |a, b| method_rank(*a) < method_rank(*b));
-    crate::encoding::sort_by(&mut allowed, |a, b| a < b);
+    crate::text::sort_by(&mut methods, |a, b| method_rank(*a) < method_rank(*b));
+    crate::text::sort_by(&mut allowed, |a, b| a < b);
 
     let mut exposed: Vec<String> = Vec::new();
     match provider {
@@ -294,7 +294,7 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
         return bad("is too long");
     }
     let Some((scheme, rest)) =
-        crate::encoding::find_str(o, "://").and_then(|i| Some((o.get(..i)?, o.get(i + 3..)?)))
+        crate::text::find_str(o, "://").and_then(|i| Some((o.get(..i)?, o.get(i + 3..)?)))
     else {
         return bad("has no scheme");
     };
@@ -429,22 +429,22 @@ impl CorsRules {
         xml_elem(
             &mut s,
             "AllowedOrigins",
-            &crate::encoding::join(&self.origins, ","),
+            &crate::text::join(&self.origins, ","),
         );
         xml_elem(
             &mut s,
             "AllowedMethods",
-            &crate::encoding::join(&self.method_names(), ","),
+            &crate::text::join(&self.method_names(), ","),
         );
         xml_elem(
             &mut s,
             "AllowedHeaders",
-            &crate::encoding::join(&self.allowed_headers, ","),
+            &crate::text::join(&self.allowed_headers, ","),
         );
         xml_elem(
             &mut s,
             "ExposedHeaders",
-            &crate::encoding::join(&self.exposed_headers, ","),
+            &crate::text::join(&self.exposed_headers, ","),
         );
         xml_elem(&mut s, "MaxAgeInSeconds", &self.max_age.to_string());
         s.push_str("</CorsRule></Cors></StorageServiceProperties>");

@@ -3,8 +3,9 @@
 //! provider decides what to do with the parts (default ports, paths, URL style); the syntax
 //! rules live here once.
 
-use crate::encoding::{concat, encode_path, find_str, percent_decode, split_byte, split_once_byte};
+use crate::encoding::{encode_path, percent_decode};
 use crate::error::{quoted, Error, Result};
+use crate::text::{concat, find_str, split_byte, split_once_byte};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -56,6 +56,7 @@ mod lifetime;
 pub mod post;
 mod request;
 pub mod sigv4;
+mod text;
 pub mod time;
 
 #[cfg(feature = "s3")]

@@ -464,7 +464,7 @@ impl PostPolicy {
             seen.push(lower);
         }
 
-        crate::encoding::sort_by(&mut fields, |a, b| a.0 < b.0);
+        crate::text::sort_by(&mut fields, |a, b| a.0 < b.0);
         Ok(Plan {
             time,
             expires_in,
@@ -479,7 +479,7 @@ impl PostPolicy {
     /// The `key` field and its condition.
     fn key_plan(&self) -> Result<(String, Condition)> {
         let before_variable = |k: &str| {
-            crate::encoding::find_str(k, FILENAME_VARIABLE)
+            crate::text::find_str(k, FILENAME_VARIABLE)
                 .and_then(|i| k.get(..i))
                 .map(str::to_owned)
         };
@@ -500,7 +500,7 @@ impl PostPolicy {
             }
             (key, Some(p)) => {
                 check_key_text("keyPrefix", p)?;
-                if crate::encoding::find_str(p, FILENAME_VARIABLE).is_some() {
+                if crate::text::find_str(p, FILENAME_VARIABLE).is_some() {
                     return Err(Error::InvalidKey(
                         "keyPrefix cannot contain ${filename}; put it in `key`".into(),
                     ));

@@ -257,7 +257,7 @@ impl KeyCache {
                 algorithm: scheme.algorithm,
                 head_params,
                 query_head,
-                scope_line: crate::encoding::concat(&[
+                scope_line: crate::text::concat(&[
                     "\n",
                     date,
                     "/",

@@ -62,12 +62,12 @@ impl ConnectionString {
         let mut cs = ConnectionString::default();
         let mut dev = None;
         let mut seen: Vec<String> = Vec::new();
-        for part in crate::encoding::split_byte(s, b';') {
+        for part in crate::text::split_byte(s, b';') {
             let part = part.trim();
             if part.is_empty() {
                 continue;
             }
-            let Some((k, v)) = crate::encoding::split_once_byte(part, b'=', false) else {
+            let Some((k, v)) = crate::text::split_once_byte(part, b'=', false) else {
                 return Err(bad(
                     "every part must be Key=Value (a part has no '=')".into()
                 ));

@@ -593,7 +593,7 @@ impl Presigner {
         {
             headers.push(("x-ms-blob-type".into(), "BlockBlob".into()));
         }
-        crate::encoding::sort_by(&mut headers, |a, b| a < b);
+        crate::text::sort_by(&mut headers, |a, b| a < b);
         if url.len() == query_start {
             url.pop();
         }
@@ -753,8 +753,8 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
                         "a directory SAS needs signed version 2020-02-10 or later (the SAS uses {sv})"
                     )));
                 }
-                let depth = u32::try_from(crate::encoding::split_byte(dir, b'/').count())
-                    .unwrap_or(u32::MAX);
+                let depth =
+                    u32::try_from(crate::text::split_byte(dir, b'/').count()).unwrap_or(u32::MAX);
                 (
                     PermissionScope::Directory,
                     Some("d"),
@@ -1107,8 +1107,8 @@ fn ready_sas(
     }
     let mut expiry = None;
     let mut has_sig = false;
-    for pair in crate::encoding::split_byte(sas, b'&') {
-        let (k, v) = crate::encoding::split_once_byte(pair, b'=', false).unwrap_or((pair, ""));
+    for pair in crate::text::split_byte(sas, b'&') {
+        let (k, v) = crate::text::split_once_byte(pair, b'=', false).unwrap_or((pair, ""));
         let v = percent_decode(v).ok_or_else(|| bad("has a malformed percent-escape"))?;
         match k {
             "sig" => has_sig = !v.is_empty(),
@@ -1228,7 +1228,7 @@ fn validate_text(name: &str, v: &str) -> Result<()> {
 /// `sip`: an IPv4 address or `first-last` with first ≤ last.
 fn validate_ip_range(s: &str) -> Result<()> {
     let ip = crate::endpoint::parse_ipv4;
-    let ok = match crate::encoding::split_once_byte(s, b'-', false) {
+    let ok = match crate::text::split_once_byte(s, b'-', false) {
         Some((a, b)) => matches!((ip(a), ip(b)), (Some(a), Some(b)) if a <= b),
         None => ip(s).is_some(),
     };

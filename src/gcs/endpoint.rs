@@ -292,7 +292,7 @@ fn validate_bucket(b: &str) -> Result<()> {
             "it must have 3-63 characters (up to 222 with dots, 63 per dot-separated part)",
         ));
     }
-    if crate::encoding::split_byte(b, b'.').any(|p| p.is_empty() || p.len() > 63) {
+    if crate::text::split_byte(b, b'.').any(|p| p.is_empty() || p.len() > 63) {
         return Err(bad("every dot-separated part must have 1-63 characters"));
     }
     if crate::endpoint::parse_ipv4(b).is_some() {

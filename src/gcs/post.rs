@@ -213,7 +213,7 @@ impl Presigner {
             universe_domain: req.universe_domain.as_deref(),
             credentials_universe: creds_universe,
         })?;
-        let url = crate::encoding::concat(&[
+        let url = crate::text::concat(&[
             target.scheme,
             "://",
             &target.authority,
@@ -222,7 +222,7 @@ impl Presigner {
         ]);
 
         let stamp = plan.time.amz_stamp();
-        let credential = crate::encoding::concat(&[
+        let credential = crate::text::concat(&[
             identity,
             "/",
             stamp.date(),

@@ -45,7 +45,7 @@ impl FromJson for Request {
             "gcs" => FromJson::from_json(r).map(Request::Gcs),
             _ => Err(Error::InvalidRequest(format!(
                 "`provider`: expected one of {}",
-                crate::encoding::join(PROVIDERS, ", ")
+                crate::text::join(PROVIDERS, ", ")
             ))),
         }
     }

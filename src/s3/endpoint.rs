@@ -493,7 +493,7 @@ mod tests {
         fn by_labels(b: &str, allow_dots: bool) -> bool {
             (3..=63).contains(&b.len())
                 && b.parse::<std::net::Ipv4Addr>().is_err()
-                && crate::encoding::split_byte(b, b'.').all(|l| {
+                && crate::text::split_byte(b, b'.').all(|l| {
                     !l.is_empty()
                         && l.bytes()
                             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')

@@ -133,7 +133,7 @@ impl Presigner {
         }
 
         let stamp = plan.time.amz_stamp();
-        let credential = crate::encoding::concat(&[
+        let credential = crate::text::concat(&[
             creds.access_key_id.as_str(),
             "/",
             stamp.date(),
