@@ -500,7 +500,7 @@ pub fn cors_json(input: &str) -> String {
 
 #[cfg(feature = "json")]
 fn cors_from_json(input: &str) -> Result<String> {
-    use crate::json::{missing, unknown, FromJson, Reader};
+    use crate::schema::{missing, unknown, FromJson, Reader};
     let mut provider: Option<String> = None;
     let mut origins: Option<Vec<String>> = None;
     let mut requests: Option<Vec<CorsRequest>> = None;
@@ -569,13 +569,13 @@ fn cors_from_json(input: &str) -> Result<String> {
             if i > 0 {
                 s.push(',');
             }
-            crate::json::push_str(&mut s, v);
+            crate::schema::push_str(&mut s, v);
         }
         s.push(']');
         s
     };
     let mut out = String::new();
-    crate::json::Object::new(&mut out)
+    crate::schema::Object::new(&mut out)
         .str("provider", provider.as_str())
         .str("format", &format)
         .str("rules", &text)

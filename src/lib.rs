@@ -55,6 +55,8 @@ pub mod json;
 mod lifetime;
 pub mod post;
 mod request;
+#[cfg(feature = "json")]
+mod schema;
 pub mod sigv4;
 mod text;
 pub mod time;

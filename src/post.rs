@@ -617,7 +617,7 @@ pub(crate) fn json_string(out: &mut String, s: &str) {
 // --- JSON in, JSON out (the `post` request schema) ---
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(ContentLengthRange {
+crate::schema::json_struct!(ContentLengthRange {
     required { min: "min", max: "max" }
     optional {}
 });
@@ -626,19 +626,19 @@ crate::json::json_struct!(ContentLengthRange {
 #[cfg(feature = "json")]
 fn read_policy_member(
     p: &mut PostPolicy,
-    r: &mut crate::json::Reader<'_>,
+    r: &mut crate::schema::Reader<'_>,
     name: &str,
 ) -> Result<bool> {
-    use crate::json::FromJson;
+    use crate::schema::FromJson;
     match name {
-        "bucket" => crate::json::set_field(&mut p.bucket, r)?,
-        "key" => crate::json::set_field(&mut p.key, r)?,
-        "keyPrefix" => crate::json::set_field(&mut p.key_prefix, r)?,
-        "expiresIn" => crate::json::set_field(&mut p.expires_in, r)?,
-        "signedAt" => crate::json::set_field(&mut p.signed_at, r)?,
-        "contentLengthRange" => crate::json::set_field(&mut p.content_length_range, r)?,
-        "contentType" => crate::json::set_field(&mut p.content_type, r)?,
-        "contentTypePrefix" => crate::json::set_field(&mut p.content_type_prefix, r)?,
+        "bucket" => crate::schema::set_field(&mut p.bucket, r)?,
+        "key" => crate::schema::set_field(&mut p.key, r)?,
+        "keyPrefix" => crate::schema::set_field(&mut p.key_prefix, r)?,
+        "expiresIn" => crate::schema::set_field(&mut p.expires_in, r)?,
+        "signedAt" => crate::schema::set_field(&mut p.signed_at, r)?,
+        "contentLengthRange" => crate::schema::set_field(&mut p.content_length_range, r)?,
+        "contentType" => crate::schema::set_field(&mut p.content_type, r)?,
+        "contentTypePrefix" => crate::schema::set_field(&mut p.content_type_prefix, r)?,
         "successActionStatus" => {
             let s: Option<u64> = FromJson::from_json(r)?;
             p.success_action_status = s
@@ -648,14 +648,14 @@ fn read_policy_member(
                 })
                 .transpose()?;
         }
-        "successActionRedirect" => crate::json::set_field(&mut p.success_action_redirect, r)?,
-        "metadata" => crate::json::set_field(&mut p.metadata, r)?,
-        "acl" => crate::json::set_field(&mut p.acl, r)?,
-        "cacheControl" => crate::json::set_field(&mut p.cache_control, r)?,
-        "contentDisposition" => crate::json::set_field(&mut p.content_disposition, r)?,
-        "contentEncoding" => crate::json::set_field(&mut p.content_encoding, r)?,
-        "fields" => crate::json::set_field(&mut p.fields, r)?,
-        "startsWith" => crate::json::set_field(&mut p.starts_with, r)?,
+        "successActionRedirect" => crate::schema::set_field(&mut p.success_action_redirect, r)?,
+        "metadata" => crate::schema::set_field(&mut p.metadata, r)?,
+        "acl" => crate::schema::set_field(&mut p.acl, r)?,
+        "cacheControl" => crate::schema::set_field(&mut p.cache_control, r)?,
+        "contentDisposition" => crate::schema::set_field(&mut p.content_disposition, r)?,
+        "contentEncoding" => crate::schema::set_field(&mut p.content_encoding, r)?,
+        "fields" => crate::schema::set_field(&mut p.fields, r)?,
+        "startsWith" => crate::schema::set_field(&mut p.starts_with, r)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -665,9 +665,9 @@ fn read_policy_member(
 /// own; anything else is an unknown member. `bucket` is required.
 #[cfg(feature = "json")]
 fn read_post_object<'a>(
-    r: &mut crate::json::Reader<'a>,
+    r: &mut crate::schema::Reader<'a>,
     policy: &mut PostPolicy,
-    mut other: impl FnMut(&mut crate::json::Reader<'a>, &str) -> Result<bool>,
+    mut other: impl FnMut(&mut crate::schema::Reader<'a>, &str) -> Result<bool>,
 ) -> Result<()> {
     let mut has_bucket = false;
     r.object(|r, name| {
@@ -675,27 +675,27 @@ fn read_post_object<'a>(
         if read_policy_member(policy, r, name)? || other(r, name)? {
             Ok(())
         } else {
-            Err(crate::json::unknown(name))
+            Err(crate::schema::unknown(name))
         }
     })?;
     if has_bucket {
         Ok(())
     } else {
-        Err(crate::json::missing("bucket"))
+        Err(crate::schema::missing("bucket"))
     }
 }
 
 #[cfg(feature = "json")]
-impl crate::json::FromJson for PostRequest {
+impl crate::schema::FromJson for PostRequest {
     /// The `post` request schema: the policy's members (camelCase, flat) beside the provider's
     /// (S3: `region`, `endpoint`, `urlStyle`, `dualstack`, `accelerate`, `fips`,
     /// `credentials`, `credentialExpiry`; GCS: `credentials`, `urlStyle`,
     /// `bucketBoundHostname`, `scheme`, `endpoint`, `universeDomain`), tagged by `provider`.
     /// `"azure"` reads as [`PostRequest::Azure`] whatever else it holds.
-    fn from_json(r: &mut crate::json::Reader<'_>) -> Result<Self> {
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
         let provider = r
             .peek_member("provider")?
-            .ok_or_else(|| crate::json::missing("provider"))?;
+            .ok_or_else(|| crate::schema::missing("provider"))?;
         r.skip_member_once("provider");
         match &*provider {
             #[cfg(feature = "s3")]
@@ -703,15 +703,15 @@ impl crate::json::FromJson for PostRequest {
                 let mut q = crate::s3::post::S3PostRequest::default();
                 read_post_object(r, &mut q.policy, |r, name| {
                     match name {
-                        "region" => crate::json::set_field(&mut q.region, r)?,
-                        "endpoint" => crate::json::set_field(&mut q.endpoint, r)?,
-                        "urlStyle" => crate::json::set_field(&mut q.url_style, r)?,
-                        "dualstack" => crate::json::set_field(&mut q.dualstack, r)?,
-                        "accelerate" => crate::json::set_field(&mut q.accelerate, r)?,
-                        "fips" => crate::json::set_field(&mut q.fips, r)?,
-                        "credentials" => crate::json::set_field(&mut q.credentials, r)?,
+                        "region" => crate::schema::set_field(&mut q.region, r)?,
+                        "endpoint" => crate::schema::set_field(&mut q.endpoint, r)?,
+                        "urlStyle" => crate::schema::set_field(&mut q.url_style, r)?,
+                        "dualstack" => crate::schema::set_field(&mut q.dualstack, r)?,
+                        "accelerate" => crate::schema::set_field(&mut q.accelerate, r)?,
+                        "fips" => crate::schema::set_field(&mut q.fips, r)?,
+                        "credentials" => crate::schema::set_field(&mut q.credentials, r)?,
                         "credentialExpiry" => {
-                            crate::json::set_field(&mut q.credential_expiry, r)?;
+                            crate::schema::set_field(&mut q.credential_expiry, r)?;
                         }
                         _ => return Ok(false),
                     }
@@ -724,14 +724,14 @@ impl crate::json::FromJson for PostRequest {
                 let mut q = crate::gcs::post::GcsPostRequest::default();
                 read_post_object(r, &mut q.policy, |r, name| {
                     match name {
-                        "credentials" => crate::json::set_field(&mut q.credentials, r)?,
-                        "urlStyle" => crate::json::set_field(&mut q.url_style, r)?,
+                        "credentials" => crate::schema::set_field(&mut q.credentials, r)?,
+                        "urlStyle" => crate::schema::set_field(&mut q.url_style, r)?,
                         "bucketBoundHostname" => {
-                            crate::json::set_field(&mut q.bucket_bound_hostname, r)?;
+                            crate::schema::set_field(&mut q.bucket_bound_hostname, r)?;
                         }
-                        "scheme" => crate::json::set_field(&mut q.scheme, r)?,
-                        "endpoint" => crate::json::set_field(&mut q.endpoint, r)?,
-                        "universeDomain" => crate::json::set_field(&mut q.universe_domain, r)?,
+                        "scheme" => crate::schema::set_field(&mut q.scheme, r)?,
+                        "endpoint" => crate::schema::set_field(&mut q.endpoint, r)?,
+                        "universeDomain" => crate::schema::set_field(&mut q.universe_domain, r)?,
                         _ => return Ok(false),
                     }
                     Ok(true)
@@ -755,7 +755,7 @@ impl crate::json::FromJson for PostRequest {
 /// [`Error::InvalidRequest`] naming the member that did not fit; never quoting a value.
 #[cfg(feature = "json")]
 pub fn parse_post_request(json: &str) -> Result<PostRequest> {
-    crate::json::from_str(json).map_err(|e| match e {
+    crate::schema::from_str(json).map_err(|e| match e {
         Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid post request: {m}")),
         other => other,
     })
@@ -765,7 +765,7 @@ pub fn parse_post_request(json: &str) -> Result<PostRequest> {
 /// an array of pairs: their order matters).
 #[cfg(feature = "json")]
 pub fn push_post_form(out: &mut String, f: &PostForm) {
-    use crate::json::{push_str, Object};
+    use crate::schema::{push_str, Object};
     let mut o = Object::new(out).str("url", &f.url);
     let w = o.key("fields");
     w.push('[');
@@ -821,7 +821,7 @@ pub fn gcs_post_string_to_sign_json(input: &str, now: Timestamp) -> String {
     match gcs_prepared(input, now) {
         Ok(p) => {
             let mut out = String::new();
-            crate::json::Object::new(&mut out)
+            crate::schema::Object::new(&mut out)
                 .str("stringToSign", p.string_to_sign())
                 .end();
             out

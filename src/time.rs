@@ -17,13 +17,6 @@ use core::fmt;
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(i64);
 
-#[cfg(feature = "json")]
-impl crate::json::Placeholder for Timestamp {
-    fn placeholder() -> Self {
-        Timestamp(0)
-    }
-}
-
 /// 0001-01-01T00:00:00Z
 const MIN_UNIX: i64 = -62_135_596_800;
 /// 9999-12-31T23:59:59Z
@@ -41,6 +34,9 @@ struct Civil {
 }
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Timestamp = Timestamp(0);
+
     /// A timestamp from Unix seconds.
     ///
     /// # Errors

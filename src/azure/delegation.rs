@@ -54,7 +54,7 @@ pub struct UserDelegationKey {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(UserDelegationKey {
+crate::schema::json_struct!(UserDelegationKey {
     required {
         signed_oid: "signedOid", signed_tid: "signedTid", signed_start: "signedStart",
         signed_expiry: "signedExpiry", signed_service: "signedService",

@@ -89,7 +89,7 @@ pub enum SasKind {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(SasKind {
+crate::schema::json_enum!(SasKind {
     Service: "service",
     Account: "account",
     UserDelegation: "userDelegation",
@@ -107,7 +107,7 @@ pub enum Resource {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(Resource {
+crate::schema::json_enum!(Resource {
     Blob: "blob",
     Container: "container",
     Directory: "directory",
@@ -123,7 +123,7 @@ pub enum Protocol {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(Protocol {
+crate::schema::json_enum!(Protocol {
     Https: "https",
     HttpsAndHttp: "https,http"
 });
@@ -155,7 +155,7 @@ pub struct ResponseHeaders {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(ResponseHeaders {
+crate::schema::json_struct!(ResponseHeaders {
     required {}
     optional {
         cache_control: "cacheControl", content_disposition: "contentDisposition",
@@ -184,7 +184,7 @@ pub struct Credentials {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(Credentials {
+crate::schema::json_struct!(Credentials {
     required {}
     optional {
         account_key: "accountKey", connection_string: "connectionString",
@@ -292,7 +292,7 @@ pub struct AzureRequest {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(AzureRequest {
+crate::schema::json_struct!(AzureRequest {
     required {}
     optional {
         method: "method", sas: "sas", account: "account", container: "container", blob: "blob",
@@ -1783,7 +1783,7 @@ mod tests {
     #[cfg(feature = "json")]
     #[test]
     fn the_json_schema_uses_the_issue_field_names() {
-        let req: crate::Request = crate::json::from_str(&format!(
+        let req: crate::Request = crate::schema::from_str(&format!(
             r#"{{"provider":"azure","sas":"service","account":"myaccount","container":"c-1","blob":"b",
                 "resource":"blob","method":"put","permissions":"cw","startsOn":"2026-11-24T09:00:00Z",
                 "expiresIn":600,"ipRange":"1.2.3.4","protocol":"https,http","identifier":"p",
@@ -1804,7 +1804,7 @@ mod tests {
             r#"{"provider":"azure","credentials":{"accountKey":"k","extra":1}}"#,
         ] {
             assert!(
-                crate::json::from_str::<crate::Request>(bad).is_err(),
+                crate::schema::from_str::<crate::Request>(bad).is_err(),
                 "{bad}"
             );
         }

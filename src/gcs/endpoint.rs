@@ -30,7 +30,7 @@ pub enum UrlStyle {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(UrlStyle {
+crate::schema::json_enum!(UrlStyle {
     Path: "path",
     VirtualHosted: "virtualHosted",
     BucketBound: "bucketBound",
@@ -46,7 +46,7 @@ pub enum UrlScheme {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(UrlScheme {
+crate::schema::json_enum!(UrlScheme {
     Https: "https",
     Http: "http"
 });

@@ -82,7 +82,7 @@ pub struct HmacCredentials {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(HmacCredentials {
+crate::schema::json_struct!(HmacCredentials {
     required { access_id: "accessId", secret: "secret" }
     optional {}
 });
@@ -106,7 +106,7 @@ pub struct ServiceAccountKey {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(ServiceAccountKey {
+crate::schema::json_struct!(ServiceAccountKey {
     lenient
     required { client_email: "client_email" }
     optional { key_type: "type", private_key: "private_key", universe_domain: "universe_domain" }
@@ -122,17 +122,17 @@ pub enum Credentials {
 }
 
 #[cfg(feature = "json")]
-impl crate::json::FromJson for Credentials {
+impl crate::schema::FromJson for Credentials {
     /// `{"serviceAccount": {…}}` or `{"hmac": {…}}`: exactly one member.
-    fn from_json(r: &mut crate::json::Reader<'_>) -> Result<Self> {
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
         let mut out = None;
         r.object(|r, name| {
             let c = match name {
                 "serviceAccount" => {
-                    Credentials::ServiceAccount(crate::json::FromJson::from_json(r)?)
+                    Credentials::ServiceAccount(crate::schema::FromJson::from_json(r)?)
                 }
-                "hmac" => Credentials::Hmac(crate::json::FromJson::from_json(r)?),
-                _ => return Err(crate::json::unknown(name)),
+                "hmac" => Credentials::Hmac(crate::schema::FromJson::from_json(r)?),
+                _ => return Err(crate::schema::unknown(name)),
             };
             if out.replace(c).is_some() {
                 return Err(Error::InvalidRequest(
@@ -213,7 +213,7 @@ pub struct GcsRequest {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(GcsRequest {
+crate::schema::json_struct!(GcsRequest {
     required { bucket: "bucket" }
     optional {
         method: "method", object: "object", credentials: "credentials", url_style: "urlStyle",
@@ -1039,7 +1039,7 @@ mod tests {
     #[cfg(feature = "json")]
     #[test]
     fn deserializes_the_schema_and_a_whole_key_file() {
-        let key: ServiceAccountKey = crate::json::from_str(include_str!(
+        let key: ServiceAccountKey = crate::schema::from_str(include_str!(
             "../../tests/vectors/gcs/test_service_account.not-a-test.json"
         ))
         .unwrap();
@@ -1048,7 +1048,7 @@ mod tests {
             "test-iam-credentials@dummy-project-id.iam.gserviceaccount.com"
         );
         assert_eq!(key.key_type.as_deref(), Some("service_account"));
-        let r: GcsRequest = crate::json::from_str(
+        let r: GcsRequest = crate::schema::from_str(
             r#"{"method": "put", "bucket": "b-1", "object": "o", "urlStyle": "bucketBound",
                 "bucketBoundHostname": "cdn.example.com", "scheme": "http",
                 "credentials": {"hmac": {"accessId": "GOOG1E", "secret": "s"}},
@@ -1069,7 +1069,7 @@ mod tests {
             r#"{"bucket": "b", "urlStyle": "PATH_STYLE"}"#,
             r#"{"bucket": "b", "scheme": "ftp"}"#,
         ] {
-            assert!(crate::json::from_str::<GcsRequest>(bad).is_err(), "{bad}");
+            assert!(crate::schema::from_str::<GcsRequest>(bad).is_err(), "{bad}");
         }
     }
 }

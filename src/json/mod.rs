@@ -3,12 +3,8 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
-mod read;
-mod write;
-
-pub use read::{from_str, missing, unknown, FromJson, Reader};
-pub(crate) use read::{json_enum, json_struct, set_field, Placeholder};
-pub use write::{push_str, string, Object};
+pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
+pub use crate::schema::{push_str, string, Object};
 
 use crate::error::{Error, Result};
 use crate::request::{Presigned, Request, Signer};

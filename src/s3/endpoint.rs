@@ -27,7 +27,7 @@ pub enum UrlStyle {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_enum!(UrlStyle {
+crate::schema::json_enum!(UrlStyle {
     VirtualHosted: "virtualHosted",
     Path: "path"
 });

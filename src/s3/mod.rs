@@ -53,7 +53,7 @@ pub struct Credentials {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(Credentials {
+crate::schema::json_struct!(Credentials {
     required { access_key_id: "accessKeyId", secret_access_key: "secretAccessKey" }
     optional { session_token: "sessionToken", expires_at: "expiresAt" }
 });
@@ -121,7 +121,7 @@ pub struct S3Request {
 }
 
 #[cfg(feature = "json")]
-crate::json::json_struct!(S3Request {
+crate::schema::json_struct!(S3Request {
     required { bucket: "bucket", key: "key" }
     optional {
         method: "method", key_prefix: "keyPrefix", region: "region", endpoint: "endpoint",

@@ -21,8 +21,8 @@ use super::{
 use crate::azure::ConnectionString;
 use crate::error::{Error, Result};
 use crate::gcs::{HmacCredentials, ServiceAccountKey};
-use crate::json::{from_str, missing, unknown, FromJson, Object, Reader};
 use crate::request::{Method, Params, Secret};
+use crate::schema::{from_str, missing, unknown, FromJson, Object, Reader};
 use crate::time::Timestamp;
 
 /// The input object; `credentials` is kept as JSON text until the URL says which provider's
@@ -106,7 +106,7 @@ struct RsaChecked {
     valid: bool,
 }
 
-crate::json::json_struct!(RsaChecked {
+crate::schema::json_struct!(RsaChecked {
     required { client_email: "clientEmail", valid: "valid" }
     optional {}
 });
@@ -353,7 +353,7 @@ fn push_verified(out: &mut String, v: &Verified) {
         if i > 0 {
             list.push(',');
         }
-        crate::json::push_str(list, h);
+        crate::schema::push_str(list, h);
     }
     list.push(']');
     if let Some(t) = v.not_before {

@@ -493,6 +493,12 @@ impl<T: Default> Placeholder for T {
     }
 }
 
+impl Placeholder for Timestamp {
+    fn placeholder() -> Self {
+        Timestamp::UNIX_EPOCH
+    }
+}
+
 /// Reads a member's value into its field ([`json_struct!`]): compiled once per value type and
 /// shared by every struct, instead of inlined into every member's arm (wasm size).
 #[inline(never)]
@@ -610,41 +616,41 @@ impl FromJson for Method {
 /// more than we read).
 macro_rules! json_struct {
     ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::json::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*]);
+        $crate::schema::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*]);
     };
     ($ty:ident { lenient required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::json::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*]);
+        $crate::schema::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*]);
     };
     (@unknown deny, $r:ident, $name:ident) => {
-        return Err($crate::json::unknown($name))
+        return Err($crate::schema::unknown($name))
     };
     (@unknown skip, $r:ident, $name:ident) => {
         $r.skip()?
     };
     (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
-        impl $crate::json::FromJson for $ty {
-            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
+        impl $crate::schema::FromJson for $ty {
+            fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
                 // Read straight into the struct's fields (no local per member to move out and
                 // drop: wasm size); a flag per required member says whether it was present.
                 let mut out = $ty {
-                    $($rf: $crate::json::Placeholder::placeholder(),)*
+                    $($rf: $crate::schema::Placeholder::placeholder(),)*
                     $($of: Default::default(),)*
                 };
                 $(let mut $rf = false;)*
                 r.object(|r, name| {
                     match name {
                         $($rn => {
-                            $crate::json::set_field(&mut out.$rf, r)?;
+                            $crate::schema::set_field(&mut out.$rf, r)?;
                             $rf = true;
                         })*
-                        $($on => $crate::json::set_field(&mut out.$of, r)?,)*
-                        _ => $crate::json::json_struct!(@unknown $mode, r, name),
+                        $($on => $crate::schema::set_field(&mut out.$of, r)?,)*
+                        _ => $crate::schema::json_struct!(@unknown $mode, r, name),
                     }
                     Ok(())
                 })?;
                 let present: &[(&str, bool)] = &[$(($rn, $rf),)*];
                 match present.iter().find(|m| !m.1) {
-                    Some(m) => Err($crate::json::missing(m.0)),
+                    Some(m) => Err($crate::schema::missing(m.0)),
                     None => Ok(out),
                 }
             }
@@ -659,8 +665,8 @@ macro_rules! json_struct {
 /// ```
 macro_rules! json_enum {
     ($ty:ident { $($variant:ident : $name:literal),* $(,)? }) => {
-        impl $crate::json::FromJson for $ty {
-            fn from_json(r: &mut $crate::json::Reader<'_>) -> $crate::error::Result<Self> {
+        impl $crate::schema::FromJson for $ty {
+            fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
                 const EXPECTED: &str = concat!("expected one of" $(, " \"", $name, "\"")*);
                 match &*r.string()? {
                     $($name => Ok($ty::$variant),)*
