@@ -34,7 +34,7 @@
 //! XML, so every output is written directly.
 
 use crate::error::{quoted, Error, Result};
-use crate::request::{Method, Params, Presigned};
+use crate::types::{Method, Params, Presigned};
 use core::fmt;
 
 /// Default `max age` of a preflight answer, in seconds (one hour).

@@ -60,6 +60,7 @@ mod schema;
 pub mod sigv4;
 mod text;
 pub mod time;
+mod types;
 
 #[cfg(feature = "s3")]
 pub mod s3;
@@ -76,10 +77,9 @@ pub mod verify;
 mod wasm;
 
 pub use error::{Error, Result};
-pub use request::{
-    presign, CredentialExpiry, Method, Params, Presigned, Request, Secret, Signer, Warning,
-};
+pub use request::{presign, Request, Signer};
 pub use time::Timestamp;
+pub use types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 
 // README examples are compiled and run as doctests.
 #[cfg(doctest)]

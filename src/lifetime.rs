@@ -3,8 +3,8 @@
 //! what they sign (S3 temporary credentials, Azure user-delegation keys).
 
 use crate::error::{Error, Result};
-use crate::request::{CredentialExpiry, Warning};
 use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Warning};
 
 /// The longest lifetime a V4 signature (SigV4, GOOG4, POST policy) allows: 7 days, in seconds.
 pub const MAX_EXPIRES: u64 = 604_800;

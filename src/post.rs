@@ -49,8 +49,8 @@
 )]
 
 use crate::error::{quoted, Error, Result};
-use crate::request::Params;
 use crate::time::Timestamp;
+use crate::types::Params;
 
 pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Longest object key both providers accept, in UTF-8 bytes.
@@ -163,7 +163,7 @@ pub struct PostForm {
     /// When the policy expires.
     pub expires_at: Timestamp,
     /// Things worth knowing (S3: temporary credentials that expire before the policy).
-    pub warnings: Vec<crate::request::Warning>,
+    pub warnings: Vec<crate::types::Warning>,
 }
 
 impl PostForm {

@@ -10,7 +10,7 @@
 //! Spec: <https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string>.
 
 use crate::error::{quoted, Error, Result};
-use crate::request::Secret;
+use crate::types::Secret;
 
 /// Azurite's / the storage emulator's account.
 pub const DEV_ACCOUNT: &str = "devstoreaccount1";

@@ -25,8 +25,8 @@
 use super::endpoint::{self, DEFAULT_SUFFIX};
 use super::sas::SignedVersion;
 use crate::error::{quoted, Error, Result};
-use crate::request::{Method, Params, Secret};
 use crate::time::Timestamp;
+use crate::types::{Method, Params, Secret};
 
 /// The longest lifetime of a user-delegation key: 7 days.
 pub const MAX_KEY_LIFETIME: i64 = 604_800;

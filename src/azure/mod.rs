@@ -63,8 +63,8 @@ use crate::encoding::{
     append_param, base64_decode, encode_component_into, encode_path_into, percent_decode,
 };
 use crate::error::{quoted, Error, Result};
-use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use sas::{DelegationFields, Layout, SasFields};
 use zeroize::Zeroizing;
 

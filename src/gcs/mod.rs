@@ -58,9 +58,9 @@ pub use endpoint::{UrlScheme, UrlStyle};
 
 use crate::encoding::{canonical_headers, encode_path_into, hex};
 use crate::error::{quoted, Error, Result};
-use crate::request::{Method, Params, Presigned, Secret};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
 use crate::time::Timestamp;
+use crate::types::{Method, Params, Presigned, Secret};
 use endpoint::{resolve, EndpointOptions};
 
 pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};

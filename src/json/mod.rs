@@ -7,8 +7,9 @@ pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};
 
 use crate::error::{Error, Result};
-use crate::request::{Presigned, Request, Signer};
+use crate::request::{Request, Signer};
 use crate::time::Timestamp;
+use crate::types::Presigned;
 
 /// Parses one request (the request schema, tagged by `provider`).
 ///
@@ -72,7 +73,7 @@ pub fn push_presigned(out: &mut String, p: &Presigned) {
 }
 
 /// Appends `"warnings":[{"code","message"},…]` to a result object; nothing when there are none.
-pub fn push_warnings(o: &mut Object<'_>, warnings: &[crate::request::Warning]) {
+pub fn push_warnings(o: &mut Object<'_>, warnings: &[crate::types::Warning]) {
     if warnings.is_empty() {
         return;
     }

@@ -28,9 +28,9 @@ pub use endpoint::UrlStyle;
 
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{quoted, Error, Result};
-use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use endpoint::{resolve_into, EndpointOptions};
 
 pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};

@@ -38,9 +38,9 @@ use super::{validate_credentials, Credentials, Presigner, UrlStyle, DEFAULT_REGI
 use crate::encoding::base64;
 use crate::error::{quoted, Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
-use crate::request::{CredentialExpiry, Secret};
 use crate::sigv4::AWS4_HMAC_SHA256;
 use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Secret};
 
 /// A form upload to S3 or an S3-compatible store: the policy and where and as whom to sign it
 /// (the `"provider": "s3"` member of the `post` request schema).

@@ -8,8 +8,8 @@
 //! does not echo back.
 
 use crate::error::{Error, Result};
-use crate::request::{CredentialExpiry, Method, Params, Secret};
 use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Method, Params, Secret};
 use std::borrow::Cow;
 
 /// Deepest nesting accepted (as serde_json): deeper input is an error, not a stack overflow.

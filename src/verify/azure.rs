@@ -10,8 +10,8 @@ use crate::azure::permissions::{PermissionScope, Permissions};
 use crate::azure::sas::{self, DelegationFields, SasFields, SignedVersion};
 use crate::crypto::{constant_time_eq, HmacKey};
 use crate::encoding::base64_decode;
-use crate::request::Method;
 use crate::time::Timestamp;
+use crate::types::Method;
 use std::net::{IpAddr, Ipv4Addr};
 use zeroize::Zeroizing;
 

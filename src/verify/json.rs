@@ -21,9 +21,9 @@ use super::{
 use crate::azure::ConnectionString;
 use crate::error::{Error, Result};
 use crate::gcs::{HmacCredentials, ServiceAccountKey};
-use crate::request::{Method, Params, Secret};
 use crate::schema::{from_str, missing, unknown, FromJson, Object, Reader};
 use crate::time::Timestamp;
+use crate::types::{Method, Params, Secret};
 
 /// The input object; `credentials` is kept as JSON text until the URL says which provider's
 /// shape to read.

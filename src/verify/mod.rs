@@ -75,8 +75,8 @@ pub use json::{result_json, verify_json};
 
 use crate::azure::UserDelegationKey;
 use crate::encoding::{percent_decode, split_query};
-use crate::request::{Method, Secret};
 use crate::time::Timestamp;
+use crate::types::{Method, Secret};
 use core::fmt;
 use std::net::IpAddr;
 
