@@ -3,6 +3,9 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
+mod cors;
+pub use cors::cors_json;
+
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};
 

@@ -108,7 +108,7 @@ pub fn gcs_post_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) ->
 #[wasm_bindgen(js_name = corsRulesJson)]
 pub fn cors_rules_json(input: &[u8]) -> String {
     match text(input) {
-        Ok(s) => crate::cors::cors_json(s),
+        Ok(s) => json::cors_json(s),
         Err(e) => e,
     }
 }
