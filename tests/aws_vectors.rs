@@ -17,9 +17,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn vectors_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/aws")
-}
+mod common;
+use common::{vector_json, vector_path, Diffs};
 
 struct Parsed {
     method: String,
@@ -109,7 +108,7 @@ fn query_set(q: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn sigv4_test_suite_query_signing() {
-    let root = vectors_dir().join("sigv4-test-suite/v4");
+    let root = vector_path("aws/sigv4-test-suite/v4");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
         .map(|e| e.unwrap().path())
@@ -118,8 +117,7 @@ fn sigv4_test_suite_query_signing() {
     cases.sort();
     assert_eq!(cases.len(), 38, "the suite has 38 cases");
 
-    let mut failures = Vec::new();
-    let mut stages = 0;
+    let mut failures = Diffs::new();
     for dir in &cases {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let ctx: Value = serde_json::from_str(&read(dir, "context.json")).unwrap();
@@ -171,14 +169,8 @@ fn sigv4_test_suite_query_signing() {
             &key,
         );
 
-        let mut check = |stage: &str, got: &str, want: &str| {
-            stages += 1;
-            if got != want {
-                failures.push(format!(
-                    "{name}: {stage}\n  got:  {got:?}\n  want: {want:?}"
-                ));
-            }
-        };
+        let mut check =
+            |stage: &str, got: &str, want: &str| failures.check(&name, stage, got, want);
         check(
             "canonical request",
             &signed.canonical_request,
@@ -221,17 +213,15 @@ fn sigv4_test_suite_query_signing() {
             &format!("{:?}", query_set(want_query)),
         );
     }
-    println!(
-        "{} cases, {stages} stages compared, {} mismatches",
-        cases.len(),
-        failures.len()
-    );
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.finish(&format!(
+        "AWS SigV4 suite, {} query-signing cases",
+        cases.len()
+    ));
 }
 
 #[test]
 fn s3_documentation_presigned_get() {
-    let doc: Value = serde_json::from_str(&read(&vectors_dir(), "s3-docs-examples.json")).unwrap();
+    let doc: Value = vector_json("aws/s3-docs-examples.json");
     let v = doc["vectors"]
         .as_array()
         .unwrap()
@@ -304,7 +294,7 @@ fn s3_documentation_presigned_get() {
 fn s3_documentation_post_policy_signature() {
     // The POST-policy example checks the shared signing-key derivation and HMAC (the POST-policy
     // API itself belongs to a later issue).
-    let doc: Value = serde_json::from_str(&read(&vectors_dir(), "s3-docs-examples.json")).unwrap();
+    let doc: Value = vector_json("aws/s3-docs-examples.json");
     let v = doc["vectors"]
         .as_array()
         .unwrap()

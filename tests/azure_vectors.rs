@@ -21,49 +21,20 @@
 use presign::azure::sas::{self, Layout, SasFields};
 use presign::azure::Presigner;
 use presign::crypto::HmacKey;
-use presign::encoding::{base64_decode, percent_decode};
+use presign::encoding::base64_decode;
 use presign::{Request, Timestamp};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/azure")
-}
-
-fn load(name: &str) -> Value {
-    let text = std::fs::read_to_string(dir().join(name)).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-/// The query of `url` as name → percent-decoded value; a repeated name is recorded as a failure.
-fn query_params(url: &str, fails: &mut Vec<String>, id: &str) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let q = url.split_once('?').map_or("", |(_, q)| q);
-    for pair in q.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (percent_decode(k).unwrap(), percent_decode(v).unwrap());
-        if out.insert(k.clone(), v).is_some() {
-            fails.push(format!("{id}: query parameter {k} appears twice in {url}"));
-        }
-    }
-    out
-}
-
-fn check(fails: &mut Vec<String>, id: &str, stage: &str, got: &str, want: &str) {
-    if got != want {
-        fails.push(format!(
-            "{id}: {stage} differs\n    got:  {got:?}\n    want: {want:?}"
-        ));
-    }
-}
+mod common;
+use common::{query_map, vector_json, Diffs};
 
 fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str)
 }
 
 /// The node vectors through the low-level layout functions.
-fn node_vector_low_level(v: &Value, fails: &mut Vec<String>) {
+fn node_vector_low_level(v: &Value, fails: &mut Diffs) {
     let id = v["id"].as_str().unwrap();
     let i = &v["inputs"];
     let version = v["signed_version"].as_str().unwrap();
@@ -94,8 +65,7 @@ fn node_vector_low_level(v: &Value, fails: &mut Vec<String>) {
     } else {
         sas::account_string_to_sign(layout, account, &fields).unwrap()
     };
-    check(
-        fails,
+    fails.check(
         id,
         "string-to-sign",
         &sts,
@@ -104,14 +74,14 @@ fn node_vector_low_level(v: &Value, fails: &mut Vec<String>) {
     let key = HmacKey::new(&base64_decode(s(i, "account_key").unwrap()).unwrap());
     let sig = sas::sign(&key, &sts);
     let want_sig = v["expected"]["signature"].as_str().unwrap();
-    check(fails, id, "signature", &sig, want_sig);
+    fails.check(id, "signature", &sig, want_sig);
 
     // Token parameters.
     let mut token = String::new();
     sas::write_query(&mut token, &fields, &sig);
-    let got = query_params(&format!("?{token}"), fails, id);
+    let got = query_map(&format!("?{token}"), fails, id);
     let want: BTreeMap<String, String> = if let Some(q) = s(&v["expected"], "query_string") {
-        query_params(&format!("?{q}"), fails, id)
+        query_map(&format!("?{q}"), fails, id)
     } else if let Some(obj) = v["expected"]["query_values"].as_object() {
         let mut m: BTreeMap<String, String> = obj
             .iter()
@@ -122,8 +92,7 @@ fn node_vector_low_level(v: &Value, fails: &mut Vec<String>) {
     } else {
         return;
     };
-    check(
-        fails,
+    fails.check(
         id,
         "token parameters",
         &format!("{got:?}"),
@@ -132,7 +101,7 @@ fn node_vector_low_level(v: &Value, fails: &mut Vec<String>) {
 }
 
 /// The node vectors whose inputs form a valid request, through the request API.
-fn node_vector_request(v: &Value, fails: &mut Vec<String>) {
+fn node_vector_request(v: &Value, fails: &mut Diffs) {
     let id = v["id"].as_str().unwrap();
     let i = &v["inputs"];
     let service = v["kind"] == "service_sas_blob";
@@ -164,9 +133,8 @@ fn node_vector_request(v: &Value, fails: &mut Vec<String>) {
     }
     let req: Request = presign::json::parse_request(&req.to_string()).unwrap();
     let out = presign::presign(&req, Timestamp::from_unix(0).unwrap()).unwrap();
-    let got = query_params(&out.url, fails, id);
-    check(
-        fails,
+    let got = query_map(&out.url, fails, id);
+    fails.check(
         id,
         "request API signature",
         got.get("sig").map_or("", String::as_str),
@@ -174,8 +142,7 @@ fn node_vector_request(v: &Value, fails: &mut Vec<String>) {
     );
     if let Some(obj) = v["expected"]["query_values"].as_object() {
         for (k, want) in obj {
-            check(
-                fails,
+            fails.check(
                 id,
                 &format!("request API {k}"),
                 got.get(k).map_or("<absent>", String::as_str),
@@ -187,10 +154,10 @@ fn node_vector_request(v: &Value, fails: &mut Vec<String>) {
 
 #[test]
 fn azure_storage_node_vectors_2018_03_28() {
-    let file = load("azure-storage-node-sas-2018-03-28.json");
+    let file = vector_json("azure/azure-storage-node-sas-2018-03-28.json");
     let vectors = file["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 4);
-    let mut fails = Vec::new();
+    let mut fails = Diffs::new();
     for v in vectors {
         node_vector_low_level(v, &mut fails);
         // 'storageAccount' is not a valid account name and that vector has no permissions.
@@ -198,21 +165,16 @@ fn azure_storage_node_vectors_2018_03_28() {
             node_vector_request(v, &mut fails);
         }
     }
-    assert!(
-        fails.is_empty(),
-        "{} failure(s):\n{}",
-        fails.len(),
-        fails.join("\n")
-    );
+    fails.finish("azure-storage-node vectors (sv 2018-03-28)");
 }
 
 #[test]
 fn storage_blob_js_vectors() {
-    let file = load("storage-blob-js-sas.json");
+    let file = vector_json("azure/storage-blob-js-sas.json");
     let cases = file["cases"].as_array().unwrap();
     assert_eq!(cases.len(), 10);
     let signer = Presigner::new();
-    let mut fails = Vec::new();
+    let mut fails = Diffs::new();
     for c in cases {
         let id = c["id"].as_str().unwrap();
         // The exact JSON text: a parsed `Value` would sort requestHeaders / requestQuery,
@@ -225,21 +187,19 @@ fn storage_blob_js_vectors() {
             match signer.presign_with_string_to_sign(&req, Timestamp::from_unix(0).unwrap()) {
                 Ok(x) => x,
                 Err(e) => {
-                    fails.push(format!("{id}: {e}"));
+                    fails.fail(id, e);
                     continue;
                 }
             };
         let want = &c["expected"];
-        check(
-            &mut fails,
+        fails.check(
             id,
             "string-to-sign",
             &sts,
             want["string_to_sign"].as_str().unwrap(),
         );
-        let mut got = query_params(&out.url, &mut fails, id);
-        check(
-            &mut fails,
+        let mut got = query_map(&out.url, &mut fails, id);
+        fails.check(
             id,
             "signature",
             got.get("sig").map_or("", String::as_str),
@@ -248,8 +208,10 @@ fn storage_blob_js_vectors() {
         // The SDK's token parameters must all be ours, with the same values.
         for (k, v) in want["params"].as_object().unwrap() {
             match got.remove(k) {
-                Some(g) => check(&mut fails, id, k, &g, v.as_str().unwrap()),
-                None => fails.push(format!("{id}: parameter {k} missing from {}", out.url)),
+                Some(g) => {
+                    fails.check(id, k, &g, v.as_str().unwrap());
+                }
+                None => fails.fail(id, format!("parameter {k} missing from {}", out.url)),
             }
         }
         // What is left addresses the resource: snapshot, versionid, bound query parameters.
@@ -263,8 +225,7 @@ fn storage_blob_js_vectors() {
         for (k, v) in req.request_query.iter() {
             rest.insert(k.to_string(), v.to_string());
         }
-        check(
-            &mut fails,
+        fails.check(
             id,
             "addressing parameters",
             &format!("{got:?}"),
@@ -281,18 +242,12 @@ fn storage_blob_js_vectors() {
             headers.push(("x-ms-blob-type".into(), "BlockBlob".into()));
         }
         headers.sort();
-        check(
-            &mut fails,
+        fails.check(
             id,
             "headers",
             &format!("{:?}", out.headers.0),
             &format!("{headers:?}"),
         );
     }
-    assert!(
-        fails.is_empty(),
-        "{} failure(s):\n{}",
-        fails.len(),
-        fails.join("\n")
-    );
+    fails.finish("@azure/storage-blob SAS vectors");
 }

@@ -30,6 +30,9 @@ use presign::{Method, Timestamp};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+mod common;
+use common::Diffs;
+
 const VECTORS: &str = include_str!("vectors/gcs/v4_signatures.json");
 const KEY_FILE: &str = include_str!("vectors/gcs/test_service_account.not-a-test.json");
 
@@ -108,14 +111,6 @@ fn client_email() -> String {
     key_file()["client_email"].as_str().unwrap().to_owned()
 }
 
-fn check(failures: &mut Vec<String>, name: &str, stage: &str, got: &str, want: &str) {
-    if got != want {
-        failures.push(format!(
-            "[{name}] {stage}\n  got:  {got:?}\n  want: {want:?}"
-        ));
-    }
-}
-
 #[test]
 fn conformance_signing_v4_tests() {
     let file: Value = serde_json::from_str(VECTORS).unwrap();
@@ -126,7 +121,7 @@ fn conformance_signing_v4_tests() {
     #[cfg(feature = "gcs-rsa")]
     let native = presign::gcs::Presigner::new();
 
-    let mut failures = Vec::new();
+    let mut failures = Diffs::new();
     let mut errata_used = 0;
     #[cfg_attr(not(feature = "gcs-rsa"), allow(unused_mut))] // counted only with native RSA
     let mut native_checked = 0;
@@ -160,32 +155,14 @@ fn conformance_signing_v4_tests() {
         // Stage by stage through the external-signer seam.
         let req = request_of(case, Credentials::service_account(client_email()));
         match presign::gcs::prepare(&req, now) {
-            Err(e) => failures.push(format!("[{name}] prepare failed: {e}")),
+            Err(e) => failures.fail(name, format!("prepare failed: {e}")),
             Ok(p) => {
-                check(
-                    &mut failures,
-                    name,
-                    "algorithm",
-                    p.algorithm(),
-                    "GOOG4-RSA-SHA256",
-                );
-                check(
-                    &mut failures,
-                    name,
-                    "canonical request",
-                    p.canonical_request(),
-                    &want_cr,
-                );
-                check(
-                    &mut failures,
-                    name,
-                    "string to sign",
-                    p.string_to_sign(),
-                    want_sts,
-                );
+                failures.check(name, "algorithm", p.algorithm(), "GOOG4-RSA-SHA256");
+                failures.check(name, "canonical request", p.canonical_request(), &want_cr);
+                failures.check(name, "string to sign", p.string_to_sign(), want_sts);
                 match p.finish(signature) {
-                    Ok(out) => check(&mut failures, name, "URL (seam)", &out.url, want_url),
-                    Err(e) => failures.push(format!("[{name}] finish failed: {e}")),
+                    Ok(out) => failures.check(name, "URL (seam)", &out.url, want_url),
+                    Err(e) => failures.fail(name, format!("finish failed: {e}")),
                 }
             }
         }
@@ -200,10 +177,10 @@ fn conformance_signing_v4_tests() {
             );
             match native.presign(&request_of(case, creds), now) {
                 Ok(out) => {
-                    check(&mut failures, name, "URL (native RSA)", &out.url, want_url);
+                    failures.check(name, "URL (native RSA)", &out.url, want_url);
                     native_checked += 1;
                 }
-                Err(e) => failures.push(format!("[{name}] native presign failed: {e}")),
+                Err(e) => failures.fail(name, format!("native presign failed: {e}")),
             }
         }
     }
@@ -211,11 +188,10 @@ fn conformance_signing_v4_tests() {
     let expect_native = if cfg!(feature = "gcs-rsa") { 29 } else { 0 };
     assert_eq!(native_checked, expect_native);
     println!(
-        "{} conformance cases: {} stage failures; native RSA checked on {native_checked}",
-        cases.len(),
-        failures.len()
+        "{} conformance cases; native RSA checked on {native_checked}",
+        cases.len()
     );
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    failures.finish("Google's V4 conformance URLs");
 }
 
 /// The whole service-account key file deserializes as `credentials.serviceAccount`, and the
@@ -279,23 +255,17 @@ const HMAC_CASES: &[(&str, &str)] = &[
 #[test]
 fn hmac_urls_match_an_independent_implementation() {
     let signer = presign::gcs::Presigner::new();
-    let mut failures = Vec::new();
+    let mut failures = Diffs::new();
     for (i, (json, want)) in HMAC_CASES.iter().enumerate() {
         let mut req: GcsRequest = presign::json::from_str(json).unwrap();
         req.credentials = Some(Credentials::hmac(HMAC_ID, HMAC_SECRET));
         // Twice through one presigner: the cached signing key must give the same URL.
         for round in 0..2 {
             match signer.presign(&req, Timestamp::from_unix(0).unwrap()) {
-                Ok(out) => check(
-                    &mut failures,
-                    &format!("hmac {i}.{round}"),
-                    "URL",
-                    &out.url,
-                    want,
-                ),
-                Err(e) => failures.push(format!("[hmac {i}] {e}")),
+                Ok(out) => failures.check(&format!("hmac {i}.{round}"), "URL", &out.url, want),
+                Err(e) => failures.fail(&format!("hmac {i}"), e),
             }
         }
     }
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    failures.finish("GCS HMAC URLs vs an independent signer");
 }

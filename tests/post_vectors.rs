@@ -35,6 +35,9 @@ use presign::Timestamp;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod common;
+use common::Diffs;
+
 const GCS_VECTORS: &str = include_str!("vectors/gcs/v4_signatures.json");
 const KEY_FILE: &str = include_str!("vectors/gcs/test_service_account.not-a-test.json");
 const AWS_VECTORS: &str = include_str!("vectors/aws/s3-docs-examples.json");
@@ -105,17 +108,15 @@ fn gcs_request(input: &Value, credentials: GcsCredentials) -> GcsPostRequest {
 }
 
 /// Differences between our form and the case's `policyOutput`.
-fn compare_form(desc: &str, form: &PostForm, expected: &Value, failures: &mut Vec<String>) {
-    if form.url != expected["url"].as_str().unwrap() {
-        failures.push(format!("{desc}: url {} != {}", form.url, expected["url"]));
-    }
+fn compare_form(desc: &str, form: &PostForm, expected: &Value, failures: &mut Diffs) {
+    failures.check(desc, "url", &form.url, expected["url"].as_str().unwrap());
     let ours: BTreeMap<&str, &str> = form
         .fields
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
     if ours.len() != form.fields.len() {
-        failures.push(format!("{desc}: a field name repeats: {:?}", form.fields));
+        failures.fail(desc, format!("a field name repeats: {:?}", form.fields));
     }
     let want: BTreeMap<&str, &str> = expected["fields"]
         .as_object()
@@ -123,24 +124,19 @@ fn compare_form(desc: &str, form: &PostForm, expected: &Value, failures: &mut Ve
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str().unwrap()))
         .collect();
-    if ours != want {
-        for (n, v) in &want {
-            if ours.get(n) != Some(v) {
-                failures.push(format!(
-                    "{desc}: field {n}: ours {:?}, want {v:?}",
-                    ours.get(n)
-                ));
-            }
-        }
-        for n in ours.keys().filter(|n| !want.contains_key(*n)) {
-            failures.push(format!("{desc}: extra field {n}"));
-        }
+    for (n, v) in &want {
+        let got = ours.get(n).copied().unwrap_or("<missing>");
+        failures.check(desc, &format!("field {n}"), got, v);
+    }
+    for n in ours.keys().filter(|n| !want.contains_key(*n)) {
+        failures.fail(desc, format!("extra field {n}"));
     }
     let last = form.fields.last().map(|(n, _)| n.as_str());
     if last != Some("policy") {
-        failures.push(format!(
-            "{desc}: last field {last:?}, want policy (SDK order)"
-        ));
+        failures.fail(
+            desc,
+            format!("last field {last:?}, want policy (SDK order)"),
+        );
     }
 }
 
@@ -159,7 +155,7 @@ fn gcs_post_policy_v4_conformance() {
     #[cfg(feature = "gcs-rsa")]
     let signer = presign::gcs::Presigner::new();
 
-    let mut failures = Vec::new();
+    let mut failures = Diffs::new();
     #[cfg_attr(not(feature = "gcs-rsa"), allow(unused_mut))] // counted only with native RSA
     let mut native = 0;
     for case in cases {
@@ -173,28 +169,32 @@ fn gcs_post_policy_v4_conformance() {
         let prepared = match presign::gcs::post::prepare(&req, now) {
             Ok(p) => p,
             Err(e) => {
-                failures.push(format!("{desc}: prepare failed: {e}"));
+                failures.fail(desc, format!("prepare failed: {e}"));
                 continue;
             }
         };
         let want_policy = out["fields"]["policy"].as_str().unwrap();
         if prepared.string_to_sign() != want_policy {
-            failures.push(format!(
-                "{desc}: policy\n  ours {}\n  want {}",
-                prepared.policy_json(),
-                decode(want_policy)
-            ));
+            failures.fail(
+                desc,
+                format!(
+                    "policy\n  ours {}\n  want {}",
+                    prepared.policy_json(),
+                    decode(want_policy)
+                ),
+            );
         }
         let ours_json: Value = serde_json::from_str(&prepared.policy_json()).unwrap();
         let want_json: Value =
             serde_json::from_str(out["expectedDecodedPolicy"].as_str().unwrap()).unwrap();
         if ours_json != want_json {
-            failures.push(format!(
-                "{desc}: decoded policy {ours_json} != expectedDecodedPolicy {want_json}"
-            ));
+            failures.fail(
+                desc,
+                format!("decoded policy {ours_json} != expectedDecodedPolicy {want_json}"),
+            );
         }
         if prepared.algorithm() != "GOOG4-RSA-SHA256" {
-            failures.push(format!("{desc}: algorithm {}", prepared.algorithm()));
+            failures.fail(desc, format!("algorithm {}", prepared.algorithm()));
         }
         let form = prepared
             .finish(out["fields"]["x-goog-signature"].as_str().unwrap())
@@ -205,7 +205,7 @@ fn gcs_post_policy_v4_conformance() {
             .add_secs(input["expiration"].as_i64().unwrap())
             .unwrap();
         if form.expires_at != want_expiry {
-            failures.push(format!("{desc}: expiresAt {}", form.expires_at));
+            failures.fail(desc, format!("expiresAt {}", form.expires_at));
         }
 
         // Natively, with Google's dummy key: the same signature.
@@ -225,14 +225,11 @@ fn gcs_post_policy_v4_conformance() {
                     );
                     native += 1;
                 }
-                Err(e) => failures.push(format!("{desc}: native signing failed: {e}")),
+                Err(e) => failures.fail(desc, format!("native signing failed: {e}")),
             }
         }
     }
-    for f in &failures {
-        eprintln!("{f}");
-    }
-    assert!(failures.is_empty(), "{} differences", failures.len());
+    failures.finish("Google's V4 POST policy conformance cases");
     if cfg!(feature = "gcs-rsa") {
         assert_eq!(native, 11);
     }
