@@ -116,10 +116,10 @@ fn walk(path: &[String], out: &mut BTreeSet<String>) {
                     "pub static ",
                 ] {
                     if let Some(name) = word_after(t, kw) {
-                        let kind = kw
-                            .trim_start_matches("pub ")
-                            .trim_start_matches("const ")
-                            .trim();
+                        let kind = match kw {
+                            "pub const fn " => "fn",
+                            _ => kw.trim_start_matches("pub ").trim(),
+                        };
                         out.insert(format!("{kind} {prefix}::{name}"));
                         if kw == "pub enum " {
                             enum_name = Some(name);
