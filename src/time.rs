@@ -209,6 +209,30 @@ impl fmt::Debug for Timestamp {
     }
 }
 
+/// The instant of a `SystemTime`, whole seconds (fractions dropped, towards the past), so a
+/// caller can write `Timestamp::try_from(SystemTime::now())?` at the edge of the program; the
+/// crate itself never reads a clock.
+///
+/// # Errors
+/// [`Error::InvalidTime`] outside years 0001–9999.
+impl TryFrom<std::time::SystemTime> for Timestamp {
+    type Error = Error;
+    fn try_from(t: std::time::SystemTime) -> Result<Self> {
+        let secs = match t.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+            Err(before) => {
+                let d = before.duration();
+                let whole = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                // 0.5 s before the epoch is -1 s, as for the instants after it.
+                whole
+                    .saturating_add(i64::from(d.subsec_nanos() > 0))
+                    .saturating_neg()
+            }
+        };
+        Timestamp::from_unix(secs)
+    }
+}
+
 impl core::str::FromStr for Timestamp {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -484,5 +508,19 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    #[test]
+    fn system_times_convert_to_whole_seconds_towards_the_past() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let t = UNIX_EPOCH + Duration::from_millis(1_369_353_600_999);
+        assert_eq!(
+            Timestamp::try_from(t).unwrap().rfc3339(),
+            "2013-05-24T00:00:00Z"
+        );
+        let before = UNIX_EPOCH - Duration::from_millis(500);
+        assert_eq!(Timestamp::try_from(before).unwrap().unix(), -1);
+        let far = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+        assert_eq!(Timestamp::try_from(far).unwrap_err().code(), "INVALID_TIME");
     }
 }
