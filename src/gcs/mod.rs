@@ -50,6 +50,7 @@
 //! ```
 
 mod endpoint;
+#[cfg(feature = "post")]
 pub mod post;
 #[cfg(feature = "gcs-rsa")]
 mod rsa;

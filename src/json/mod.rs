@@ -3,7 +3,9 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
+#[cfg(feature = "cors")]
 mod cors;
+#[cfg(feature = "cors")]
 pub use cors::cors_json;
 
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};

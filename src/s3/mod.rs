@@ -22,6 +22,7 @@
 //! ```
 
 mod endpoint;
+#[cfg(feature = "post")]
 pub mod post;
 
 pub use endpoint::UrlStyle;

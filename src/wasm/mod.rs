@@ -73,12 +73,14 @@ pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> Stri
     })
 }
 
+#[cfg(feature = "post")]
 fn post_signer() -> &'static crate::post::PostSigner {
     static SIGNER: OnceLock<crate::post::PostSigner> = OnceLock::new();
     SIGNER.get_or_init(crate::post::PostSigner::new)
 }
 
 /// A browser form upload (S3 / GCS POST policy): `{"url","fields","expiresAt"}` or an error.
+#[cfg(feature = "post")]
 #[wasm_bindgen(js_name = presignPostJson)]
 pub fn presign_post_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -87,7 +89,7 @@ pub fn presign_post_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// A GCS form with a service-account key: the string to sign (the base64 policy) for WebCrypto.
-#[cfg(feature = "gcs")]
+#[cfg(all(feature = "gcs", feature = "post"))]
 #[wasm_bindgen(js_name = gcsPostStringToSignJson)]
 pub fn gcs_post_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -96,7 +98,7 @@ pub fn gcs_post_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// Completes the same form and instant with the hex signature.
-#[cfg(feature = "gcs")]
+#[cfg(all(feature = "gcs", feature = "post"))]
 #[wasm_bindgen(js_name = gcsPostFinishJson)]
 pub fn gcs_post_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> String {
     with(request, now_ms, |request, t| {
@@ -105,6 +107,7 @@ pub fn gcs_post_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) ->
 }
 
 /// The storage-side CORS configuration that the given presigned requests need (`corsRules`).
+#[cfg(feature = "cors")]
 #[wasm_bindgen(js_name = corsRulesJson)]
 pub fn cors_rules_json(input: &[u8]) -> String {
     match text(input) {
