@@ -36,43 +36,77 @@ pub struct Scheme {
     pub key_prefix: &'static str,
     /// Last element of the credential scope (`aws4_request`).
     pub terminator: &'static str,
-    /// Query parameter names, in this order: algorithm, credential, date, expires,
-    /// signed headers, signature, security token.
-    pub params: [&'static str; 7],
+    /// The query parameters the signature sets.
+    pub params: ParamNames,
+}
+
+/// The names of the query parameters a V4 signature sets, one dialect's spelling.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ParamNames {
+    /// `X-Amz-Algorithm`.
+    pub algorithm: &'static str,
+    /// `X-Amz-Credential`.
+    pub credential: &'static str,
+    /// `X-Amz-Date`.
+    pub date: &'static str,
+    /// `X-Amz-Expires`.
+    pub expires: &'static str,
+    /// `X-Amz-SignedHeaders`.
+    pub signed_headers: &'static str,
+    /// `X-Amz-Signature`.
+    pub signature: &'static str,
+    /// `X-Amz-Security-Token`.
+    pub security_token: &'static str,
+}
+
+impl ParamNames {
+    /// Every name: the first six in the order the fast path writes them (which must be their
+    /// byte order, the canonical query's; a test checks it for both dialects), the signature last.
+    pub(crate) fn all(&self) -> [&'static str; 7] {
+        [
+            self.algorithm,
+            self.credential,
+            self.date,
+            self.expires,
+            self.security_token,
+            self.signed_headers,
+            self.signature,
+        ]
+    }
 }
 
 impl Scheme {
-    fn param(&self, i: usize) -> &'static str {
-        self.params.get(i).copied().unwrap_or("")
-    }
     /// The name of the signature parameter (`X-Amz-Signature`).
     pub fn signature_param(&self) -> &'static str {
-        self.param(5)
+        self.params.signature
     }
     /// Whether `name` (case-insensitively) is one of the parameters the signature sets.
     pub fn is_reserved_param(&self, name: &str) -> bool {
-        self.params.iter().any(|p| p.eq_ignore_ascii_case(name))
+        self.params
+            .all()
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(name))
     }
 }
 
-const AMZ_PARAMS: [&str; 7] = [
-    "X-Amz-Algorithm",
-    "X-Amz-Credential",
-    "X-Amz-Date",
-    "X-Amz-Expires",
-    "X-Amz-SignedHeaders",
-    "X-Amz-Signature",
-    "X-Amz-Security-Token",
-];
-const GOOG_PARAMS: [&str; 7] = [
-    "X-Goog-Algorithm",
-    "X-Goog-Credential",
-    "X-Goog-Date",
-    "X-Goog-Expires",
-    "X-Goog-SignedHeaders",
-    "X-Goog-Signature",
-    "X-Goog-Security-Token",
-];
+const AMZ_PARAMS: ParamNames = ParamNames {
+    algorithm: "X-Amz-Algorithm",
+    credential: "X-Amz-Credential",
+    date: "X-Amz-Date",
+    expires: "X-Amz-Expires",
+    signed_headers: "X-Amz-SignedHeaders",
+    signature: "X-Amz-Signature",
+    security_token: "X-Amz-Security-Token",
+};
+const GOOG_PARAMS: ParamNames = ParamNames {
+    algorithm: "X-Goog-Algorithm",
+    credential: "X-Goog-Credential",
+    date: "X-Goog-Date",
+    expires: "X-Goog-Expires",
+    signed_headers: "X-Goog-SignedHeaders",
+    signature: "X-Goog-Signature",
+    security_token: "X-Goog-Security-Token",
+};
 
 /// AWS Signature Version 4.
 pub const AWS4_HMAC_SHA256: Scheme = Scheme {
@@ -177,7 +211,7 @@ impl ScopedKey {
             && self.service == auth.service
             && self.terminator == s.terminator
             && self.algorithm == s.algorithm
-            && self.head_params == [s.param(0), s.param(1), s.param(2)])
+            && self.head_params == [s.params.algorithm, s.params.credential, s.params.date])
         .then_some(self.query_head.as_str())
     }
 }
@@ -240,7 +274,11 @@ impl KeyCache {
         };
         let make = || {
             let access_key_id = access_key_id.unwrap_or_default();
-            let head_params = [scheme.param(0), scheme.param(1), scheme.param(2)];
+            let head_params = [
+                scheme.params.algorithm,
+                scheme.params.credential,
+                scheme.params.date,
+            ];
             let mut query_head = String::new();
             query_head_into(
                 &mut query_head,
@@ -608,15 +646,15 @@ fn signed_headers_into<'h>(out: &mut String, headers: impl Iterator<Item = (&'h 
 /// The start of the auth parameters, up to the date's value:
 /// `{Algorithm}=…&{Credential}=…&{Date}=` (what `ScopedKey` caches per scope).
 fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&str; 5]) {
-    out.push_str(scheme.param(0));
+    out.push_str(scheme.params.algorithm);
     out.push('=');
     out.push_str(scheme.algorithm);
     out.push('&');
-    out.push_str(scheme.param(1));
+    out.push_str(scheme.params.credential);
     out.push('=');
     credential_into(out, credential);
     out.push('&');
-    out.push_str(scheme.param(2));
+    out.push_str(scheme.params.date);
     out.push('=');
 }
 
@@ -631,8 +669,8 @@ fn auth_query_into<'h>(
     headers: impl Iterator<Item = (&'h str, &'h str)>,
 ) {
     let scheme = auth.scheme;
-    let param = |out: &mut String, i: usize| {
-        out.push_str(scheme.param(i));
+    let param = |out: &mut String, name: &str| {
+        out.push_str(name);
         out.push('=');
     };
     match head {
@@ -641,15 +679,15 @@ fn auth_query_into<'h>(
     }
     out.push_str(datetime);
     out.push('&');
-    param(out, 3);
+    param(out, scheme.params.expires);
     push_decimal(out, auth.expires_in);
     if let Some(token) = auth.session_token {
         out.push('&');
-        param(out, 6);
+        param(out, scheme.params.security_token);
         encode_component_into(out, token);
     }
     out.push('&');
-    param(out, 4);
+    param(out, scheme.params.signed_headers);
     signed_headers_into(out, headers);
 }
 
@@ -674,13 +712,14 @@ fn general_query<'h>(
     for (k, v) in req.query {
         q.push(k, v);
     }
-    q.push_encoded(scheme.param(0), scheme.algorithm);
-    q.push_encoded(scheme.param(1), credential);
-    q.push_encoded(scheme.param(2), datetime);
-    q.push_encoded(scheme.param(3), expires);
-    q.push_encoded(scheme.param(4), signed_headers_q);
+    let names = &scheme.params;
+    q.push_encoded(names.algorithm, scheme.algorithm);
+    q.push_encoded(names.credential, credential);
+    q.push_encoded(names.date, datetime);
+    q.push_encoded(names.expires, expires);
+    q.push_encoded(names.signed_headers, signed_headers_q);
     if let Some(token) = auth.session_token {
-        q.push_encoded(scheme.param(6), encode_component(token));
+        q.push_encoded(names.security_token, encode_component(token));
     }
     q.finish(0)
 }
@@ -753,5 +792,15 @@ mod tests {
             c.get(s, "s", &format!("2026010{}", i % 10), "r", "s3");
         }
         assert_eq!(format!("{c:?}"), "KeyCache(8 keys)");
+    }
+
+    #[test]
+    fn the_fast_path_writes_auth_parameters_in_canonical_order() {
+        for names in [&AMZ_PARAMS, &GOOG_PARAMS] {
+            let six = &names.all()[..6];
+            let mut sorted = six.to_vec();
+            sorted.sort_unstable();
+            assert_eq!(six, sorted.as_slice());
+        }
     }
 }

@@ -29,8 +29,8 @@ pub(super) fn verify(
         Provider::Gcs => &GOOG4_HMAC_SHA256,
         _ => &AWS4_HMAC_SHA256,
     };
-    let p = |i: usize| names.params.get(i).copied().unwrap_or("");
-    let algorithm = url.required(p(0))?;
+    let n = &names.params;
+    let algorithm = url.required(n.algorithm)?;
     let scheme: &'static Scheme = match (provider, algorithm) {
         (Provider::S3, a) if a == AWS4_HMAC_SHA256.algorithm => &AWS4_HMAC_SHA256,
         (Provider::Gcs, a) if a == GOOG4_HMAC_SHA256.algorithm => &GOOG4_HMAC_SHA256,
@@ -38,22 +38,22 @@ pub(super) fn verify(
         _ => {
             return fail(
                 Check::Unsupported,
-                format!("{} {algorithm:?} is not supported", p(0)),
+                format!("{} {algorithm:?} is not supported", n.algorithm),
             )
         }
     };
-    let credential = url.required(p(1))?;
-    let date_text = url.required(p(2))?;
-    let expires_text = url.required(p(3))?;
-    let signed_headers_text = url.required(p(4))?;
-    let signature = url.required(p(5))?;
-    let token = url.param(p(6))?;
+    let credential = url.required(n.credential)?;
+    let date_text = url.required(n.date)?;
+    let expires_text = url.required(n.expires)?;
+    let signed_headers_text = url.required(n.signed_headers)?;
+    let signature = url.required(n.signature)?;
+    let token = url.param(n.security_token)?;
 
     // X-Amz-Date: exactly the form the signer writes.
     let time = parse_amz_datetime(date_text).ok_or_else(|| {
         VerifyError::new(
             Check::Malformed,
-            format!("{} must be YYYYMMDD'T'HHMMSS'Z'", p(2)),
+            format!("{} must be YYYYMMDD'T'HHMMSS'Z'", n.date),
         )
     })?;
 
@@ -61,7 +61,7 @@ pub(super) fn verify(
     let expires_in = parse_decimal(expires_text).ok_or_else(|| {
         VerifyError::new(
             Check::Malformed,
-            format!("{} must be a number of seconds", p(3)),
+            format!("{} must be a number of seconds", n.expires),
         )
     })?;
     if !(1..=MAX_EXPIRES).contains(&expires_in) {
@@ -69,7 +69,7 @@ pub(super) fn verify(
             Check::InvalidExpiry,
             format!(
                 "{} is {expires_in} s; presigned URLs last 1 to {MAX_EXPIRES} seconds",
-                p(3)
+                n.expires
             ),
         );
     }
@@ -81,13 +81,12 @@ pub(super) fn verify(
             Check::Malformed,
             format!(
                 "{} must be id/date/region/service/{}",
-                p(1),
-                scheme.terminator
+                n.credential, scheme.terminator
             ),
         );
     };
     if id.is_empty() {
-        return fail(Check::Malformed, format!("{} has no key id", p(1)));
+        return fail(Check::Malformed, format!("{} has no key id", n.credential));
     }
     let expected_service = match provider {
         Provider::Gcs => crate::gcs::SERVICE,
@@ -108,7 +107,7 @@ pub(super) fn verify(
             Check::ScopeMismatch,
             format!(
                 "the credential scope's date {scope_date:?} is not the date of {}",
-                p(2)
+                n.date
             ),
         );
     }
@@ -125,12 +124,15 @@ pub(super) fn verify(
             Check::Malformed,
             format!(
                 "{} must be lower-case header names, sorted, separated by ';'",
-                p(4)
+                n.signed_headers
             ),
         );
     }
     if !signed.contains(&"host") {
-        return fail(Check::Malformed, format!("{} must include host", p(4)));
+        return fail(
+            Check::Malformed,
+            format!("{} must include host", n.signed_headers),
+        );
     }
 
     // The signed headers' values from the request; host is the URL's (GCS signs it without a
@@ -174,7 +176,7 @@ pub(super) fn verify(
     let query: Vec<(String, String)> = url
         .query
         .iter()
-        .filter(|(n, _)| !names.params.contains(&n.as_str()))
+        .filter(|(n, _)| !names.params.all().contains(&n.as_str()))
         .cloned()
         .collect();
     let canonical_uri = encode_path(&url.path);
