@@ -529,8 +529,9 @@ fn headers_with_host<'h>(
         None => headers.len(),
     };
     let pair = |(n, v): &'h (String, String)| (n.as_str(), v.as_str());
-    let before = headers.get(..pos).unwrap_or_default().iter().map(pair);
-    let after = headers.get(pos..).unwrap_or_default().iter().map(pair);
+    // `partition_point` and `len` are at most `len`: the split always exists.
+    let (before, after) = headers.split_at(pos);
+    let (before, after) = (before.iter().map(pair), after.iter().map(pair));
     before.chain(host.map(|h| ("host", h))).chain(after)
 }
 

@@ -167,7 +167,9 @@ impl AmzStamp {
 
     /// `YYYYMMDD`.
     pub(crate) fn date(&self) -> &str {
-        self.datetime().get(..8).unwrap_or_default()
+        // A constant range of the fixed-size array: checked when compiling, never a fallback.
+        let [date @ .., _, _, _, _, _, _, _, _] = &self.0;
+        core::str::from_utf8(date).unwrap_or_default()
     }
 }
 
