@@ -119,6 +119,35 @@ impl Timestamp {
 
     /// [`Timestamp::amz_datetime`] and [`Timestamp::amz_date`] on the stack, for the signing
     /// path (no allocation).
+    /// Parses exactly the form [`Timestamp::amz_datetime`] writes (`YYYYMMDD'T'HHMMSS'Z'`, a
+    /// real date, no leap second): what a verifier reads back from `X-Amz-Date`.
+    pub(crate) fn parse_amz_datetime(s: &str) -> Option<Self> {
+        let b = s.as_bytes();
+        if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
+            return None;
+        }
+        let (year, month, day) = (
+            i64::from(digits(b, 0, 4)?),
+            digits(b, 4, 2)?,
+            digits(b, 6, 2)?,
+        );
+        let (hour, minute, second) = (digits(b, 9, 2)?, digits(b, 11, 2)?, digits(b, 13, 2)?);
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || minute > 59
+            || second > 59
+        {
+            return None;
+        }
+        let secs = days_from_civil(year, month, day) * 86_400
+            + i64::from(hour) * 3600
+            + i64::from(minute) * 60
+            + i64::from(second);
+        Timestamp::from_unix(secs).ok()
+    }
+
     pub(crate) fn amz_stamp(self) -> AmzStamp {
         let c = self.civil();
         // Two digits of each field (years are 1–9999 by construction).
@@ -524,5 +553,30 @@ mod tests {
         assert_eq!(Timestamp::try_from(before).unwrap().unix(), -1);
         let far = UNIX_EPOCH + Duration::from_secs(300_000_000_000);
         assert_eq!(Timestamp::try_from(far).unwrap_err().code(), "INVALID_TIME");
+    }
+
+    #[test]
+    fn amz_datetimes_parse_back_exactly() {
+        for t in [
+            "2013-05-24T00:00:00Z",
+            "2024-02-29T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+        ] {
+            let t = Timestamp::parse_rfc3339(t).unwrap();
+            assert_eq!(Timestamp::parse_amz_datetime(&t.amz_datetime()), Some(t));
+        }
+        for bad in [
+            "20130524T000000",
+            "20130524 000000Z",
+            "2013052aT000000Z",
+            "20230229T000000Z",
+            "20130524T240000Z",
+            "20130524T000060Z",
+            "20131324T000000Z",
+            "2013-05-24T00:00:00Z",
+            "20130524T00000Z",
+        ] {
+            assert_eq!(Timestamp::parse_amz_datetime(bad), None, "{bad}");
+        }
     }
 }

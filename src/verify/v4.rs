@@ -50,7 +50,7 @@ pub(super) fn verify(
     let token = url.param(n.security_token)?;
 
     // X-Amz-Date: exactly the form the signer writes.
-    let time = parse_amz_datetime(date_text).ok_or_else(|| {
+    let time = Timestamp::parse_amz_datetime(date_text).ok_or_else(|| {
         VerifyError::new(
             Check::Malformed,
             format!("{} must be YYYYMMDD'T'HHMMSS'Z'", n.date),
@@ -312,29 +312,6 @@ pub(super) fn verify(
         ip_range: None,
         debug: opts.debug.then(debug),
     })
-}
-
-/// `YYYYMMDD'T'HHMMSS'Z'` → the instant, accepting only what [`Timestamp::amz_datetime`]
-/// writes: the text is reshaped to RFC 3339, parsed by the one time parser, and must format back
-/// to itself.
-fn parse_amz_datetime(s: &str) -> Option<Timestamp> {
-    let b = s.as_bytes();
-    if b.len() != 16 || b.get(8) != Some(&b'T') || b.get(15) != Some(&b'Z') {
-        return None;
-    }
-    let part =
-        |r: core::ops::Range<usize>| s.get(r).filter(|t| t.bytes().all(|c| c.is_ascii_digit()));
-    let rfc = format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        part(0..4)?,
-        part(4..6)?,
-        part(6..8)?,
-        part(9..11)?,
-        part(11..13)?,
-        part(13..15)?
-    );
-    let t = Timestamp::parse_rfc3339(&rfc).ok()?;
-    (t.amz_datetime() == s).then_some(t)
 }
 
 /// Decimal digits without a leading zero (as [`crate::encoding::push_decimal`] writes them).
