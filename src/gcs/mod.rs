@@ -225,7 +225,8 @@ crate::schema::json_struct!(GcsRequest {
 });
 
 impl GcsRequest {
-    /// A request for one object with everything else at its default.
+    /// A request for one object with everything else at its default (path style on
+    /// `https://storage.googleapis.com`, 1 hour).
     pub fn new(method: Method, bucket: impl Into<String>, object: impl Into<String>) -> Self {
         GcsRequest {
             method,
@@ -233,6 +234,79 @@ impl GcsRequest {
             object: Some(object.into()),
             ..Self::default()
         }
+    }
+
+    /// A request for the bucket itself (listing objects).
+    pub fn bucket(method: Method, bucket: impl Into<String>) -> Self {
+        GcsRequest {
+            method,
+            bucket: bucket.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Who signs.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// `path` (default), `virtualHosted` or `bucketBound` (with [`GcsRequest::with_bucket_bound_hostname`]).
+    #[must_use]
+    pub fn with_url_style(mut self, style: UrlStyle) -> Self {
+        self.url_style = Some(style);
+        self
+    }
+
+    /// The CNAME / load-balancer host of a bucket-bound URL, `[scheme://]host[:port]`.
+    #[must_use]
+    pub fn with_bucket_bound_hostname(mut self, host: impl Into<String>) -> Self {
+        self.bucket_bound_hostname = Some(host.into());
+        self
+    }
+
+    /// `https` (default) or `http`.
+    #[must_use]
+    pub fn with_scheme(mut self, scheme: UrlScheme) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
+
+    /// A custom endpoint or emulator in place of `storage.googleapis.com`.
+    #[must_use]
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
+    #[must_use]
+    pub fn with_universe_domain(mut self, domain: impl Into<String>) -> Self {
+        self.universe_domain = Some(domain.into());
+        self
+    }
+
+    /// A header to sign; the client must send it with exactly this value.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push(name, value);
+        self
+    }
+
+    /// A query parameter to sign (`response-content-disposition`, `generation`…).
+    #[must_use]
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push(name, value);
+        self
+    }
+
+    /// How long the URL works: 1 s to 7 days, whole seconds (a fraction is dropped). Default 1
+    /// hour.
+    #[must_use]
+    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
+        self.expires_in = Some(lifetime.as_secs());
+        self
     }
 }
 

@@ -7,11 +7,11 @@
 //! use presign::s3::{Credentials, S3Request};
 //! use presign::{Method, Timestamp};
 //!
-//! let mut req = S3Request::new(Method::Put, "examplebucket", "photos/cat 1.jpg");
-//! req.region = Some("eu-west-1".into());
-//! req.credentials = Some(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-//! req.headers.push("Content-Type", "image/jpeg");
-//! req.expires_in = Some(600);
+//! let req = S3Request::new(Method::Put, "examplebucket", "photos/cat 1.jpg")
+//!     .with_region("eu-west-1")
+//!     .with_credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+//!     .with_header("Content-Type", "image/jpeg")
+//!     .with_expires_in(std::time::Duration::from_secs(600));
 //!
 //! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
 //! let out = presign::s3::presign(&req, now)?;
@@ -133,7 +133,8 @@ crate::schema::json_struct!(S3Request {
 });
 
 impl S3Request {
-    /// A request with everything else at its default.
+    /// A request for `key` in `bucket`, everything else at its default (AWS, `us-east-1`,
+    /// virtual-hosted when the bucket allows it, 1 hour).
     pub fn new(method: Method, bucket: impl Into<String>, key: impl Into<String>) -> Self {
         S3Request {
             method,
@@ -141,6 +142,91 @@ impl S3Request {
             key: key.into(),
             ..Self::default()
         }
+    }
+
+    /// Who signs.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The region of the credential scope and, for AWS, of the endpoint.
+    #[must_use]
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// An S3-compatible store's endpoint, `scheme://host[:port][/base]`.
+    #[must_use]
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Virtual-hosted or path-style URLs (default: virtual-hosted when the bucket allows it).
+    #[must_use]
+    pub fn with_url_style(mut self, style: UrlStyle) -> Self {
+        self.url_style = Some(style);
+        self
+    }
+
+    /// The AWS dual-stack (IPv6) endpoint.
+    #[must_use]
+    pub fn with_dualstack(mut self, on: bool) -> Self {
+        self.dualstack = on;
+        self
+    }
+
+    /// S3 Transfer Acceleration.
+    #[must_use]
+    pub fn with_accelerate(mut self, on: bool) -> Self {
+        self.accelerate = on;
+        self
+    }
+
+    /// The AWS FIPS endpoint.
+    #[must_use]
+    pub fn with_fips(mut self, on: bool) -> Self {
+        self.fips = on;
+        self
+    }
+
+    /// A "folder" put before the key (a `/` is inserted when missing).
+    #[must_use]
+    pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.key_prefix = Some(prefix.into());
+        self
+    }
+
+    /// How long the URL works: 1 s to 7 days, whole seconds (a fraction is dropped). Default 1
+    /// hour.
+    #[must_use]
+    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
+        self.expires_in = Some(lifetime.as_secs());
+        self
+    }
+
+    /// A header to sign; the client must send it with exactly this value.
+    #[must_use]
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push(name, value);
+        self
+    }
+
+    /// A query parameter to sign (`response-content-disposition`, `versionId`, `partNumber`…).
+    #[must_use]
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push(name, value);
+        self
+    }
+
+    /// What to do when temporary credentials expire before the URL (default: warn).
+    #[must_use]
+    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
+        self.credential_expiry = policy;
+        self
     }
 }
 
