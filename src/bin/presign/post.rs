@@ -5,11 +5,11 @@ use super::{now, EnvDefaults, Failure};
 use presign::post::{parse_post_request, post_result_json, PostSigner};
 use presign::{Error, Timestamp};
 use serde_json::{json, Map, Value};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Arguments of `presign post`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
 presign post s3://bucket/uploads/ --max-size 10MB --content-type image/ --expires 10m\n  \
 presign post 's3://bucket/avatars/${filename}' --content-type image/png --acl public-read\n  \
 presign post gs://bucket/inbox/ --max-size 1GiB --meta owner=alice --success-status 201\n  \
@@ -21,13 +21,13 @@ POST policy: sign a PUT instead (presign az://container/blob --method PUT).\n\n\
 Output: {\"url\",\"fields\":[[name,value],...],\"expiresAt\"}: post the fields in this order, then \
 the file as the last field. Fields left open by --content-type PREFIX/ or --starts-with are added \
 by the client (e.g. content-type with the file's type). Sizes: 10MB = 10,000,000 bytes, \
-10MiB = 10,485,760. Credentials come from the same environment variables as the URL signer.")]
+10MiB = 10,485,760. Credentials come from the same environment variables as the URL signer.\n\n", super::lines::exit_rule!()))]
 pub struct PostArgs {
     /// s3://bucket/prefix/, s3://bucket/key, gs://bucket/prefix/ or gs://bucket/key.
     #[arg(required_unless_present = "json_request")]
     target: Option<String>,
     /// Read `post` requests as JSON Lines on stdin instead of flags; write one result or
-    /// {"error":{"code","message"}} per line, in order (exit 1 if any failed). Members a request
+    /// {"error":{"code","message"}} per line, in order (exit codes below). Members a request
     /// leaves out (credentials, region, endpoint) come from the environment.
     #[arg(long, conflicts_with = "target")]
     json_request: bool,
@@ -100,36 +100,24 @@ pub fn run(a: &PostArgs) -> Result<(), Failure> {
         return Ok(());
     }
     // JSON Lines in, one result (or error object) per line out, in order.
-    let mut failed = 0usize;
-    for line in std::io::stdin().lock().lines() {
-        let line =
-            line.map_err(|e| Failure::Usage(format!("--json-request: cannot read stdin: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = serde_json::from_str::<Value>(&line)
+    super::lines::answer_lines(std::io::stdin().lock(), stdout, |line| {
+        let result = serde_json::from_str::<Value>(line)
             .map_err(|_| {
                 // The library's reader explains where the text stops being JSON (naming no value).
-                parse_post_request(&line)
+                parse_post_request(line)
                     .err()
                     .unwrap_or_else(|| Error::InvalidRequest("not a valid post request".into()))
             })
             .and_then(|req| {
                 sign_value(&signer, &defaults, req).map_err(|f| match f {
                     Failure::Sign(e) => e,
-                    Failure::Usage(m) => Error::InvalidRequest(m),
+                    Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => {
+                        Error::InvalidRequest(m)
+                    }
                 })
             });
-        failed += usize::from(result.is_err());
-        let _ = writeln!(stdout, "{}", post_result_json(&result));
-    }
-    let _ = stdout.flush();
-    if failed > 0 {
-        return Err(Failure::Sign(Error::InvalidRequest(format!(
-            "{failed} request(s) failed (their lines hold the errors)"
-        ))));
-    }
-    Ok(())
+        (post_result_json(&result), result.is_ok())
+    })
 }
 
 /// Fills what `req` leaves out from the environment and signs it.
