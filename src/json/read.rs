@@ -49,6 +49,11 @@ fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidRequest(msg.into())
 }
 
+/// A `\uD800`–`\uDFFF` escape without its other half: grammatical JSON, but not Unicode text.
+fn lone_surrogate() -> Error {
+    invalid("a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text")
+}
+
 /// Puts `key` in front of an error's member path: `` `credentials.accessKeyId`: … ``.
 fn at(key: &str, e: Error) -> Error {
     match e {
@@ -258,17 +263,17 @@ impl<'a> Reader<'a> {
                 let hi = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     if !self.literal("\\u") {
-                        return Err(self.syntax("a lone surrogate"));
+                        return Err(lone_surrogate());
                     }
                     let lo = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(self.syntax("a lone surrogate"));
+                        return Err(lone_surrogate());
                     }
                     0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                 } else {
                     hi
                 };
-                char::from_u32(code).ok_or_else(|| self.syntax("a lone surrogate"))?
+                char::from_u32(code).ok_or_else(lone_surrogate)?
             }
             _ => return Err(self.syntax("an invalid escape")),
         };
@@ -383,14 +388,77 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Skips a string, checking its grammar only. RFC 8259's grammar takes any `\uXXXX` escape,
+    /// so a lone surrogate, which [`string`](Self::string) refuses as a value, does not stop a
+    /// skip: in a batch, the element that has one is refused on its own.
+    fn skip_string(&mut self) -> Result<()> {
+        self.pos += 1;
+        let bytes = self.text.as_bytes();
+        loop {
+            self.pos += crate::encoding::json_special(bytes.get(self.pos..).unwrap_or_default());
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        Some(_) => return Err(self.syntax("an invalid escape")),
+                        None => return Err(self.syntax("an unterminated string")),
+                    }
+                }
+                Some(_) => return Err(self.syntax("a control character in a string")),
+                None => return Err(self.syntax("an unterminated string")),
+            }
+        }
+    }
+
+    /// Skips an object; member names are skipped as strings are (not read as text).
+    fn skip_object(&mut self) -> Result<()> {
+        self.enter()?;
+        if self.next_token() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.next_token() != Some(b'"') {
+                return Err(self.syntax("expected a member name"));
+            }
+            self.skip_string()?;
+            if self.next_token() != Some(b':') {
+                return Err(self.syntax("expected ':'"));
+            }
+            self.pos += 1;
+            self.skip()?;
+            match self.next_token() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(self.syntax("expected ',' or '}'")),
+            }
+        }
+    }
+
     /// Skips one value of any type, checking that it is well-formed.
     ///
     /// # Errors
     /// When it is not.
     pub fn skip(&mut self) -> Result<()> {
         match self.next_token() {
-            Some(b'"') => self.string().map(drop),
-            Some(b'{') => self.object(|r, _| r.skip()),
+            Some(b'"') => self.skip_string(),
+            Some(b'{') => self.skip_object(),
             Some(b'[') => self.array(Reader::skip),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't' | b'f') => self.bool().map(drop),
@@ -784,6 +852,29 @@ mod tests {
         let deep = "[".repeat(200) + &"]".repeat(200);
         let mut r = Reader::new(&deep);
         assert!(r.skip().is_err());
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_refused_as_text_but_skipped_as_grammar() {
+        for text in [
+            r#"{"a":"x\ud800y"}"#,
+            r#"{"a":"\udc00"}"#,
+            r#"{"a":"x","c":{"\ud83d":"v"}}"#,
+            r#"{"a":"x","b\udfff":1}"#,
+        ] {
+            assert!(
+                err(text).contains("lone surrogate"),
+                "{text}: {}",
+                err(text)
+            );
+            let mut r = Reader::new(text);
+            assert!(r.skip().is_ok(), "{text}");
+            assert!(r.finish().is_ok(), "{text}");
+        }
+        // Its grammar is still checked.
+        for text in [r#""\ud8""#, r#""\uzzzz""#, r#""\q""#, "\"\\ud800"] {
+            assert!(Reader::new(text).skip().is_err(), "{text}");
+        }
     }
 
     #[test]
