@@ -47,12 +47,9 @@ function toJson(request) {
   return copy ?? request;
 }
 
-// JSON has no NaN or Infinity: JSON.stringify writes null for them (and for an invalid Date), and
-// the core reads a null member as absent, a silent default. So a text with a null in it sends its
-// value through nonFinite(), which finds such a number (an explicit null stays "absent"). The
-// schema's number and instant members are named, with the code an out-of-range value of theirs
-// gets; any other member (a string member, a map entry, an unknown member) by its position, as the
-// core names members the input chose: messages never contain input text.
+// JSON has no NaN or Infinity: JSON.stringify writes null for them (and for an invalid Date), which
+// the core reads as an absent member. A text with a null is searched for them (an explicit null
+// still means absent): number members are named, with their out-of-range code; others by position.
 const NUMBER_CODES = {
   expiresIn: "INVALID_EXPIRY", signedAt: "INVALID_TIME", startsOn: "INVALID_TIME", expiresOn: "INVALID_TIME",
   expiresAt: "INVALID_TIME", clockSkew: "INVALID_TIME", successActionStatus: "INVALID_REQUEST",
@@ -76,8 +73,7 @@ function nonFinite(v, codes, path = "", key = "") {
   }
   return undefined;
 }
-// `verify` reads clockSkew only: every input error of it is INVALID_REQUEST.
-const VERIFY_CODES = {};
+const VERIFY_CODES = {}; // every input error of `verify` is INVALID_REQUEST
 
 // Encoded into one reused buffer (~9x faster than encode()), which wasm-bindgen copies at the
 // call: use the view before the next utf8(), or .slice() it to keep it across an await.

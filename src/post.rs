@@ -48,7 +48,7 @@
     allow(dead_code, unused_imports, unused_variables)
 )]
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::request::Params;
 use crate::time::Timestamp;
 
@@ -310,10 +310,10 @@ const RESERVED_FIELDS: &[&str] = &[
 ];
 
 /// A form field name: ASCII letters, digits, `-`, `_` and `.`.
-fn check_name(what: &str, name: &str) -> Result<()> {
+fn check_name(what: &str, i: usize, name: &str) -> Result<()> {
     if name.is_empty() {
         return Err(Error::InvalidRequest(format!(
-            "{what}: a field name is empty"
+            "`{what}[{i}]`: the field name is empty"
         )));
     }
     if !name
@@ -321,14 +321,12 @@ fn check_name(what: &str, name: &str) -> Result<()> {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field name {} may contain only ASCII letters, digits, '-', '_' and '.'",
-            quoted(name)
+            "`{what}[{i}]`: a field name may contain only ASCII letters, digits, '-', '_' and '.'"
         )));
     }
     if RESERVED_FIELDS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field {} is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)",
-            quoted(name)
+            "`{what}[{i}]`: this field is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)"
         )));
     }
     if name.len() >= 9
@@ -337,8 +335,7 @@ fn check_name(what: &str, name: &str) -> Result<()> {
             .is_some_and(|p| p.eq_ignore_ascii_case("x-ignore-"))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: x-ignore-* fields such as {} are not part of a policy; add them to the form in the browser",
-            quoted(name)
+            "`{what}[{i}]`: x-ignore-* fields are not part of a policy; add them to the form in the browser"
         )));
     }
     Ok(())
@@ -348,8 +345,7 @@ fn check_name(what: &str, name: &str) -> Result<()> {
 fn check_key_text(what: &str, k: &str) -> Result<()> {
     if k.len() > MAX_KEY_BYTES {
         return Err(Error::InvalidKey(format!(
-            "{what} is {} bytes of UTF-8; at most {MAX_KEY_BYTES} are allowed",
-            k.len()
+            "{what}: longer than the {MAX_KEY_BYTES} bytes of UTF-8 allowed"
         )));
     }
     if k.contains(['\r', '\n']) {
@@ -367,7 +363,7 @@ impl PostPolicy {
         let expires_in = self.expires_in.unwrap_or(DEFAULT_EXPIRES);
         if !(1..=MAX_EXPIRES).contains(&expires_in) {
             return Err(Error::InvalidExpiry(format!(
-                "expiresIn is {expires_in} s; a POST policy lasts from 1 to {MAX_EXPIRES} seconds (7 days)"
+                "`expiresIn`: a POST policy lasts from 1 to {MAX_EXPIRES} seconds (7 days)"
             )));
         }
         let expires_at = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
@@ -391,9 +387,9 @@ impl PostPolicy {
         }
         if let Some(s) = self.success_action_status {
             if !matches!(s, 200 | 201 | 204) {
-                return Err(Error::InvalidRequest(format!(
-                    "successActionStatus is {s}; it must be 200, 201 or 204"
-                )));
+                return Err(Error::InvalidRequest(
+                    "`successActionStatus`: must be 200, 201 or 204".into(),
+                ));
             }
             fields.push(("success_action_status".into(), s.to_string()));
         }
@@ -406,8 +402,8 @@ impl PostPolicy {
                 "successActionRedirect is empty; leave it out instead".into(),
             ));
         }
-        for (name, value) in self.metadata.iter() {
-            check_name("metadata", name)?;
+        for (i, (name, value)) in self.metadata.iter().enumerate() {
+            check_name("metadata", i, name)?;
             for p in ["x-amz-meta-", "x-goog-meta-"] {
                 if name.len() >= p.len()
                     && name
@@ -415,8 +411,7 @@ impl PostPolicy {
                         .is_some_and(|s| s.eq_ignore_ascii_case(p))
                 {
                     return Err(Error::InvalidRequest(format!(
-                        "metadata: give the name {} without the {p} prefix (it is added for the provider)",
-                        quoted(name)
+                        "`metadata[{i}]`: give the name without the {p} prefix (it is added for the provider)"
                     )));
                 }
             }
@@ -425,8 +420,8 @@ impl PostPolicy {
             full.push_str(&name.to_ascii_lowercase());
             fields.push((full, value.to_owned()));
         }
-        for (name, value) in self.fields.iter() {
-            check_name("fields", name)?;
+        for (i, (name, value)) in self.fields.iter().enumerate() {
+            check_name("fields", i, name)?;
             fields.push((name.to_owned(), value.to_owned()));
         }
 
@@ -434,10 +429,9 @@ impl PostPolicy {
         let mut conditions = Vec::new();
         if let Some(r) = self.content_length_range {
             if r.min > r.max {
-                return Err(Error::InvalidRequest(format!(
-                    "contentLengthRange: min {} is larger than max {}",
-                    r.min, r.max
-                )));
+                return Err(Error::InvalidRequest(
+                    "`contentLengthRange`: min is larger than max".into(),
+                ));
             }
             conditions.push(Condition::ContentLengthRange(r.min, r.max));
         }
@@ -452,8 +446,8 @@ impl PostPolicy {
             conditions.push(Condition::StartsWith("content-type".into(), p.clone()));
             open.push("content-type");
         }
-        for (name, prefix) in self.starts_with.iter() {
-            check_name("startsWith", name)?;
+        for (i, (name, prefix)) in self.starts_with.iter().enumerate() {
+            check_name("startsWith", i, name)?;
             conditions.push(Condition::StartsWith(name.to_owned(), prefix.to_owned()));
             open.push(name);
         }
@@ -464,10 +458,9 @@ impl PostPolicy {
         for n in names {
             let lower = n.to_ascii_lowercase();
             if seen.contains(&lower) {
-                return Err(Error::InvalidRequest(format!(
-                    "field {} is constrained twice (names are case-insensitive); give it once",
-                    quoted(n)
-                )));
+                return Err(Error::InvalidRequest(
+                    "a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once".into(),
+                ));
             }
             seen.push(lower);
         }
@@ -517,11 +510,9 @@ impl PostPolicy {
                     Some(k) => {
                         check_key_text("the object key", k)?;
                         if !k.starts_with(p.as_str()) || k.is_empty() {
-                            return Err(Error::InvalidKey(format!(
-                                "the key {} does not start with keyPrefix {}",
-                                quoted(k),
-                                quoted(p)
-                            )));
+                            return Err(Error::InvalidKey(
+                                "`key`: does not start with `keyPrefix`".into(),
+                            ));
                         }
                         k.clone()
                     }

@@ -10,7 +10,7 @@
 //!  "credentials": {"accessKeyId": "AKIA…", "secretAccessKey": "…"}}
 //! ```
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use core::fmt;
 use zeroize::Zeroizing;
@@ -60,10 +60,9 @@ impl core::str::FromStr for Method {
             "HEAD" => Ok(Method::Head),
             "DELETE" => Ok(Method::Delete),
             "POST" => Ok(Method::Post),
-            _ => Err(Error::InvalidRequest(format!(
-                "method {} is not one of GET, PUT, HEAD, DELETE, POST",
-                quoted(s)
-            ))),
+            _ => Err(Error::InvalidRequest(
+                "the method is not one of GET, PUT, HEAD, DELETE, POST".into(),
+            )),
         }
     }
 }

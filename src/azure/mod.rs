@@ -62,7 +62,7 @@ use crate::crypto::HmacKey;
 use crate::encoding::{
     append_param, base64_decode, encode_component_into, encode_path_into, percent_decode,
 };
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::time::Timestamp;
 use sas::{DelegationFields, Layout, SasFields};
@@ -465,11 +465,9 @@ impl Presigner {
         let cs_account = cs.as_ref().and_then(|c| c.account_name.as_deref());
         let account = match (req.account.as_deref(), cs_account) {
             (Some(a), Some(b)) if a != b => {
-                return Err(Error::InvalidRequest(format!(
-                    "account {} differs from the connection string's AccountName {}",
-                    quoted(a),
-                    quoted(b)
-                )))
+                return Err(Error::InvalidRequest(
+                    "`account`: differs from the connection string's AccountName".into(),
+                ))
             }
             (a, b) => a.or(b),
         };
@@ -752,9 +750,10 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
                     ));
                 }
                 if layout == Layout::V2015_04_05 {
-                    return Err(Error::Unsupported(format!(
-                        "a directory SAS needs signed version 2020-02-10 or later (the SAS uses {sv})"
-                    )));
+                    return Err(Error::Unsupported(
+                        "`resource`: a directory SAS needs signed version 2020-02-10 or later"
+                            .into(),
+                    ));
                 }
                 let depth = u32::try_from(crate::encoding::split_byte(dir, b'/').count())
                     .unwrap_or(u32::MAX);
@@ -787,7 +786,7 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         (st, Some(skew)) => {
             if skew > MAX_CLOCK_SKEW {
                 return Err(Error::InvalidTime(format!(
-                    "clockSkew is {skew} s; at most {MAX_CLOCK_SKEW} s"
+                    "`clockSkew`: at most {MAX_CLOCK_SKEW} s"
                 )));
             }
             Some(st.unwrap_or(s.time).add_secs(-(skew as i64))?)
@@ -807,26 +806,22 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
             ))
         }
         (None, Some(n)) => Some(
-            s.time
-                .add_secs(i64::try_from(n).map_err(|_| {
-                    Error::InvalidExpiry(format!("expiresIn {n} is out of range"))
-                })?)?,
+            s.time.add_secs(
+                i64::try_from(n)
+                    .map_err(|_| Error::InvalidExpiry("`expiresIn`: out of range".into()))?,
+            )?,
         ),
         (None, None) if req.identifier.is_some() && !delegation => None,
         (None, None) => Some(s.time.add_secs(DEFAULT_EXPIRES as i64)?),
     };
     if let Some(k) = s.udk {
         if k.signed_expiry <= s.time {
-            return Err(Error::CredentialsExpire(format!(
-                "the user-delegation key expired at {}, at or before the signing time {}",
-                k.signed_expiry, s.time
-            )));
+            return Err(Error::CredentialsExpire(
+                "`credentials.userDelegationKey.signedExpiry`: the key expires at or before the signing instant".into(),
+            ));
         }
-        if let Some(e) = expiry.filter(|e| *e > k.signed_expiry) {
-            let msg = format!(
-                "the user-delegation key expires at {}, before the SAS's expiry {e}: the SAS stops working when the key does",
-                k.signed_expiry
-            );
+        if expiry.is_some_and(|e| e > k.signed_expiry) {
+            let msg = "`credentials.userDelegationKey.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does".to_owned();
             match req.credential_expiry {
                 CredentialExpiry::Warn => s.warnings.push(Warning {
                     code: "CREDENTIALS_EXPIRE_FIRST",
@@ -839,15 +834,14 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
     }
     if let Some(e) = expiry {
         if e <= s.time {
-            return Err(Error::InvalidExpiry(format!(
-                "the expiry {e} is not after the signing time {}",
-                s.time
-            )));
+            return Err(Error::InvalidExpiry(
+                "`expiresOn`: not after the signing instant".into(),
+            ));
         }
-        if let Some(st) = start.filter(|st| *st >= e) {
-            return Err(Error::InvalidExpiry(format!(
-                "the start {st} is not before the expiry {e}"
-            )));
+        if start.is_some_and(|st| st >= e) {
+            return Err(Error::InvalidExpiry(
+                "`startsOn`: not before the expiry".into(),
+            ));
         }
     }
     let start_s = start.map(Timestamp::rfc3339);
@@ -989,10 +983,7 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         None => {
             s.warnings.push(Warning {
                 code: "EXPIRY_FROM_POLICY",
-                message: format!(
-                    "the stored access policy {} sets the expiry; expiresAt is the signing instant because this request cannot know it",
-                    quoted(req.identifier.as_deref().unwrap_or(""))
-                ),
+                message: "`identifier`: the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it".into(),
             });
             s.time
         }
@@ -1128,9 +1119,10 @@ fn ready_sas(
     }
     push_query(url, query_start, sas);
     match expiry {
-        Some(e) if e <= time => Err(Error::CredentialsExpire(format!(
-            "the connection string's SAS expired at {e}, at or before the signing time {time}"
-        ))),
+        Some(e) if e <= time => Err(Error::CredentialsExpire(
+            "`credentials.connectionString`: its SAS expires at or before the signing instant"
+                .into(),
+        )),
         Some(e) => Ok(e),
         None => {
             warnings.push(Warning {
@@ -1164,10 +1156,9 @@ pub(crate) fn validate_account(a: &str) -> Result<()> {
     {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(format!(
-            "account {} must be 3-24 lower-case letters and digits",
-            quoted(a)
-        )))
+        Err(Error::InvalidRequest(
+            "`account`: must be 3-24 lower-case letters and digits".into(),
+        ))
     }
 }
 
@@ -1187,27 +1178,26 @@ fn validate_container(c: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidBucket(format!(
-            "container {} must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)",
-            quoted(c)
-        )))
+        Err(Error::InvalidBucket(
+            "`container`: must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)".into(),
+        ))
     }
 }
 
 /// Blob names: 1–1024 characters, no control characters.
 fn validate_blob(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidKey("the blob name is empty".into()));
+        return Err(Error::InvalidKey("`blob`: empty".into()));
     }
-    let n = b.chars().count();
-    if n > MAX_BLOB_NAME_CHARS {
+    if b.chars().count() > MAX_BLOB_NAME_CHARS {
         return Err(Error::InvalidKey(format!(
-            "the blob name is {n} characters; Azure allows at most {MAX_BLOB_NAME_CHARS}"
+            "`blob`: longer than the {MAX_BLOB_NAME_CHARS} characters Azure allows"
         )));
     }
     if b.chars().any(char::is_control) {
         return Err(Error::InvalidKey(
-            "the blob name contains a control character (it would break the string-to-sign's lines)".into(),
+            "`blob`: contains a control character (it would break the string-to-sign's lines)"
+                .into(),
         ));
     }
     Ok(())
@@ -1217,12 +1207,12 @@ fn validate_blob(b: &str) -> Result<()> {
 fn validate_text(name: &str, v: &str) -> Result<()> {
     if v.is_empty() {
         return Err(Error::InvalidRequest(format!(
-            "{name} is empty; leave it out instead"
+            "`{name}`: empty; leave it out instead"
         )));
     }
     if v.chars().any(char::is_control) {
         return Err(Error::InvalidRequest(format!(
-            "{name} contains a control character (it would break the string-to-sign's lines)"
+            "`{name}`: contains a control character (it would break the string-to-sign's lines)"
         )));
     }
     Ok(())
@@ -1238,34 +1228,31 @@ fn validate_ip_range(s: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(format!(
-            "ipRange {} must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)",
-            quoted(s)
-        )))
+        Err(Error::InvalidRequest(
+            "`ipRange`: must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)".into(),
+        ))
     }
 }
 
 /// Caller query parameters: non-empty names, no SAS parameter names, no control characters.
 fn validate_query(q: &Params) -> Result<()> {
-    for (name, value) in q.iter() {
+    for (i, (name, value)) in q.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::InvalidQuery(
-                "a query parameter has an empty name".into(),
-            ));
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: the name is empty"
+            )));
         }
         if sas::RESERVED_QUERY
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} is set by the SAS or by a request field (snapshot, versionId)",
-                quoted(name)
+                "`query[{i}]`: this parameter is set by the SAS or by a request field (snapshot, versionId)"
             )));
         }
         if name.chars().chain(value.chars()).any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} contains a control character",
-                quoted(name)
+                "`query[{i}]`: contains a control character"
             )));
         }
     }
@@ -1283,24 +1270,21 @@ fn is_token(name: &str) -> bool {
 /// ASCII; no repeats.
 fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(h.0.len());
-    for (name, value) in h.iter() {
+    for (i, (name, value)) in h.iter().enumerate() {
         if !is_token(name) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders name {} may contain only letters, digits, '-', '_', '.', '~'",
-                quoted(name)
+                "`requestHeaders[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return Err(Error::InvalidHeader(format!(
-                "the value of requestHeaders {} must be printable ASCII",
-                quoted(name)
+                "`requestHeaders[{i}]`: the value must be printable ASCII"
             )));
         }
         let lower = name.to_ascii_lowercase();
         if out.iter().any(|(n, _)| *n == lower) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders names {} twice (names are case-insensitive)",
-                quoted(name)
+                "`requestHeaders[{i}]`: the name is given twice (names are case-insensitive)"
             )));
         }
         out.push((lower, value.to_owned()));
@@ -1312,11 +1296,10 @@ fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
 /// in `query`; values without control characters.
 fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(q.0.len());
-    for (name, value) in q.iter() {
+    for (i, (name, value)) in q.iter().enumerate() {
         if !is_token(name) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery name {} may contain only letters, digits, '-', '_', '.', '~'",
-                quoted(name)
+                "`requestQuery[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if sas::RESERVED_QUERY
@@ -1324,20 +1307,17 @@ fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {} is a SAS parameter",
-                quoted(name)
+                "`requestQuery[{i}]`: this is a SAS parameter"
             )));
         }
         if value.chars().any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {} contains a control character",
-                quoted(name)
+                "`requestQuery[{i}]`: the value contains a control character"
             )));
         }
         if out.iter().any(|(n, _)| n == name) || extra.iter().any(|(n, _)| n == name) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} is given twice (requestQuery and query)",
-                quoted(name)
+                "`requestQuery[{i}]`: the name is given twice (in requestQuery, or in requestQuery and query)"
             )));
         }
         out.push((name.to_owned(), value.to_owned()));

@@ -202,7 +202,7 @@ impl Presigner {
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
         let (scheme, identity, creds_universe) = super::signing_identity(creds, "policies")?;
         let plan = req.policy.plan(now, &DIALECT)?;
-        validate_object(&plan.key_field)?;
+        validate_object("key", &plan.key_field)?;
 
         let target = resolve(&EndpointOptions {
             bucket: &req.policy.bucket,

@@ -54,16 +54,27 @@ fn lone_surrogate() -> Error {
     invalid("a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text")
 }
 
-/// Puts `key` in front of an error's member path: `` `credentials.accessKeyId`: … ``.
+/// Puts a path segment in front of an error's member path: a schema member's name
+/// (`` `credentials.accessKeyId`: … ``) or a position (`` `headers[2]`: … ``).
 fn at(key: &str, e: Error) -> Error {
     match e {
         Error::InvalidRequest(m) => Error::InvalidRequest(match m.strip_prefix('`') {
+            Some(rest) if rest.starts_with('[') => format!("`{key}{rest}"),
             Some(rest) => format!("`{key}.{rest}"),
             None => format!("`{key}`: {m}"),
         }),
         other => other,
     }
 }
+
+/// The path segment of the member or element at position `i` (from 0): how a path names what
+/// the input chose the name of (a map's entry, an unknown member), so that no error quotes it.
+fn position(i: usize) -> String {
+    format!("[{i}]")
+}
+
+/// The message of [`unknown`].
+const UNKNOWN: &str = "unknown member";
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `text`.
@@ -301,7 +312,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an object, calling `member(reader, name)` for each member; `member` must read (or
-    /// [`skip`](Self::skip)) the value. Errors from `member` get the member's name in front.
+    /// [`skip`](Self::skip)) the value. Errors from `member` get the member's name in front, or
+    /// its position when the member is [`unknown`] (the name is the input's, not the schema's).
     ///
     /// # Errors
     /// When the next value is not an object, it is malformed, or `member` fails.
@@ -309,13 +321,26 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
     ) -> Result<()> {
-        self.object_dyn(&mut member)
+        self.object_dyn(&mut member, false)
+    }
+
+    /// An object whose member names are data (headers, query parameters, metadata…): as
+    /// [`object`](Self::object), but errors name the member by its position (`headers[2]`).
+    ///
+    /// # Errors
+    /// As [`object`](Self::object).
+    pub fn map(
+        &mut self,
+        mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
+    ) -> Result<()> {
+        self.object_dyn(&mut member, true)
     }
 
     /// [`object`](Self::object) compiled once, not once per member closure (wasm size).
     fn object_dyn(
         &mut self,
         member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<()>,
+        by_position: bool,
     ) -> Result<()> {
         let tag = self.tag.take();
         if self.next_token() != Some(b'{') {
@@ -327,11 +352,12 @@ impl<'a> Reader<'a> {
             self.depth -= 1;
             return Ok(());
         }
+        let mut i = 0usize;
         loop {
             if self.next_token() != Some(b'"') {
                 return Err(self.syntax("expected a member name"));
             }
-            let name = self.string()?;
+            let name = self.string().map_err(|e| at(&position(i), e))?;
             if self.next_token() != Some(b':') {
                 return Err(self.syntax("expected ':'"));
             }
@@ -339,8 +365,16 @@ impl<'a> Reader<'a> {
             if tag == Some(&*name) {
                 self.skip()?;
             } else {
-                member(self, &name).map_err(|e| at(&name, e))?;
+                member(self, &name).map_err(|e| {
+                    let unknown = matches!(&e, Error::InvalidRequest(m) if m == UNKNOWN);
+                    if by_position || unknown {
+                        at(&position(i), e)
+                    } else {
+                        at(&name, e)
+                    }
+                })?;
             }
+            i += 1;
             match self.next_token() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
@@ -374,7 +408,7 @@ impl<'a> Reader<'a> {
         }
         let mut i = 0usize;
         loop {
-            element(self).map_err(|e| at(&i.to_string(), e))?;
+            element(self).map_err(|e| at(&position(i), e))?;
             i += 1;
             match self.next_token() {
                 Some(b',') => self.pos += 1,
@@ -571,9 +605,10 @@ pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Resul
 
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
-    // The caller's `object` puts the name in front: "`bogus`: unknown member".
+    // The caller's `object` puts the member's position in front, not its name (the input's
+    // text): "`credentials[3]`: unknown member".
     let _ = name;
-    invalid("unknown member")
+    invalid(UNKNOWN)
 }
 
 impl<T: FromJson> FromJson for Option<T> {
@@ -627,7 +662,7 @@ impl FromJson for Params {
     /// An object of string values, order kept.
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
         let mut v = Vec::new();
-        r.object(|r, name| {
+        r.map(|r, name| {
             let value = r.string()?.into_owned();
             v.push((name.to_owned(), value));
             Ok(())
@@ -808,14 +843,14 @@ mod tests {
     #[test]
     fn errors_name_the_member_and_never_quote_values() {
         assert_eq!(err(r#"{"b":1}"#), "missing member `a`");
-        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`zz`: unknown member");
+        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`[1]`: unknown member");
         assert_eq!(
             err(r#"{"a":"x","b":"SECRET"}"#),
             "`b`: expected a non-negative integer, found a string"
         );
         assert_eq!(
-            err(r#"{"a":"x","c":{"k":5}}"#),
-            "`c.k`: expected a string, found a number"
+            err(r#"{"a":"x","c":{"k":"v","SECRET":5}}"#),
+            "`c[1]`: expected a string, found a number"
         );
         assert_eq!(
             err(r#"{"a":"x","b":1.5}"#),

@@ -27,7 +27,7 @@ pub mod post;
 pub use endpoint::UrlStyle;
 
 use crate::encoding::{canonical_headers, encode_path_into};
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::request::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
@@ -203,7 +203,7 @@ impl Presigner {
         }
         if key_len > MAX_KEY_BYTES {
             return Err(Error::InvalidKey(format!(
-                "the object key is {key_len} bytes of UTF-8; S3 allows at most {MAX_KEY_BYTES}"
+                "`key`: longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
             )));
         }
 
@@ -244,14 +244,13 @@ impl Presigner {
         )?;
 
         // Headers: caller's, validated and canonicalised; host is signed beside them.
-        for (name, _) in req.headers.iter() {
+        for (i, (name, _)) in req.headers.iter().enumerate() {
             if RESERVED_HEADERS
                 .iter()
                 .any(|r| r.eq_ignore_ascii_case(name))
             {
                 return Err(Error::InvalidHeader(format!(
-                    "header {} is set by the signature or the HTTP client and cannot be signed as a caller header",
-                    quoted(name)
+                    "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
                 )));
             }
         }
@@ -263,11 +262,11 @@ impl Presigner {
             ));
         }
 
-        for (name, _) in req.query.iter() {
+        for (i, (name, _)) in req.query.iter().enumerate() {
             if name.is_empty() {
-                return Err(Error::InvalidQuery(
-                    "a query parameter has an empty name".into(),
-                ));
+                return Err(Error::InvalidQuery(format!(
+                    "`query[{i}]`: the name is empty"
+                )));
             }
             if name.len() >= 6
                 && name
@@ -275,8 +274,7 @@ impl Presigner {
                     .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
             {
                 return Err(Error::InvalidQuery(format!(
-                    "query parameter {} is reserved: X-Amz-* parameters are set by the signature (sign x-amz-* headers through `headers`)",
-                    quoted(name)
+                    "`query[{i}]`: X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)"
                 )));
             }
         }
@@ -380,21 +378,20 @@ fn expiry(
     let mut expires_in = req.expires_in.unwrap_or(DEFAULT_EXPIRES);
     if !(1..=MAX_EXPIRES).contains(&expires_in) {
         return Err(Error::InvalidExpiry(format!(
-            "expiresIn is {expires_in} s; SigV4 presigned URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
+            "`expiresIn`: SigV4 presigned URLs last from 1 to {MAX_EXPIRES} seconds (7 days)"
         )));
     }
     if let Some(cred_exp) = creds.expires_at {
         let left = cred_exp.unix() - time.unix();
         if left <= 0 {
-            return Err(Error::CredentialsExpire(format!(
-                "the credentials expired at {cred_exp}, at or before the signing time {time}"
-            )));
+            return Err(Error::CredentialsExpire(
+                "`credentials.expiresAt`: the credentials expire at or before the signing instant"
+                    .into(),
+            ));
         }
         let left = left.unsigned_abs();
         if left < expires_in {
-            let msg = format!(
-                "the credentials expire at {cred_exp}, {left} s after signing, before the URL's {expires_in} s: the URL stops working when they do"
-            );
+            let msg = "`credentials.expiresAt`: the credentials expire before the URL would; the URL stops working when they do".to_owned();
             match req.credential_expiry {
                 CredentialExpiry::Warn => warnings.push(Warning {
                     code: "CREDENTIALS_EXPIRE_FIRST",

@@ -36,7 +36,7 @@
 use super::endpoint::{resolve_into, EndpointOptions};
 use super::{validate_credentials, Credentials, Presigner, S3Request, UrlStyle, DEFAULT_REGION};
 use crate::encoding::base64;
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
 use crate::request::{CredentialExpiry, Secret};
 use crate::sigv4::AWS4_HMAC_SHA256;
@@ -194,10 +194,9 @@ pub fn sign_policy(
 ) -> Result<String> {
     validate_credentials(credentials)?;
     if region.is_empty() || region.as_bytes().contains(&b'/') {
-        return Err(Error::InvalidEndpoint(format!(
-            "region {} cannot be part of a credential scope",
-            quoted(region)
-        )));
+        return Err(Error::InvalidEndpoint(
+            "`region`: empty or has a '/'; it cannot be part of a credential scope".into(),
+        ));
     }
     if crate::encoding::base64_decode(policy_base64).is_none() {
         return Err(Error::InvalidRequest(

@@ -111,7 +111,7 @@ pub(super) fn verify(
     let unknown = || {
         VerifyError::new(
             Check::UnknownKey,
-            format!("no matching key is known for account {account:?}"),
+            "no matching key is known for the URL's account",
         )
     };
     let (key_b64, udk) = match (kind, keys.lookup(&key_id)) {
@@ -215,12 +215,7 @@ pub(super) fn verify(
                     )
                 }
                 ("d", None) => return Err(mismatch("a directory SAS is used on no directory")),
-                (other, _) => {
-                    return fail(
-                        Check::Malformed,
-                        format!("sr {other:?} is not b, bs, bv, c or d"),
-                    )
-                }
+                (_, _) => return fail(Check::Malformed, "sr is not b, bs, bv, c or d"),
             }
         }
     };
@@ -233,7 +228,10 @@ pub(super) fn verify(
             if values.is_empty() {
                 return fail(
                     Check::MissingHeader,
-                    format!("the SAS-bound header {name:?} is not in the request"),
+                    format!(
+                        "the header at position {} of srh is not in the request",
+                        bound_headers.len()
+                    ),
                 );
             }
             let value = values
@@ -250,7 +248,10 @@ pub(super) fn verify(
             let value = q(name)?.ok_or_else(|| {
                 VerifyError::new(
                     Check::MissingParameter,
-                    format!("the SAS-bound query parameter {name:?} is not in the URL"),
+                    format!(
+                        "the query parameter at position {} of srq is not in the URL",
+                        bound_query.len()
+                    ),
                 )
             })?;
             bound_query.push((name.to_owned(), value.to_owned()));
@@ -333,10 +334,7 @@ pub(super) fn verify(
     check_times(not_before, expires_at, now, opts)?;
     if let Some(k) = udk {
         if now >= k.signed_expiry {
-            return fail(
-                Check::Expired,
-                format!("the user-delegation key expired at {}", k.signed_expiry),
-            );
+            return fail(Check::Expired, "the user-delegation key has expired");
         }
     }
 
@@ -350,12 +348,7 @@ pub(super) fn verify(
                 "the SAS allows https only (spr=https)",
             )
         }
-        Some(other) => {
-            return fail(
-                Check::Malformed,
-                format!("spr {other:?} is not https or https,http"),
-            )
-        }
+        Some(_) => return fail(Check::Malformed, "spr is not https or https,http"),
     }
     if let Some(range) = sip {
         let (first, last) = parse_ip_range(range).ok_or_else(|| {
@@ -374,7 +367,7 @@ pub(super) fn verify(
             if !inside {
                 return fail(
                     Check::IpDenied,
-                    format!("the client's address {ip} is outside the SAS's range {range}"),
+                    "the client's address is outside the SAS's IP range (sip)",
                 );
             }
         }
@@ -409,8 +402,7 @@ pub(super) fn verify(
         return fail(
             Check::PermissionDenied,
             format!(
-                "sp={sp} does not allow {} on this {} (needs one of: {any})",
-                req.method,
+                "sp does not allow the request's method on this {} (needs one of: {any})",
                 match level {
                     Level::Service => "service",
                     Level::Container => "container",
