@@ -238,3 +238,74 @@ fn help_states_the_exit_rule() {
         );
     }
 }
+
+#[test]
+fn messages_quote_nothing_from_the_arguments_or_lines() {
+    const C: &str = "CANARYzq7";
+    let url = "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256";
+    for args in [
+        vec![format!("{C}://x/y")],
+        vec![format!("s3://{C}")],
+        vec![format!("https://a.blob.core.windows.net/c/%{C}")],
+        vec!["s3://b/k".into(), "-H".into(), C.into()],
+        vec!["s3://b/k".into(), "--expires".into(), C.into()],
+        vec!["s3://b/k".into(), "--at".into(), C.into()],
+        vec!["post".into(), format!("{C}://b/")],
+        vec![
+            "post".into(),
+            "gs://b/".into(),
+            "--max-size".into(),
+            C.into(),
+        ],
+        vec![
+            "post".into(),
+            "s3://b/".into(),
+            "--meta".into(),
+            format!("{C}=1"),
+            "--meta".into(),
+            format!("{C}=2"),
+        ],
+        vec![
+            "cors".into(),
+            C.into(),
+            "--origin".into(),
+            "https://a.example".into(),
+        ],
+        vec![
+            "cors".into(),
+            "s3".into(),
+            "--origin".into(),
+            "https://a.example".into(),
+            "-X".into(),
+            "PUT".into(),
+            "--format".into(),
+            C.into(),
+        ],
+        vec![
+            "cors".into(),
+            "s3".into(),
+            "--origin".into(),
+            format!("https://{C}/"),
+            "-X".into(),
+            "PUT".into(),
+        ],
+        vec!["verify".into(), url.into(), "-H".into(), C.into()],
+        vec!["verify".into(), url.into(), "-X".into(), C.into()],
+        vec![
+            "verify".into(),
+            url.into(),
+            "--gcs-public-key".into(),
+            C.into(),
+        ],
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = run(&args, b"");
+        assert_ne!(code(&o), 0, "{args:?}");
+        let out = String::from_utf8_lossy(&o.stderr) + String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains(C), "{args:?}: {out}");
+    }
+    let line = format!(r#"{{"provider":"s3","bucket":"b","key":"k","region":"{C} x"}}"#);
+    let o = run(&["batch"], line.as_bytes());
+    assert_eq!(error_code(&results(&o)[0]), Some("INVALID_ENDPOINT"));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains(C));
+}

@@ -321,26 +321,24 @@ enum Target {
     },
 }
 
-fn split_bucket_path(rest: &str, target: &str, form: &str) -> Result<(String, String), Failure> {
+fn split_bucket_path(rest: &str, form: &str) -> Result<(String, String), Failure> {
     match rest.split_once('/') {
         Some((b, k)) if !b.is_empty() && !k.is_empty() => Ok((b.to_owned(), k.to_owned())),
-        _ => Err(Failure::Usage(format!(
-            "target {target:?} must look like {form}"
-        ))),
+        _ => Err(Failure::Usage(format!("the target must look like {form}"))),
     }
 }
 
 fn parse_target(target: &str) -> Result<Target, Failure> {
     if let Some(rest) = target.strip_prefix("s3://") {
-        let (bucket, key) = split_bucket_path(rest, target, "s3://bucket/key")?;
+        let (bucket, key) = split_bucket_path(rest, "s3://bucket/key")?;
         return Ok(Target::S3 { bucket, key });
     }
     if let Some(rest) = target.strip_prefix("gs://") {
-        let (bucket, object) = split_bucket_path(rest, target, "gs://bucket/object")?;
+        let (bucket, object) = split_bucket_path(rest, "gs://bucket/object")?;
         return Ok(Target::Gcs { bucket, object });
     }
     if let Some(rest) = target.strip_prefix("az://") {
-        let (container, blob) = split_bucket_path(rest, target, "az://container/blob")?;
+        let (container, blob) = split_bucket_path(rest, "az://container/blob")?;
         return Ok(Target::Azure {
             account: None,
             endpoint: None,
@@ -356,11 +354,10 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
         let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
         if let Some((account, _)) = host.split_once(".blob.") {
             let path = presign::encoding::percent_decode(path).ok_or_else(|| {
-                Failure::Usage(format!("target {target:?} has a malformed percent-escape"))
+                Failure::Usage("the target has a malformed percent-escape".into())
             })?;
             let (container, blob) = split_bucket_path(
                 &path,
-                target,
                 "https://account.blob.core.windows.net/container/blob",
             )?;
             return Ok(Target::Azure {
@@ -371,10 +368,11 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
             });
         }
     }
-    Err(Failure::Usage(format!(
-        "target {target:?} must be s3://bucket/key, az://container/blob, \
+    Err(Failure::Usage(
+        "the target must be s3://bucket/key, az://container/blob, \
          https://account.blob.core.windows.net/container/blob or gs://bucket/object"
-    )))
+            .into(),
+    ))
 }
 
 fn pairs(
@@ -389,7 +387,7 @@ fn pairs(
             None if sep == '=' => (item.as_str(), ""),
             None => {
                 return Err(Failure::Usage(format!(
-                    "{what} {item:?} must be \"Name: value\""
+                    "{what}: each must be \"Name: value\""
                 )))
             }
         };

@@ -96,10 +96,10 @@ pub fn run(a: &CorsArgs) -> Result<(), Failure> {
         "s3-xml" => rules.s3_xml(),
         "gcs-json" => rules.gcs_json(),
         "azure-xml" => rules.azure_xml(),
-        f => {
-            return Err(Failure::Usage(format!(
-                "--format {f:?} is not one of native, s3-json, s3-xml, gcs-json, azure-xml"
-            )))
+        _ => {
+            return Err(Failure::Usage(
+                "--format is not one of native, s3-json, s3-xml, gcs-json, azure-xml".into(),
+            ))
         }
     };
     let mut out = std::io::stdout().lock();

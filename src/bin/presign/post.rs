@@ -159,13 +159,14 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
             presign::post::AZURE_UNSUPPORTED.into(),
         )));
     } else {
-        return Err(Failure::Usage(format!(
-            "target {target:?} must be s3://bucket/[prefix/ or key] or gs://bucket/[prefix/ or key]"
-        )));
+        return Err(Failure::Usage(
+            "the target must be s3://bucket/[prefix/ or key] or gs://bucket/[prefix/ or key]"
+                .into(),
+        ));
     };
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket.is_empty() {
-        return Err(Failure::Usage(format!("target {target:?} names no bucket")));
+        return Err(Failure::Usage("the target names no bucket".into()));
     }
     let mut r = Map::new();
     r.insert("provider".into(), json!(provider));
@@ -249,7 +250,7 @@ fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
     for item in items {
         let (n, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
         if out.insert(n.to_owned(), json!(v)).is_some() {
-            return Err(Failure::Usage(format!("{flag}: {n:?} is given twice")));
+            return Err(Failure::Usage(format!("{flag}: a name is given twice")));
         }
     }
     Ok(out)
@@ -260,7 +261,7 @@ fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
 fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
     let bad = || {
         Failure::Usage(format!(
-            "{flag}: {s:?} is not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"
+            "{flag}: not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"
         ))
     };
     let t = s.trim();
