@@ -213,7 +213,12 @@ export type ErrorCode =
   | "CREDENTIALS_EXPIRE"
   | "UNSUPPORTED";
 
-/** Thrown (or, from `presignMany`, returned in place) for bad input. Messages never contain secrets. */
+/**
+ * Thrown (or, from `presignMany`, returned in place) for bad input. Messages quote nothing from the
+ * input: they name the member (`expiresIn`; map entries and unknown members by position, `headers[2]`)
+ * and say what is wrong. NaN, ±Infinity and invalid Dates are errors with the member's code, never
+ * read as "absent".
+ */
 export class PresignError extends Error {
   readonly name: "PresignError";
   /** Stable machine-readable code. */
@@ -224,8 +229,9 @@ export class PresignError extends Error {
 export function presign(request: PresignRequest): Presigned;
 
 /**
- * Presigns many requests in one call (derived keys are shared). Never throws for a bad element:
- * its place in the result holds a `PresignError`. Throws only when `requests` is not an array.
+ * Presigns many requests in one call (derived keys are shared). Never throws for a bad element
+ * (a NaN or a lone surrogate included): its place in the result holds a `PresignError`. Throws
+ * only when `requests` is not an array.
  */
 export function presignMany(requests: PresignRequest[]): Array<Presigned | PresignError>;
 
