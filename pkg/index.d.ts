@@ -69,9 +69,9 @@ export interface S3Request extends Common {
 export interface UserDelegationKey {
   signedOid: string;
   signedTid: string;
-  /** RFC 3339. */
+  /** RFC 3339; may be back-dated (Azure takes a start within 7 days of the key request). */
   signedStart: string;
-  /** RFC 3339; at most 7 days after signedStart. */
+  /** RFC 3339; after signedStart, within 7 days of the key request: at most 14 days after signedStart. */
   signedExpiry: string;
   signedService: string;
   signedVersion: string;
@@ -113,7 +113,7 @@ export interface AzureRequest extends Common {
   expiresIn?: number;
   /** `sip`: an address or a range `a-b`. */
   ipRange?: string;
-  /** `spr`. */
+  /** `spr`. `https` with an http endpoint is signed with a `HTTPS_ONLY_ON_HTTP` warning (Azure refuses that URL over http). */
   protocol?: "https" | "https,http";
   /** `si`: a stored access policy. */
   identifier?: string;

@@ -40,6 +40,15 @@
 //! - The expiry is `expiresOn`, or `expiresIn` seconds after signing (default
 //!   [`DEFAULT_EXPIRES`]); with a stored access policy (`identifier`) and neither, `se` is left to
 //!   the policy, `expiresAt` is the signing instant and a `EXPIRY_FROM_POLICY` warning says so.
+//! - A user-delegation key is taken when Azure could have issued it: start and expiry each within
+//!   7 days of its (unknown) request time, so a back-dated start is fine and a key lives at most
+//!   14 days ([`delegation::MAX_KEY_LIFETIME`]). It must not have expired at the signing instant.
+//!   The SAS's `st`/`se` may lie anywhere that overlaps the key's validity; a SAS expiring at or
+//!   before the key starts, or starting at or after it expires, is refused (Azure would refuse
+//!   every request with it); a SAS outliving its key follows `credentialExpiry` (default: a
+//!   `CREDENTIALS_EXPIRE_FIRST` warning).
+//! - `protocol: "https"` with an http endpoint is signed (the token is valid for the same
+//!   account over https) with a `HTTPS_ONLY_ON_HTTP` warning: Azure refuses that URL over http.
 //! - The result's `headers` are what the client must send: `x-ms-blob-type: BlockBlob` for a
 //!   `PUT` to a blob without a `comp` parameter (block uploads with `comp=block`/`blocklist` need
 //!   none), plus the headers bound with `requestHeaders` (user delegation, 2026-04-06+).
@@ -820,6 +829,19 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
                 "`credentials.userDelegationKey.signedExpiry`: the key expires at or before the signing instant".into(),
             ));
         }
+        // Azure takes a request only while both the SAS and its key are in force: a SAS whose
+        // times lie wholly outside the key's could never be used. Inside, or overlapping, is
+        // fine (`st` before `skt` is ordinary: the key's start is back-dated or not).
+        if expiry.is_some_and(|e| e <= k.signed_start) {
+            return Err(Error::InvalidExpiry(
+                "`expiresOn`: at or before the user-delegation key's start; Azure would refuse every request with this SAS".into(),
+            ));
+        }
+        if start.is_some_and(|st| st >= k.signed_expiry) {
+            return Err(Error::InvalidTime(
+                "`startsOn`: at or after the user-delegation key's expiry; Azure would refuse every request with this SAS".into(),
+            ));
+        }
         if expiry.is_some_and(|e| e > k.signed_expiry) {
             let msg = "`credentials.userDelegationKey.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does".to_owned();
             match req.credential_expiry {
@@ -852,9 +874,12 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         validate_ip_range(ip)?;
     }
     if req.protocol == Some(Protocol::Https) && s.scheme == "http" {
-        return Err(Error::InvalidRequest(
-            "protocol \"https\" with an http endpoint: the SAS would be refused on this URL".into(),
-        ));
+        // The SDKs sign it: the token is valid for the same account over https (and a user of
+        // Azurite over http may be preparing it for the production URL).
+        s.warnings.push(Warning {
+            code: "HTTPS_ONLY_ON_HTTP",
+            message: "protocol \"https\" (spr=https) with an http endpoint: Azure refuses this URL over http; the SAS works for the same account over https".into(),
+        });
     }
     let text = |name: &str, v: &Option<String>| -> Result<()> {
         if let Some(v) = v {
@@ -1530,13 +1555,43 @@ mod tests {
         assert!(presign(&r, now()).is_ok());
     }
 
+    /// Issue 16: an https-only SAS for an http endpoint (Azurite over http, or a token prepared
+    /// for the account's https URL) is signed, as the SDKs do, with a warning.
     #[test]
-    fn protocol_must_fit_the_endpoint() {
+    fn https_only_on_an_http_endpoint_signs_with_a_warning() {
         let mut r = blob_req(Method::Get, "x");
         r.protocol = Some(Protocol::Https);
-        assert!(presign(&r, now()).unwrap().url.contains("&spr=https&"));
+        let out = presign(&r, now()).unwrap();
+        assert!(out.url.contains("&spr=https&"));
+        assert!(out.warnings.is_empty());
         r.endpoint = Some("http://127.0.0.1:10000".into());
-        assert_eq!(code(presign(&r, now())), "INVALID_REQUEST");
+        let out = presign(&r, now()).unwrap();
+        assert!(
+            out.url
+                .starts_with("http://127.0.0.1:10000/myaccount/photos/x?sv="),
+            "{}",
+            out.url
+        );
+        assert!(out.url.contains("&spr=https&"));
+        let codes: Vec<_> = out.warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["HTTPS_ONLY_ON_HTTP"]);
+        // The same token as for the https endpoint of the same account.
+        let mut https = r.clone();
+        https.endpoint = Some("https://127.0.0.1:10000".into());
+        let sig = |u: &str| u.split("&sig=").nth(1).unwrap().to_owned();
+        assert_eq!(sig(&out.url), sig(&presign(&https, now()).unwrap().url));
+        let mut cs = blob_req(Method::Get, "x");
+        cs.account = None;
+        cs.credentials = Some(Credentials::connection_string("UseDevelopmentStorage=true"));
+        cs.protocol = Some(Protocol::Https);
+        let out = presign(&cs, now()).unwrap();
+        assert_eq!(out.warnings[0].code, "HTTPS_ONLY_ON_HTTP");
+    }
+
+    #[test]
+    fn https_and_http_on_an_http_endpoint() {
+        let mut r = blob_req(Method::Get, "x");
+        r.endpoint = Some("http://127.0.0.1:10000".into());
         r.protocol = Some(Protocol::HttpsAndHttp);
         let out = presign(&r, now()).unwrap();
         assert!(out
@@ -1617,9 +1672,10 @@ mod tests {
         assert_eq!(out.expires_at, t("2026-11-24T10:30:00Z"));
         r.credential_expiry = CredentialExpiry::Error;
         assert_eq!(code(presign(&r, now())), "CREDENTIALS_EXPIRE");
+        // 14 days and 1 s: no request time has both ends within 7 days of it.
         r.credentials = Some(Credentials::user_delegation_key(udk(
             "2026-11-17T09:00:00Z",
-            "2026-11-24T09:00:01Z",
+            "2026-12-01T09:00:01Z",
         )));
         assert_eq!(code(presign(&r, now())), "INVALID_CREDENTIALS");
         r.credentials = Some(Credentials::user_delegation_key(udk(
@@ -1660,6 +1716,45 @@ mod tests {
         let mut dup = r.clone();
         dup.request_headers.push("X-MS-META-A", "2");
         assert_eq!(code(presign(&dup, now())), "INVALID_HEADER");
+    }
+
+    /// Issue 16: a key whose start was back-dated (an hour, or days, before it was requested)
+    /// with an expiry 7 days after the request signs; the SAS's own `st`/`se` anywhere inside the
+    /// key's validity, and a SAS that could never be used with the key is refused.
+    #[test]
+    fn back_dated_user_delegation_keys_sign() {
+        let mut r = blob_req(Method::Get, "x");
+        for (start, expiry) in [
+            ("2026-11-24T09:00:00Z", "2026-12-01T10:00:00Z"),
+            ("2026-11-17T10:00:00Z", "2026-12-01T10:00:00Z"),
+            ("2026-11-21T10:00:00Z", "2026-11-25T10:00:00Z"),
+        ] {
+            r.credentials = Some(Credentials::user_delegation_key(udk(start, expiry)));
+            r.starts_on = Some(t(start));
+            r.expires_on = Some(t(expiry));
+            let out = presign(&r, now()).unwrap();
+            assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+            assert_eq!(out.expires_at, t(expiry));
+            assert!(out.url.contains(&format!(
+                "&skt={}&ske={}&",
+                start.replace(':', "%3A"),
+                expiry.replace(':', "%3A")
+            )));
+        }
+        // A key that starts later: a SAS ending at or before the key's start, or starting at or
+        // after its expiry, could never be used.
+        r.credentials = Some(Credentials::user_delegation_key(udk(
+            "2026-11-24T12:00:00Z",
+            "2026-11-25T12:00:00Z",
+        )));
+        r.starts_on = None;
+        r.expires_on = Some(t("2026-11-24T12:00:00Z"));
+        assert_eq!(code(presign(&r, now())), "INVALID_EXPIRY");
+        r.expires_on = Some(t("2026-11-24T12:00:01Z"));
+        assert!(presign(&r, now()).is_ok());
+        r.starts_on = Some(t("2026-11-25T12:00:00Z"));
+        r.expires_on = Some(t("2026-11-25T13:00:00Z"));
+        assert_eq!(code(presign(&r, now())), "INVALID_TIME");
     }
 
     #[test]

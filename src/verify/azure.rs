@@ -130,6 +130,17 @@ pub(super) fn verify(
             if !same {
                 return Err(unknown());
             }
+            // The signer's rule for a key (one function): a key Azure could not have issued
+            // verifies nothing.
+            k.validate().map_err(|e| {
+                VerifyError::new(
+                    Check::UnknownKey,
+                    format!(
+                        "the known user-delegation key is not one Azure issues: {}",
+                        e.message()
+                    ),
+                )
+            })?;
             (k.value.clone(), Some(k))
         }
         _ => return Err(unknown()),
@@ -333,6 +344,15 @@ pub(super) fn verify(
     let not_before = st.map(|s| time("st", s)).transpose()?;
     check_times(not_before, expires_at, now, opts)?;
     if let Some(k) = udk {
+        // Azure takes the SAS only while its key is in force too (the key's start with the same
+        // clock-skew allowance as `st`).
+        let skew = i64::try_from(opts.clock_skew).unwrap_or(i64::MAX);
+        if k.signed_start.unix().saturating_sub(now.unix()) > skew {
+            return fail(
+                Check::NotYetValid,
+                "the user-delegation key's start is later than now, beyond the allowed clock skew",
+            );
+        }
         if now >= k.signed_expiry {
             return fail(Check::Expired, "the user-delegation key has expired");
         }

@@ -415,7 +415,8 @@ pub enum Check {
     SignatureMismatch,
     /// `EXPIRED`: the URL (or the user-delegation key) has expired.
     Expired,
-    /// `NOT_YET_VALID`: dated (or starting) further in the future than the clock skew allows.
+    /// `NOT_YET_VALID`: dated (or starting, or its user-delegation key starting) further in the
+    /// future than the clock skew allows.
     NotYetValid,
     /// `INVALID_EXPIRY`: `X-Amz-Expires` / `X-Goog-Expires` outside 1–604800 seconds.
     InvalidExpiry,
