@@ -599,7 +599,8 @@ impl PostPolicy {
         d: &Dialect,
         warnings: &mut Vec<crate::request::Warning>,
     ) -> Result<(String, Condition)> {
-        const ANY_KEY: &str = "to allow any key in the bucket, set anyKey: true";
+        const ANY_KEY: &str =
+            "to allow any key in the bucket, set anyKey: true (--any-key in the CLI)";
         let prefix_cond = |p: &str| Condition::StartsWith("key".into(), p.into());
         if self.any_key {
             if self.key_prefix.is_some() {
