@@ -340,6 +340,7 @@ fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::{parse_size, request_from_args, Failure, PostArgs};
     use serde_json::{json, Value};
