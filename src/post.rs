@@ -394,9 +394,11 @@ fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
             .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
 }
 
-/// An `x-ignore-*` field: in the form, never in the policy (S3 and GCS ignore them).
+/// An `x-ignore-*` field: in the form, never in the policy (S3 and GCS ignore them). Lower case
+/// exactly, as google-cloud-storage and @google-cloud/storage test it: another casing is an
+/// ordinary field with its exact condition, which holds whether or not the service ignores it.
 fn is_ignored(name: &str) -> bool {
-    starts_with_ignore_case(name, "x-ignore-")
+    name.starts_with("x-ignore-")
 }
 
 /// A form field name: ASCII letters, digits, `-`, `_` and `.`, not one the form or its
@@ -1258,6 +1260,7 @@ mod tests {
         p.content_type = Some("image/png".into());
         p.content_type_prefix = Some("image/".into());
         p.fields.push("x-ignore-note", "n");
+        p.fields.push("X-Ignore-Upper", "u");
         p.fields.push("Cache-Control", "max-age=1");
         p.conditions = vec![
             Condition::EqArray("cache-control".into(), "max-age=1".into()),
@@ -1265,8 +1268,17 @@ mod tests {
         ];
         let plan = p.plan(t0(), &S3).unwrap();
         let names: Vec<_> = plan.fields.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["Cache-Control", "content-type", "x-ignore-note"]);
-        assert!(plan.exact.is_empty(), "{:?}", plan.exact);
+        assert_eq!(
+            names,
+            [
+                "Cache-Control",
+                "X-Ignore-Upper",
+                "content-type",
+                "x-ignore-note"
+            ]
+        );
+        // Only lower-case x-ignore-* is exempt (as google-cloud-storage tests it).
+        assert_eq!(plan.exact, [("X-Ignore-Upper".into(), "u".into())]);
         assert_eq!(
             plan.conditions,
             [
