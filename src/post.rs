@@ -311,6 +311,8 @@ pub(crate) struct Dialect {
 
 /// The condition of a `key` that holds `${filename}`: each provider's official SDK's rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// With one provider only, the other's rule is unused.
+#[cfg_attr(not(all(feature = "s3", feature = "gcs")), allow(dead_code))]
 pub(crate) enum FilenameKey {
     /// boto3: `["starts-with", "$key", <text before it>]` when `${filename}` ends the key,
     /// `{"key": …}` otherwise.
@@ -601,8 +603,7 @@ impl PostPolicy {
         d: &Dialect,
         warnings: &mut Vec<crate::request::Warning>,
     ) -> Result<(String, Condition)> {
-        const ANY_KEY: &str =
-            "to allow any key in the bucket, set anyKey: true (--any-key in the CLI)";
+        const ANY_KEY: &str = "set anyKey: true (--any-key in the CLI)";
         let prefix_cond = |p: &str| Condition::StartsWith("key".into(), p.into());
         if self.any_key {
             if self.key_prefix.is_some() {
@@ -633,7 +634,7 @@ impl PostPolicy {
                     FilenameKey::StartsWithWhenLast => match k.strip_suffix(FILENAME_VARIABLE) {
                         Some("") => {
                             return Err(Error::InvalidKey(format!(
-                                "a key that is only ${{filename}} lets the uploader choose any key in the bucket; {ANY_KEY}"
+                                "a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}"
                             )))
                         }
                         Some(before) => prefix_cond(before),
@@ -654,7 +655,7 @@ impl PostPolicy {
             (key, Some(p)) => {
                 if p.is_empty() {
                     return Err(Error::InvalidKey(format!(
-                        "keyPrefix is empty, which would allow any key in the bucket; {ANY_KEY} instead"
+                        "keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}"
                     )));
                 }
                 check_key_text("keyPrefix", p)?;
