@@ -353,6 +353,11 @@ fn post_requests() -> Vec<Value> {
                "urlStyle": "bucketBound", "bucketBoundHostname": "cdn.example.com"}),
         json!({"provider": "gcs", "bucket": "my-bucket", "key": "o", "credentials": hmac,
                "endpoint": "http://127.0.0.1:4443"}),
+        // The SDK-shaped conditions, an explicit whole-bucket policy and an x-ignore-* field.
+        json!({"provider": "s3", "bucket": "my-bucket", "anyKey": true, "contentType": "image/png",
+               "conditions": [["starts-with", "$Content-Type", "image/"], {"x-amz-meta-who": "me"},
+                              ["eq", "$success_action_status", "201"], ["content-length-range", 1, 10]],
+               "fields": {"x-ignore-note": "n"}, "credentials": aws(), "signedAt": "2026-11-24T10:00:00Z"}),
     ]
 }
 

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::encoding::base64;
 use crate::error::{Error, Result};
-use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
+use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::sigv4::GOOG4_HMAC_SHA256;
 use crate::time::Timestamp;
 
@@ -73,6 +73,7 @@ impl GcsPostRequest {
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-goog-meta-",
+    filename_key: FilenameKey::Exact,
 };
 
 /// A form with everything but its signature: the external-signer seam. Sign

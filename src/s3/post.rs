@@ -37,7 +37,7 @@ use super::endpoint::{resolve_into, EndpointOptions};
 use super::{validate_credentials, Credentials, Presigner, S3Request, UrlStyle, DEFAULT_REGION};
 use crate::encoding::base64;
 use crate::error::{Error, Result};
-use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
+use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::request::{CredentialExpiry, Secret};
 use crate::sigv4::AWS4_HMAC_SHA256;
 use crate::time::Timestamp;
@@ -78,6 +78,7 @@ impl S3PostRequest {
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-amz-meta-",
+    filename_key: FilenameKey::StartsWithWhenLast,
 };
 
 impl Presigner {
@@ -98,7 +99,7 @@ impl Presigner {
         let mut plan = req.policy.plan(now, &DIALECT)?;
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
-        let mut warnings = Vec::new();
+        let mut warnings = std::mem::take(&mut plan.warnings);
         let probe = S3Request {
             expires_in: Some(plan.expires_in),
             credential_expiry: req.credential_expiry,

@@ -13,15 +13,20 @@ use std::io::Write;
 presign post s3://bucket/uploads/ --max-size 10MB --content-type image/ --expires 10m\n  \
 presign post 's3://bucket/avatars/${filename}' --content-type image/png --acl public-read\n  \
 presign post gs://bucket/inbox/ --max-size 1GiB --meta owner=alice --success-status 201\n  \
+presign post s3://bucket/img/ --content-type image/ --field Content-Type=image/png\n  \
+presign post s3://bucket/k --condition '[\"starts-with\",\"$x-amz-meta-tag\",\"\"]' --condition '{\"acl\":\"private\"}'\n  \
 echo '{\"provider\":\"s3\",\"bucket\":\"b\",\"keyPrefix\":\"u/\"}' | presign post --json-request\n\n\
-The target names the key: s3://bucket/prefix/ (ending in '/', or the bucket alone) allows any key \
-under the prefix and pre-fills the key field with prefix${filename}; s3://bucket/key allows exactly \
-that key (with ${filename}: any key starting with the text before it). gs:// likewise. Azure has no \
-POST policy: sign a PUT instead (presign az://container/blob --method PUT).\n\n\
+The target names the key: s3://bucket/prefix/ (ending in '/') allows any key under the prefix and \
+pre-fills the key field with prefix${filename}; s3://bucket/key allows exactly that key (S3, as \
+boto3: a key ending in ${filename} allows any key starting with the text before it; GCS, as \
+google-cloud-storage: exact whatever it holds). Any key in the bucket only with --any-key (the \
+target then names the bucket alone, or a key to pre-fill). Azure has no POST policy: sign a PUT \
+instead (presign az://container/blob --method PUT).\n\n\
 Output: {\"url\",\"fields\":[[name,value],...],\"expiresAt\"}: post the fields in this order, then \
-the file as the last field. Fields left open by --content-type PREFIX/ or --starts-with are added \
-by the client (e.g. content-type with the file's type). Sizes: 10MB = 10,000,000 bytes, \
-10MiB = 10,485,760. Credentials come from the same environment variables as the URL signer.\n\n", super::lines::exit_rule!()))]
+the file as the last field. Fields that only a condition names (--content-type PREFIX/, \
+--starts-with, --condition) are added by the client (e.g. content-type with the file's type) \
+unless --field pre-fills them. Sizes: 10MB = 10,000,000 bytes, 10MiB = 10,485,760. Credentials \
+come from the same environment variables as the URL signer.\n\n", super::lines::exit_rule!()))]
 pub struct PostArgs {
     /// s3://bucket/prefix/, s3://bucket/key, gs://bucket/prefix/ or gs://bucket/key.
     #[arg(required_unless_present = "json_request")]
@@ -58,12 +63,24 @@ pub struct PostArgs {
     /// Object metadata (repeatable), without the x-amz-meta- / x-goog-meta- prefix.
     #[arg(long = "meta", value_name = "NAME=VALUE")]
     metadata: Vec<String>,
-    /// Another exact-match field (repeatable), e.g. x-amz-server-side-encryption=AES256.
+    /// Another pre-filled form field (repeatable), e.g. x-amz-server-side-encryption=AES256: an
+    /// exact condition too, unless a condition names the field (then a default within it);
+    /// x-ignore-* fields: in the form only.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     fields: Vec<String>,
     /// A starts-with condition on a field the client fills in (repeatable); empty prefix: any value.
     #[arg(long = "starts-with", value_name = "NAME=PREFIX")]
     starts_with: Vec<String>,
+    /// A policy condition as the SDKs write it, kept in the order given (repeatable):
+    /// '{"acl":"private"}', '["eq","$acl","private"]', '["starts-with","$Content-Type","image/"]'
+    /// or '["content-length-range",1,100]'. Not a form field: the client sends the field
+    /// unless --field pre-fills it.
+    #[arg(long = "condition", value_name = "JSON")]
+    conditions: Vec<String>,
+    /// Allow any key in the bucket (["starts-with","$key",""]): the target names the bucket
+    /// alone, or a key to pre-fill.
+    #[arg(long)]
+    any_key: bool,
     /// success_action_status: 200, 201 or 204.
     #[arg(long, value_name = "STATUS")]
     success_status: Option<u64>,
@@ -171,7 +188,17 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
     let mut r = Map::new();
     r.insert("provider".into(), json!(provider));
     r.insert("bucket".into(), json!(bucket));
-    if key.is_empty() || key.ends_with('/') {
+    if a.any_key {
+        r.insert("anyKey".into(), json!(true));
+        if !key.is_empty() {
+            r.insert("key".into(), json!(key));
+        }
+    } else if key.is_empty() {
+        return Err(Failure::Usage(
+            "the target names no key or prefix; to allow any key in the bucket, add --any-key"
+                .into(),
+        ));
+    } else if key.ends_with('/') {
         r.insert("keyPrefix".into(), json!(key));
     } else {
         r.insert("key".into(), json!(key));
@@ -220,6 +247,22 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
         if !items.is_empty() {
             r.insert(member.into(), Value::Object(pairs(flag, items)?));
         }
+    }
+    if !a.conditions.is_empty() {
+        let conditions = a
+            .conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::from_str::<Value>(c).map_err(|_| {
+                    Failure::Usage(format!(
+                        "--condition number {}: not JSON (e.g. '[\"starts-with\",\"$acl\",\"public\"]')",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        r.insert("conditions".into(), Value::Array(conditions));
     }
     if let Some(e) = &a.endpoint {
         r.insert("endpoint".into(), json!(e));
@@ -286,8 +329,62 @@ fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_size, request_from_args, Failure, PostArgs};
+    use serde_json::{json, Value};
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        post: PostArgs,
+    }
+
+    fn request(args: &[&str]) -> Result<Value, String> {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(std::iter::once("post").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        request_from_args(&cli.post).map_err(|f| match f {
+            Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => m,
+            Failure::Sign(e) => e.to_string(),
+        })
+    }
+
+    #[test]
+    fn any_key_conditions_and_prefilled_fields() {
+        // The whole bucket only with --any-key (it used to be an empty keyPrefix).
+        for target in ["s3://b", "s3://b/", "gs://b"] {
+            assert!(request(&[target]).unwrap_err().contains("--any-key"));
+            let r = request(&[target, "--any-key"]).unwrap();
+            assert_eq!(r["anyKey"], json!(true));
+            assert!(r.get("keyPrefix").is_none() && r.get("key").is_none());
+        }
+        let r = request(&["s3://b/default.bin", "--any-key"]).unwrap();
+        assert_eq!(
+            (r["anyKey"].clone(), r["key"].clone()),
+            (json!(true), json!("default.bin"))
+        );
+        assert_eq!(request(&["s3://b/up/"]).unwrap()["keyPrefix"], json!("up/"));
+        // Conditions keep the order given; --field pre-fills.
+        let r = request(&[
+            "s3://b/k",
+            "--condition",
+            r#"{"acl":"private"}"#,
+            "--condition",
+            r#"["starts-with","$Content-Type","image/"]"#,
+            "--field",
+            "Content-Type=image/png",
+        ])
+        .unwrap();
+        assert_eq!(
+            r["conditions"],
+            json!([{"acl": "private"}, ["starts-with", "$Content-Type", "image/"]])
+        );
+        assert_eq!(r["fields"], json!({"Content-Type": "image/png"}));
+        assert!(request(&["s3://b/k", "--condition", "[1,"])
+            .unwrap_err()
+            .contains("--condition"));
+    }
 
     #[test]
     fn sizes() {
