@@ -196,7 +196,27 @@ pub use request::{
 };
 pub use time::Timestamp;
 
-// README examples are compiled and run as doctests.
+// The README's and docs/' Rust examples are compiled and run as doctests (the other code blocks name
+// their language, so rustdoc leaves them alone).
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 mod readme {}
+#[cfg(doctest)]
+mod docs {
+    #[doc = include_str!("../docs/architecture.md")]
+    mod architecture {}
+    #[doc = include_str!("../docs/azure.md")]
+    mod azure {}
+    #[doc = include_str!("../docs/gcs.md")]
+    mod gcs {}
+    #[doc = include_str!("../docs/performance.md")]
+    mod performance {}
+    #[doc = include_str!("../docs/reference.md")]
+    mod reference {}
+    #[doc = include_str!("../docs/s3.md")]
+    mod s3 {}
+    #[doc = include_str!("../docs/security.md")]
+    mod security {}
+    #[doc = include_str!("../docs/testing.md")]
+    mod testing {}
+}
