@@ -12,20 +12,20 @@ export class PresignError extends Error {
 }
 
 // An instant as the core reads it: RFC 3339 text, or Unix ms (>= 0) for a Date or a number
-// (stringifying a Date costs ~0.7 µs more each).
+// (stringifying a Date costs ~0.7 µs more each). Messages name the member, never the value.
 function instant(name, v) {
   if (v === undefined || v === null || typeof v === "string") return v ?? undefined;
   let ms;
   if (v instanceof Date) {
     ms = v.getTime();
-    if (Number.isNaN(ms)) throw new PresignError("INVALID_TIME", `${name} is an invalid Date`);
+    if (Number.isNaN(ms)) throw new PresignError("INVALID_TIME", `\`${name}\`: an invalid Date`);
   } else if (typeof v === "number") {
-    if (!Number.isFinite(v)) throw new PresignError("INVALID_TIME", `${name} must be a finite number of milliseconds`);
+    if (!Number.isFinite(v)) throw new PresignError("INVALID_TIME", `\`${name}\`: must be a finite number of milliseconds, not NaN or Infinity`);
     // As `new Date(v)`: whole ms within ±8.64e15.
-    if (Math.abs(v) > 8.64e15) throw new PresignError("INVALID_TIME", `${name} ${v} is out of range`);
+    if (Math.abs(v) > 8.64e15) throw new PresignError("INVALID_TIME", `\`${name}\`: out of range (a Date holds ±8.64e15 ms)`);
     ms = Math.trunc(v) + 0;
   } else {
-    throw new PresignError("INVALID_TIME", `${name} must be a Date, a number of milliseconds or an RFC 3339 string`);
+    throw new PresignError("INVALID_TIME", `\`${name}\`: must be a Date, a number of milliseconds or an RFC 3339 string`);
   }
   return ms >= 0 ? ms : new Date(ms).toISOString();
 }
@@ -47,12 +47,47 @@ function toJson(request) {
   return copy ?? request;
 }
 
+// JSON has no NaN or Infinity: JSON.stringify writes null for them (and for an invalid Date), which
+// the core reads as an absent member. A text with a null is searched for them (an explicit null
+// still means absent): number members are named, with their out-of-range code; others by position.
+const NUMBER_CODES = {
+  expiresIn: "INVALID_EXPIRY", signedAt: "INVALID_TIME", startsOn: "INVALID_TIME", expiresOn: "INVALID_TIME",
+  expiresAt: "INVALID_TIME", clockSkew: "INVALID_TIME", successActionStatus: "INVALID_REQUEST",
+  maxAge: "INVALID_REQUEST", min: "INVALID_REQUEST", max: "INVALID_REQUEST",
+};
+const NAMED = new Set([...Object.keys(NUMBER_CODES), "credentials", "contentLengthRange"]);
+// The PresignError for the first NaN, ±Infinity or invalid Date in `v`, or undefined.
+function nonFinite(v, codes, path = "", key = "") {
+  const bad = typeof v === "number" ? !Number.isFinite(v) : v instanceof Date && Number.isNaN(v.getTime());
+  if (bad) {
+    const what = v instanceof Date ? "an invalid Date" : "must be a finite number, not NaN or Infinity";
+    return new PresignError(codes[key] || "INVALID_REQUEST", `\`${path}\`: ${what}`);
+  }
+  if (v === null || typeof v !== "object" || v instanceof Date || typeof v.toJSON === "function") return undefined;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const named = !Array.isArray(v) && NAMED.has(k);
+    const e = nonFinite(v[k], codes, named ? (path ? `${path}.${k}` : k) : `${path}[${i}]`, named ? k : "");
+    if (e) return e;
+  }
+  return undefined;
+}
+const VERIFY_CODES = {}; // every input error of `verify` is INVALID_REQUEST
+
 // Encoded into one reused buffer (~9x faster than encode()), which wasm-bindgen copies at the
 // call: use the view before the next utf8(), or .slice() it to keep it across an await.
 const encoder = new TextEncoder();
 let scratch = new Uint8Array(4096);
-function utf8(value) {
+function utf8(value, codes = NUMBER_CODES) {
   const text = JSON.stringify(value);
+  if (text.includes("null")) {
+    const e = nonFinite(value, codes);
+    if (e) throw e;
+  }
+  return encode(text);
+}
+function encode(text) {
   // At most 3 UTF-8 bytes per UTF-16 unit; large batches get their own buffer.
   if (scratch.length < text.length * 3) {
     if (text.length > 65536) return encoder.encode(text);
@@ -144,7 +179,18 @@ export function makeApi(glue) {
         return null;
       }
     });
-    const out = JSON.parse(glue.presignManyJson(utf8(items), Date.now()));
+    let text = JSON.stringify(items);
+    if (text.includes("null")) {
+      items.forEach((r, i) => {
+        const e = r === null ? undefined : nonFinite(r, NUMBER_CODES);
+        if (e) {
+          early.set(i, e);
+          items[i] = null;
+        }
+      });
+      text = JSON.stringify(items);
+    }
+    const out = JSON.parse(glue.presignManyJson(encode(text), Date.now()));
     if (!Array.isArray(out)) unwrap(out);
     return out.map((r, i) =>
       early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
@@ -191,7 +237,7 @@ export function makeApi(glue) {
       if (request === null || typeof request !== "object") {
         throw new PresignError("INVALID_REQUEST", "verify takes { url, method, headers, credentials }");
       }
-      const out = JSON.parse(glue.verifyJson(utf8(request), Date.now()));
+      const out = JSON.parse(glue.verifyJson(utf8(request, VERIFY_CODES), Date.now()));
       if (!out.valid && out.error && out.error.code === "INVALID_REQUEST") unwrap(out);
       return out;
     };

@@ -7,6 +7,7 @@
 #   dist/verify/…                                       `presign/verify` for browsers, size build
 #   dist/verify/server/… (+ cjs/)                       `presign/verify` for node, deno, workerd, speed build
 #   dist/api.cjs                                        api.js as CommonJS (generated, same code)
+#   pkg/LICENSE-MIT, pkg/LICENSE-APACHE                 copies of the repository's licences (git-ignored)
 # Browsers download the wasm, so they get the smallest; server runtimes load it from disk and sign
 # in bulk, so they get the fastest (measured by benches/npm.mjs; sizes by pkg/size.mjs).
 # Installs what it needs, idempotently: the wasm32 target, wasm-bindgen-cli of exactly the version
@@ -76,4 +77,6 @@ build_flavor "$FEATURES,verify" wasm-speed "$OUT/verify/server" cjs
 sed -e 's/^export class /class /' -e 's/^export function /function /' pkg/api.js >"$OUT/api.cjs"
 echo 'module.exports = { PresignError, makeApi };' >>"$OUT/api.cjs"
 grep -q '^export' "$OUT/api.cjs" && { log "api.cjs still has an export"; exit 1; }
+# The licences ship in the package too (package.json "files"); copies, git-ignored.
+cp LICENSE-MIT LICENSE-APACHE pkg/
 log "built $OUT ($(stat -c %s "$OUT/presign_wasm_bg.wasm") bytes of wasm)"

@@ -69,9 +69,9 @@ export interface S3Request extends Common {
 export interface UserDelegationKey {
   signedOid: string;
   signedTid: string;
-  /** RFC 3339. */
+  /** RFC 3339; may be back-dated (Azure takes a start within 7 days of the key request). */
   signedStart: string;
-  /** RFC 3339; at most 7 days after signedStart. */
+  /** RFC 3339; after signedStart, within 7 days of the key request: at most 14 days after signedStart. */
   signedExpiry: string;
   signedService: string;
   signedVersion: string;
@@ -113,7 +113,7 @@ export interface AzureRequest extends Common {
   expiresIn?: number;
   /** `sip`: an address or a range `a-b`. */
   ipRange?: string;
-  /** `spr`. */
+  /** `spr`. `https` with an http endpoint is signed with a `HTTPS_ONLY_ON_HTTP` warning (Azure refuses that URL over http). */
   protocol?: "https" | "https,http";
   /** `si`: a stored access policy. */
   identifier?: string;
@@ -213,7 +213,12 @@ export type ErrorCode =
   | "CREDENTIALS_EXPIRE"
   | "UNSUPPORTED";
 
-/** Thrown (or, from `presignMany`, returned in place) for bad input. Messages never contain secrets. */
+/**
+ * Thrown (or, from `presignMany`, returned in place) for bad input. Messages quote nothing from the
+ * input: they name the member (`expiresIn`; map entries and unknown members by position, `headers[2]`)
+ * and say what is wrong. NaN, ±Infinity and invalid Dates are errors with the member's code, never
+ * read as "absent".
+ */
 export class PresignError extends Error {
   readonly name: "PresignError";
   /** Stable machine-readable code. */
@@ -224,8 +229,9 @@ export class PresignError extends Error {
 export function presign(request: PresignRequest): Presigned;
 
 /**
- * Presigns many requests in one call (derived keys are shared). Never throws for a bad element:
- * its place in the result holds a `PresignError`. Throws only when `requests` is not an array.
+ * Presigns many requests in one call (derived keys are shared). Never throws for a bad element
+ * (a NaN or a lone surrogate included): its place in the result holds a `PresignError`. Throws
+ * only when `requests` is not an array.
  */
 export function presignMany(requests: PresignRequest[]): Array<Presigned | PresignError>;
 
@@ -238,23 +244,42 @@ export function presignAsync(request: PresignRequest): Promise<Presigned>;
 
 // --- Browser form uploads (POST policies) ---------------------------------------------------
 
+/**
+ * One policy condition, in the shapes boto3's `Conditions` and google-cloud-storage's `conditions`
+ * take: `{ "acl": "private" }` and `["eq", "$acl", "private"]` (exact), `["starts-with",
+ * "$Content-Type", "image/"]`, `["content-length-range", 1, 1000]`. Written into the policy as
+ * given, in the order given. Not a form field: the browser supplies the field unless `fields` (or a
+ * typed member) pre-fills it.
+ */
+export type PostCondition =
+  | { [field: string]: string }
+  | ["eq" | "starts-with", `$${string}`, string]
+  | ["content-length-range", number, number];
+
 /** The conditions of a form upload, the same for S3 and GCS. */
 interface PostPolicyFields {
   /** Bucket name. */
   bucket: string;
-  /** The object key; `${filename}` is replaced by the server with the uploaded file's name. */
+  /**
+   * The object key; `${filename}` is replaced by the server with the uploaded file's name. S3 (as
+   * boto3): a key ending in `${filename}` allows any key starting with the text before it, any
+   * other key is exact; GCS (as google-cloud-storage): always exact. With `keyPrefix` or `anyKey`,
+   * only the pre-filled value of the `key` field.
+   */
   key?: string;
-  /** Any key under this prefix is allowed; the `key` field is pre-filled with `{keyPrefix}${filename}`. */
+  /** Any key under this (non-empty) prefix is allowed; the `key` field is pre-filled with `{keyPrefix}${filename}`. */
   keyPrefix?: string;
+  /** Any key in the bucket is allowed (`["starts-with", "$key", ""]`): the only way to ask for it. */
+  anyKey?: boolean;
   /** Policy lifetime in seconds, 1–604800 (default 3600). */
   expiresIn?: number;
   /** The signing instant; defaults to `Date.now()` at the call. */
   signedAt?: Instant;
   /** Allowed upload size in bytes, inclusive. */
   contentLengthRange?: { min: number; max: number };
-  /** Exact content type (a form field and a condition). */
+  /** Content type: exact (a form field and a condition), or with `contentTypePrefix` a pre-filled default within it. */
   contentType?: string;
-  /** Content type must start with this (e.g. `image/`); the client adds the `Content-Type` field. */
+  /** Content type must start with this (e.g. `image/`); the client adds the `Content-Type` field unless `contentType` pre-fills it. */
   contentTypePrefix?: string;
   /** 200, 201 or 204. */
   successActionStatus?: number;
@@ -266,10 +291,16 @@ interface PostPolicyFields {
   cacheControl?: string;
   contentDisposition?: string;
   contentEncoding?: string;
-  /** Other exact-match fields (a form field and a condition each). */
+  /**
+   * Other pre-filled form fields. Each gets an exact condition unless a condition (`startsWith`,
+   * `contentTypePrefix`, `conditions`) names it, then it is a default that must satisfy it;
+   * `x-ignore-*` fields (lower case) are in the form only.
+   */
   fields?: StringMap;
-  /** `["starts-with", "$name", value]` conditions; the client supplies those fields. */
+  /** `["starts-with", "$name", value]` conditions; the client supplies those fields unless `fields` pre-fills them. */
   startsWith?: StringMap;
+  /** Conditions in the caller's order (after `contentLengthRange`, `contentTypePrefix`, `startsWith`; before the fields' exact ones). */
+  conditions?: PostCondition[];
 }
 
 /** An S3 (SigV4) POST policy. */

@@ -33,7 +33,7 @@
 //! Origins and header names are validated to a character set that needs no escaping in JSON or
 //! XML, so every output is written directly.
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::types::{Method, Params, Presigned};
 use core::fmt;
 
@@ -80,10 +80,9 @@ impl core::str::FromStr for Provider {
             "s3" => Ok(Provider::S3),
             "azure" => Ok(Provider::Azure),
             "gcs" => Ok(Provider::Gcs),
-            _ => Err(Error::InvalidRequest(format!(
-                "provider {} is not one of s3, azure, gcs",
-                quoted(s)
-            ))),
+            _ => Err(Error::InvalidRequest(
+                "`provider`: not one of s3, azure, gcs".into(),
+            )),
         }
     }
 }
@@ -183,8 +182,8 @@ pub fn cors_rules<S: AsRef<str>>(
         ));
     }
     let mut out_origins: Vec<String> = Vec::with_capacity(origins.len());
-    for o in origins {
-        let o = check_origin(provider, o.as_ref())?;
+    for (i, o) in origins.iter().enumerate() {
+        let o = check_origin(provider, i, o.as_ref())?;
         if !out_origins.iter().any(|x| x == o) {
             out_origins.push(o.to_owned());
         }
@@ -193,7 +192,7 @@ pub fn cors_rules<S: AsRef<str>>(
     let mut methods: Vec<Method> = Vec::new();
     let mut allowed: Vec<String> = Vec::new();
     let mut resumable = false;
-    for r in requests {
+    for (i, r) in requests.iter().enumerate() {
         if !methods.contains(&r.method) {
             methods.push(r.method);
         }
@@ -205,8 +204,8 @@ pub fn cors_rules<S: AsRef<str>>(
                 add(&mut allowed, "x-ms-blob-type");
             }
         }
-        for (name, _) in r.headers.iter() {
-            check_header_name(name)?;
+        for (j, (name, _)) in r.headers.iter().enumerate() {
+            check_header_name(i, j, name)?;
             let name = name.to_ascii_lowercase();
             if name == "x-goog-resumable" {
                 resumable = true;
@@ -280,14 +279,13 @@ fn method_rank(m: Method) -> u8 {
 }
 
 /// `*`, or `scheme://host[:port]` of visible ASCII without characters that need escaping.
-fn check_origin(provider: Provider, o: &str) -> Result<&str> {
+fn check_origin(provider: Provider, i: usize, o: &str) -> Result<&str> {
     if o == "*" {
         return Ok(o);
     }
     let bad = |why: &str| {
         Err(Error::InvalidRequest(format!(
-            "CORS origin {} {why}; an origin is scheme://host[:port], e.g. https://app.example.com",
-            quoted(o)
+            "`origins[{i}]`: {why}; an origin is scheme://host[:port], e.g. https://app.example.com"
         )))
     };
     if o.len() > AZURE_MAX_LEN {
@@ -330,7 +328,7 @@ fn check_origin(provider: Provider, o: &str) -> Result<&str> {
     Ok(o)
 }
 
-fn check_header_name(name: &str) -> Result<()> {
+fn check_header_name(i: usize, j: usize, name: &str) -> Result<()> {
     if name.is_empty()
         || name.len() > AZURE_MAX_LEN
         || !name
@@ -338,8 +336,7 @@ fn check_header_name(name: &str) -> Result<()> {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     {
         return Err(Error::InvalidHeader(format!(
-            "header name {} cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)",
-            quoted(name)
+            "`requests[{i}].headers[{j}]`: this header name cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)"
         )));
     }
     Ok(())

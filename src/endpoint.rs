@@ -4,7 +4,7 @@
 //! rules live here once.
 
 use crate::encoding::{encode_path, percent_decode};
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::text::{concat, find_str, split_byte, split_once_byte};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
@@ -46,12 +46,9 @@ impl Endpoint<'_> {
     ///
     /// # Errors
     /// [`Error::InvalidEndpoint`] for a malformed percent-escape.
-    pub fn encoded_path(&self, what: &str, input: &str) -> Result<String> {
+    pub fn encoded_path(&self, what: &str) -> Result<String> {
         let decoded = percent_decode(self.path).ok_or_else(|| {
-            Error::InvalidEndpoint(format!(
-                "{what} {}: the path has a malformed percent-escape",
-                quoted(input)
-            ))
+            Error::InvalidEndpoint(format!("`{what}`: the path has a malformed percent-escape"))
         })?;
         Ok(encode_path(decoded.trim_end_matches('/')))
     }
@@ -65,7 +62,7 @@ impl Endpoint<'_> {
 /// information, a malformed IPv6 address, an empty host, a host name with characters outside
 /// `A-Z a-z 0-9 - _` or an empty label, a port outside 1–65535.
 pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result<Endpoint<'a>> {
-    let bad = |why: &str| Error::InvalidEndpoint(format!("{what} {}: {why}", quoted(s)));
+    let bad = |why: &str| Error::InvalidEndpoint(format!("`{what}`: {why}"));
     let split = find_str(s, "://").and_then(|i| Some((s.get(..i)?, s.get(i + 3..)?)));
     let (scheme, rest) = match split {
         Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),
@@ -233,7 +230,7 @@ mod tests {
         assert_eq!(e.port, Some("9000"));
         assert!(!e.is_ip);
         assert_eq!(e.authority(), "minio.example:9000");
-        assert_eq!(e.encoded_path("endpoint", "x").unwrap(), "/Base%20Path");
+        assert_eq!(e.encoded_path("endpoint").unwrap(), "/Base%20Path");
 
         let e = parse("endpoint", "https://[::1]:443", false).unwrap();
         assert_eq!(
@@ -329,11 +326,11 @@ mod tests {
         ] {
             let e = parse("endpoint", bad, false).unwrap_err();
             assert_eq!(e.code(), "INVALID_ENDPOINT", "{bad}");
-            assert!(e.message().starts_with("endpoint "), "{bad}: {e}");
+            assert!(e.message().starts_with("`endpoint`: "), "{bad}: {e}");
         }
         assert!(parse("x", "https://h/%zz", false)
             .unwrap()
-            .encoded_path("x", "https://h/%zz")
+            .encoded_path("x")
             .is_err());
     }
 }

@@ -1,21 +1,117 @@
-//! # presign
+//! Presigned URLs for cloud object storage — Amazon S3 and S3-compatible stores (SigV4: Cloudflare
+//! R2, MinIO, Backblaze B2, Wasabi…), Azure Blob Storage (service, account and user-delegation SAS)
+//! and Google Cloud Storage (V4, HMAC or service-account RSA) — in pure Rust, with no cloud SDK.
 //!
-//! Presigned URLs for cloud object storage — Amazon S3 and S3-compatible stores (SigV4),
-//! Azure Blob Storage (SAS) and Google Cloud Storage (V4) — in pure Rust, with no cloud SDK.
-//! The same core compiles to WebAssembly (the `presign` npm package) and to the `presign` CLI.
+//! A presigned URL lets someone without credentials do one thing to one object for a while: a
+//! browser uploads a file straight to the bucket, a customer downloads a report, a worker fetches
+//! its input. This crate computes such URLs as a pure function of credentials, request and signing
+//! instant: it does no I/O, reads no clock and no environment, so it runs unchanged in a server, a
+//! CLI, a test and WebAssembly. It also writes browser form uploads (S3 and GCS POST policies), the
+//! bucket CORS rules those requests need, and verifies presigned URLs as the storage server would.
 //!
-//! ## The time contract
+//! # Quick start
+//!
+//! ```
+//! # #[cfg(feature = "s3")] {
+//! use presign::s3::{Credentials, Presigner, S3Request};
+//! use presign::{Method, Timestamp};
+//!
+//! let mut req = S3Request::new(Method::Put, "my-bucket", "uploads/cat 1.jpg");
+//! req.region = Some("eu-west-1".into());
+//! req.credentials = Some(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+//! req.headers.push("content-type", "image/jpeg"); // signed: the client must send it
+//! req.expires_in = Some(600);
+//!
+//! let signer = Presigner::new(); // caches derived keys: keep it for many URLs
+//! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?; // the caller reads the clock
+//! let out = signer.presign(&req, now)?;
+//! assert!(out.url.starts_with("https://my-bucket.s3.eu-west-1.amazonaws.com/uploads/cat%201.jpg?X-Amz-Algorithm="));
+//! assert_eq!(out.headers.0, [("content-type".to_string(), "image/jpeg".to_string())]);
+//! assert_eq!(out.expires_at.rfc3339(), "2026-11-24T10:10:00Z");
+//! # }
+//! # Ok::<(), presign::Error>(())
+//! ```
+//!
+//! The result, [`Presigned`], is the same for every provider: the URL, the method, the headers the
+//! client must send for the signature to verify, and when the URL stops working.
+//!
+//! # Which entry point
+//!
+//! | you have | use |
+//! | --- | --- |
+//! | requests for one provider, as typed fields | [`s3::Presigner`], [`azure::Presigner`], [`gcs::Presigner`] (module docs have examples) |
+//! | requests for any provider | [`Request`] and [`Signer`] |
+//! | the request schema as JSON (a config file, a queue, a browser) | [`json::parse_request`], then [`Signer`] |
+//! | a browser form upload with a size range, a key prefix or a content-type family | [`post::PostRequest`] and [`post::PostSigner`]; [`s3::post`], [`gcs::post`] |
+//! | a bucket that must accept those requests from a web page | [`cors::cors_rules`] |
+//! | a GCS service-account key that never leaves a KMS, IAM `signBlob` or WebCrypto | [`gcs::prepare`], then [`gcs::PreparedUrl::finish`] |
+//! | an Azure identity instead of an account key | [`azure::delegation`]: the Get User Delegation Key request and its answer |
+//! | a presigned URL to check (a gateway, a proxy, a test) | `verify::verify` (feature `verify`) |
+//!
+//! Every signer caches derived keys; keep one for many URLs. They are `Send + Sync`.
+//!
+//! ## Any provider, one signer
+//!
+//! The request schema is one JSON model (camelCase, tagged by `provider`, unknown members refused)
+//! shared by this crate, the `presign` CLI and the npm package; the reference of every member is
+//! `docs/reference.md` in the repository.
+//!
+//! ```
+//! # #[cfg(all(feature = "json", feature = "azure", feature = "gcs"))] {
+//! use presign::{json, Signer, Timestamp};
+//!
+//! let signer = Signer::new();
+//! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
+//! let azure = json::parse_request(r#"{"provider": "azure", "method": "PUT",
+//!     "container": "photos", "blob": "cat 1.jpg", "expiresIn": 600,
+//!     "credentials": {"connectionString": "UseDevelopmentStorage=true"}}"#)?;
+//! let out = signer.presign(&azure, now)?;
+//! assert!(out.url.starts_with("http://127.0.0.1:10000/devstoreaccount1/photos/cat%201.jpg?sv=2025-07-05&sr=b&sp=cw&"));
+//! assert_eq!(out.headers.0, [("x-ms-blob-type".to_string(), "BlockBlob".to_string())]);
+//!
+//! let gcs = json::parse_request(r#"{"provider": "gcs", "bucket": "my-bucket", "object": "report.pdf",
+//!     "credentials": {"hmac": {"accessId": "GOOG1EEXAMPLE", "secret": "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"}}}"#)?;
+//! assert!(signer.presign(&gcs, now)?.url.contains("X-Goog-Algorithm=GOOG4-HMAC-SHA256"));
+//!
+//! // A bad request is an error naming the member, never a panic.
+//! let err = json::parse_request(r#"{"provider": "s3", "bucket": "b", "key": "k", "expires": 60}"#).unwrap_err();
+//! assert_eq!(err.code(), "INVALID_REQUEST");
+//! # }
+//! # Ok::<(), presign::Error>(())
+//! ```
+//!
+//! ## The bucket's CORS rule
+//!
+//! A page that `fetch()`es a presigned URL needs a CORS rule on the bucket (S3, GCS) or the account
+//! (Azure) that allows its origin, the method and the headers it sends. [`cors::cors_rules`]
+//! derives it from the presigned requests themselves:
+//!
+//! ```
+//! # #[cfg(feature = "s3")] {
+//! use presign::cors::{cors_rules, CorsRequest, Provider};
+//! use presign::Method;
+//!
+//! let mut put = CorsRequest::new(Method::Put);
+//! put.headers.push("content-type", "image/jpeg"); // or `(&presigned).into()`
+//! let rules = cors_rules(Provider::S3, &["https://app.example.com"], &[put, CorsRequest::new(Method::Get)])?;
+//! assert_eq!(rules.methods, [Method::Get, Method::Put]); // sorted
+//! assert!(rules.s3_json().starts_with(r#"{"CORSRules":[{"AllowedHeaders":["content-type"]"#)); // for put-bucket-cors
+//! # }
+//! # Ok::<(), presign::Error>(())
+//! ```
+//!
+//! # The time contract
 //! Signing is a pure function of (credentials, request, signing instant). Nothing in this crate
 //! reads a clock, the environment or the network: every entry point takes a [`Timestamp`] (the
 //! request's own `signedAt` wins when present). The CLI and the JS bindings read the clock.
 //!
-//! ## The encoding contract
+//! # The encoding contract
 //! Object keys are signed exactly as given: no Unicode normalisation (NFC and NFD stay
 //! different), no dot-segment or slash normalisation, every byte outside RFC 3986 unreserved
 //! percent-encoded once with upper-case hex. One canonical query builder produces both the signed
 //! and the emitted query, so they cannot drift. See [`encoding`].
 //!
-//! ## Errors
+//! # Errors
 //! Bad input is an [`Error`] with a stable [`Error::code`], never a panic. Secrets never appear in
 //! errors or `Debug` output.
 //!
@@ -30,8 +126,31 @@
 //! let now = presign::Timestamp::from_unix(0).unwrap(); // ignored: signedAt is given
 //! let out = presign::presign(&req, now).unwrap();
 //! assert!(out.url.ends_with("X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"));
+//! assert!(!format!("{req:?}").contains("wJalrXUtnFEMI")); // Debug redacts the secret
 //! # }
 //! ```
+//!
+//! Non-fatal remarks (temporary credentials that expire before the URL, for one) are
+//! [`Warning`]s on the result.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what |
+//! | --- | --- | --- |
+//! | `s3` | yes | [`s3`]: SigV4 presigned URLs and POST policies |
+//! | `azure` | yes | [`azure`]: service, account and user-delegation SAS |
+//! | `gcs` | yes | [`gcs`]: V4 signed URLs and POST policies (HMAC, or RSA through an external signer) |
+//! | `json` | yes | [`json`]: the request schema as JSON, results as JSON (a small strict reader and writer, no serde) |
+//! | `gcs-rsa` | no | GCS `GOOG4-RSA-SHA256` signed natively with a service-account key (AWS-LC through `aws-lc-rs`; keep it out of wasm builds) |
+//! | `verify` | no | `verify`: checking presigned URLs as the storage server would (all three providers) |
+//! | `cli` | no | the `presign` command-line tool (`cargo install presign --features cli`) |
+//! | `wasm` | no | the wasm-bindgen bindings of the npm package (built by `pkg/build.sh`) |
+//!
+//! # The same core elsewhere
+//! The `presign` CLI (feature `cli`) signs from the command line and JSON Lines, writes CORS rules
+//! and verifies URLs; the `presign` npm package runs this crate as WebAssembly in browsers,
+//! Cloudflare Workers, Node and Deno. Both take the same request schema and give byte-identical
+//! results.
 #![forbid(unsafe_code)]
 // A build with some providers or features left out (the npm package's per-entry wasm) leaves
 // shared helpers unused; the full build (every provider and feature) is linted without this.
@@ -46,6 +165,7 @@
     )),
     allow(dead_code, unused_imports, unused_macros)
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(
     test,
@@ -96,7 +216,27 @@ pub use request::{presign, Request, Signer};
 pub use time::Timestamp;
 pub use types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 
-// README examples are compiled and run as doctests.
+// The README's and docs/' Rust examples are compiled and run as doctests (the other code blocks name
+// their language, so rustdoc leaves them alone).
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 mod readme {}
+#[cfg(doctest)]
+mod docs {
+    #[doc = include_str!("../docs/architecture.md")]
+    mod architecture {}
+    #[doc = include_str!("../docs/azure.md")]
+    mod azure {}
+    #[doc = include_str!("../docs/gcs.md")]
+    mod gcs {}
+    #[doc = include_str!("../docs/performance.md")]
+    mod performance {}
+    #[doc = include_str!("../docs/reference.md")]
+    mod reference {}
+    #[doc = include_str!("../docs/s3.md")]
+    mod s3 {}
+    #[doc = include_str!("../docs/security.md")]
+    mod security {}
+    #[doc = include_str!("../docs/testing.md")]
+    mod testing {}
+}

@@ -23,15 +23,16 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
         Ok(expires_in)
     } else {
         Err(Error::InvalidExpiry(format!(
-            "expiresIn is {expires_in} s; {what} last from 1 to {MAX_EXPIRES} seconds (7 days)"
+            "`expiresIn`: {what} last from 1 to {MAX_EXPIRES} seconds (7 days)"
         )))
     }
 }
 
 /// Applies `policy` when credentials that expire at `credentials_expire` sign something valid
 /// until `expires`, at the signing instant `time`; returns the expiry to sign (shortened by
-/// [`CredentialExpiry::Clamp`]). `credentials` names them in messages ("the credentials", "the
-/// user-delegation key"); `signed` names what they sign ("the URL", "the SAS").
+/// [`CredentialExpiry::Clamp`]). `names` are for messages, which quote no value: the member
+/// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials",
+/// "the key") and what they sign ("the URL", "the SAS").
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expired at or before `time`, or with
@@ -41,19 +42,19 @@ pub(crate) fn credential_expiry(
     credentials_expire: Timestamp,
     expires: Timestamp,
     time: Timestamp,
-    (credentials, signed): (&str, &str),
+    (member, credentials, signed): (&str, &str, &str),
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
     if credentials_expire <= time {
         return Err(Error::CredentialsExpire(format!(
-            "{credentials} expired at {credentials_expire}, at or before the signing time {time}"
+            "`{member}`: {credentials} expire at or before the signing instant"
         )));
     }
     if credentials_expire >= expires {
         return Ok(expires);
     }
     let msg = format!(
-        "{credentials} expire at {credentials_expire}, before {signed}'s expiry {expires}: {signed} stops working when they do"
+        "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
     );
     match policy {
         CredentialExpiry::Warn => {
@@ -91,7 +92,7 @@ mod tests {
 
     #[test]
     fn credentials_that_expire_first_warn_fail_or_clamp() {
-        let names = ("the credentials", "the URL");
+        let names = ("credentials.expiresAt", "the credentials", "the URL");
         let mut w = Vec::new();
         // Outliving the URL: nothing to say.
         let same = credential_expiry(CredentialExpiry::Error, t(100), t(100), t(0), names, &mut w);

@@ -15,22 +15,32 @@
 //! that names the alternative (a SAS `PUT` with `x-ms-blob-type: BlockBlob`).
 //!
 //! ## What the model turns into
-//! - `key` (exact, or with `${filename}`, which the server replaces with the uploaded file's
-//!   name) becomes the `key` field; its condition is `{"key": …}`, or `["starts-with", "$key",
-//!   <text before ${filename}>]` when the key contains `${filename}`. `keyPrefix` allows any key
-//!   under the prefix (`["starts-with", "$key", prefix]`) and pre-fills the `key` field with
-//!   `{keyPrefix}${filename}` (or with `key`, which must then start with the prefix).
-//! - Exact-match values — `acl`, `cache-control`, `content-disposition`, `content-encoding`,
+//! - The key. `key` is exact, or holds `${filename}`, which the server replaces with the
+//!   uploaded file's name. Its condition follows the provider's official SDK: S3 (boto3)
+//!   `["starts-with", "$key", <text before it>]` when `${filename}` ends the key and `{"key":
+//!   …}` otherwise; GCS (google-cloud-storage) always `{"key": …}`. `keyPrefix` allows any key
+//!   under a (non-empty) prefix (`["starts-with", "$key", prefix]`) and pre-fills the `key`
+//!   field with `{keyPrefix}${filename}` (or with `key`, which must then start with the
+//!   prefix). `anyKey` is the one way to allow any key in the bucket (`["starts-with", "$key",
+//!   ""]`): an empty `keyPrefix`, and on S3 a key that is `${filename}` alone (which boto3 turns
+//!   into that condition), are errors that name it.
+//! - Form fields — `acl`, `cache-control`, `content-disposition`, `content-encoding`,
 //!   `content-type`, `success_action_status`, `success_action_redirect`, metadata
-//!   (`x-amz-meta-*` / `x-goog-meta-*`, names lower-cased) and arbitrary `fields` — are each a
-//!   form field *and* a `{"name": "value"}` condition, sorted by name.
-//! - `contentLengthRange`, `contentTypePrefix` and arbitrary `startsWith` conditions are
-//!   conditions only: the client supplies those fields (see [`PostForm`]).
+//!   (`x-amz-meta-*` / `x-goog-meta-*`, names lower-cased) and arbitrary `fields` — are sent
+//!   pre-filled in the form. Each gets an exact `{"name": "value"}` condition unless a
+//!   condition of the policy (`contentTypePrefix`, `startsWith`, `conditions`) already names
+//!   the field: then the value is a default the client may change within that condition (it
+//!   must satisfy it). `x-ignore-*` fields get no condition (both services ignore them).
+//! - `contentLengthRange`, `contentTypePrefix`, `startsWith` and `conditions` are conditions
+//!   only: the client supplies the fields they name unless a form field pre-fills them (see
+//!   [`PostForm`]). `conditions` take the SDKs' own shapes, in the caller's order.
 //!
-//! Condition order (deterministic, the same for both providers and what the official SDKs
-//! produce for the same input): `content-length-range`, `starts-with` conditions (content type
-//! first, then `startsWith` in the given order), exact-match fields sorted by name, then the
-//! provider's own: `bucket`, the key, and the signature's fields.
+//! Condition order (deterministic; with the same input the official SDKs produce the same):
+//! `content-length-range`, `starts-with` conditions (content type first, then `startsWith` in
+//! the given order), `conditions` in the given order, exact conditions of the form fields
+//! sorted by name, then the provider's own: `bucket`, the key, and the signature's fields. A
+//! caller who wants every condition in their own order states them all in `conditions` (a
+//! field named there gets no exact condition of its own).
 //!
 //! ## Policy JSON
 //! Written deterministically, in the layout of each provider's official SDK (S3: boto3's
@@ -48,7 +58,7 @@
     allow(dead_code, unused_imports, unused_variables)
 )]
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Params;
 
@@ -63,23 +73,30 @@ pub const FILENAME_VARIABLE: &str = "${filename}";
 pub struct PostPolicy {
     /// The bucket the form posts to.
     pub bucket: String,
-    /// The object key: exact, or containing `${filename}` (then any key that starts with the
-    /// text before `${filename}` is allowed, as boto3 does for a trailing `${filename}`).
+    /// The object key: exact, or containing `${filename}`. Its condition is the provider's
+    /// SDK's: on S3 a key ending in `${filename}` allows any key that starts with the text
+    /// before it (boto3), every other key is exact; on GCS every key is exact
+    /// (google-cloud-storage). With `key_prefix` or `any_key`, it is only the pre-filled value
+    /// of the `key` field.
     pub key: Option<String>,
-    /// Allow any key starting with this prefix (`""`: any key in the bucket). The `key` field
-    /// is pre-filled with `key` if given (it must start with the prefix), else with
+    /// Allow any key starting with this prefix, which must not be empty (use `any_key`). The
+    /// `key` field is pre-filled with `key` if given (it must start with the prefix), else with
     /// `{keyPrefix}${filename}`.
     pub key_prefix: Option<String>,
+    /// Allow any key in the bucket (`["starts-with", "$key", ""]`), the explicit way to ask for
+    /// it. The `key` field is pre-filled with `key` if given, else with `${filename}`.
+    pub any_key: bool,
     /// Lifetime in seconds, 1–604800 (default 3600).
     pub expires_in: Option<u64>,
     /// The signing instant; when absent the caller's `now` is used.
     pub signed_at: Option<Timestamp>,
     /// Allowed size of the uploaded file in bytes, inclusive: `content-length-range`.
     pub content_length_range: Option<ContentLengthRange>,
-    /// The exact `content-type` of the object (a field and a condition).
+    /// The `content-type` field: exact (a field and a condition), or with `content_type_prefix`
+    /// (or another condition on `content-type`) a pre-filled default within it.
     pub content_type: Option<String>,
     /// A `content-type` prefix such as `image/` (`""`: any): a `starts-with` condition; the
-    /// client adds the `content-type` field.
+    /// client adds the `content-type` field unless `content_type` pre-fills it.
     pub content_type_prefix: Option<String>,
     /// `success_action_status`: 200, 201 or 204 (what the server answers instead of a redirect).
     pub success_action_status: Option<u16>,
@@ -96,12 +113,21 @@ pub struct PostPolicy {
     pub content_disposition: Option<String>,
     /// `content-encoding` of the stored object.
     pub content_encoding: Option<String>,
-    /// Other exact-match fields (`x-amz-server-side-encryption`, `x-amz-storage-class`,
-    /// `expires`, …): each is a form field and a `{"name": "value"}` condition.
+    /// Other pre-filled form fields (`x-amz-server-side-encryption`, `x-amz-storage-class`,
+    /// `expires`, `x-ignore-*`, …). Each gets a `{"name": "value"}` condition unless a condition
+    /// already names it (then the value must satisfy that condition) or it is an `x-ignore-*`
+    /// field (no condition: the services ignore those).
     pub fields: Params,
     /// Other `starts-with` conditions, field name to prefix (`""`: any value, i.e. the field may
-    /// be sent). The client adds these fields.
+    /// be sent). The client adds these fields unless `fields` pre-fills them.
     pub starts_with: Params,
+    /// Conditions in the caller's order, as the SDKs take them (boto3's `Conditions`,
+    /// google-cloud-storage's `conditions`): placed after the `starts-with` conditions of the
+    /// members above and before the exact conditions of the form fields. A condition is not a
+    /// form field: the client supplies the field unless `fields` (or a typed member)
+    /// pre-fills it. Names are without `$`; `key`, `bucket` and the signature's fields are
+    /// refused (the form sets them).
+    pub conditions: Vec<Condition>,
 }
 
 impl PostPolicy {
@@ -114,11 +140,20 @@ impl PostPolicy {
         }
     }
 
-    /// A policy for any key under `prefix` in `bucket`.
+    /// A policy for any key under `prefix` (not empty) in `bucket`.
     pub fn with_prefix(bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
         PostPolicy {
             bucket: bucket.into(),
             key_prefix: Some(prefix.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A policy for any key in `bucket` (see [`PostPolicy::any_key`]).
+    pub fn for_any_key(bucket: impl Into<String>) -> Self {
+        PostPolicy {
+            bucket: bucket.into(),
+            any_key: true,
             ..Self::default()
         }
     }
@@ -133,24 +168,49 @@ pub struct ContentLengthRange {
     pub max: u64,
 }
 
-/// One condition of a policy document.
+/// One condition of a policy document. Field names are without the `$` the array forms put in
+/// front of them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Condition {
     /// `{"name": "value"}`: the field must have exactly this value.
     Eq(String, String),
+    /// `["eq", "$name", "value"]`: the same check as [`Condition::Eq`], in the array spelling
+    /// (kept as given, so the policy bytes follow the caller's).
+    EqArray(String, String),
     /// `["starts-with", "$name", "prefix"]`.
     StartsWith(String, String),
     /// `["content-length-range", min, max]`.
     ContentLengthRange(u64, u64),
 }
 
+impl Condition {
+    /// The field the condition is about (`None` for `content-length-range`).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Condition::Eq(n, _) | Condition::EqArray(n, _) | Condition::StartsWith(n, _) => Some(n),
+            Condition::ContentLengthRange(..) => None,
+        }
+    }
+
+    /// Whether a field value satisfies this condition (always for `content-length-range`).
+    fn accepts(&self, value: &str) -> bool {
+        match self {
+            Condition::Eq(_, v) | Condition::EqArray(_, v) => v == value,
+            Condition::StartsWith(_, p) => value.starts_with(p.as_str()),
+            Condition::ContentLengthRange(..) => true,
+        }
+    }
+}
+
 /// A signed form: post `fields` in this order, then the file, as `multipart/form-data` to
 /// `url` (e.g. `FormData`: append every pair, then `append("file", blob)`).
 ///
-/// The file field must come last: S3 and GCS ignore every field after it. Fields whose value the
-/// policy leaves open (`contentTypePrefix`, `startsWith`) are not included; append them before
-/// the file (e.g. `content-type` with the file's type). The `key` field may be changed by the
-/// client within `keyPrefix`; `${filename}` in it is replaced by the server.
+/// The file field must come last: S3 and GCS ignore every field after it. Fields that only a
+/// condition names (`contentTypePrefix`, `startsWith`, `conditions`) and that no form field
+/// pre-fills are not included; append them before the file (e.g. `content-type` with the
+/// file's type). A pre-filled field under a `starts-with` condition may be changed by the
+/// client within it (replace the pair, do not append a second one). The `key` field may be
+/// changed by the client within `keyPrefix`; `${filename}` in it is replaced by the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PostForm {
     /// The form's `action`: the bucket's URL (as the provider's SDK writes it: S3
@@ -242,6 +302,20 @@ impl PostSigner {
 pub(crate) struct Dialect {
     /// `x-amz-meta-` / `x-goog-meta-`.
     pub meta_prefix: &'static str,
+    /// How a `key` holding `${filename}` is constrained.
+    pub filename_key: FilenameKey,
+}
+
+/// The condition of a `key` that holds `${filename}`: each provider's official SDK's rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+// With one provider only, the other's rule is unused.
+#[cfg_attr(not(all(feature = "s3", feature = "gcs")), allow(dead_code))]
+pub(crate) enum FilenameKey {
+    /// boto3: `["starts-with", "$key", <text before it>]` when `${filename}` ends the key,
+    /// `{"key": …}` otherwise.
+    StartsWithWhenLast,
+    /// google-cloud-storage: always `{"key": …}`.
+    Exact,
 }
 
 /// A validated policy, before the provider adds its own conditions and fields.
@@ -254,24 +328,29 @@ pub(crate) struct Plan {
     pub expires_in: u64,
     /// `time + expires_in`.
     pub expires_at: Timestamp,
-    /// Conditions that are not form fields, in order.
+    /// The conditions before the form fields' exact ones, in order.
     pub conditions: Vec<Condition>,
-    /// Exact-match fields, sorted by name: each a form field and an `Eq` condition.
+    /// The exact conditions of the form fields no condition names, sorted by name.
+    pub exact: Vec<(String, String)>,
+    /// The pre-filled form fields (the key and the signature's aside), sorted by name.
     pub fields: Vec<(String, String)>,
     /// The `key` form field.
     pub key_field: String,
     /// The key's condition (`Eq` or `StartsWith`).
     pub key_condition: Condition,
+    /// Things worth knowing about the policy.
+    #[cfg_attr(not(feature = "s3"), allow(dead_code))]
+    pub warnings: Vec<crate::types::Warning>,
 }
 
 impl Plan {
-    /// The conditions in the documented order: this plan's, its fields, `bucket`, the key, then
-    /// `auth` (the provider's signature fields).
+    /// The conditions in the documented order: this plan's, its fields' exact ones, `bucket`,
+    /// the key, then `auth` (the provider's signature fields).
     pub(crate) fn all_conditions(&self, bucket: &str, auth: &[(&str, &str)]) -> Vec<Condition> {
-        let mut c = Vec::with_capacity(self.conditions.len() + self.fields.len() + 2 + auth.len());
+        let mut c = Vec::with_capacity(self.conditions.len() + self.exact.len() + 2 + auth.len());
         c.extend(self.conditions.iter().cloned());
         c.extend(
-            self.fields
+            self.exact
                 .iter()
                 .map(|(n, v)| Condition::Eq(n.clone(), v.clone())),
         );
@@ -306,11 +385,27 @@ const RESERVED_FIELDS: &[&str] = &[
     "content-length-range",
 ];
 
-/// A form field name: ASCII letters, digits, `-`, `_` and `.`.
-fn check_name(what: &str, name: &str) -> Result<()> {
+/// Whether `name` starts with `prefix`, ignoring ASCII case.
+fn starts_with_ignore_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len()
+        && name
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+}
+
+/// An `x-ignore-*` field: in the form, never in the policy (S3 and GCS ignore them). Lower case
+/// exactly, as google-cloud-storage and @google-cloud/storage test it: another casing is an
+/// ordinary field with its exact condition, which holds whether or not the service ignores it.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with("x-ignore-")
+}
+
+/// A form field name: ASCII letters, digits, `-`, `_` and `.`, not one the form or its
+/// signature sets.
+fn check_name(what: &str, i: usize, name: &str) -> Result<()> {
     if name.is_empty() {
         return Err(Error::InvalidRequest(format!(
-            "{what}: a field name is empty"
+            "`{what}[{i}]`: the field name is empty"
         )));
     }
     if !name
@@ -318,35 +413,35 @@ fn check_name(what: &str, name: &str) -> Result<()> {
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field name {} may contain only ASCII letters, digits, '-', '_' and '.'",
-            quoted(name)
+            "`{what}[{i}]`: a field name may contain only ASCII letters, digits, '-', '_' and '.'"
         )));
     }
     if RESERVED_FIELDS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
         return Err(Error::InvalidRequest(format!(
-            "{what}: field {} is set by the form or its signature (the key through `key` / `keyPrefix`, the size through `contentLengthRange`)",
-            quoted(name)
-        )));
-    }
-    if name.len() >= 9
-        && name
-            .get(..9)
-            .is_some_and(|p| p.eq_ignore_ascii_case("x-ignore-"))
-    {
-        return Err(Error::InvalidRequest(format!(
-            "{what}: x-ignore-* fields such as {} are not part of a policy; add them to the form in the browser",
-            quoted(name)
+            "`{what}[{i}]`: this field is set by the form or its signature (the key through `key` / `keyPrefix` / `anyKey`, the size through `contentLengthRange`)"
         )));
     }
     Ok(())
+}
+
+/// A condition the caller gave in `conditions`, at index `i`.
+fn check_condition(i: usize, c: &Condition) -> Result<()> {
+    match c {
+        Condition::ContentLengthRange(min, max) if min > max => Err(Error::InvalidRequest(
+            format!("`conditions[{i}]`: content-length-range has its minimum above its maximum"),
+        )),
+        Condition::ContentLengthRange(..) => Ok(()),
+        Condition::Eq(n, _) | Condition::EqArray(n, _) | Condition::StartsWith(n, _) => {
+            check_name("conditions", i, n)
+        }
+    }
 }
 
 /// Keys (and the `key` field) are sent as form values: CR and LF are refused.
 fn check_key_text(what: &str, k: &str) -> Result<()> {
     if k.len() > MAX_KEY_BYTES {
         return Err(Error::InvalidKey(format!(
-            "{what} is {} bytes of UTF-8; at most {MAX_KEY_BYTES} are allowed",
-            k.len()
+            "{what}: longer than the {MAX_KEY_BYTES} bytes of UTF-8 allowed"
         )));
     }
     if k.contains(['\r', '\n']) {
@@ -364,9 +459,10 @@ impl PostPolicy {
         let expires_in = crate::lifetime::v4_expires_in(self.expires_in, "POST policies")?;
         let expires_at = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
 
-        let (key_field, key_condition) = self.key_plan()?;
+        let mut warnings = Vec::new();
+        let (key_field, key_condition) = self.key_plan(d, &mut warnings)?;
 
-        // Exact-match fields.
+        // Pre-filled form fields.
         let mut fields: Vec<(String, String)> = Vec::new();
         let typed = [
             ("acl", &self.acl),
@@ -383,9 +479,9 @@ impl PostPolicy {
         }
         if let Some(s) = self.success_action_status {
             if !matches!(s, 200 | 201 | 204) {
-                return Err(Error::InvalidRequest(format!(
-                    "successActionStatus is {s}; it must be 200, 201 or 204"
-                )));
+                return Err(Error::InvalidRequest(
+                    "`successActionStatus`: must be 200, 201 or 204".into(),
+                ));
             }
             fields.push(("success_action_status".into(), s.to_string()));
         }
@@ -398,17 +494,12 @@ impl PostPolicy {
                 "successActionRedirect is empty; leave it out instead".into(),
             ));
         }
-        for (name, value) in self.metadata.iter() {
-            check_name("metadata", name)?;
+        for (i, (name, value)) in self.metadata.iter().enumerate() {
+            check_name("metadata", i, name)?;
             for p in ["x-amz-meta-", "x-goog-meta-"] {
-                if name.len() >= p.len()
-                    && name
-                        .get(..p.len())
-                        .is_some_and(|s| s.eq_ignore_ascii_case(p))
-                {
+                if starts_with_ignore_case(name, p) {
                     return Err(Error::InvalidRequest(format!(
-                        "metadata: give the name {} without the {p} prefix (it is added for the provider)",
-                        quoted(name)
+                        "`metadata[{i}]`: give the name without the {p} prefix (it is added for the provider)"
                     )));
                 }
             }
@@ -417,88 +508,141 @@ impl PostPolicy {
             full.push_str(&name.to_ascii_lowercase());
             fields.push((full, value.to_owned()));
         }
-        for (name, value) in self.fields.iter() {
-            check_name("fields", name)?;
+        for (i, (name, value)) in self.fields.iter().enumerate() {
+            check_name("fields", i, name)?;
             fields.push((name.to_owned(), value.to_owned()));
         }
 
-        // Conditions that are not fields.
+        // Conditions that are not fields: the members' first, then the caller's, in order.
         let mut conditions = Vec::new();
         if let Some(r) = self.content_length_range {
             if r.min > r.max {
-                return Err(Error::InvalidRequest(format!(
-                    "contentLengthRange: min {} is larger than max {}",
-                    r.min, r.max
-                )));
+                return Err(Error::InvalidRequest(
+                    "`contentLengthRange`: min is larger than max".into(),
+                ));
             }
             conditions.push(Condition::ContentLengthRange(r.min, r.max));
         }
-        let mut open: Vec<&str> = Vec::new();
         if let Some(p) = &self.content_type_prefix {
-            if self.content_type.is_some() {
-                return Err(Error::InvalidRequest(
-                    "contentType and contentTypePrefix both constrain content-type; give one"
-                        .into(),
-                ));
-            }
             conditions.push(Condition::StartsWith("content-type".into(), p.clone()));
-            open.push("content-type");
         }
-        for (name, prefix) in self.starts_with.iter() {
-            check_name("startsWith", name)?;
+        for (i, (name, prefix)) in self.starts_with.iter().enumerate() {
+            check_name("startsWith", i, name)?;
             conditions.push(Condition::StartsWith(name.to_owned(), prefix.to_owned()));
-            open.push(name);
+        }
+        for (i, c) in self.conditions.iter().enumerate() {
+            check_condition(i, c)?;
+            conditions.push(c.clone());
         }
 
-        // One rule per field name (names are case-insensitive in both services).
-        let names = fields.iter().map(|(n, _)| n.as_str()).chain(open);
-        let mut seen: Vec<String> = Vec::new();
-        for n in names {
+        // One value per form field (names are case-insensitive in both services).
+        let mut seen: Vec<String> = Vec::with_capacity(fields.len());
+        for (n, _) in &fields {
             let lower = n.to_ascii_lowercase();
             if seen.contains(&lower) {
-                return Err(Error::InvalidRequest(format!(
-                    "field {} is constrained twice (names are case-insensitive); give it once",
-                    quoted(n)
-                )));
+                return Err(Error::InvalidRequest(
+                    "a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once".into(),
+                ));
             }
             seen.push(lower);
         }
 
+        // A field a condition names is a pre-filled value within it; any other gets its exact
+        // condition (x-ignore-* fields none).
+        let mut exact = Vec::with_capacity(fields.len());
+        for (n, v) in &fields {
+            if is_ignored(n) {
+                continue;
+            }
+            let mut named = conditions
+                .iter()
+                .filter(|c| c.field().is_some_and(|f| f.eq_ignore_ascii_case(n)))
+                .peekable();
+            if named.peek().is_none() {
+                exact.push((n.clone(), v.clone()));
+            } else if !named.all(|c| c.accepts(v)) {
+                return Err(Error::InvalidRequest(
+                    "a pre-filled form field (fields, metadata or a typed member such as contentType) does not satisfy the condition that names it; the upload would be refused".into(),
+                ));
+            }
+        }
+
+        crate::text::sort_by(&mut exact, |a, b| a.0 < b.0);
         crate::text::sort_by(&mut fields, |a, b| a.0 < b.0);
         Ok(Plan {
             time,
             expires_in,
             expires_at,
             conditions,
+            exact,
             fields,
             key_field,
             key_condition,
+            warnings,
         })
     }
 
     /// The `key` field and its condition.
-    fn key_plan(&self) -> Result<(String, Condition)> {
-        let before_variable = |k: &str| {
-            crate::text::find_str(k, FILENAME_VARIABLE)
-                .and_then(|i| k.get(..i))
-                .map(str::to_owned)
-        };
+    fn key_plan(
+        &self,
+        d: &Dialect,
+        warnings: &mut Vec<crate::types::Warning>,
+    ) -> Result<(String, Condition)> {
+        const ANY_KEY: &str = "set anyKey: true (--any-key in the CLI)";
+        let prefix_cond = |p: &str| Condition::StartsWith("key".into(), p.into());
+        if self.any_key {
+            if self.key_prefix.is_some() {
+                return Err(Error::InvalidKey(
+                    "anyKey and keyPrefix both say which keys are allowed; give one".into(),
+                ));
+            }
+            let field = match &self.key {
+                Some(k) if k.is_empty() => {
+                    return Err(Error::InvalidKey("the object key is empty".into()))
+                }
+                Some(k) => k.clone(),
+                None => FILENAME_VARIABLE.to_owned(),
+            };
+            check_key_text("the object key", &field)?;
+            return Ok((field, prefix_cond("")));
+        }
         match (&self.key, &self.key_prefix) {
             (None, None) => Err(Error::InvalidKey(
-                "give `key` (exact, may contain ${filename}) or `keyPrefix`".into(),
+                "give `key` (exact, may contain ${filename}), `keyPrefix` or `anyKey`".into(),
             )),
             (Some(k), None) => {
                 if k.is_empty() {
                     return Err(Error::InvalidKey("the object key is empty".into()));
                 }
                 check_key_text("the object key", k)?;
-                let cond = match before_variable(k) {
-                    Some(p) => Condition::StartsWith("key".into(), p),
-                    None => Condition::Eq("key".into(), k.clone()),
+                let cond = match d.filename_key {
+                    FilenameKey::StartsWithWhenLast => match k.strip_suffix(FILENAME_VARIABLE) {
+                        Some("") => {
+                            return Err(Error::InvalidKey(format!(
+                                "a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}"
+                            )))
+                        }
+                        Some(before) => prefix_cond(before),
+                        None => {
+                            if crate::text::find_str(k, FILENAME_VARIABLE).is_some() {
+                                warnings.push(crate::types::Warning {
+                                    code: "KEY_FILENAME_NOT_LAST",
+                                    message: "the key holds ${filename} before its end, so its condition is the exact key (as boto3 writes it); servers that replace ${filename} with the file's name before checking the policy (SeaweedFS does, and S3 is reported to) refuse every upload to it; end the key with ${filename} or use keyPrefix".into(),
+                                });
+                            }
+                            Condition::Eq("key".into(), k.clone())
+                        }
+                    },
+                    FilenameKey::Exact => Condition::Eq("key".into(), k.clone()),
                 };
                 Ok((k.clone(), cond))
             }
             (key, Some(p)) => {
+                if p.is_empty() {
+                    return Err(Error::InvalidKey(format!(
+                        "keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}"
+                    )));
+                }
                 check_key_text("keyPrefix", p)?;
                 if crate::text::find_str(p, FILENAME_VARIABLE).is_some() {
                     return Err(Error::InvalidKey(
@@ -509,11 +653,9 @@ impl PostPolicy {
                     Some(k) => {
                         check_key_text("the object key", k)?;
                         if !k.starts_with(p.as_str()) || k.is_empty() {
-                            return Err(Error::InvalidKey(format!(
-                                "the key {} does not start with keyPrefix {}",
-                                quoted(k),
-                                quoted(p)
-                            )));
+                            return Err(Error::InvalidKey(
+                                "`key`: does not start with `keyPrefix`".into(),
+                            ));
                         }
                         k.clone()
                     }
@@ -525,7 +667,7 @@ impl PostPolicy {
                     }
                 };
                 check_key_text("the key field", &field)?;
-                Ok((field, Condition::StartsWith("key".into(), p.clone())))
+                Ok((field, prefix_cond(p)))
             }
         }
     }
@@ -576,9 +718,13 @@ pub(crate) fn policy_json(
                 json_string(&mut out, v);
                 out.push('}');
             }
-            Condition::StartsWith(n, p) => {
+            Condition::StartsWith(n, p) | Condition::EqArray(n, p) => {
                 out.push('[');
-                json_string(&mut out, "starts-with");
+                let op = match c {
+                    Condition::EqArray(..) => "eq",
+                    _ => "starts-with",
+                };
+                json_string(&mut out, op);
                 out.push_str(comma);
                 let mut dollar = String::with_capacity(n.len() + 1);
                 dollar.push('$');
@@ -622,6 +768,83 @@ crate::schema::json_struct!(ContentLengthRange {
     optional {}
 });
 
+#[cfg(feature = "json")]
+impl crate::schema::FromJson for Condition {
+    /// One condition in the SDKs' shapes: `{"name": "value"}`, `["eq", "$name", "value"]`,
+    /// `["starts-with", "$name", "prefix"]` or `["content-length-range", min, max]`.
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+        use crate::schema::Reader;
+        let text = r.raw()?;
+        let mut r = Reader::new(text);
+        if text.starts_with('{') {
+            let mut one: Option<(String, String)> = None;
+            let mut count = 0usize;
+            r.object(|r, name| {
+                count += 1;
+                let value = r.string()?.into_owned();
+                one = Some((name.to_owned(), value));
+                Ok(())
+            })?;
+            return match one {
+                Some((n, v)) if count == 1 => Ok(Condition::Eq(n, v)),
+                _ => Err(Error::InvalidRequest(
+                    "an object condition has exactly one member, {\"field\": \"value\"}".into(),
+                )),
+            };
+        }
+        if !text.starts_with('[') {
+            return Err(r.expected("an array or an object (a condition)"));
+        }
+        const OPS: &str = "expected \"eq\", \"starts-with\" or \"content-length-range\"";
+        let mut op = String::new();
+        let mut name = String::new();
+        let mut value = String::new();
+        let (mut min, mut max) = (0u64, 0u64);
+        let mut n = 0usize;
+        r.array(|r| {
+            match (n, op.as_str()) {
+                (0, _) => {
+                    op = r.string()?.into_owned();
+                    if !matches!(op.as_str(), "eq" | "starts-with" | "content-length-range") {
+                        return Err(Error::InvalidRequest(OPS.into()));
+                    }
+                }
+                (1, "content-length-range") => min = r.u64()?,
+                (2, "content-length-range") => max = r.u64()?,
+                (1, _) => {
+                    let s = r.string()?;
+                    name = s
+                        .strip_prefix('$')
+                        .ok_or_else(|| {
+                            Error::InvalidRequest(
+                                "the field name of an array condition starts with $".into(),
+                            )
+                        })?
+                        .to_owned();
+                }
+                (2, _) => value = r.string()?.into_owned(),
+                _ => {
+                    return Err(Error::InvalidRequest(
+                        "a condition array has three elements".into(),
+                    ))
+                }
+            }
+            n += 1;
+            Ok(())
+        })?;
+        if n != 3 {
+            return Err(Error::InvalidRequest(
+                "a condition array has three elements".into(),
+            ));
+        }
+        Ok(match op.as_str() {
+            "eq" => Condition::EqArray(name, value),
+            "starts-with" => Condition::StartsWith(name, value),
+            _ => Condition::ContentLengthRange(min, max),
+        })
+    }
+}
+
 /// Reads member `name` of a policy into `p`; `Ok(false)` when `name` is not a policy member.
 #[cfg(feature = "json")]
 fn read_policy_member(
@@ -634,6 +857,7 @@ fn read_policy_member(
         "bucket" => crate::schema::set_field(&mut p.bucket, r)?,
         "key" => crate::schema::set_field(&mut p.key, r)?,
         "keyPrefix" => crate::schema::set_field(&mut p.key_prefix, r)?,
+        "anyKey" => crate::schema::set_field(&mut p.any_key, r)?,
         "expiresIn" => crate::schema::set_field(&mut p.expires_in, r)?,
         "signedAt" => crate::schema::set_field(&mut p.signed_at, r)?,
         "contentLengthRange" => crate::schema::set_field(&mut p.content_length_range, r)?,
@@ -656,6 +880,7 @@ fn read_policy_member(
         "contentEncoding" => crate::schema::set_field(&mut p.content_encoding, r)?,
         "fields" => crate::schema::set_field(&mut p.fields, r)?,
         "startsWith" => crate::schema::set_field(&mut p.starts_with, r)?,
+        "conditions" => crate::schema::set_field(&mut p.conditions, r)?,
         _ => return Ok(false),
     }
     Ok(true)
@@ -856,6 +1081,12 @@ mod tests {
 
     const S3: Dialect = Dialect {
         meta_prefix: "x-amz-meta-",
+        filename_key: FilenameKey::StartsWithWhenLast,
+    };
+
+    const GCS: Dialect = Dialect {
+        meta_prefix: "x-goog-meta-",
+        filename_key: FilenameKey::Exact,
     };
 
     #[test]
@@ -873,64 +1104,107 @@ mod tests {
         let c = [
             Condition::ContentLengthRange(0, 10),
             Condition::StartsWith("content-type".into(), "image/".into()),
+            Condition::EqArray("acl".into(), "private".into()),
             Condition::Eq("bucket".into(), "b".into()),
         ];
         assert_eq!(
             policy_json(&c, t0(), Layout::Spaced),
-            r#"{"expiration": "2026-11-24T10:00:00Z", "conditions": [["content-length-range", 0, 10], ["starts-with", "$content-type", "image/"], {"bucket": "b"}]}"#
+            r#"{"expiration": "2026-11-24T10:00:00Z", "conditions": [["content-length-range", 0, 10], ["starts-with", "$content-type", "image/"], ["eq", "$acl", "private"], {"bucket": "b"}]}"#
         );
         assert_eq!(
             policy_json(&c, t0(), Layout::Compact),
-            r#"{"conditions":[["content-length-range",0,10],["starts-with","$content-type","image/"],{"bucket":"b"}],"expiration":"2026-11-24T10:00:00Z"}"#
+            r#"{"conditions":[["content-length-range",0,10],["starts-with","$content-type","image/"],["eq","$acl","private"],{"bucket":"b"}],"expiration":"2026-11-24T10:00:00Z"}"#
         );
     }
 
     #[test]
     fn keys_prefixes_and_filename() {
-        let plan = |p: PostPolicy| p.plan(t0(), &S3).map(|p| (p.key_field, p.key_condition));
+        let plan =
+            |p: PostPolicy, d: &Dialect| p.plan(t0(), d).map(|p| (p.key_field, p.key_condition));
         let sw = |p: &str| Condition::StartsWith("key".into(), p.into());
-        assert_eq!(
-            plan(PostPolicy::new("b", "a/b.txt")).unwrap(),
-            (
-                "a/b.txt".into(),
-                Condition::Eq("key".into(), "a/b.txt".into())
-            )
-        );
-        assert_eq!(
-            plan(PostPolicy::new("b", "up/${filename}")).unwrap(),
-            ("up/${filename}".into(), sw("up/"))
-        );
-        assert_eq!(
-            plan(PostPolicy::new("b", "up/${filename}.jpg")).unwrap(),
-            ("up/${filename}.jpg".into(), sw("up/"))
-        );
-        assert_eq!(
-            plan(PostPolicy::with_prefix("b", "up/")).unwrap(),
-            ("up/${filename}".into(), sw("up/"))
-        );
-        assert_eq!(
-            plan(PostPolicy::with_prefix("b", "")).unwrap(),
-            ("${filename}".into(), sw(""))
-        );
-        let mut p = PostPolicy::with_prefix("b", "up/");
-        p.key = Some("up/default.bin".into());
-        assert_eq!(plan(p).unwrap(), ("up/default.bin".into(), sw("up/")));
-        for bad in [
-            PostPolicy {
-                bucket: "b".into(),
-                ..PostPolicy::default()
-            },
-            PostPolicy::new("b", ""),
-            PostPolicy::new("b", "a\nb"),
-            PostPolicy::new("b", "k".repeat(1025)),
-            PostPolicy::with_prefix("b", "a/${filename}/"),
-            PostPolicy {
-                key: Some("other/x".into()),
-                ..PostPolicy::with_prefix("b", "up/")
-            },
-        ] {
-            assert_eq!(plan(bad).unwrap_err().code(), "INVALID_KEY");
+        let eq = |k: &str| Condition::Eq("key".into(), k.into());
+        for d in [&S3, &GCS] {
+            assert_eq!(
+                plan(PostPolicy::new("b", "a/b.txt"), d).unwrap(),
+                ("a/b.txt".into(), eq("a/b.txt"))
+            );
+            assert_eq!(
+                plan(PostPolicy::with_prefix("b", "up/"), d).unwrap(),
+                ("up/${filename}".into(), sw("up/"))
+            );
+            assert_eq!(
+                plan(PostPolicy::for_any_key("b"), d).unwrap(),
+                ("${filename}".into(), sw(""))
+            );
+            let mut p = PostPolicy::with_prefix("b", "up/");
+            p.key = Some("up/default.bin".into());
+            assert_eq!(plan(p, d).unwrap(), ("up/default.bin".into(), sw("up/")));
+            let mut p = PostPolicy::for_any_key("b");
+            p.key = Some("any/default.bin".into());
+            assert_eq!(plan(p, d).unwrap(), ("any/default.bin".into(), sw("")));
+            // ${filename} in the middle: exact for both (boto3, google-cloud-storage).
+            assert_eq!(
+                plan(PostPolicy::new("b", "up/${filename}.jpg"), d).unwrap(),
+                ("up/${filename}.jpg".into(), eq("up/${filename}.jpg"))
+            );
+            for bad in [
+                PostPolicy {
+                    bucket: "b".into(),
+                    ..PostPolicy::default()
+                },
+                PostPolicy::new("b", ""),
+                PostPolicy::new("b", "a\nb"),
+                PostPolicy::new("b", "k".repeat(1025)),
+                PostPolicy::with_prefix("b", "a/${filename}/"),
+                PostPolicy::with_prefix("b", ""),
+                PostPolicy {
+                    key: Some("other/x".into()),
+                    ..PostPolicy::with_prefix("b", "up/")
+                },
+                PostPolicy {
+                    key_prefix: Some("up/".into()),
+                    ..PostPolicy::for_any_key("b")
+                },
+                PostPolicy {
+                    key: Some(String::new()),
+                    ..PostPolicy::for_any_key("b")
+                },
+            ] {
+                assert_eq!(plan(bad, d).unwrap_err().code(), "INVALID_KEY");
+            }
         }
+        // A trailing ${filename}: boto3's starts-with on S3, google-cloud-storage's exact key.
+        assert_eq!(
+            plan(PostPolicy::new("b", "up/${filename}"), &S3).unwrap(),
+            ("up/${filename}".into(), sw("up/"))
+        );
+        assert_eq!(
+            plan(PostPolicy::new("b", "up/${filename}"), &GCS).unwrap(),
+            ("up/${filename}".into(), eq("up/${filename}"))
+        );
+        // ${filename} alone: boto3 would allow any key; only with any_key.
+        assert_eq!(
+            plan(PostPolicy::new("b", "${filename}"), &S3)
+                .unwrap_err()
+                .code(),
+            "INVALID_KEY"
+        );
+        assert_eq!(
+            plan(PostPolicy::new("b", "${filename}"), &GCS).unwrap(),
+            ("${filename}".into(), eq("${filename}"))
+        );
+        // The S3 warning for an exact key holding ${filename}.
+        let w = PostPolicy::new("b", "a/${filename}.jpg")
+            .plan(t0(), &S3)
+            .unwrap()
+            .warnings;
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].code, "KEY_FILENAME_NOT_LAST");
+        assert!(PostPolicy::new("b", "a/${filename}.jpg")
+            .plan(t0(), &GCS)
+            .unwrap()
+            .warnings
+            .is_empty());
     }
 
     #[test]
@@ -955,6 +1229,7 @@ mod tests {
                 "x-amz-storage-class"
             ]
         );
+        assert_eq!(plan.exact, plan.fields);
         assert_eq!(
             plan.conditions,
             [
@@ -964,6 +1239,39 @@ mod tests {
         );
         assert_eq!(plan.expires_at.rfc3339(), "2026-11-24T11:00:00Z");
 
+        // Pre-filled fields that a condition names get no exact condition; x-ignore-* none.
+        let mut p = PostPolicy::new("b", "k");
+        p.content_type = Some("image/png".into());
+        p.content_type_prefix = Some("image/".into());
+        p.fields.push("x-ignore-note", "n");
+        p.fields.push("X-Ignore-Upper", "u");
+        p.fields.push("Cache-Control", "max-age=1");
+        p.conditions = vec![
+            Condition::EqArray("cache-control".into(), "max-age=1".into()),
+            Condition::Eq("acl".into(), "private".into()),
+        ];
+        let plan = p.plan(t0(), &S3).unwrap();
+        let names: Vec<_> = plan.fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Cache-Control",
+                "X-Ignore-Upper",
+                "content-type",
+                "x-ignore-note"
+            ]
+        );
+        // Only lower-case x-ignore-* is exempt (as google-cloud-storage tests it).
+        assert_eq!(plan.exact, [("X-Ignore-Upper".into(), "u".into())]);
+        assert_eq!(
+            plan.conditions,
+            [
+                Condition::StartsWith("content-type".into(), "image/".into()),
+                Condition::EqArray("cache-control".into(), "max-age=1".into()),
+                Condition::Eq("acl".into(), "private".into()),
+            ]
+        );
+
         let bad = |f: &dyn Fn(&mut PostPolicy)| {
             let mut p = PostPolicy::new("b", "k");
             f(&mut p);
@@ -972,10 +1280,6 @@ mod tests {
         assert_eq!(bad(&|p| p.fields.push("Policy", "x")), "INVALID_REQUEST");
         assert_eq!(
             bad(&|p| p.fields.push("X-Amz-Signature", "x")),
-            "INVALID_REQUEST"
-        );
-        assert_eq!(
-            bad(&|p| p.fields.push("x-ignore-me", "x")),
             "INVALID_REQUEST"
         );
         assert_eq!(bad(&|p| p.fields.push("a b", "x")), "INVALID_REQUEST");
@@ -993,20 +1297,43 @@ mod tests {
             }),
             "INVALID_REQUEST"
         );
+        // A pre-filled value outside its condition.
         assert_eq!(
             bad(&|p| {
-                p.content_type = Some("a/b".into());
+                p.content_type = Some("b/c".into());
                 p.content_type_prefix = Some("a/".into());
             }),
             "INVALID_REQUEST"
         );
         assert_eq!(
             bad(&|p| {
-                p.fields.push("content-type", "a/b");
+                p.fields.push("content-type", "b/c");
                 p.starts_with.push("Content-Type", "a/");
             }),
             "INVALID_REQUEST"
         );
+        assert_eq!(
+            bad(&|p| {
+                p.fields.push("acl", "a");
+                p.conditions = vec![Condition::EqArray("ACL".into(), "b".into())];
+            }),
+            "INVALID_REQUEST"
+        );
+        // Conditions the form owns, or that cannot hold.
+        for c in [
+            Condition::StartsWith("key".into(), "a".into()),
+            Condition::Eq("Bucket".into(), "b".into()),
+            Condition::EqArray("x-amz-credential".into(), "c".into()),
+            Condition::Eq("$acl".into(), "c".into()),
+            Condition::StartsWith(String::new(), "c".into()),
+            Condition::ContentLengthRange(2, 1),
+        ] {
+            assert_eq!(
+                bad(&|p| p.conditions = vec![c.clone()]),
+                "INVALID_REQUEST",
+                "{c:?}"
+            );
+        }
         assert_eq!(
             bad(&|p| p.success_action_status = Some(302)),
             "INVALID_REQUEST"

@@ -9,7 +9,7 @@
 //! - [`Timestamp::rfc3339`]: `2026-11-23T10:15:00Z` (results, Azure `se`/`st`);
 //! - [`Timestamp::http_date`]: `Mon, 23 Nov 2026 10:15:00 GMT` (Azure `x-ms-date`).
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use core::fmt;
 
 /// Seconds since 1970-01-01T00:00:00Z, restricted to years 0001–9999 so every format above is
@@ -45,9 +45,9 @@ impl Timestamp {
         if (MIN_UNIX..=MAX_UNIX).contains(&secs) {
             Ok(Timestamp(secs))
         } else {
-            Err(Error::InvalidTime(format!(
-                "{secs} is outside the supported range (years 0001-9999)"
-            )))
+            Err(Error::InvalidTime(
+                "the instant is outside the supported range (years 0001-9999)".into(),
+            ))
         }
     }
 
@@ -84,10 +84,7 @@ impl Timestamp {
     pub fn parse_rfc3339(s: &str) -> Result<Self> {
         parse_rfc3339(s.as_bytes())
             .ok_or_else(|| {
-                Error::InvalidTime(format!(
-                    "{} is not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)",
-                    quoted(s)
-                ))
+                Error::InvalidTime("not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)".into())
             })
             .and_then(Self::from_unix)
     }
@@ -277,12 +274,7 @@ impl core::str::FromStr for Timestamp {
 /// # Errors
 /// [`Error::InvalidExpiry`] for anything else (including zero-length input and overflow).
 pub fn parse_duration(s: &str) -> Result<u64> {
-    let bad = || {
-        Error::InvalidExpiry(format!(
-            "{} is not a duration (e.g. 3600, 90s, 15m, 1h, 7d)",
-            quoted(s)
-        ))
-    };
+    let bad = || Error::InvalidExpiry("not a duration (e.g. 3600, 90s, 15m, 1h, 7d)".into());
     let t = s.trim();
     if t.is_empty() {
         return Err(bad());

@@ -1,7 +1,7 @@
 //! The types every provider shares: the HTTP method, secrets, ordered name/value pairs, the
 //! presigned result and its warnings, and the credential-expiry policy.
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use core::fmt;
 use zeroize::Zeroizing;
@@ -51,10 +51,9 @@ impl core::str::FromStr for Method {
             "HEAD" => Ok(Method::Head),
             "DELETE" => Ok(Method::Delete),
             "POST" => Ok(Method::Post),
-            _ => Err(Error::InvalidRequest(format!(
-                "method {} is not one of GET, PUT, HEAD, DELETE, POST",
-                quoted(s)
-            ))),
+            _ => Err(Error::InvalidRequest(
+                "the method is not one of GET, PUT, HEAD, DELETE, POST".into(),
+            )),
         }
     }
 }

@@ -17,7 +17,13 @@
 // with quotes and unicode, user-delegation extras (saoid, scid, sduoid, skdutid, bound
 // request headers and query parameters), connection strings (portal, sovereign suffix, custom
 // endpoint, UseDevelopmentStorage=true, read by the SDK's own BlobServiceClient), clockSkew
-// and expiresIn, and signed versions 2018-03-28 (account key only), 2020-12-06 …
+// and expiresIn, user-delegation keys with the times real clients ask for (issue 16: requested
+// at or before the signing instant, the start back-dated by minutes, hours or days up to the
+// full 7 days, not at all or a little forward, the expiry up to 7 days after the request — keys
+// of up to 14 days — and the SAS's st/se anywhere inside the key's validity, now and then
+// beyond it), `protocol: "https"` on http endpoints too (connection strings, an Azurite-style
+// path endpoint for user delegation: signed like the SDK, with a HTTPS_ONLY_ON_HTTP warning),
+// and signed versions 2018-03-28 (account key only), 2020-12-06 …
 // 2025-07-05 (our default) … 2026-04-06 (the SDK's own default and newest, SERVICE_VERSION).
 // The SDK honours a `version` override, so each layout is signed by the SDK in that version.
 //
@@ -262,6 +268,86 @@ function versionPair(g, list) {
   return { ours: v, sdk: v, sv: v };
 }
 
+const DAY = 86400;
+const WEEK = 7 * DAY; // Azure: a key's Start and Expiry each "within 7 days of the current time"
+
+/**
+ * A user-delegation key's start and expiry (ms) as clients ask for them. The key was requested
+ * at T, at the signing instant or earlier (a cached key), and is still in force at signing. Its
+ * start is back-dated from T by minutes, hours or days (up to the full 7 days), or not at all,
+ * or a little forward; its expiry is up to 7 days after T, often exactly 7 days. So a key lives
+ * up to 14 days (Azure's rule is relative to the request, not start-to-expiry).
+ */
+function keyTimes(g, signedAt) {
+  const age = g.pick([0, 0, g.int(1, 3600), g.int(3600, 3 * DAY)]);
+  const reqAt = signedAt - 1000 * age;
+  const style = g.pick(["none", "minutes", "minutes", "hours", "hours", "days", "days", "week", "forward"]);
+  const back = {
+    none: 0, minutes: g.int(60, 3599), hours: g.int(3600, DAY - 1), days: g.int(DAY, WEEK - 1), week: WEEK,
+    forward: -g.int(60, DAY),
+  }[style];
+  const lo = Math.max(age, -back) + 60; // in force at signing, and after its own start
+  const ahead = g.maybe(0.4) ? WEEK : g.int(lo, WEEK);
+  const kstart = reqAt - 1000 * back;
+  const kexp = reqAt + 1000 * ahead;
+  return { kstart, kexp, info: { back: style, life: (kexp - kstart) / 1000, ahead7: ahead === WEEK } };
+}
+
+/** `se` (ms) as expiresOn, or as expiresIn seconds after the signing instant. */
+function expiryAt(g, signedAt, se, req) {
+  if (g.maybe(0.4)) req.expiresIn = (se - signedAt) / 1000;
+  else req.expiresOn = iso(se);
+  return se;
+}
+
+/** st/se of an account-key SAS. */
+function sasTimes(g, signedAt, req) {
+  let start;
+  if (g.maybe(0.4)) {
+    start = signedAt + 1000 * g.int(-7200, 600);
+    req.startsOn = iso(start);
+  }
+  if (g.maybe(0.15)) {
+    const skew = g.int(0, 3600);
+    req.clockSkew = skew;
+    start = (start ?? signedAt) - 1000 * skew;
+  }
+  const expiry = expiryAt(g, signedAt, signedAt + 1000 * g.int(1, 400 * DAY), req);
+  if (start !== undefined && start >= expiry) {
+    start = expiry - 1000;
+    delete req.clockSkew;
+    req.startsOn = iso(start);
+  }
+  return { start, expiry };
+}
+
+/**
+ * st/se of a user-delegation SAS: se anywhere from after both the signing instant and the key's
+ * start up to the key's expiry (now and then beyond it: a warning); st anywhere from the key's
+ * start to before se (now and then before the key's start, or back-dated by clockSkew).
+ */
+function sasTimesInKey(g, signedAt, kstart, kexp, req) {
+  const lo = Math.max(signedAt, kstart) + 1000;
+  const se = g.maybe(0.85) ? lo + 1000 * g.int(0, (kexp - lo) / 1000) : kexp + 1000 * g.int(1, 30 * DAY);
+  const expiry = expiryAt(g, signedAt, se, req);
+  let start;
+  if (g.maybe(0.5)) {
+    if (g.maybe(0.8)) {
+      const top = Math.min(expiry, kexp) - 1000;
+      start = kstart + 1000 * g.int(0, (top - kstart) / 1000);
+    } else {
+      start = kstart - 1000 * g.int(1, 2 * 3600);
+    }
+    req.startsOn = iso(start);
+  }
+  if (g.maybe(0.15)) {
+    const skew = g.int(0, 3600);
+    req.clockSkew = skew;
+    start = (start ?? signedAt) - 1000 * skew;
+  }
+  return { start, expiry };
+}
+
 /** One case: our request, the SDK call, and what the rest of our result must show. */
 function makeCase(g) {
   const kind = g.pick(["blob", "blob", "blob", "container", "container", "account", "account", "udk", "udk", "udk"]);
@@ -307,6 +393,11 @@ function makeCase(g) {
   } else if (kind !== "udk") {
     req.credentials = { accountKey: key };
     sdkCred = new sdk.StorageSharedKeyCredential(account, key);
+  } else if (g.maybe(0.2)) {
+    // Azurite-style path endpoint over http (a token prepared there for production, say).
+    req.endpoint = "http://127.0.0.1:10000";
+    serviceUrl = `http://127.0.0.1:10000/${account}`;
+    scheme = "http";
   }
   exp.cs = cs;
 
@@ -315,31 +406,13 @@ function makeCase(g) {
   const sv = ver.sv;
   const modern = sv >= "2020-12-06";
 
-  // Times.
-  let start;
-  if (g.maybe(0.4)) {
-    start = signedAt + 1000 * g.int(-7200, 600);
-    req.startsOn = iso(start);
-  }
-  if (g.maybe(0.15)) {
-    const skew = g.int(0, 3600);
-    req.clockSkew = skew;
-    start = (start ?? signedAt) - 1000 * skew;
-  }
-  const short = kind === "udk" && g.maybe(0.8);
-  let expiry;
-  if (g.maybe(0.4)) {
-    const n = g.int(1, short ? 86400 : 30 * 86400);
-    req.expiresIn = n;
-    expiry = signedAt + 1000 * n;
+  // Times. A user-delegation SAS's st/se are chosen inside its key's validity (mostly).
+  let start, expiry, kstart, kexp;
+  if (kind === "udk") {
+    ({ kstart, kexp, info: exp.key } = keyTimes(g, signedAt));
+    ({ start, expiry } = sasTimesInKey(g, signedAt, kstart, kexp, req));
   } else {
-    expiry = signedAt + 1000 * g.int(60, short ? 86400 : 400 * 86400);
-    req.expiresOn = iso(expiry);
-  }
-  if (start !== undefined && start >= expiry) {
-    start = expiry - 1000;
-    delete req.clockSkew;
-    req.startsOn = iso(start);
+    ({ start, expiry } = sasTimes(g, signedAt, req));
   }
   exp.expiresAt = iso(expiry);
 
@@ -350,8 +423,10 @@ function makeCase(g) {
   }
   let protocol;
   if (g.maybe(0.3)) {
-    protocol = scheme === "https" && g.maybe(0.5) ? "https" : "https,http";
+    protocol = g.maybe(0.5) ? "https" : "https,http";
     req.protocol = protocol;
+    // Signed as the SDK signs it (valid for the account over https), with a warning.
+    if (protocol === "https" && scheme === "http") exp.warnings.push("HTTPS_ONLY_ON_HTTP");
   }
   let ses;
   if (modern && g.maybe(0.25)) {
@@ -428,9 +503,6 @@ function makeCase(g) {
   let signKey = sdkCred && keyOf(sdkCred);
   let udk;
   if (kind === "udk") {
-    const kstart = signedAt - 1000 * g.int(0, 3 * 86400);
-    let kexp = kstart + 1000 * g.int(3600, 7 * 86400);
-    if (kexp <= signedAt + 60_000) kexp = signedAt + 3_600_000;
     const k = {
       signedOid: g.uuid(),
       signedTid: g.uuid(),
@@ -749,6 +821,20 @@ function main() {
   const kinds = Object.entries(byKind).sort().map(([k, v]) => `${k} ${v.cases} (${v.failed} failed)`);
   console.log("cases by kind: " + kinds.join(", "));
   console.log("features: " + Object.entries(feat).map(([k, v]) => `${k} ${v}`).join(", "));
+  const keys = cases.map((c) => c.exp.key).filter(Boolean);
+  if (keys.length) {
+    const backs = {};
+    for (const k of keys) backs[k.back] = (backs[k.back] || 0) + 1;
+    console.log(
+      `user-delegation keys: ${keys.length}; start back-dated by ` +
+        Object.entries(backs).sort().map(([k, v]) => `${k} ${v}`).join(", ") +
+        `; living more than 7 days ${keys.filter((k) => k.life > WEEK).length}` +
+        `, longest ${(Math.max(...keys.map((k) => k.life)) / DAY).toFixed(2)} days` +
+        `; expiry exactly 7 days after the request ${keys.filter((k) => k.ahead7).length}`,
+    );
+  }
+  const httpsOnHttp = cases.filter((c) => c.exp.warnings.includes("HTTPS_ONLY_ON_HTTP")).length;
+  console.log(`https-only SAS on an http endpoint (signed, with a warning): ${httpsOnHttp}`);
   console.log("signed versions: " + Object.entries(versions).sort().map(([k, v]) => `${k} ${v}`).join(", "));
   console.log(
     `sp/ss letter order differs from the SDK's in ${reorderedCount} cases (sig checked over the SDK's string-to-sign with our order); ` +

@@ -11,11 +11,16 @@ hostile blob names, the stored name checked with azure-storage-blob (an independ
 listing with a container SAS; an account SAS GET and service listing; response overrides; a
 snapshot SAS; user-delegation SAS at sv 2020-12-06 and 2025-07-05 (Azurite derives the delegation
 key from the SAS fields and a constant of its own, so the key is made offline, as in
-tests/servers/checks/azurite_check.py).
+tests/servers/checks/azurite_check.py); user-delegation keys whose start is back-dated by an
+hour, 3 days or 7 days with an expiry 7 days ahead (keys of up to 14 days, issue 16), the SAS's
+st/se inside the key's validity; a SAS outliving its key (se after ske) while the key is in force.
 Negative, each right after a control that works: a tampered sig, a changed sp, another blob, a
 wrong key, an expired SAS, a SAS not yet valid (st in the future), a read-only SAS used for PUT
 (service SAS and both user-delegation versions); a container SAS without `l` used to list; an
-account SAS with a tampered sig; a PUT without the returned x-ms-blob-type header.
+account SAS with a tampered sig; a PUT without the returned x-ms-blob-type header; a key that
+starts in 10 minutes; a SAS outliving its key once the key has expired (Azurite does not compare
+se with ske: it checks each against its clock); an spr=https SAS (signed with a
+HTTPS_ONLY_ON_HTTP warning) used over http.
 
 Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_live_azurite.py
 Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
@@ -102,9 +107,11 @@ def req(method, blob, form="cs", **extra):
     return r
 
 
-def udk(skv, value=None):
-    """A user-delegation key as Azurite derives it from the SAS's skoid/sktid/skt/ske/skv."""
-    skt, ske = iso(now() - dt.timedelta(minutes=30)), iso(now() + dt.timedelta(hours=1))
+def udk(skv, value=None, start=None, expiry=None):
+    """A user-delegation key as Azurite derives it from the SAS's skoid/sktid/skt/ske/skv
+    (default: from 30 minutes ago to an hour from now)."""
+    skt = iso(start or now() - dt.timedelta(minutes=30))
+    ske = iso(expiry or now() + dt.timedelta(hours=1))
     msg = "\n".join([OID, TID, skt, ske, "b", skv]).encode()
     derived = base64.b64encode(hmac.new(UDK_BASIC.encode(), msg, hashlib.sha256).digest()).decode()
     return {
@@ -243,6 +250,8 @@ def run(cc):
     service_sas_refusals(cc)
     for sv in ("2020-12-06", "2025-07-05"):
         user_delegation(cc, sv)
+    key_lifetimes(cc)
+    https_only_on_http(cc)
 
 
 def hostile_names(cc):
@@ -447,6 +456,79 @@ def user_delegation(cc, sv):
         return ud_req(method, blob, sv, key=wrong if wrong_key else udk(skv), **extra)
 
     refusals(f"UD {sv}", cc, make, name, other)
+
+
+
+def key_lifetimes(cc):
+    """Issue 16: keys whose start was back-dated (clients ask for one an hour or days before the
+    request to absorb clock skew) with an expiry 7 days after the request live more than 7 days;
+    Azure issues them and the SAS they sign works. Beside them, what Azurite refuses of a key's
+    validity: a key that has not started yet, and a SAS used after its key expired."""
+    print("== user-delegation keys: back-dated starts, 7-day expiries (issue 16)")
+    name = "ud/lifetimes caf\u00e9.txt"
+    t = now()
+    week = dt.timedelta(days=7)
+    keys = [
+        ("start 1 h back, expiry 7 days ahead", t - dt.timedelta(hours=1), t + week),
+        ("start 3 days back, expiry 7 days ahead", t - dt.timedelta(days=3), t + week),
+        ("start 7 days back, expiry 7 days ahead (14 days)", t - week, t + week),
+    ]
+    for what, kstart, kexp in keys:
+        key = udk("2025-07-05", start=kstart, expiry=kexp)
+        # st inside the key's validity (after its start, before now), se inside it too.
+        st_at = iso(kstart + (t - kstart) / 2)
+        put, get = sign([
+            ud_req("PUT", name, "2025-07-05", key=key, startsOn=st_at, expiresOn=iso(t + dt.timedelta(hours=2))),
+            ud_req("GET", name, "2025-07-05", key=key, startsOn=st_at, expiresOn=iso(kexp)),
+        ])
+        check(f"UD key {what}: signed without a warning, skt/ske as given",
+              not put.get("warnings") and not get.get("warnings")
+              and param(get["url"], "skt") == key["signedStart"] and param(get["url"], "ske") == key["signedExpiry"],
+              f"{put.get('warnings')} {get['url']}")
+        body = f"delegated, {what}".encode()
+        st, h, _ = send("PUT", put["url"], put["headers"], body)
+        check(f"UD key {what}: PUT", st == 201, status(st, h))
+        st, h, data = send("GET", get["url"])
+        check(f"UD key {what}: GET", st == 200 and data == body, status(st, h))
+
+    # A key that starts in 10 minutes: signed (a key Azure issues), refused until it starts.
+    later = udk("2025-07-05", start=t + dt.timedelta(minutes=10), expiry=t + week)
+    (early,) = sign([ud_req("GET", name, "2025-07-05", key=later, expiresIn=3600)])
+    st, h, _ = send("GET", early["url"])
+    check("UD key starting in 10 minutes: the SAS is refused before the key starts", st == 403, status(st, h))
+
+    # A SAS outliving its key (se after ske): signed with CREDENTIALS_EXPIRE_FIRST. Azure and
+    # Azurite take it while the key is in force (Azurite compares neither se nor st with the
+    # key's times, only each with its clock), and refuse it once the key has expired.
+    living = udk("2025-07-05", start=t - dt.timedelta(hours=3), expiry=t + dt.timedelta(hours=1))
+    ended = udk("2025-07-05", start=t - dt.timedelta(hours=3), expiry=t - dt.timedelta(seconds=30))
+    signed_at = iso(t - dt.timedelta(hours=2))
+    ok, late = sign([
+        ud_req("GET", name, "2025-07-05", key=living, signedAt=signed_at, expiresOn=iso(t + dt.timedelta(hours=5))),
+        ud_req("GET", name, "2025-07-05", key=ended, signedAt=signed_at, expiresOn=iso(t + dt.timedelta(hours=5))),
+    ])
+    codes = [w["code"] for w in ok.get("warnings", [])] + [w["code"] for w in late.get("warnings", [])]
+    check("UD SAS outliving its key: signed with CREDENTIALS_EXPIRE_FIRST", codes == ["CREDENTIALS_EXPIRE_FIRST"] * 2, codes)
+    st, h, _ = send("GET", ok["url"])
+    check("UD SAS outliving its key: works while the key is in force", st == 200, status(st, h))
+    st, h, _ = send("GET", late["url"])
+    check("UD SAS outliving its key: refused once the key has expired", st == 403, status(st, h))
+
+
+def https_only_on_http(cc):
+    """Issue 16: protocol https for an http endpoint is signed (the token is the account's, valid
+    over https) with a warning that Azure refuses it over http — as Azurite does."""
+    print("== protocol https with an http endpoint (issue 16)")
+    name = "https only.txt"
+    cc.upload_blob(name, b"https only", overwrite=True)
+    only, both = sign([req("GET", name, "key", protocol="https"), req("GET", name, "key", protocol="https,http")])
+    codes = [w["code"] for w in only.get("warnings", [])]
+    check("spr=https on http: signed with HTTPS_ONLY_ON_HTTP", codes == ["HTTPS_ONLY_ON_HTTP"]
+          and param(only["url"], "spr") == "https", f"{codes} {only['url']}")
+    st, h, _ = send("GET", both["url"])
+    check("control: spr=https,http works over http", st == 200 and not both.get("warnings"), status(st, h))
+    st, h, _ = send("GET", only["url"])
+    check("spr=https refused over http, as the warning says", st == 403, status(st, h))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,14 @@ hostile blob names (spaces, + = % ? # & ~, NFC and NFD, emoji, repeated slashes)
 permission letters, IP addresses and ranges, protocols, stored policies, encryption scopes,
 response-header overrides with quotes and unicode, user-delegation extras (saoid, suoid, scid,
 sduoid, skdutid, bound request headers and query parameters), clockSkew and expiresIn, at fixed
-signing instants. Each case is signed by the SDK and by one `presign batch` run, then compared:
+signing instants. User-delegation keys have the times real clients ask for (issue 16): requested
+at or before the signing instant, the start back-dated by minutes, hours or days (up to the full 7
+days), not at all, or a little forward, the expiry up to 7 days after the request (often exactly 7
+days) — so keys of up to 14 days; the SAS's st/se anywhere inside the key's validity (and now and
+then se beyond it, or st before it). Some user-delegation cases use an http path endpoint
+(Azurite-style), and `protocol: "https"` is generated for http endpoints too: signed like the SDK
+does, with a HTTPS_ONLY_ON_HTTP warning. Each case is signed by the SDK and by one `presign batch`
+run, then compared:
 
 - `sig` exactly, and every token parameter after percent-decoding (the SDK quotes with `/` kept,
   we encode it; decoded values must be byte-identical). Our URL may carry parameters the SDK's
@@ -191,6 +198,81 @@ class Gen:
         return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+DAY = 86400
+WEEK = 7 * DAY  # Azure: a key's Start and Expiry each "within 7 days of the current time"
+
+
+def key_times(g, signed_at):
+    """A user-delegation key's start and expiry as clients ask for them. The key was requested
+    at T, at the signing instant or earlier (a cached key), and is still in force at signing.
+    Its start is back-dated from T by minutes, hours or days (up to the full 7 days), or not at
+    all, or a little forward; its expiry is up to 7 days after T, often exactly 7 days. So a key
+    lives up to 14 days (Azure's rule is relative to the request, not start-to-expiry)."""
+    age = g.r.choice([0, 0, g.r.randint(1, 3600), g.r.randint(3600, 3 * DAY)])
+    req_at = signed_at - dt.timedelta(seconds=age)
+    style = g.r.choice(["none", "minutes", "minutes", "hours", "hours", "days", "days", "week", "forward"])
+    back = {"none": 0, "minutes": g.r.randint(60, 3599), "hours": g.r.randint(3600, DAY - 1),
+            "days": g.r.randint(DAY, WEEK - 1), "week": WEEK, "forward": -g.r.randint(60, DAY)}[style]
+    lo = max(age, -back) + 60  # in force at signing, and after its own start
+    ahead = WEEK if g.maybe(0.4) else g.r.randint(lo, WEEK)
+    kstart = req_at - dt.timedelta(seconds=back)
+    kexp = req_at + dt.timedelta(seconds=ahead)
+    info = {"back": style, "life": (kexp - kstart).total_seconds(), "ahead7": ahead == WEEK}
+    return kstart, kexp, info
+
+
+def sas_times(g, signed_at, req):
+    """st/se of an account-key SAS."""
+    start = None
+    if g.maybe(0.4):
+        start = signed_at + dt.timedelta(seconds=g.r.randint(-7200, 600))
+        req["startsOn"] = iso(start)
+    if g.maybe(0.15):
+        skew = g.r.randint(0, 3600)
+        req["clockSkew"] = skew
+        start = (start or signed_at) - dt.timedelta(seconds=skew)
+    expiry = expiry_at(g, signed_at, signed_at + dt.timedelta(seconds=g.r.randint(1, 400 * DAY)), req)
+    if start is not None and start >= expiry:
+        start = expiry - dt.timedelta(seconds=1)
+        req.pop("clockSkew", None)
+        req["startsOn"] = iso(start)
+    return start, expiry
+
+
+def sas_times_in_key(g, signed_at, kstart, kexp, req):
+    """st/se of a user-delegation SAS: se anywhere from after both the signing instant and the
+    key's start up to the key's expiry (now and then beyond it: a warning); st anywhere from the
+    key's start to before se (now and then before the key's start, or back-dated by clockSkew)."""
+    lo = max(signed_at, kstart) + dt.timedelta(seconds=1)
+    if g.maybe(0.85):
+        se = lo + dt.timedelta(seconds=g.r.randint(0, int((kexp - lo).total_seconds())))
+    else:
+        se = kexp + dt.timedelta(seconds=g.r.randint(1, 30 * DAY))
+    expiry = expiry_at(g, signed_at, se, req)
+    start = None
+    if g.maybe(0.5):
+        if g.maybe(0.8):
+            top = min(expiry, kexp) - dt.timedelta(seconds=1)
+            start = kstart + dt.timedelta(seconds=g.r.randint(0, int((top - kstart).total_seconds())))
+        else:
+            start = kstart - dt.timedelta(seconds=g.r.randint(1, 2 * 3600))
+        req["startsOn"] = iso(start)
+    if g.maybe(0.15):
+        skew = g.r.randint(0, 3600)
+        req["clockSkew"] = skew
+        start = (start or signed_at) - dt.timedelta(seconds=skew)
+    return start, expiry
+
+
+def expiry_at(g, signed_at, se, req):
+    """`se` as expiresOn, or as expiresIn seconds after the signing instant."""
+    if g.maybe(0.4):
+        req["expiresIn"] = int((se - signed_at).total_seconds())
+    else:
+        req["expiresOn"] = iso(se)
+    return se
+
+
 def response_headers(g):
     out = {}
     for ours, _py in [("cacheControl", "cache_control"), ("contentDisposition", "content_disposition"),
@@ -228,6 +310,11 @@ def make_case(g, i):
     # Endpoint / credentials (account-key kinds may come through a connection string).
     endpoint_client = dict(account_url=f"https://{account}.blob.core.windows.net")
     scheme = "https"
+    if kind == "udk" and g.maybe(0.2):
+        # Azurite-style path endpoint over http (a token prepared there for production, say).
+        req["endpoint"] = "http://127.0.0.1:10000"
+        endpoint_client = dict(account_url=f"http://127.0.0.1:10000/{account}")
+        scheme = "http"
     if kind != "udk" and g.maybe(0.35):
         style = g.r.choice(["portal", "suffix", "ip", "dev", "custom"])
         if style == "dev":
@@ -254,27 +341,12 @@ def make_case(g, i):
     elif kind != "udk":
         req["credentials"] = {"accountKey": key}
 
-    # Times.
-    start = None
-    if g.maybe(0.4):
-        start = signed_at + dt.timedelta(seconds=g.r.randint(-7200, 600))
-        req["startsOn"] = iso(start)
-    if g.maybe(0.15):
-        skew = g.r.randint(0, 3600)
-        req["clockSkew"] = skew
-        start = (start or signed_at) - dt.timedelta(seconds=skew)
-    short = kind == "udk" and g.maybe(0.8)  # mostly within the delegation key's life
-    if g.maybe(0.4):
-        n = g.r.randint(1, 86400 if short else 30 * 86400)
-        req["expiresIn"] = n
-        expiry = signed_at + dt.timedelta(seconds=n)
+    # Times. A user-delegation SAS's st/se are chosen inside its key's validity (mostly).
+    if kind == "udk":
+        kstart, kexp, exp["key"] = key_times(g, signed_at)
+        start, expiry = sas_times_in_key(g, signed_at, kstart, kexp, req)
     else:
-        expiry = signed_at + dt.timedelta(seconds=g.r.randint(60, 86400 if short else 400 * 86400))
-        req["expiresOn"] = iso(expiry)
-    if start is not None and start >= expiry:
-        start = expiry - dt.timedelta(seconds=1)
-        req.pop("clockSkew", None)
-        req["startsOn"] = iso(start)
+        start, expiry = sas_times(g, signed_at, req)
     exp["expiresAt"] = iso(expiry)
 
     ip = g.ip() if g.maybe(0.3) else None
@@ -282,8 +354,11 @@ def make_case(g, i):
         req["ipRange"] = ip
     protocol = None
     if g.maybe(0.3):
-        protocol = "https" if scheme == "https" and g.maybe(0.5) else "https,http"
+        protocol = "https" if g.maybe(0.5) else "https,http"
         req["protocol"] = protocol
+        if protocol == "https" and scheme == "http":
+            # Signed as the SDK signs it (valid for the account over https), with a warning.
+            exp["warnings"].append("HTTPS_ONLY_ON_HTTP")
     ses = g.r.choice(["scope1", "my-scope", "es_2", "s/1+2"]) if g.maybe(0.25) else None
     if ses:
         req["encryptionScope"] = ses
@@ -360,10 +435,6 @@ def make_case(g, i):
     udk = None
     py_extra = {}
     if kind == "udk":
-        kstart = signed_at - dt.timedelta(seconds=g.r.randint(0, 3 * 86400))
-        kexp = kstart + dt.timedelta(seconds=g.r.randint(3600, 7 * 86400))
-        if kexp <= signed_at:
-            kexp = signed_at + dt.timedelta(seconds=3600)
         udk = UserDelegationKey()
         udk.signed_oid, udk.signed_tid = g.uuid(), g.uuid()
         udk.signed_start, udk.signed_expiry = iso(kstart), iso(kexp)
@@ -648,6 +719,16 @@ def main():
         features["emoji name"] += any(ord(ch) > 0xFFFF for ch in blob)
         features["name with + = % ? # &"] += any(ch in blob for ch in "+=%?#&")
     print("features:", ", ".join(f"{k} {v}" for k, v in features.items()))
+    keys = [exp["key"] for _, _, exp in cases if "key" in exp]
+    if keys:
+        backs = Counter(k["back"] for k in keys)
+        print(f"user-delegation keys: {len(keys)}; start back-dated by "
+              + ", ".join(f"{k} {v}" for k, v in sorted(backs.items()))
+              + f"; living more than 7 days {sum(k['life'] > WEEK for k in keys)}"
+              + f", longest {max(k['life'] for k in keys) / DAY:.2f} days"
+              + f"; expiry exactly 7 days after the request {sum(k['ahead7'] for k in keys)}")
+    https_on_http = sum("HTTPS_ONLY_ON_HTTP" in exp["warnings"] for _, _, exp in cases)
+    print(f"https-only SAS on an http endpoint (signed, with a warning): {https_on_http}")
     versions = Counter(c[0].get("version", "default") for c in cases)
     print("signed versions:", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
     print(f"{passed} passed, {failed} failed")

@@ -51,6 +51,11 @@ const post: PostRequest = { provider: "s3", bucket: "b", keyPrefix: "uploads/", 
   contentTypePrefix: "image/", metadata: { tag: "x" }, successActionStatus: 201, expiresIn: 600,
   credentials: { accessKeyId: "a", secretAccessKey: "s" } };
 const form: PostForm = presignPost(post);
+const sdkShaped: PostRequest = { provider: "s3", bucket: "b", key: "k", fields: { "Content-Type": "image/png", "x-ignore-note": "n" },
+  conditions: [["starts-with", "$Content-Type", "image/"], { acl: "private" }, ["eq", "$x-amz-meta-tag", "v"], ["content-length-range", 1, 10]],
+  credentials: { accessKeyId: "a", secretAccessKey: "s" } };
+const wholeBucket: PostRequest = { provider: "gcs", bucket: "b", anyKey: true, credentials: { hmac: { accessId: "GOOG1", secret: "s" } } };
+void presignPost(sdkShaped); void presignPost(wholeBucket);
 for (const [name, value] of form.fields) { void name.length; void value.length; }
 const gform: Promise<PostForm> = presignPostAsync({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "GOOG1", secret: "s" } } });
 const cors: CorsRules = corsRules({ provider: "azure", origins: ["https://app.example.com"], requests: [presign(az)] });
@@ -69,6 +74,10 @@ const BAD = {
   "presignAsync is not synchronous": `import { presignAsync } from "presign"; const u: string = presignAsync({ provider: "gcs", bucket: "b", credentials: { hmac: { accessId: "a", secret: "s" } } }).url; void u;`,
   "post fields are pairs, not an object": `import { presignPost } from "presign"; const f: Record<string, string> = presignPost({ provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } }).fields; void f;`,
   "post contentLengthRange as a string": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", contentLengthRange: "1-10", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "post condition with an unknown operator": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", conditions: [["ends-with", "$acl", "x"]], credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "post condition field without $": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", conditions: [["starts-with", "acl", "x"]], credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "post content-length-range as strings": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", key: "k", conditions: [["content-length-range", "1", "10"]], credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "post anyKey as a string": `import { presignPost } from "presign"; presignPost({ provider: "s3", bucket: "b", anyKey: "yes", credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
   "cors origins as a string": `import { corsRules } from "presign"; corsRules({ provider: "s3", origins: "https://a.example", requests: [] });`,
   "verify verdict code is checked": `import { verify } from "presign/verify"; const v = verify({ url: "u", credentials: { accountKey: "k" } }); if (!v.valid && v.error.code === "NOPE") {}`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,

@@ -15,6 +15,15 @@ content-length-range, content type outside the prefix, key outside the prefix, k
 exact-key form, tampered signature, tampered policy, a field the policy does not cover, expired policy,
 wrong secret. Every refusal must also leave nothing stored.
 
+What the SDKs' Fields + Conditions express (issue 16): a pre-filled content-type under a starts-with
+condition (accepted as signed and when changed within the prefix, refused outside it); the SDK shapes in
+the caller's order with an x-ignore-* field and an ["eq", ...] condition the browser supplies; exact
+conditions without a form field (accepted when the browser sends the field as signed, refused when it is
+missing or different); anyKey (an upload at the bucket's root). ${filename} in the middle of a key,
+signed as boto3 does (an exact key condition): SeaweedFS replaces ${filename} in the key field with the
+file part's name *before* it checks the policy, so the exact condition refuses every upload except one
+whose file is literally named "${filename}" (the check records both); hence the result's warning.
+
 GCS: no local server verifies GCS POST policies (fake-gcs-server accepts anything; the verifying
 proxy checks signed URLs only), so GCS forms are checked by Google's 11 conformance vectors
 (tests/post_vectors.rs) and against google-cloud-storage (tests/post_sdk_diff.py), not live.
@@ -66,12 +75,13 @@ def form_req(endpoint, secret=SK, **policy):
     return r
 
 
-def post(form, filename, body, content_type="text/plain", fields=None, extra=()):
+def post(form, filename, body, content_type="text/plain", fields=None, extra=(), file_type=None):
     """Posts like a browser: the form's fields in order, open fields, then the file."""
     data = list(fields if fields is not None else form["fields"]) + list(extra)
     if content_type is not None:
         data.append(("content-type", content_type))
-    r = requests.post(form["url"], data=data, files={"file": (filename, body, content_type or "application/octet-stream")},
+    file_type = file_type or content_type or "application/octet-stream"
+    r = requests.post(form["url"], data=data, files={"file": (filename, body, file_type)},
                       timeout=30, allow_redirects=False)
     code = re.search(r"<Code>([^<]+)</Code>", r.text)
     return r.status_code, (code.group(1) if code else ""), r
@@ -79,6 +89,10 @@ def post(form, filename, body, content_type="text/plain", fields=None, extra=())
 
 def replaced(form, name, value):
     return [(n, value if n == name else v) for n, v in form["fields"]]
+
+
+def without(form, name):
+    return [(n, v) for n, v in form["fields"] if n != name]
 
 
 def start_server():
@@ -202,9 +216,124 @@ def run(endpoint):
     st, code, r = post(wrong_secret, "secret.txt", b"x")
     check("wrong secret refused 403 SignatureDoesNotMatch", st == 403 and code == "SignatureDoesNotMatch", f"{st} {code}")
 
+    run_sdk_shapes(endpoint, stored)
+
     # --- clean up what this test stored ------------------------------------------------------------------
     for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", []):
         s3.delete_object(Bucket=BUCKET, Key=o["Key"])
+
+
+def run_sdk_shapes(endpoint, stored):
+    """What boto3's Fields + Conditions express (issue 16): a pre-filled field under a starts-with
+    condition, exact conditions without a form field (the browser supplies the field), conditions
+    in the caller's order, x-ignore-* fields, anyKey; and ${filename} in the middle of an exact key."""
+    ok = lambda st: st in (200, 201, 204)  # noqa: E731
+    prefilled, shaped, exact_only, middle, any_key = sign_forms([
+        # the typed members: a default content type within the prefix
+        form_req(endpoint, keyPrefix=PREFIX + "pre/", contentTypePrefix="text/", contentType="text/plain",
+                 contentLengthRange={"min": 1, "max": 100}, expiresIn=600),
+        # the SDKs' spelling, conditions in the caller's order (the size range last), an x-ignore-* field
+        form_req(endpoint, key=PREFIX + "shaped/${filename}", expiresIn=600,
+                 fields={"Content-Type": "text/csv", "x-ignore-note": "not in the policy"},
+                 conditions=[["starts-with", "$Content-Type", "text/"], ["eq", "$x-amz-meta-color", "blue"],
+                             ["content-length-range", 1, 100]]),
+        # exact conditions only: the browser supplies content-type and x-amz-meta-tag
+        form_req(endpoint, key=PREFIX + "exact-only.txt", expiresIn=600,
+                 conditions=[{"Content-Type": "text/plain"}, {"x-amz-meta-tag": "blue"}]),
+        # ${filename} in the middle: boto3's exact key condition
+        form_req(endpoint, key=PREFIX + "mid-${filename}.txt", expiresIn=600),
+        # any key in the bucket, said explicitly
+        form_req(endpoint, anyKey=True, expiresIn=600),
+    ])
+    f = dict(prefilled["fields"])
+    pol = json.loads(base64.b64decode(f["policy"]))
+    check("pre-filled form: content-type field carries the default", f.get("content-type") == "text/plain", f)
+    check("pre-filled form: its policy has the starts-with and no exact content-type condition",
+          ["starts-with", "$content-type", "text/"] in pol["conditions"]
+          and not any(isinstance(c, dict) and "content-type" in c for c in pol["conditions"]), pol)
+    st, code, r = post(prefilled, "default.txt", b"pre-filled", content_type=None, file_type="text/plain")
+    obj = stored(PREFIX + "pre/default.txt")
+    check("pre-filled starts-with field as signed: accepted and stored with the default type",
+          ok(st) and obj is not None and obj.get("ContentType") == "text/plain", f"{st} {code} {obj and obj.get('ContentType')}")
+    st, code, r = post(prefilled, "changed.csv", b"changed", content_type=None, file_type="text/csv",
+                       fields=replaced(prefilled, "content-type", "text/csv"))
+    obj = stored(PREFIX + "pre/changed.csv")
+    check("pre-filled field changed within the prefix (text/csv): accepted, stored as text/csv",
+          ok(st) and obj is not None and obj.get("ContentType") == "text/csv", f"{st} {code} {r.text[:200]}")
+    st, code, r = post(prefilled, "outside.png", b"png", content_type=None, file_type="image/png",
+                       fields=replaced(prefilled, "content-type", "image/png"))
+    check("pre-filled field changed outside the prefix (image/png): refused 403 AccessDenied",
+          st == 403 and code == "AccessDenied", f"{st} {code} {r.text[:200]}")
+    check("outside the prefix: nothing stored", stored(PREFIX + "pre/outside.png") is None)
+
+    f = dict(shaped["fields"])
+    pol = json.loads(base64.b64decode(f["policy"]))
+    check("caller's conditions first, in the caller's order",
+          pol["conditions"][:3] == [["starts-with", "$Content-Type", "text/"], ["eq", "$x-amz-meta-color", "blue"],
+                                    ["content-length-range", 1, 100]], pol["conditions"][:4])
+    check("x-ignore-* field in the form, not in the policy",
+          f.get("x-ignore-note") == "not in the policy" and "x-ignore" not in json.dumps(pol), f)
+    st, code, r = post(shaped, "shaped.csv", b"a,b", content_type=None, file_type="text/csv",
+                       extra=[("x-amz-meta-color", "blue")])
+    obj = stored(PREFIX + "shaped/shaped.csv")
+    check("SDK-shaped form (pre-filled Content-Type, eq array supplied by the browser, x-ignore-* field): accepted",
+          ok(st) and obj is not None and obj["Metadata"] == {"color": "blue"}, f"{st} {code} {r.text[:200]}")
+    st, code, r = post(shaped, "shaped-big.csv", b"x" * 101, content_type=None, file_type="text/csv",
+                       extra=[("x-amz-meta-color", "blue")])
+    check("SDK-shaped form: the caller's content-length-range holds (101 > 100 refused)",
+          st == 400 and code == "EntityTooLarge", f"{st} {code}")
+
+    for name, extra, want in [
+        ("both supplied as signed", [("Content-Type", "text/plain"), ("x-amz-meta-tag", "blue")], True),
+        ("content-type missing", [("x-amz-meta-tag", "blue")], False),
+        ("content-type different", [("Content-Type", "text/html"), ("x-amz-meta-tag", "blue")], False),
+        ("x-amz-meta-tag missing", [("Content-Type", "text/plain")], False),
+        ("x-amz-meta-tag different", [("Content-Type", "text/plain"), ("x-amz-meta-tag", "red")], False),
+    ]:
+        st, code, r = post(exact_only, "e.txt", b"exact-only " + name.encode(), content_type=None, file_type="text/plain",
+                           extra=extra)
+        obj = stored(PREFIX + "exact-only.txt")
+        if want:
+            check(f"exact-only conditions, {name}: accepted, stored with them",
+                  ok(st) and obj is not None and obj.get("ContentType") == "text/plain" and obj["Metadata"] == {"tag": "blue"},
+                  f"{st} {code} {r.text[:200]}")
+            s3_delete(endpoint, PREFIX + "exact-only.txt")
+        else:
+            check(f"exact-only conditions, {name}: refused 403 AccessDenied, nothing stored",
+                  st == 403 and code == "AccessDenied" and obj is None, f"{st} {code} {r.text[:200]}")
+
+    # ${filename} in the middle of an exact key: how the server substitutes before checking.
+    f = dict(middle["fields"])
+    pol = json.loads(base64.b64decode(f["policy"]))
+    check("middle ${filename}: exact key condition, as boto3 writes it",
+          {"key": PREFIX + "mid-${filename}.txt"} in pol["conditions"], pol)
+    check("middle ${filename}: the result warns (KEY_FILENAME_NOT_LAST)",
+          [w["code"] for w in middle.get("warnings", [])] == ["KEY_FILENAME_NOT_LAST"], middle.get("warnings"))
+    st, code, r = post(middle, "photo.jpg", b"mid", content_type=None)
+    check("middle ${filename}, file photo.jpg: refused 403 AccessDenied (SeaweedFS substitutes, then checks the exact key)",
+          st == 403 and code == "AccessDenied", f"{st} {code} {r.text[:200]}")
+    check("middle ${filename}: nothing stored under the substituted key nor the template",
+          stored(PREFIX + "mid-photo.jpg.txt") is None and stored(PREFIX + "mid-${filename}.txt") is None)
+    st, code, r = post(middle, "${filename}", b"literal", content_type=None)
+    obj = stored(PREFIX + "mid-${filename}.txt")
+    check("middle ${filename}, a file literally named ${filename}: the only upload it accepts (substituted key = template)",
+          ok(st) and obj is not None, f"{st} {code} {r.text[:200]}")
+
+    f = dict(any_key["fields"])
+    pol = json.loads(base64.b64decode(f["policy"]))
+    check("anyKey: key field ${filename}, condition starts-with \"\"",
+          f.get("key") == "${filename}" and ["starts-with", "$key", ""] in pol["conditions"], pol)
+    st, code, r = post(any_key, "any-key-root.txt", b"anywhere", content_type=None)
+    check("anyKey: an upload at the bucket's root is accepted", ok(st) and stored("any-key-root.txt") is not None,
+          f"{st} {code} {r.text[:200]}")
+
+
+def s3_delete(endpoint, key):
+    import boto3
+    import botocore.config
+
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=AK, aws_secret_access_key=SK,
+                 config=botocore.config.Config(s3={"addressing_style": "path"})).delete_object(Bucket=BUCKET, Key=key)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@
 //!
 //! Spec: <https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string>.
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::types::Secret;
 
 /// Azurite's / the storage emulator's account.
@@ -58,11 +58,12 @@ impl ConnectionString {
     /// repeated key, an empty value, neither account nor blob endpoint, neither key nor SAS) and
     /// [`Error::Unsupported`] for `DevelopmentStorageProxyUri`.
     pub fn parse(s: &str) -> Result<Self> {
+        // Parts are counted from 0 at each ';'; a message names the part, never its text.
         let bad = |why: String| Error::InvalidCredentials(format!("connection string: {why}"));
         let mut cs = ConnectionString::default();
         let mut dev = None;
         let mut seen: Vec<String> = Vec::new();
-        for part in crate::text::split_byte(s, b';') {
+        for (i, part) in crate::text::split_byte(s, b';').enumerate() {
             let part = part.trim();
             if part.is_empty() {
                 continue;
@@ -75,11 +76,11 @@ impl ConnectionString {
             let key = k.trim().to_ascii_lowercase();
             let v = v.trim();
             if seen.contains(&key) {
-                return Err(bad(format!("{} is given twice", quoted(k.trim()))));
+                return Err(bad(format!("part {i}: the key is given twice")));
             }
             seen.push(key.clone());
             if v.is_empty() {
-                return Err(bad(format!("{} has an empty value", quoted(k.trim()))));
+                return Err(bad(format!("part {i}: the value is empty")));
             }
             match key.as_str() {
                 "defaultendpointsprotocol" => {
@@ -113,7 +114,7 @@ impl ConnectionString {
                     ))
                 }
                 other if IGNORED.contains(&other) => {}
-                _ => return Err(bad(format!("unknown key {}", quoted(k.trim())))),
+                _ => return Err(bad(format!("part {i}: unknown key"))),
             }
         }
         if dev.is_some() {

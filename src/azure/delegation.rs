@@ -28,8 +28,47 @@ use crate::error::{quoted, Error, Result};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};
 
-/// The longest lifetime of a user-delegation key: 7 days.
-pub const MAX_KEY_LIFETIME: i64 = 604_800;
+/// How far a user-delegation key's start and expiry may each be from the time of its
+/// `Get User Delegation Key` request: 7 days. Azure takes a `Start` and an `Expiry` "within 7
+/// days of the current time" (the request's), so a start may be back-dated, and an expiry may be
+/// up to 7 days after the request whatever the start.
+pub const MAX_KEY_OFFSET: i64 = 604_800;
+
+/// The longest a key Azure issues lives, from `signedStart` to `signedExpiry`: 14 days (a start
+/// back-dated by the full 7 days and an expiry 7 days after the request). Clients routinely
+/// back-date the start to absorb clock skew, so keys of more than 7 days are ordinary.
+pub const MAX_KEY_LIFETIME: i64 = 2 * MAX_KEY_OFFSET;
+
+/// Azure's rule for a user-delegation key's times, the one place it is written: the expiry after
+/// the start, and both within [`MAX_KEY_OFFSET`] of the time of the request. `requested_at` is
+/// that time when known (building the request); for an issued key it is not, and the rule is
+/// that some request time fits both ends: at most [`MAX_KEY_LIFETIME`] from start to expiry.
+/// The signer ([`UserDelegationKey::validate`]), the verifier and [`KeyRequest::build`] call it.
+fn check_key_times(
+    start: Timestamp,
+    expiry: Timestamp,
+    requested_at: Option<Timestamp>,
+) -> core::result::Result<(), &'static str> {
+    if expiry <= start {
+        return Err("the key's expiry is not after its start");
+    }
+    match requested_at {
+        Some(at) => {
+            if at.unix() - start.unix() > MAX_KEY_OFFSET {
+                return Err("the key's start is more than 7 days before the request; Azure issues keys whose start and expiry are each within 7 days of the time of the request");
+            }
+            if expiry.unix() - at.unix() > MAX_KEY_OFFSET {
+                return Err("the key's expiry is more than 7 days after the request; Azure issues keys whose start and expiry are each within 7 days of the time of the request");
+            }
+        }
+        None => {
+            if expiry.unix() - start.unix() > MAX_KEY_LIFETIME {
+                return Err("the key lives longer than 14 days from start to expiry; Azure issues keys whose start and expiry are each within 7 days of the time of the request");
+            }
+        }
+    }
+    Ok(())
+}
 
 /// A user-delegation key, as `Get User Delegation Key` returns it. `Debug` redacts `value`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +79,8 @@ pub struct UserDelegationKey {
     pub signed_tid: String,
     /// `SignedStart` (`skt`).
     pub signed_start: Timestamp,
-    /// `SignedExpiry` (`ske`); at most 7 days after the start.
+    /// `SignedExpiry` (`ske`); after the start, at most 14 days after it (see
+    /// [`MAX_KEY_LIFETIME`]).
     pub signed_expiry: Timestamp,
     /// `SignedService` (`sks`), `b`.
     pub signed_service: String,
@@ -64,8 +104,10 @@ crate::schema::json_struct!(UserDelegationKey {
 });
 
 impl UserDelegationKey {
-    /// Checks the key: fields present and free of control characters, `value` base64, a
-    /// lifetime of more than 0 and at most 7 days.
+    /// Checks the key: fields present and free of control characters, `value` base64, and times
+    /// Azure could have issued: the expiry after the start, at most 14 days after it (start and
+    /// expiry each within 7 days of the unknown time of the request; a back-dated start is
+    /// ordinary). Whether the key is in force at a given instant is the caller's question.
     ///
     /// # Errors
     /// [`Error::InvalidCredentials`] with the reason (never the key value).
@@ -92,19 +134,8 @@ impl UserDelegationKey {
                     .into(),
             ));
         }
-        let life = self.signed_expiry.unix() - self.signed_start.unix();
-        if life <= 0 {
-            return Err(Error::InvalidCredentials(format!(
-                "userDelegationKey: signedExpiry {} is not after signedStart {}",
-                self.signed_expiry, self.signed_start
-            )));
-        }
-        if life > MAX_KEY_LIFETIME {
-            return Err(Error::InvalidCredentials(format!(
-                "userDelegationKey lives {life} s from {} to {}; a user-delegation key lives at most 7 days ({MAX_KEY_LIFETIME} s)",
-                self.signed_start, self.signed_expiry
-            )));
-        }
+        check_key_times(self.signed_start, self.signed_expiry, None)
+            .map_err(|why| Error::InvalidCredentials(format!("`userDelegationKey`: {why}")))?;
         if crate::encoding::base64_decode(self.value.expose()).is_none_or(|k| k.is_empty()) {
             return Err(Error::InvalidCredentials(
                 "userDelegationKey.value is not base64".into(),
@@ -177,9 +208,11 @@ pub struct KeyRequest {
     pub account: String,
     /// A custom blob endpoint (see [`crate::azure`]); default `https://{account}.blob.core.windows.net`.
     pub endpoint: Option<String>,
-    /// When the key becomes valid.
+    /// When the key becomes valid: at most 7 days before the request is sent (clients
+    /// back-date it to absorb clock skew).
     pub start: Timestamp,
-    /// When the key expires: after `start`, at most 7 days after the request is sent.
+    /// When the key expires: after `start` and after the request, at most 7 days after the
+    /// request is sent.
     pub expiry: Timestamp,
     /// `x-ms-version` (default [`super::DEFAULT_VERSION`]); it becomes the key's `SignedVersion`.
     pub version: Option<String>,
@@ -218,7 +251,7 @@ impl KeyRequest {
     ///
     /// # Errors
     /// [`Error::InvalidExpiry`] when `expiry` is not after `start` or after `now`, or more than
-    /// 7 days after `now` or `start`; [`Error::Unsupported`] for an unknown version or a delegated
+    /// 7 days after `now`, or `start` is more than 7 days before `now`; [`Error::Unsupported`] for an unknown version or a delegated
     /// user tenant before 2025-07-05; [`Error::InvalidEndpoint`] / [`Error::InvalidRequest`] for
     /// a bad endpoint or account.
     pub fn build(&self, now: Timestamp) -> Result<HttpRequest> {
@@ -228,31 +261,16 @@ impl KeyRequest {
             None => SignedVersion::default_version(),
         };
         if version.as_str() < "2020-12-06" {
-            return Err(Error::Unsupported(format!(
-                "user-delegation keys need version 2020-12-06 or later here (got {})",
-                version.as_str()
-            )));
+            return Err(Error::Unsupported(
+                "user-delegation keys need version 2020-12-06 or later here".into(),
+            ));
         }
-        if self.expiry <= self.start {
-            return Err(Error::InvalidExpiry(format!(
-                "the key's expiry {} is not after its start {}",
-                self.expiry, self.start
-            )));
-        }
+        check_key_times(self.start, self.expiry, Some(now))
+            .map_err(|why| Error::InvalidExpiry(why.into()))?;
         if self.expiry <= now {
-            return Err(Error::InvalidExpiry(format!(
-                "the key's expiry {} is not after now ({now})",
-                self.expiry
-            )));
-        }
-        let from_now = self.expiry.unix() - now.unix();
-        let life = self.expiry.unix() - self.start.unix();
-        if from_now > MAX_KEY_LIFETIME || life > MAX_KEY_LIFETIME {
-            return Err(Error::InvalidExpiry(format!(
-                "the key's expiry {} is more than 7 days after {}; Azure issues user-delegation keys for at most 7 days",
-                self.expiry,
-                if from_now > life { now } else { self.start }
-            )));
+            return Err(Error::InvalidExpiry(
+                "the key's expiry is not after now".into(),
+            ));
         }
         let base = endpoint::resolve(
             Some(&self.account),
@@ -268,10 +286,9 @@ impl KeyRequest {
         body.push_str("</Expiry>");
         if let Some(tid) = &self.delegated_user_tid {
             if version.as_str() < "2025-07-05" {
-                return Err(Error::Unsupported(format!(
-                    "DelegatedUserTid needs version 2025-07-05 or later (got {})",
-                    version.as_str()
-                )));
+                return Err(Error::Unsupported(
+                    "DelegatedUserTid needs version 2025-07-05 or later".into(),
+                ));
             }
             if tid.is_empty() || !tid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                 return Err(Error::InvalidRequest(
@@ -599,23 +616,70 @@ mod tests {
             .contains("<DelegatedUserTid>ab1f708d-50f6-404c-a006-d71b2ac7a606</DelegatedUserTid>"));
     }
 
+    /// Issue 16: clients back-date a key's start (an hour, or days) to absorb clock skew and ask
+    /// for an expiry up to 7 days after the request, so a key Azure issues can live more than 7
+    /// days. Azure's rule is relative to the time of the request: start and expiry each within
+    /// 7 days of it — at most 14 days from start to expiry.
     #[test]
-    fn key_requests_longer_than_seven_days_are_refused() {
+    fn back_dated_keys_are_keys_azure_issues() {
         let now = t("2026-11-24T10:00:00Z");
-        let ok = KeyRequest::new("acc", now, now.add_secs(MAX_KEY_LIFETIME).unwrap());
+        let key = |start: Timestamp, expiry: Timestamp| UserDelegationKey {
+            signed_start: start,
+            signed_expiry: expiry,
+            ..UserDelegationKey::from_xml(RESPONSE).unwrap()
+        };
+        let day = 86_400;
+        let after = |s: i64| now.add_secs(s).unwrap();
+        for (back, ahead) in [
+            (3600, 7 * day),
+            (5 * 60, 7 * day),
+            (2 * day, 7 * day),
+            (7 * day, 7 * day),
+            (7 * day, 60),
+        ] {
+            let (start, expiry) = (after(-back), after(ahead));
+            assert!(key(start, expiry).validate().is_ok(), "{start} {expiry}");
+            assert!(
+                KeyRequest::new("acc", start, expiry).build(now).is_ok(),
+                "{start} {expiry}"
+            );
+        }
+        // No request time has both ends within 7 days: 14 days and 1 s.
+        let e = key(after(-7 * day - 1), after(7 * day))
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_CREDENTIALS");
+        assert!(e.message().contains("14 days"), "{e}");
+        // At the request: a start more than 7 days back, an expiry more than 7 days ahead.
+        for (start, expiry) in [
+            (after(-7 * day - 1), after(3600)),
+            (after(-3600), after(7 * day + 1)),
+        ] {
+            let e = KeyRequest::new("acc", start, expiry)
+                .build(now)
+                .unwrap_err();
+            assert_eq!(e.code(), "INVALID_EXPIRY", "{start} {expiry}");
+            assert!(e.message().contains("7 days"), "{e}");
+        }
+    }
+
+    #[test]
+    fn key_requests_beyond_seven_days_of_the_request_are_refused() {
+        let now = t("2026-11-24T10:00:00Z");
+        let ok = KeyRequest::new("acc", now, now.add_secs(MAX_KEY_OFFSET).unwrap());
         assert!(ok.build(now).is_ok());
         for (start, expiry) in [
-            (now, now.add_secs(MAX_KEY_LIFETIME + 1).unwrap()),
+            (now, now.add_secs(MAX_KEY_OFFSET + 1).unwrap()),
             (now.add_secs(-10).unwrap(), now.add_secs(-5).unwrap()),
             (now, now),
             (
-                now.add_secs(-MAX_KEY_LIFETIME).unwrap(),
-                now.add_secs(10).unwrap().add_secs(0).unwrap(),
+                now.add_secs(-MAX_KEY_OFFSET - 1).unwrap(),
+                now.add_secs(10).unwrap(),
             ),
         ] {
             let r = KeyRequest::new("acc", start, expiry);
             let e = r.build(now);
-            // The last case lives 7 days + 10 s from its start.
+            // The last case starts 7 days + 1 s before the request.
             assert_eq!(e.unwrap_err().code(), "INVALID_EXPIRY", "{start} {expiry}");
         }
         let mut old = KeyRequest::new("acc", now, now.add_secs(60).unwrap());

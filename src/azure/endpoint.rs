@@ -10,7 +10,7 @@
 //!
 //! Default ports (`:443` for https, `:80` for http) are dropped.
 
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 
 /// The public Azure cloud's endpoint suffix.
 pub const DEFAULT_SUFFIX: &str = "core.windows.net";
@@ -39,10 +39,9 @@ pub(crate) fn resolve(
         let mut base = parse(ep)?;
         if base.path_style && base.base.path.is_empty() {
             let account = account.ok_or_else(|| {
-                Error::InvalidEndpoint(format!(
-                    "endpoint {} is an IP address or localhost: the URL needs the account as its first path segment, but no account is given",
-                    quoted(ep)
-                ))
+                Error::InvalidEndpoint(
+                    "`endpoint`: an IP address or localhost: the URL needs the account as its first path segment, but no account is given".into(),
+                )
             })?;
             base.base.path.push('/');
             base.base.path.push_str(account);
@@ -81,10 +80,9 @@ fn validate_suffix(suffix: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidEndpoint(format!(
-            "endpoint suffix {} must be a DNS name such as core.windows.net",
-            quoted(suffix)
-        )))
+        Err(Error::InvalidEndpoint(
+            "the endpoint suffix (connection string EndpointSuffix) must be a DNS name such as core.windows.net".into(),
+        ))
     }
 }
 
@@ -96,10 +94,9 @@ struct Parsed {
 
 fn parse(s: &str) -> Result<Parsed> {
     if s.contains(['?', '#']) {
-        return Err(Error::InvalidEndpoint(format!(
-            "endpoint {}: it cannot carry a query or fragment (pass a SAS through a connection string)",
-            quoted(s)
-        )));
+        return Err(Error::InvalidEndpoint(
+            "`endpoint`: it cannot carry a query or fragment (pass a SAS through a connection string)".into(),
+        ));
     }
     let e = crate::endpoint::parse("endpoint", s, false)?;
     Ok(Parsed {
@@ -107,7 +104,7 @@ fn parse(s: &str) -> Result<Parsed> {
         base: Base {
             scheme: e.scheme.unwrap_or("https"),
             authority: e.authority(),
-            path: e.encoded_path("endpoint", s)?,
+            path: e.encoded_path("endpoint")?,
         },
     })
 }

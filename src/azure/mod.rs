@@ -40,6 +40,15 @@
 //! - The expiry is `expiresOn`, or `expiresIn` seconds after signing (default
 //!   [`DEFAULT_EXPIRES`]); with a stored access policy (`identifier`) and neither, `se` is left to
 //!   the policy, `expiresAt` is the signing instant and a `EXPIRY_FROM_POLICY` warning says so.
+//! - A user-delegation key is taken when Azure could have issued it: start and expiry each within
+//!   7 days of its (unknown) request time, so a back-dated start is fine and a key lives at most
+//!   14 days ([`delegation::MAX_KEY_LIFETIME`]). It must not have expired at the signing instant.
+//!   The SAS's `st`/`se` may lie anywhere that overlaps the key's validity; a SAS expiring at or
+//!   before the key starts, or starting at or after it expires, is refused (Azure would refuse
+//!   every request with it); a SAS outliving its key follows `credentialExpiry` (default: a
+//!   `CREDENTIALS_EXPIRE_FIRST` warning).
+//! - `protocol: "https"` with an http endpoint is signed (the token is valid for the same
+//!   account over https) with a `HTTPS_ONLY_ON_HTTP` warning: Azure refuses that URL over http.
 //! - The result's `headers` are what the client must send: `x-ms-blob-type: BlockBlob` for a
 //!   `PUT` to a blob without a `comp` parameter (block uploads with `comp=block`/`blocklist` need
 //!   none), plus the headers bound with `requestHeaders` (user delegation, 2026-04-06+).
@@ -62,7 +71,7 @@ use crate::crypto::HmacKey;
 use crate::encoding::{
     append_param, base64_decode, encode_component_into, encode_path_into, percent_decode,
 };
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use sas::{DelegationFields, Layout, SasFields};
@@ -462,11 +471,9 @@ impl Presigner {
         let cs_account = cs.as_ref().and_then(|c| c.account_name.as_deref());
         let account = match (req.account.as_deref(), cs_account) {
             (Some(a), Some(b)) if a != b => {
-                return Err(Error::InvalidRequest(format!(
-                    "account {} differs from the connection string's AccountName {}",
-                    quoted(a),
-                    quoted(b)
-                )))
+                return Err(Error::InvalidRequest(
+                    "`account`: differs from the connection string's AccountName".into(),
+                ))
             }
             (a, b) => a.or(b),
         };
@@ -749,9 +756,10 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
                     ));
                 }
                 if layout == Layout::V2015_04_05 {
-                    return Err(Error::Unsupported(format!(
-                        "a directory SAS needs signed version 2020-02-10 or later (the SAS uses {sv})"
-                    )));
+                    return Err(Error::Unsupported(
+                        "`resource`: a directory SAS needs signed version 2020-02-10 or later"
+                            .into(),
+                    ));
                 }
                 let depth =
                     u32::try_from(crate::text::split_byte(dir, b'/').count()).unwrap_or(u32::MAX);
@@ -784,7 +792,7 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         (st, Some(skew)) => {
             if skew > MAX_CLOCK_SKEW {
                 return Err(Error::InvalidTime(format!(
-                    "clockSkew is {skew} s; at most {MAX_CLOCK_SKEW} s"
+                    "`clockSkew`: at most {MAX_CLOCK_SKEW} s"
                 )));
             }
             Some(st.unwrap_or(s.time).add_secs(-(skew as i64))?)
@@ -804,26 +812,35 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
             ))
         }
         (None, Some(n)) => Some(
-            s.time
-                .add_secs(i64::try_from(n).map_err(|_| {
-                    Error::InvalidExpiry(format!("expiresIn {n} is out of range"))
-                })?)?,
+            s.time.add_secs(
+                i64::try_from(n)
+                    .map_err(|_| Error::InvalidExpiry("`expiresIn`: out of range".into()))?,
+            )?,
         ),
         (None, None) if req.identifier.is_some() && !delegation => None,
         (None, None) => Some(s.time.add_secs(DEFAULT_EXPIRES as i64)?),
     };
     if let Some(k) = s.udk {
         if k.signed_expiry <= s.time {
-            return Err(Error::CredentialsExpire(format!(
-                "the user-delegation key expired at {}, at or before the signing time {}",
-                k.signed_expiry, s.time
-            )));
+            return Err(Error::CredentialsExpire(
+                "`credentials.userDelegationKey.signedExpiry`: the key expires at or before the signing instant".into(),
+            ));
         }
-        if let Some(e) = expiry.filter(|e| *e > k.signed_expiry) {
-            let msg = format!(
-                "the user-delegation key expires at {}, before the SAS's expiry {e}: the SAS stops working when the key does",
-                k.signed_expiry
-            );
+        // Azure takes a request only while both the SAS and its key are in force: a SAS whose
+        // times lie wholly outside the key's could never be used. Inside, or overlapping, is
+        // fine (`st` before `skt` is ordinary: the key's start is back-dated or not).
+        if expiry.is_some_and(|e| e <= k.signed_start) {
+            return Err(Error::InvalidExpiry(
+                "`expiresOn`: at or before the user-delegation key's start; Azure would refuse every request with this SAS".into(),
+            ));
+        }
+        if start.is_some_and(|st| st >= k.signed_expiry) {
+            return Err(Error::InvalidTime(
+                "`startsOn`: at or after the user-delegation key's expiry; Azure would refuse every request with this SAS".into(),
+            ));
+        }
+        if expiry.is_some_and(|e| e > k.signed_expiry) {
+            let msg = "`credentials.userDelegationKey.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does".to_owned();
             match req.credential_expiry {
                 CredentialExpiry::Warn => s.warnings.push(Warning {
                     code: "CREDENTIALS_EXPIRE_FIRST",
@@ -836,15 +853,14 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
     }
     if let Some(e) = expiry {
         if e <= s.time {
-            return Err(Error::InvalidExpiry(format!(
-                "the expiry {e} is not after the signing time {}",
-                s.time
-            )));
+            return Err(Error::InvalidExpiry(
+                "`expiresOn`: not after the signing instant".into(),
+            ));
         }
-        if let Some(st) = start.filter(|st| *st >= e) {
-            return Err(Error::InvalidExpiry(format!(
-                "the start {st} is not before the expiry {e}"
-            )));
+        if start.is_some_and(|st| st >= e) {
+            return Err(Error::InvalidExpiry(
+                "`startsOn`: not before the expiry".into(),
+            ));
         }
     }
     let start_s = start.map(Timestamp::rfc3339);
@@ -855,9 +871,12 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         validate_ip_range(ip)?;
     }
     if req.protocol == Some(Protocol::Https) && s.scheme == "http" {
-        return Err(Error::InvalidRequest(
-            "protocol \"https\" with an http endpoint: the SAS would be refused on this URL".into(),
-        ));
+        // The SDKs sign it: the token is valid for the same account over https (and a user of
+        // Azurite over http may be preparing it for the production URL).
+        s.warnings.push(Warning {
+            code: "HTTPS_ONLY_ON_HTTP",
+            message: "protocol \"https\" (spr=https) with an http endpoint: Azure refuses this URL over http; the SAS works for the same account over https".into(),
+        });
     }
     let text = |name: &str, v: &Option<String>| -> Result<()> {
         if let Some(v) = v {
@@ -986,10 +1005,7 @@ fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         None => {
             s.warnings.push(Warning {
                 code: "EXPIRY_FROM_POLICY",
-                message: format!(
-                    "the stored access policy {} sets the expiry; expiresAt is the signing instant because this request cannot know it",
-                    quoted(req.identifier.as_deref().unwrap_or(""))
-                ),
+                message: "`identifier`: the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it".into(),
             });
             s.time
         }
@@ -1125,9 +1141,10 @@ fn ready_sas(
     }
     push_query(url, query_start, sas);
     match expiry {
-        Some(e) if e <= time => Err(Error::CredentialsExpire(format!(
-            "the connection string's SAS expired at {e}, at or before the signing time {time}"
-        ))),
+        Some(e) if e <= time => Err(Error::CredentialsExpire(
+            "`credentials.connectionString`: its SAS expires at or before the signing instant"
+                .into(),
+        )),
         Some(e) => Ok(e),
         None => {
             warnings.push(Warning {
@@ -1161,10 +1178,9 @@ pub(crate) fn validate_account(a: &str) -> Result<()> {
     {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(format!(
-            "account {} must be 3-24 lower-case letters and digits",
-            quoted(a)
-        )))
+        Err(Error::InvalidRequest(
+            "`account`: must be 3-24 lower-case letters and digits".into(),
+        ))
     }
 }
 
@@ -1184,27 +1200,26 @@ fn validate_container(c: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidBucket(format!(
-            "container {} must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)",
-            quoted(c)
-        )))
+        Err(Error::InvalidBucket(
+            "`container`: must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)".into(),
+        ))
     }
 }
 
 /// Blob names: 1–1024 characters, no control characters.
 fn validate_blob(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidKey("the blob name is empty".into()));
+        return Err(Error::InvalidKey("`blob`: empty".into()));
     }
-    let n = b.chars().count();
-    if n > MAX_BLOB_NAME_CHARS {
+    if b.chars().count() > MAX_BLOB_NAME_CHARS {
         return Err(Error::InvalidKey(format!(
-            "the blob name is {n} characters; Azure allows at most {MAX_BLOB_NAME_CHARS}"
+            "`blob`: longer than the {MAX_BLOB_NAME_CHARS} characters Azure allows"
         )));
     }
     if b.chars().any(char::is_control) {
         return Err(Error::InvalidKey(
-            "the blob name contains a control character (it would break the string-to-sign's lines)".into(),
+            "`blob`: contains a control character (it would break the string-to-sign's lines)"
+                .into(),
         ));
     }
     Ok(())
@@ -1214,12 +1229,12 @@ fn validate_blob(b: &str) -> Result<()> {
 fn validate_text(name: &str, v: &str) -> Result<()> {
     if v.is_empty() {
         return Err(Error::InvalidRequest(format!(
-            "{name} is empty; leave it out instead"
+            "`{name}`: empty; leave it out instead"
         )));
     }
     if v.chars().any(char::is_control) {
         return Err(Error::InvalidRequest(format!(
-            "{name} contains a control character (it would break the string-to-sign's lines)"
+            "`{name}`: contains a control character (it would break the string-to-sign's lines)"
         )));
     }
     Ok(())
@@ -1235,34 +1250,31 @@ fn validate_ip_range(s: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(format!(
-            "ipRange {} must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)",
-            quoted(s)
-        )))
+        Err(Error::InvalidRequest(
+            "`ipRange`: must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)".into(),
+        ))
     }
 }
 
 /// Caller query parameters: non-empty names, no SAS parameter names, no control characters.
 fn validate_query(q: &Params) -> Result<()> {
-    for (name, value) in q.iter() {
+    for (i, (name, value)) in q.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::InvalidQuery(
-                "a query parameter has an empty name".into(),
-            ));
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: the name is empty"
+            )));
         }
         if sas::RESERVED_QUERY
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} is set by the SAS or by a request field (snapshot, versionId)",
-                quoted(name)
+                "`query[{i}]`: this parameter is set by the SAS or by a request field (snapshot, versionId)"
             )));
         }
         if name.chars().chain(value.chars()).any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} contains a control character",
-                quoted(name)
+                "`query[{i}]`: contains a control character"
             )));
         }
     }
@@ -1280,24 +1292,21 @@ fn is_token(name: &str) -> bool {
 /// ASCII; no repeats.
 fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(h.0.len());
-    for (name, value) in h.iter() {
+    for (i, (name, value)) in h.iter().enumerate() {
         if !is_token(name) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders name {} may contain only letters, digits, '-', '_', '.', '~'",
-                quoted(name)
+                "`requestHeaders[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
             return Err(Error::InvalidHeader(format!(
-                "the value of requestHeaders {} must be printable ASCII",
-                quoted(name)
+                "`requestHeaders[{i}]`: the value must be printable ASCII"
             )));
         }
         let lower = name.to_ascii_lowercase();
         if out.iter().any(|(n, _)| *n == lower) {
             return Err(Error::InvalidHeader(format!(
-                "requestHeaders names {} twice (names are case-insensitive)",
-                quoted(name)
+                "`requestHeaders[{i}]`: the name is given twice (names are case-insensitive)"
             )));
         }
         out.push((lower, value.to_owned()));
@@ -1309,11 +1318,10 @@ fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
 /// in `query`; values without control characters.
 fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(q.0.len());
-    for (name, value) in q.iter() {
+    for (i, (name, value)) in q.iter().enumerate() {
         if !is_token(name) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery name {} may contain only letters, digits, '-', '_', '.', '~'",
-                quoted(name)
+                "`requestQuery[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if sas::RESERVED_QUERY
@@ -1321,20 +1329,17 @@ fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, String)>> {
             .any(|r| r.eq_ignore_ascii_case(name))
         {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {} is a SAS parameter",
-                quoted(name)
+                "`requestQuery[{i}]`: this is a SAS parameter"
             )));
         }
         if value.chars().any(char::is_control) {
             return Err(Error::InvalidQuery(format!(
-                "requestQuery {} contains a control character",
-                quoted(name)
+                "`requestQuery[{i}]`: the value contains a control character"
             )));
         }
         if out.iter().any(|(n, _)| n == name) || extra.iter().any(|(n, _)| n == name) {
             return Err(Error::InvalidQuery(format!(
-                "query parameter {} is given twice (requestQuery and query)",
-                quoted(name)
+                "`requestQuery[{i}]`: the name is given twice (in requestQuery, or in requestQuery and query)"
             )));
         }
         out.push((name.to_owned(), value.to_owned()));
@@ -1547,13 +1552,43 @@ mod tests {
         assert!(presign(&r, now()).is_ok());
     }
 
+    /// Issue 16: an https-only SAS for an http endpoint (Azurite over http, or a token prepared
+    /// for the account's https URL) is signed, as the SDKs do, with a warning.
     #[test]
-    fn protocol_must_fit_the_endpoint() {
+    fn https_only_on_an_http_endpoint_signs_with_a_warning() {
         let mut r = blob_req(Method::Get, "x");
         r.protocol = Some(Protocol::Https);
-        assert!(presign(&r, now()).unwrap().url.contains("&spr=https&"));
+        let out = presign(&r, now()).unwrap();
+        assert!(out.url.contains("&spr=https&"));
+        assert!(out.warnings.is_empty());
         r.endpoint = Some("http://127.0.0.1:10000".into());
-        assert_eq!(code(presign(&r, now())), "INVALID_REQUEST");
+        let out = presign(&r, now()).unwrap();
+        assert!(
+            out.url
+                .starts_with("http://127.0.0.1:10000/myaccount/photos/x?sv="),
+            "{}",
+            out.url
+        );
+        assert!(out.url.contains("&spr=https&"));
+        let codes: Vec<_> = out.warnings.iter().map(|w| w.code).collect();
+        assert_eq!(codes, ["HTTPS_ONLY_ON_HTTP"]);
+        // The same token as for the https endpoint of the same account.
+        let mut https = r.clone();
+        https.endpoint = Some("https://127.0.0.1:10000".into());
+        let sig = |u: &str| u.split("&sig=").nth(1).unwrap().to_owned();
+        assert_eq!(sig(&out.url), sig(&presign(&https, now()).unwrap().url));
+        let mut cs = blob_req(Method::Get, "x");
+        cs.account = None;
+        cs.credentials = Some(Credentials::connection_string("UseDevelopmentStorage=true"));
+        cs.protocol = Some(Protocol::Https);
+        let out = presign(&cs, now()).unwrap();
+        assert_eq!(out.warnings[0].code, "HTTPS_ONLY_ON_HTTP");
+    }
+
+    #[test]
+    fn https_and_http_on_an_http_endpoint() {
+        let mut r = blob_req(Method::Get, "x");
+        r.endpoint = Some("http://127.0.0.1:10000".into());
         r.protocol = Some(Protocol::HttpsAndHttp);
         let out = presign(&r, now()).unwrap();
         assert!(out
@@ -1634,9 +1669,10 @@ mod tests {
         assert_eq!(out.expires_at, t("2026-11-24T10:30:00Z"));
         r.credential_expiry = CredentialExpiry::Error;
         assert_eq!(code(presign(&r, now())), "CREDENTIALS_EXPIRE");
+        // 14 days and 1 s: no request time has both ends within 7 days of it.
         r.credentials = Some(Credentials::user_delegation_key(udk(
             "2026-11-17T09:00:00Z",
-            "2026-11-24T09:00:01Z",
+            "2026-12-01T09:00:01Z",
         )));
         assert_eq!(code(presign(&r, now())), "INVALID_CREDENTIALS");
         r.credentials = Some(Credentials::user_delegation_key(udk(
@@ -1677,6 +1713,45 @@ mod tests {
         let mut dup = r.clone();
         dup.request_headers.push("X-MS-META-A", "2");
         assert_eq!(code(presign(&dup, now())), "INVALID_HEADER");
+    }
+
+    /// Issue 16: a key whose start was back-dated (an hour, or days, before it was requested)
+    /// with an expiry 7 days after the request signs; the SAS's own `st`/`se` anywhere inside the
+    /// key's validity, and a SAS that could never be used with the key is refused.
+    #[test]
+    fn back_dated_user_delegation_keys_sign() {
+        let mut r = blob_req(Method::Get, "x");
+        for (start, expiry) in [
+            ("2026-11-24T09:00:00Z", "2026-12-01T10:00:00Z"),
+            ("2026-11-17T10:00:00Z", "2026-12-01T10:00:00Z"),
+            ("2026-11-21T10:00:00Z", "2026-11-25T10:00:00Z"),
+        ] {
+            r.credentials = Some(Credentials::user_delegation_key(udk(start, expiry)));
+            r.starts_on = Some(t(start));
+            r.expires_on = Some(t(expiry));
+            let out = presign(&r, now()).unwrap();
+            assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+            assert_eq!(out.expires_at, t(expiry));
+            assert!(out.url.contains(&format!(
+                "&skt={}&ske={}&",
+                start.replace(':', "%3A"),
+                expiry.replace(':', "%3A")
+            )));
+        }
+        // A key that starts later: a SAS ending at or before the key's start, or starting at or
+        // after its expiry, could never be used.
+        r.credentials = Some(Credentials::user_delegation_key(udk(
+            "2026-11-24T12:00:00Z",
+            "2026-11-25T12:00:00Z",
+        )));
+        r.starts_on = None;
+        r.expires_on = Some(t("2026-11-24T12:00:00Z"));
+        assert_eq!(code(presign(&r, now())), "INVALID_EXPIRY");
+        r.expires_on = Some(t("2026-11-24T12:00:01Z"));
+        assert!(presign(&r, now()).is_ok());
+        r.starts_on = Some(t("2026-11-25T12:00:00Z"));
+        r.expires_on = Some(t("2026-11-25T13:00:00Z"));
+        assert_eq!(code(presign(&r, now())), "INVALID_TIME");
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! Spec: <https://learn.microsoft.com/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob>,
 //! <https://learn.microsoft.com/rest/api/storageservices/create-account-sas#account-sas-permissions-by-operation>.
 
-use crate::error::{quoted_char, Error, Result};
+use crate::error::{Error, Result};
 
 /// What a permission set applies to; each kind has its own letters and order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,18 +82,17 @@ impl Permissions {
         let order = scope.canonical_order().as_bytes();
         if s.is_empty() {
             return Err(Error::InvalidRequest(
-                "permissions is empty: name at least one permission letter".into(),
+                "`permissions`: empty; name at least one permission letter".into(),
             ));
         }
         let mut bits = 0u16;
-        for c in s.chars() {
+        for (i, c) in s.chars().enumerate() {
             let found = u8::try_from(c)
                 .ok()
                 .and_then(|b| order.iter().position(|&o| o == b).map(|pos| (b, pos)));
             let Some((letter, pos)) = found else {
                 return Err(Error::InvalidRequest(format!(
-                    "permission {} is not valid for {}; valid letters: {}",
-                    quoted_char(c),
+                    "`permissions`: letter {i} is not valid for {}; valid letters: {}",
                     scope.name(),
                     scope.canonical_order()
                 )));
@@ -101,8 +100,7 @@ impl Permissions {
             let since = scope.since(letter);
             if version < since {
                 return Err(Error::InvalidRequest(format!(
-                    "permission {} needs signed version {since} or later (the SAS uses {version})",
-                    quoted_char(c)
+                    "`permissions`: letter {i} needs signed version {since} or later"
                 )));
             }
             bits |= 1 << pos;
@@ -141,17 +139,16 @@ impl Permissions {
 fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
     if s.is_empty() {
         return Err(Error::InvalidRequest(format!(
-            "{what} is empty; valid letters: {valid}"
+            "`{what}`: empty; valid letters: {valid}"
         )));
     }
     // Byte scans: `valid` is ASCII.
-    if let Some(bad) = s
+    if let Some(i) = s
         .chars()
-        .find(|c| !valid.bytes().any(|v| char::from(v) == *c))
+        .position(|c| !valid.bytes().any(|v| char::from(v) == c))
     {
         return Err(Error::InvalidRequest(format!(
-            "{what}: {} is not valid; valid letters: {valid}",
-            quoted_char(bad)
+            "`{what}`: letter {i} is not valid; valid letters: {valid}"
         )));
     }
     Ok(valid

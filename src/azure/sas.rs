@@ -25,7 +25,7 @@
 
 use crate::crypto::HmacKey;
 use crate::encoding::{append_param, base64};
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 
 /// Signed versions (`sv`) this crate can sign, oldest first: the service versions from
 /// 2020-12-06 to the newest the official SDKs emit, plus 2018-03-28, kept only so the fixed-key
@@ -96,8 +96,7 @@ impl SignedVersion {
             .map(|v| SignedVersion(v))
             .ok_or_else(|| {
                 Error::Unsupported(format!(
-                    "signed version {} is not supported; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})",
-                    quoted(sv)
+                    "`version`: not a supported signed version; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})"
                 ))
             })
     }
@@ -244,16 +243,11 @@ pub fn service_string_to_sign(
     s.push('\n');
     if layout == Layout::V2015_04_05 {
         if f.delegation.is_some() {
-            return Err(unsupported(
-                "a user-delegation SAS",
-                f.version,
-                "2020-12-06",
-            ));
+            return Err(unsupported("a user-delegation SAS", "2020-12-06"));
         }
         if f.snapshot_time.is_some() || f.encryption_scope.is_some() {
             return Err(unsupported(
                 "snapshots, versions and encryption scopes",
-                f.version,
                 "2020-12-06",
             ));
         }
@@ -286,7 +280,6 @@ pub fn service_string_to_sign(
                 } else if d.key_delegated_user_tid.is_some() || d.delegated_user_oid.is_some() {
                     return Err(unsupported(
                         "a delegated user (signedDelegatedUserTid / delegatedUserObjectId)",
-                        f.version,
                         "2025-07-05",
                     ));
                 }
@@ -317,7 +310,6 @@ pub fn service_string_to_sign(
             } else if !d.request_headers.is_empty() || !d.request_query.is_empty() {
                 return Err(unsupported(
                     "binding request headers or query parameters (srh / srq)",
-                    f.version,
                     "2026-04-06",
                 ));
             }
@@ -350,15 +342,13 @@ pub fn account_string_to_sign(layout: Layout, account: &str, f: &SasFields<'_>) 
     if layout >= Layout::V2020_12_06 {
         line(&mut s, f.encryption_scope);
     } else if f.encryption_scope.is_some() {
-        return Err(unsupported("encryption scopes", f.version, "2020-12-06"));
+        return Err(unsupported("encryption scopes", "2020-12-06"));
     }
     Ok(s)
 }
 
-fn unsupported(what: &str, version: &str, since: &str) -> Error {
-    Error::Unsupported(format!(
-        "{what} need signed version {since} or later (the SAS uses {version})"
-    ))
+fn unsupported(what: &str, since: &str) -> Error {
+    Error::Unsupported(format!("{what} need signed version {since} or later"))
 }
 
 /// The signature: base64 of HMAC-SHA256 of the UTF-8 string-to-sign under the decoded key.

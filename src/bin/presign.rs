@@ -1,18 +1,20 @@
 //! `presign` — presigned URLs from the command line.
 //!
 //! This binary and the JS bindings are the only places that read the clock or the environment.
-//! Exit codes: 0 ok, 1 signing error, 2 usage error.
+//! Exit codes: 0 ok, 1 signing error, 2 usage error; JSON Lines modes: see `lines::EXIT_RULE`.
 
 use clap::{Parser, Subcommand};
 use presign::{Error, Presigned, Signer, Timestamp};
 use serde_json::{json, Value};
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::process::ExitCode;
 
 // Subcommand modules live next to the binary, in src/bin/presign/ (a crate root looks for
 // `mod x;` beside itself, so the path is spelled out).
 #[path = "presign/cors.rs"]
 mod cors;
+#[path = "presign/lines.rs"]
+mod lines;
 #[path = "presign/post.rs"]
 mod post;
 #[path = "presign/verify.rs"]
@@ -23,13 +25,13 @@ mod verify;
     name = "presign",
     version,
     about = "Presigned URLs for S3 (and S3-compatible stores), Azure Blob Storage and Google Cloud Storage",
-    long_about = "Presigned URLs for S3 (and S3-compatible stores), Azure Blob Storage and Google Cloud Storage.\n\n\
+    long_about = concat!("Presigned URLs for S3 (and S3-compatible stores), Azure Blob Storage and Google Cloud Storage.\n\n\
 Targets: s3://bucket/key, az://container/blob, https://ACCOUNT.blob.core.windows.net/container/blob, gs://bucket/object.\n\n\
 Credentials and defaults come from the usual variables. S3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, \
 AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. \
 Azure: AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY. \
 GCS: GOOGLE_APPLICATION_CREDENTIALS (a service-account key file), or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET.\n\n\
-Exit codes: 0 ok, 1 signing error, 2 usage error.",
+Exit codes: 0 ok, 1 signing error, 2 usage error. ", lines::exit_rule!()),
     args_conflicts_with_subcommands = true,
     subcommand_negates_reqs = true
 )]
@@ -53,6 +55,7 @@ enum Command {
     /// Read JSON Lines of the request schema on stdin; write one JSON result or
     /// {"error":{"code","message"}} per line, in order. Blank lines are skipped.
     /// Requests without credentials, region or endpoint take them from the environment.
+    #[command(after_help = lines::EXIT_RULE)]
     Batch,
     /// The storage-side CORS rule that browser requests need (S3 JSON/XML, GCS JSON, Azure XML).
     Cors(cors::CorsArgs),
@@ -112,10 +115,13 @@ struct SignOpts {
     json: bool,
 }
 
-/// A usage error (exit 2) or a signing error (exit 1).
+/// Why a run failed: a usage error (exit 2), a signing error (exit 1), failed lines of a JSON
+/// Lines mode (exit 1, the message says how many), or unreadable stdin / unwritable stdout (exit 2).
 enum Failure {
     Usage(String),
     Sign(Error),
+    Lines(String),
+    Io(String),
 }
 
 impl From<Error> for Failure {
@@ -153,6 +159,14 @@ fn main() -> ExitCode {
         Err(Failure::Sign(e)) => {
             eprintln!("presign: {e}");
             ExitCode::from(1)
+        }
+        Err(Failure::Lines(m)) => {
+            eprintln!("presign: {m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Io(m)) => {
+            eprintln!("presign: {m}");
+            ExitCode::from(2)
         }
     }
 }
@@ -307,26 +321,24 @@ enum Target {
     },
 }
 
-fn split_bucket_path(rest: &str, target: &str, form: &str) -> Result<(String, String), Failure> {
+fn split_bucket_path(rest: &str, form: &str) -> Result<(String, String), Failure> {
     match rest.split_once('/') {
         Some((b, k)) if !b.is_empty() && !k.is_empty() => Ok((b.to_owned(), k.to_owned())),
-        _ => Err(Failure::Usage(format!(
-            "target {target:?} must look like {form}"
-        ))),
+        _ => Err(Failure::Usage(format!("the target must look like {form}"))),
     }
 }
 
 fn parse_target(target: &str) -> Result<Target, Failure> {
     if let Some(rest) = target.strip_prefix("s3://") {
-        let (bucket, key) = split_bucket_path(rest, target, "s3://bucket/key")?;
+        let (bucket, key) = split_bucket_path(rest, "s3://bucket/key")?;
         return Ok(Target::S3 { bucket, key });
     }
     if let Some(rest) = target.strip_prefix("gs://") {
-        let (bucket, object) = split_bucket_path(rest, target, "gs://bucket/object")?;
+        let (bucket, object) = split_bucket_path(rest, "gs://bucket/object")?;
         return Ok(Target::Gcs { bucket, object });
     }
     if let Some(rest) = target.strip_prefix("az://") {
-        let (container, blob) = split_bucket_path(rest, target, "az://container/blob")?;
+        let (container, blob) = split_bucket_path(rest, "az://container/blob")?;
         return Ok(Target::Azure {
             account: None,
             endpoint: None,
@@ -342,11 +354,10 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
         let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
         if let Some((account, _)) = host.split_once(".blob.") {
             let path = presign::encoding::percent_decode(path).ok_or_else(|| {
-                Failure::Usage(format!("target {target:?} has a malformed percent-escape"))
+                Failure::Usage("the target has a malformed percent-escape".into())
             })?;
             let (container, blob) = split_bucket_path(
                 &path,
-                target,
                 "https://account.blob.core.windows.net/container/blob",
             )?;
             return Ok(Target::Azure {
@@ -357,10 +368,11 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
             });
         }
     }
-    Err(Failure::Usage(format!(
-        "target {target:?} must be s3://bucket/key, az://container/blob, \
+    Err(Failure::Usage(
+        "the target must be s3://bucket/key, az://container/blob, \
          https://account.blob.core.windows.net/container/blob or gs://bucket/object"
-    )))
+            .into(),
+    ))
 }
 
 fn pairs(
@@ -375,7 +387,7 @@ fn pairs(
             None if sep == '=' => (item.as_str(), ""),
             None => {
                 return Err(Failure::Usage(format!(
-                    "{what} {item:?} must be \"Name: value\""
+                    "{what}: each must be \"Name: value\""
                 )))
             }
         };
@@ -507,30 +519,12 @@ fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
 
 fn batch() -> Result<(), Failure> {
     let signer = Signer::new();
-    let stdin = std::io::stdin().lock();
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // Read once: environment defaults apply to every line.
     let defaults = EnvDefaults::read();
-    for line in stdin.lines() {
-        let line = match line {
-            Ok(l) => l,
-            Err(e) => {
-                let e = Error::InvalidRequest(format!("unreadable input line: {e}"));
-                let _ = writeln!(stdout, "{}", presign::json::error_json(&e));
-                continue;
-            }
-        };
-        if line.trim().is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            stdout,
-            "{}",
-            presign::json::result_json(&sign_line(&signer, &line, &defaults))
-        );
-    }
-    let _ = stdout.flush();
-    Ok(())
+    lines::answer_lines(std::io::stdin().lock(), std::io::stdout().lock(), |line| {
+        let result = sign_line(&signer, line, &defaults);
+        (presign::json::result_json(&result), result.is_ok())
+    })
 }
 
 fn sign_line(signer: &Signer, line: &str, defaults: &EnvDefaults) -> Result<Presigned, Error> {

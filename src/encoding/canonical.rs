@@ -2,7 +2,7 @@
 //! emitted as the same string.
 
 use super::encode_component;
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::text::sort_by;
 use std::borrow::Cow;
 
@@ -63,19 +63,18 @@ impl<'a> CanonicalQuery<'a> {
 /// [`Error::InvalidHeader`] for a name that is empty or has a character outside visible ASCII or
 /// a `:` (Google's conformance cases sign names such as `header/name/with/slash`, so the rule is
 /// no stricter than the canonical form needs), or a value with a control
-/// character (CR and LF included) or a non-ASCII character. The message names the header, never
-/// its value.
+/// character (CR and LF included) or a non-ASCII character. The message names the header by its
+/// position (`headers[2]`), never its name or value.
 pub fn canonical_headers<'h>(
     headers: impl IntoIterator<Item = (&'h str, &'h str)>,
 ) -> Result<Vec<(String, String)>> {
     let headers = headers.into_iter();
     // One spare slot: callers insert `host`.
     let mut out: Vec<(String, String)> = Vec::with_capacity(headers.size_hint().0 + 1);
-    for (name, value) in headers {
+    for (i, (name, value)) in headers.enumerate() {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
             return Err(Error::InvalidHeader(format!(
-                "header name {} must be visible ASCII without ':'",
-                quoted(name)
+                "`headers[{i}]`: the name must be visible ASCII without ':'"
             )));
         }
         // One pass: the first forbidden byte, and whether any whitespace needs collapsing
@@ -101,8 +100,7 @@ pub fn canonical_headers<'h>(
                 _ => "a control character",
             };
             return Err(Error::InvalidHeader(format!(
-                "the value of header {} contains {what}",
-                quoted(name)
+                "`headers[{i}]`: the value contains {what}"
             )));
         }
         let value = if untidy {

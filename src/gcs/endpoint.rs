@@ -16,7 +16,7 @@
 //! client" (`storage.googleapis.com:443`).
 
 use crate::encoding::encode_path;
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 
 /// How the bucket appears in the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,18 +90,16 @@ pub(crate) struct Target {
 pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
     validate_bucket(o.bucket)?;
     if let Some(u) = o.universe_domain {
-        validate_universe(u)?;
+        validate_universe("universeDomain", u)?;
     }
     if let Some(u) = o.credentials_universe {
-        validate_universe(u)?;
+        validate_universe("credentials.serviceAccount.universe_domain", u)?;
     }
     if let (Some(req), Some(key)) = (o.universe_domain, o.credentials_universe) {
         if !req.eq_ignore_ascii_case(key) {
-            return Err(Error::InvalidCredentials(format!(
-                "the service-account key belongs to universe domain {}, the request names {}",
-                quoted(key),
-                quoted(req)
-            )));
+            return Err(Error::InvalidCredentials(
+                "`universeDomain`: differs from the service-account key's universe_domain".into(),
+            ));
         }
     }
     let style = match (o.url_style, o.bucket_bound_hostname) {
@@ -111,10 +109,10 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
                 "urlStyle \"bucketBound\" needs a bucketBoundHostname".into(),
             ))
         }
-        (Some(style), Some(_)) => {
-            return Err(Error::InvalidEndpoint(format!(
-                "bucketBoundHostname is only used with urlStyle \"bucketBound\", not {style:?}"
-            )))
+        (Some(_), Some(_)) => {
+            return Err(Error::InvalidEndpoint(
+                "`bucketBoundHostname`: only used with urlStyle \"bucketBound\"".into(),
+            ))
         }
         (style, None) => style.unwrap_or(UrlStyle::Path),
     };
@@ -173,10 +171,9 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
             ));
         }
         if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
-            return Err(Error::InvalidBucket(format!(
-                "bucket {} has dots and cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"",
-                quoted(o.bucket)
-            )));
+            return Err(Error::InvalidBucket(
+                "`bucket`: a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"".into(),
+            ));
         }
         let host = format!("{}.{}", o.bucket, base.host);
         let authority = match &base.port {
@@ -205,8 +202,7 @@ fn pick_scheme(
 ) -> Result<&'static str> {
     match (written, asked) {
         (Some(w), Some(a)) if w != a.as_str() => Err(Error::InvalidEndpoint(format!(
-            "{what} says {w}:// but scheme is {}; give one or make them agree",
-            quoted(a.as_str())
+            "`{what}`: its scheme and `scheme` differ; give one or make them agree"
         ))),
         (Some(w), _) => Ok(w),
         (None, a) => Ok(a.unwrap_or(UrlScheme::Https).as_str()),
@@ -237,8 +233,7 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
     let e = crate::endpoint::parse(what, s, true)?;
     if !e.path.is_empty() && e.path != "/" {
         return Err(Error::InvalidEndpoint(format!(
-            "{what} {}: it cannot carry a path (GCS signs the object path from the root)",
-            quoted(s)
+            "`{what}`: it cannot carry a path (GCS signs the object path from the root)"
         )));
     }
     Ok(HostSpec {
@@ -249,11 +244,10 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
     })
 }
 
-fn validate_universe(u: &str) -> Result<()> {
+fn validate_universe(what: &str, u: &str) -> Result<()> {
     if !crate::endpoint::is_host_name(u) {
         return Err(Error::InvalidEndpoint(format!(
-            "universe domain {} must be a domain name such as \"googleapis.com\" (no scheme, port or path)",
-            quoted(u)
+            "`{what}`: must be a domain name such as \"googleapis.com\" (no scheme, port or path)"
         )));
     }
     Ok(())
@@ -264,11 +258,9 @@ fn validate_universe(u: &str) -> Result<()> {
 /// characters, or up to 222 with dots when every dot-separated part has at most 63; not an IPv4
 /// address.
 fn validate_bucket(b: &str) -> Result<()> {
-    let bad = |why: &str| {
-        Error::InvalidBucket(format!("{} is not a valid bucket name: {why}", quoted(b)))
-    };
+    let bad = |why: &str| Error::InvalidBucket(format!("`bucket`: not a valid bucket name: {why}"));
     if b.is_empty() {
-        return Err(Error::InvalidBucket("the bucket name is empty".into()));
+        return Err(Error::InvalidBucket("`bucket`: empty".into()));
     }
     if !b
         .bytes()

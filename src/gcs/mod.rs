@@ -58,7 +58,7 @@ mod rsa;
 pub use endpoint::{UrlScheme, UrlStyle};
 
 use crate::encoding::{canonical_headers, encode_path_into, hex};
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Presigned, Secret};
@@ -337,10 +337,13 @@ pub(crate) fn signing_identity<'c>(
             Ok((&GOOG4_HMAC_SHA256, &h.access_id, None))
         }
         Credentials::ServiceAccount(sa) => {
-            if let Some(t) = sa.key_type.as_deref().filter(|t| *t != "service_account") {
+            if sa
+                .key_type
+                .as_deref()
+                .is_some_and(|t| t != "service_account")
+            {
                 return Err(Error::InvalidCredentials(format!(
-                    "credentials of type {} cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed",
-                    quoted(t)
+                    "`credentials.serviceAccount.type`: this key type cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed"
                 )));
             }
             validate_identity("the service account's client_email", &sa.client_email)?;
@@ -614,7 +617,7 @@ impl<'r> Parts<'r> {
 
         let expires_in = crate::lifetime::v4_expires_in(req.expires_in, "V4 signed URLs")?;
         if let Some(object) = &req.object {
-            validate_object(object)?;
+            validate_object("object", object)?;
         }
 
         let target = resolve(&EndpointOptions {
@@ -628,15 +631,14 @@ impl<'r> Parts<'r> {
         })?;
 
         // Headers: the caller's, validated and canonicalised, plus host.
-        for (name, _) in req.headers.iter() {
+        for (i, (name, _)) in req.headers.iter().enumerate() {
             if RESERVED_HEADERS
                 .iter()
                 .any(|r| r.eq_ignore_ascii_case(name.trim()))
             {
                 return Err(Error::InvalidHeader(format!(
-                            "header {} is set by the signature or the HTTP client and cannot be signed as a caller header",
-                            quoted(name)
-                        )));
+                    "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
+                )));
             }
         }
         let caller_headers = canonical_headers(req.headers.iter())?;
@@ -662,17 +664,16 @@ impl<'r> Parts<'r> {
             }
         };
 
-        for (name, _) in req.query.iter() {
+        for (i, (name, _)) in req.query.iter().enumerate() {
             if name.is_empty() {
-                return Err(Error::InvalidQuery(
-                    "a query parameter has an empty name".into(),
-                ));
+                return Err(Error::InvalidQuery(format!(
+                    "`query[{i}]`: the name is empty"
+                )));
             }
             if scheme.is_reserved_param(name) {
                 return Err(Error::InvalidQuery(format!(
-                            "query parameter {} is set by the signature (other X-Goog-* parameters may be signed)",
-                            quoted(name)
-                        )));
+                    "`query[{i}]`: this parameter is set by the signature (other X-Goog-* parameters may be signed)"
+                )));
             }
         }
 
@@ -768,33 +769,31 @@ fn validate_identity(what: &str, id: &str) -> Result<()> {
 /// Google's object naming rules (<https://cloud.google.com/storage/docs/objects#naming>): 1–1024
 /// bytes of UTF-8, no CR or LF, not `.` or `..`, not under `.well-known/acme-challenge/`. Anything
 /// else is signed exactly as given.
-fn validate_object(o: &str) -> Result<()> {
+fn validate_object(what: &str, o: &str) -> Result<()> {
     if o.is_empty() {
-        return Err(Error::InvalidKey(
-            "the object name is empty (leave `object` out to sign the bucket itself)".into(),
-        ));
+        return Err(Error::InvalidKey(format!(
+            "`{what}`: empty (leave `object` out to sign the bucket itself)"
+        )));
     }
     if o.len() > MAX_OBJECT_BYTES {
         return Err(Error::InvalidKey(format!(
-            "the object name is {} bytes of UTF-8; Cloud Storage allows at most {MAX_OBJECT_BYTES}",
-            o.len()
+            "`{what}`: longer than the {MAX_OBJECT_BYTES} bytes of UTF-8 Cloud Storage allows"
         )));
     }
     if o.contains(['\r', '\n']) {
-        return Err(Error::InvalidKey(
-            "Cloud Storage object names cannot contain CR or LF".into(),
-        ));
+        return Err(Error::InvalidKey(format!(
+            "`{what}`: Cloud Storage object names cannot contain CR or LF"
+        )));
     }
     if o == "." || o == ".." {
         return Err(Error::InvalidKey(format!(
-            "{} is not a valid Cloud Storage object name",
-            quoted(o)
+            "`{what}`: \".\" and \"..\" are not valid Cloud Storage object names"
         )));
     }
     if o.starts_with(".well-known/acme-challenge/") {
-        return Err(Error::InvalidKey(
-            "Cloud Storage object names cannot start with .well-known/acme-challenge/".into(),
-        ));
+        return Err(Error::InvalidKey(format!(
+            "`{what}`: Cloud Storage object names cannot start with .well-known/acme-challenge/"
+        )));
     }
     Ok(())
 }

@@ -36,7 +36,7 @@ use super::{
 };
 use crate::encoding::base64;
 use crate::error::{Error, Result};
-use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
+use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::sigv4::GOOG4_HMAC_SHA256;
 use crate::time::Timestamp;
 
@@ -73,6 +73,7 @@ impl GcsPostRequest {
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-goog-meta-",
+    filename_key: FilenameKey::Exact,
 };
 
 /// A form with everything but its signature: the external-signer seam. Sign
@@ -202,7 +203,7 @@ impl Presigner {
         let creds = req.credentials.as_ref().ok_or_else(no_credentials)?;
         let (scheme, identity, creds_universe) = super::signing_identity(creds, "policies")?;
         let plan = req.policy.plan(now, &DIALECT)?;
-        validate_object(&plan.key_field)?;
+        validate_object("key", &plan.key_field)?;
 
         let target = resolve(&EndpointOptions {
             bucket: &req.policy.bucket,

@@ -286,11 +286,34 @@ mod tests {
         assert_eq!(arr.len(), 3);
         assert!(arr[0]["url"].is_string());
         assert_eq!(arr[1]["error"]["code"], "INVALID_REQUEST");
-        assert!(arr[1]["error"]["message"]
-            .as_str()
-            .unwrap()
-            .contains("bogus"));
+        // The unknown member is named by its position, not by the input's text.
+        let message = arr[1]["error"]["message"].as_str().unwrap();
+        assert!(message.contains("`[3]`: unknown member"), "{message}");
+        assert!(!message.contains("bogus"), "{message}");
         assert_eq!(arr[2]["error"]["code"], "INVALID_REQUEST");
+        // A lone surrogate (JSON.stringify writes one as a \uD800-\uDFFF escape) in a value, in
+        // a map's name, or in an unknown member's name fails its element only.
+        let lone = [
+            r#"{"provider":"s3","bucket":"b","key":"k\ud800"}"#,
+            r#"{"provider":"s3","bucket":"b","key":"k","headers":{"x-amz-meta-\udc00":"v"}}"#,
+            r#"{"provider":"s3","bucket":"b","key":"k","bogus\udbff":1}"#,
+        ];
+        for bad in lone {
+            let batch = format!("[{DOC_EXAMPLE},{bad},{DOC_EXAMPLE}]");
+            let out: serde_json::Value = serde_json::from_str(&presign_many_json(
+                &Signer::new(),
+                &batch,
+                Timestamp::from_unix(0).unwrap(),
+            ))
+            .unwrap();
+            let arr = out.as_array().unwrap_or_else(|| panic!("{bad}: {out}"));
+            assert_eq!(arr.len(), 3, "{bad}");
+            assert!(
+                arr[0]["url"].is_string() && arr[2]["url"].is_string(),
+                "{bad}"
+            );
+            assert_eq!(arr[1]["error"]["code"], "INVALID_REQUEST", "{bad}");
+        }
         let not_array = presign_many_json(&Signer::new(), "{}", Timestamp::from_unix(0).unwrap());
         assert!(not_array.starts_with(r#"{"error":{"code":"INVALID_REQUEST""#));
     }

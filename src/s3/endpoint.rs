@@ -14,7 +14,7 @@
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
 use crate::encoding::encode_path_into;
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use core::ops::Range;
 
 /// How the bucket is addressed.
@@ -87,10 +87,10 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(Error::InvalidEndpoint(format!(
-            "region {} is not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint",
-            quoted(region)
-        )));
+        return Err(Error::InvalidEndpoint(
+            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+                .into(),
+        ));
     }
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -118,9 +118,9 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
     };
     if o.accelerate {
         if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
-            return Err(Error::InvalidEndpoint(format!(
-                "S3 Transfer Acceleration is not available in region {region}"
-            )));
+            return Err(Error::InvalidEndpoint(
+                "`accelerate`: S3 Transfer Acceleration is not available in this region".into(),
+            ));
         }
         if o.fips {
             return Err(Error::InvalidEndpoint(
@@ -128,10 +128,9 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
             ));
         }
         if !hostable || o.url_style == Some(UrlStyle::Path) {
-            return Err(Error::InvalidBucket(format!(
-                "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots; {} is not",
-                quoted(o.bucket)
-            )));
+            return Err(Error::InvalidBucket(
+                "`bucket`: S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots".into(),
+            ));
         }
     }
     out.push_str("https://");
@@ -178,10 +177,9 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
-        return Err(Error::InvalidEndpoint(format!(
-            "region {} may contain only letters, digits, '-', '_' and '.'",
-            quoted(o.region)
-        )));
+        return Err(Error::InvalidEndpoint(
+            "`region`: may contain only letters, digits, '-', '_' and '.'".into(),
+        ));
     }
     let ep = parse_endpoint(ep)?;
     let hostable = !ep.is_ip && is_virtual_hostable(o.bucket, ep.scheme == "http");
@@ -224,8 +222,7 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
         ""
     };
     Error::InvalidBucket(format!(
-        "bucket {} cannot be virtual-hosted{why}; use urlStyle \"path\"",
-        quoted(bucket)
+        "`bucket`: cannot be virtual-hosted{why}; use urlStyle \"path\""
     ))
 }
 
@@ -233,7 +230,7 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
 /// `A-Z a-z 0-9 . - _`.
 fn validate_bucket(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidBucket("the bucket name is empty".into()));
+        return Err(Error::InvalidBucket("`bucket`: empty".into()));
     }
     if b.len() > 255
         || !b
@@ -246,8 +243,7 @@ fn validate_bucket(b: &str) -> Result<()> {
             ""
         };
         return Err(Error::InvalidBucket(format!(
-            "{} is not a valid bucket name{hint}",
-            quoted(b)
+            "`bucket`: not a valid bucket name (1-255 of A-Z a-z 0-9 . - _){hint}"
         )));
     }
     Ok(())
@@ -294,7 +290,7 @@ fn parse_endpoint(s: &str) -> Result<Endpoint> {
         scheme: e.scheme.unwrap_or("https"),
         authority: e.authority(),
         is_ip: e.is_ip,
-        base_path: e.encoded_path("endpoint", s)?,
+        base_path: e.encoded_path("endpoint")?,
     })
 }
 

@@ -28,7 +28,7 @@ pub mod post;
 pub use endpoint::UrlStyle;
 
 use crate::encoding::{canonical_headers, encode_path_into};
-use crate::error::{quoted, Error, Result};
+use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
@@ -293,7 +293,7 @@ impl Presigner {
         }
         if key_len > MAX_KEY_BYTES {
             return Err(Error::InvalidKey(format!(
-                "the object key is {key_len} bytes of UTF-8; S3 allows at most {MAX_KEY_BYTES}"
+                "`key`: longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
             )));
         }
 
@@ -334,14 +334,13 @@ impl Presigner {
         )?;
 
         // Headers: caller's, validated and canonicalised; host is signed beside them.
-        for (name, _) in req.headers.iter() {
+        for (i, (name, _)) in req.headers.iter().enumerate() {
             if RESERVED_HEADERS
                 .iter()
                 .any(|r| r.eq_ignore_ascii_case(name))
             {
                 return Err(Error::InvalidHeader(format!(
-                    "header {} is set by the signature or the HTTP client and cannot be signed as a caller header",
-                    quoted(name)
+                    "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
                 )));
             }
         }
@@ -353,11 +352,11 @@ impl Presigner {
             ));
         }
 
-        for (name, _) in req.query.iter() {
+        for (i, (name, _)) in req.query.iter().enumerate() {
             if name.is_empty() {
-                return Err(Error::InvalidQuery(
-                    "a query parameter has an empty name".into(),
-                ));
+                return Err(Error::InvalidQuery(format!(
+                    "`query[{i}]`: the name is empty"
+                )));
             }
             if name.len() >= 6
                 && name
@@ -365,8 +364,7 @@ impl Presigner {
                     .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
             {
                 return Err(Error::InvalidQuery(format!(
-                    "query parameter {} is reserved: X-Amz-* parameters are set by the signature (sign x-amz-* headers through `headers`)",
-                    quoted(name)
+                    "`query[{i}]`: X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)"
                 )));
             }
         }
@@ -475,7 +473,7 @@ pub(crate) fn expiry(
         return Ok(expires_in);
     };
     let expires = time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
-    let names = ("the credentials", "the URL");
+    let names = ("credentials.expiresAt", "the credentials", "the URL");
     let expires =
         crate::lifetime::credential_expiry(policy, cred_exp, expires, time, names, warnings)?;
     Ok((expires.unix() - time.unix()).unsigned_abs())

@@ -36,8 +36,8 @@
 use super::endpoint::{resolve_into, EndpointOptions};
 use super::{validate_credentials, Credentials, Presigner, UrlStyle, DEFAULT_REGION};
 use crate::encoding::base64;
-use crate::error::{quoted, Error, Result};
-use crate::post::{policy_json, Dialect, Layout, PostForm, PostPolicy};
+use crate::error::{Error, Result};
+use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::sigv4::AWS4_HMAC_SHA256;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Secret};
@@ -78,6 +78,7 @@ impl S3PostRequest {
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-amz-meta-",
+    filename_key: FilenameKey::StartsWithWhenLast,
 };
 
 impl Presigner {
@@ -98,7 +99,7 @@ impl Presigner {
         let mut plan = req.policy.plan(now, &DIALECT)?;
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
-        let mut warnings = Vec::new();
+        let mut warnings = std::mem::take(&mut plan.warnings);
         let expires_in = super::expiry(
             Some(plan.expires_in),
             req.credential_expiry,
@@ -195,10 +196,9 @@ pub fn sign_policy(
 ) -> Result<String> {
     validate_credentials(credentials)?;
     if region.is_empty() || region.as_bytes().contains(&b'/') {
-        return Err(Error::InvalidEndpoint(format!(
-            "region {} cannot be part of a credential scope",
-            quoted(region)
-        )));
+        return Err(Error::InvalidEndpoint(
+            "`region`: empty or has a '/'; it cannot be part of a credential scope".into(),
+        ));
     }
     if crate::encoding::base64_decode(policy_base64).is_none() {
         return Err(Error::InvalidRequest(

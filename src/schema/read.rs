@@ -49,16 +49,32 @@ fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidRequest(msg.into())
 }
 
-/// Puts `key` in front of an error's member path: `` `credentials.accessKeyId`: … ``.
+/// A `\uD800`–`\uDFFF` escape without its other half: grammatical JSON, but not Unicode text.
+fn lone_surrogate() -> Error {
+    invalid("a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text")
+}
+
+/// Puts a path segment in front of an error's member path: a schema member's name
+/// (`` `credentials.accessKeyId`: … ``) or a position (`` `headers[2]`: … ``).
 fn at(key: &str, e: Error) -> Error {
     match e {
         Error::InvalidRequest(m) => Error::InvalidRequest(match m.strip_prefix('`') {
+            Some(rest) if rest.starts_with('[') => format!("`{key}{rest}"),
             Some(rest) => format!("`{key}.{rest}"),
             None => format!("`{key}`: {m}"),
         }),
         other => other,
     }
 }
+
+/// The path segment of the member or element at position `i` (from 0): how a path names what
+/// the input chose the name of (a map's entry, an unknown member), so that no error quotes it.
+fn position(i: usize) -> String {
+    format!("[{i}]")
+}
+
+/// The message of [`unknown`].
+const UNKNOWN: &str = "unknown member";
 
 impl<'a> Reader<'a> {
     /// A reader at the start of `text`.
@@ -258,17 +274,17 @@ impl<'a> Reader<'a> {
                 let hi = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&hi) {
                     if !self.literal("\\u") {
-                        return Err(self.syntax("a lone surrogate"));
+                        return Err(lone_surrogate());
                     }
                     let lo = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&lo) {
-                        return Err(self.syntax("a lone surrogate"));
+                        return Err(lone_surrogate());
                     }
                     0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                 } else {
                     hi
                 };
-                char::from_u32(code).ok_or_else(|| self.syntax("a lone surrogate"))?
+                char::from_u32(code).ok_or_else(lone_surrogate)?
             }
             _ => return Err(self.syntax("an invalid escape")),
         };
@@ -296,7 +312,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads an object, calling `member(reader, name)` for each member; `member` must read (or
-    /// [`skip`](Self::skip)) the value. Errors from `member` get the member's name in front.
+    /// [`skip`](Self::skip)) the value. Errors from `member` get the member's name in front, or
+    /// its position when the member is [`unknown`] (the name is the input's, not the schema's).
     ///
     /// # Errors
     /// When the next value is not an object, it is malformed, or `member` fails.
@@ -304,13 +321,26 @@ impl<'a> Reader<'a> {
         &mut self,
         mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
     ) -> Result<()> {
-        self.object_dyn(&mut member)
+        self.object_dyn(&mut member, false)
+    }
+
+    /// An object whose member names are data (headers, query parameters, metadata…): as
+    /// [`object`](Self::object), but errors name the member by its position (`headers[2]`).
+    ///
+    /// # Errors
+    /// As [`object`](Self::object).
+    pub fn map(
+        &mut self,
+        mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
+    ) -> Result<()> {
+        self.object_dyn(&mut member, true)
     }
 
     /// [`object`](Self::object) compiled once, not once per member closure (wasm size).
     fn object_dyn(
         &mut self,
         member: &mut dyn FnMut(&mut Reader<'a>, &str) -> Result<()>,
+        by_position: bool,
     ) -> Result<()> {
         let tag = self.tag.take();
         if self.next_token() != Some(b'{') {
@@ -322,11 +352,12 @@ impl<'a> Reader<'a> {
             self.depth -= 1;
             return Ok(());
         }
+        let mut i = 0usize;
         loop {
             if self.next_token() != Some(b'"') {
                 return Err(self.syntax("expected a member name"));
             }
-            let name = self.string()?;
+            let name = self.string().map_err(|e| at(&position(i), e))?;
             if self.next_token() != Some(b':') {
                 return Err(self.syntax("expected ':'"));
             }
@@ -334,8 +365,16 @@ impl<'a> Reader<'a> {
             if tag == Some(&*name) {
                 self.skip()?;
             } else {
-                member(self, &name).map_err(|e| at(&name, e))?;
+                member(self, &name).map_err(|e| {
+                    let unknown = matches!(&e, Error::InvalidRequest(m) if m == UNKNOWN);
+                    if by_position || unknown {
+                        at(&position(i), e)
+                    } else {
+                        at(&name, e)
+                    }
+                })?;
             }
+            i += 1;
             match self.next_token() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
@@ -369,7 +408,7 @@ impl<'a> Reader<'a> {
         }
         let mut i = 0usize;
         loop {
-            element(self).map_err(|e| at(&i.to_string(), e))?;
+            element(self).map_err(|e| at(&position(i), e))?;
             i += 1;
             match self.next_token() {
                 Some(b',') => self.pos += 1,
@@ -383,14 +422,77 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Skips a string, checking its grammar only. RFC 8259's grammar takes any `\uXXXX` escape,
+    /// so a lone surrogate, which [`string`](Self::string) refuses as a value, does not stop a
+    /// skip: in a batch, the element that has one is refused on its own.
+    fn skip_string(&mut self) -> Result<()> {
+        self.pos += 1;
+        let bytes = self.text.as_bytes();
+        loop {
+            self.pos += crate::encoding::json_special(bytes.get(self.pos..).unwrap_or_default());
+            match bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    match self.peek() {
+                        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                            self.pos += 1
+                        }
+                        Some(b'u') => {
+                            self.pos += 1;
+                            self.hex4()?;
+                        }
+                        Some(_) => return Err(self.syntax("an invalid escape")),
+                        None => return Err(self.syntax("an unterminated string")),
+                    }
+                }
+                Some(_) => return Err(self.syntax("a control character in a string")),
+                None => return Err(self.syntax("an unterminated string")),
+            }
+        }
+    }
+
+    /// Skips an object; member names are skipped as strings are (not read as text).
+    fn skip_object(&mut self) -> Result<()> {
+        self.enter()?;
+        if self.next_token() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.next_token() != Some(b'"') {
+                return Err(self.syntax("expected a member name"));
+            }
+            self.skip_string()?;
+            if self.next_token() != Some(b':') {
+                return Err(self.syntax("expected ':'"));
+            }
+            self.pos += 1;
+            self.skip()?;
+            match self.next_token() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(self.syntax("expected ',' or '}'")),
+            }
+        }
+    }
+
     /// Skips one value of any type, checking that it is well-formed.
     ///
     /// # Errors
     /// When it is not.
     pub fn skip(&mut self) -> Result<()> {
         match self.next_token() {
-            Some(b'"') => self.string().map(drop),
-            Some(b'{') => self.object(|r, _| r.skip()),
+            Some(b'"') => self.skip_string(),
+            Some(b'{') => self.skip_object(),
             Some(b'[') => self.array(Reader::skip),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b't' | b'f') => self.bool().map(drop),
@@ -509,9 +611,10 @@ pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Resul
 
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
-    // The caller's `object` puts the name in front: "`bogus`: unknown member".
+    // The caller's `object` puts the member's position in front, not its name (the input's
+    // text): "`credentials[3]`: unknown member".
     let _ = name;
-    invalid("unknown member")
+    invalid(UNKNOWN)
 }
 
 impl<T: FromJson> FromJson for Option<T> {
@@ -565,7 +668,7 @@ impl FromJson for Params {
     /// An object of string values, order kept.
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
         let mut v = Vec::new();
-        r.object(|r, name| {
+        r.map(|r, name| {
             let value = r.string()?.into_owned();
             v.push((name.to_owned(), value));
             Ok(())
@@ -746,14 +849,14 @@ mod tests {
     #[test]
     fn errors_name_the_member_and_never_quote_values() {
         assert_eq!(err(r#"{"b":1}"#), "missing member `a`");
-        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`zz`: unknown member");
+        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`[1]`: unknown member");
         assert_eq!(
             err(r#"{"a":"x","b":"SECRET"}"#),
             "`b`: expected a non-negative integer, found a string"
         );
         assert_eq!(
-            err(r#"{"a":"x","c":{"k":5}}"#),
-            "`c.k`: expected a string, found a number"
+            err(r#"{"a":"x","c":{"k":"v","SECRET":5}}"#),
+            "`c[1]`: expected a string, found a number"
         );
         assert_eq!(
             err(r#"{"a":"x","b":1.5}"#),
@@ -790,6 +893,29 @@ mod tests {
         let deep = "[".repeat(200) + &"]".repeat(200);
         let mut r = Reader::new(&deep);
         assert!(r.skip().is_err());
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_refused_as_text_but_skipped_as_grammar() {
+        for text in [
+            r#"{"a":"x\ud800y"}"#,
+            r#"{"a":"\udc00"}"#,
+            r#"{"a":"x","c":{"\ud83d":"v"}}"#,
+            r#"{"a":"x","b\udfff":1}"#,
+        ] {
+            assert!(
+                err(text).contains("lone surrogate"),
+                "{text}: {}",
+                err(text)
+            );
+            let mut r = Reader::new(text);
+            assert!(r.skip().is_ok(), "{text}");
+            assert!(r.finish().is_ok(), "{text}");
+        }
+        // Its grammar is still checked.
+        for text in [r#""\ud8""#, r#""\uzzzz""#, r#""\q""#, "\"\\ud800"] {
+            assert!(Reader::new(text).skip().is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -111,7 +111,7 @@ pub(super) fn verify(
     let unknown = || {
         VerifyError::new(
             Check::UnknownKey,
-            format!("no matching key is known for account {account:?}"),
+            "no matching key is known for the URL's account",
         )
     };
     let (key_b64, udk) = match (kind, keys.lookup(&key_id)) {
@@ -130,6 +130,17 @@ pub(super) fn verify(
             if !same {
                 return Err(unknown());
             }
+            // The signer's rule for a key (one function): a key Azure could not have issued
+            // verifies nothing.
+            k.validate().map_err(|e| {
+                VerifyError::new(
+                    Check::UnknownKey,
+                    format!(
+                        "the known user-delegation key is not one Azure issues: {}",
+                        e.message()
+                    ),
+                )
+            })?;
             (k.value.clone(), Some(k))
         }
         _ => return Err(unknown()),
@@ -215,12 +226,7 @@ pub(super) fn verify(
                     )
                 }
                 ("d", None) => return Err(mismatch("a directory SAS is used on no directory")),
-                (other, _) => {
-                    return fail(
-                        Check::Malformed,
-                        format!("sr {other:?} is not b, bs, bv, c or d"),
-                    )
-                }
+                (_, _) => return fail(Check::Malformed, "sr is not b, bs, bv, c or d"),
             }
         }
     };
@@ -233,7 +239,10 @@ pub(super) fn verify(
             if values.is_empty() {
                 return fail(
                     Check::MissingHeader,
-                    format!("the SAS-bound header {name:?} is not in the request"),
+                    format!(
+                        "the header at position {} of srh is not in the request",
+                        bound_headers.len()
+                    ),
                 );
             }
             let value = values
@@ -250,7 +259,10 @@ pub(super) fn verify(
             let value = q(name)?.ok_or_else(|| {
                 VerifyError::new(
                     Check::MissingParameter,
-                    format!("the SAS-bound query parameter {name:?} is not in the URL"),
+                    format!(
+                        "the query parameter at position {} of srq is not in the URL",
+                        bound_query.len()
+                    ),
                 )
             })?;
             bound_query.push((name.to_owned(), value.to_owned()));
@@ -332,11 +344,17 @@ pub(super) fn verify(
     let not_before = st.map(|s| time("st", s)).transpose()?;
     check_times(not_before, expires_at, now, opts)?;
     if let Some(k) = udk {
-        if now >= k.signed_expiry {
+        // Azure takes the SAS only while its key is in force too (the key's start with the same
+        // clock-skew allowance as `st`).
+        let skew = i64::try_from(opts.clock_skew).unwrap_or(i64::MAX);
+        if k.signed_start.unix().saturating_sub(now.unix()) > skew {
             return fail(
-                Check::Expired,
-                format!("the user-delegation key expired at {}", k.signed_expiry),
+                Check::NotYetValid,
+                "the user-delegation key's start is later than now, beyond the allowed clock skew",
             );
+        }
+        if now >= k.signed_expiry {
+            return fail(Check::Expired, "the user-delegation key has expired");
         }
     }
 
@@ -350,12 +368,7 @@ pub(super) fn verify(
                 "the SAS allows https only (spr=https)",
             )
         }
-        Some(other) => {
-            return fail(
-                Check::Malformed,
-                format!("spr {other:?} is not https or https,http"),
-            )
-        }
+        Some(_) => return fail(Check::Malformed, "spr is not https or https,http"),
     }
     if let Some(range) = sip {
         let (first, last) = parse_ip_range(range).ok_or_else(|| {
@@ -374,7 +387,7 @@ pub(super) fn verify(
             if !inside {
                 return fail(
                     Check::IpDenied,
-                    format!("the client's address {ip} is outside the SAS's range {range}"),
+                    "the client's address is outside the SAS's IP range (sip)",
                 );
             }
         }
@@ -409,8 +422,7 @@ pub(super) fn verify(
         return fail(
             Check::PermissionDenied,
             format!(
-                "sp={sp} does not allow {} on this {} (needs one of: {any})",
-                req.method,
+                "sp does not allow the request's method on this {} (needs one of: {any})",
                 match level {
                     Level::Service => "service",
                     Level::Container => "container",

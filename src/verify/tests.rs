@@ -294,6 +294,66 @@ fn sas_times_ip_and_protocol() {
     assert_eq!(at("2026-11-24T11:30:00Z", None, &http), "PROTOCOL_DENIED");
 }
 
+/// The user-delegation key's validity bounds the SAS's, as at Azure: a request before the key
+/// starts (beyond the clock skew) or after it expires is refused. The key's own rule is the
+/// signer's ([`UserDelegationKey::validate`]): a back-dated key of up to 14 days verifies, a
+/// longer one is not a key Azure issues.
+#[test]
+fn user_delegation_key_validity_bounds_the_sas() {
+    use crate::azure::UserDelegationKey;
+    use crate::types::Secret;
+    let key = |start: &str, expiry: &str| UserDelegationKey {
+        signed_oid: "oid".into(),
+        signed_tid: "tid".into(),
+        signed_start: t(start),
+        signed_expiry: t(expiry),
+        signed_service: "b".into(),
+        signed_version: "2025-07-05".into(),
+        signed_delegated_user_tid: None,
+        value: Secret::new(AZ_KEY),
+    };
+    let sign = |k: &UserDelegationKey| {
+        let mut r = AzureRequest::new(Method::Get, "myaccount", "photos", "x");
+        r.credentials = Some(AzCreds::user_delegation_key(k.clone()));
+        r.starts_on = Some(t("2026-11-20T00:00:00Z"));
+        r.expires_on = Some(t("2026-11-30T00:00:00Z"));
+        crate::azure::presign(&r, t("2026-11-24T10:00:00Z"))
+            .unwrap()
+            .url
+    };
+    let opts = VerifyOptions::default();
+    let at = |k: &UserDelegationKey, url: &str, now: &str| {
+        let keys = Keyring::new().with_azure_user_delegation_key("myaccount", k.clone());
+        code(verify(
+            &IncomingRequest::new(url, Method::Get),
+            &keys,
+            t(now),
+            &opts,
+        ))
+    };
+    // Back-dated by a day, expiring 7 days after a request at 2026-11-22T12:00:00Z.
+    let k = key("2026-11-21T12:00:00Z", "2026-11-29T12:00:00Z");
+    let url = sign(&k);
+    assert_eq!(at(&k, &url, "2026-11-21T11:45:00Z"), "OK");
+    assert_eq!(at(&k, &url, "2026-11-21T11:44:59Z"), "NOT_YET_VALID");
+    assert_eq!(at(&k, &url, "2026-11-29T11:59:59Z"), "OK");
+    assert_eq!(at(&k, &url, "2026-11-29T12:00:00Z"), "EXPIRED");
+    // 14 days is the longest: no request time has both ends within 7 days of it beyond that.
+    let longest = key("2026-11-17T10:00:00Z", "2026-12-01T10:00:00Z");
+    assert_eq!(at(&longest, &sign(&longest), "2026-11-24T12:00:00Z"), "OK");
+    let mut too_long = longest.clone();
+    too_long.signed_expiry = t("2026-12-01T10:00:01Z");
+    // The signer refuses that key, so the URL is the 14-day one with `ske` moved by a second.
+    let forged = sign(&longest).replace(
+        "ske=2026-12-01T10%3A00%3A00Z",
+        "ske=2026-12-01T10%3A00%3A01Z",
+    );
+    assert_eq!(
+        at(&too_long, &forged, "2026-11-24T12:00:00Z"),
+        "UNKNOWN_KEY"
+    );
+}
+
 #[test]
 fn azure_time_forms() {
     assert_eq!(azure_parse("2026-11-24"), Some(t("2026-11-24T00:00:00Z")));

@@ -4,16 +4,16 @@ use super::Failure;
 use presign::cors::{cors_rules, CorsRequest, Provider};
 use presign::{Method, Params};
 use serde_json::Value;
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Arguments of `presign cors`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
 presign cors s3 --origin https://app.example.com --method PUT -H content-type -H x-amz-meta-owner\n  \
 presign batch < requests.jsonl | presign cors azure --origin https://app.example.com --stdin\n\n\
 Formats: native (s3: S3 JSON for `aws s3api put-bucket-cors --cors-configuration`, gcs: JSON for \
 `gcloud storage buckets update --cors-file`, azure: Set Blob Service Properties XML), s3-json, s3-xml \
-(the PutBucketCors body), gcs-json, azure-xml.")]
+(the PutBucketCors body), gcs-json, azure-xml.\n\n", super::lines::exit_rule!()))]
 pub struct CorsArgs {
     /// s3, azure or gcs.
     provider: String,
@@ -26,7 +26,8 @@ pub struct CorsArgs {
     /// A header the browser will send (repeatable): "Name" or "Name: value".
     #[arg(short = 'H', long = "header", value_name = "NAME")]
     headers: Vec<String>,
-    /// Also read JSON Lines on stdin: presign results or requests (their method and headers).
+    /// Also read JSON Lines on stdin: presign results or requests (their method and headers);
+    /// a bad line is named on stderr and no rule is printed (exit codes below).
     #[arg(long)]
     stdin: bool,
     /// Output format: native, s3-json, s3-xml, gcs-json, azure-xml.
@@ -66,13 +67,21 @@ pub fn run(a: &CorsArgs) -> Result<(), Failure> {
         ));
     }
     if a.stdin {
-        for (i, line) in std::io::stdin().lock().lines().enumerate() {
-            let line = line.map_err(|e| Failure::Usage(format!("stdin line {}: {e}", i + 1)))?;
-            if line.trim().is_empty() {
-                continue;
+        // A rule missing a request would fail in the browser unnoticed: a bad line is named on
+        // stderr and no rule is printed (the JSON Lines exit rule: 1).
+        super::lines::each_line(std::io::stdin().lock(), |n, line| {
+            match line.and_then(from_json_line) {
+                Ok(r) => {
+                    requests.push(r);
+                    Ok(true)
+                }
+                Err(e) => {
+                    eprintln!("presign: stdin line {n}: {e}");
+                    Ok(false)
+                }
             }
-            requests.push(from_json_line(&line, i + 1)?);
-        }
+        })?
+        .finish("no rule is printed")?;
     }
     if requests.is_empty() {
         return Err(Failure::Usage(
@@ -87,10 +96,10 @@ pub fn run(a: &CorsArgs) -> Result<(), Failure> {
         "s3-xml" => rules.s3_xml(),
         "gcs-json" => rules.gcs_json(),
         "azure-xml" => rules.azure_xml(),
-        f => {
-            return Err(Failure::Usage(format!(
-                "--format {f:?} is not one of native, s3-json, s3-xml, gcs-json, azure-xml"
-            )))
+        _ => {
+            return Err(Failure::Usage(
+                "--format is not one of native, s3-json, s3-xml, gcs-json, azure-xml".into(),
+            ))
         }
     };
     let mut out = std::io::stdout().lock();
@@ -99,26 +108,31 @@ pub fn run(a: &CorsArgs) -> Result<(), Failure> {
 }
 
 /// A presign result or request: `method` (default GET) and `headers` (an object).
-fn from_json_line(line: &str, n: usize) -> Result<CorsRequest, Failure> {
-    let v: Value = serde_json::from_str(line)
-        .map_err(|_| Failure::Usage(format!("stdin line {n} is not JSON")))?;
-    if let Some(e) = v.get("error") {
-        let code = e.get("code").and_then(Value::as_str).unwrap_or("?");
-        return Err(Failure::Usage(format!(
-            "stdin line {n} is an error result ({code}), not a request"
-        )));
+fn from_json_line(line: &str) -> Result<CorsRequest, presign::Error> {
+    let bad = |m: &str| presign::Error::InvalidRequest(m.into());
+    let v: Value = serde_json::from_str(line).map_err(|_| bad("the line is not JSON"))?;
+    if v.get("error").is_some() {
+        return Err(bad("the line is an error result, not a request"));
     }
-    let method = match v.get("method").and_then(Value::as_str) {
-        Some(m) => m.parse().map_err(|e: presign::Error| {
-            Failure::Usage(format!("stdin line {n}: {}", e.message()))
-        })?,
-        None => Method::Get,
+    let method = match v.get("method") {
+        Some(Value::String(m)) => m
+            .parse()
+            .map_err(|e: presign::Error| bad(&format!("`method`: {}", e.message())))?,
+        Some(Value::Null) | None => Method::Get,
+        Some(_) => return Err(bad("`method`: expected a string")),
     };
     let mut headers = Params::new();
-    if let Some(h) = v.get("headers").and_then(Value::as_object) {
-        for (k, val) in h {
-            headers.push(k.clone(), val.as_str().unwrap_or_default());
+    match v.get("headers") {
+        Some(Value::Object(h)) => {
+            for (k, val) in h {
+                let Value::String(val) = val else {
+                    return Err(bad("`headers`: every value must be a string"));
+                };
+                headers.push(k.clone(), val.as_str());
+            }
         }
+        Some(Value::Null) | None => {}
+        Some(_) => return Err(bad("`headers`: expected an object")),
     }
     Ok(CorsRequest { method, headers })
 }

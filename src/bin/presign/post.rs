@@ -5,29 +5,34 @@ use super::{now, EnvDefaults, Failure};
 use presign::post::{parse_post_request, post_result_json, PostSigner};
 use presign::{Error, Timestamp};
 use serde_json::{json, Map, Value};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Arguments of `presign post`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "Examples:\n  \
+#[command(after_help = concat!("Examples:\n  \
 presign post s3://bucket/uploads/ --max-size 10MB --content-type image/ --expires 10m\n  \
 presign post 's3://bucket/avatars/${filename}' --content-type image/png --acl public-read\n  \
 presign post gs://bucket/inbox/ --max-size 1GiB --meta owner=alice --success-status 201\n  \
+presign post s3://bucket/img/ --content-type image/ --field Content-Type=image/png\n  \
+presign post s3://bucket/k --condition '[\"starts-with\",\"$x-amz-meta-tag\",\"\"]' --condition '{\"acl\":\"private\"}'\n  \
 echo '{\"provider\":\"s3\",\"bucket\":\"b\",\"keyPrefix\":\"u/\"}' | presign post --json-request\n\n\
-The target names the key: s3://bucket/prefix/ (ending in '/', or the bucket alone) allows any key \
-under the prefix and pre-fills the key field with prefix${filename}; s3://bucket/key allows exactly \
-that key (with ${filename}: any key starting with the text before it). gs:// likewise. Azure has no \
-POST policy: sign a PUT instead (presign az://container/blob --method PUT).\n\n\
+The target names the key: s3://bucket/prefix/ (ending in '/') allows any key under the prefix and \
+pre-fills the key field with prefix${filename}; s3://bucket/key allows exactly that key (S3, as \
+boto3: a key ending in ${filename} allows any key starting with the text before it; GCS, as \
+google-cloud-storage: exact whatever it holds). Any key in the bucket only with --any-key (the \
+target then names the bucket alone, or a key to pre-fill). Azure has no POST policy: sign a PUT \
+instead (presign az://container/blob --method PUT).\n\n\
 Output: {\"url\",\"fields\":[[name,value],...],\"expiresAt\"}: post the fields in this order, then \
-the file as the last field. Fields left open by --content-type PREFIX/ or --starts-with are added \
-by the client (e.g. content-type with the file's type). Sizes: 10MB = 10,000,000 bytes, \
-10MiB = 10,485,760. Credentials come from the same environment variables as the URL signer.")]
+the file as the last field. Fields that only a condition names (--content-type PREFIX/, \
+--starts-with, --condition) are added by the client (e.g. content-type with the file's type) \
+unless --field pre-fills them. Sizes: 10MB = 10,000,000 bytes, 10MiB = 10,485,760. Credentials \
+come from the same environment variables as the URL signer.\n\n", super::lines::exit_rule!()))]
 pub struct PostArgs {
     /// s3://bucket/prefix/, s3://bucket/key, gs://bucket/prefix/ or gs://bucket/key.
     #[arg(required_unless_present = "json_request")]
     target: Option<String>,
     /// Read `post` requests as JSON Lines on stdin instead of flags; write one result or
-    /// {"error":{"code","message"}} per line, in order (exit 1 if any failed). Members a request
+    /// {"error":{"code","message"}} per line, in order (exit codes below). Members a request
     /// leaves out (credentials, region, endpoint) come from the environment.
     #[arg(long, conflicts_with = "target")]
     json_request: bool,
@@ -58,12 +63,24 @@ pub struct PostArgs {
     /// Object metadata (repeatable), without the x-amz-meta- / x-goog-meta- prefix.
     #[arg(long = "meta", value_name = "NAME=VALUE")]
     metadata: Vec<String>,
-    /// Another exact-match field (repeatable), e.g. x-amz-server-side-encryption=AES256.
+    /// Another pre-filled form field (repeatable), e.g. x-amz-server-side-encryption=AES256: an
+    /// exact condition too, unless a condition names the field (then a default within it);
+    /// x-ignore-* fields: in the form only.
     #[arg(long = "field", value_name = "NAME=VALUE")]
     fields: Vec<String>,
     /// A starts-with condition on a field the client fills in (repeatable); empty prefix: any value.
     #[arg(long = "starts-with", value_name = "NAME=PREFIX")]
     starts_with: Vec<String>,
+    /// A policy condition as the SDKs write it, kept in the order given (repeatable):
+    /// '{"acl":"private"}', '["eq","$acl","private"]', '["starts-with","$Content-Type","image/"]'
+    /// or '["content-length-range",1,100]'. Not a form field: the client sends the field
+    /// unless --field pre-fills it.
+    #[arg(long = "condition", value_name = "JSON")]
+    conditions: Vec<String>,
+    /// Allow any key in the bucket (["starts-with","$key",""]): the target names the bucket
+    /// alone, or a key to pre-fill.
+    #[arg(long)]
+    any_key: bool,
     /// success_action_status: 200, 201 or 204.
     #[arg(long, value_name = "STATUS")]
     success_status: Option<u64>,
@@ -100,36 +117,24 @@ pub fn run(a: &PostArgs) -> Result<(), Failure> {
         return Ok(());
     }
     // JSON Lines in, one result (or error object) per line out, in order.
-    let mut failed = 0usize;
-    for line in std::io::stdin().lock().lines() {
-        let line =
-            line.map_err(|e| Failure::Usage(format!("--json-request: cannot read stdin: {e}")))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        let result = serde_json::from_str::<Value>(&line)
+    super::lines::answer_lines(std::io::stdin().lock(), stdout, |line| {
+        let result = serde_json::from_str::<Value>(line)
             .map_err(|_| {
                 // The library's reader explains where the text stops being JSON (naming no value).
-                parse_post_request(&line)
+                parse_post_request(line)
                     .err()
                     .unwrap_or_else(|| Error::InvalidRequest("not a valid post request".into()))
             })
             .and_then(|req| {
                 sign_value(&signer, &defaults, req).map_err(|f| match f {
                     Failure::Sign(e) => e,
-                    Failure::Usage(m) => Error::InvalidRequest(m),
+                    Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => {
+                        Error::InvalidRequest(m)
+                    }
                 })
             });
-        failed += usize::from(result.is_err());
-        let _ = writeln!(stdout, "{}", post_result_json(&result));
-    }
-    let _ = stdout.flush();
-    if failed > 0 {
-        return Err(Failure::Sign(Error::InvalidRequest(format!(
-            "{failed} request(s) failed (their lines hold the errors)"
-        ))));
-    }
-    Ok(())
+        (post_result_json(&result), result.is_ok())
+    })
 }
 
 /// Fills what `req` leaves out from the environment and signs it.
@@ -171,18 +176,29 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
             presign::post::AZURE_UNSUPPORTED.into(),
         )));
     } else {
-        return Err(Failure::Usage(format!(
-            "target {target:?} must be s3://bucket/[prefix/ or key] or gs://bucket/[prefix/ or key]"
-        )));
+        return Err(Failure::Usage(
+            "the target must be s3://bucket/[prefix/ or key] or gs://bucket/[prefix/ or key]"
+                .into(),
+        ));
     };
     let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
     if bucket.is_empty() {
-        return Err(Failure::Usage(format!("target {target:?} names no bucket")));
+        return Err(Failure::Usage("the target names no bucket".into()));
     }
     let mut r = Map::new();
     r.insert("provider".into(), json!(provider));
     r.insert("bucket".into(), json!(bucket));
-    if key.is_empty() || key.ends_with('/') {
+    if a.any_key {
+        r.insert("anyKey".into(), json!(true));
+        if !key.is_empty() {
+            r.insert("key".into(), json!(key));
+        }
+    } else if key.is_empty() {
+        return Err(Failure::Usage(
+            "the target names no key or prefix; to allow any key in the bucket, add --any-key"
+                .into(),
+        ));
+    } else if key.ends_with('/') {
         r.insert("keyPrefix".into(), json!(key));
     } else {
         r.insert("key".into(), json!(key));
@@ -232,6 +248,22 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
             r.insert(member.into(), Value::Object(pairs(flag, items)?));
         }
     }
+    if !a.conditions.is_empty() {
+        let conditions = a
+            .conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                serde_json::from_str::<Value>(c).map_err(|_| {
+                    Failure::Usage(format!(
+                        "--condition number {}: not JSON (e.g. '[\"starts-with\",\"$acl\",\"public\"]')",
+                        i + 1
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        r.insert("conditions".into(), Value::Array(conditions));
+    }
     if let Some(e) = &a.endpoint {
         r.insert("endpoint".into(), json!(e));
     }
@@ -261,7 +293,7 @@ fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
     for item in items {
         let (n, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
         if out.insert(n.to_owned(), json!(v)).is_some() {
-            return Err(Failure::Usage(format!("{flag}: {n:?} is given twice")));
+            return Err(Failure::Usage(format!("{flag}: a name is given twice")));
         }
     }
     Ok(out)
@@ -272,7 +304,7 @@ fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
 fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
     let bad = || {
         Failure::Usage(format!(
-            "{flag}: {s:?} is not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"
+            "{flag}: not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"
         ))
     };
     let t = s.trim();
@@ -297,8 +329,62 @@ fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_size, request_from_args, Failure, PostArgs};
+    use serde_json::{json, Value};
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        post: PostArgs,
+    }
+
+    fn request(args: &[&str]) -> Result<Value, String> {
+        use clap::Parser;
+        let cli = Cli::try_parse_from(std::iter::once("post").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        request_from_args(&cli.post).map_err(|f| match f {
+            Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => m,
+            Failure::Sign(e) => e.to_string(),
+        })
+    }
+
+    #[test]
+    fn any_key_conditions_and_prefilled_fields() {
+        // The whole bucket only with --any-key (it used to be an empty keyPrefix).
+        for target in ["s3://b", "s3://b/", "gs://b"] {
+            assert!(request(&[target]).unwrap_err().contains("--any-key"));
+            let r = request(&[target, "--any-key"]).unwrap();
+            assert_eq!(r["anyKey"], json!(true));
+            assert!(r.get("keyPrefix").is_none() && r.get("key").is_none());
+        }
+        let r = request(&["s3://b/default.bin", "--any-key"]).unwrap();
+        assert_eq!(
+            (r["anyKey"].clone(), r["key"].clone()),
+            (json!(true), json!("default.bin"))
+        );
+        assert_eq!(request(&["s3://b/up/"]).unwrap()["keyPrefix"], json!("up/"));
+        // Conditions keep the order given; --field pre-fills.
+        let r = request(&[
+            "s3://b/k",
+            "--condition",
+            r#"{"acl":"private"}"#,
+            "--condition",
+            r#"["starts-with","$Content-Type","image/"]"#,
+            "--field",
+            "Content-Type=image/png",
+        ])
+        .unwrap();
+        assert_eq!(
+            r["conditions"],
+            json!([{"acl": "private"}, ["starts-with", "$Content-Type", "image/"]])
+        );
+        assert_eq!(r["fields"], json!({"Content-Type": "image/png"}));
+        assert!(request(&["s3://b/k", "--condition", "[1,"])
+            .unwrap_err()
+            .contains("--condition"));
+    }
 
     #[test]
     fn sizes() {

@@ -126,7 +126,7 @@ fn read_keys(a: &VerifyArgs) -> Result<Keys, String> {
     for spec in &a.gcs_public_key {
         let (email, path) = spec
             .split_once('=')
-            .ok_or_else(|| format!("--gcs-public-key {spec:?} must be EMAIL=PEM_FILE"))?;
+            .ok_or_else(|| "--gcs-public-key must be EMAIL=PEM_FILE".to_owned())?;
         let pem = std::fs::read_to_string(path)
             .map_err(|e| format!("--gcs-public-key: cannot read {path:?}: {e}"))?;
         let key = RsaPublicKey::from_pem(&pem)
@@ -156,7 +156,7 @@ pub fn run(a: &VerifyArgs) -> ExitCode {
     for h in &a.headers {
         match h.split_once(':') {
             Some((n, v)) => headers.push((n.trim().to_owned(), v.trim().to_owned())),
-            None => return usage(format!("--header {h:?} must be \"Name: value\"")),
+            None => return usage("--header must be \"Name: value\"".into()),
         }
     }
     let client_ip = match a.client_ip.as_deref().map(str::parse) {

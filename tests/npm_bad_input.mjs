@@ -1,0 +1,181 @@
+// Bad input through the npm build (pkg/node.js and pkg/verify/node.js, built by pkg/build.sh):
+// - JSON has no NaN or Infinity (JSON.stringify writes null, which reads as an absent member):
+//   every number member of every call refuses them with the member's code, never a silent
+//   default; an explicit null still means "absent".
+// - presignMany isolates its elements: a lone surrogate (or a NaN) in one element is a
+//   PresignError in that element's place, the others are signed.
+// - Error messages quote nothing from the input: a canary put in a member never comes back.
+//   node tests/npm_bad_input.mjs     last line "N passed, M failed"
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+const pkg = (p) => import(pathToFileURL(join(ROOT, "pkg", p)).href);
+const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, PresignError } = await pkg("node.js");
+const { verify } = await pkg("verify/node.js");
+
+let passed = 0, failed = 0;
+const check = (name, ok, detail = "") => {
+  ok ? passed++ : failed++;
+  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
+};
+const describe = (e) => (e instanceof PresignError ? `${e.code}: ${e.message}` : String(e && e.stack || e));
+
+// Expects `f()` (sync or async) to throw / reject a PresignError with `code`.
+async function refused(name, code, f, { not } = {}) {
+  try {
+    const out = await f();
+    check(`${name}: ${code}`, false, `returned ${JSON.stringify(out).slice(0, 200)}`);
+  } catch (e) {
+    const leak = not !== undefined && String(e && e.message).includes(not);
+    check(`${name}: ${code}`, e instanceof PresignError && e.code === code && !leak, describe(e));
+  }
+}
+
+const AT = "2026-11-24T10:00:00Z";
+const AWS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+const HMAC = { hmac: { accessId: "GOOG1EEXAMPLE", secret: "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ" } };
+const S3 = { provider: "s3", bucket: "b", key: "k", signedAt: AT, credentials: AWS };
+const GCS = { provider: "gcs", bucket: "my-bucket", object: "o", signedAt: AT, credentials: HMAC };
+const AZURE = { provider: "azure", account: "acct", container: "photos", blob: "b", signedAt: AT, credentials: { accountKey: "a2V5" } };
+const S3_POST = { provider: "s3", bucket: "b", key: "k", signedAt: AT, credentials: AWS };
+const GCS_POST = { provider: "gcs", bucket: "my-bucket", key: "k", signedAt: AT, credentials: HMAC };
+const SA = { serviceAccount: { client_email: "x@p.iam.gserviceaccount.com", private_key: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n" } };
+const CORS = { provider: "s3", origins: ["https://app.example.com"], requests: [{ method: "PUT" }] };
+
+// --- NaN and ±Infinity: the member's code, never the default ---------------------------------
+const nonFinite = [["NaN", NaN], ["Infinity", Infinity], ["-Infinity", -Infinity]];
+const set = (obj, path, v) => {
+  const copy = structuredClone(obj);
+  const keys = path.split(".");
+  let o = copy;
+  for (const k of keys.slice(0, -1)) o = o[k] ??= {};
+  o[keys.at(-1)] = v;
+  return copy;
+};
+const cases = [
+  // [call, base request, member path, code]
+  ["presign s3", presign, S3, "expiresIn", "INVALID_EXPIRY"],
+  ["presign gcs", presign, GCS, "expiresIn", "INVALID_EXPIRY"],
+  ["presign azure", presign, AZURE, "expiresIn", "INVALID_EXPIRY"],
+  ["presign azure", presign, AZURE, "clockSkew", "INVALID_TIME"],
+  ["presign azure", presign, AZURE, "startsOn", "INVALID_TIME"],
+  ["presign azure", presign, { ...AZURE, expiresIn: undefined }, "expiresOn", "INVALID_TIME"],
+  ["presign s3", presign, S3, "signedAt", "INVALID_TIME"],
+  ["presign s3", presign, S3, "credentials.expiresAt", "INVALID_TIME"],
+  ["presignAsync gcs service account", presignAsync, { ...GCS, credentials: SA }, "expiresIn", "INVALID_EXPIRY"],
+  ["presignPost s3", presignPost, S3_POST, "expiresIn", "INVALID_EXPIRY"],
+  ["presignPost gcs", presignPost, GCS_POST, "expiresIn", "INVALID_EXPIRY"],
+  ["presignPost s3", presignPost, S3_POST, "signedAt", "INVALID_TIME"],
+  ["presignPost s3", presignPost, { ...S3_POST, contentLengthRange: { min: 0, max: 10 } }, "contentLengthRange.min", "INVALID_REQUEST"],
+  ["presignPost s3", presignPost, { ...S3_POST, contentLengthRange: { min: 0, max: 10 } }, "contentLengthRange.max", "INVALID_REQUEST"],
+  ["presignPost gcs", presignPost, GCS_POST, "successActionStatus", "INVALID_REQUEST"],
+  ["presignPostAsync gcs service account", presignPostAsync, { ...GCS_POST, credentials: SA }, "expiresIn", "INVALID_EXPIRY"],
+  ["corsRules", corsRules, CORS, "maxAge", "INVALID_REQUEST"],
+  ["verify", verify, { url: "https://b.s3.amazonaws.com/k", credentials: AWS }, "clockSkew", "INVALID_REQUEST"],
+  // A string member given a NaN would be read as absent too.
+  ["presign s3", presign, S3, "region", "INVALID_REQUEST"],
+  ["presign s3", presign, S3, "headers.content-type", "INVALID_REQUEST"],
+];
+for (const [call, f, base, path, code] of cases) {
+  for (const [label, v] of nonFinite) {
+    await refused(`${call} ${path}: ${label}`, code, () => f(set(base, path, v)));
+  }
+}
+await refused("presign s3 credentials.expiresAt: an invalid Date", "INVALID_TIME",
+  () => presign(set(S3, "credentials.expiresAt", new Date(NaN))));
+await refused("presign azure startsOn: an invalid Date", "INVALID_TIME", () => presign({ ...AZURE, startsOn: new Date(NaN) }));
+// Before this was fixed, the default lifetime was signed: the URL said X-Amz-Expires=3600.
+{
+  let url = "";
+  try { url = presign({ ...S3, expiresIn: NaN }).url; } catch {}
+  check("presign s3 expiresIn NaN does not sign the default lifetime", !url.includes("X-Amz-Expires=3600"), url);
+}
+// An explicit null still means "absent" (the default).
+{
+  const out = presign({ ...S3, expiresIn: null, region: null });
+  check("presign s3 expiresIn: null is the default lifetime", out.url.includes("X-Amz-Expires=3600"), out.url);
+}
+
+// presignMany: a non-finite number fails its element only.
+{
+  const out = presignMany([S3, { ...S3, expiresIn: NaN }, { ...GCS, expiresIn: Infinity }, GCS]);
+  check("presignMany NaN / Infinity: errors in place, the rest signed",
+    out.length === 4 && typeof out[0].url === "string" && typeof out[3].url === "string"
+      && out[1] instanceof PresignError && out[1].code === "INVALID_EXPIRY"
+      && out[2] instanceof PresignError && out[2].code === "INVALID_EXPIRY",
+    JSON.stringify(out.map((r) => r.code || "ok")));
+}
+
+// --- Lone surrogates: one element's error, not the whole array's -----------------------------
+const lone = [
+  ["key", { ...S3, key: "a\ud800b" }],
+  ["key (low half)", { ...S3, key: "a\udc00" }],
+  ["header value", { ...S3, headers: { "x-amz-meta-a": "v\ud83d" } }],
+  ["header name", { ...S3, headers: { "x-amz-meta-\udfff": "v" } }],
+  ["an unknown member's name", { ...S3, ["bogus\ud800"]: 1 }],
+  ["credentials.secretAccessKey", { ...S3, credentials: { ...AWS, secretAccessKey: "s\ud800" } }],
+  ["gcs object", { ...GCS, object: "\udbff" }],
+  ["azure blob", { ...AZURE, blob: "x\ud800" }],
+];
+for (const [label, bad] of lone) {
+  let out;
+  try {
+    out = presignMany([S3, bad, GCS]);
+  } catch (e) {
+    check(`presignMany lone surrogate in ${label}: error in place`, false, `threw ${describe(e)}`);
+    continue;
+  }
+  check(`presignMany lone surrogate in ${label}: error in place, the rest signed`,
+    out.length === 3 && typeof out[0].url === "string" && typeof out[2].url === "string"
+      && out[1] instanceof PresignError && out[1].code === "INVALID_REQUEST",
+    JSON.stringify(out.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : "ok"))));
+  await refused(`presign lone surrogate in ${label}`, "INVALID_REQUEST", () => presign(bad));
+}
+await refused("presignPost lone surrogate in key", "INVALID_REQUEST", () => presignPost({ ...S3_POST, key: "k\ud800" }));
+await refused("corsRules lone surrogate in an origin", "INVALID_REQUEST",
+  () => corsRules({ ...CORS, origins: ["https://a\ud800.example"] }));
+
+// --- No echo: a canary in a member never appears in the error --------------------------------
+const C = "CANARYzq7";
+const echo = [
+  ["presign s3 region", () => presign({ ...S3, region: `${C} x` })],
+  ["presign s3 bucket", () => presign({ ...S3, bucket: `${C}/x` })],
+  ["presign s3 bucket (virtual-hosted)", () => presign({ ...S3, bucket: `_${C}`, urlStyle: "virtualHosted" })],
+  ["presign s3 endpoint", () => presign({ ...S3, endpoint: `ftp://${C}` })],
+  ["presign s3 header name", () => presign({ ...S3, headers: { [`${C} x`]: "v" } })],
+  ["presign s3 header value", () => presign({ ...S3, headers: { "x-amz-meta-a": `${C}\n` } })],
+  ["presign s3 reserved query", () => presign({ ...S3, query: { [`X-Amz-${C}`]: "v" } })],
+  ["presign s3 unknown member", () => presign({ ...S3, [C]: 1 })],
+  ["presign s3 method", () => presign({ ...S3, method: C })],
+  ["presign s3 signedAt text", () => presign({ ...S3, signedAt: C })],
+  ["presign s3 signedAt ms out of range", () => presign({ ...S3, signedAt: 8.7e15 }), "8700000000000000"],
+  ["presign s3 expiresIn too long", () => presign({ ...S3, expiresIn: 987654321 }), "987654321"],
+  ["presign gcs bucket", () => presign({ ...GCS, bucket: `${C}!` })],
+  ["presign gcs universeDomain", () => presign({ ...GCS, universeDomain: `${C}/x` })],
+  ["presign azure account", () => presign({ ...AZURE, account: `${C}!` })],
+  ["presign azure container", () => presign({ ...AZURE, container: `${C}!` })],
+  ["presign azure permissions", () => presign({ ...AZURE, permissions: `r${C}` })],
+  ["presign azure ipRange", () => presign({ ...AZURE, ipRange: C })],
+  ["presign azure version", () => presign({ ...AZURE, version: C })],
+  ["presign azure connection string", () => presign({ ...AZURE, account: undefined, credentials: { connectionString: `AccountName=a;${C}=x` } })],
+  ["presignPost s3 metadata name", () => presignPost({ ...S3_POST, metadata: { [`x-amz-meta-${C}`]: "v" } })],
+  ["presignPost s3 key outside keyPrefix", () => presignPost({ ...S3_POST, key: C, keyPrefix: "p/" })],
+  ["corsRules origin", () => corsRules({ ...CORS, origins: [`${C}://x/y`] })],
+  ["corsRules provider", () => corsRules({ ...CORS, provider: C })],
+];
+for (const [name, f, canary = C] of echo) {
+  try {
+    await f();
+    check(`no echo: ${name}`, false, "returned");
+  } catch (e) {
+    check(`no echo: ${name} (${e && e.code})`, e instanceof PresignError && !e.message.includes(canary), describe(e));
+  }
+}
+{
+  const v = verify({ url: `https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${C}%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T100000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00`, credentials: AWS });
+  check("no echo: verify with an unknown key id", !v.valid && !v.error.message.includes(C), JSON.stringify(v));
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed || passed === 0 ? 1 : 0);
