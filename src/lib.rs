@@ -212,6 +212,8 @@ pub mod verify;
 mod wasm;
 
 pub use error::{Error, Result};
+#[cfg(feature = "post")]
+pub use request::post::{presign_post, PostRequest, PostSigner, AZURE_UNSUPPORTED};
 pub use request::{presign, Request, Signer};
 pub use time::Timestamp;
 pub use types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};

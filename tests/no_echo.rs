@@ -242,7 +242,7 @@ fn presign_calls(req: &str) -> Vec<String> {
 }
 
 fn post_calls(req: &str) -> Vec<String> {
-    vec![presign::post::post_json(None, req, now())]
+    vec![presign::json::post_json(None, req, now())]
 }
 
 fn cors_calls(req: &str) -> Vec<String> {

@@ -20,7 +20,7 @@
     clippy::indexing_slicing
 )]
 
-use presign::post::post_json;
+use presign::json::post_json;
 use presign::Timestamp;
 use serde_json::{json, Value};
 

@@ -5,8 +5,14 @@
 
 #[cfg(feature = "cors")]
 mod cors;
+#[cfg(feature = "post")]
+mod post;
 #[cfg(feature = "cors")]
 pub use cors::cors_json;
+#[cfg(all(feature = "post", feature = "gcs"))]
+pub use post::{gcs_post_finish_json, gcs_post_string_to_sign_json};
+#[cfg(feature = "post")]
+pub use post::{parse_post_request, post_json, post_result_json, push_post_form};
 
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};

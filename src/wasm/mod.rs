@@ -74,9 +74,9 @@ pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> Stri
 }
 
 #[cfg(feature = "post")]
-fn post_signer() -> &'static crate::post::PostSigner {
-    static SIGNER: OnceLock<crate::post::PostSigner> = OnceLock::new();
-    SIGNER.get_or_init(crate::post::PostSigner::new)
+fn post_signer() -> &'static crate::PostSigner {
+    static SIGNER: OnceLock<crate::PostSigner> = OnceLock::new();
+    SIGNER.get_or_init(crate::PostSigner::new)
 }
 
 /// A browser form upload (S3 / GCS POST policy): `{"url","fields","expiresAt"}` or an error.
@@ -84,7 +84,7 @@ fn post_signer() -> &'static crate::post::PostSigner {
 #[wasm_bindgen(js_name = presignPostJson)]
 pub fn presign_post_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
-        crate::post::post_json(Some(post_signer()), request, t)
+        crate::json::post_json(Some(post_signer()), request, t)
     })
 }
 
@@ -93,7 +93,7 @@ pub fn presign_post_json(request: &[u8], now_ms: f64) -> String {
 #[wasm_bindgen(js_name = gcsPostStringToSignJson)]
 pub fn gcs_post_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
-        crate::post::gcs_post_string_to_sign_json(request, t)
+        crate::json::gcs_post_string_to_sign_json(request, t)
     })
 }
 
@@ -102,7 +102,7 @@ pub fn gcs_post_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
 #[wasm_bindgen(js_name = gcsPostFinishJson)]
 pub fn gcs_post_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> String {
     with(request, now_ms, |request, t| {
-        crate::post::gcs_post_finish_json(request, t, signature_hex)
+        crate::json::gcs_post_finish_json(request, t, signature_hex)
     })
 }
 

@@ -2,7 +2,8 @@
 //! printed as JSON: `{"url","fields":[[name,value],…],"expiresAt"}`.
 
 use super::{now, EnvDefaults, Failure};
-use presign::post::{parse_post_request, post_result_json, PostSigner};
+use presign::json::{parse_post_request, post_result_json};
+use presign::PostSigner;
 use presign::{Error, Timestamp};
 use serde_json::{json, Map, Value};
 use std::io::Write;
@@ -145,7 +146,7 @@ fn sign_value(
 ) -> Result<presign::post::PostForm, Failure> {
     if req.get("provider").and_then(Value::as_str) == Some("azure") {
         return Err(Failure::Sign(Error::Unsupported(
-            presign::post::AZURE_UNSUPPORTED.into(),
+            presign::AZURE_UNSUPPORTED.into(),
         )));
     }
     defaults.fill(&mut req)?;
@@ -173,7 +174,7 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
         ("gcs", r)
     } else if target.starts_with("az://") || target.contains(".blob.") {
         return Err(Failure::Sign(Error::Unsupported(
-            presign::post::AZURE_UNSUPPORTED.into(),
+            presign::AZURE_UNSUPPORTED.into(),
         )));
     } else {
         return Err(Failure::Usage(

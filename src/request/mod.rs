@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Presigned;
 
+#[cfg(feature = "post")]
+pub(crate) mod post;
+
 /// A presign request for any provider, tagged by `provider` in JSON.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
