@@ -1,6 +1,8 @@
-// The JS face of presign, shared by every entry point (node, node CJS, workerd, deno, browser).
-// It only converts: request objects to request JSON (signedAt normalised), the clock reading,
-// result JSON to objects, error objects to PresignError. Signing happens in the wasm core.
+// The JS face of presign, shared by every entry (presign, presign/s3, …, presign/verify) and
+// runtime (node, node CJS, workerd, deno, browser). It only converts: request objects to request
+// JSON (instants normalised), the clock reading, result JSON to objects, error objects to
+// PresignError. Signing happens in the wasm core. Each function is made by its own factory over
+// an entry's wasm-bindgen glue, so a bundler keeps only the functions an entry exports.
 
 /** An error from presign: `code` is stable (INVALID_KEY, INVALID_HEADER, ...). */
 export class PresignError extends Error {
@@ -32,9 +34,9 @@ function instant(name, v) {
 
 // The request's `Instant` members (index.d.ts), and any other Date member, converted.
 const INSTANTS = new Set(["signedAt", "startsOn", "expiresOn"]);
-function toJson(request) {
+function toJson(request, what = "a request must be an object with a `provider` field") {
   if (request === null || typeof request !== "object" || Array.isArray(request)) {
-    throw new PresignError("INVALID_REQUEST", "a request must be an object with a `provider` field");
+    throw new PresignError("INVALID_REQUEST", what);
   }
   let copy;
   for (const k of Object.keys(request)) {
@@ -77,8 +79,8 @@ const VERIFY_CODES = {}; // every input error of `verify` is INVALID_REQUEST
 
 // Encoded into one reused buffer (~9x faster than encode()), which wasm-bindgen copies at the
 // call: use the view before the next utf8(), or .slice() it to keep it across an await.
-const encoder = new TextEncoder();
-let scratch = new Uint8Array(4096);
+const encoder = /*#__PURE__*/ new TextEncoder();
+let scratch = /*#__PURE__*/ new Uint8Array(4096);
 function utf8(value, codes = NUMBER_CODES) {
   const text = JSON.stringify(value);
   if (text.includes("null")) {
@@ -139,8 +141,8 @@ function cached(map, pem, make) {
   return key;
 }
 
-const signingKeys = new Map();
-const verifyingKeys = new Map();
+const signingKeys = /*#__PURE__*/ new Map();
+const verifyingKeys = /*#__PURE__*/ new Map();
 
 // A service account's private key, for signing.
 function importRsaKey(pem) {
@@ -162,108 +164,168 @@ function publicRsaKey(pem, isPublic) {
         .then(({ kty, n, e }) => subtle.importKey("jwk", { kty, n, e, alg: "RS256", ext: true }, RSA, false, ["verify"])));
 }
 
-/** Builds the public API over the wasm-bindgen glue (after its wasm is instantiated). */
-export function makeApi(glue) {
-  function presign(request) {
-    return unwrap(JSON.parse(glue.presignJson(utf8(toJson(request)), Date.now())));
-  }
-  function presignMany(requests) {
-    if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", "presignMany takes an array of requests");
-    // An element that cannot even be converted gets its error in place; the rest are signed.
-    const early = new Map();
-    const items = requests.map((r, i) => {
-      try {
-        return toJson(r);
-      } catch (e) {
+// An array signed in one call: an element that cannot even be converted gets its error in place;
+// the rest are signed. `sign` takes the array's UTF-8 JSON.
+function signMany(requests, sign, what) {
+  if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", `${what} takes an array`);
+  const early = new Map();
+  const items = requests.map((r, i) => {
+    try {
+      return toJson(r, "each element must be an object");
+    } catch (e) {
+      early.set(i, e);
+      return null;
+    }
+  });
+  let text = JSON.stringify(items);
+  if (text.includes("null")) {
+    items.forEach((r, i) => {
+      const e = r === null ? undefined : nonFinite(r, NUMBER_CODES);
+      if (e) {
         early.set(i, e);
-        return null;
+        items[i] = null;
       }
     });
-    let text = JSON.stringify(items);
-    if (text.includes("null")) {
-      items.forEach((r, i) => {
-        const e = r === null ? undefined : nonFinite(r, NUMBER_CODES);
-        if (e) {
-          early.set(i, e);
-          items[i] = null;
-        }
-      });
-      text = JSON.stringify(items);
-    }
-    const out = JSON.parse(glue.presignManyJson(encode(text), Date.now()));
-    if (!Array.isArray(out)) unwrap(out);
-    return out.map((r, i) =>
-      early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
-    );
+    text = JSON.stringify(items);
   }
-  // GCS with a service-account key: the core prepares the string to sign, WebCrypto signs it
-  // (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
-  // halves: signing is a pure function of the request and the instant.
-  async function signWithWebCrypto(request, stringToSignJson, finishJson) {
-    const json = utf8(toJson(request)).slice(); // kept across the await
-    const now = Date.now();
-    const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
-    const key = await importRsaKey(request.credentials.serviceAccount.private_key);
-    const sig = await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(stringToSign));
-    return unwrap(JSON.parse(finishJson(json, now, hex(new Uint8Array(sig)))));
-  }
-  const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && r.credentials.serviceAccount;
-  async function presignAsync(request) {
+  const out = JSON.parse(sign(encode(text)));
+  if (!Array.isArray(out)) unwrap(out);
+  return out.map((r, i) =>
+    early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
+  );
+}
+
+// GCS with a service-account key: the core prepares the string to sign, WebCrypto signs it
+// (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
+// halves: signing is a pure function of the request and the instant.
+async function signWithWebCrypto(request, stringToSignJson, finishJson) {
+  const json = utf8(toJson(request)).slice(); // kept across the await
+  const now = Date.now();
+  const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
+  const key = await importRsaKey(request.credentials.serviceAccount.private_key);
+  const sig = await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(stringToSign));
+  return unwrap(JSON.parse(finishJson(json, now, hex(new Uint8Array(sig)))));
+}
+const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && r.credentials.serviceAccount;
+
+/** `presign(request)`: one presigned request, synchronously. */
+export function presignFn(glue) {
+  return function presign(request) {
+    return unwrap(JSON.parse(glue.presignJson(utf8(toJson(request)), Date.now())));
+  };
+}
+
+/** `presignMany(requests)`: an array in one call, a PresignError in each bad element's place. */
+export function presignManyFn(glue) {
+  return function presignMany(requests) {
+    return signMany(requests, (bytes) => glue.presignManyJson(bytes, Date.now()), "presignMany");
+  };
+}
+
+/** `presignAsync(request)`: as presign; GCS service-account keys are signed with WebCrypto. */
+export function presignAsyncFn(glue) {
+  const presign = presignFn(glue);
+  return async function presignAsync(request) {
     if (!serviceAccount(request)) return presign(request);
     return signWithWebCrypto(request, glue.gcsStringToSignJson, glue.gcsFinishJson);
-  }
-  // Browser form uploads (S3 / GCS POST policy): { url, fields: [[name, value], ...], expiresAt }.
-  function presignPost(request) {
+  };
+}
+
+/**
+ * `createPresigner(config)`: a client. The configuration (provider, credentials, region, bucket,
+ * defaults…) crosses into wasm once and its derived keys are cached there; each call carries only
+ * what changes. A call gives what `presign({...config, ...call})` gives.
+ */
+export function createPresignerFn(glue) {
+  return function createPresigner(config) {
+    let client;
+    try {
+      client = new glue.PresignerClient(utf8(toJson(config)));
+    } catch (e) {
+      if (typeof e === "string") unwrap(JSON.parse(e));
+      throw e;
+    }
+    const call = (c) => utf8(toJson(c, "a call must be an object (its members go over the configuration's)"));
+    const free = () => client.free();
+    return {
+      presign: (c) => unwrap(JSON.parse(client.presign(call(c), Date.now()))),
+      presignMany: (calls) => signMany(calls, (bytes) => client.presignMany(bytes, Date.now()), "presignMany"),
+      /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
+      setCredentials(credentials) {
+        const e = client.update(utf8({ credentials }));
+        if (e) unwrap(JSON.parse(e));
+      },
+      free,
+      [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,
+    };
+  };
+}
+
+/** `presignPost(request)`: a browser form upload (S3 / GCS POST policy): { url, fields, expiresAt }. */
+export function presignPostFn(glue) {
+  return function presignPost(request) {
     return unwrap(JSON.parse(glue.presignPostJson(utf8(toJson(request)), Date.now())));
-  }
-  async function presignPostAsync(request) {
+  };
+}
+
+/** `presignPostAsync(request)`: as presignPost; GCS service-account keys are signed with WebCrypto. */
+export function presignPostAsyncFn(glue) {
+  const presignPost = presignPostFn(glue);
+  return async function presignPostAsync(request) {
     if (!serviceAccount(request)) return presignPost(request);
     return signWithWebCrypto(request, glue.gcsPostStringToSignJson, glue.gcsPostFinishJson);
-  }
-  // The bucket's CORS configuration for these presigned requests (results or request objects),
-  // in the provider's native format: { provider, format, rules, allowedOrigins, ... }.
-  function corsRules(options) {
+  };
+}
+
+/** `corsRules(options)`: the bucket's CORS configuration for these presigned requests. */
+export function corsRulesFn(glue) {
+  return function corsRules(options) {
     if (options === null || typeof options !== "object") {
       throw new PresignError("INVALID_REQUEST", "corsRules takes { provider, origins, requests }");
     }
     return unwrap(JSON.parse(glue.corsRulesJson(utf8(options))));
-  }
-  const api = { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules };
-  // `presign/verify` only: checks a presigned URL as the storage server would. Returns the
-  // verdict ({ valid: true, ... } or { valid: false, error: { code, message } }); throws
-  // PresignError only for input that is not a verify request.
-  if (glue.verifyJson) {
-    api.verify = function verify(request) {
-      if (request === null || typeof request !== "object") {
-        throw new PresignError("INVALID_REQUEST", "verify takes { url, method, headers, credentials }");
-      }
-      const out = JSON.parse(glue.verifyJson(utf8(request, VERIFY_CODES), Date.now()));
-      if (!out.valid && out.error && out.error.code === "INVALID_REQUEST") unwrap(out);
-      return out;
-    };
-  }
-  // GCS URLs signed with a service-account key (GOOG4-RSA-SHA256): the core builds the string to
-  // sign (a first verdict with debug), WebCrypto checks the RSA signature over it, and the core runs
-  // every other check with that result (credentials { rsaChecked: { clientEmail, valid } }).
-  if (glue.verifyJson) {
-    api.verifyAsync = async function verifyAsync(request) {
-      const c = request && request.credentials;
-      const sa = c && (c.serviceAccount || c.publicKey);
-      const rsa = sa && typeof request.url === "string" && /[?&]X-Goog-Algorithm=GOOG4-RSA-SHA256(&|$)/.test(request.url);
-      if (!rsa) return api.verify(request);
-      const clientEmail = c.serviceAccount ? c.serviceAccount.client_email : c.publicKey.clientEmail;
-      const checked = (valid, debug) => api.verify({ ...request, debug, credentials: { rsaChecked: { clientEmail, valid } } });
-      const first = checked(false, true);
-      if (first.valid || first.error.code !== "SIGNATURE_MISMATCH" || !first.error.debug) {
-        return request.debug ? first : checked(false, false);
-      }
-      const sigHex = new URL(request.url).searchParams.get("X-Goog-Signature") || "";
-      const sig = /^(?:[0-9a-f]{2})+$/.test(sigHex) ? Uint8Array.from(sigHex.match(/../g), (h) => parseInt(h, 16)) : null;
-      const key = await publicRsaKey(c.serviceAccount ? c.serviceAccount.private_key : c.publicKey.pem, !c.serviceAccount);
-      const valid = sig !== null && await globalThis.crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, sig,
-        encoder.encode(first.error.debug.stringToSign));
-      return checked(valid, request.debug);
-    };
-  }
-  return api;
+  };
+}
+
+/**
+ * `verify(request)`: checks a presigned URL as the storage server would. Returns the verdict
+ * ({ valid: true, ... } or { valid: false, error: { code, message } }); throws PresignError only for
+ * input that is not a verify request.
+ */
+export function verifyFn(glue) {
+  return function verify(request) {
+    if (request === null || typeof request !== "object") {
+      throw new PresignError("INVALID_REQUEST", "verify takes { url, method, headers, credentials }");
+    }
+    const out = JSON.parse(glue.verifyJson(utf8(request, VERIFY_CODES), Date.now()));
+    if (!out.valid && out.error && out.error.code === "INVALID_REQUEST") unwrap(out);
+    return out;
+  };
+}
+
+/**
+ * `verifyAsync(request)`: as verify; GCS URLs signed with a service-account key (GOOG4-RSA-SHA256)
+ * have their RSA signature checked by WebCrypto over the string to sign the core builds, and the core
+ * runs every other check with that result (credentials { rsaChecked: { clientEmail, valid } }).
+ */
+export function verifyAsyncFn(glue) {
+  const verify = verifyFn(glue);
+  return async function verifyAsync(request) {
+    const c = request && request.credentials;
+    const sa = c && (c.serviceAccount || c.publicKey);
+    const rsa = sa && typeof request.url === "string" && /[?&]X-Goog-Algorithm=GOOG4-RSA-SHA256(&|$)/.test(request.url);
+    if (!rsa) return verify(request);
+    const clientEmail = c.serviceAccount ? c.serviceAccount.client_email : c.publicKey.clientEmail;
+    const checked = (valid, debug) => verify({ ...request, debug, credentials: { rsaChecked: { clientEmail, valid } } });
+    const first = checked(false, true);
+    if (first.valid || first.error.code !== "SIGNATURE_MISMATCH" || !first.error.debug) {
+      return request.debug ? first : checked(false, false);
+    }
+    const sigHex = new URL(request.url).searchParams.get("X-Goog-Signature") || "";
+    const sig = /^(?:[0-9a-f]{2})+$/.test(sigHex) ? Uint8Array.from(sigHex.match(/../g), (h) => parseInt(h, 16)) : null;
+    const key = await publicRsaKey(c.serviceAccount ? c.serviceAccount.private_key : c.publicKey.pem, !c.serviceAccount);
+    const valid = sig !== null && await globalThis.crypto.subtle.verify("RSASSA-PKCS1-v1_5", key, sig,
+      encoder.encode(first.error.debug.stringToSign));
+    return checked(valid, request.debug);
+  };
 }

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Builds the npm package's wasm and glue into pkg/dist (build output, not committed):
-#   dist/presign_wasm_bg.wasm + presign_wasm.js         browsers: the size build (profile wasm, opt-level z)
-#   dist/server/presign_wasm_bg.wasm + presign_wasm.js  node ESM, deno, workerd: the speed build
-#                                                       (profile wasm-speed, opt-level 3, wasm SIMD)
-#   dist/server/cjs/…                                   the speed build's CommonJS glue for require()
-#   dist/verify/…                                       `presign/verify` for browsers, size build
-#   dist/verify/server/… (+ cjs/)                       `presign/verify` for node, deno, workerd, speed build
-#   dist/api.cjs                                        api.js as CommonJS (generated, same code)
-#   pkg/LICENSE-MIT, pkg/LICENSE-APACHE                 copies of the repository's licences (git-ignored)
-# Browsers download the wasm, so they get the smallest; server runtimes load it from disk and sign
-# in bulk, so they get the fastest (measured by benches/npm.mjs; sizes by pkg/size.mjs).
+# Builds the npm package into pkg/dist (build output, not committed), one folder per entry of
+# pkg/entries.mjs (main = `presign`, s3, azure, gcs, post, cors, verify), each with its own wasm:
+#   dist/<entry>/web/presign_wasm{_bg.wasm,.js}      browsers: the size build (profile wasm)
+#   dist/<entry>/server/presign_wasm{_bg.wasm,.js}   node ESM, deno, workerd: the speed build
+#                                                    (profile wasm-speed, opt-level 3, wasm SIMD)
+#   dist/<entry>/server/cjs/…                        the speed build's CommonJS glue for require()
+#   dist/<entry>/{index,node,deno,workerd}.js, node.cjs, index.d.ts   entry files, generated
+#   dist/api.cjs                                     api.js as CommonJS (generated, same code)
+#   pkg/LICENSE-MIT, pkg/LICENSE-APACHE              copies of the repository's licences (git-ignored)
+# Each wasm holds only its entry's cargo features. Browsers download the wasm, so they get the
+# smallest; server runtimes load it from disk and sign in bulk, so they get the fastest (measured
+# by benches/npm.mjs; sizes by pkg/size.mjs). PRESIGN_ENTRIES="main s3" builds only those.
 # Installs what it needs, idempotently: the wasm32 target, wasm-bindgen-cli of exactly the version
 # Cargo.toml pins, binaryen's wasm-opt from npm (into $SERVERS_PREFIX, version in
 # tests/servers/versions.env).
@@ -19,7 +20,6 @@ cd "$ROOT"
 export SERVERS_PREFIX="${SERVERS_PREFIX:-${TMPDIR:-/tmp}/presign-servers}"
 export PATH="$HOME/.cargo/bin:$PATH"
 WB_VERSION="$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p' Cargo.toml)"
-FEATURES="${PRESIGN_WASM_FEATURES:-s3,azure,gcs}"
 log() { printf '%s\n' "$*" >&2; }
 
 rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
@@ -32,9 +32,6 @@ source "$ROOT/tests/servers/lib.sh"   # ensure_npm, and the pinned BINARYEN_VERS
 ensure_npm "$SERVERS_PREFIX/binaryen" "binaryen@$BINARYEN_VERSION"
 WASM_OPT="$SERVERS_PREFIX/binaryen/node_modules/.bin/wasm-opt"
 
-# Two flavors: the default package (presign, presignMany, presignAsync, presignPost(Async),
-# corsRules) and `presign/verify`, which adds the URL verifier (a server-side need, ~20 KB gzip
-# that browsers should not ship).
 OUT="pkg/dist"
 rm -rf "$OUT"
 # The speed build also uses wasm SIMD (sha2's simd128 backend: ~12% faster per URL, measured with
@@ -67,16 +64,17 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
       --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
 }
-build_flavor "$FEATURES" wasm "$OUT"
-build_flavor "$FEATURES" wasm-speed "$OUT/server" cjs
-build_flavor "$FEATURES,verify" wasm "$OUT/verify"
-build_flavor "$FEATURES,verify" wasm-speed "$OUT/verify/server" cjs
+while read -r entry features; do
+  if [ -n "${PRESIGN_ENTRIES:-}" ] && [[ " $PRESIGN_ENTRIES " != *" $entry "* ]]; then continue; fi
+  build_flavor "$features" wasm "$OUT/$entry/web"
+  build_flavor "$features" wasm-speed "$OUT/$entry/server" cjs
+done < <(node pkg/entries.mjs --list)
+node pkg/entries.mjs --generate "$OUT"
 
-
-# api.js as CommonJS for require(): the same file with its two exports rewritten.
+# api.js as CommonJS for require(): the same file with its exports rewritten.
 sed -e 's/^export class /class /' -e 's/^export function /function /' pkg/api.js >"$OUT/api.cjs"
-echo 'module.exports = { PresignError, makeApi };' >>"$OUT/api.cjs"
+echo "module.exports = { $(sed -n 's/^export \(class\|function\) \([A-Za-z]*\).*/\2/p' pkg/api.js | paste -sd, | sed 's/,/, /g') };" >>"$OUT/api.cjs"
 grep -q '^export' "$OUT/api.cjs" && { log "api.cjs still has an export"; exit 1; }
 # The licences ship in the package too (package.json "files"); copies, git-ignored.
 cp LICENSE-MIT LICENSE-APACHE pkg/
-log "built $OUT ($(stat -c %s "$OUT/presign_wasm_bg.wasm") bytes of wasm)"
+log "built $OUT: $(cd "$OUT" && ls -d */ | tr -d / | paste -sd " ")"

@@ -1,42 +1,98 @@
-// Size report: the bytes a user ships per entry point (the entry module, api.js, the wasm-bindgen
-// glue and the .wasm), raw / gzip -9 / brotli -11.
-//   node pkg/size.mjs [--budget BYTES]   (pkg/dist must exist: bash pkg/build.sh)
-// With --budget, exits 1 when the browser entry's gzip total exceeds BYTES.
-import { readFileSync } from "node:fs";
+// Size report: what a bundler user ships for each entry of the package. For every entry in
+// pkg/entries.mjs, a page that imports everything the entry exports is built with vite (its
+// `browser` condition, production mode: minified JS); every emitted .js and .wasm file is counted,
+// gzip -9 and brotli -11. Also the files a server runtime loads (the speed build, read from disk).
+//   node pkg/size.mjs [--check]     (pkg/dist must exist: bash pkg/build.sh)
+// With --check, exits 1 when an entry's gzip total exceeds its budget below. Ends with
+// "N passed, M failed" (one check per budgeted entry).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { ENTRIES } from "./entries.mjs";
 
 const PKG = dirname(fileURLToPath(import.meta.url));
-const ENTRIES = {
-  "browser (web.js)": ["web.js", "api.js", "dist/presign_wasm.js", "dist/presign_wasm_bg.wasm"],
-  "workerd (workerd.js, speed build)": ["workerd.js", "api.js", "dist/server/presign_wasm.js", "dist/server/presign_wasm_bg.wasm"],
-  "node ESM (node.js, speed build)": ["node.js", "api.js", "dist/server/presign_wasm.js", "dist/server/presign_wasm_bg.wasm"],
-  "node CJS (node.cjs, speed build)": ["node.cjs", "dist/api.cjs", "dist/server/cjs/presign_wasm.js", "dist/server/cjs/presign_wasm_bg.wasm"],
-  "presign/verify (verify/web.js)": ["verify/web.js", "api.js", "dist/verify/presign_wasm.js", "dist/verify/presign_wasm_bg.wasm"],
-  "presign/verify node ESM (verify/node.js, speed build)": ["verify/node.js", "api.js", "dist/verify/server/presign_wasm.js", "dist/verify/server/presign_wasm_bg.wasm"],
-};
+const ROOT = dirname(PKG);
+const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
+
+// Budgets, KiB gzip of JS + wasm as a vite user ships them.
+const BUDGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
+
+const versions = Object.fromEntries(
+  readFileSync(join(ROOT, "tests/servers/versions.env"), "utf8")
+    .split("\n")
+    .map((l) => /^([A-Z0-9_]+)=(\S*)$/.exec(l))
+    .filter(Boolean)
+    .map(([, k, v]) => [k, process.env[k] || v]),
+);
+const viteDir = join(PREFIX, "vite");
+const viteBin = join(viteDir, "node_modules/vite/bin/vite.js");
+try {
+  readFileSync(join(viteDir, "node_modules/vite/package.json"));
+} catch {
+  mkdirSync(viteDir, { recursive: true });
+  try {
+    readFileSync(join(viteDir, "package.json"));
+  } catch {
+    writeFileSync(join(viteDir, "package.json"), "{}\n");
+  }
+  execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", `vite@${versions.VITE_VERSION}`], { cwd: viteDir, stdio: "ignore" });
+}
+
 const sizes = (buf) => ({
   raw: buf.length,
   gzip: gzipSync(buf, { level: 9 }).length,
   brotli: brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
 });
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-let browserGzip = 0;
-for (const [name, files] of Object.entries(ENTRIES)) {
-  const total = { raw: 0, gzip: 0, brotli: 0 };
-  const parts = files.map((f) => {
-    const s = sizes(readFileSync(join(PKG, f)));
-    for (const k of Object.keys(total)) total[k] += s[k];
-    return `${f} ${kb(s.gzip)}`;
-  });
-  if (name.startsWith("browser")) browserGzip = total.gzip;
-  console.log(`${name}: raw ${kb(total.raw)}, gzip ${kb(total.gzip)}, brotli ${kb(total.brotli)}  [gzip: ${parts.join(", ")}]`);
+const sum = (list) => list.reduce((t, s) => ({ raw: t.raw + s.raw, gzip: t.gzip + s.gzip, brotli: t.brotli + s.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+
+function files(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]);
 }
-const i = process.argv.indexOf("--budget");
-if (i > 0) {
-  const budget = Number(process.argv[i + 1]);
-  const ok = browserGzip <= budget;
-  console.log(`budget ${kb(budget)} gzip for the browser entry: ${ok ? "within" : "EXCEEDED"} (${kb(browserGzip)})`);
-  process.exit(ok ? 0 : 1);
+
+/** What vite emits for a page importing all of entry `e`'s exports. */
+function shipped(e, base) {
+  const dir = join(base, e.dir);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(PKG, join(dir, "node_modules/presign"));
+  symlinkSync(join(viteDir, "node_modules/vite"), join(dir, "node_modules/vite"));
+  const spec = e.path === "." ? "presign" : `presign/${e.path.slice(2)}`;
+  const names = [...e.exports, "PresignError"];
+  writeFileSync(join(dir, "main.js"), `import { ${names.join(", ")} } from "${spec}";\nwindow.__presign = [${names.join(", ")}];\n`);
+  writeFileSync(join(dir, "index.html"), `<!doctype html><script type="module" src="./main.js"></script>\n`);
+  writeFileSync(join(dir, "vite.config.mjs"), `export default { logLevel: "error", build: { target: "es2022" } };\n`);
+  execFileSync(process.execPath, [viteBin, "build"], { cwd: dir, stdio: "pipe" });
+  const out = files(join(dir, "dist")).filter((f) => /\.(js|wasm)$/.test(f));
+  return out.map((f) => ({ f: f.slice(join(dir, "dist").length + 1), ...sizes(readFileSync(f)) }));
 }
+
+const check = process.argv.includes("--check");
+let passed = 0;
+let failed = 0;
+const base = mkdtempSync(join(tmpdir(), "presign-size-"));
+try {
+  console.log("entry               | shipped by vite: gzip (brotli)        | files | server runtimes load (speed build, raw)");
+  for (const e of ENTRIES) {
+    const list = shipped(e, base);
+    const t = sum(list);
+    const wasm = list.filter((x) => x.f.endsWith(".wasm"));
+    const server = readFileSync(join(PKG, "dist", e.dir, "server/presign_wasm_bg.wasm")).length;
+    const name = e.path === "." ? "presign" : `presign/${e.path.slice(2)}`;
+    console.log(`${name.padEnd(19)} | ${kb(t.gzip).padStart(8)} (${kb(t.brotli)}), wasm ${kb(sum(wasm).gzip)} | ${list.length} | ${kb(server)}`);
+    const budget = BUDGETS[e.dir];
+    if (budget !== undefined) {
+      const ok = t.gzip <= budget * 1024;
+      console.log(`  budget ${budget} KB gzip: ${ok ? "within" : "EXCEEDED"} (${kb(t.gzip)})`);
+      if (ok) passed++;
+      else failed++;
+    }
+  }
+} finally {
+  rmSync(base, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failed} failed`);
+if (check && failed > 0) process.exit(1);

@@ -3,6 +3,8 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+mod client;
 #[cfg(feature = "cors")]
 mod cors;
 #[cfg(feature = "post")]
@@ -16,6 +18,8 @@ pub use post::{parse_post_request, post_json, post_result_json, push_post_form};
 
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+pub use client::Client;
 
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
@@ -31,7 +35,7 @@ pub fn parse_request(json: &str) -> Result<Request> {
     from_str(json).map_err(not_a_request)
 }
 
-fn not_a_request(e: Error) -> Error {
+pub(crate) fn not_a_request(e: Error) -> Error {
     match e {
         Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid request: {m}")),
         other => other,
@@ -60,7 +64,7 @@ impl FromJson for Request {
 }
 
 /// The providers this build signs for.
-const PROVIDERS: &[&str] = &[
+pub(crate) const PROVIDERS: &[&str] = &[
     #[cfg(feature = "s3")]
     "\"s3\"",
     #[cfg(feature = "azure")]
@@ -121,7 +125,7 @@ pub fn error_json(e: &Error) -> String {
     out
 }
 
-fn push_error(out: &mut String, e: &Error) {
+pub(crate) fn push_error(out: &mut String, e: &Error) {
     let mut o = Object::new(out);
     Object::new(o.key("error"))
         .str("code", e.code())

@@ -7,6 +7,8 @@
 mod read;
 mod write;
 
+pub(crate) use read::{
+    check_required, json_enum, json_struct, read_struct, set_field, Members, Placeholder,
+};
 pub use read::{from_str, missing, unknown, FromJson, Reader};
-pub(crate) use read::{json_enum, json_struct, set_field, Placeholder};
 pub use write::{push_str, string, Object};

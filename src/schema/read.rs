@@ -609,6 +609,42 @@ pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Resul
     Ok(())
 }
 
+/// A struct read member by member ([`json_struct!`]): into a fresh value ([`FromJson`]), or on
+/// top of a value already read — how a client object merges each call's members over its
+/// configuration, so that the result equals the stateless call with both in one object.
+pub(crate) trait Members: Sized {
+    /// The required members' JSON names.
+    const REQUIRED: &'static [&'static str];
+    /// Reads an object's members into `self`; `present[i]` is set when `REQUIRED[i]` is read.
+    /// A member read again replaces the earlier value (the last one wins).
+    fn read_members(&mut self, r: &mut Reader<'_>, present: &mut [bool]) -> Result<()>;
+    /// The value before any member is read.
+    fn placeholder_struct() -> Self;
+}
+
+/// Reads one object as `T`: every required member must be present (the first missing one is
+/// named).
+pub(crate) fn read_struct<T: Members>(r: &mut Reader<'_>) -> Result<T> {
+    let mut out = T::placeholder_struct();
+    // Room for every struct's required members (the most any has is 7: a user-delegation key).
+    let mut present = [false; 8];
+    out.read_members(r, &mut present)?;
+    check_required::<T>(&present)?;
+    Ok(out)
+}
+
+/// The first required member of `T` not marked in `present`, as an error.
+pub(crate) fn check_required<T: Members>(present: &[bool]) -> Result<()> {
+    match T::REQUIRED
+        .iter()
+        .zip(present.iter().chain(core::iter::repeat(&false)))
+        .find(|(_, p)| !**p)
+    {
+        Some((name, _)) => Err(missing(name)),
+        None => Ok(()),
+    }
+}
+
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
     // The caller's `object` puts the member's position in front, not its name (the input's
@@ -731,31 +767,53 @@ macro_rules! json_struct {
         $r.skip()?
     };
     (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
+        impl $crate::schema::Members for $ty {
+            const REQUIRED: &'static [&'static str] = &[$($rn),*];
+
+            fn read_members(
+                &mut self,
+                r: &mut $crate::schema::Reader<'_>,
+                present: &mut [bool],
+            ) -> $crate::error::Result<()> {
+                // Structs without optional members end every arm early; without required ones `i`
+                // never moves.
+                let _ = &present;
+                #[allow(unreachable_code, unused_mut)]
+                r.object(|r, name| {
+                    // One index per required member, in REQUIRED's order.
+                    let mut i = 0usize;
+                    $(
+                        if name == $rn {
+                            $crate::schema::set_field(&mut self.$rf, r)?;
+                            if let Some(p) = present.get_mut(i) {
+                                *p = true;
+                            }
+                            return Ok(());
+                        }
+                        i += 1;
+                    )*
+                    let _ = i;
+                    match name {
+                        $($on => $crate::schema::set_field(&mut self.$of, r)?,)*
+                        _ => $crate::schema::json_struct!(@unknown $mode, r, name),
+                    }
+                    Ok(())
+                })
+            }
+
+            fn placeholder_struct() -> Self {
+                $ty {
+                    $($rf: $crate::schema::Placeholder::placeholder(),)*
+                    $($of: Default::default(),)*
+                }
+            }
+        }
+
         impl $crate::schema::FromJson for $ty {
             fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
                 // Read straight into the struct's fields (no local per member to move out and
                 // drop: wasm size); a flag per required member says whether it was present.
-                let mut out = $ty {
-                    $($rf: $crate::schema::Placeholder::placeholder(),)*
-                    $($of: Default::default(),)*
-                };
-                $(let mut $rf = false;)*
-                r.object(|r, name| {
-                    match name {
-                        $($rn => {
-                            $crate::schema::set_field(&mut out.$rf, r)?;
-                            $rf = true;
-                        })*
-                        $($on => $crate::schema::set_field(&mut out.$of, r)?,)*
-                        _ => $crate::schema::json_struct!(@unknown $mode, r, name),
-                    }
-                    Ok(())
-                })?;
-                let present: &[(&str, bool)] = &[$(($rn, $rf),)*];
-                match present.iter().find(|m| !m.1) {
-                    Some(m) => Err($crate::schema::missing(m.0)),
-                    None => Ok(out),
-                }
+                $crate::schema::read_struct(r)
             }
         }
     };

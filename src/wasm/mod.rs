@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// One signer per module instance, so derived keys are reused across calls.
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 fn signer() -> &'static Signer {
     static SIGNER: OnceLock<Signer> = OnceLock::new();
     SIGNER.get_or_init(Signer::new)
@@ -39,6 +40,7 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 }
 
 /// Presigns one request (request-schema JSON); returns the result or error object as JSON.
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 #[wasm_bindgen(js_name = presignJson)]
 pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -47,6 +49,7 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// Presigns a JSON array of requests in one call; returns a JSON array of results.
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 #[wasm_bindgen(js_name = presignManyJson)]
 pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
     with(requests, now_ms, |requests, t| {
@@ -124,4 +127,43 @@ pub fn verify_json(input: &[u8], now_ms: f64) -> String {
     with(input, now_ms, |input, t| {
         crate::verify::verify_json(input, t)
     })
+}
+
+/// A client object (`createPresigner`): the configuration crosses into wasm once; each call
+/// carries only what changes. Freed by JS (`free()` / `Symbol.dispose`).
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[wasm_bindgen(js_name = PresignerClient)]
+pub struct Client(json::Client);
+
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[wasm_bindgen(js_class = PresignerClient)]
+impl Client {
+    /// Reads the configuration (request-schema members with `provider`); throws the error
+    /// object's JSON text when it does not fit.
+    #[wasm_bindgen(constructor)]
+    pub fn new(config: &[u8]) -> Result<Client, String> {
+        let text = text(config)?;
+        json::Client::from_json(text)
+            .map(Client)
+            .map_err(|e| json::error_json(&e))
+    }
+
+    /// Replaces members of the configuration (rotating credentials); `""` or an error object.
+    pub fn update(&mut self, members: &[u8]) -> String {
+        match text(members).map(|t| self.0.update(t).map_err(|e| json::error_json(&e))) {
+            Ok(Ok(())) => String::new(),
+            Ok(Err(e)) | Err(e) => e,
+        }
+    }
+
+    /// Presigns one call; the result or error object as JSON.
+    pub fn presign(&self, call: &[u8], now_ms: f64) -> String {
+        with(call, now_ms, |call, t| self.0.presign_json(call, t))
+    }
+
+    /// Presigns an array of calls; an array of results.
+    #[wasm_bindgen(js_name = presignMany)]
+    pub fn presign_many(&self, calls: &[u8], now_ms: f64) -> String {
+        with(calls, now_ms, |calls, t| self.0.presign_many_json(calls, t))
+    }
 }

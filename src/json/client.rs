@@ -1,0 +1,261 @@
+//! A client over JSON: the members that stay the same (provider, credentials, region, bucket,
+//! endpoint, defaults such as `expiresIn` or `headers`) are read once; each call reads only what
+//! changes (`method`, `key`, `headers`, …) on top of a copy of them and signs. A call equals the
+//! stateless call with the configuration's members and then the call's in one object (a member
+//! given in both takes the call's value), because it is that: the same member reader, applied to
+//! the configuration and then to the call. Derived keys are cached across calls.
+
+use super::{error_json, not_a_request, push_error, push_presigned, result_json, PROVIDERS};
+use crate::error::{Error, Result};
+use crate::request::{Request, Signer};
+use crate::schema::{check_required, missing, Members, Reader};
+use crate::time::Timestamp;
+
+/// A request template and its signer (see the module docs).
+#[derive(Debug)]
+pub struct Client {
+    template: Request,
+    present: [bool; 8],
+    signer: Signer,
+}
+
+/// Reads an object's members into `req`, as its provider's members (the `provider` member, if
+/// any, must name the same provider).
+fn read_into(req: &mut Request, r: &mut Reader<'_>, present: &mut [bool]) -> Result<()> {
+    if let Some(p) = r.peek_member("provider")? {
+        if p != provider_of(req) {
+            return Err(Error::InvalidRequest(
+                "`provider`: a call names another provider than the client's".into(),
+            ));
+        }
+        r.skip_member_once("provider");
+    }
+    match req {
+        #[cfg(feature = "s3")]
+        Request::S3(q) => q.read_members(r, present),
+        #[cfg(feature = "azure")]
+        Request::Azure(q) => q.read_members(r, present),
+        #[cfg(feature = "gcs")]
+        Request::Gcs(q) => q.read_members(r, present),
+        #[allow(unreachable_patterns)]
+        _ => Err(Error::Unsupported("this build has no provider".into())),
+    }
+}
+
+fn provider_of(req: &Request) -> &'static str {
+    match req {
+        #[cfg(feature = "s3")]
+        Request::S3(_) => "s3",
+        #[cfg(feature = "azure")]
+        Request::Azure(_) => "azure",
+        #[cfg(feature = "gcs")]
+        Request::Gcs(_) => "gcs",
+        #[allow(unreachable_patterns)]
+        _ => "",
+    }
+}
+
+fn check(req: &Request, present: &[bool]) -> Result<()> {
+    match req {
+        #[cfg(feature = "s3")]
+        Request::S3(_) => check_required::<crate::s3::S3Request>(present),
+        #[cfg(feature = "azure")]
+        Request::Azure(_) => check_required::<crate::azure::AzureRequest>(present),
+        #[cfg(feature = "gcs")]
+        Request::Gcs(_) => check_required::<crate::gcs::GcsRequest>(present),
+        #[allow(unreachable_patterns)]
+        _ => Ok(()),
+    }
+}
+
+impl Client {
+    /// Reads the configuration: an object with `provider` and any members of that provider's
+    /// request (none is required here; a member required by the request may come with each
+    /// call instead).
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the member that does not fit, as [`super::parse_request`].
+    pub fn from_json(config: &str) -> Result<Self> {
+        Self::read(config).map_err(not_a_request)
+    }
+
+    fn read(config: &str) -> Result<Self> {
+        let mut r = Reader::new(config);
+        let provider = r
+            .peek_member("provider")?
+            .ok_or_else(|| missing("provider"))?;
+        let mut template = match &*provider {
+            #[cfg(feature = "s3")]
+            "s3" => Request::S3(Members::placeholder_struct()),
+            #[cfg(feature = "azure")]
+            "azure" => Request::Azure(Members::placeholder_struct()),
+            #[cfg(feature = "gcs")]
+            "gcs" => Request::Gcs(Members::placeholder_struct()),
+            _ => {
+                return Err(Error::InvalidRequest(format!(
+                    "`provider`: expected one of {}",
+                    crate::text::join(PROVIDERS, ", ")
+                )))
+            }
+        };
+        let mut present = [false; 8];
+        read_into(&mut template, &mut r, &mut present)?;
+        r.finish()?;
+        Ok(Client {
+            template,
+            present,
+            signer: Signer::new(),
+        })
+    }
+
+    /// Replaces members of the configuration (e.g. `{"credentials": {…}}` when temporary
+    /// credentials rotate). Nothing changes when the update is refused.
+    ///
+    /// # Errors
+    /// As [`Client::from_json`].
+    pub fn update(&mut self, members: &str) -> Result<()> {
+        let mut next = self.template.clone();
+        let mut present = self.present;
+        let mut r = Reader::new(members);
+        read_into(&mut next, &mut r, &mut present)
+            .and_then(|()| r.finish())
+            .map_err(not_a_request)?;
+        self.template = next;
+        self.present = present;
+        Ok(())
+    }
+
+    /// The request of one call: a copy of the configuration with the call's members read over
+    /// it, checked for its required members.
+    fn request(&self, r: &mut Reader<'_>) -> Result<Request> {
+        let mut req = self.template.clone();
+        let mut present = self.present;
+        read_into(&mut req, r, &mut present)?;
+        check(&req, &present)?;
+        Ok(req)
+    }
+
+    fn signed_at(req: &Request, now: Timestamp) -> Timestamp {
+        req.signed_at().unwrap_or(now)
+    }
+
+    /// Presigns one call (`{"method", "key", …}`): the result or error object, as
+    /// [`super::presign_json`].
+    pub fn presign_json(&self, call: &str, now: Timestamp) -> String {
+        let mut r = Reader::new(call);
+        let req = self
+            .request(&mut r)
+            .and_then(|req| r.finish().map(|()| req))
+            .map_err(not_a_request);
+        result_json(&req.and_then(|req| self.signer.presign(&req, Self::signed_at(&req, now))))
+    }
+
+    /// Presigns an array of calls; an array of results in the same order, a bad element's error
+    /// in its place, as [`super::presign_many_json`].
+    pub fn presign_many_json(&self, calls: &str, now: Timestamp) -> String {
+        let mut out = String::with_capacity(calls.len() * 2 + 2);
+        out.push('[');
+        let mut r = Reader::new(calls);
+        let mut first = true;
+        let listed = r
+            .array(|r| {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                let start = r.position();
+                match self.request(r) {
+                    Ok(req) => match self.signer.presign(&req, Self::signed_at(&req, now)) {
+                        Ok(p) => push_presigned(&mut out, &p),
+                        Err(e) => push_error(&mut out, &e),
+                    },
+                    Err(e) => {
+                        r.rewind(start);
+                        r.skip()?;
+                        push_error(&mut out, &not_a_request(e));
+                    }
+                }
+                Ok(())
+            })
+            .and_then(|()| r.finish());
+        if let Err(e) = listed {
+            return error_json(&Error::InvalidRequest(format!(
+                "expected an array of calls: {}",
+                e.message()
+            )));
+        }
+        out.push(']');
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = r#"{"provider":"s3","bucket":"examplebucket","region":"us-east-1",
+        "credentials":{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}"#;
+
+    fn now() -> Timestamp {
+        Timestamp::from_unix(0).unwrap()
+    }
+
+    #[test]
+    fn a_call_signs_the_documented_url() {
+        // AWS S3 docs example (tests/vectors/aws/s3-docs-examples.json): the same signature as
+        // the stateless request with every member in one object.
+        let c = Client::from_json(CONFIG).unwrap();
+        let out = c.presign_json(
+            r#"{"key":"test.txt","expiresIn":86400,"signedAt":"2013-05-24T00:00:00Z"}"#,
+            now(),
+        );
+        assert!(
+            out.contains(
+                "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn required_members_may_come_from_either_side_and_one_must_give_them() {
+        let c = Client::from_json(r#"{"provider":"s3"}"#).unwrap();
+        let out = c.presign_json(r#"{"bucket":"b"}"#, now());
+        assert!(
+            out.contains("INVALID_REQUEST") && out.contains("`key`"),
+            "{out}"
+        );
+        let out = Client::from_json(CONFIG).unwrap().presign_json("{}", now());
+        assert!(out.contains("`key`"), "{out}");
+    }
+
+    #[test]
+    fn bad_calls_and_configs_are_errors_in_their_place() {
+        let c = Client::from_json(CONFIG).unwrap();
+        let many = c.presign_many_json(
+            r#"[{"key":"a"},{"key":"b","bogus":1},{"provider":"gcs","key":"c"},7]"#,
+            now(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&many).unwrap();
+        assert!(v[0]["url"].is_string());
+        assert_eq!(v[1]["error"]["code"], "INVALID_REQUEST");
+        assert_eq!(v[2]["error"]["code"], "INVALID_REQUEST");
+        assert_eq!(v[3]["error"]["code"], "INVALID_REQUEST");
+        assert!(Client::from_json(r#"{"provider":"ftp"}"#).is_err());
+        assert!(Client::from_json(r#"{"bucket":"b"}"#).is_err());
+        assert!(Client::from_json(r#"{"provider":"s3","expiresIn":"x"}"#).is_err());
+    }
+
+    #[test]
+    fn an_update_replaces_members_or_changes_nothing() {
+        let mut c = Client::from_json(CONFIG).unwrap();
+        let call = r#"{"key":"k","signedAt":"2026-11-24T10:00:00Z"}"#;
+        let before = c.presign_json(call, now());
+        assert!(c.update(r#"{"credentials":"not an object"}"#).is_err());
+        assert_eq!(c.presign_json(call, now()), before);
+        c.update(r#"{"credentials":{"accessKeyId":"AKIDOTHER","secretAccessKey":"s"}}"#)
+            .unwrap();
+        let after = c.presign_json(call, now());
+        assert!(after.contains("AKIDOTHER") && after != before, "{after}");
+    }
+}
