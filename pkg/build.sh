@@ -42,14 +42,17 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
   local features="$1" profile="$2" dir="$3" cjs="${4:-}"
   # Size build: wasm-opt without its inlining (smaller after gzip, though larger raw) and with a
   # control-flow rewrite between two -Oz runs: 2.1 KB gzip less than a plain -Oz, measured.
-  local target_dir="${CARGO_TARGET_DIR:-target}" simd=()
+  # It also uses sha2's compact SHA-256 (a loop instead of 64 unrolled rounds) and the
+  # `wasm-small-alloc` allocator; both were measured (commit messages, node pkg/size.mjs).
+  local target_dir="${CARGO_TARGET_DIR:-target}" simd=() rustflags='--cfg sha2_backend_soft="compact"'
+  local extra=""
   local passes=(--no-inline='*' -Oz --converge --flatten --rereloop -Oz)
   if [ "$profile" = wasm-speed ]; then
-    target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd)
+    target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd) rustflags="-C target-feature=+simd128" extra=""
   fi
-  RUSTFLAGS="${simd:+-C target-feature=+simd128}" CARGO_TARGET_DIR="$target_dir" \
+  RUSTFLAGS="$rustflags" CARGO_TARGET_DIR="$target_dir" \
     cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features \
-    --features "wasm,$features" --quiet
+    --features "wasm,$features$extra" --quiet
   local raw="$target_dir/wasm32-unknown-unknown/$profile/presign.wasm"
   local outs=("$dir/presign_wasm_bg.wasm")
   wasm-bindgen "$raw" --target web --out-dir "$dir" --out-name presign_wasm --no-typescript
