@@ -45,7 +45,7 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
   # It also uses sha2's compact SHA-256 (a loop instead of 64 unrolled rounds) and the
   # `wasm-small-alloc` allocator; both were measured (commit messages, node pkg/size.mjs).
   local target_dir="${CARGO_TARGET_DIR:-target}" simd=() rustflags='--cfg sha2_backend_soft="compact"'
-  local extra=""
+  local extra=",wasm-small-alloc"
   local passes=(--no-inline='*' -Oz --converge --flatten --rereloop -Oz)
   if [ "$profile" = wasm-speed ]; then
     target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd) rustflags="-C target-feature=+simd128" extra=""

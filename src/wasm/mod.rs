@@ -10,6 +10,12 @@ use crate::time::Timestamp;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// The size build's allocator (feature `wasm-small-alloc`): a free list, no size classes.
+#[cfg(all(feature = "wasm-small-alloc", target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
 /// One signer per module instance, so derived keys are reused across calls.
 #[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 fn signer() -> &'static Signer {
