@@ -242,6 +242,41 @@ export function presignMany(requests: PresignRequest[]): Array<Presigned | Presi
  */
 export function presignAsync(request: PresignRequest): Promise<Presigned>;
 
+/** A request without its `provider` (a client's configuration names it once). */
+type Untagged<R> = R extends unknown ? Omit<R, "provider"> : never;
+
+/** A client's configuration: `provider` and any members of that provider's request. */
+export type PresignerConfig =
+  | ({ provider: "s3" } & Partial<Untagged<S3Request>>)
+  | ({ provider: "azure" } & Partial<Untagged<AzureRequest>>)
+  | ({ provider: "gcs" } & Partial<Untagged<GcsRequest>>);
+
+/** A client object made by `createPresigner`. */
+export interface Presigner {
+  /**
+   * Presigns one call: the configuration's members with the call's over them (`{...config, ...call}`
+   * gives the same result through `presign`). Throws `PresignError` for bad input.
+   */
+  presign(call: Partial<Untagged<PresignRequest>>): Presigned;
+  /** Presigns many calls in one crossing; a bad element's place holds a `PresignError`. */
+  presignMany(calls: Array<Partial<Untagged<PresignRequest>>>): Array<Presigned | PresignError>;
+  /** Replaces the credentials (temporary credentials rotate). Throws `PresignError` for bad input. */
+  setCredentials(credentials: AwsCredentials | AzureCredentials | GcsCredentials): void;
+  /**
+   * Releases the client's wasm memory (its derived keys and credentials). Also under
+   * `Symbol.dispose` where the runtime has it (`using s3 = createPresigner(...)`).
+   */
+  free(): void;
+}
+
+/**
+ * A client for many requests of one provider: the configuration (credentials, region, bucket,
+ * endpoint, defaults such as `expiresIn`) crosses into wasm once and the derived keys stay cached
+ * there; each call carries only what changes. Throws `PresignError` for a configuration that does
+ * not fit. GCS service-account keys need `presignAsync` (WebCrypto); a client signs HMAC keys.
+ */
+export function createPresigner(config: PresignerConfig): Presigner;
+
 // --- Browser form uploads (POST policies) ---------------------------------------------------
 
 /**
