@@ -1,5 +1,5 @@
 // Lays out a workerd run folder for the demo signer: copies worker.js, the page (index.html,
-// app.js, style.css) and the built npm package (pkg/: workerd.js, api.js, dist/*) next to a
+// app.js, style.css) and the built npm package's entries (api.js, dist/<entry>/…) next to a
 // generated config.capnp whose text bindings carry the settings and credentials.
 //
 //   node www/worker/make-config.mjs OUT_DIR PORT
@@ -24,10 +24,13 @@ const files = [
   [join(WWW, "app.js"), "page/app.js", "text"], // served to the browser, not run in the worker
   [join(WWW, "style.css"), "page/style.css", "text"],
   [join(WWW, "selftest.js"), "page/selftest.js", "text"],
-  [join(ROOT, "pkg/workerd.js"), "presign/workerd.js"],
   [join(ROOT, "pkg/api.js"), "presign/api.js"],
-  [join(ROOT, "pkg/dist/server/presign_wasm.js"), "presign/dist/server/presign_wasm.js"],
-  [join(ROOT, "pkg/dist/server/presign_wasm_bg.wasm"), "presign/dist/server/presign_wasm_bg.wasm"],
+  // The entries the worker imports (presign, presign/post, presign/cors), their workerd builds.
+  ...["main", "post", "cors"].flatMap((e) => [
+    [join(ROOT, `pkg/dist/${e}/workerd.js`), `presign/dist/${e}/workerd.js`],
+    [join(ROOT, `pkg/dist/${e}/server/presign_wasm.js`), `presign/dist/${e}/server/presign_wasm.js`],
+    [join(ROOT, `pkg/dist/${e}/server/presign_wasm_bg.wasm`), `presign/dist/${e}/server/presign_wasm_bg.wasm`],
+  ]),
 ];
 for (const [from, to] of files) {
   if (!existsSync(from)) {

@@ -29,7 +29,9 @@
 // GCS_FORM_ENDPOINT (an emulator for GCS form uploads; default GCS_ENDPOINT — the demo points it
 // at fake-gcs-server itself, which verifies no POST policy, see demo.sh). The page comes in as text
 // modules (page/*).
-import { corsRules, presignAsync, presignPostAsync, PresignError } from "./presign/workerd.js";
+import { presignAsync, PresignError } from "./presign/dist/main/workerd.js";
+import { presignPostAsync } from "./presign/dist/post/workerd.js";
+import { corsRules } from "./presign/dist/cors/workerd.js";
 import PAGE_HTML from "./page/index.html";
 import PAGE_JS from "./page/app.js";
 import PAGE_CSS from "./page/style.css";
