@@ -4,8 +4,9 @@
 //! Exit codes: 0 ok, 1 signing error, 2 usage error; JSON Lines modes: see `lines::EXIT_RULE`.
 
 use clap::{Parser, Subcommand};
+use defaults::{EnvDefaults, Provider};
+use presign::json::Object;
 use presign::{Error, Presigned, Signer, Timestamp};
-use serde_json::{json, Value};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -13,6 +14,10 @@ use std::process::ExitCode;
 // `mod x;` beside itself, so the path is spelled out).
 #[path = "presign/cors.rs"]
 mod cors;
+#[path = "presign/defaults.rs"]
+mod defaults;
+#[path = "presign/flags.rs"]
+mod flags;
 #[path = "presign/lines.rs"]
 mod lines;
 #[path = "presign/post.rs"]
@@ -71,42 +76,16 @@ struct SignOpts {
     /// HTTP method: GET, PUT, HEAD, DELETE, POST.
     #[arg(short = 'X', long, default_value = "GET")]
     method: String,
-    /// Lifetime: seconds or 90s, 15m, 1h, 7d (max 7d).
-    #[arg(short, long, default_value = "1h")]
-    expires: String,
+    #[command(flatten)]
+    validity: flags::Validity,
     /// A header to sign, "Name: value" (repeatable). The client must send it.
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     headers: Vec<String>,
     /// A query parameter to sign, name=value (repeatable), e.g. response-content-disposition=attachment.
     #[arg(short, long = "query", value_name = "NAME=VALUE")]
     query: Vec<String>,
-    /// Custom endpoint for S3-compatible stores, e.g. http://127.0.0.1:9000.
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Region of the signature's credential scope.
-    #[arg(long)]
-    region: Option<String>,
-    /// Path-style URL (https://host/bucket/key) instead of virtual-hosted.
-    #[arg(long, conflicts_with = "virtual_hosted")]
-    path_style: bool,
-    /// Virtual-hosted URL (https://bucket.host/key); an error if the bucket name does not allow it.
-    #[arg(long)]
-    virtual_hosted: bool,
-    /// Use the dual-stack AWS endpoint.
-    #[arg(long)]
-    dualstack: bool,
-    /// Use S3 Transfer Acceleration.
-    #[arg(long)]
-    accelerate: bool,
-    /// Use the FIPS AWS endpoint.
-    #[arg(long)]
-    fips: bool,
-    /// Sign as of this instant (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
-    /// When temporary credentials expire before the URL: warn, error or clamp (S3).
-    #[arg(long, default_value = "warn", value_name = "POLICY")]
-    credential_expiry: String,
+    #[command(flatten)]
+    location: flags::Location,
     /// Azure SAS permissions, e.g. r, cw, racwd (default: from the method: GET/HEAD r, PUT cw, DELETE d).
     #[arg(long)]
     permissions: Option<String>,
@@ -171,15 +150,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// Sets `key` on a JSON object (a no-op on anything else; callers only pass objects).
-fn set(obj: &mut Value, key: &str, value: Value) {
-    if let Some(o) = obj.as_object_mut() {
-        o.insert(key.to_owned(), value);
-    }
-}
-
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Whether `text` is one JSON value (RFC 8259) whose strings are Unicode text: the library reader's
+/// grammar, plus every string decoded (a lone `\uD800`-`\uDFFF` escape is not text). What the CLI
+/// calls JSON where the library does not read the text itself.
+fn is_json(text: &str) -> bool {
+    /// Decodes every string of the value at `r`'s position (nesting is bounded: `raw` checked it).
+    fn strings(r: &mut presign::json::Reader<'_>) -> Result<(), Error> {
+        let raw = r.raw()?;
+        let mut inner = presign::json::Reader::new(raw);
+        match raw.as_bytes().first() {
+            Some(b'"') => inner.string().map(drop),
+            Some(b'{') => inner.object(|r, _| strings(r)),
+            Some(b'[') => inner.array(strings),
+            _ => Ok(()),
+        }
+    }
+    let mut r = presign::json::Reader::new(text);
+    strings(&mut r).and_then(|()| r.finish()).is_ok()
 }
 
 fn now() -> Result<Timestamp, Error> {
@@ -188,119 +179,6 @@ fn now() -> Result<Timestamp, Error> {
         .map_err(|_| Error::InvalidTime("the system clock is before 1970".into()))?
         .as_secs();
     Timestamp::from_unix(i64::try_from(secs).unwrap_or(i64::MAX))
-}
-
-/// The environment's defaults, read once: every request (single or batch line) that leaves a
-/// field out takes it from here.
-struct EnvDefaults {
-    aws_credentials: Option<Value>,
-    aws_region: Option<String>,
-    aws_endpoint: Option<String>,
-    azure_connection_string: Option<String>,
-    azure_account: Option<String>,
-    azure_key: Option<String>,
-    gcs_credentials: Result<Option<Value>, String>,
-}
-
-impl EnvDefaults {
-    fn read() -> Self {
-        let aws_credentials = match (env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => {
-                let mut c = json!({ "accessKeyId": id, "secretAccessKey": secret });
-                if let Some(t) = env("AWS_SESSION_TOKEN") {
-                    set(&mut c, "sessionToken", json!(t));
-                }
-                if let Some(exp) = env("AWS_CREDENTIAL_EXPIRATION") {
-                    set(&mut c, "expiresAt", json!(exp));
-                }
-                Some(c)
-            }
-            _ => None,
-        };
-        let gcs_credentials = match (env("GCS_HMAC_ACCESS_ID"), env("GCS_HMAC_SECRET")) {
-            (Some(id), Some(secret)) => Ok(Some(
-                json!({ "hmac": { "accessId": id, "secret": secret } }),
-            )),
-            _ => match env("GOOGLE_APPLICATION_CREDENTIALS") {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|e| {
-                        format!("GOOGLE_APPLICATION_CREDENTIALS: cannot read {path:?}: {e}")
-                    })
-                    .and_then(|text| {
-                        serde_json::from_str::<Value>(&text).map_err(|_| {
-                            format!(
-                                "GOOGLE_APPLICATION_CREDENTIALS: {path:?} is not a JSON key file"
-                            )
-                        })
-                    })
-                    .map(|key| Some(json!({ "serviceAccount": key }))),
-                None => Ok(None),
-            },
-        };
-        EnvDefaults {
-            aws_credentials,
-            aws_region: env("AWS_REGION").or_else(|| env("AWS_DEFAULT_REGION")),
-            aws_endpoint: env("AWS_ENDPOINT_URL_S3").or_else(|| env("AWS_ENDPOINT_URL")),
-            azure_connection_string: env("AZURE_STORAGE_CONNECTION_STRING"),
-            azure_account: env("AZURE_STORAGE_ACCOUNT"),
-            azure_key: env("AZURE_STORAGE_KEY"),
-            gcs_credentials,
-        }
-    }
-
-    /// Fills what `req` (a request-schema object) leaves out.
-    fn fill(&self, req: &mut Value) -> Result<(), Error> {
-        let Some(obj) = req.as_object_mut() else {
-            return Ok(()); // the parser reports it
-        };
-        let missing =
-            |o: &serde_json::Map<String, Value>, k: &str| o.get(k).is_none_or(Value::is_null);
-        match obj.get("provider").and_then(Value::as_str) {
-            Some("s3") => {
-                if missing(obj, "credentials") {
-                    if let Some(c) = &self.aws_credentials {
-                        obj.insert("credentials".into(), c.clone());
-                    }
-                }
-                if missing(obj, "region") {
-                    if let Some(r) = &self.aws_region {
-                        obj.insert("region".into(), json!(r));
-                    }
-                }
-                let aws_variant = ["dualstack", "accelerate", "fips"]
-                    .iter()
-                    .any(|k| obj.get(*k) == Some(&Value::Bool(true)));
-                if missing(obj, "endpoint") && !aws_variant {
-                    if let Some(e) = &self.aws_endpoint {
-                        obj.insert("endpoint".into(), json!(e));
-                    }
-                }
-            }
-            Some("azure") => {
-                if missing(obj, "credentials") {
-                    if let Some(cs) = &self.azure_connection_string {
-                        obj.insert("credentials".into(), json!({ "connectionString": cs }));
-                    } else if let Some(k) = &self.azure_key {
-                        obj.insert("credentials".into(), json!({ "accountKey": k }));
-                    }
-                }
-                if missing(obj, "account") && self.azure_connection_string.is_none() {
-                    if let Some(a) = &self.azure_account {
-                        obj.insert("account".into(), json!(a));
-                    }
-                }
-            }
-            Some("gcs") if missing(obj, "credentials") => match &self.gcs_credentials {
-                Ok(Some(c)) => {
-                    obj.insert("credentials".into(), c.clone());
-                }
-                Ok(None) => {}
-                Err(e) => return Err(Error::InvalidCredentials(e.clone())),
-            },
-            _ => {}
-        }
-        Ok(())
-    }
 }
 
 /// What a command-line target names.
@@ -375,12 +253,11 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
     ))
 }
 
-fn pairs(
-    items: &[String],
-    sep: char,
-    what: &str,
-) -> Result<serde_json::Map<String, Value>, Failure> {
-    let mut out = serde_json::Map::new();
+/// `Name: value` (`sep` ':', both trimmed) or `name=value` (`sep` '=', the name trimmed; no '=':
+/// an empty value) pairs, in order; a name given again takes the later value, in the first one's
+/// place.
+fn pairs(items: &[String], sep: char, what: &str) -> Result<Vec<(String, String)>, Failure> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(items.len());
     for item in items {
         let (n, v) = match item.split_once(sep) {
             Some((n, v)) => (n.trim(), if sep == ':' { v.trim() } else { v }),
@@ -391,30 +268,34 @@ fn pairs(
                 )))
             }
         };
-        out.insert(n.to_owned(), json!(v));
+        match out.iter_mut().find(|(name, _)| name == n) {
+            Some(pair) => v.clone_into(&mut pair.1),
+            None => out.push((n.to_owned(), v.to_owned())),
+        }
     }
     Ok(out)
 }
 
-/// The request object for a single command-line target.
-fn request_from_args(target: &str, o: &SignOpts) -> Result<Value, Failure> {
-    let expires = presign::time::parse_duration(&o.expires)
-        .map_err(|e| Failure::Usage(format!("--expires: {}", e.message())))?;
+/// The request (its JSON text) for a single command-line target.
+fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
+    let expires = o.validity.expires_in()?;
     let headers = pairs(&o.headers, ':', "--header")?;
     let query = pairs(&o.query, '=', "--query")?;
-    let style = if o.path_style {
-        Some("path")
-    } else if o.virtual_hosted {
-        Some("virtualHosted")
-    } else {
-        None
-    };
-    let mut req = match parse_target(target)? {
-        Target::S3 { bucket, key } => json!({
-            "provider": "s3", "bucket": bucket, "key": key, "headers": headers, "query": query,
-            "dualstack": o.dualstack, "accelerate": o.accelerate, "fips": o.fips,
-            "credentialExpiry": o.credential_expiry,
-        }),
+    let target = parse_target(target)?;
+    fn each(p: &[(String, String)]) -> impl Iterator<Item = (&str, &str)> {
+        p.iter().map(|(n, v)| (n.as_str(), v.as_str()))
+    }
+    let mut text = String::with_capacity(256);
+    let (provider, target_endpoint, r) = match &target {
+        Target::S3 { bucket, key } => {
+            let r = Object::new(&mut text)
+                .str("provider", "s3")
+                .str("bucket", bucket)
+                .str("key", key)
+                .pairs("headers", each(&headers))
+                .pairs("query", each(&query));
+            ("s3", None, r)
+        }
         Target::Azure {
             account,
             endpoint,
@@ -426,78 +307,65 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<Value, Failure> {
                     "--header: an Azure SAS does not sign request headers; the result lists the headers to send".into(),
                 ));
             }
-            let mut r = json!({ "provider": "azure", "container": container, "blob": blob, "query": query });
+            let mut r = Object::new(&mut text)
+                .str("provider", "azure")
+                .str("container", container)
+                .str("blob", blob)
+                .pairs("query", each(&query));
             if let Some(a) = account {
-                set(&mut r, "account", json!(a));
-            }
-            if let Some(e) = endpoint {
-                set(&mut r, "endpoint", json!(e));
+                r = r.str("account", a);
             }
             if let Some(p) = &o.permissions {
-                set(&mut r, "permissions", json!(p));
+                r = r.str("permissions", p);
             }
-            r
+            ("azure", endpoint.as_deref(), r)
         }
         Target::Gcs { bucket, object } => {
-            json!({ "provider": "gcs", "bucket": bucket, "object": object, "headers": headers, "query": query })
+            let r = Object::new(&mut text)
+                .str("provider", "gcs")
+                .str("bucket", bucket)
+                .str("object", object)
+                .pairs("headers", each(&headers))
+                .pairs("query", each(&query));
+            ("gcs", None, r)
         }
     };
-    set(&mut req, "method", json!(o.method));
-    set(&mut req, "expiresIn", json!(expires));
-    let provider = req
-        .get("provider")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
     if o.permissions.is_some() && provider != "azure" {
         return Err(Failure::Usage(
             "--permissions applies to Azure targets only".into(),
         ));
     }
-    if let Some(e) = &o.endpoint {
-        set(&mut req, "endpoint", json!(e));
-    }
-    if let Some(r) = &o.region {
-        if provider != "s3" {
-            return Err(Failure::Usage("--region applies to S3 targets only".into()));
+    let r = o
+        .validity
+        .write_credential_expiry(provider, r)
+        .str("method", &o.method)
+        .raw("expiresIn", &expires.to_string());
+    let r = o.location.write(provider, target_endpoint, r)?;
+    o.validity.write_signed_at(r)?.end();
+    Ok(text)
+}
+
+/// Why a request the environment could not complete has no credentials.
+fn no_credentials(provider: Provider) -> Error {
+    let hint = match provider {
+        Provider::Azure => {
+            "set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY"
         }
-        set(&mut req, "region", json!(r));
-    }
-    if let Some(s) = style {
-        if provider == "azure" {
-            return Err(Failure::Usage(
-                "--path-style/--virtual-hosted apply to S3 and GCS targets".into(),
-            ));
+        Provider::Gcs => {
+            "set GOOGLE_APPLICATION_CREDENTIALS, or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET"
         }
-        set(&mut req, "urlStyle", json!(s));
-    }
-    if (o.dualstack || o.accelerate || o.fips) && provider != "s3" {
-        return Err(Failure::Usage(
-            "--dualstack, --accelerate and --fips apply to S3 targets only".into(),
-        ));
-    }
-    if let Some(at) = &o.at {
-        Timestamp::parse_rfc3339(at)
-            .map_err(|e| Failure::Usage(format!("--at: {}", e.message())))?;
-        set(&mut req, "signedAt", json!(at));
-    }
-    Ok(req)
+        Provider::S3 | Provider::Other => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+    };
+    Error::InvalidCredentials(format!("no credentials: {hint}"))
 }
 
 fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
-    let mut req = request_from_args(target, o)?;
-    EnvDefaults::read().fill(&mut req)?;
-    if req.get("credentials").is_none_or(Value::is_null) {
-        let hint = match req.get("provider").and_then(Value::as_str) {
-            Some("azure") => "set AZURE_STORAGE_CONNECTION_STRING, or AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY",
-            Some("gcs") => "set GOOGLE_APPLICATION_CREDENTIALS, or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET",
-            _ => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-        };
-        return Err(Failure::Sign(Error::InvalidCredentials(format!(
-            "no credentials: {hint}"
-        ))));
+    let text = request_from_args(target, o)?;
+    let req = EnvDefaults::read().fill(&text)?;
+    if !req.has_credentials {
+        return Err(Failure::Sign(no_credentials(req.provider)));
     }
-    let parsed = presign::json::parse_request(&req.to_string())?;
+    let parsed = presign::json::parse_request(&req.text)?;
     let out = Signer::new().presign(&parsed, now()?)?;
     for w in &out.warnings {
         eprintln!("presign: warning: {}: {}", w.code, w.message);
@@ -527,14 +395,9 @@ fn batch() -> Result<(), Failure> {
     })
 }
 
+/// One `batch` line: the environment fills what it leaves out, and the library reads the result
+/// once (text that is not JSON, or not a request, gets the library's explanation).
 fn sign_line(signer: &Signer, line: &str, defaults: &EnvDefaults) -> Result<Presigned, Error> {
-    // Defaults are merged into the JSON value; the library then reads the merged request. Text
-    // that is not JSON gets the library's own explanation (it names no value).
-    let mut value: Value = serde_json::from_str(line).map_err(|_| {
-        presign::json::parse_request(line)
-            .err()
-            .unwrap_or_else(|| Error::InvalidRequest("not a valid request".into()))
-    })?;
-    defaults.fill(&mut value)?;
-    signer.presign(&presign::json::parse_request(&value.to_string())?, now()?)
+    let req = defaults.fill(line)?;
+    signer.presign(&presign::json::parse_request(&req.text)?, now()?)
 }

@@ -2,8 +2,8 @@
 
 use super::Failure;
 use presign::cors::{cors_rules, CorsRequest, Provider};
+use presign::json::{from_str, Reader};
 use presign::{Method, Params};
-use serde_json::Value;
 use std::io::Write;
 
 /// Arguments of `presign cors`.
@@ -107,32 +107,66 @@ pub fn run(a: &CorsArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// A presign result or request: `method` (default GET) and `headers` (an object).
+/// A presign result or request: `method` (default GET) and `headers` (an object). Of members
+/// given twice, the last counts; well-formed JSON that is not an object names neither (a GET).
 fn from_json_line(line: &str) -> Result<CorsRequest, presign::Error> {
     let bad = |m: &str| presign::Error::InvalidRequest(m.into());
-    let v: Value = serde_json::from_str(line).map_err(|_| bad("the line is not JSON"))?;
-    if v.get("error").is_some() {
+    let not_json = || bad("the line is not JSON");
+    if !super::is_json(line) {
+        return Err(not_json());
+    }
+    let (mut error, mut method, mut headers) = (false, None, None);
+    // JSON that is not an object names neither member (a GET, as any request without them).
+    let _ = Reader::new(line).object(|r, name| {
+        let value = r.raw()?;
+        match name {
+            "error" => error = true,
+            "method" => method = Some(value),
+            "headers" => headers = Some(value),
+            _ => {}
+        }
+        Ok(())
+    });
+    if error {
         return Err(bad("the line is an error result, not a request"));
     }
-    let method = match v.get("method") {
-        Some(Value::String(m)) => m
+    let method = match method {
+        Some(m) if m.starts_with('"') => from_str::<String>(m)
+            .map_err(|_| not_json())?
             .parse()
             .map_err(|e: presign::Error| bad(&format!("`method`: {}", e.message())))?,
-        Some(Value::Null) | None => Method::Get,
+        Some("null") | None => Method::Get,
         Some(_) => return Err(bad("`method`: expected a string")),
     };
-    let mut headers = Params::new();
-    match v.get("headers") {
-        Some(Value::Object(h)) => {
-            for (k, val) in h {
-                let Value::String(val) = val else {
-                    return Err(bad("`headers`: every value must be a string"));
-                };
-                headers.push(k.clone(), val.as_str());
+    let mut out = Params::new();
+    match headers {
+        Some(h) if h.starts_with('{') => {
+            let mut wrong = false;
+            Reader::new(h)
+                .map(|r, name| {
+                    let value = r.raw()?;
+                    if !value.starts_with('"') {
+                        wrong = true;
+                        return Ok(());
+                    }
+                    let value = from_str::<String>(value)?;
+                    // A name given twice keeps its first place and takes the last value.
+                    match out.0.iter_mut().find(|(n, _)| n == name) {
+                        Some(pair) => pair.1 = value,
+                        None => out.push(name, value),
+                    }
+                    Ok(())
+                })
+                .map_err(|_| not_json())?;
+            if wrong {
+                return Err(bad("`headers`: every value must be a string"));
             }
         }
-        Some(Value::Null) | None => {}
+        Some("null") | None => {}
         Some(_) => return Err(bad("`headers`: expected an object")),
     }
-    Ok(CorsRequest { method, headers })
+    Ok(CorsRequest {
+        method,
+        headers: out,
+    })
 }

@@ -1,11 +1,11 @@
 //! `presign post`: a signed browser form upload (S3 SigV4 POST policy, GCS V4 POST policy),
 //! printed as JSON: `{"url","fields":[[name,value],…],"expiresAt"}`.
 
-use super::{now, EnvDefaults, Failure};
-use presign::json::{parse_post_request, post_result_json};
+use super::defaults::{EnvDefaults, Provider, Shape};
+use super::{flags, is_json, no_credentials, now, Failure};
+use presign::json::{parse_post_request, post_result_json, Object};
+use presign::Error;
 use presign::PostSigner;
-use presign::{Error, Timestamp};
-use serde_json::{json, Map, Value};
 use std::io::Write;
 
 /// Arguments of `presign post`.
@@ -37,9 +37,8 @@ pub struct PostArgs {
     /// leaves out (credentials, region, endpoint) come from the environment.
     #[arg(long, conflicts_with = "target")]
     json_request: bool,
-    /// Lifetime: seconds or 90s, 15m, 1h, 7d (max 7d).
-    #[arg(short, long, default_value = "1h")]
-    expires: String,
+    #[command(flatten)]
+    validity: flags::Validity,
     /// Largest upload allowed: bytes, or 500kB, 10MB, 1GB, 10MiB, 1GiB… (content-length-range).
     #[arg(long, value_name = "SIZE")]
     max_size: Option<String>,
@@ -88,21 +87,8 @@ pub struct PostArgs {
     /// success_action_redirect: where the browser goes after the upload.
     #[arg(long, value_name = "URL")]
     redirect: Option<String>,
-    /// Custom endpoint (S3-compatible store, GCS emulator), e.g. http://127.0.0.1:9000.
-    #[arg(long)]
-    endpoint: Option<String>,
-    /// Region of the signature's credential scope (S3).
-    #[arg(long)]
-    region: Option<String>,
-    /// Path-style URL (https://host/bucket/) instead of virtual-hosted.
-    #[arg(long, conflicts_with = "virtual_hosted")]
-    path_style: bool,
-    /// Virtual-hosted URL (https://bucket.host/).
-    #[arg(long)]
-    virtual_hosted: bool,
-    /// Sign as of this instant (RFC 3339) instead of now.
-    #[arg(long, value_name = "RFC3339")]
-    at: Option<String>,
+    #[command(flatten)]
+    location: flags::Location,
 }
 
 pub fn run(a: &PostArgs) -> Result<(), Failure> {
@@ -110,7 +96,7 @@ pub fn run(a: &PostArgs) -> Result<(), Failure> {
     let defaults = EnvDefaults::read();
     let mut stdout = std::io::stdout().lock();
     if !a.json_request {
-        let form = sign_value(&signer, &defaults, request_from_args(a)?)?;
+        let form = sign_text(&signer, &defaults, &request_from_args(a)?)?;
         for w in &form.warnings {
             eprintln!("presign: warning: {}: {}", w.code, w.message);
         }
@@ -119,54 +105,38 @@ pub fn run(a: &PostArgs) -> Result<(), Failure> {
     }
     // JSON Lines in, one result (or error object) per line out, in order.
     super::lines::answer_lines(std::io::stdin().lock(), stdout, |line| {
-        let result = serde_json::from_str::<Value>(line)
-            .map_err(|_| {
-                // The library's reader explains where the text stops being JSON (naming no value).
-                parse_post_request(line)
-                    .err()
-                    .unwrap_or_else(|| Error::InvalidRequest("not a valid post request".into()))
-            })
-            .and_then(|req| {
-                sign_value(&signer, &defaults, req).map_err(|f| match f {
-                    Failure::Sign(e) => e,
-                    Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => {
-                        Error::InvalidRequest(m)
-                    }
-                })
-            });
+        let result = sign_text(&signer, &defaults, line);
         (post_result_json(&result), result.is_ok())
     })
 }
 
-/// Fills what `req` leaves out from the environment and signs it.
-fn sign_value(
+/// Fills what the request `text` leaves out from the environment and signs it. Text that is not
+/// JSON gets the library's explanation (it names no value).
+fn sign_text(
     signer: &PostSigner,
     defaults: &EnvDefaults,
-    mut req: Value,
-) -> Result<presign::post::PostForm, Failure> {
-    if req.get("provider").and_then(Value::as_str) == Some("azure") {
-        return Err(Failure::Sign(Error::Unsupported(
-            presign::AZURE_UNSUPPORTED.into(),
-        )));
+    text: &str,
+) -> Result<presign::post::PostForm, Error> {
+    let req = defaults.fill(text)?;
+    // Text that is not JSON gets the library's explanation first.
+    let refused = if req.provider == Provider::Azure {
+        Some(Error::Unsupported(presign::AZURE_UNSUPPORTED.into()))
+    } else if !req.has_credentials {
+        Some(no_credentials(match req.provider {
+            Provider::Gcs => Provider::Gcs,
+            _ => Provider::S3,
+        }))
+    } else {
+        None
+    };
+    if let Some(e) = refused.filter(|_| req.shape != Shape::Malformed && is_json(text)) {
+        return Err(e);
     }
-    defaults.fill(&mut req)?;
-    if req.get("credentials").is_none_or(Value::is_null) {
-        let hint = match req.get("provider").and_then(Value::as_str) {
-            Some("gcs") => {
-                "set GOOGLE_APPLICATION_CREDENTIALS, or GCS_HMAC_ACCESS_ID and GCS_HMAC_SECRET"
-            }
-            _ => "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-        };
-        return Err(Failure::Sign(Error::InvalidCredentials(format!(
-            "no credentials: {hint}"
-        ))));
-    }
-    let parsed = parse_post_request(&req.to_string())?;
-    Ok(signer.presign_post(&parsed, now()?)?)
+    signer.presign_post(&parse_post_request(&req.text)?, now()?)
 }
 
-/// The `post` request for the command-line flags.
-fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
+/// The `post` request (its JSON text) for the command-line flags.
+fn request_from_args(a: &PostArgs) -> Result<String, Failure> {
     let target = a.target.as_deref().unwrap_or_default();
     let (provider, rest) = if let Some(r) = target.strip_prefix("s3://") {
         ("s3", r)
@@ -186,13 +156,14 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
     if bucket.is_empty() {
         return Err(Failure::Usage("the target names no bucket".into()));
     }
-    let mut r = Map::new();
-    r.insert("provider".into(), json!(provider));
-    r.insert("bucket".into(), json!(bucket));
+    let mut text = String::with_capacity(256);
+    let mut r = Object::new(&mut text)
+        .str("provider", provider)
+        .str("bucket", bucket);
     if a.any_key {
-        r.insert("anyKey".into(), json!(true));
+        r = r.raw("anyKey", "true");
         if !key.is_empty() {
-            r.insert("key".into(), json!(key));
+            r = r.str("key", key);
         }
     } else if key.is_empty() {
         return Err(Failure::Usage(
@@ -200,31 +171,29 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
                 .into(),
         ));
     } else if key.ends_with('/') {
-        r.insert("keyPrefix".into(), json!(key));
+        r = r.str("keyPrefix", key);
     } else {
-        r.insert("key".into(), json!(key));
+        r = r.str("key", key);
     }
-    let expires = presign::time::parse_duration(&a.expires)
-        .map_err(|e| Failure::Usage(format!("--expires: {}", e.message())))?;
-    r.insert("expiresIn".into(), json!(expires));
+    r = r.raw("expiresIn", &a.validity.expires_in()?.to_string());
     if let Some(max) = &a.max_size {
         let max = parse_size("--max-size", max)?;
         let min = match &a.min_size {
             Some(m) => parse_size("--min-size", m)?,
             None => 0,
         };
-        r.insert(
-            "contentLengthRange".into(),
-            json!({ "min": min, "max": max }),
+        r = r.raw(
+            "contentLengthRange",
+            &format!(r#"{{"min":{min},"max":{max}}}"#),
         );
     }
     if let Some(ct) = &a.content_type {
         let prefix = ct.strip_suffix('*').unwrap_or(ct);
-        if prefix.ends_with('/') {
-            r.insert("contentTypePrefix".into(), json!(prefix));
+        r = if prefix.ends_with('/') {
+            r.str("contentTypePrefix", prefix)
         } else {
-            r.insert("contentType".into(), json!(ct));
-        }
+            r.str("contentType", ct)
+        };
     }
     for (member, value) in [
         ("acl", &a.acl),
@@ -234,11 +203,11 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
         ("successActionRedirect", &a.redirect),
     ] {
         if let Some(v) = value {
-            r.insert(member.into(), json!(v));
+            r = r.str(member, v);
         }
     }
     if let Some(s) = a.success_status {
-        r.insert("successActionStatus".into(), json!(s));
+        r = r.raw("successActionStatus", &s.to_string());
     }
     for (flag, member, items) in [
         ("--meta", "metadata", &a.metadata),
@@ -246,56 +215,43 @@ fn request_from_args(a: &PostArgs) -> Result<Value, Failure> {
         ("--starts-with", "startsWith", &a.starts_with),
     ] {
         if !items.is_empty() {
-            r.insert(member.into(), Value::Object(pairs(flag, items)?));
+            r = r.pairs(member, pairs(flag, items)?);
         }
     }
     if !a.conditions.is_empty() {
-        let conditions = a
-            .conditions
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                serde_json::from_str::<Value>(c).map_err(|_| {
-                    Failure::Usage(format!(
-                        "--condition number {}: not JSON (e.g. '[\"starts-with\",\"$acl\",\"public\"]')",
-                        i + 1
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        r.insert("conditions".into(), Value::Array(conditions));
-    }
-    if let Some(e) = &a.endpoint {
-        r.insert("endpoint".into(), json!(e));
-    }
-    if let Some(region) = &a.region {
-        if provider != "s3" {
-            return Err(Failure::Usage("--region applies to S3 targets only".into()));
+        // Each condition is JSON already: checked here, read by the library.
+        let mut list = String::from("[");
+        for (i, c) in a.conditions.iter().enumerate() {
+            if !is_json(c) {
+                return Err(Failure::Usage(format!(
+                    "--condition number {}: not JSON (e.g. '[\"starts-with\",\"$acl\",\"public\"]')",
+                    i + 1
+                )));
+            }
+            if i > 0 {
+                list.push(',');
+            }
+            list.push_str(c);
         }
-        r.insert("region".into(), json!(region));
+        list.push(']');
+        r = r.raw("conditions", &list);
     }
-    if a.path_style {
-        r.insert("urlStyle".into(), json!("path"));
-    } else if a.virtual_hosted {
-        r.insert("urlStyle".into(), json!("virtualHosted"));
-    }
-    if let Some(at) = &a.at {
-        Timestamp::parse_rfc3339(at)
-            .map_err(|e| Failure::Usage(format!("--at: {}", e.message())))?;
-        r.insert("signedAt".into(), json!(at));
-    }
-    Ok(Value::Object(r))
+    r = a.validity.write_credential_expiry(provider, r);
+    r = a.location.write(provider, None, r)?;
+    a.validity.write_signed_at(r)?.end();
+    Ok(text)
 }
 
 /// `NAME=VALUE` pairs; a repeated name is refused (the library would refuse it too, but a map
 /// would silently keep one).
-fn pairs(flag: &str, items: &[String]) -> Result<Map<String, Value>, Failure> {
-    let mut out = Map::new();
+fn pairs<'i>(flag: &str, items: &'i [String]) -> Result<Vec<(&'i str, &'i str)>, Failure> {
+    let mut out: Vec<(&str, &str)> = Vec::with_capacity(items.len());
     for item in items {
         let (n, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
-        if out.insert(n.to_owned(), json!(v)).is_some() {
+        if out.iter().any(|(name, _)| *name == n) {
             return Err(Failure::Usage(format!("{flag}: a name is given twice")));
         }
+        out.push((n, v));
     }
     Ok(out)
 }
@@ -333,6 +289,7 @@ fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use super::{parse_size, request_from_args, Failure, PostArgs};
+    // The tests read the request text with serde_json: an independent reader.
     use serde_json::{json, Value};
 
     #[derive(clap::Parser)]
@@ -345,10 +302,11 @@ mod tests {
         use clap::Parser;
         let cli = Cli::try_parse_from(std::iter::once("post").chain(args.iter().copied()))
             .map_err(|e| e.to_string())?;
-        request_from_args(&cli.post).map_err(|f| match f {
+        let text = request_from_args(&cli.post).map_err(|f| match f {
             Failure::Usage(m) | Failure::Lines(m) | Failure::Io(m) => m,
             Failure::Sign(e) => e.to_string(),
-        })
+        })?;
+        Ok(serde_json::from_str(&text).unwrap())
     }
 
     #[test]
