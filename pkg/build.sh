@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/dist (build output, not committed), one folder per entry of
 # pkg/entries.mjs (main = `presign`, s3, azure, gcs, post, cors, verify), each with its own wasm:
-#   dist/<entry>/web/presign_wasm{_bg.wasm,.js}      browsers: the size build (profile wasm)
-#   dist/<entry>/server/presign_wasm{_bg.wasm,.js}   node ESM, deno, workerd: the speed build
+#   dist/<entry>/web/presign_<entry>{_bg.wasm,.js}     browsers: the size build (profile wasm)
+#   dist/<entry>/server/presign_<entry>{_bg.wasm,.js}  node ESM, deno, workerd: the speed build
 #                                                    (profile wasm-speed, opt-level 3, wasm SIMD)
 #   dist/<entry>/server/cjs/…                        the speed build's CommonJS glue for require()
 #   dist/<entry>/{index,node,deno,workerd}.js, node.cjs, index.d.ts   entry files, generated
@@ -38,8 +38,10 @@ rm -rf "$OUT"
 # benches/npm.mjs), which every server runtime has; the browser build stays without it for older
 # Safari. RUSTFLAGS differ, so it has its own target dir (both stay cached).
 SPEED_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-simd"
-build_flavor() { # FEATURES PROFILE DIR [cjs]
-  local features="$1" profile="$2" dir="$3" cjs="${4:-}"
+build_flavor() { # FEATURES PROFILE DIR NAME [cjs]
+  # NAME: presign_<entry>, distinct per entry so that a bundler which copies the .wasm files
+  # without rewriting their URLs (esbuild) can put several entries' files in one folder.
+  local features="$1" profile="$2" dir="$3" name="$4" cjs="${5:-}"
   # Size build: wasm-opt without its inlining (smaller after gzip, though larger raw) and with a
   # control-flow rewrite between two -Oz runs: 2.1 KB gzip less than a plain -Oz, measured.
   # It also uses sha2's compact SHA-256 (a loop instead of 64 unrolled rounds) and the
@@ -54,13 +56,13 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
     cargo build --lib --profile "$profile" --target wasm32-unknown-unknown --no-default-features \
     --features "wasm,$features$extra" --quiet
   local raw="$target_dir/wasm32-unknown-unknown/$profile/presign.wasm"
-  local outs=("$dir/presign_wasm_bg.wasm")
-  wasm-bindgen "$raw" --target web --out-dir "$dir" --out-name presign_wasm --no-typescript
+  local outs=("$dir/${name}_bg.wasm")
+  wasm-bindgen "$raw" --target web --out-dir "$dir" --out-name "$name" --no-typescript
   if [ -n "$cjs" ]; then
     mkdir -p "$dir/cjs"
-    wasm-bindgen "$raw" --target nodejs --out-dir "$dir/cjs" --out-name presign_wasm --no-typescript
+    wasm-bindgen "$raw" --target nodejs --out-dir "$dir/cjs" --out-name "$name" --no-typescript
     echo '{"type": "commonjs"}' >"$dir/cjs/package.json"
-    outs+=("$dir/cjs/presign_wasm_bg.wasm")
+    outs+=("$dir/cjs/${name}_bg.wasm")
   fi
   for f in "${outs[@]}"; do
     "$WASM_OPT" "${passes[@]}" "${simd[@]}" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
@@ -69,8 +71,8 @@ build_flavor() { # FEATURES PROFILE DIR [cjs]
 }
 while read -r entry features; do
   if [ -n "${PRESIGN_ENTRIES:-}" ] && [[ " $PRESIGN_ENTRIES " != *" $entry "* ]]; then continue; fi
-  build_flavor "$features" wasm "$OUT/$entry/web"
-  build_flavor "$features" wasm-speed "$OUT/$entry/server" cjs
+  build_flavor "$features" wasm "$OUT/$entry/web" "presign_$entry"
+  build_flavor "$features" wasm-speed "$OUT/$entry/server" "presign_$entry" cjs
 done < <(node pkg/entries.mjs --list)
 node pkg/entries.mjs --generate "$OUT"
 

@@ -13,12 +13,14 @@ import { fileURLToPath } from "node:url";
 /**
  * Each entry: its import path, the folder under dist/, the cargo features of its wasm, and what
  * it exports (factories of pkg/api.js, one per function). Every entry also exports PresignError.
+ * `only`: a provider's entry, whose types take that provider's requests alone (its wasm signs
+ * nothing else).
  */
 export const ENTRIES = [
   { path: ".", dir: "main", features: "s3,azure,gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
-  { path: "./s3", dir: "s3", features: "s3", exports: ["presign", "presignMany", "createPresigner"] },
-  { path: "./azure", dir: "azure", features: "azure", exports: ["presign", "presignMany", "createPresigner"] },
-  { path: "./gcs", dir: "gcs", features: "gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
+  { path: "./s3", dir: "s3", features: "s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./azure", dir: "azure", features: "azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./gcs", dir: "gcs", features: "gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
   { path: "./verify", dir: "verify", features: "s3,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
@@ -36,27 +38,27 @@ export function entryFiles(e) {
     // Browsers and bundlers: the size build, fetched next to this module once (top-level await).
     "index.js": `${HEADER}// ${what} for browsers and bundlers: the .wasm is fetched next to this module once (bundlers rewrite
 // the URL); every call after the import is synchronous.
-import init, * as glue from "./web/presign_wasm.js";
+import init, * as glue from "./web/presign_${e.dir}.js";
 import * as api from "../../api.js";
 
-await init({ module_or_path: new URL("./web/presign_wasm_bg.wasm", import.meta.url) });
+await init({ module_or_path: new URL("./web/presign_${e.dir}_bg.wasm", import.meta.url) });
 ${bind(e, "glue")}
 export { PresignError } from "../../api.js";
 `,
     // Node ESM: the speed build, read from the package folder and instantiated synchronously.
     "node.js": `${HEADER}// ${what} for Node.js (ESM).
 import { readFileSync } from "node:fs";
-import { initSync } from "./server/presign_wasm.js";
-import * as glue from "./server/presign_wasm.js";
+import { initSync } from "./server/presign_${e.dir}.js";
+import * as glue from "./server/presign_${e.dir}.js";
 import * as api from "../../api.js";
 
-initSync({ module: readFileSync(new URL("./server/presign_wasm_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./server/presign_${e.dir}_bg.wasm", import.meta.url)) });
 ${bind(e, "glue")}
 export { PresignError } from "../../api.js";
 `,
     // Node CommonJS: the nodejs-target glue instantiates the wasm itself.
     "node.cjs": `${HEADER}// ${what} for Node.js (require).
-const glue = require("./server/cjs/presign_wasm.js");
+const glue = require("./server/cjs/presign_${e.dir}.js");
 const api = require("../api.cjs");
 
 module.exports = {
@@ -65,27 +67,47 @@ ${bindCjs(e)}
 };
 `,
     "deno.js": `${HEADER}// ${what} for Deno.
-import { initSync } from "./server/presign_wasm.js";
-import * as glue from "./server/presign_wasm.js";
+import { initSync } from "./server/presign_${e.dir}.js";
+import * as glue from "./server/presign_${e.dir}.js";
 import * as api from "../../api.js";
 
-initSync({ module: Deno.readFileSync(new URL("./server/presign_wasm_bg.wasm", import.meta.url)) });
+initSync({ module: Deno.readFileSync(new URL("./server/presign_${e.dir}_bg.wasm", import.meta.url)) });
 ${bind(e, "glue")}
 export { PresignError } from "../../api.js";
 `,
     // Workers cannot compile wasm from bytes at run time: the module is imported compiled.
     "workerd.js": `${HEADER}// ${what} for Cloudflare Workers (workerd) and runtimes that import .wasm modules.
-import wasmModule from "./server/presign_wasm_bg.wasm";
-import { initSync } from "./server/presign_wasm.js";
-import * as glue from "./server/presign_wasm.js";
+import wasmModule from "./server/presign_${e.dir}_bg.wasm";
+import { initSync } from "./server/presign_${e.dir}.js";
+import * as glue from "./server/presign_${e.dir}.js";
 import * as api from "../../api.js";
 
 initSync({ module: wasmModule });
 ${bind(e, "glue")}
 export { PresignError } from "../../api.js";
 `,
-    "index.d.ts": `${HEADER}export type * from "../../index.js";\nexport { ${names(e)} } from "../../index.js";\n`,
+    "index.d.ts": e.only ? narrowTypes(e) : `${HEADER}export type * from "../../index.js";\nexport { ${names(e)} } from "../../index.js";\n`,
   };
+}
+
+/** A provider entry's types: the functions of index.d.ts, taking that provider's requests only. */
+function narrowTypes(e) {
+  const [provider, request] = e.only;
+  const sig = {
+    presign: `presign(request: ${request}): Presigned`,
+    presignMany: `presignMany(requests: ${request}[]): Array<Presigned | PresignError>`,
+    presignAsync: `presignAsync(request: ${request}): Promise<Presigned>`,
+    createPresigner: `createPresigner(config: Extract<PresignerConfig, { provider: "${provider}" }>): Presigner`,
+  };
+  const missing = e.exports.filter((f) => !sig[f]);
+  if (missing.length) throw new Error(`entries.mjs: no narrowed type for ${missing.join(", ")}`);
+  return `${HEADER}// presign/${provider}: as "presign" (see its documentation there), for ${request}s only.
+import type { ${request}, Presigned, Presigner, PresignerConfig } from "../../index.js";
+import { PresignError } from "../../index.js";
+export type * from "../../index.js";
+export { PresignError };
+${e.exports.map((f) => `export declare function ${sig[f]};`).join("\n")}
+`;
 }
 
 /** The `exports` map and `files` list package.json must hold. */

@@ -66,7 +66,8 @@ if [ -z "${PRESIGN_BIN:-}" ]; then
   cargo build --release --features cli --quiet
   PRESIGN_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/presign"
 fi
-if ! ls pkg/dist/{main,post,cors}/server/presign_wasm_bg.wasm >/dev/null 2>&1; then
+if ! ls pkg/dist/main/server/presign_main_bg.wasm pkg/dist/post/server/presign_post_bg.wasm \
+  pkg/dist/cors/server/presign_cors_bg.wasm >/dev/null 2>&1; then
   say "building the npm package (bash pkg/build.sh)…"
   bash pkg/build.sh
 fi

@@ -28,8 +28,8 @@ const files = [
   // The entries the worker imports (presign, presign/post, presign/cors), their workerd builds.
   ...["main", "post", "cors"].flatMap((e) => [
     [join(ROOT, `pkg/dist/${e}/workerd.js`), `presign/dist/${e}/workerd.js`],
-    [join(ROOT, `pkg/dist/${e}/server/presign_wasm.js`), `presign/dist/${e}/server/presign_wasm.js`],
-    [join(ROOT, `pkg/dist/${e}/server/presign_wasm_bg.wasm`), `presign/dist/${e}/server/presign_wasm_bg.wasm`],
+    [join(ROOT, `pkg/dist/${e}/server/presign_${e}.js`), `presign/dist/${e}/server/presign_${e}.js`],
+    [join(ROOT, `pkg/dist/${e}/server/presign_${e}_bg.wasm`), `presign/dist/${e}/server/presign_${e}_bg.wasm`],
   ]),
 ];
 for (const [from, to] of files) {
