@@ -1,4 +1,6 @@
-// Bad input through the npm build (pkg/node.js and pkg/verify/node.js, built by pkg/build.sh):
+// Bad input through the npm build's Node entries (pkg/dist/<entry>/node.js, built by pkg/build.sh);
+// the URL cases run through "presign", the provider's own entry and a client object of it (the bad
+// value in the client's configuration, and in a call):
 // - JSON has no NaN or Infinity (JSON.stringify writes null, which reads as an absent member):
 //   every number member of every call refuses them with the member's code, never a silent
 //   default; an explicit null still means "absent".
@@ -10,9 +12,25 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const pkg = (p) => import(pathToFileURL(join(ROOT, "pkg", p)).href);
-const { presign, presignMany, presignAsync, presignPost, presignPostAsync, corsRules, PresignError } = await pkg("node.js");
-const { verify } = await pkg("verify/node.js");
+const load = (dir) => import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/node.js`)).href);
+const { presign, presignMany, presignAsync, PresignError } = await load("main");
+const { presignPost, presignPostAsync } = await load("post");
+const { corsRules } = await load("cors");
+const { verify } = await load("verify");
+const own = { s3: await load("s3"), azure: await load("azure"), gcs: await load("gcs") };
+const untagged = ({ provider, ...rest }) => rest;
+/** [label, presign] for a request of provider `p`: its own entry, and its client (bad value in the configuration or in the call). */
+const otherWays = (p) => [
+  [`presign/${p}`, own[p].presign],
+  [`presign/${p} client (configuration)`, (req) => own[p].createPresigner(req).presign({})],
+  [`presign/${p} client (call)`, (req) => own[p].createPresigner({ provider: p }).presign(untagged(req))],
+];
+/** [label, presignMany] for lists of provider `p`'s requests: "presign", its own entry, its client. */
+const manyWays = (p) => [
+  ["presign", presignMany],
+  [`presign/${p}`, own[p].presignMany],
+  [`presign/${p} client`, (list) => own[p].createPresigner({ provider: p }).presignMany(list.map(untagged))],
+];
 
 let passed = 0, failed = 0;
 const check = (name, ok, detail = "") => {
@@ -80,6 +98,11 @@ const cases = [
 for (const [call, f, base, path, code] of cases) {
   for (const [label, v] of nonFinite) {
     await refused(`${call} ${path}: ${label}`, code, () => f(set(base, path, v)));
+    if (f === presign) {
+      for (const [way, g] of otherWays(base.provider)) {
+        await refused(`${call} ${path}: ${label} (${way})`, code, () => g(set(base, path, v)));
+      }
+    }
   }
 }
 await refused("presign s3 credentials.expiresAt: an invalid Date", "INVALID_TIME",
@@ -97,7 +120,17 @@ await refused("presign azure startsOn: an invalid Date", "INVALID_TIME", () => p
   check("presign s3 expiresIn: null is the default lifetime", out.url.includes("X-Amz-Expires=3600"), out.url);
 }
 
-// presignMany: a non-finite number fails its element only.
+// presignMany: a non-finite number fails its element only, in every entry and client.
+for (const [p, good] of [["s3", S3], ["gcs", GCS], ["azure", AZURE]]) {
+  for (const [way, many] of manyWays(p)) {
+    const out = many([good, { ...good, expiresIn: NaN }, { ...good, expiresIn: Infinity }, good]);
+    check(`presignMany ${p} NaN / Infinity (${way}): errors in place, the rest signed`,
+      out.length === 4 && typeof out[0].url === "string" && typeof out[3].url === "string"
+        && out[1] instanceof PresignError && out[1].code === "INVALID_EXPIRY"
+        && out[2] instanceof PresignError && out[2].code === "INVALID_EXPIRY",
+      JSON.stringify(out.map((r) => r.code || "ok")));
+  }
+}
 {
   const out = presignMany([S3, { ...S3, expiresIn: NaN }, { ...GCS, expiresIn: Infinity }, GCS]);
   check("presignMany NaN / Infinity: errors in place, the rest signed",
@@ -131,6 +164,23 @@ for (const [label, bad] of lone) {
       && out[1] instanceof PresignError && out[1].code === "INVALID_REQUEST",
     JSON.stringify(out.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : "ok"))));
   await refused(`presign lone surrogate in ${label}`, "INVALID_REQUEST", () => presign(bad));
+  const good = { s3: S3, gcs: GCS, azure: AZURE }[bad.provider];
+  for (const [way, many] of manyWays(bad.provider).slice(1)) {
+    let got;
+    try {
+      got = many([good, bad, good]);
+    } catch (e) {
+      check(`presignMany lone surrogate in ${label} (${way}): error in place`, false, `threw ${describe(e)}`);
+      continue;
+    }
+    check(`presignMany lone surrogate in ${label} (${way}): error in place, the rest signed`,
+      got.length === 3 && typeof got[0].url === "string" && typeof got[2].url === "string"
+        && got[1] instanceof PresignError && got[1].code === "INVALID_REQUEST",
+      JSON.stringify(got.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : "ok"))));
+  }
+  for (const [way, g] of otherWays(bad.provider)) {
+    await refused(`presign lone surrogate in ${label} (${way})`, "INVALID_REQUEST", () => g(bad));
+  }
 }
 await refused("presignPost lone surrogate in key", "INVALID_REQUEST", () => presignPost({ ...S3_POST, key: "k\ud800" }));
 await refused("corsRules lone surrogate in an origin", "INVALID_REQUEST",
@@ -139,31 +189,36 @@ await refused("corsRules lone surrogate in an origin", "INVALID_REQUEST",
 // --- No echo: a canary in a member never appears in the error --------------------------------
 const C = "CANARYzq7";
 const echo = [
-  ["presign s3 region", () => presign({ ...S3, region: `${C} x` })],
-  ["presign s3 bucket", () => presign({ ...S3, bucket: `${C}/x` })],
-  ["presign s3 bucket (virtual-hosted)", () => presign({ ...S3, bucket: `_${C}`, urlStyle: "virtualHosted" })],
-  ["presign s3 endpoint", () => presign({ ...S3, endpoint: `ftp://${C}` })],
-  ["presign s3 header name", () => presign({ ...S3, headers: { [`${C} x`]: "v" } })],
-  ["presign s3 header value", () => presign({ ...S3, headers: { "x-amz-meta-a": `${C}\n` } })],
-  ["presign s3 reserved query", () => presign({ ...S3, query: { [`X-Amz-${C}`]: "v" } })],
-  ["presign s3 unknown member", () => presign({ ...S3, [C]: 1 })],
-  ["presign s3 method", () => presign({ ...S3, method: C })],
-  ["presign s3 signedAt text", () => presign({ ...S3, signedAt: C })],
-  ["presign s3 signedAt ms out of range", () => presign({ ...S3, signedAt: 8.7e15 }), "8700000000000000"],
-  ["presign s3 expiresIn too long", () => presign({ ...S3, expiresIn: 987654321 }), "987654321"],
-  ["presign gcs bucket", () => presign({ ...GCS, bucket: `${C}!` })],
-  ["presign gcs universeDomain", () => presign({ ...GCS, universeDomain: `${C}/x` })],
-  ["presign azure account", () => presign({ ...AZURE, account: `${C}!` })],
-  ["presign azure container", () => presign({ ...AZURE, container: `${C}!` })],
-  ["presign azure permissions", () => presign({ ...AZURE, permissions: `r${C}` })],
-  ["presign azure ipRange", () => presign({ ...AZURE, ipRange: C })],
-  ["presign azure version", () => presign({ ...AZURE, version: C })],
-  ["presign azure connection string", () => presign({ ...AZURE, account: undefined, credentials: { connectionString: `AccountName=a;${C}=x` } })],
+  ["presign s3 region", (sign = presign) => sign({ ...S3, region: `${C} x` })],
+  ["presign s3 bucket", (sign = presign) => sign({ ...S3, bucket: `${C}/x` })],
+  ["presign s3 bucket (virtual-hosted)", (sign = presign) => sign({ ...S3, bucket: `_${C}`, urlStyle: "virtualHosted" })],
+  ["presign s3 endpoint", (sign = presign) => sign({ ...S3, endpoint: `ftp://${C}` })],
+  ["presign s3 header name", (sign = presign) => sign({ ...S3, headers: { [`${C} x`]: "v" } })],
+  ["presign s3 header value", (sign = presign) => sign({ ...S3, headers: { "x-amz-meta-a": `${C}\n` } })],
+  ["presign s3 reserved query", (sign = presign) => sign({ ...S3, query: { [`X-Amz-${C}`]: "v" } })],
+  ["presign s3 unknown member", (sign = presign) => sign({ ...S3, [C]: 1 })],
+  ["presign s3 method", (sign = presign) => sign({ ...S3, method: C })],
+  ["presign s3 signedAt text", (sign = presign) => sign({ ...S3, signedAt: C })],
+  ["presign s3 signedAt ms out of range", (sign = presign) => sign({ ...S3, signedAt: 8.7e15 }), "8700000000000000"],
+  ["presign s3 expiresIn too long", (sign = presign) => sign({ ...S3, expiresIn: 987654321 }), "987654321"],
+  ["presign gcs bucket", (sign = presign) => sign({ ...GCS, bucket: `${C}!` })],
+  ["presign gcs universeDomain", (sign = presign) => sign({ ...GCS, universeDomain: `${C}/x` })],
+  ["presign azure account", (sign = presign) => sign({ ...AZURE, account: `${C}!` })],
+  ["presign azure container", (sign = presign) => sign({ ...AZURE, container: `${C}!` })],
+  ["presign azure permissions", (sign = presign) => sign({ ...AZURE, permissions: `r${C}` })],
+  ["presign azure ipRange", (sign = presign) => sign({ ...AZURE, ipRange: C })],
+  ["presign azure version", (sign = presign) => sign({ ...AZURE, version: C })],
+  ["presign azure connection string", (sign = presign) => sign({ ...AZURE, account: undefined, credentials: { connectionString: `AccountName=a;${C}=x` } })],
   ["presignPost s3 metadata name", () => presignPost({ ...S3_POST, metadata: { [`x-amz-meta-${C}`]: "v" } })],
   ["presignPost s3 key outside keyPrefix", () => presignPost({ ...S3_POST, key: C, keyPrefix: "p/" })],
   ["corsRules origin", () => corsRules({ ...CORS, origins: [`${C}://x/y`] })],
   ["corsRules provider", () => corsRules({ ...CORS, provider: C })],
 ];
+// The URL cases again through each provider's own entry and its client.
+for (const [name, f, canary] of [...echo]) {
+  const m = /^presign (s3|gcs|azure) /.exec(name);
+  if (m) for (const [way, g] of otherWays(m[1])) echo.push([`${name} (${way})`, () => f(g), canary]);
+}
 for (const [name, f, canary = C] of echo) {
   try {
     await f();

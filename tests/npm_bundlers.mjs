@@ -10,10 +10,10 @@
 //     check and miniflare's cf.json fetch are off, no account is configured, its config and logs go
 //     to a scratch XDG_CONFIG_HOME, and CLOUDFLARE_* / CF_* / WRANGLER_* variables are not passed on;
 //   - webpack 5 (Node API, production mode, target web) and esbuild (--bundle --format=esm) build a
-//     page importing "presign" (the `browser` entry: top-level await fetches the .wasm); the page runs
-//     in headless Chromium (Debian's chromium driven by playwright-core). webpack emits the .wasm as an
-//     asset itself; esbuild leaves `new URL("./dist/presign_wasm_bg.wasm", import.meta.url)` as it is,
-//     so the .wasm is copied to `<outdir>/dist/`, as an esbuild user must;
+//     page importing every entry (their `browser` builds: top-level await fetches each .wasm); the page runs
+//     in headless Chromium (Debian's chromium driven by playwright-core). webpack emits the .wasm files
+//     as assets itself; esbuild leaves `new URL("./web/presign_<entry>_bg.wasm", import.meta.url)` as
+//     it is, so the .wasm files are copied to `<outdir>/web/`, as an esbuild user must;
 //   - Deno with an `npm:presign` specifier, resolved from the project's node_modules (deno.json
 //     `"nodeModulesDir": "manual"`, the tarball installed by npm): run with --cached-only and an
 //     unreachable registry, so it cannot fetch anything, and the specifier must resolve into that
@@ -32,7 +32,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ensureNpm, PREFIX, tally, VERSIONS } from "./support/demo_stack.mjs";
 import {
-  denoBin, denoEnv, distBuilt, fetchText, freePorts, IMPORTS, PROBE, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
+  denoBin, denoEnv, distBuilt, fetchText, freePorts, imports, PROBE, PROBE_ENTRIES, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
 } from "./support/npm_probe.mjs";
 
 // wrangler 4.86.0 is the newest whose engines field accepts Node 20 (">=20.3.0"); 4.87.0 and later
@@ -56,12 +56,18 @@ function tool(name, version) {
 /** The page (main.js: the probe, result in window.__probe) a browser bundler starts from. */
 function pageProject(base, tarball) {
   const dir = project(base, "browser", tarball, "module");
-  writeFileSync(join(dir, "main.js"), PROBE(`import { ${IMPORTS} } from "presign";`) + "window.__probe = out;\n");
+  writeFileSync(join(dir, "main.js"), PROBE(imports("esm")) + "window.__probe = out;\n");
   return dir;
 }
 
 const page = (moduleScript) => `<!doctype html><meta charset="utf-8"><title>presign bundler probe</title>
 <script${moduleScript ? ` type="module"` : ""} src="./main.js"></script>\n`;
+
+/** The installed package's wasm of entry `sub` ("" or "/s3" …), build "web" or "server". */
+const wasmOf = (dir, sub, build) => {
+  const e = sub ? sub.slice(1) : "main";
+  return join(dir, `node_modules/presign/dist/${e}/${build}/presign_${e}_bg.wasm`);
+};
 
 const sameBytes = (a, b) => existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
 
@@ -70,7 +76,7 @@ async function wrangler(base, tarball) {
   const dir = project(base, "worker-wrangler", tarball, "module");
   mkdirSync(join(dir, "src"));
   // Signs in the fetch handler, as a Worker would.
-  writeFileSync(join(dir, "src/index.js"), `import { ${IMPORTS} } from "presign";
+  writeFileSync(join(dir, "src/index.js"), `${imports("esm")}
 export default {
   async fetch() {
 ${PROBE("")}
@@ -92,11 +98,13 @@ ${PROBE("")}
   const files = readdirSync(out);
   const wasm = files.filter((f) => f.endsWith(".wasm"));
   const js = existsSync(join(out, "index.js")) ? readFileSync(join(out, "index.js"), "utf8") : "";
-  check("wrangler deploy --dry-run: the bundle imports one .wasm module",
-    wasm.length === 1 && js.includes(`from "./${wasm[0]}"`), files.join(" "));
-  const serverWasm = join(dir, "node_modules/presign/dist/server/presign_wasm_bg.wasm");
-  check("wrangler deploy --dry-run: that .wasm is the package's server build (the `workerd` entry)",
-    wasm.length === 1 && sameBytes(join(out, wasm[0]), serverWasm), wasm.join(" "));
+  check("wrangler deploy --dry-run: the bundle imports one .wasm module per entry the worker imports",
+    wasm.length === PROBE_ENTRIES.length && wasm.every((w) => js.includes(`from "./${w}"`)), files.join(" "));
+  for (const sub of PROBE_ENTRIES) {
+    const serverWasm = wasmOf(dir, sub, "server");
+    check(`wrangler deploy --dry-run: presign${sub}'s server build is one of them (the \`workerd\` condition)`,
+      wasm.some((w) => sameBytes(join(out, w), serverWasm)), wasm.join(" "));
+  }
   const modules = wasm.map((name) => ({ name, type: "wasm" }));
   verify("wrangler bundle in workerd", await runWorkerd(out, "index.js", modules, COMPATIBILITY_DATE));
 
@@ -142,9 +150,10 @@ webpack({
 `);
   sh("node", ["build-webpack.cjs"], { cwd: dir });
   const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
-  const browserWasm = join(dir, "node_modules/presign/dist/presign_wasm_bg.wasm");
-  check("webpack: the build emits the package's browser .wasm as an asset",
-    wasm.length === 1 && sameBytes(join(out, wasm[0]), browserWasm), readdirSync(out).join(" "));
+  for (const sub of PROBE_ENTRIES) {
+    check(`webpack: the build emits presign${sub}'s browser .wasm as an asset`,
+      wasm.some((w) => sameBytes(join(out, w), wasmOf(dir, sub, "web"))), readdirSync(out).join(" "));
+  }
   writeFileSync(join(out, "index.html"), page(false));
   verify("webpack + Chromium", await probeInChromium(out));
 }
@@ -154,9 +163,13 @@ async function esbuild(dir) {
   const out = join(dir, "out-esbuild");
   sh(bin, ["main.js", "--bundle", "--format=esm", "--platform=browser", "--target=es2022", "--minify",
     `--outfile=${join(out, "main.js")}`, "--log-level=warning"], { cwd: dir });
-  // esbuild does not rewrite new URL(…, import.meta.url): the .wasm goes where the bundle will fetch it.
-  mkdirSync(join(out, "dist"), { recursive: true });
-  copyFileSync(join(dir, "node_modules/presign/dist/presign_wasm_bg.wasm"), join(out, "dist/presign_wasm_bg.wasm"));
+  // esbuild does not rewrite new URL("./web/presign_<entry>_bg.wasm", import.meta.url): the .wasm
+  // files go where the bundle will fetch them (their names differ per entry).
+  mkdirSync(join(out, "web"), { recursive: true });
+  for (const sub of PROBE_ENTRIES) {
+    const w = wasmOf(dir, sub, "web");
+    copyFileSync(w, join(out, "web", w.split("/").pop()));
+  }
   writeFileSync(join(out, "index.html"), page(true));
   verify("esbuild + Chromium", await probeInChromium(out));
 }
@@ -164,14 +177,14 @@ async function esbuild(dir) {
 function deno(base, tarball) {
   const dir = project(base, "deno-npm", tarball, "module");
   writeFileSync(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }) + "\n");
-  writeFileSync(join(dir, "probe.mjs"), `import { ${IMPORTS} } from "npm:presign";\n${PROBE("")}` +
+  writeFileSync(join(dir, "probe.mjs"), `${PROBE(imports("esm", (sub) => `npm:presign${sub}`))}` +
     `console.log(import.meta.resolve("npm:presign"));\nconsole.log(out);\n`);
   const text = sh(denoBin(), ["run", "--cached-only", "--allow-read", "probe.mjs"], {
     cwd: dir, env: { ...denoEnv(), NPM_CONFIG_REGISTRY: NO_REGISTRY },
   });
   const resolved = text.split("\n")[0];
   check("deno: npm:presign resolves to the tarball's deno entry in node_modules",
-    resolved === pathToFileURL(join(dir, "node_modules/presign/deno.js")).href, resolved);
+    resolved === pathToFileURL(join(dir, "node_modules/presign/dist/main/deno.js")).href, resolved);
   verify("deno (npm:presign)", text);
 }
 
@@ -194,7 +207,7 @@ function bun(base, tarball) {
     BUN_CONFIG_REGISTRY: NO_REGISTRY,
   };
   sh(exe, ["add", tarball], { cwd: dir, env });
-  writeFileSync(join(dir, "probe.mjs"), PROBE(`import { ${IMPORTS} } from "presign";`) +
+  writeFileSync(join(dir, "probe.mjs"), PROBE(imports("esm")) +
     `console.log(import.meta.resolve("presign"));\nconsole.log(out);\n`);
   const text = sh(exe, ["run", "probe.mjs"], { cwd: dir, env });
   const resolved = text.split("\n")[0];

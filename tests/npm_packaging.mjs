@@ -4,9 +4,11 @@
 // (playwright-core + Debian's chromium) — each signing the same requests as the native CLI, which
 // must give identical results (both sides re-serialised with JSON.stringify, so member order and
 // every string are compared; the rules text of corsRules is compared byte for byte):
-//   presign / presignMany  vs `presign batch`              S3, Azure, GCS (HMAC)
-//   presignPost            vs `presign post --json-request` S3 and GCS (HMAC) forms; Azure's UNSUPPORTED
-//   corsRules              vs `presign cors`                S3 JSON and XML, GCS JSON, Azure XML
+//   presign / presignMany  vs `presign batch`              S3, Azure, GCS (HMAC), through "presign",
+//                                                          the provider's own entry (presign/s3 …)
+//                                                          and client objects (createPresigner) of both
+//   presignPost (presign/post) vs `presign post --json-request` S3 and GCS (HMAC) forms; Azure's UNSUPPORTED
+//   corsRules (presign/cors) vs `presign cors`                S3 JSON and XML, GCS JSON, Azure XML
 // Also checks PresignError (class, code) from each runtime.
 //
 //   node tests/npm_packaging.mjs          (pkg/dist must exist: bash pkg/build.sh)
@@ -20,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureNpm, PREFIX, VERSIONS } from "./support/demo_stack.mjs";
 import {
-  denoBin, denoEnv, distBuilt, IMPORTS, PROBE, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
+  denoBin, denoEnv, distBuilt, imports, PROBE, PROBE_ENTRIES, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
 } from "./support/npm_probe.mjs";
 
 const { VITE_VERSION } = VERSIONS;
@@ -36,14 +38,19 @@ const verify = (runtime, text) => verifyProbe(check, runtime, text);
 
 async function workerd(dir) {
   const pkg = "node_modules/presign";
-  const modules = ["workerd.js", "api.js", "dist/server/presign_wasm.js"].map((f) => ({ name: `${pkg}/${f}`, type: "esModule" }));
-  modules.push({ name: `${pkg}/dist/server/presign_wasm_bg.wasm`, type: "wasm" });
-  writeFileSync(join(dir, "worker.js"), PROBE(`import { ${IMPORTS} } from "./${pkg}/workerd.js";`) +
+  const entryDir = (sub) => (sub ? sub.slice(1) : "main");
+  const at = (sub) => `${pkg}/dist/${entryDir(sub)}`;
+  const modules = [{ name: `${pkg}/api.js`, type: "esModule" }];
+  for (const sub of PROBE_ENTRIES) {
+    modules.push({ name: `${at(sub)}/workerd.js`, type: "esModule" }, { name: `${at(sub)}/server/presign_${entryDir(sub)}.js`, type: "esModule" },
+      { name: `${at(sub)}/server/presign_${entryDir(sub)}_bg.wasm`, type: "wasm" });
+  }
+  writeFileSync(join(dir, "worker.js"), PROBE(imports("esm", (sub) => `./${at(sub)}/workerd.js`)) +
     `export default { async fetch() { return new Response(out); } };\n`);
   return runWorkerd(dir, "worker.js", modules);
 }
 
-// A bundler: vite builds a tiny page that imports "presign" (the package's `browser` entry, whose
+// A bundler: vite builds a tiny page that imports every entry (the package's `browser` builds, whose
 // top-level await fetches the .wasm that vite emits as an asset); the built page runs the probe in
 // headless Chromium, served from a loopback HTTP server.
 async function bundler(base, tarball) {
@@ -51,7 +58,7 @@ async function bundler(base, tarball) {
   const dir = project(base, "bundler-vite", tarball, "module");
   writeFileSync(join(dir, "index.html"),
     `<!doctype html><meta charset="utf-8"><title>presign bundler probe</title><script type="module" src="./main.js"></script>\n`);
-  writeFileSync(join(dir, "main.js"), PROBE(`import { ${IMPORTS} } from "presign";`) + "window.__probe = out;\n");
+  writeFileSync(join(dir, "main.js"), PROBE(imports("esm")) + "window.__probe = out;\n");
   // es2022: the browser entry uses top-level await (vite's default targets predate it).
   writeFileSync(join(dir, "vite.config.mjs"), `export default { logLevel: "warn", build: { target: "es2022" } };\n`);
   sh("node", [join(PREFIX, "vite/node_modules/vite/bin/vite.js"), "build"], { cwd: dir });
@@ -73,15 +80,15 @@ async function main() {
     check("npm pack", existsSync(tarball), tarball);
 
     const esm = project(base, "node-esm", tarball, "module");
-    writeFileSync(join(esm, "probe.mjs"), PROBE(`import { ${IMPORTS} } from "presign";`) + "console.log(out);\n");
+    writeFileSync(join(esm, "probe.mjs"), PROBE(imports("esm")) + "console.log(out);\n");
     verify("node ESM", sh("node", ["probe.mjs"], { cwd: esm }));
 
     const cjs = project(base, "node-cjs", tarball, "commonjs");
-    writeFileSync(join(cjs, "probe.cjs"), PROBE(`const { ${IMPORTS} } = require("presign");`) + "console.log(out);\n");
+    writeFileSync(join(cjs, "probe.cjs"), PROBE(imports("cjs")) + "console.log(out);\n");
     verify("node CJS", sh("node", ["probe.cjs"], { cwd: cjs }));
 
     const deno = denoBin();
-    writeFileSync(join(esm, "probe-deno.mjs"), PROBE(`import { ${IMPORTS} } from "presign";`) + "console.log(out);\n");
+    writeFileSync(join(esm, "probe-deno.mjs"), PROBE(imports("esm")) + "console.log(out);\n");
     verify("deno", sh(deno, ["run", "--allow-read", "probe-deno.mjs"], { cwd: esm, env: denoEnv() }));
 
     verify("workerd", await workerd(esm));
@@ -95,8 +102,8 @@ const bad = verify({ url: r.url.replace("a%20b", "a%20c"), method: "PUT", header
 console.log(JSON.stringify([good.valid, good.keyId, bad.valid, bad.error && bad.error.code]));
 `;
     const wantVerify = JSON.stringify([true, "AKIAIOSFODNN7EXAMPLE", false, "SIGNATURE_MISMATCH"]);
-    writeFileSync(join(esm, "verify.mjs"), VERIFY_PROBE(`import { presign, verify } from "presign/verify";`));
-    writeFileSync(join(cjs, "verify.cjs"), VERIFY_PROBE(`const { presign, verify } = require("presign/verify");`));
+    writeFileSync(join(esm, "verify.mjs"), VERIFY_PROBE(`import { presign } from "presign";\nimport { verify } from "presign/verify";`));
+    writeFileSync(join(cjs, "verify.cjs"), VERIFY_PROBE(`const { presign } = require("presign");\nconst { verify } = require("presign/verify");`));
     for (const [name, out] of [
       ["node ESM", () => sh("node", ["verify.mjs"], { cwd: esm })],
       ["node CJS", () => sh("node", ["verify.cjs"], { cwd: cjs })],

@@ -1,5 +1,6 @@
-// Type check of pkg/index.d.ts: a typed usage file must compile with `tsc --noEmit --strict`, and
-// each of a set of wrong usages must be rejected (so the types are not `any` in disguise).
+// Type check of the npm package's types (pkg/index.d.ts and each entry's generated dist/<entry>/index.d.ts,
+// so pkg/dist must be built): a typed usage file of every entry must compile with `tsc --noEmit
+// --strict`, and each of a set of wrong usages must be rejected (so the types are not `any` in disguise).
 // TypeScript is installed on first run into $SERVERS_PREFIX/npm-ts.
 //   node tests/npm_types.mjs        last line "N passed, M failed"
 import { execFileSync } from "node:child_process";
@@ -18,8 +19,13 @@ if (!existsSync(TSC)) {
   execFileSync("npm", ["install", "--no-fund", "--no-audit", "--loglevel=error", "typescript@5.9.3"], { cwd: TS_DIR, stdio: "inherit" });
 }
 
-const GOOD = `import { presign, presignMany, presignAsync, presignPost, presignPostAsync, PresignError, type PresignRequest, type Presigned, type PostRequest, type PostForm, corsRules, type CorsRules } from "presign";
+const GOOD = `import { presign, presignMany, presignAsync, createPresigner, PresignError, type PresignRequest, type Presigned, type Presigner } from "presign";
+import { presignPost, presignPostAsync, type PostRequest, type PostForm } from "presign/post";
+import { corsRules, type CorsRules } from "presign/cors";
 import { verify, type Verified, type Refused } from "presign/verify";
+import { presign as s3Presign, presignMany as s3PresignMany, createPresigner as s3Client, type S3Request } from "presign/s3";
+import { presign as azurePresign, createPresigner as azureClient } from "presign/azure";
+import { presign as gcsPresign, presignAsync as gcsPresignAsync, createPresigner as gcsClient, PresignError as GcsError } from "presign/gcs";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -63,6 +69,17 @@ const ruleText: string = cors.rules;
 const verdict: Verified | Refused = verify({ url, method: "PUT", headers: out.headers, credentials: { accessKeyId: "a", secretAccessKey: "s" } });
 if (verdict.valid) { const k: string = verdict.keyId; void k; } else { const c: string = verdict.error.code; void c; }
 void url; void when; void hdrs; void later; void gform; void ruleText;
+const client: Presigner = createPresigner({ provider: "s3", bucket: "b", region: "eu-west-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } });
+const put: Presigned = client.presign({ method: "PUT", key: "k", headers: { "content-type": "text/plain" }, expiresIn: 60 });
+const puts: Array<Presigned | PresignError> = client.presignMany([{ key: "a" }, { key: "b", expiresIn: 30 }]);
+client.setCredentials({ accessKeyId: "a2", secretAccessKey: "s2", sessionToken: "t" });
+client.free();
+const s3only: S3Request = { provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } };
+void s3Presign(s3only).url; void s3PresignMany([s3only]); s3Client({ provider: "s3", bucket: "b" }).free();
+void azurePresign(az).url; azureClient({ provider: "azure", container: "c", credentials: { connectionString: "UseDevelopmentStorage=true" } }).free();
+void gcsPresign(gcs).url; void gcsPresignAsync(sa); gcsClient({ provider: "gcs", bucket: "b" }).free();
+try { gcsPresign(gcs); } catch (e) { if (e instanceof GcsError) { const c: string = e.code; void c; } }
+void put; void puts;
 `;
 const BAD = {
   "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
@@ -81,6 +98,13 @@ const BAD = {
   "cors origins as a string": `import { corsRules } from "presign"; corsRules({ provider: "s3", origins: "https://a.example", requests: [] });`,
   "verify verdict code is checked": `import { verify } from "presign/verify"; const v = verify({ url: "u", credentials: { accountKey: "k" } }); if (!v.valid && v.error.code === "NOPE") {}`,
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
+  "presignPost is not in the URL entry": `import { presignPost } from "presign"; void presignPost;`,
+  "corsRules is not in the URL entry": `import { corsRules } from "presign"; void corsRules;`,
+  "presign/s3 takes S3 requests only": `import { presign } from "presign/s3"; presign({ provider: "azure", container: "c", blob: "b", credentials: { connectionString: "UseDevelopmentStorage=true" } });`,
+  "presign/azure's client is for Azure": `import { createPresigner } from "presign/azure"; createPresigner({ provider: "s3", bucket: "b" });`,
+  "presign/s3 has no presignAsync": `import { presignAsync } from "presign/s3"; void presignAsync;`,
+  "a client call's expiresIn is a number": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ key: "k", expiresIn: "1h" });`,
+  "a client call has no provider switch": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ provider: "gcs", key: "k" });`,
 };
 
 let passed = 0, failed = 0;

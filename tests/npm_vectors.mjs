@@ -1,4 +1,7 @@
-// Shared vectors through the npm build (pkg/node.js, built by pkg/build.sh), from JS:
+// Shared vectors through the npm build's Node entries (pkg/dist/<entry>/node.js, built by pkg/build.sh),
+// from JS. Every URL vector is signed three ways: through "presign" (all three providers), through the
+// provider's own entry (presign/s3, presign/azure, presign/gcs) and, where the call is synchronous,
+// through a client object of that entry (createPresigner with the whole request, an empty call):
 // - Google's V4 conformance cases (tests/vectors/gcs/v4_signatures.json) signed with
 //   `presignAsync`: the string to sign comes from the wasm core, the RSA signature from WebCrypto
 //   with the conformance key; the whole URL must equal Google's expectedUrl. Cases that name a
@@ -14,7 +17,20 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const { presign, presignAsync, presignPost, presignPostAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+const load = (dir) => import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/node.js`)).href);
+const main = await load("main");
+const { presignPost, presignPostAsync } = await load("post");
+const { PresignError } = main;
+const own = { s3: await load("s3"), azure: await load("azure"), gcs: await load("gcs") };
+/** [label, presign, presignAsync or null] for provider `p`: each way a URL vector is signed. */
+const ways = (p) => [
+  ["presign", main.presign, main.presignAsync],
+  [`presign/${p}`, own[p].presign, own[p].presignAsync || null],
+  [`presign/${p} client`, (req) => {
+    const c = own[p].createPresigner(req);
+    try { return c.presign({}); } finally { c.free(); }
+  }, null],
+];
 
 let passed = 0, failed = 0, skipped = 0;
 const check = (name, ok, detail = "") => {
@@ -43,17 +59,19 @@ for (const t of gcs.signingV4Tests) {
     req.urlStyle = "bucketBound";
     req.bucketBoundHostname = t.bucketBoundHostname;
   }
-  try {
-    const out = await presignAsync(req);
-    check(`gcs conformance: ${t.description}`, out.url === t.expectedUrl, `\n   got  ${out.url}\n   want ${t.expectedUrl}`);
-  } catch (e) {
-    check(`gcs conformance: ${t.description}`, false, `${e.code}: ${e.message}`);
+  for (const [way, , presignAsync] of ways("gcs").filter((w) => w[2])) {
+    try {
+      const out = await presignAsync(req);
+      check(`gcs conformance (${way}): ${t.description}`, out.url === t.expectedUrl, `\n   got  ${out.url}\n   want ${t.expectedUrl}`);
+    } catch (e) {
+      check(`gcs conformance (${way}): ${t.description}`, false, `${e.code}: ${e.message}`);
+    }
   }
 }
 
 // A service-account request without a private key is a PresignError, not a crash.
 try {
-  await presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: key.client_email } } });
+  await main.presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: key.client_email } } });
   check("service account without private_key rejects", false, "resolved");
 } catch (e) {
   check("service account without private_key rejects with INVALID_CREDENTIALS", e instanceof PresignError && e.code === "INVALID_CREDENTIALS", String(e));
@@ -114,15 +132,17 @@ const asInstants = (req, conv) => Object.fromEntries(Object.entries(req).map(([k
 for (const c of azureCases) {
   for (const [form, req] of [["text", c.request], ["Date", asInstants(c.request, (ms) => new Date(ms))],
     ["ms", asInstants(c.request, (ms) => ms)]]) {
-    let got;
-    try {
-      got = new URL(presign(req).url).searchParams;
-    } catch (e) {
-      check(`azure ${c.id} (instants as ${form})`, false, String(e));
-      continue;
+    for (const [way, presign] of ways("azure")) {
+      let got;
+      try {
+        got = new URL(presign(req).url).searchParams;
+      } catch (e) {
+        check(`azure ${c.id} (${way}, instants as ${form})`, false, String(e));
+        continue;
+      }
+      const bad = Object.entries(c.expected.params).filter(([k, v]) => got.get(k) !== v).map(([k, v]) => `${k}: ours ${got.get(k)}, sdk ${v}`);
+      check(`azure ${c.id} (${way}, instants as ${form}): the SDK's sig and parameters`, bad.length === 0 && got.get("sig") === c.expected.signature, bad.join("; "));
     }
-    const bad = Object.entries(c.expected.params).filter(([k, v]) => got.get(k) !== v).map(([k, v]) => `${k}: ours ${got.get(k)}, sdk ${v}`);
-    check(`azure ${c.id} (instants as ${form}): the SDK's sig and parameters`, bad.length === 0 && got.get("sig") === c.expected.signature, bad.join("; "));
   }
 }
 
@@ -142,11 +162,13 @@ for (const v of nodeVectors.filter((v) => v.inputs.account_name !== "storageAcco
   if (i.ip !== null) req.ipRange = i.ip;
   if (v.kind === "service_sas_blob") Object.assign(req, { container: i.container, blob: i.blob });
   else Object.assign(req, { sas: "account", services: i.services, resourceTypes: i.resource_types });
-  const got = new URL(presign(req).url).searchParams;
-  const bad = Object.entries(v.expected.query_values || {}).filter(([k, want]) => got.get(k) !== want)
-    .map(([k, want]) => `${k}: ours ${got.get(k)}, vector ${want}`);
-  check(`azure ${v.id}: the vector's signature and parameters`, bad.length === 0 && got.get("sig") === v.expected.signature,
-    `${bad.join("; ")} sig ours ${got.get("sig")}, vector ${v.expected.signature}`);
+  for (const [way, presign] of ways("azure")) {
+    const got = new URL(presign(req).url).searchParams;
+    const bad = Object.entries(v.expected.query_values || {}).filter(([k, want]) => got.get(k) !== want)
+      .map(([k, want]) => `${k}: ours ${got.get(k)}, vector ${want}`);
+    check(`azure ${v.id} (${way}): the vector's signature and parameters`, bad.length === 0 && got.get("sig") === v.expected.signature,
+      `${bad.join("; ")} sig ours ${got.get("sig")}, vector ${v.expected.signature}`);
+  }
 }
 
 // --- S3 documentation example --------------------------------------------------------------------
@@ -154,11 +176,16 @@ const docs = JSON.parse(readFileSync(join(ROOT, "tests/vectors/aws/s3-docs-examp
 const text = JSON.stringify(docs);
 const sig = "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
 check("s3 docs example present in the vector file", text.includes(sig));
-const s3 = presign({
+const DOC = {
   provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: "2013-05-24T00:00:00Z",
   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-});
-check("s3 docs presigned GET", s3.url.endsWith(`X-Amz-Signature=${sig}`), s3.url);
+};
+for (const [way, presign] of ways("s3")) {
+  const r = presign(DOC);
+  check(`s3 docs presigned GET (${way})`, r.url.endsWith(`X-Amz-Signature=${sig}`), r.url);
+}
+const { presign, presignAsync } = main;
+const s3 = presign(DOC);
 const viaAsync = await presignAsync({
   provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: "2013-05-24T00:00:00Z",
   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },

@@ -1,4 +1,4 @@
-// `presign/verify` from JS (pkg/verify/node.js, built by pkg/build.sh): URLs made by the official JS
+// `presign/verify` from JS (pkg/dist/verify/node.js, built by pkg/build.sh): URLs made by the official JS
 // SDKs (@aws-sdk/s3-request-presigner, @azure/storage-blob, @google-cloud/storage — GCS RSA through
 // verifyAsync and WebCrypto) verify, and each tampered variant is
 // refused with the check that failed; every verdict equals the native CLI's (`presign verify --json`)
@@ -33,13 +33,16 @@ const { S3Client, PutObjectCommand, GetObjectCommand } = createRequire(join(AWS_
 const { getSignedUrl } = createRequire(join(AWS_DIR, "package.json"))("@aws-sdk/s3-request-presigner");
 const az = createRequire(join(AZ_DIR, "package.json"))("@azure/storage-blob");
 const { Storage } = createRequire(join(AWS_DIR, "package.json"))("@google-cloud/storage");
-const { verify, verifyAsync, presignAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
+const { verify, verifyAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/node.js")).href);
+const { presignAsync, PresignError: MainError } = await import(pathToFileURL(join(ROOT, "pkg/dist/main/node.js")).href);
 
 let passed = 0, failed = 0;
 const check = (name, ok, detail = "") => {
   ok ? passed++ : failed++;
   console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
 };
+
+check("one PresignError class for every entry (presign/verify's is presign's)", PresignError === MainError);
 
 /** The CLI's verdict for the same input (keys from the environment, as `presign verify` reads them). */
 function cli(url, method, headers, env) {

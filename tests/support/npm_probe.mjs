@@ -98,11 +98,57 @@ const CORS = [
 
 const BAD = { provider: "s3", bucket: "b", key: "", credentials: { accessKeyId: "a", secretAccessKey: "TOPSECRET" } };
 
-// The script each runtime runs: sign REQUESTS one by one and with presignMany, try BAD, print JSON.
+// Which entry each name of the probe comes from: the URL signer of all three providers ("presign"),
+// each provider's own entry, form uploads and CORS; every entry is imported in every runtime.
+const USE = [
+  ["", ["presign", "presignMany", "createPresigner", "PresignError"]],
+  ["/s3", ["presign as s3Presign", "presignMany as s3PresignMany", "createPresigner as s3Client"]],
+  ["/azure", ["presign as azurePresign", "presignMany as azurePresignMany", "createPresigner as azureClient"]],
+  ["/gcs", ["presign as gcsPresign", "presignMany as gcsPresignMany", "createPresigner as gcsClient"]],
+  ["/post", ["presignPost"]],
+  ["/cors", ["corsRules"]],
+];
+/** The entries the probe imports ("", "/s3", …). */
+export const PROBE_ENTRIES = USE.map(([sub]) => sub);
+/**
+ * The probe's imports as ES modules (`esm`) or `require` (`cjs`); `from(sub)` names the module of
+ * the entry `sub` ("" or "/s3" …; default: the package's own specifier).
+ */
+export function imports(kind, from = (sub) => `presign${sub}`) {
+  return USE.map(([sub, names]) => kind === "cjs"
+    ? `const { ${names.map((n) => n.replace(" as ", ": ")).join(", ")} } = require("${from(sub)}");`
+    : `import { ${names.join(", ")} } from "${from(sub)}";`).join("\n");
+}
+
+// What a client takes per call; the rest of a request is the client's configuration.
+const CALL = ["method", "key", "blob", "object", "headers", "expiresIn", "signedAt", "permissions", "responseHeaders"];
+
+// The script each runtime runs: sign REQUESTS one by one and with presignMany, through the
+// three-provider entry, the provider's own entry and a client object of each; try BAD; sign
+// POSTS and CORS; print JSON.
 export const PROBE = (imp) => `${imp}
 const requests = ${JSON.stringify(REQUESTS)};
+const CALL = ${JSON.stringify(CALL)};
+const entry = { s3: [s3Presign, s3PresignMany, s3Client], azure: [azurePresign, azurePresignMany, azureClient], gcs: [gcsPresign, gcsPresignMany, gcsClient] };
+const split = (r) => {
+  const config = {}, call = {};
+  for (const [k, v] of Object.entries(r)) (CALL.includes(k) ? call : config)[k] = v;
+  return [config, call];
+};
 const one = requests.map((r) => presign(r));
 const many = presignMany(requests);
+const own = requests.map((r) => entry[r.provider][0](r));
+const ownMany = requests.map((r) => entry[r.provider][1]([r])[0]);
+const client = requests.map((r) => {
+  const [config, call] = split(r);
+  const c = createPresigner(config);
+  try { return [c.presign(call), c.presignMany([call, call])]; } finally { c.free(); }
+});
+const ownClient = requests.map((r) => {
+  const [config, call] = split(r);
+  const c = entry[r.provider][2](config);
+  try { return c.presign(call); } finally { c.free(); }
+});
 let error = null;
 try { presign(${JSON.stringify(BAD)}); } catch (e) {
   error = { isPresignError: e instanceof PresignError, isError: e instanceof Error, code: e.code, name: e.name, message: e.message };
@@ -111,9 +157,8 @@ const posts = ${JSON.stringify(POSTS)}.map((r) => {
   try { return presignPost(r); } catch (e) { return { error: { code: e.code, message: e.message } }; }
 });
 const cors = ${JSON.stringify(CORS.map((c) => c.opts))}.map((o) => corsRules(o));
-const out = JSON.stringify({ one, many, error, posts, cors });
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors });
 `;
-export const IMPORTS = "presign, presignMany, presignPost, corsRules, PresignError";
 
 function expected() {
   const lines = REQUESTS.map((r) => JSON.stringify(r)).join("\n") + "\n";
@@ -157,6 +202,18 @@ export function verifyProbe(check, runtime, text) {
       `\n   js:  ${JSON.stringify(got.one[i])}\n   cli: ${w}`);
     check(`${runtime}: ${r.provider} #${i} presignMany() equals the native CLI`, JSON.stringify(got.many[i]) === w,
       `\n   js:  ${JSON.stringify(got.many[i])}\n   cli: ${w}`);
+    const client = (got.client || [])[i] || [];
+    for (const [what, g] of [
+      [`presign/${r.provider}'s presign()`, (got.own || [])[i]],
+      [`presign/${r.provider}'s presignMany()`, (got.ownMany || [])[i]],
+      ["createPresigner(config).presign(call)", client[0]],
+      ["createPresigner(config).presignMany([call, call]) (both)", (client[1] || [])[0]],
+      ["createPresigner(config).presignMany([call, call]) (second)", (client[1] || [])[1]],
+      [`presign/${r.provider}'s createPresigner(config).presign(call)`, (got.ownClient || [])[i]],
+    ]) {
+      check(`${runtime}: ${r.provider} #${i} ${what} equals the native CLI`, JSON.stringify(g) === w,
+        `\n   js:  ${JSON.stringify(g)}\n   cli: ${w}`);
+    }
   });
   const posts = expectedPosts();
   POSTS.forEach((r, i) => {
@@ -192,7 +249,7 @@ export function packTarball(base) {
 }
 
 /** The package built? (pkg/build.sh writes pkg/dist). */
-export const distBuilt = () => existsSync(join(ROOT, "pkg/dist/presign_wasm_bg.wasm"));
+export const distBuilt = () => existsSync(join(ROOT, "pkg/dist/main/web/presign_main_bg.wasm"));
 
 /** A fresh npm project `base/name` (package.json of `type`) with the tarball installed; its path. */
 export function project(base, name, tarball, type) {
