@@ -18,21 +18,22 @@ function check(name, ok, detail = "") {
   console.log(`${ok ? "ok  " : "FAIL"} ${name}${!ok && detail ? ` — ${detail}` : ""}`);
 }
 
-// What may ship: the entry points and the API over the glue, types, the wasm-bindgen glue and
-// wasm of each build (pkg/build.sh), the README and the licences.
+// What may ship: per entry of pkg/entries.mjs its generated entry files and types, the glue and
+// wasm of its two builds (pkg/build.sh); the API over the glue (api.js, dist/api.cjs); the README
+// and the licences. ENTRY: the entries' folders, read from the one list.
+const { ENTRIES } = await import(new URL("./entries.mjs", import.meta.url).href);
+const ENTRY = `(${ENTRIES.map((e) => e.dir).join("|")})`;
 const ALLOWED = [
   /^package\.json$/,
   /^README\.md$/,
   /^LICENSE-(MIT|APACHE)$/,
-  /^(api|node|workerd|deno|web)\.js$/,
-  /^node\.cjs$/,
+  /^api\.js$/,
   /^index\.d\.ts$/,
-  /^verify\/(node|workerd|deno|web)\.js$/,
-  /^verify\/node\.cjs$/,
-  /^verify\/index\.d\.ts$/,
   /^dist\/api\.cjs$/,
-  /^dist\/(verify\/)?(server\/(cjs\/)?)?presign_wasm(\.js|_bg\.wasm)$/,
-  /^dist\/(verify\/)?server\/cjs\/package\.json$/,
+  new RegExp(`^dist/${ENTRY}/((index|node|workerd|deno)\\.js|node\\.cjs|index\\.d\\.ts)$`),
+  // the wasm and glue of entry E are named presign_E
+  { test: (f) => ENTRIES.some((e) => new RegExp(`^dist/${e.dir}/(web|server|server/cjs)/presign_${e.dir}(\\.js|_bg\\.wasm)$`).test(f)) },
+  new RegExp(`^dist/${ENTRY}/server/cjs/package\\.json$`),
 ];
 // Never, whatever the rules above say (belt and braces: named so that a widened rule still fails).
 const FORBIDDEN = [
@@ -41,7 +42,7 @@ const FORBIDDEN = [
   [/\.(rs|sh|py|toml|lock)$/, "a source or build file of the repository"],
   [/(^|\/)(size|pack-check)\.mjs$|(^|\/)build\.sh$/, "a packaging tool"],
   [/(^|\/)node_modules\//, "node_modules"],
-  [/\.d\.ts$/, "a type file outside index.d.ts / verify/index.d.ts", (p) => !/^(verify\/)?index\.d\.ts$/.test(p)],
+  [/\.d\.ts$/, "a type file other than index.d.ts and the entries' index.d.ts", (p) => !/^(dist\/[a-z0-9]+\/)?index\.d\.ts$/.test(p)],
 ];
 
 let packed;
@@ -75,6 +76,13 @@ const targets = new Set();
   else if (v && typeof v === "object") Object.values(v).forEach(walk);
 })([manifest.exports, manifest.types, manifest.main, manifest.module]);
 for (const t of [...targets].sort()) check(`shipped (package.json points at it): ${t}`, files.includes(t));
+// Every entry ships its files, for every runtime and both builds.
+for (const e of ENTRIES) {
+  const want = ["index.js", "node.js", "node.cjs", "deno.js", "workerd.js", "index.d.ts",
+    ...["web", "server", "server/cjs"].flatMap((b) => [`${b}/presign_${e.dir}.js`, `${b}/presign_${e.dir}_bg.wasm`])];
+  const missing = want.filter((f) => !files.includes(`dist/${e.dir}/${f}`));
+  check(`entry ${e.path}: every runtime's files ship`, missing.length === 0, `missing: ${missing.join(" ")}`);
+}
 // Every declared "files" entry matches something (a stale entry hides a rename).
 for (const entry of manifest.files) {
   const hit = entry.endsWith("/") ? files.some((f) => f.startsWith(entry)) : files.includes(entry);
