@@ -15,12 +15,13 @@
 //! # #[cfg(feature = "s3")] {
 //! use presign::s3::{Credentials, Presigner, S3Request};
 //! use presign::{Method, Timestamp};
+//! use std::time::Duration;
 //!
-//! let mut req = S3Request::new(Method::Put, "my-bucket", "uploads/cat 1.jpg");
-//! req.region = Some("eu-west-1".into());
-//! req.credentials = Some(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
-//! req.headers.push("content-type", "image/jpeg"); // signed: the client must send it
-//! req.expires_in = Some(600);
+//! let req = S3Request::new(Method::Put, "my-bucket", "uploads/cat 1.jpg")
+//!     .with_region("eu-west-1")
+//!     .with_credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"))
+//!     .with_header("content-type", "image/jpeg") // signed: the client must send it
+//!     .with_expires_in(Duration::from_secs(600));
 //!
 //! let signer = Presigner::new(); // caches derived keys: keep it for many URLs
 //! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?; // the caller reads the clock
