@@ -136,7 +136,9 @@ export function packageFields() {
 }
 
 const PKG = dirname(fileURLToPath(import.meta.url));
-const [cmd, arg] = process.argv.slice(2);
+// The command line only when run as a script: pkg/size.mjs, pkg/pack-check.mjs and benches/npm.mjs
+// import ENTRIES and have arguments of their own.
+const [cmd, arg] = process.argv[1] === fileURLToPath(import.meta.url) ? process.argv.slice(2) : [];
 if (cmd === "--generate") {
   for (const e of ENTRIES) {
     const dir = join(arg, e.dir);
