@@ -55,11 +55,12 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import sys
 import unicodedata
 from collections import Counter
 from urllib.parse import unquote
+
+from harness import PRESIGN, clean_env, run_presign, summary
 
 from azure.storage.blob import (  # noqa: E402
     AccountSasPermissions,
@@ -78,10 +79,6 @@ from azure.storage.blob import (  # noqa: E402
 from azure.storage.blob import __version__ as SDK_VERSION  # noqa: E402
 from azure.storage.blob._shared.shared_access_signature import SharedAccessSignature  # noqa: E402
 from azure.storage.blob._shared_access_signature import BlobSharedAccessSignature  # noqa: E402
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
 
 SEED = 20261124
 N_CASES = 720
@@ -625,17 +622,10 @@ def decode_query(q):
 
 
 def run_batch(requests):
-    if not os.access(PRESIGN_BIN, os.X_OK):
-        sys.exit(f"{PRESIGN_BIN} not found; build it: cargo build --release --features cli")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_"))}
-    p = subprocess.run([PRESIGN_BIN, "batch"], input="".join(json.dumps(r) + "\n" for r in requests),
-                       capture_output=True, text=True, env=env, check=False)
-    if p.returncode != 0:
-        sys.exit(f"presign batch exited {p.returncode}: {p.stderr}")
-    lines = p.stdout.splitlines()
-    if len(lines) != len(requests):
-        sys.exit(f"presign batch returned {len(lines)} lines for {len(requests)} requests")
-    return [json.loads(line) for line in lines]
+    rc, results, err = run_presign(["batch"], requests, env=clean_env(("AWS_", "AZURE_")))
+    if rc != 0:
+        sys.exit(f"presign batch exited {rc}: {err}")
+    return results
 
 
 def compare(req, sdk_token, exp, ours):
@@ -681,7 +671,7 @@ def compare(req, sdk_token, exp, ours):
 def main():
     g = Gen(SEED)
     cases = [make_case(g, i) for i in range(N_CASES)]
-    print(f"azure-storage-blob {SDK_VERSION}, {PRESIGN_BIN}, seed {SEED}")
+    print(f"azure-storage-blob {SDK_VERSION}, {PRESIGN}, seed {SEED}")
     results = run_batch([c[0] for c in cases])
     passed = failed = 0
     by_kind = Counter()
@@ -731,8 +721,7 @@ def main():
     print(f"https-only SAS on an http endpoint (signed, with a warning): {https_on_http}")
     versions = Counter(c[0].get("version", "default") for c in cases)
     print("signed versions:", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed or passed < MIN_CASES else 0)
+    sys.exit(summary(passed, failed, minimum=MIN_CASES))
 
 
 if __name__ == "__main__":
