@@ -280,7 +280,7 @@ def overrides_and_snapshot(cc):
     cc.upload_blob(name, b"%PDF-1", overwrite=True)
     # ASCII with quotes, spaces, ';', '*' and '%' (RFC 6266/5987 form): HTTP header values are
     # bytes, and Azurite (node) cannot send non-latin-1 text back (non-ASCII rscd values are
-    # covered at the signature level by tests/azure_sdk_diff.py and tests/azure_js_diff.mjs).
+    # covered at the signature level by tests/azure_py_diff.py and tests/azure_js_diff.mjs).
     disposition = "attachment; filename=\"resume 2026.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf"
     (get,) = sign(
         [req("GET", name, "key", responseHeaders={"contentDisposition": disposition, "contentType": "application/pdf"})]

@@ -26,7 +26,7 @@ whose file is literally named "${filename}" (the check records both); hence the 
 
 GCS: no local server verifies GCS POST policies (fake-gcs-server accepts anything; the verifying
 proxy checks signed URLs only), so GCS forms are checked by Google's 11 conformance vectors
-(tests/post_vectors.rs) and against google-cloud-storage (tests/post_sdk_diff.py), not live.
+(tests/post_vectors.rs) and against google-cloud-storage (tests/post_py_diff.py), not live.
 
 Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
 """

@@ -27,7 +27,7 @@ Groups, all generated deterministically from one seed:
 and .../signatures, plus the host rules of Google's conformance cases; it shares no code with the
 crate and none with the SDK (its own percent-encoder, header normalisation and sorting).
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/gcs_sdk_diff.py   (PRESIGN_BIN overrides the
+Run:  /tmp/presign-servers/py/venv/bin/python tests/gcs_py_diff.py   (PRESIGN_BIN overrides the
 binary, which must be built with RSA: `cargo build --release --features cli,gcs-rsa`)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 300.
 """

@@ -28,7 +28,7 @@ run, then compared:
 - our result's `headers` (x-ms-blob-type for a plain PUT upload, bound request headers),
   `expiresAt` and warning codes, against what the case's inputs imply.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_sdk_diff.py   (PRESIGN_BIN overrides the binary)
+Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_py_diff.py   (PRESIGN_BIN overrides the binary)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 500.
 
 What azure-storage-blob 12.31 does (read in the installed source, not assumed):

@@ -44,7 +44,7 @@ name "virtual" for boto3; custom endpoints name the style on both sides (botocor
 there, ours virtual-hosted); google-cloud-storage 3.17.1 leaves x-ignore-* fields out of the form
 (@google-cloud/storage keeps them, as the services' documentation says a form may carry them).
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/post_sdk_diff.py   (PRESIGN_BIN overrides the binary;
+Run:  /tmp/presign-servers/py/venv/bin/python tests/post_py_diff.py   (PRESIGN_BIN overrides the binary;
 build it with `cargo build --release --features cli`). Last line: "N passed, M failed"; exit status 1
 when M > 0 or N < MIN_PASSED.
 """

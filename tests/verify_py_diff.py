@@ -20,7 +20,7 @@ signature or another signed field changed, another object, another method (S3/GC
 the SAS permissions do not allow (Azure), a signed header left out or changed, after the expiry,
 outside the SAS IP range, a wrong key.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/verify_sdk_diff.py   (PRESIGN_BIN overrides
+Run:  /tmp/presign-servers/py/venv/bin/python tests/verify_py_diff.py   (PRESIGN_BIN overrides
 the binary: `cargo build --release --features cli`)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < MIN_PASSED.
 """

@@ -10,7 +10,7 @@ percent-decoding, and X-Amz-Signature exactly; plus our result's method, signed 
 must be exactly the ones botocore put in X-Amz-SignedHeaders, values trimmed and whitespace-collapsed
 as SigV4 says) and expiresAt.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/s3_boto_diff.py   (PRESIGN_BIN overrides the binary)
+Run:  /tmp/presign-servers/py/venv/bin/python tests/s3_py_diff.py   (PRESIGN_BIN overrides the binary)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 500.
 
 What botocore 1.44 does, and how the cases are built so both sides sign the same request
