@@ -38,17 +38,13 @@ import xml.etree.ElementTree as ET
 
 from harness import (check, iso, query_param, replace_param, require_presign, send, server, sign, summary,
                      tamper_param, utc_now)
+from harness import AZURITE_ACCOUNT as ACC, AZURITE_KEY as KEY, AZURITE_WRONG_KEY as WRONG_KEY
+from harness import AZURITE_OID as OID, AZURITE_TID as TID, AZURITE_UDK_BASIC as UDK_BASIC
 
 PORT = "10000"  # UseDevelopmentStorage=true means exactly 127.0.0.1:10000
 
-ACC = "devstoreaccount1"
-KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
 ENDPOINT = f"http://127.0.0.1:{PORT}"
 EP = f"{ENDPOINT}/{ACC}"
-# Azurite 3.35's constant for user-delegation keys (see checks/azurite_check.py).
-UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
-OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 CONTAINER = "presign-live-azure"
 
 HOSTILE_NAMES = [

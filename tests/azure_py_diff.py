@@ -61,6 +61,7 @@ from collections import Counter
 from urllib.parse import unquote
 
 from harness import PRESIGN, clean_env, run_presign, summary
+from harness import AZURITE_ACCOUNT as DEV_ACCOUNT, AZURITE_KEY as DEV_KEY
 
 from azure.storage.blob import (  # noqa: E402
     AccountSasPermissions,
@@ -85,8 +86,6 @@ N_CASES = 720
 MIN_CASES = 500
 SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "5"))
 
-DEV_ACCOUNT = "devstoreaccount1"
-DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 OUR_DEFAULT_VERSION = "2025-07-05"
 # Service versions with the 2020-12-06+ account-key layout (all the SDK lists from 2020-12-06).
 KEY_VERSIONS = [

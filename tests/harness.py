@@ -4,6 +4,7 @@ the pass/fail count behind the last line every script prints, "N passed, M faile
 a failure, or when fewer checks passed than the script's minimum). Where a new case goes:
 tests/README.md. Not a test itself: its name matches neither glob the test command runs."""
 
+import base64
 import contextlib
 import datetime
 import http.client
@@ -18,6 +19,20 @@ TESTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TESTS)
 SERVERS = os.path.join(TESTS, "servers")
 SERVERS_PREFIX = os.environ.get("SERVERS_PREFIX") or os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers")
+
+# --- well-known test credentials --------------------------------------------------------------
+
+# The AWS documentation's example key pair; tests/servers/s3.sh configures SeaweedFS with it.
+AWS_EXAMPLE_KEY_ID = "AKIAIOSFODNN7EXAMPLE"
+AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+# Azurite's (and the Azure storage emulator's) published development account.
+AZURITE_ACCOUNT = "devstoreaccount1"
+AZURITE_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+AZURITE_WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
+# Azurite 3.35's constant for user-delegation keys, and the object and tenant ids its key carries
+# (see tests/servers/checks/azurite_check.py).
+AZURITE_UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
+AZURITE_OID, AZURITE_TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 
 # --- the binary and its environment ----------------------------------------------------------
 

@@ -40,9 +40,8 @@ import sys
 import requests
 
 from harness import check, iso, require_presign, server, sign_forms, summary, utc_now
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
 
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-post-live"
 PREFIX = "post live/"
 

@@ -60,6 +60,7 @@ import sys
 import unicodedata
 
 from harness import TESTS, FrozenClock, isolate, parse_iso, run_presign, summary
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
 
 CLEAN_ENV = isolate(("AWS_", "GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_", "AZURE_"), no_aws_files=True)
 
@@ -85,8 +86,6 @@ with open(KEY_FILE, encoding="utf-8") as f:
     KEY_INFO = json.load(f)
 SDK_CREDENTIALS = service_account.Credentials.from_service_account_info(KEY_INFO)
 
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 HMAC_ID = "GOOG1EXAMPLEHMACACCESSIDFORTESTS0000000000000000000000000"
 HMAC_SECRET = "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"
 

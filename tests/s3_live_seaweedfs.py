@@ -16,9 +16,8 @@ import re
 import sys
 
 from harness import check, flip_last, iso, replace_param, require_presign, send, server, sign, summary, utc_now
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
 
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-live"
 
 HOSTILE_KEYS = [

@@ -29,19 +29,14 @@ import sys
 
 from harness import (SERVERS_PREFIX, check, flip_first, iso, replace_param, require_presign, send, server, sign,
                      summary, utc_now, verify)
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
+from harness import AZURITE_ACCOUNT as ACC, AZURITE_KEY as AZ_KEY, AZURITE_WRONG_KEY as WRONG_KEY
+from harness import AZURITE_OID as OID, AZURITE_TID as TID, AZURITE_UDK_BASIC as UDK_BASIC
 
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-verify-live"
 
-ACC = "devstoreaccount1"
-AZ_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
 AZ_ENDPOINT = "http://127.0.0.1:10000"
 CONTAINER = "presign-verify-live"
-# Azurite 3.35's constant for user-delegation keys (see tests/servers/checks/azurite_check.py).
-UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
-OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 
 KEYS = ["plain.txt", "with space.txt", "plus+sign=equals.txt", "question?mark#hash.txt",
         "unicode-caf\u00e9.txt", "folder/sub folder/\U0001F600.txt", "sub-delims!*'()&;,$@:.txt"]

@@ -34,6 +34,8 @@ import tempfile
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from harness import TESTS, flip_last, isolate, iso, replace_param, require_presign, summary, utc_now, verify
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
+from harness import AZURITE_ACCOUNT as DEV_ACCOUNT, AZURITE_KEY as DEV_KEY
 
 # Neither the SDKs nor the CLI may pick up ambient cloud configuration.
 isolate()
@@ -66,10 +68,7 @@ N_GCS = int(os.environ.get("N_GCS", "40"))
 MIN_PASSED = 400
 SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "8"))
 
-AK, SK = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=="
-DEV_ACCOUNT = "devstoreaccount1"
-DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 OTHER_KEY = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U="
 
 with open(KEY_FILE, encoding="utf-8") as f:
