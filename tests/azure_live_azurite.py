@@ -1,6 +1,6 @@
 """Live test: Azure SAS URLs from the `presign` CLI against Azurite, Microsoft's Azure Storage
 emulator, which verifies SAS signatures (tests/servers/azurite.sh; what it checks:
-tests/servers/README.md). Starts Azurite, stops it by its PID at the end.
+tests/servers/README.md). Starts Azurite unless it already runs, and then stops it at the end.
 
 Every URL comes from one `presign batch` call per step ($PRESIGN_BIN, default
 target/release/presign), with the credentials in both forms: the connection string
@@ -32,31 +32,19 @@ import base64
 import datetime as dt
 import hashlib
 import hmac
-import os
-import subprocess
 import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from live_common import PRESIGN, check, send, sign, summary
+from harness import (check, iso, query_param, replace_param, require_presign, send, server, sign, summary,
+                     tamper_param, utc_now)
+from harness import AZURITE_ACCOUNT as ACC, AZURITE_KEY as KEY, AZURITE_WRONG_KEY as WRONG_KEY
+from harness import AZURITE_OID as OID, AZURITE_TID as TID, AZURITE_UDK_BASIC as UDK_BASIC
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVERS = os.path.join(ROOT, "tests", "servers")
-AZURITE_SH = os.path.join(SERVERS, "azurite.sh")
-SERVERS_PREFIX = os.environ.get(
-    "SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers")
-)
 PORT = "10000"  # UseDevelopmentStorage=true means exactly 127.0.0.1:10000
-PID_FILE = os.path.join(SERVERS_PREFIX, "run", f"azurite-{PORT}.pid")
 
-ACC = "devstoreaccount1"
-KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
 ENDPOINT = f"http://127.0.0.1:{PORT}"
 EP = f"{ENDPOINT}/{ACC}"
-# Azurite 3.35's constant for user-delegation keys (see checks/azurite_check.py).
-UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
-OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 CONTAINER = "presign-live-azure"
 
 HOSTILE_NAMES = [
@@ -78,14 +66,6 @@ HOSTILE_NAMES = [
     "double//slash.txt",
 ]
 
-
-
-def now():
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- signing through the CLI -------------------------------------------------------------------
@@ -110,8 +90,8 @@ def req(method, blob, form="cs", **extra):
 def udk(skv, value=None, start=None, expiry=None):
     """A user-delegation key as Azurite derives it from the SAS's skoid/sktid/skt/ske/skv
     (default: from 30 minutes ago to an hour from now)."""
-    skt = iso(start or now() - dt.timedelta(minutes=30))
-    ske = iso(expiry or now() + dt.timedelta(hours=1))
+    skt = iso(start or utc_now() - dt.timedelta(minutes=30))
+    ske = iso(expiry or utc_now() + dt.timedelta(hours=1))
     msg = "\n".join([OID, TID, skt, ske, "b", skv]).encode()
     derived = base64.b64encode(hmac.new(UDK_BASIC.encode(), msg, hashlib.sha256).digest()).decode()
     return {
@@ -147,88 +127,33 @@ def status(st, h):
     return f"{st} {h.get('x-ms-error-code', '')}".strip()
 
 
-def with_param(url, name, value):
-    """`url` with the raw value of query parameter `name` replaced."""
-    base, _, q = url.partition("?")
-    pairs = [p if not p.startswith(name + "=") else f"{name}={value}" for p in q.split("&")]
-    return base + "?" + "&".join(pairs)
-
-
 def param(url, name):
-    return urllib.parse.parse_qs(url.partition("?")[2]).get(name, [""])[0]
-
-
-def tamper_sig(url):
-    sig = param(url, "sig")
-    flipped = ("A" if sig[0] != "A" else "B") + sig[1:]
-    return with_param(url, "sig", urllib.parse.quote(flipped, safe=""))
-
-
-# --- Azurite lifecycle -------------------------------------------------------------------------
-
-
-def read_pid():
-    try:
-        with open(PID_FILE) as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return None
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        return True
-    except OSError:
-        return False
-
-
-def start_server():
-    env = dict(os.environ, AZURITE_PORT=PORT, SERVERS_PREFIX=SERVERS_PREFIX)
-    was_running = subprocess.run(["bash", AZURITE_SH, "status"], env=env, capture_output=True).returncode == 0
-    out = subprocess.run(["bash", AZURITE_SH, "start"], env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"azurite.sh start failed: {out.stderr}")
-    pid = read_pid()
-    print(f"azurite {'already running' if was_running else 'started'} (pid {pid}) at {EP}")
-    return pid, was_running
-
-
-def stop_server(pid, was_running):
-    if was_running:
-        print(f"azurite pid {pid} was running before this test: left running")
-        return
-    env = dict(os.environ, AZURITE_PORT=PORT, SERVERS_PREFIX=SERVERS_PREFIX)
-    subprocess.run(["bash", AZURITE_SH, "stop"], env=env, capture_output=True)
-    if pid is not None and alive(pid):
-        os.kill(pid, 15)
-    print(f"azurite pid {pid} stopped: {pid is None or not alive(pid)}")
+    """The decoded value of query parameter `name` ("" when absent)."""
+    return query_param(url, name, decoded=True)
 
 
 def main():
-    if not os.access(PRESIGN, os.X_OK):
-        sys.exit(f"{PRESIGN} not found; build it: cargo build --release --features cli")
+    require_presign()
     from azure.storage.blob import BlobServiceClient
 
-    pid, was_running = start_server()
-    svc = None
-    try:
-        svc = BlobServiceClient.from_connection_string(
-            f"DefaultEndpointsProtocol=http;AccountName={ACC};AccountKey={KEY};BlobEndpoint={EP};",
-            api_version="2025-11-05",
-        )
-        remove_container(svc)
-        svc.create_container(CONTAINER)
-        run(svc.get_container_client(CONTAINER))
-    except Exception as e:  # a crash is a failure, not a silent stop
-        check("the test ran to the end", False, f"{type(e).__name__}: {e}")
-    finally:
-        if svc is not None:
-            try:
-                remove_container(svc)
-            except Exception as e:
-                print(f"cleanup: could not delete container {CONTAINER}: {e}")
-        stop_server(pid, was_running)
+    with server("azurite", {"AZURITE_PORT": PORT}):
+        svc = None
+        try:
+            svc = BlobServiceClient.from_connection_string(
+                f"DefaultEndpointsProtocol=http;AccountName={ACC};AccountKey={KEY};BlobEndpoint={EP};",
+                api_version="2025-11-05",
+            )
+            remove_container(svc)
+            svc.create_container(CONTAINER)
+            run(svc.get_container_client(CONTAINER))
+        except Exception as e:  # a crash is a failure, not a silent stop
+            check("the test ran to the end", False, f"{type(e).__name__}: {e}")
+        finally:
+            if svc is not None:
+                try:
+                    remove_container(svc)
+                except Exception as e:
+                    print(f"cleanup: could not delete container {CONTAINER}: {e}")
     return summary()
 
 
@@ -280,7 +205,7 @@ def hostile_names(cc):
         st, h, _ = send("GET", get["url"])
         check(f"GET after DELETE {name!r} is 404", st == 404, status(st, h))
     # The two forms sign the same thing: same URL for the same instant.
-    at = iso(now())
+    at = iso(utc_now())
     x, y = sign([req("GET", "a b+c.txt", "cs", signedAt=at), req("GET", "a b+c.txt", "key", signedAt=at)])
     check("UseDevelopmentStorage=true and account+key forms give the same URL", x["url"] == y["url"], f"{x} {y}")
 
@@ -334,7 +259,7 @@ def account_sas(cc):
     )
     st, h, data = send("GET", get["url"])
     check("account SAS GET", st == 200 and data == b"account", status(st, h))
-    st, h, _ = send("GET", tamper_sig(get["url"]))
+    st, h, _ = send("GET", tamper_param(get["url"], "sig"))
     check("account SAS with a tampered sig refused", st == 403, status(st, h))
     st, h, _ = send("GET", other_type["url"])
     check("account SAS for containers (srt=c) refused for a blob GET", st == 403, status(st, h))
@@ -351,7 +276,7 @@ def overrides_and_snapshot(cc):
     cc.upload_blob(name, b"%PDF-1", overwrite=True)
     # ASCII with quotes, spaces, ';', '*' and '%' (RFC 6266/5987 form): HTTP header values are
     # bytes, and Azurite (node) cannot send non-latin-1 text back (non-ASCII rscd values are
-    # covered at the signature level by tests/azure_sdk_diff.py and tests/azure_js_diff.mjs).
+    # covered at the signature level by tests/azure_py_diff.py and tests/azure_js_diff.mjs).
     disposition = "attachment; filename=\"resume 2026.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%202026.pdf"
     (get,) = sign(
         [req("GET", name, "key", responseHeaders={"contentDisposition": disposition, "contentType": "application/pdf"})]
@@ -377,7 +302,7 @@ def overrides_and_snapshot(cc):
 def refusals(label, cc, make, target, other):
     """The seven refusals, each right after a control that works. `make(method, blob, **extra)`
     returns one request; `target` and `other` exist with known content."""
-    t = now()
+    t = utc_now()
     good, rw, other_own, wrong_key, expired, started, future, writer, read_only = sign(
         [
             make("GET", target, permissions="r"),
@@ -394,8 +319,8 @@ def refusals(label, cc, make, target, other):
     )
     want = cc.download_blob(target).readall()
     pairs = [
-        ("tampered sig", good["url"], tamper_sig(good["url"])),
-        ("sp changed from r to rw", good["url"], with_param(good["url"], "sp", "rw")),
+        ("tampered sig", good["url"], tamper_param(good["url"], "sig")),
+        ("sp changed from r to rw", good["url"], replace_param(good["url"], "sp", "rw")),
         ("SAS for another blob", other_own["url"], good["url"].replace(*url_path_swap(good["url"], target, other))),
         ("signed with a wrong key", good["url"], wrong_key["url"]),
         ("expired (se 9 minutes ago)", good["url"], expired["url"]),
@@ -466,7 +391,7 @@ def key_lifetimes(cc):
     validity: a key that has not started yet, and a SAS used after its key expired."""
     print("== user-delegation keys: back-dated starts, 7-day expiries (issue 16)")
     name = "ud/lifetimes caf\u00e9.txt"
-    t = now()
+    t = utc_now()
     week = dt.timedelta(days=7)
     keys = [
         ("start 1 h back, expiry 7 days ahead", t - dt.timedelta(hours=1), t + week),

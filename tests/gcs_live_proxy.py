@@ -3,7 +3,7 @@ gcs_verify_proxy.py (tests/servers/gcs.sh). fake-gcs-server checks no signature;
 front of it verifies GOOG4-RSA-SHA256 (cross-checked there with google-cloud-storage) and
 GOOG4-HMAC-SHA256, the signed headers and the expiry, then forwards the request unchanged.
 
-Starts the servers (unless they already run; then they are left running), stops them by PID at the
+Starts the servers (unless they already run; then they are left running), stops them at the
 end. Every URL comes from `$PRESIGN_BIN batch` (default target/release/presign, built with
 `cargo build --release --features cli`), path style, http, endpoint = the proxy. Everything below
 runs twice: with the service-account key gcs.sh generated (GOOG4-RSA-SHA256) and with the HMAC key
@@ -23,17 +23,14 @@ import datetime
 import json
 import os
 import re
-import subprocess
 import sys
 import urllib.parse
 
-from live_common import check, send, sign, summary
+from harness import (TESTS, check, flip_last, iso, replace_param, require_presign, send, server, sign, summary,
+                     utc_now, with_path)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVERS = os.path.join(ROOT, "tests", "servers")
-GCS_SH = os.path.join(SERVERS, "gcs.sh")
 # Google's published dummy key: a valid RSA key the proxy does not trust for our service account.
-OTHER_KEY_FILE = os.path.join(ROOT, "tests", "vectors", "gcs", "test_service_account.not-a-test.json")
+OTHER_KEY_FILE = os.path.join(TESTS, "vectors", "gcs", "test_service_account.not-a-test.json")
 CONTENT_TYPE = "text/plain; charset=utf-8"
 
 # The CLI must not pick up ambient Google configuration.
@@ -102,26 +99,13 @@ def fresh_bucket(emulator, bucket):
         assert st in (200, 204, 404), st
 
 
-def server_running():
-    return subprocess.run(["bash", GCS_SH, "status"], capture_output=True).returncode == 0
-
-
-def start_server():
-    out = subprocess.run(["bash", GCS_SH, "start"], capture_output=True, check=True, text=True).stdout
-    return dict(re.findall(r"^(\w+)=(\S+)", out, re.M))
-
-
 def main():
-    started_here = not server_running()
+    require_presign()
     try:
-        run(start_server())
+        with server("gcs") as env:
+            run(env)
     except Exception as e:  # a crash is one more failure, and the summary line still comes
         check("the test ran to the end", False, repr(e))
-    finally:
-        if started_here:
-            subprocess.run(["bash", GCS_SH, "stop"], capture_output=True)
-        else:
-            note("gcs.sh was already running before this test; left running")
     return summary()
 
 
@@ -210,8 +194,7 @@ def run_scheme(label, algorithm, creds, wrong_creds, proxy, emulator):
 
     # --- negatives, each next to its control --------------------------------------------------
     target, other = "target object+1.txt", "other object+1.txt"
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    ten_min_ago = (now - datetime.timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    ten_min_ago = iso(utc_now() - datetime.timedelta(minutes=10))
     (put_target, put_other, good, other_get, wrong_key, expired, old_but_valid, typed, ranged) = sign(
         [
             req("PUT", target),
@@ -238,15 +221,13 @@ def run_scheme(label, algorithm, creds, wrong_creds, proxy, emulator):
 
     r = send("GET", good["url"])
     works("the untouched GET URL", r, r[2] == b"secret content")
-    sig = param(good["url"], "X-Goog-Signature")
-    assert good["url"].endswith(sig), good["url"]
-    refused("tampered signature", send("GET", good["url"][:-1] + ("0" if sig[-1] != "0" else "1")))
-    refused("changed X-Goog-Expires", send("GET", good["url"].replace("X-Goog-Expires=600", "X-Goog-Expires=601")))
+    refused("tampered signature", send("GET", replace_param(good["url"], "X-Goog-Signature", flip_last)))
+    refused("changed X-Goog-Expires", send("GET", replace_param(good["url"], "X-Goog-Expires", "601")))
 
     r = send("GET", other_get["url"])
     works("the other object with its own URL", r, r[2] == b"other content")
-    g, o = urllib.parse.urlsplit(good["url"]), urllib.parse.urlsplit(other_get["url"])
-    refused("URL used for another object", send("GET", urllib.parse.urlunsplit(g._replace(path=o.path))))
+    other_path = urllib.parse.urlsplit(other_get["url"]).path
+    refused("URL used for another object", send("GET", with_path(good["url"], other_path)))
 
     refused("PUT with a GET URL", send("PUT", good["url"], {}, b"overwrite attempt"))
     r = send("GET", good["url"])
@@ -273,14 +254,6 @@ def run_scheme(label, algorithm, creds, wrong_creds, proxy, emulator):
     else:
         check(f"[{label}] body outside the signed x-goog-content-length-range refused", st == 400, f"{st} {data[:300]!r}")
 
-
-def param(url, name):
-    """The raw value of query parameter `name` in `url` ("" when absent)."""
-    for pair in urllib.parse.urlsplit(url).query.split("&"):
-        k, _, v = pair.partition("=")
-        if k == name:
-            return v
-    return ""
 
 if __name__ == "__main__":
     sys.exit(main())

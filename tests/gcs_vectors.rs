@@ -11,7 +11,7 @@
 //!
 //! The conformance file has no HMAC cases; `hmac_urls_match_an_independent_implementation`
 //! checks GOOG4-HMAC-SHA256 URLs computed by the independent Python implementation in
-//! `tests/gcs_sdk_diff.py` (which runs many more).
+//! `tests/gcs_py_diff.py` (which runs many more).
 //!
 //! Mapping of the case fields onto our request: `hostname`, `clientEndpoint` and
 //! `emulatorHostname` are three ways a client learns its endpoint, in that order of precedence
@@ -221,7 +221,7 @@ fn conformance_case_from_the_json_schema() {
     );
 }
 
-// GOOG4-HMAC-SHA256 URLs computed by `independent_url` in tests/gcs_sdk_diff.py (hmac/hashlib,
+// GOOG4-HMAC-SHA256 URLs computed by `independent_url` in tests/gcs_py_diff.py (hmac/hashlib,
 // written from Google's documentation, sharing no code with the crate), with the access id and
 // secret of its HMAC_KEYS[0]. Case 4 was also accepted by tests/servers/gcs_verify_proxy.py's
 // verifier, a third hand-written implementation.

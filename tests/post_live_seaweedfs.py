@@ -1,7 +1,7 @@
 """Live test: browser form uploads (S3 SigV4 POST policies) from `presign post --json-request` against
 SeaweedFS, which verifies POST policies: signature, expiry, starts-with, content-length-range
-(tests/servers/s3.sh; see tests/servers/README.md). Starts the server unless it is already running, and stops it by
-PID at the end only if this test started it.
+(tests/servers/s3.sh; see tests/servers/README.md). Starts the server unless it is already running, and stops it at
+the end only if this test started it.
 
 The form is posted as a browser posts FormData: the returned fields in order, fields the policy leaves
 open (content-type for a content-type prefix), then the file last (python-requests multipart).
@@ -26,7 +26,7 @@ whose file is literally named "${filename}" (the check records both); hence the 
 
 GCS: no local server verifies GCS POST policies (fake-gcs-server accepts anything; the verifying
 proxy checks signed URLs only), so GCS forms are checked by Google's 11 conformance vectors
-(tests/post_vectors.rs) and against google-cloud-storage (tests/post_sdk_diff.py), not live.
+(tests/post_vectors.rs) and against google-cloud-storage (tests/post_py_diff.py), not live.
 
 Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
 """
@@ -34,32 +34,16 @@ Prints one line per check and ends with "N passed, M failed"; exit status 1 on a
 import base64
 import datetime
 import json
-import os
 import re
-import subprocess
 import sys
 
 import requests
 
-from live_common import CLI_ENV, PRESIGN, check, summary
+from harness import check, iso, require_presign, server, sign_forms, summary, utc_now
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVERS = os.path.join(ROOT, "tests", "servers")
-S3_SH = os.path.join(SERVERS, "s3.sh")
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-post-live"
 PREFIX = "post live/"
-
-
-def sign_forms(reqs):
-    """Signs `post` requests through one `presign post --json-request` run; any error is fatal."""
-    lines = "".join(json.dumps(r) + "\n" for r in reqs)
-    out = subprocess.run([PRESIGN, "post", "--json-request"], input=lines.encode(), capture_output=True, env=CLI_ENV)
-    res = [json.loads(line) for line in out.stdout.decode().split("\n")[:-1]]
-    if out.returncode != 0 or len(res) != len(reqs) or any("error" in r for r in res):
-        raise RuntimeError(f"presign post failed ({out.returncode}): {out.stdout!r} {out.stderr!r}")
-    return res
 
 
 def form_req(endpoint, secret=SK, **policy):
@@ -95,22 +79,10 @@ def without(form, name):
     return [(n, v) for n, v in form["fields"] if n != name]
 
 
-def start_server():
-    st = subprocess.run(["bash", S3_SH, "status"], capture_output=True, text=True)
-    if st.returncode == 0:
-        return "http://127.0.0.1:8333", False
-    out = subprocess.run(["bash", S3_SH, "start"], capture_output=True, check=True, text=True).stdout
-    env = dict(re.findall(r"^(\w+)=(\S+)", out, re.M))
-    return env["S3_ENDPOINT"], True
-
-
 def main():
-    endpoint, started = start_server()
-    try:
-        run(endpoint)
-    finally:
-        if started:
-            subprocess.run(["bash", S3_SH, "stop"], capture_output=True)
+    require_presign()
+    with server("s3") as env:
+        run(env["S3_ENDPOINT"])
     return summary()
 
 
@@ -142,8 +114,7 @@ def run(endpoint):
         key = (kw.get("fields") and dict(kw["fields"]).get("key") or PREFIX + "${filename}").replace("${filename}", filename)
         check(f"{name}: nothing stored", stored(key) is None, key)
 
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    iso = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")  # noqa: E731
+    now = utc_now()
     prefix_policy = {
         "keyPrefix": PREFIX,
         "contentLengthRange": {"min": 1, "max": 100},

@@ -2,7 +2,7 @@
 """Live agreement test for `presign verify`: for a sample of valid and tampered presigned URLs, our
 verdict equals a real server's — SeaweedFS for S3 (tests/servers/s3.sh), Azurite for Azure
 (tests/servers/azurite.sh). Starts each server unless it is already running and stops only
-what it started (by the scripts' stop, i.e. by PID).
+what it started (by the scripts' stop).
 
 Each sample is sent to the server exactly as given (raw path and query), then verified by the CLI
 with the same method, headers and the current time. Server verdict: accepted unless it answers
@@ -25,59 +25,28 @@ import hmac
 import json
 import os
 import re
-import subprocess
 import sys
-import urllib.parse
 
-from live_common import CLI_ENV, PRESIGN, check, send, sign, summary
+from harness import (SERVERS_PREFIX, check, flip_first, iso, replace_param, require_presign, send, server, sign,
+                     summary, utc_now, verify)
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
+from harness import AZURITE_ACCOUNT as ACC, AZURITE_KEY as AZ_KEY, AZURITE_WRONG_KEY as WRONG_KEY
+from harness import AZURITE_OID as OID, AZURITE_TID as TID, AZURITE_UDK_BASIC as UDK_BASIC
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SERVERS = os.path.join(ROOT, "tests", "servers")
-S3_SH = os.path.join(SERVERS, "s3.sh")
-AZURITE_SH = os.path.join(SERVERS, "azurite.sh")
-SERVERS_PREFIX = os.environ.get("SERVERS_PREFIX", os.path.join(os.environ.get("TMPDIR", "/tmp"), "presign-servers"))
-
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 BUCKET = "presign-verify-live"
 
-ACC = "devstoreaccount1"
-AZ_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-WRONG_KEY = base64.b64encode(b"not the account key, 64 bytes long ............................").decode()
 AZ_ENDPOINT = "http://127.0.0.1:10000"
 CONTAINER = "presign-verify-live"
-# Azurite 3.35's constant for user-delegation keys (see tests/servers/checks/azurite_check.py).
-UDK_BASIC = "I17GKLvcJUossaebtsEDZZ2RJ8GNLwLH4m7hRMxbVbkx6wNIRAABj4Rtw0FBhFuEAgmbL4gFMzUw+AStz9Sqdg=="
-OID, TID = "23657296-5cd5-45b0-a809-d972a7f4dfe1", "ab1f708d-50f6-404c-a006-d71b2ac7a606"
 
 KEYS = ["plain.txt", "with space.txt", "plus+sign=equals.txt", "question?mark#hash.txt",
         "unicode-caf\u00e9.txt", "folder/sub folder/\U0001F600.txt", "sub-delims!*'()&;,$@:.txt"]
 
 
-def now():
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def ours(url, method, headers, env, extra=()):
-    args = [PRESIGN, "verify", url, "--method", method, "--json", *extra]
-    for k, v in (headers or {}).items():
-        args += ["-H", f"{k}: {v}"]
-    out = subprocess.run(args, capture_output=True, text=True, env=dict(CLI_ENV, **env))
-    try:
-        verdict = json.loads(out.stdout)
-    except json.JSONDecodeError:
-        verdict = {"unparsed": out.stdout, "stderr": out.stderr}
-    return out.returncode == 0, verdict
-
-
 def agree(label, url, method, headers, body, env, want_valid, extra=()):
     status, h, data = send(method, url, headers, body)
     server_ok = status not in (400, 403)
-    our_ok, verdict = ours(url, method, headers, env, extra)
+    rc, verdict, _ = verify(url, method, headers or {}, env, extra)
+    our_ok = rc == 0
     code = verdict.get("error", {}).get("code", "valid" if our_ok else "?")
     err = h.get("x-ms-error-code") or (re.search(rb"<Code>([^<]*)</Code>", data or b"") or [b"", b""])[1].decode()
     check(
@@ -85,23 +54,6 @@ def agree(label, url, method, headers, body, env, want_valid, extra=()):
         server_ok == our_ok == want_valid,
         f"expected {'valid' if want_valid else 'refused'}; {verdict}",
     )
-
-
-def with_param(url, name, fn):
-    base, _, q = url.partition("?")
-    parts = []
-    for p in q.split("&"):
-        n, _, v = p.partition("=")
-        parts.append(f"{n}={fn(v)}" if n == name else p)
-    return base + "?" + "&".join(parts)
-
-
-def flip(v):
-    return ("A" if v[0] != "A" else "B") + v[1:] if not v[0].isdigit() else ("1" if v[0] != "1" else "2") + v[1:]
-
-
-def running(script, env=None):
-    return subprocess.run(["bash", script, "status"], capture_output=True, env=env).returncode == 0
 
 
 # --- S3 / SeaweedFS ----------------------------------------------------------------------------
@@ -133,9 +85,9 @@ def s3_run(endpoint):
         agree(f"S3 PUT {key!r}", put["url"], "PUT", put["headers"], body, env, True)
         agree(f"S3 GET {key!r}", get["url"], "GET", {}, None, env, True)
         agree(f"S3 HEAD {key!r}", head["url"], "HEAD", {}, None, env, True)
-        agree(f"S3 GET {key!r} tampered signature", with_param(get["url"], "X-Amz-Signature", flip), "GET", {},
+        agree(f"S3 GET {key!r} tampered signature", replace_param(get["url"], "X-Amz-Signature", flip_first), "GET", {},
               None, env, False)
-        agree(f"S3 GET {key!r} X-Amz-Expires changed", with_param(get["url"], "X-Amz-Expires", lambda v: "60"),
+        agree(f"S3 GET {key!r} X-Amz-Expires changed", replace_param(get["url"], "X-Amz-Expires", "60"),
               "GET", {}, None, env, False)
         agree(f"S3 GET {key!r} other key", get["url"].replace("?", "x?", 1), "GET", {}, None, env, False)
         agree(f"S3 PUT {key!r} content-type changed", put["url"], "PUT", {"Content-Type": "text/html"}, body, env,
@@ -144,36 +96,26 @@ def s3_run(endpoint):
         agree(f"S3 DELETE {key!r}", delete["url"], "DELETE", {}, None, env, True)
     wrong, expired, week = sign([
         s3_req("GET", "plain.txt", endpoint, secret=SK[::-1]),
-        s3_req("GET", "plain.txt", endpoint, expiresIn=60, signedAt=iso(now() - dt.timedelta(seconds=120))),
+        s3_req("GET", "plain.txt", endpoint, expiresIn=60, signedAt=iso(utc_now() - dt.timedelta(seconds=120))),
         s3_req("GET", "plain.txt", endpoint, expiresIn=604800),
     ])
     agree("S3 GET wrong secret", wrong["url"], "GET", {}, None, env, False)
     agree("S3 GET expired", expired["url"], "GET", {}, None, env, False)
     agree("S3 GET 7-day URL", week["url"], "GET", {}, None, env, True)
-    agree("S3 GET 7 days + 1 s", with_param(week["url"], "X-Amz-Expires", lambda v: "604801"), "GET", {}, None,
+    agree("S3 GET 7 days + 1 s", replace_param(week["url"], "X-Amz-Expires", "604801"), "GET", {}, None,
           env, False)
     # A URL made by boto3 (not by us) against the same server.
     url = s3.generate_presigned_url("get_object", Params={"Bucket": BUCKET, "Key": "by boto3.txt"}, ExpiresIn=300)
     agree("S3 boto3 GET (object missing: 404 after auth)", url, "GET", {}, None, env, True)
-    agree("S3 boto3 GET tampered", with_param(url, "X-Amz-Signature", flip), "GET", {}, None, env, False)
+    agree("S3 boto3 GET tampered", replace_param(url, "X-Amz-Signature", flip_first), "GET", {}, None, env, False)
 
 
 def s3_live():
-    was = running(S3_SH)
-    out = subprocess.run(["bash", S3_SH, "start"], capture_output=True, text=True)
-    if out.returncode != 0:
-        check("SeaweedFS started", False, out.stderr[-500:])
-        return
-    endpoint = dict(re.findall(r"^(\w+)=(\S+)", out.stdout, re.M)).get("S3_ENDPOINT", "http://127.0.0.1:8333")
-    print(f"seaweedfs {'already running' if was else 'started'} at {endpoint}")
     try:
-        s3_run(endpoint)
-    except Exception as e:  # a crash is a failure, not a silent stop
+        with server("s3") as env:
+            s3_run(env.get("S3_ENDPOINT", "http://127.0.0.1:8333"))
+    except Exception as e:  # a crash (or no server) is a failure, not a silent stop
         check("the S3 part ran to the end", False, f"{type(e).__name__}: {e}")
-    finally:
-        if not was:
-            subprocess.run(["bash", S3_SH, "stop"], capture_output=True)
-            print("seaweedfs stopped")
 
 
 # --- Azure / Azurite ---------------------------------------------------------------------------
@@ -187,7 +129,7 @@ def az_req(method, blob, key=AZ_KEY, **extra):
 
 
 def udk(skv):
-    skt, ske = iso(now() - dt.timedelta(minutes=30)), iso(now() + dt.timedelta(hours=1))
+    skt, ske = iso(utc_now() - dt.timedelta(minutes=30)), iso(utc_now() + dt.timedelta(hours=1))
     msg = "\n".join([OID, TID, skt, ske, "b", skv]).encode()
     value = base64.b64encode(hmac.new(UDK_BASIC.encode(), msg, hashlib.sha256).digest()).decode()
     return {"signedOid": OID, "signedTid": TID, "signedStart": skt, "signedExpiry": ske, "signedService": "b",
@@ -204,8 +146,8 @@ def az_run():
         agree(f"Azure PUT {blob!r}", put["url"], "PUT", put["headers"], body, env, True)
         agree(f"Azure GET {blob!r}", get["url"], "GET", {}, None, env, True)
         agree(f"Azure HEAD {blob!r}", head["url"], "HEAD", {}, None, env, True)
-        agree(f"Azure GET {blob!r} tampered sig", with_param(get["url"], "sig", flip), "GET", {}, None, env, False)
-        agree(f"Azure GET {blob!r} sp changed", with_param(get["url"], "sp", lambda v: "rw"), "GET", {}, None, env,
+        agree(f"Azure GET {blob!r} tampered sig", replace_param(get["url"], "sig", flip_first), "GET", {}, None, env, False)
+        agree(f"Azure GET {blob!r} sp changed", replace_param(get["url"], "sp", "rw"), "GET", {}, None, env,
               False)
         agree(f"Azure GET {blob!r} other blob", get["url"].replace("?", "x?", 1), "GET", {}, None, env, False)
         agree(f"Azure PUT {blob!r} with sp=r", read_only["url"], "PUT", {"x-ms-blob-type": "BlockBlob"}, body, env,
@@ -215,7 +157,7 @@ def az_run():
     # Other kinds, keys and times (each on a blob that exists).
     seed, = sign([az_req("PUT", "seed.txt")])
     send("PUT", seed["url"], seed["headers"], b"seed")
-    t = now()
+    t = utc_now()
     cases = [
         ("wrong key", az_req("GET", "seed.txt", key=WRONG_KEY), False),
         ("expired", az_req("GET", "seed.txt", startsOn=iso(t - dt.timedelta(hours=2)),
@@ -262,40 +204,32 @@ def az_run():
 def az_live():
     from azure.storage.blob import BlobServiceClient
 
-    env = dict(os.environ, AZURITE_PORT="10000", SERVERS_PREFIX=SERVERS_PREFIX)
-    was = running(AZURITE_SH, env)
-    out = subprocess.run(["bash", AZURITE_SH, "start"], env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        check("Azurite started", False, out.stderr[-500:])
-        return
-    print(f"azurite {'already running' if was else 'started'} at {AZ_ENDPOINT}")
     svc = None
     try:
-        svc = BlobServiceClient.from_connection_string(
-            f"DefaultEndpointsProtocol=http;AccountName={ACC};AccountKey={AZ_KEY};BlobEndpoint={AZ_ENDPOINT}/{ACC};",
-            api_version="2025-11-05")
-        try:
-            svc.delete_container(CONTAINER)
-        except Exception:
-            pass
-        svc.create_container(CONTAINER)
-        az_run()
-    except Exception as e:
-        check("the Azure part ran to the end", False, f"{type(e).__name__}: {e}")
-    finally:
-        if svc is not None:
+        with server("azurite", {"AZURITE_PORT": "10000"}):
             try:
-                svc.delete_container(CONTAINER)
-            except Exception as e:
-                print(f"cleanup: {e}")
-        if not was:
-            subprocess.run(["bash", AZURITE_SH, "stop"], env=env, capture_output=True)
-            print("azurite stopped")
+                svc = BlobServiceClient.from_connection_string(
+                    f"DefaultEndpointsProtocol=http;AccountName={ACC};AccountKey={AZ_KEY};"
+                    f"BlobEndpoint={AZ_ENDPOINT}/{ACC};",
+                    api_version="2025-11-05")
+                try:
+                    svc.delete_container(CONTAINER)
+                except Exception:
+                    pass
+                svc.create_container(CONTAINER)
+                az_run()
+            finally:
+                if svc is not None:
+                    try:
+                        svc.delete_container(CONTAINER)
+                    except Exception as e:
+                        print(f"cleanup: {e}")
+    except Exception as e:  # a crash (or no server) is a failure, not a silent stop
+        check("the Azure part ran to the end", False, f"{type(e).__name__}: {e}")
 
 
 def main():
-    if not os.access(PRESIGN, os.X_OK):
-        sys.exit(f"{PRESIGN} not found; build it: cargo build --release --features cli")
+    require_presign()
     s3_live()
     az_live()
     return summary()

@@ -27,7 +27,7 @@ Groups, all generated deterministically from one seed:
 and .../signatures, plus the host rules of Google's conformance cases; it shares no code with the
 crate and none with the SDK (its own percent-encoder, header normalisation and sorting).
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/gcs_sdk_diff.py   (PRESIGN_BIN overrides the
+Run:  /tmp/presign-servers/py/venv/bin/python tests/gcs_py_diff.py   (PRESIGN_BIN overrides the
 binary, which must be built with RSA: `cargo build --release --features cli,gcs-rsa`)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 300.
 """
@@ -39,19 +39,14 @@ import hmac
 import json
 import os
 import random
-import subprocess
 import sys
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
+from harness import PRESIGN, TESTS, FrozenClock, isolate, parse_iso, require_presign, run_presign, summary
+
 # Neither the SDK nor the CLI may pick up ambient Google configuration.
-CLEAN_ENV = {
-    k: v
-    for k, v in os.environ.items()
-    if not k.startswith(("GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_"))
-}
-os.environ.clear()
-os.environ.update(CLEAN_ENV)
+CLEAN_ENV = isolate(("GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_"))
 
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding  # noqa: E402
@@ -59,10 +54,7 @@ from google.cloud import storage  # noqa: E402
 from google.cloud.storage import _signing  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
-KEY_FILE = os.path.join(HERE, "vectors", "gcs", "test_service_account.not-a-test.json")
+KEY_FILE = os.path.join(TESTS, "vectors", "gcs", "test_service_account.not-a-test.json")
 
 SEED = 20261125
 N_SDK = 360
@@ -82,18 +74,8 @@ SDK_CREDENTIALS = service_account.Credentials.from_service_account_info(KEY_INFO
 # _helpers) for X-Goog-Date; every SDK URL is also checked for the case's X-Goog-Date, so a patch
 # that stops working fails loudly instead of comparing against the wall clock.
 
-_FROZEN = [None]
-
-
-def _frozen_now(tz=None):
-    if _FROZEN[0] is None:
-        raise RuntimeError("SDK signing outside a frozen instant")
-    return _FROZEN[0]
-
-
-if not hasattr(_signing, "_NOW"):
-    sys.exit("google-cloud-storage: _signing._NOW not found; the signing clock moved, update this test")
-_signing._NOW = _frozen_now
+CLOCK = FrozenClock()
+CLOCK.patch(_signing, "_NOW")
 
 # ---------------------------------------------------------------------------------------------
 # Ingredients
@@ -501,13 +483,10 @@ def sdk_url(sdk, bucket_name, obj, bucket_level, instant):
     if not _CLIENT:
         _CLIENT.append(storage.Client(project=KEY_INFO["project_id"], credentials=SDK_CREDENTIALS))
     bucket = _CLIENT[0].bucket(bucket_name)
-    _FROZEN[0] = datetime.datetime.strptime(instant, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
-    try:
+    with CLOCK.at(parse_iso(instant)):
         if bucket_level:
             return bucket.generate_signed_url(**sdk)
         return bucket.blob(obj).generate_signed_url(**sdk)
-    finally:
-        _FROZEN[0] = None
 
 
 def sdk_compatible(c):
@@ -563,20 +542,12 @@ REFUSALS = [
 
 
 def run_ours(requests):
-    if not (os.path.isfile(PRESIGN_BIN) and os.access(PRESIGN_BIN, os.X_OK)):
-        sys.exit(f"{PRESIGN_BIN}: no such binary; build it with `cargo build --release --features cli,gcs-rsa` or set PRESIGN_BIN")
-    stdin = "".join(json.dumps({k: v for k, v in r.items() if not k.startswith("_")}) + "\n" for r in requests)
-    p = subprocess.run([PRESIGN_BIN, "batch"], input=stdin.encode("utf-8"), capture_output=True, env=CLEAN_ENV, timeout=300)
-    lines = p.stdout.decode("utf-8").splitlines()
-    if len(lines) != len(requests):
-        sys.exit(
-            f"presign batch: exit {p.returncode}, {len(lines)} result lines for {len(requests)} requests\n"
-            + p.stderr.decode("utf-8", "replace")[-2000:]
-        )
-    results = [json.loads(line) for line in lines]
+    require_presign("cli,gcs-rsa")
+    sent = [{k: v for k, v in r.items() if not k.startswith("_")} for r in requests]
+    results = run_presign(["batch"], sent, env=CLEAN_ENV, timeout=300)[1]
     codes = {r.get("error", {}).get("code") for r, q in zip(results, requests) if "serviceAccount" in q.get("credentials", {})}
     if codes == {"UNSUPPORTED"}:
-        sys.exit(f"{PRESIGN_BIN} cannot sign with a service-account key: build it with `--features cli,gcs-rsa`")
+        sys.exit(f"{PRESIGN} cannot sign with a service-account key: build it with `--features cli,gcs-rsa`")
     return results
 
 
@@ -675,10 +646,7 @@ def main():
         f"note: of {comparable_sdk} group-B cases the SDK could sign, it produced a different URL for "
         f"{divergent_sdk}, all with query names that prefix each other (it sorts whole k=v strings)"
     )
-    if passed < MIN_PASSED:
-        print(f"only {passed} cases passed; at least {MIN_PASSED} must")
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed or passed < MIN_PASSED else 0)
+    sys.exit(summary(passed, failed, minimum=MIN_PASSED))
 
 
 if __name__ == "__main__":

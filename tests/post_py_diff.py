@@ -44,7 +44,7 @@ name "virtual" for boto3; custom endpoints name the style on both sides (botocor
 there, ours virtual-hosted); google-cloud-storage 3.17.1 leaves x-ignore-* fields out of the form
 (@google-cloud/storage keeps them, as the services' documentation says a form may carry them).
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/post_sdk_diff.py   (PRESIGN_BIN overrides the binary;
+Run:  /tmp/presign-servers/py/venv/bin/python tests/post_py_diff.py   (PRESIGN_BIN overrides the binary;
 build it with `cargo build --release --features cli`). Last line: "N passed, M failed"; exit status 1
 when M > 0 or N < MIN_PASSED.
 """
@@ -56,20 +56,13 @@ import hmac
 import json
 import os
 import random
-import subprocess
 import sys
 import unicodedata
 
-CLEAN_ENV = {
-    k: v
-    for k, v in os.environ.items()
-    if not k.startswith(("AWS_", "GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_", "AZURE_"))
-}
-CLEAN_ENV["AWS_CONFIG_FILE"] = os.devnull
-CLEAN_ENV["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-CLEAN_ENV["AWS_EC2_METADATA_DISABLED"] = "true"
-os.environ.clear()
-os.environ.update(CLEAN_ENV)
+from harness import TESTS, FrozenClock, isolate, parse_iso, run_presign, summary
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
+
+CLEAN_ENV = isolate(("AWS_", "GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_", "AZURE_"), no_aws_files=True)
 
 import boto3  # noqa: E402
 import botocore.auth  # noqa: E402
@@ -80,10 +73,7 @@ from google.cloud.storage import _signing  # noqa: E402
 from google.cloud.storage import client as gcs_client_module  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
-KEY_FILE = os.path.join(HERE, "vectors", "gcs", "test_service_account.not-a-test.json")
+KEY_FILE = os.path.join(TESTS, "vectors", "gcs", "test_service_account.not-a-test.json")
 
 SEED = 20261124
 N_S3 = 400
@@ -96,8 +86,6 @@ with open(KEY_FILE, encoding="utf-8") as f:
     KEY_INFO = json.load(f)
 SDK_CREDENTIALS = service_account.Credentials.from_service_account_info(KEY_INFO)
 
-AK = "AKIAIOSFODNN7EXAMPLE"
-SK = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 HMAC_ID = "GOOG1EXAMPLEHMACACCESSIDFORTESTS0000000000000000000000000"
 HMAC_SECRET = "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"
 
@@ -105,27 +93,10 @@ HMAC_SECRET = "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ"
 # Frozen SDK clocks. Every SDK result is also checked for the case's date field, so a patch that
 # stops working fails loudly instead of comparing against the wall clock.
 
-_FROZEN = [None]
-
-
-def _frozen_now(tz=None):
-    if _FROZEN[0] is None:
-        raise RuntimeError("SDK signing outside a frozen instant")
-    return _FROZEN[0]
-
-
+CLOCK = FrozenClock()
 for mod, name in [(botocore.auth, "get_current_datetime"), (botocore.signers, "get_current_datetime"),
                   (_signing, "_NOW"), (gcs_client_module, "_NOW")]:
-    if not hasattr(mod, name):
-        sys.exit(f"{mod.__name__}.{name} not found; the SDK's clock moved, update this test")
-botocore.auth.get_current_datetime = lambda: _frozen_now()
-botocore.signers.get_current_datetime = lambda: _frozen_now()
-_signing._NOW = _frozen_now
-gcs_client_module._NOW = _frozen_now
-
-
-def parse_instant(s):
-    return datetime.datetime.strptime(s, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+    CLOCK.patch(mod, name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,11 +410,8 @@ def s3_case(rng, features):
 
 def boto_post(client_key, sdk, instant):
     client = boto_client(*client_key)
-    _FROZEN[0] = parse_instant(instant)
-    try:
+    with CLOCK.at(parse_iso(instant)):
         return client.generate_presigned_post(**sdk)
-    finally:
-        _FROZEN[0] = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -502,17 +470,14 @@ def with_form(want, form, uncovered):
 
 
 def gcs_sdk_post(c, endpoint, sdk):
-    _FROZEN[0] = parse_instant(c["signedAt"]).replace(tzinfo=None)
-    try:
+    with CLOCK.at(parse_iso(c["signedAt"], tz=None)):
         return gcs_client(endpoint).generate_signed_post_policy_v4(c["bucket"], c["key"], **sdk)
-    finally:
-        _FROZEN[0] = None
 
 
 def gcs_hmac_post(c, endpoint, sdk, form, uncovered):
     """The SDK's layout, signed with GOOG4-HMAC-SHA256 by hand; the key condition per the GCS
     documentation (exact key; starts-with for a prefix, and "" for anyKey)."""
-    t = parse_instant(c["signedAt"])
+    t = parse_iso(c["signedAt"])
     timestamp, datestamp = t.strftime("%Y%m%dT%H%M%SZ"), t.strftime("%Y%m%d")
     credential = f"{HMAC_ID}/{datestamp}/auto/storage/goog4_request"
     if "keyPrefix" in c:
@@ -596,17 +561,7 @@ REFUSALS = [
 
 
 def run_ours(requests):
-    if not (os.path.isfile(PRESIGN_BIN) and os.access(PRESIGN_BIN, os.X_OK)):
-        sys.exit(f"{PRESIGN_BIN}: no such binary; build it with `cargo build --release --features cli` or set PRESIGN_BIN")
-    stdin = "".join(json.dumps(r) + "\n" for r in requests)
-    p = subprocess.run([PRESIGN_BIN, "post", "--json-request"], input=stdin.encode("utf-8"), capture_output=True,
-                       env=CLEAN_ENV, timeout=600)
-    # split on "\n" only: results may hold U+2028 and other characters splitlines() breaks on
-    lines = p.stdout.decode("utf-8").split("\n")[:-1]
-    if len(lines) != len(requests):
-        sys.exit(f"presign post: exit {p.returncode}, {len(lines)} result lines for {len(requests)} requests\n"
-                 + p.stderr.decode("utf-8", "replace")[-2000:])
-    return [json.loads(line) for line in lines]
+    return run_presign(["post", "--json-request"], requests, env=CLEAN_ENV, timeout=600)[1]
 
 
 def decoded(fields):
@@ -649,7 +604,7 @@ def compare(ours, want, c):
     policy = json_or_none(decoded(ours["fields"]) or "") or {}
     if ["starts-with", "$key", ""] in policy.get("conditions", []) and not c.get("anyKey"):
         diffs.append("an empty starts-with on $key without anyKey")
-    t = parse_instant(c["signedAt"]) + datetime.timedelta(seconds=c["expiresIn"])
+    t = parse_iso(c["signedAt"]) + datetime.timedelta(seconds=c["expiresIn"])
     if ours["expiresAt"] != t.strftime("%Y-%m-%dT%H:%M:%SZ"):
         diffs.append(f"expiresAt {ours['expiresAt']}")
     return diffs
@@ -675,7 +630,7 @@ def main():
         seen = set()
         c, client_key, sdk = s3_case(rng, seen)
         want = boto_post(client_key, sdk, c["signedAt"])
-        if want["fields"].get("x-amz-date") != parse_instant(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
+        if want["fields"].get("x-amz-date") != parse_iso(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
             sys.exit(f"boto3 did not sign at the frozen instant {c['signedAt']}: {want['fields']}")
         requests.append(c)
         expected.append(want)
@@ -685,7 +640,7 @@ def main():
         seen = set()
         c, endpoint, sdk, form, uncovered = gcs_case(rng, False, seen)
         want = gcs_sdk_post(c, endpoint, sdk)
-        if want["fields"]["x-goog-date"] != parse_instant(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
+        if want["fields"]["x-goog-date"] != parse_iso(c["signedAt"]).strftime("%Y%m%dT%H%M%SZ"):
             sys.exit(f"google-cloud-storage did not sign at the frozen instant {c['signedAt']}")
         requests.append(c)
         expected.append(with_form(want, form, uncovered))
@@ -743,8 +698,7 @@ def main():
                 print(f"FAIL generator: no {kind} case with {f}")
     for kind, (p, f) in per_kind.items():
         print(f"  {kind}: {p} passed, {f} failed")
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or passed < MIN_PASSED else 0
+    return summary(passed, failed, minimum=MIN_PASSED)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ signature or another signed field changed, another object, another method (S3/GC
 the SAS permissions do not allow (Azure), a signed header left out or changed, after the expiry,
 outside the SAS IP range, a wrong key.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/verify_sdk_diff.py   (PRESIGN_BIN overrides
+Run:  /tmp/presign-servers/py/venv/bin/python tests/verify_py_diff.py   (PRESIGN_BIN overrides
 the binary: `cargo build --release --features cli`)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < MIN_PASSED.
 """
@@ -29,19 +29,16 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import sys
 import tempfile
 from urllib.parse import parse_qsl, quote, urlsplit
 
+from harness import TESTS, flip_last, isolate, iso, replace_param, require_presign, summary, utc_now, verify
+from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK
+from harness import AZURITE_ACCOUNT as DEV_ACCOUNT, AZURITE_KEY as DEV_KEY
+
 # Neither the SDKs nor the CLI may pick up ambient cloud configuration.
-CLEAN_ENV = {
-    k: v
-    for k, v in os.environ.items()
-    if not k.startswith(("AWS_", "AZURE_", "GOOGLE_", "GCS_", "STORAGE_EMULATOR", "CLOUDSDK_"))
-}
-os.environ.clear()
-os.environ.update(CLEAN_ENV)
+isolate()
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -62,10 +59,7 @@ from cryptography.x509.oid import NameOID  # noqa: E402
 from google.cloud import storage  # noqa: E402
 from google.oauth2 import service_account  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
-KEY_FILE = os.path.join(HERE, "vectors", "gcs", "test_service_account.not-a-test.json")
+KEY_FILE = os.path.join(TESTS, "vectors", "gcs", "test_service_account.not-a-test.json")
 
 SEED = 20261126
 N_S3 = int(os.environ.get("N_S3", "60"))
@@ -74,10 +68,7 @@ N_GCS = int(os.environ.get("N_GCS", "40"))
 MIN_PASSED = 400
 SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "8"))
 
-AK, SK = "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN/+=="
-DEV_ACCOUNT = "devstoreaccount1"
-DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 OTHER_KEY = "a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U="
 
 with open(KEY_FILE, encoding="utf-8") as f:
@@ -105,48 +96,15 @@ def name(r):
     return "k" + n
 
 
-def cli(url, method="GET", headers=(), env=None, extra=()):
-    args = [PRESIGN_BIN, "verify", url, "--method", method, "--json"]
-    for h in headers:
-        args += ["-H", h]
-    args += list(extra)
-    out = subprocess.run(args, capture_output=True, text=True, env=dict(CLEAN_ENV, **(env or {})))
-    try:
-        verdict = json.loads(out.stdout) if out.stdout.strip() else {}
-    except json.JSONDecodeError:
-        verdict = {"unparsed": out.stdout}
-    return out.returncode, verdict, out.stderr
-
-
 def expect(label, url, method, headers, env, extra, want):
     """want: None for valid, else the error code (or a tuple of acceptable codes)."""
-    rc, verdict, err = cli(url, method, headers, env, extra)
+    rc, verdict, err = verify(url, method, headers, env, extra)
     if want is None:
         record(label, rc == 0 and verdict.get("valid") is True, f"rc={rc} {verdict} {err.strip()} {url}")
     else:
         codes = want if isinstance(want, tuple) else (want,)
         code = verdict.get("error", {}).get("code")
         record(label, rc == 1 and code in codes, f"rc={rc} want {codes} got {code} {verdict} {url}")
-
-
-def replace_param(url, pname, fn):
-    """The URL with the raw value of parameter `pname` replaced by fn(raw)."""
-    base, _, q = url.partition("?")
-    parts = []
-    for p in q.split("&"):
-        n, eq, v = p.partition("=")
-        parts.append(f"{n}={fn(v)}" if n == pname else p)
-    return base + "?" + "&".join(parts)
-
-
-def flip(s):
-    """The last character of s changed (hex stays hex, base64 stays base64)."""
-    if not s:
-        return "x"
-    c = s[-1]
-    if s.endswith("%3D"):
-        return s[:-4] + ("A" if s[-4] != "A" else "B") + "%3D"
-    return s[:-1] + ("0" if c != "0" else "1")
 
 
 def at_plus(stamp, seconds):
@@ -192,7 +150,7 @@ def s3_group(r):
         at = ["--at", at_plus(stamp, 0)]
         label = f"s3 #{i} {method} {key!r}"
         expect(label + " valid", url, method, headers, env, at, None)
-        expect(label + " signature", replace_param(url, "X-Amz-Signature", flip), method, headers, env, at,
+        expect(label + " signature", replace_param(url, "X-Amz-Signature", flip_last), method, headers, env, at,
                "SIGNATURE_MISMATCH")
         expect(label + " expires", replace_param(url, "X-Amz-Expires", lambda v: str(int(v) // 2 or 2)),
                method, headers, env, at, "SIGNATURE_MISMATCH")
@@ -208,7 +166,7 @@ def s3_group(r):
         wrong = dict(env, AWS_SECRET_ACCESS_KEY=SK[::-1])
         expect(label + " wrong secret", url, method, headers, wrong, at, "SIGNATURE_MISMATCH")
         if "X-Amz-Security-Token" in q:
-            expect(label + " token", replace_param(url, "X-Amz-Security-Token", flip), method, headers, env,
+            expect(label + " token", replace_param(url, "X-Amz-Security-Token", flip_last), method, headers, env,
                    at, "SIGNATURE_MISMATCH")
 
 
@@ -216,12 +174,8 @@ def s3_group(r):
 # Azure with azure-storage-blob
 
 
-def iso(t):
-    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def azure_group(r):
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = utc_now()
     for i in range(N_AZURE):
         azurite = r.random() < 0.4
         account = DEV_ACCOUNT if azurite else "myaccount"
@@ -275,7 +229,7 @@ def azure_group(r):
         label = f"azure #{i} {kind} sp={perm_letters} {method} {blob!r}"
         at = ["--at", iso(now + dt.timedelta(seconds=1))]
         expect(label + " valid", url, method, [], env, extra + at + client, None)
-        expect(label + " sig", replace_param(url, "sig", flip), method, [], env, extra + at + client,
+        expect(label + " sig", replace_param(url, "sig", flip_last), method, [], env, extra + at + client,
                "SIGNATURE_MISMATCH")
         expect(label + " se", replace_param(url, "se", lambda v: v[:-2] + ("1" if v[-2] != "1" else "2") + v[-1:]),
                method, [], env, extra + at + client, ("SIGNATURE_MISMATCH", "MALFORMED"))
@@ -347,7 +301,7 @@ def gcs_group(r):
         at = ["--at", at_plus(stamp, 0)]
         label = f"gcs #{i} {method} {obj!r}"
         expect(label + " valid", url, method, hdrs, env, extra + at, None)
-        expect(label + " signature", replace_param(url, "X-Goog-Signature", flip), method, hdrs, env, extra + at,
+        expect(label + " signature", replace_param(url, "X-Goog-Signature", flip_last), method, hdrs, env, extra + at,
                "SIGNATURE_MISMATCH")
         expect(label + " other object", url.replace("?", "x?", 1), method, hdrs, env, extra + at,
                "SIGNATURE_MISMATCH")
@@ -361,8 +315,7 @@ def gcs_group(r):
 
 
 def main():
-    if not os.path.exists(PRESIGN_BIN):
-        sys.exit(f"no CLI at {PRESIGN_BIN}: cargo build --release --features cli")
+    require_presign()
     r = random.Random(SEED)
     for group in (s3_group, azure_group, gcs_group):
         before = len(results)
@@ -371,9 +324,7 @@ def main():
     for f in failures[:SHOW_FAILURES]:
         print("FAIL", f)
     passed = sum(results)
-    failed = len(results) - passed
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or passed < MIN_PASSED else 0
+    return summary(passed, len(results) - passed, minimum=MIN_PASSED)
 
 
 if __name__ == "__main__":

@@ -28,7 +28,7 @@ run, then compared:
 - our result's `headers` (x-ms-blob-type for a plain PUT upload, bound request headers),
   `expiresAt` and warning codes, against what the case's inputs imply.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_sdk_diff.py   (PRESIGN_BIN overrides the binary)
+Run:  /tmp/presign-servers/py/venv/bin/python tests/azure_py_diff.py   (PRESIGN_BIN overrides the binary)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 500.
 
 What azure-storage-blob 12.31 does (read in the installed source, not assumed):
@@ -55,11 +55,13 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import sys
 import unicodedata
 from collections import Counter
 from urllib.parse import unquote
+
+from harness import PRESIGN, clean_env, run_presign, summary
+from harness import AZURITE_ACCOUNT as DEV_ACCOUNT, AZURITE_KEY as DEV_KEY
 
 from azure.storage.blob import (  # noqa: E402
     AccountSasPermissions,
@@ -79,17 +81,11 @@ from azure.storage.blob import __version__ as SDK_VERSION  # noqa: E402
 from azure.storage.blob._shared.shared_access_signature import SharedAccessSignature  # noqa: E402
 from azure.storage.blob._shared_access_signature import BlobSharedAccessSignature  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
-
 SEED = 20261124
 N_CASES = 720
 MIN_CASES = 500
 SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "5"))
 
-DEV_ACCOUNT = "devstoreaccount1"
-DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 OUR_DEFAULT_VERSION = "2025-07-05"
 # Service versions with the 2020-12-06+ account-key layout (all the SDK lists from 2020-12-06).
 KEY_VERSIONS = [
@@ -625,17 +621,10 @@ def decode_query(q):
 
 
 def run_batch(requests):
-    if not os.access(PRESIGN_BIN, os.X_OK):
-        sys.exit(f"{PRESIGN_BIN} not found; build it: cargo build --release --features cli")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AZURE_"))}
-    p = subprocess.run([PRESIGN_BIN, "batch"], input="".join(json.dumps(r) + "\n" for r in requests),
-                       capture_output=True, text=True, env=env, check=False)
-    if p.returncode != 0:
-        sys.exit(f"presign batch exited {p.returncode}: {p.stderr}")
-    lines = p.stdout.splitlines()
-    if len(lines) != len(requests):
-        sys.exit(f"presign batch returned {len(lines)} lines for {len(requests)} requests")
-    return [json.loads(line) for line in lines]
+    rc, results, err = run_presign(["batch"], requests, env=clean_env(("AWS_", "AZURE_")))
+    if rc != 0:
+        sys.exit(f"presign batch exited {rc}: {err}")
+    return results
 
 
 def compare(req, sdk_token, exp, ours):
@@ -681,7 +670,7 @@ def compare(req, sdk_token, exp, ours):
 def main():
     g = Gen(SEED)
     cases = [make_case(g, i) for i in range(N_CASES)]
-    print(f"azure-storage-blob {SDK_VERSION}, {PRESIGN_BIN}, seed {SEED}")
+    print(f"azure-storage-blob {SDK_VERSION}, {PRESIGN}, seed {SEED}")
     results = run_batch([c[0] for c in cases])
     passed = failed = 0
     by_kind = Counter()
@@ -731,8 +720,7 @@ def main():
     print(f"https-only SAS on an http endpoint (signed, with a warning): {https_on_http}")
     versions = Counter(c[0].get("version", "default") for c in cases)
     print("signed versions:", ", ".join(f"{k} {v}" for k, v in sorted(versions.items())))
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed or passed < MIN_CASES else 0)
+    sys.exit(summary(passed, failed, minimum=MIN_CASES))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ percent-decoding, and X-Amz-Signature exactly; plus our result's method, signed 
 must be exactly the ones botocore put in X-Amz-SignedHeaders, values trimmed and whitespace-collapsed
 as SigV4 says) and expiresAt.
 
-Run:  /tmp/presign-servers/py/venv/bin/python tests/s3_boto_diff.py   (PRESIGN_BIN overrides the binary)
+Run:  /tmp/presign-servers/py/venv/bin/python tests/s3_py_diff.py   (PRESIGN_BIN overrides the binary)
 Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 500.
 
 What botocore 1.44 does, and how the cases are built so both sides sign the same request
@@ -53,21 +53,17 @@ import hashlib
 import json
 import os
 import random
-import subprocess
 import sys
 import unicodedata
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
+from harness import PRESIGN, FrozenClock, isolate, run_presign, summary
+
 # botocore must see no ambient configuration (profiles, endpoint overrides, checksum settings,
 # regional-endpoint flags); the CLI must not pick up AWS_* either (lines without endpoint or
 # credentials would take them from the environment).
-CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-CLEAN_ENV["AWS_CONFIG_FILE"] = os.devnull
-CLEAN_ENV["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-CLEAN_ENV["AWS_EC2_METADATA_DISABLED"] = "true"
-os.environ.clear()
-os.environ.update(CLEAN_ENV)
+CLEAN_ENV = isolate(("AWS_",), no_aws_files=True)
 
 import boto3  # noqa: E402
 import botocore  # noqa: E402
@@ -76,10 +72,6 @@ import botocore.credentials  # noqa: E402
 import botocore.signers  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PRESIGN_BIN = os.environ.get("PRESIGN_BIN") or os.path.join(ROOT, "target", "release", "presign")
-
 SEED = 20261124
 N_CASES = 720
 SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "5"))
@@ -87,22 +79,12 @@ SHOW_FAILURES = int(os.environ.get("SHOW_FAILURES", "5"))
 # ---------------------------------------------------------------------------------------------
 # Frozen clock for botocore
 
-_FROZEN = [None]
-
-
-def _frozen_now(remove_tzinfo=True):
-    now = _FROZEN[0]
-    if now is None:
-        raise RuntimeError("signing outside a frozen instant")
-    return now if remove_tzinfo else now.replace(tzinfo=datetime.timezone.utc)
-
-
-if not hasattr(botocore.auth, "get_current_datetime"):
-    sys.exit(
-        f"botocore {botocore.__version__}: botocore.auth.get_current_datetime not found; "
-        "the signing clock moved, update the patch point in this test"
-    )
-botocore.auth.get_current_datetime = _frozen_now
+CLOCK = FrozenClock()  # holds naive UTC instants, as botocore's own clock returns by default
+CLOCK.patch(
+    botocore.auth,
+    "get_current_datetime",
+    lambda remove_tzinfo=True: CLOCK() if remove_tzinfo else CLOCK().replace(tzinfo=datetime.timezone.utc),
+)
 
 if not hasattr(botocore.signers, "_should_use_global_endpoint"):
     sys.exit(
@@ -677,19 +659,18 @@ def boto_presign(case, global_endpoint_quirk=False):
     which is what we produce. So the quirk is switched off for the comparison and measured
     separately (global_endpoint_quirk=True gives botocore's untouched URL).
     """
-    _FROZEN[0] = parse_instant(case["signed_at"])
     botocore.signers._should_use_global_endpoint = (
         _ORIG_SHOULD_USE_GLOBAL_ENDPOINT if global_endpoint_quirk else _never_global_endpoint
     )
     try:
-        return boto_client(case).generate_presigned_url(
-            ClientMethod=case["op"],
-            Params=dict(case["params"]),
-            ExpiresIn=case["expires_in"],
-            HttpMethod=case["method"],
-        )
+        with CLOCK.at(parse_instant(case["signed_at"])):
+            return boto_client(case).generate_presigned_url(
+                ClientMethod=case["op"],
+                Params=dict(case["params"]),
+                ExpiresIn=case["expires_in"],
+                HttpMethod=case["method"],
+            )
     finally:
-        _FROZEN[0] = None
         botocore.signers._should_use_global_endpoint = _ORIG_SHOULD_USE_GLOBAL_ENDPOINT
 
 
@@ -698,29 +679,7 @@ def boto_presign(case, global_endpoint_quirk=False):
 
 
 def run_batch(cases):
-    if not os.access(PRESIGN_BIN, os.X_OK):
-        sys.exit(f"{PRESIGN_BIN} not found; build it: cargo build --release --features cli")
-    stdin = "".join(json.dumps(c["request"], ensure_ascii=False) + "\n" for c in cases)
-    p = subprocess.run(
-        [PRESIGN_BIN, "batch"],
-        input=stdin.encode("utf-8"),
-        capture_output=True,
-        env=CLEAN_ENV,
-        timeout=120,
-    )
-    lines = p.stdout.decode("utf-8").splitlines()
-    if len(lines) != len(cases):
-        sys.exit(
-            f"presign batch: exit {p.returncode}, {len(lines)} result lines for {len(cases)} requests\n"
-            + p.stderr.decode("utf-8", "replace")[-2000:]
-        )
-    results = []
-    for line in lines:
-        try:
-            results.append(json.loads(line))
-        except ValueError:
-            results.append({"error": {"code": "(test) unparsable result line", "message": line}})
-    return results
+    return run_presign(["batch"], [c["request"] for c in cases], env=CLEAN_ENV, timeout=120, ensure_ascii=False)[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -860,7 +819,7 @@ def main():
         print(f)
     if len(failures) > SHOW_FAILURES:
         print(f"... and {len(failures) - SHOW_FAILURES} more failing cases")
-    print(f"botocore {botocore.__version__}, boto3 {boto3.__version__}, {PRESIGN_BIN}, seed {SEED}")
+    print(f"botocore {botocore.__version__}, boto3 {boto3.__version__}, {PRESIGN}, seed {SEED}")
     print("passing cases cover: " + ", ".join(f"{k}: {v}" for k, v in sorted(coverage.items())))
     if raw_query_differs:
         print(f"note: {raw_query_differs} passing cases encode the query text differently (same decoded pairs)")
@@ -875,9 +834,7 @@ def main():
         )
     if default_port:
         print(f"note: {default_port} passing cases differ only by an explicit default port in botocore's URL")
-    failed = len(failures)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed or passed < 500 else 0
+    return summary(passed, len(failures), minimum=500)
 
 
 if __name__ == "__main__":
