@@ -43,7 +43,8 @@
 //! | requests for one provider, as typed fields | [`s3::Presigner`], [`azure::Presigner`], [`gcs::Presigner`] (module docs have examples) |
 //! | requests for any provider | [`Request`] and [`Signer`] |
 //! | the request schema as JSON (a config file, a queue, a browser) | [`json::parse_request`], then [`Signer`] |
-//! | a browser form upload with a size range, a key prefix or a content-type family | [`post::PostRequest`] and [`post::PostSigner`]; [`s3::post`], [`gcs::post`] |
+//! | the request schema inside your own (de)serialization: a web framework's JSON body, YAML… | feature `serde`: [`Request`] is `Deserialize`, [`Presigned`] is `Serialize`, through the same reader and writer (`json::serde`) |
+//! | a browser form upload with a size range, a key prefix or a content-type family | [`PostRequest`] and [`PostSigner`]; [`s3::post`], [`gcs::post`] |
 //! | a bucket that must accept those requests from a web page | [`cors::cors_rules`] |
 //! | a GCS service-account key that never leaves a KMS, IAM `signBlob` or WebCrypto | [`gcs::prepare`], then [`gcs::PreparedUrl::finish`] |
 //! | an Azure identity instead of an account key | [`azure::delegation`]: the Get User Delegation Key request and its answer |

@@ -9,6 +9,8 @@ mod client;
 mod cors;
 #[cfg(feature = "post")]
 mod post;
+#[cfg(feature = "serde")]
+pub mod serde;
 #[cfg(feature = "cors")]
 pub use cors::cors_json;
 #[cfg(all(feature = "post", feature = "gcs"))]

@@ -11,7 +11,7 @@
 //! <https://cloud.google.com/storage/docs/xml-api/post-object-forms>,
 //! <https://cloud.google.com/storage/docs/authentication/signatures#policy-document>.
 //!
-//! Azure Blob Storage has no POST policy: [`PostRequest::Azure`] is an [`Error::Unsupported`]
+//! Azure Blob Storage has no POST policy: [`PostRequest::Azure`](crate::PostRequest::Azure) is an [`Error::Unsupported`]
 //! that names the alternative (a SAS `PUT` with `x-ms-blob-type: BlockBlob`).
 //!
 //! ## What the model turns into
