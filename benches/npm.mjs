@@ -10,8 +10,11 @@
 // Peers are installed on first run into $SERVERS_PREFIX/npm-bench. Before timing, every peer must
 // produce the same signature as ours for the same request and instant (the one exception, the
 // AWS SDK presigner, is explained below).
-// Then the floors under our per-URL cost (SHA-256 blocks, JSON marshaling), next to the issue's
-// targets; see the section at the end.
+// Our rows: the stateless calls (`presign`, `presignMany`), the client objects of `createPresigner`
+// (the configuration read once, each call carries only what changes), and the browser entry's size
+// build run in Node. Also the compile + instantiate time of each entry's wasm (median of 20), and the
+// floors under our per-URL cost (SHA-256 blocks, JSON marshaling) next to the package's targets; see
+// the sections at the end.
 //
 //   node benches/npm.mjs [--seconds S]
 import { execFileSync } from "node:child_process";
@@ -45,13 +48,19 @@ if (!Object.keys(PEERS).every((p) => existsSync(join(DIR, "node_modules", p)))) 
     ...Object.entries(PEERS).map(([p, v]) => `${p}@${v}`)], { cwd: DIR, stdio: "inherit" });
 }
 const require = createRequire(join(DIR, "package.json"));
-const { presign, presignMany, presignAsync } = await import(pathToFileURL(join(ROOT, "pkg/node.js")).href);
+const entry = (name) => import(pathToFileURL(join(ROOT, `pkg/dist/${name}/node.js`)).href);
+const { presign, presignMany, presignAsync, createPresigner } = await entry("main");
+const own = { s3: await entry("s3"), azure: await entry("azure") };
+// An entry's browser (size) build, run in Node: { presign, createPresigner }.
+const browserBuild = async (dir) => {
+  const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
+  glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
+  const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
+  return { presign: api.presignFn(glue), createPresigner: api.createPresignerFn(glue) };
+};
 // The browser entry's size build, run in Node for comparison (browsers get it; Node gets the speed build).
-const browser = await (async () => {
-  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/presign_wasm.js")).href);
-  glue.initSync({ module: readFileSync(join(ROOT, "pkg/dist/presign_wasm_bg.wasm")) });
-  return (await import(pathToFileURL(join(ROOT, "pkg/api.js")).href)).makeApi(glue);
-})();
+const browser = await browserBuild("main");
+const browserOwn = { s3: await browserBuild("s3"), azure: await browserBuild("azure") };
 
 // The floors section (at the end) times examples/wasm_floor.rs: the crate's SHA-256 and HMAC in
 // the wasm profile Node loads (wasm-speed), through wasm-bindgen and wasm-opt as pkg/build.sh does. Cargo
@@ -215,6 +224,29 @@ const gcsSdk = async (object) => (await gcsBucket.file(object).getSignedUrl({
 console.log(`GCS: @google-cloud/storage gives the same X-Goog-Signature and X-Goog-* parameters as presignAsync ` +
   `(X-Goog-Date ${GCS_AT.toISOString()})`);
 
+// --- client objects: the configuration once, each call only what changes ---------------------------
+const { key: _k, method: _m, headers: _h, ...s3Config } = req(KEYS[0]);
+const s3Call = (key) => ({ method: "PUT", key, headers: { "content-type": CT } });
+const s3Client = createPresigner(s3Config);
+const s3BrowserClient = browser.createPresigner(s3Config);
+const { blob: _b, ...azConfig } = azReq(KEYS[0]);
+const azClient = createPresigner(azConfig);
+const azCall = (blob) => ({ blob });
+const s3OwnClient = own.s3.createPresigner(s3Config);
+const s3OwnBrowserClient = browserOwn.s3.createPresigner(s3Config);
+const azOwnClient = own.azure.createPresigner(azConfig);
+const azOwnBrowserClient = browserOwn.azure.createPresigner(azConfig);
+for (const [i, k] of KEYS.slice(0, 3).entries()) {
+  const want = presign(req(k)).url;
+  if (s3Client.presign(s3Call(k)).url !== want || s3Client.presignMany([s3Call(k)])[0].url !== want ||
+    s3BrowserClient.presign(s3Call(k)).url !== want || azClient.presign(azCall(k)).url !== presign(azReq(k)).url ||
+    s3OwnClient.presign(s3Call(k)).url !== want || s3OwnBrowserClient.presign(s3Call(k)).url !== want ||
+    azOwnClient.presign(azCall(k)).url !== presign(azReq(k)).url || azOwnBrowserClient.presign(azCall(k)).url !== presign(azReq(k)).url) {
+    throw new Error(`a client's URL differs from presign's at ${i}`);
+  }
+}
+console.log("clients: createPresigner's URLs equal presign's (S3 and Azure; presign, presign/s3, presign/azure; speed and browser builds)");
+
 // --- timing ------------------------------------------------------------------------------------------
 async function bench(name, f, perCall = 1) {
   for (let i = 0; i < 200; i++) await f(i);
@@ -234,17 +266,26 @@ const groups = [
   ["S3", "ns per presigned S3 PUT URL (signed content-type)", [
     await bench("presign (npm, wasm)", (i) => presign(req(KEYS[i % 1000]))),
     await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(req)), 1000),
+    await bench("client.presign (createPresigner)", (i) => s3Client.presign(s3Call(KEYS[i % 1000]))),
+    await bench("client.presignMany x1000, per URL", () => s3Client.presignMany(KEYS.map(s3Call)), 1000),
     await bench("aws4", (i) => aws4sign(KEYS[i % 1000])),
     await bench("@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])),
     await bench("aws4fetch", (i) => aws4fetch(KEYS[i % 1000])),
     await bench("@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])),
     await bench("presign, browser size build, in Node", (i) => browser.presign(req(KEYS[i % 1000]))),
+    await bench("client.presign, browser size build, in Node", (i) => s3BrowserClient.presign(s3Call(KEYS[i % 1000]))),
+    await bench("presign/s3 client.presign", (i) => s3OwnClient.presign(s3Call(KEYS[i % 1000]))),
+    await bench("presign/s3 client.presign, browser size build, in Node", (i) => s3OwnBrowserClient.presign(s3Call(KEYS[i % 1000]))),
   ]],
   ["Azure", `ns per Azure blob SAS URL (sp=rw, sv ${AZ_VERSION})`, [
     await bench("presign (npm, wasm)", (i) => presign(azReq(KEYS[i % 1000]))),
     await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(azReq)), 1000),
+    await bench("client.presign (createPresigner)", (i) => azClient.presign(azCall(KEYS[i % 1000]))),
+    await bench("client.presignMany x1000, per URL", () => azClient.presignMany(KEYS.map(azCall)), 1000),
     await bench("@azure/storage-blob", (i) => azSdk(KEYS[i % 1000])),
     await bench("presign, browser size build, in Node", (i) => browser.presign(azReq(KEYS[i % 1000]))),
+    await bench("presign/azure client.presign", (i) => azOwnClient.presign(azCall(KEYS[i % 1000]))),
+    await bench("presign/azure client.presign, browser size build, in Node", (i) => azOwnBrowserClient.presign(azCall(KEYS[i % 1000]))),
   ]],
   ["GCS", "ns per GCS V4 GET URL, service-account RSA, awaited one by one", [
     await bench("presignAsync (npm, wasm + WebCrypto)", (i) => presignAsync(gcsReq(KEYS[i % 1000]))),
@@ -284,9 +325,9 @@ for (const [provider, , [ours, ...rest]] of groups) {
 // Rust core, decoding the result text), i.e. the package minus its JS work.
 {
   const floor = createRequire(import.meta.url)(join(FLOOR, "wasm_floor.js"));
-  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/server/presign_wasm.js")).href);
-  await import(pathToFileURL(join(ROOT, "pkg/verify/node.js")).href);
-  const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/server/presign_wasm.js")).href);
+  const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/main/server/presign_main.js")).href);
+  await entry("verify");
+  const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/server/presign_verify.js")).href);
   const enc = new TextEncoder();
   const shaBlocks = (n) => Math.ceil((n + 9) / 64);
   const hmacBlocks = (n) => Math.ceil((n + 73) / 64);
@@ -340,13 +381,13 @@ for (const [provider, , [ours, ...rest]] of groups) {
     return JSON.parse(out[i % 1000]);
   };
   const rows = [
-    ["S3 presign", groups[0][2][0].ns, s3Sha + s3Hmac, 3000, await bench("marshal", marshal(req, s3Out)),
+    ["S3 presign", groups[0][2][0].ns, s3Sha + s3Hmac, undefined, await bench("marshal", marshal(req, s3Out)),
       await bench("wasm call", (i) => glue.presignJson(s3In[i % 1000], now))],
-    ["S3 presignMany x1000", groups[0][2][1].ns, s3Sha + s3Hmac, 2000, await bench("marshal", () => {
+    ["S3 presignMany x1000", groups[0][2][1].ns, s3Sha + s3Hmac, 3000, await bench("marshal", () => {
       sink += encodeLikeApi(KEYS.map((k) => msDates(req(k))));
       return JSON.parse(s3ManyOut);
     }, 1000), await bench("wasm call", () => glue.presignManyJson(s3ManyIn, now), 1000)],
-    ["Azure presign", groups[1][2][0].ns, azHmac, undefined, await bench("marshal", marshal(azReq, azOut)),
+    ["Azure presign", groups[1][2][0].ns, azHmac, 4000, await bench("marshal", marshal(azReq, azOut)),
       await bench("wasm call", (i) => glue.presignJson(azIn[i % 1000], now))],
   ];
   if (!sink) throw new Error("nothing was encoded");
@@ -363,5 +404,30 @@ for (const [provider, , [ours, ...rest]] of groups) {
   for (const [name, pkg, sha, target, marshal, call] of rows) {
     console.log(`${name.padEnd(24)}${us(pkg)} ${us(call.ns)} ${us(sha)}${us(marshal.ns)} ${us(sha + marshal.ns)}` +
       `${target ? us(target) : "        -"}`);
+  }
+}
+
+// --- compile + instantiate time of each entry's wasm (Node, median of 20) ---------------------------
+{
+  const { ENTRIES } = await import(pathToFileURL(join(ROOT, "pkg/entries.mjs")).href);
+  console.log("\ncompile + instantiate, median of 20 (WebAssembly.compile, then instantiate with the module's imports)");
+  for (const e of ENTRIES) {
+    const row = [];
+    for (const build of ["web", "server"]) {
+      const bytes = readFileSync(join(ROOT, `pkg/dist/${e.dir}/${build}/presign_${e.dir}_bg.wasm`));
+      const times = [];
+      for (let i = 0; i < 20; i++) {
+        const t0 = process.hrtime.bigint();
+        const m = await WebAssembly.compile(bytes);
+        // The glue's imports are JS functions; stand-ins of the same names instantiate the same.
+        const imports = {};
+        for (const { module, name } of WebAssembly.Module.imports(m)) (imports[module] ??= {})[name] = () => {};
+        await WebAssembly.instantiate(m, imports);
+        times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      times.sort((a, b) => a - b);
+      row.push(`${build === "web" ? "browser build" : "server build"} ${((times[9] + times[10]) / 2).toFixed(2)} ms (${(bytes.length / 1024).toFixed(0)} KB)`);
+    }
+    console.log(`${(e.path === "." ? "presign" : "presign/" + e.path.slice(2)).padEnd(16)} ${row.join(", ")}`);
   }
 }
