@@ -28,11 +28,44 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
     }
 }
 
+/// How the messages of [`credential_expiry_worded`] name things; they quote no value.
+pub(crate) struct Wording<'a> {
+    /// The member holding the credentials' expiry (`credentials.expiresAt`).
+    pub member: &'a str,
+    /// What expires: "the credentials", "the key".
+    pub subject: &'a str,
+    /// Its verb: "expire", "expires".
+    pub verb: &'a str,
+    /// What they sign: "the URL", "the SAS".
+    pub signed: &'a str,
+    /// The end of "… stops working when …": "they do", "the key does".
+    pub when: &'a str,
+}
+
+/// Credentials that expire at `credentials_expire` must still be in force at the signing
+/// instant `time`.
+///
+/// # Errors
+/// [`Error::CredentialsExpire`] when they expire at or before `time`.
+pub(crate) fn credentials_in_force(
+    credentials_expire: Timestamp,
+    time: Timestamp,
+    w: &Wording<'_>,
+) -> Result<()> {
+    if credentials_expire <= time {
+        return Err(Error::CredentialsExpire(format!(
+            "`{}`: {} {} at or before the signing instant",
+            w.member, w.subject, w.verb
+        )));
+    }
+    Ok(())
+}
+
 /// Applies `policy` when credentials that expire at `credentials_expire` sign something valid
 /// until `expires`, at the signing instant `time`; returns the expiry to sign (shortened by
 /// [`CredentialExpiry::Clamp`]). `names` are for messages, which quote no value: the member
-/// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials",
-/// "the key") and what they sign ("the URL", "the SAS").
+/// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials")
+/// and what they sign ("the URL"). See [`credential_expiry_worded`] for other wordings.
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expired at or before `time`, or with
@@ -45,16 +78,35 @@ pub(crate) fn credential_expiry(
     (member, credentials, signed): (&str, &str, &str),
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
-    if credentials_expire <= time {
-        return Err(Error::CredentialsExpire(format!(
-            "`{member}`: {credentials} expire at or before the signing instant"
-        )));
-    }
+    let w = Wording {
+        member,
+        subject: credentials,
+        verb: "expire",
+        signed,
+        when: "they do",
+    };
+    credential_expiry_worded(policy, credentials_expire, expires, time, &w, warnings)
+}
+
+/// [`credential_expiry`] with the messages worded by `w` (Azure: "the key expires").
+///
+/// # Errors
+/// As [`credential_expiry`].
+pub(crate) fn credential_expiry_worded(
+    policy: CredentialExpiry,
+    credentials_expire: Timestamp,
+    expires: Timestamp,
+    time: Timestamp,
+    w: &Wording<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Timestamp> {
+    credentials_in_force(credentials_expire, time, w)?;
     if credentials_expire >= expires {
         return Ok(expires);
     }
     let msg = format!(
-        "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
+        "`{}`: {} {} before {} would; {} stops working when {}",
+        w.member, w.subject, w.verb, w.signed, w.signed, w.when
     );
     match policy {
         CredentialExpiry::Warn => {
