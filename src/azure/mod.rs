@@ -10,9 +10,9 @@
 //! use presign::azure::{AzureRequest, Credentials};
 //! use presign::{Method, Timestamp};
 //!
-//! let mut req = AzureRequest::new(Method::Put, "myaccount", "photos", "cat 1.jpg");
-//! req.credentials = Some(Credentials::account_key("a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"));
-//! req.expires_in = Some(600);
+//! let req = AzureRequest::new(Method::Put, "myaccount", "photos", "cat 1.jpg")
+//!     .with_credentials(Credentials::account_key("a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5"))
+//!     .with_expires_in(core::time::Duration::from_secs(600));
 //!
 //! let now = Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?;
 //! let out = presign::azure::presign(&req, now)?;
@@ -229,8 +229,10 @@ impl Credentials {
 }
 
 /// A presign request for Azure Blob Storage (the `"provider": "azure"` member of the request
-/// schema).
+/// schema). Build it with [`AzureRequest::new`] (a blob), [`AzureRequest::container`] or
+/// [`AzureRequest::account_sas`] and the `with_*` methods; fields may be set directly too.
 #[derive(Clone, Debug, Default)]
+#[non_exhaustive]
 pub struct AzureRequest {
     /// HTTP method (default GET).
     pub method: Method,
@@ -337,6 +339,235 @@ impl AzureRequest {
             blob: Some(blob.into()),
             ..Self::default()
         }
+    }
+
+    /// A container request (`sr=c`, or the container of an account SAS) with everything else
+    /// at its default.
+    pub fn container(
+        method: Method,
+        account: impl Into<String>,
+        container: impl Into<String>,
+    ) -> Self {
+        AzureRequest {
+            method,
+            account: Some(account.into()),
+            container: Some(container.into()),
+            ..Self::default()
+        }
+    }
+
+    /// An account SAS (`sas: "account"`) for the account's blob service; add a container or
+    /// blob with the fields `container` and `blob` for the URL.
+    pub fn account_sas(method: Method, account: impl Into<String>) -> Self {
+        AzureRequest {
+            method,
+            sas: Some(SasKind::Account),
+            account: Some(account.into()),
+            ..Self::default()
+        }
+    }
+
+    /// Who signs.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The kind of SAS (default: from the credentials).
+    #[must_use]
+    pub fn with_sas(mut self, sas: SasKind) -> Self {
+        self.sas = Some(sas);
+        self
+    }
+
+    /// What a service or user-delegation SAS grants (default: the blob when one is named, else the container).
+    #[must_use]
+    pub fn with_resource(mut self, resource: Resource) -> Self {
+        self.resource = Some(resource);
+        self
+    }
+
+    /// A custom blob endpoint, `scheme://host[:port][/path]` (Azurite, sovereign clouds).
+    #[must_use]
+    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Permission letters (`sp`), any order; they are checked and put in canonical order when signing.
+    #[must_use]
+    pub fn with_permissions(mut self, permissions: impl Into<String>) -> Self {
+        self.permissions = Some(permissions.into());
+        self
+    }
+
+    /// When the SAS becomes valid (`st`).
+    #[must_use]
+    pub fn with_starts_on(mut self, starts_on: Timestamp) -> Self {
+        self.starts_on = Some(starts_on);
+        self
+    }
+
+    /// When the SAS expires (`se`); not together with [`AzureRequest::with_expires_in`].
+    #[must_use]
+    pub fn with_expires_on(mut self, expires_on: Timestamp) -> Self {
+        self.expires_on = Some(expires_on);
+        self
+    }
+
+    /// How long the SAS works from the signing instant, whole seconds (a fraction is dropped).
+    /// Default 1 hour.
+    #[must_use]
+    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
+        self.expires_in = Some(lifetime.as_secs());
+        self
+    }
+
+    /// Back-dates `st` by this much (whole seconds, at most [`MAX_CLOCK_SKEW`]), from
+    /// `startsOn` or from the signing instant.
+    #[must_use]
+    pub fn with_clock_skew(mut self, skew: core::time::Duration) -> Self {
+        self.clock_skew = Some(skew.as_secs());
+        self
+    }
+
+    /// The client addresses allowed (`sip`): one IPv4 address or `a.b.c.d-e.f.g.h`.
+    #[must_use]
+    pub fn with_ip_range(mut self, ip_range: impl Into<String>) -> Self {
+        self.ip_range = Some(ip_range.into());
+        self
+    }
+
+    /// The protocols allowed (`spr`).
+    #[must_use]
+    pub fn with_protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+
+    /// A stored access policy on the container (`si`).
+    #[must_use]
+    pub fn with_identifier(mut self, identifier: impl Into<String>) -> Self {
+        self.identifier = Some(identifier.into());
+        self
+    }
+
+    /// The encryption scope for writes (`ses`).
+    #[must_use]
+    pub fn with_encryption_scope(mut self, encryption_scope: impl Into<String>) -> Self {
+        self.encryption_scope = Some(encryption_scope.into());
+        self
+    }
+
+    /// A blob snapshot (`sr=bs`).
+    #[must_use]
+    pub fn with_snapshot(mut self, snapshot: impl Into<String>) -> Self {
+        self.snapshot = Some(snapshot.into());
+        self
+    }
+
+    /// A blob version (`sr=bv`).
+    #[must_use]
+    pub fn with_version_id(mut self, version_id: impl Into<String>) -> Self {
+        self.version_id = Some(version_id.into());
+        self
+    }
+
+    /// The signed version (`sv`), one of [`sas::KNOWN_VERSIONS`].
+    #[must_use]
+    pub fn with_version(mut self, version: impl Into<String>) -> Self {
+        self.version = Some(version.into());
+        self
+    }
+
+    /// Response header overrides.
+    #[must_use]
+    pub fn with_response_headers(mut self, headers: ResponseHeaders) -> Self {
+        self.response_headers = headers;
+        self
+    }
+
+    /// Account SAS: the services (`ss`, default `b`).
+    #[must_use]
+    pub fn with_services(mut self, services: impl Into<String>) -> Self {
+        self.services = Some(services.into());
+        self
+    }
+
+    /// Account SAS: the resource types (`srt`, default from the URL).
+    #[must_use]
+    pub fn with_resource_types(mut self, resource_types: impl Into<String>) -> Self {
+        self.resource_types = Some(resource_types.into());
+        self
+    }
+
+    /// An extra unsigned query parameter for the URL (`comp`, `blockid`, `restype`…).
+    #[must_use]
+    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push(name, value);
+        self
+    }
+
+    /// User delegation: a pre-authorized agent object id (`saoid`).
+    #[must_use]
+    pub fn with_preauthorized_agent_object_id(
+        mut self,
+        preauthorized_agent_object_id: impl Into<String>,
+    ) -> Self {
+        self.preauthorized_agent_object_id = Some(preauthorized_agent_object_id.into());
+        self
+    }
+
+    /// User delegation: an agent object id checked against POSIX ACLs (`suoid`).
+    #[must_use]
+    pub fn with_agent_object_id(mut self, agent_object_id: impl Into<String>) -> Self {
+        self.agent_object_id = Some(agent_object_id.into());
+        self
+    }
+
+    /// User delegation: a correlation id for audit logs (`scid`).
+    #[must_use]
+    pub fn with_correlation_id(mut self, correlation_id: impl Into<String>) -> Self {
+        self.correlation_id = Some(correlation_id.into());
+        self
+    }
+
+    /// User delegation (2025-07-05+): the only user who may use the SAS (`sduoid`).
+    #[must_use]
+    pub fn with_delegated_user_object_id(
+        mut self,
+        delegated_user_object_id: impl Into<String>,
+    ) -> Self {
+        self.delegated_user_object_id = Some(delegated_user_object_id.into());
+        self
+    }
+
+    /// User delegation (2026-04-06+): a header the request must carry (`srh`); it is returned
+    /// in the result's `headers`.
+    #[must_use]
+    pub fn with_request_header(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        self.request_headers.push(name, value);
+        self
+    }
+
+    /// User delegation (2026-04-06+): a query parameter the request must carry (`srq`); it is
+    /// added to the URL.
+    #[must_use]
+    pub fn with_request_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.request_query.push(name, value);
+        self
+    }
+
+    /// User delegation: what to do when the key expires before the SAS (default: warn).
+    #[must_use]
+    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
+        self.credential_expiry = policy;
+        self
     }
 }
 

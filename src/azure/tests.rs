@@ -543,3 +543,33 @@ fn the_json_schema_uses_the_issue_field_names() {
         );
     }
 }
+
+#[test]
+fn builders_set_the_same_fields() {
+    let mut by_field = AzureRequest::container(Method::Get, "myaccount", "photos");
+    by_field.credentials = Some(Credentials::account_key(KEY));
+    by_field.permissions = Some("lr".into());
+    by_field.expires_in = Some(600);
+    by_field.clock_skew = Some(60);
+    by_field.protocol = Some(Protocol::Https);
+    by_field.query.push("restype", "container");
+    let built = AzureRequest::container(Method::Get, "myaccount", "photos")
+        .with_credentials(Credentials::account_key(KEY))
+        .with_permissions("lr")
+        .with_expires_in(core::time::Duration::from_millis(600_999))
+        .with_clock_skew(core::time::Duration::from_secs(60))
+        .with_protocol(Protocol::Https)
+        .with_query("restype", "container");
+    assert_eq!(
+        presign(&built, now()).unwrap().url,
+        presign(&by_field, now()).unwrap().url
+    );
+    let account = AzureRequest::account_sas(Method::Get, "myaccount")
+        .with_credentials(Credentials::account_key(KEY))
+        .with_services("b")
+        .with_resource_types("s");
+    assert!(presign(&account, now())
+        .unwrap()
+        .url
+        .contains("&ss=b&srt=s&"));
+}
