@@ -101,6 +101,21 @@ pub(crate) fn credential_expiry_worded(
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
     credentials_in_force(credentials_expire, time, w)?;
+    expire_first(policy, credentials_expire, expires, w, warnings)
+}
+
+/// The part of [`credential_expiry_worded`] after [`credentials_in_force`]: `policy` when the
+/// credentials expire before `expires`.
+///
+/// # Errors
+/// [`Error::CredentialsExpire`] with [`CredentialExpiry::Error`] when they expire first.
+pub(crate) fn expire_first(
+    policy: CredentialExpiry,
+    credentials_expire: Timestamp,
+    expires: Timestamp,
+    w: &Wording<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<Timestamp> {
     if credentials_expire >= expires {
         return Ok(expires);
     }

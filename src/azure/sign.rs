@@ -133,33 +133,34 @@ fn resolve<'a>(
     account: &str,
     layout: Layout,
 ) -> Result<Sas<'a>> {
-    match (kind, udk) {
-        (SasKind::UserDelegation, Some(k)) => {
-            if req.identifier.is_some() {
-                return Err(Error::Unsupported(
-                    "a user-delegation SAS cannot name a stored access policy (identifier)".into(),
-                ));
-            }
-            service::check(req)?;
-            Ok(Sas::UserDelegation(
-                service::target(req, account, layout)?,
-                k,
+    let delegation = match (kind, udk) {
+        (SasKind::UserDelegation, Some(k)) => Some(k),
+        (SasKind::UserDelegation, None) => {
+            return Err(Error::InvalidCredentials(
+                "a user-delegation SAS needs credentials.userDelegationKey".into(),
             ))
         }
-        (SasKind::UserDelegation, None) => Err(Error::InvalidCredentials(
-            "a user-delegation SAS needs credentials.userDelegationKey".into(),
-        )),
-        (SasKind::Account, _) => {
-            user_delegation::refuse_fields(req)?;
-            account::check(req)?;
-            Ok(Sas::Account)
+        _ => None,
+    };
+    match delegation {
+        None => user_delegation::refuse_fields(req)?,
+        Some(_) if req.identifier.is_some() => {
+            return Err(Error::Unsupported(
+                "a user-delegation SAS cannot name a stored access policy (identifier)".into(),
+            ))
         }
-        (SasKind::Service, _) => {
-            user_delegation::refuse_fields(req)?;
-            service::check(req)?;
-            Ok(Sas::Service(service::target(req, account, layout)?))
-        }
+        Some(_) => {}
     }
+    if kind == SasKind::Account {
+        account::check(req)?;
+        return Ok(Sas::Account);
+    }
+    service::check(req)?;
+    let target = service::target(req, account, layout)?;
+    Ok(match delegation {
+        Some(k) => Sas::UserDelegation(target, k),
+        None => Sas::Service(target),
+    })
 }
 
 /// `sp` in canonical order: the request's, none with a stored access policy, else the

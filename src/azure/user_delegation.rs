@@ -3,7 +3,7 @@
 
 use super::{sas, AzureRequest, UserDelegationKey};
 use crate::error::{Error, Result};
-use crate::lifetime::{credential_expiry_worded, credentials_in_force, Wording};
+use crate::lifetime::{credentials_in_force, expire_first, Wording};
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Params, Warning};
 use sas::DelegationFields;
@@ -73,7 +73,7 @@ pub(super) fn key_times(
         ));
     }
     expiry
-        .map(|e| credential_expiry_worded(policy, k.signed_expiry, e, time, &KEY_EXPIRY, warnings))
+        .map(|e| expire_first(policy, k.signed_expiry, e, &KEY_EXPIRY, warnings))
         .transpose()
 }
 
