@@ -28,35 +28,18 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
     }
 }
 
-/// How the messages of [`credential_expiry_worded`] name things; they quote no value.
-pub(crate) struct Wording<'a> {
-    /// The member holding the credentials' expiry (`credentials.expiresAt`).
-    pub member: &'a str,
-    /// What expires: "the credentials", "the key".
-    pub subject: &'a str,
-    /// Its verb: "expire", "expires".
-    pub verb: &'a str,
-    /// What they sign: "the URL", "the SAS".
-    pub signed: &'a str,
-    /// The end of "… stops working when …": "they do", "the key does".
-    pub when: &'a str,
-}
-
 /// Credentials that expire at `credentials_expire` must still be in force at the signing
-/// instant `time`.
+/// instant `time`; `message` words the error (naming the member, quoting no value).
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expire at or before `time`.
 pub(crate) fn credentials_in_force(
     credentials_expire: Timestamp,
     time: Timestamp,
-    w: &Wording<'_>,
+    message: impl FnOnce() -> String,
 ) -> Result<()> {
     if credentials_expire <= time {
-        return Err(Error::CredentialsExpire(format!(
-            "`{}`: {} {} at or before the signing instant",
-            w.member, w.subject, w.verb
-        )));
+        return Err(Error::CredentialsExpire(message()));
     }
     Ok(())
 }
@@ -65,7 +48,8 @@ pub(crate) fn credentials_in_force(
 /// until `expires`, at the signing instant `time`; returns the expiry to sign (shortened by
 /// [`CredentialExpiry::Clamp`]). `names` are for messages, which quote no value: the member
 /// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials")
-/// and what they sign ("the URL"). See [`credential_expiry_worded`] for other wordings.
+/// and what they sign ("the URL"). Other wordings: [`credentials_in_force`], then
+/// [`expire_first`].
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expired at or before `time`, or with
@@ -78,34 +62,19 @@ pub(crate) fn credential_expiry(
     (member, credentials, signed): (&str, &str, &str),
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
-    let w = Wording {
-        member,
-        subject: credentials,
-        verb: "expire",
-        signed,
-        when: "they do",
-    };
-    credential_expiry_worded(policy, credentials_expire, expires, time, &w, warnings)
+    credentials_in_force(credentials_expire, time, || {
+        format!("`{member}`: {credentials} expire at or before the signing instant")
+    })?;
+    expire_first(policy, credentials_expire, expires, warnings, || {
+        format!(
+            "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
+        )
+    })
 }
 
-/// [`credential_expiry`] with the messages worded by `w` (Azure: "the key expires").
-///
-/// # Errors
-/// As [`credential_expiry`].
-pub(crate) fn credential_expiry_worded(
-    policy: CredentialExpiry,
-    credentials_expire: Timestamp,
-    expires: Timestamp,
-    time: Timestamp,
-    w: &Wording<'_>,
-    warnings: &mut Vec<Warning>,
-) -> Result<Timestamp> {
-    credentials_in_force(credentials_expire, time, w)?;
-    expire_first(policy, credentials_expire, expires, w, warnings)
-}
-
-/// The part of [`credential_expiry_worded`] after [`credentials_in_force`]: `policy` when the
-/// credentials expire before `expires`.
+/// `policy` when credentials expiring at `credentials_expire` would expire before `expires`:
+/// a `CREDENTIALS_EXPIRE_FIRST` warning, an error, or `credentials_expire` as the expiry.
+/// `message` words the warning or error. Returns the expiry to sign.
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] with [`CredentialExpiry::Error`] when they expire first.
@@ -113,25 +82,21 @@ pub(crate) fn expire_first(
     policy: CredentialExpiry,
     credentials_expire: Timestamp,
     expires: Timestamp,
-    w: &Wording<'_>,
     warnings: &mut Vec<Warning>,
+    message: impl FnOnce() -> String,
 ) -> Result<Timestamp> {
     if credentials_expire >= expires {
         return Ok(expires);
     }
-    let msg = format!(
-        "`{}`: {} {} before {} would; {} stops working when {}",
-        w.member, w.subject, w.verb, w.signed, w.signed, w.when
-    );
     match policy {
         CredentialExpiry::Warn => {
             warnings.push(Warning {
                 code: "CREDENTIALS_EXPIRE_FIRST",
-                message: msg,
+                message: message(),
             });
             Ok(expires)
         }
-        CredentialExpiry::Error => Err(Error::CredentialsExpire(msg)),
+        CredentialExpiry::Error => Err(Error::CredentialsExpire(message())),
         CredentialExpiry::Clamp => Ok(credentials_expire),
     }
 }

@@ -207,8 +207,38 @@ fn times(
     sas: &Sas<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(Option<Timestamp>, Option<Timestamp>)> {
-    let start = start(req, time)?;
-    let mut expiry = expiry(req, time, matches!(sas, Sas::UserDelegation(..)))?;
+    let start = match (req.starts_on, req.clock_skew) {
+        (st, Some(skew)) => {
+            if skew > MAX_CLOCK_SKEW {
+                return Err(Error::InvalidTime(format!(
+                    "`clockSkew`: at most {MAX_CLOCK_SKEW} s"
+                )));
+            }
+            Some(st.unwrap_or(time).add_secs(-(skew as i64))?)
+        }
+        (st, None) => st,
+    };
+    let mut expiry = match (req.expires_on, req.expires_in) {
+        (Some(_), Some(_)) => {
+            return Err(Error::InvalidExpiry(
+                "give expiresOn or expiresIn, not both".into(),
+            ))
+        }
+        (Some(e), None) => Some(e),
+        (None, Some(0)) => {
+            return Err(Error::InvalidExpiry(
+                "expiresIn must be at least 1 second".into(),
+            ))
+        }
+        (None, Some(n)) => Some(
+            time.add_secs(
+                i64::try_from(n)
+                    .map_err(|_| Error::InvalidExpiry("`expiresIn`: out of range".into()))?,
+            )?,
+        ),
+        (None, None) if req.identifier.is_some() && !matches!(sas, Sas::UserDelegation(..)) => None,
+        (None, None) => Some(time.add_secs(DEFAULT_EXPIRES as i64)?),
+    };
     if let Sas::UserDelegation(_, k) = sas {
         expiry =
             user_delegation::key_times(k, start, expiry, time, req.credential_expiry, warnings)?;
@@ -226,42 +256,6 @@ fn times(
         }
     }
     Ok((start, expiry))
-}
-
-/// `st`: `startsOn`, back-dated by `clockSkew` (from the signing instant without `startsOn`).
-fn start(req: &AzureRequest, time: Timestamp) -> Result<Option<Timestamp>> {
-    match (req.starts_on, req.clock_skew) {
-        (st, Some(skew)) => {
-            if skew > MAX_CLOCK_SKEW {
-                return Err(Error::InvalidTime(format!(
-                    "`clockSkew`: at most {MAX_CLOCK_SKEW} s"
-                )));
-            }
-            Ok(Some(st.unwrap_or(time).add_secs(-(skew as i64))?))
-        }
-        (st, None) => Ok(st),
-    }
-}
-
-/// `se`: `expiresOn`, or `expiresIn` after the signing instant; none when a stored access
-/// policy of a service SAS sets it.
-fn expiry(req: &AzureRequest, time: Timestamp, delegation: bool) -> Result<Option<Timestamp>> {
-    match (req.expires_on, req.expires_in) {
-        (Some(_), Some(_)) => Err(Error::InvalidExpiry(
-            "give expiresOn or expiresIn, not both".into(),
-        )),
-        (Some(e), None) => Ok(Some(e)),
-        (None, Some(0)) => Err(Error::InvalidExpiry(
-            "expiresIn must be at least 1 second".into(),
-        )),
-        (None, Some(n)) => {
-            Ok(Some(time.add_secs(i64::try_from(n).map_err(|_| {
-                Error::InvalidExpiry("`expiresIn`: out of range".into())
-            })?)?))
-        }
-        (None, None) if req.identifier.is_some() && !delegation => Ok(None),
-        (None, None) => Ok(Some(time.add_secs(DEFAULT_EXPIRES as i64)?)),
-    }
 }
 
 /// The other signed members: `sip`, `spr` (with a warning for https on an http endpoint) and
@@ -288,25 +282,21 @@ fn check_signed_fields(
 /// Every field of the SAS, borrowed from the request and `p`.
 fn fields<'a>(req: &'a AzureRequest, p: &'a Parts<'a>) -> SasFields<'a> {
     let rh = &req.response_headers;
-    let account_sas = matches!(p.sas, Sas::Account);
+    let target = p.sas.target();
     SasFields {
         version: p.sv,
         services: p.services.as_ref().map(|(ss, _)| ss.as_str()),
         resource_types: p.services.as_ref().map(|(_, srt)| srt.as_str()),
-        resource: p.sas.target().map(|t| t.sr),
+        resource: target.map(|t| t.sr),
         permissions: p.permissions.as_deref(),
         start: p.start.as_deref(),
         expiry: p.expiry.as_deref(),
         ip: req.ip_range.as_deref(),
         protocol: req.protocol.map(Protocol::as_str),
         identifier: req.identifier.as_deref(),
-        snapshot_time: if account_sas {
-            None
-        } else {
-            req.snapshot.as_deref().or(req.version_id.as_deref())
-        },
+        snapshot_time: target.and(req.snapshot.as_deref().or(req.version_id.as_deref())),
         encryption_scope: req.encryption_scope.as_deref(),
-        directory_depth: p.sas.target().and_then(|t| t.depth),
+        directory_depth: target.and_then(|t| t.depth),
         cache_control: rh.cache_control.as_deref(),
         content_disposition: rh.content_disposition.as_deref(),
         content_encoding: rh.content_encoding.as_deref(),

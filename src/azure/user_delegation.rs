@@ -3,19 +3,15 @@
 
 use super::{sas, AzureRequest, UserDelegationKey};
 use crate::error::{Error, Result};
-use crate::lifetime::{credentials_in_force, expire_first, Wording};
+use crate::lifetime::{credentials_in_force, expire_first};
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Params, Warning};
 use sas::DelegationFields;
 
-/// How the key's expiry is named in messages.
-const KEY_EXPIRY: Wording<'static> = Wording {
-    member: "credentials.userDelegationKey.signedExpiry",
-    subject: "the key",
-    verb: "expires",
-    signed: "the SAS",
-    when: "the key does",
-};
+/// The key has expired at the signing instant.
+const KEY_EXPIRED: &str = "`credentials.userDelegationKey.signedExpiry`: the key expires at or before the signing instant";
+/// The key expires before the SAS (`credentialExpiry` says what follows).
+const KEY_EXPIRES_FIRST: &str = "`credentials.userDelegationKey.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does";
 
 /// The request's user-delegation-only fields, by JSON name, and whether each is given.
 pub(super) fn delegation_only_fields(req: &AzureRequest) -> [(&'static str, bool); 6] {
@@ -61,7 +57,7 @@ pub(super) fn key_times(
     policy: CredentialExpiry,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Timestamp>> {
-    credentials_in_force(k.signed_expiry, time, &KEY_EXPIRY)?;
+    credentials_in_force(k.signed_expiry, time, || KEY_EXPIRED.to_owned())?;
     if expiry.is_some_and(|e| e <= k.signed_start) {
         return Err(Error::InvalidExpiry(
             "`expiresOn`: at or before the user-delegation key's start; Azure would refuse every request with this SAS".into(),
@@ -73,7 +69,11 @@ pub(super) fn key_times(
         ));
     }
     expiry
-        .map(|e| expire_first(policy, k.signed_expiry, e, &KEY_EXPIRY, warnings))
+        .map(|e| {
+            expire_first(policy, k.signed_expiry, e, warnings, || {
+                KEY_EXPIRES_FIRST.to_owned()
+            })
+        })
         .transpose()
 }
 
