@@ -178,7 +178,15 @@ crate::schema::json_struct!(ResponseHeaders {
 
 impl ResponseHeaders {
     fn is_empty(&self) -> bool {
-        self == &ResponseHeaders::default()
+        [
+            &self.cache_control,
+            &self.content_disposition,
+            &self.content_encoding,
+            &self.content_language,
+            &self.content_type,
+        ]
+        .iter()
+        .all(|h| h.is_none())
     }
 }
 
