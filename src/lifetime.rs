@@ -28,11 +28,28 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
     }
 }
 
+/// Credentials that expire at `credentials_expire` must still be in force at the signing
+/// instant `time`; `message` words the error (naming the member, quoting no value).
+///
+/// # Errors
+/// [`Error::CredentialsExpire`] when they expire at or before `time`.
+pub(crate) fn credentials_in_force(
+    credentials_expire: Timestamp,
+    time: Timestamp,
+    message: impl FnOnce() -> String,
+) -> Result<()> {
+    if credentials_expire <= time {
+        return Err(Error::CredentialsExpire(message()));
+    }
+    Ok(())
+}
+
 /// Applies `policy` when credentials that expire at `credentials_expire` sign something valid
 /// until `expires`, at the signing instant `time`; returns the expiry to sign (shortened by
 /// [`CredentialExpiry::Clamp`]). `names` are for messages, which quote no value: the member
-/// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials",
-/// "the key") and what they sign ("the URL", "the SAS").
+/// holding the credentials' expiry (`credentials.expiresAt`), what expires ("the credentials")
+/// and what they sign ("the URL"). Other wordings: [`credentials_in_force`], then
+/// [`expire_first`].
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expired at or before `time`, or with
@@ -45,26 +62,41 @@ pub(crate) fn credential_expiry(
     (member, credentials, signed): (&str, &str, &str),
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
-    if credentials_expire <= time {
-        return Err(Error::CredentialsExpire(format!(
-            "`{member}`: {credentials} expire at or before the signing instant"
-        )));
-    }
+    credentials_in_force(credentials_expire, time, || {
+        format!("`{member}`: {credentials} expire at or before the signing instant")
+    })?;
+    expire_first(policy, credentials_expire, expires, warnings, || {
+        format!(
+            "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
+        )
+    })
+}
+
+/// `policy` when credentials expiring at `credentials_expire` would expire before `expires`:
+/// a `CREDENTIALS_EXPIRE_FIRST` warning, an error, or `credentials_expire` as the expiry.
+/// `message` words the warning or error. Returns the expiry to sign.
+///
+/// # Errors
+/// [`Error::CredentialsExpire`] with [`CredentialExpiry::Error`] when they expire first.
+pub(crate) fn expire_first(
+    policy: CredentialExpiry,
+    credentials_expire: Timestamp,
+    expires: Timestamp,
+    warnings: &mut Vec<Warning>,
+    message: impl FnOnce() -> String,
+) -> Result<Timestamp> {
     if credentials_expire >= expires {
         return Ok(expires);
     }
-    let msg = format!(
-        "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
-    );
     match policy {
         CredentialExpiry::Warn => {
             warnings.push(Warning {
                 code: "CREDENTIALS_EXPIRE_FIRST",
-                message: msg,
+                message: message(),
             });
             Ok(expires)
         }
-        CredentialExpiry::Error => Err(Error::CredentialsExpire(msg)),
+        CredentialExpiry::Error => Err(Error::CredentialsExpire(message())),
         CredentialExpiry::Clamp => Ok(credentials_expire),
     }
 }

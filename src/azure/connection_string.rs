@@ -47,6 +47,11 @@ const IGNORED: &[&str] = &[
     "filesecondaryendpoint",
 ];
 
+/// A malformed connection string; `why` names the part, never its text.
+fn bad(why: String) -> Error {
+    Error::InvalidCredentials(format!("connection string: {why}"))
+}
+
 impl ConnectionString {
     /// Parses a connection string.
     ///
@@ -59,7 +64,6 @@ impl ConnectionString {
     /// [`Error::Unsupported`] for `DevelopmentStorageProxyUri`.
     pub fn parse(s: &str) -> Result<Self> {
         // Parts are counted from 0 at each ';'; a message names the part, never its text.
-        let bad = |why: String| Error::InvalidCredentials(format!("connection string: {why}"));
         let mut cs = ConnectionString::default();
         let mut dev = None;
         let mut seen: Vec<String> = Vec::new();
@@ -82,40 +86,7 @@ impl ConnectionString {
             if v.is_empty() {
                 return Err(bad(format!("part {i}: the value is empty")));
             }
-            match key.as_str() {
-                "defaultendpointsprotocol" => {
-                    cs.protocol = Some(match v.to_ascii_lowercase().as_str() {
-                        "https" => "https",
-                        "http" => "http",
-                        _ => {
-                            return Err(bad(
-                                "DefaultEndpointsProtocol must be https or http".into(),
-                            ))
-                        }
-                    })
-                }
-                "accountname" => cs.account_name = Some(v.to_owned()),
-                "accountkey" => cs.account_key = Some(Secret::new(v)),
-                "blobendpoint" => cs.blob_endpoint = Some(v.to_owned()),
-                "endpointsuffix" => cs.endpoint_suffix = Some(v.to_owned()),
-                "sharedaccesssignature" => {
-                    cs.shared_access_signature =
-                        Some(Secret::new(v.strip_prefix('?').unwrap_or(v)))
-                }
-                "usedevelopmentstorage" => {
-                    if !v.eq_ignore_ascii_case("true") {
-                        return Err(bad("UseDevelopmentStorage must be true when given".into()));
-                    }
-                    dev = Some(());
-                }
-                "developmentstorageproxyuri" => {
-                    return Err(Error::Unsupported(
-                        "connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead".into(),
-                    ))
-                }
-                other if IGNORED.contains(&other) => {}
-                _ => return Err(bad(format!("part {i}: unknown key"))),
-            }
+            cs.set(i, &key, v, &mut dev)?;
         }
         if dev.is_some() {
             if seen.len() > 1 {
@@ -143,6 +114,45 @@ impl ConnectionString {
             return Err(bad("AccountKey needs AccountName".into()));
         }
         Ok(cs)
+    }
+
+    /// Sets the member of part `i`, whose lower-cased key is `key`.
+    fn set(&mut self, i: usize, key: &str, v: &str, dev: &mut Option<()>) -> Result<()> {
+        match key {
+            "defaultendpointsprotocol" => {
+                self.protocol = Some(match v.to_ascii_lowercase().as_str() {
+                    "https" => "https",
+                    "http" => "http",
+                    _ => {
+                        return Err(bad(
+                            "DefaultEndpointsProtocol must be https or http".into(),
+                        ))
+                    }
+                })
+            }
+            "accountname" => self.account_name = Some(v.to_owned()),
+            "accountkey" => self.account_key = Some(Secret::new(v)),
+            "blobendpoint" => self.blob_endpoint = Some(v.to_owned()),
+            "endpointsuffix" => self.endpoint_suffix = Some(v.to_owned()),
+            "sharedaccesssignature" => {
+                self.shared_access_signature =
+                    Some(Secret::new(v.strip_prefix('?').unwrap_or(v)))
+            }
+            "usedevelopmentstorage" => {
+                if !v.eq_ignore_ascii_case("true") {
+                    return Err(bad("UseDevelopmentStorage must be true when given".into()));
+                }
+                *dev = Some(());
+            }
+            "developmentstorageproxyuri" => {
+                return Err(Error::Unsupported(
+                    "connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead".into(),
+                ))
+            }
+            other if IGNORED.contains(&other) => {}
+            _ => return Err(bad(format!("part {i}: unknown key"))),
+        }
+        Ok(())
     }
 }
 

@@ -265,24 +265,7 @@ pub fn service_string_to_sign(
                             .into(),
                     ));
                 }
-                line(&mut s, Some(d.key_oid));
-                line(&mut s, Some(d.key_tid));
-                line(&mut s, Some(d.key_start));
-                line(&mut s, Some(d.key_expiry));
-                line(&mut s, Some(d.key_service));
-                line(&mut s, Some(d.key_version));
-                line(&mut s, d.preauthorized_agent_oid);
-                line(&mut s, d.agent_oid);
-                line(&mut s, d.correlation_id);
-                if layout >= Layout::V2025_07_05 {
-                    line(&mut s, d.key_delegated_user_tid);
-                    line(&mut s, d.delegated_user_oid);
-                } else if d.key_delegated_user_tid.is_some() || d.delegated_user_oid.is_some() {
-                    return Err(unsupported(
-                        "a delegated user (signedDelegatedUserTid / delegatedUserObjectId)",
-                        "2025-07-05",
-                    ));
-                }
+                delegation_key_lines(&mut s, layout, d)?;
             }
         }
         line(&mut s, f.ip);
@@ -292,27 +275,7 @@ pub fn service_string_to_sign(
         line(&mut s, f.snapshot_time);
         line(&mut s, f.encryption_scope);
         if let Some(d) = &f.delegation {
-            if layout >= Layout::V2026_04_06 {
-                for (k, v) in d.request_headers {
-                    s.push_str(k);
-                    s.push(':');
-                    s.push_str(v);
-                    s.push('\n');
-                }
-                s.push('\n');
-                for (k, v) in d.request_query {
-                    s.push('\n');
-                    s.push_str(k);
-                    s.push(':');
-                    s.push_str(v);
-                }
-                s.push('\n');
-            } else if !d.request_headers.is_empty() || !d.request_query.is_empty() {
-                return Err(unsupported(
-                    "binding request headers or query parameters (srh / srq)",
-                    "2026-04-06",
-                ));
-            }
+            bound_request_lines(&mut s, layout, d)?;
         }
     }
     line(&mut s, f.cache_control);
@@ -321,6 +284,58 @@ pub fn service_string_to_sign(
     line(&mut s, f.content_language);
     s.push_str(f.content_type.unwrap_or(""));
     Ok(s)
+}
+
+/// The user-delegation key's lines and the delegation-only ids (`skoid` … `scid`, then
+/// `skdutid`, `sduoid` from 2025-07-05).
+fn delegation_key_lines(s: &mut String, layout: Layout, d: &DelegationFields<'_>) -> Result<()> {
+    line(s, Some(d.key_oid));
+    line(s, Some(d.key_tid));
+    line(s, Some(d.key_start));
+    line(s, Some(d.key_expiry));
+    line(s, Some(d.key_service));
+    line(s, Some(d.key_version));
+    line(s, d.preauthorized_agent_oid);
+    line(s, d.agent_oid);
+    line(s, d.correlation_id);
+    if layout >= Layout::V2025_07_05 {
+        line(s, d.key_delegated_user_tid);
+        line(s, d.delegated_user_oid);
+    } else if d.key_delegated_user_tid.is_some() || d.delegated_user_oid.is_some() {
+        return Err(unsupported(
+            "a delegated user (signedDelegatedUserTid / delegatedUserObjectId)",
+            "2025-07-05",
+        ));
+    }
+    Ok(())
+}
+
+/// The headers (`srh`) and query parameters (`srq`) bound to the request, 2026-04-06+.
+fn bound_request_lines(s: &mut String, layout: Layout, d: &DelegationFields<'_>) -> Result<()> {
+    if layout < Layout::V2026_04_06 {
+        if !d.request_headers.is_empty() || !d.request_query.is_empty() {
+            return Err(unsupported(
+                "binding request headers or query parameters (srh / srq)",
+                "2026-04-06",
+            ));
+        }
+        return Ok(());
+    }
+    for (k, v) in d.request_headers {
+        s.push_str(k);
+        s.push(':');
+        s.push_str(v);
+        s.push('\n');
+    }
+    s.push('\n');
+    for (k, v) in d.request_query {
+        s.push('\n');
+        s.push_str(k);
+        s.push(':');
+        s.push_str(v);
+    }
+    s.push('\n');
+    Ok(())
 }
 
 /// The string-to-sign of an account SAS (it ends with a newline).

@@ -1,0 +1,46 @@
+//! What only an account SAS has: the services (`ss`) and resource types (`srt`) it covers, and
+//! none of the resource, stored policy or response-header members of a service SAS.
+
+use super::{permissions, AzureRequest};
+use crate::error::{Error, Result};
+
+/// Refuses the members an account SAS does not have.
+pub(super) fn check(req: &AzureRequest) -> Result<()> {
+    if req.resource.is_some() {
+        return Err(Error::InvalidRequest(
+            "resource applies to a service or user-delegation SAS; an account SAS names resourceTypes".into(),
+        ));
+    }
+    if req.identifier.is_some() {
+        return Err(Error::Unsupported(
+            "an account SAS cannot name a stored access policy (identifier)".into(),
+        ));
+    }
+    if !req.response_headers.is_empty() {
+        return Err(Error::Unsupported(
+            "response header overrides exist only in a service or user-delegation SAS".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// `ss` (default `b`) and `srt` (default from the URL: `o` with a blob, `c` with a container,
+/// else `s`), in canonical order.
+pub(super) fn services_and_resource_types(req: &AzureRequest) -> Result<(String, String)> {
+    let services = match &req.services {
+        Some(v) => permissions::parse_services(v)?,
+        None => "b".to_owned(),
+    };
+    let resource_types = match &req.resource_types {
+        Some(v) => permissions::parse_resource_types(v)?,
+        None => if req.blob.is_some() {
+            "o"
+        } else if req.container.is_some() {
+            "c"
+        } else {
+            "s"
+        }
+        .to_owned(),
+    };
+    Ok((services, resource_types))
+}

@@ -1,0 +1,117 @@
+//! The resource of a service or user-delegation SAS (`sr`): a blob, its snapshot or version, a
+//! container or a directory, with its canonicalized resource.
+
+use super::permissions::PermissionScope;
+use super::sas::{self, Layout};
+use super::{AzureRequest, Resource};
+use crate::error::{Error, Result};
+
+/// What a service or user-delegation SAS signs.
+pub(super) struct Target {
+    /// The permission letters' scope.
+    pub scope: PermissionScope,
+    /// `sr`.
+    pub sr: &'static str,
+    /// The canonicalized resource of the string-to-sign.
+    pub canonical: String,
+    /// `sdd`, for a directory.
+    pub depth: Option<u32>,
+}
+
+/// Refuses the members of an account SAS, and a missing container.
+pub(super) fn check(req: &AzureRequest) -> Result<()> {
+    if req.services.is_some() || req.resource_types.is_some() {
+        return Err(Error::InvalidRequest(
+            "services and resourceTypes belong to an account SAS (sas: \"account\")".into(),
+        ));
+    }
+    if req.container.is_none() {
+        return Err(Error::InvalidBucket(
+            "a service or user-delegation SAS needs a container".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The target of `req` in `account` (`resource`, by default a blob when one is named, else
+/// the container).
+pub(super) fn target(req: &AzureRequest, account: &str, layout: Layout) -> Result<Target> {
+    let container = req.container.as_deref().unwrap_or("");
+    let resource = req.resource.unwrap_or(if req.blob.is_some() {
+        Resource::Blob
+    } else {
+        Resource::Container
+    });
+    match resource {
+        Resource::Blob => blob(req, account, container),
+        Resource::Container => {
+            if req.snapshot.is_some() || req.version_id.is_some() {
+                return Err(Error::InvalidRequest(
+                    "a container SAS cannot name a snapshot or versionId (use resource \"blob\")"
+                        .into(),
+                ));
+            }
+            Ok(Target {
+                scope: PermissionScope::Container,
+                sr: "c",
+                canonical: sas::canonical_resource(account, container, None),
+                depth: None,
+            })
+        }
+        Resource::Directory => directory(req, account, container, layout),
+    }
+}
+
+/// A blob (`b`), its snapshot (`bs`) or its version (`bv`).
+fn blob(req: &AzureRequest, account: &str, container: &str) -> Result<Target> {
+    let blob = req
+        .blob
+        .as_deref()
+        .ok_or_else(|| Error::InvalidKey("a blob SAS needs a blob name".into()))?;
+    let sr = match (&req.snapshot, &req.version_id) {
+        (Some(_), Some(_)) => {
+            return Err(Error::InvalidRequest(
+                "give snapshot or versionId, not both".into(),
+            ))
+        }
+        (Some(_), None) => "bs",
+        (None, Some(_)) => "bv",
+        (None, None) => "b",
+    };
+    Ok(Target {
+        scope: PermissionScope::Blob,
+        sr,
+        canonical: sas::canonical_resource(account, container, Some(blob)),
+        depth: None,
+    })
+}
+
+/// A directory of a hierarchical-namespace account (`d`, with its depth `sdd`).
+fn directory(req: &AzureRequest, account: &str, container: &str, layout: Layout) -> Result<Target> {
+    let dir = req
+        .blob
+        .as_deref()
+        .ok_or_else(|| Error::InvalidKey("a directory SAS names its directory in blob".into()))?;
+    if dir.starts_with('/') || dir.ends_with('/') {
+        return Err(Error::InvalidKey(
+            "a directory SAS's directory must not start or end with '/'".into(),
+        ));
+    }
+    if req.snapshot.is_some() || req.version_id.is_some() {
+        return Err(Error::InvalidRequest(
+            "a directory SAS cannot name a snapshot or versionId".into(),
+        ));
+    }
+    if layout == Layout::V2015_04_05 {
+        return Err(Error::Unsupported(
+            "`resource`: a directory SAS needs signed version 2020-02-10 or later".into(),
+        ));
+    }
+    let depth = u32::try_from(crate::text::split_byte(dir, b'/').count()).unwrap_or(u32::MAX);
+    Ok(Target {
+        scope: PermissionScope::Directory,
+        sr: "d",
+        canonical: sas::canonical_resource(account, container, Some(dir)),
+        depth: Some(depth),
+    })
+}
