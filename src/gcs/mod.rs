@@ -49,6 +49,7 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+mod checks;
 mod endpoint;
 #[cfg(feature = "post")]
 pub mod post;
@@ -57,9 +58,14 @@ mod rsa;
 
 pub use endpoint::{UrlScheme, UrlStyle};
 
+pub(crate) use checks::{
+    external_signature_bytes, external_signature_hex, no_credentials, signing_identity,
+    validate_object,
+};
+
 use crate::encoding::{canonical_headers, encode_path_into, hex};
 use crate::error::{Error, Result};
-use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
+use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Presigned, Secret};
 use endpoint::{resolve, EndpointOptions};
@@ -321,83 +327,6 @@ const RESERVED_HEADERS: &[&str] = &[
     "x-goog-signedheaders",
     "x-goog-signature",
 ];
-
-/// The scheme, identity and key universe of credentials that sign `what` (`"URLs"`, `"policies"`),
-/// after checking them: HMAC access id and secret, or a service-account key and its e-mail.
-pub(crate) fn signing_identity<'c>(
-    creds: &'c Credentials,
-    what: &str,
-) -> Result<(&'static Scheme, &'c str, Option<&'c str>)> {
-    match creds {
-        Credentials::Hmac(h) => {
-            validate_identity("the HMAC access id", &h.access_id)?;
-            if h.secret.expose().is_empty() {
-                return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
-            }
-            Ok((&GOOG4_HMAC_SHA256, &h.access_id, None))
-        }
-        Credentials::ServiceAccount(sa) => {
-            if sa
-                .key_type
-                .as_deref()
-                .is_some_and(|t| t != "service_account")
-            {
-                return Err(Error::InvalidCredentials(format!(
-                    "`credentials.serviceAccount.type`: this key type cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed"
-                )));
-            }
-            validate_identity("the service account's client_email", &sa.client_email)?;
-            Ok((
-                &GOOG4_RSA_SHA256,
-                &sa.client_email,
-                sa.universe_domain.as_deref(),
-            ))
-        }
-    }
-}
-
-/// A signature made outside the crate (the external-signer seam of URLs and POST policies), as
-/// lower-case hex, after checking it is hex of a length plausible for `algorithm`: 32 bytes for
-/// HMAC, 128–1024 bytes for RSA.
-pub(crate) fn external_signature_hex(algorithm: &str, signature_hex: &str) -> Result<String> {
-    let ok = signature_hex.len().is_multiple_of(2)
-        && signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
-        && plausible_signature_len(algorithm, signature_hex.len() / 2);
-    if !ok {
-        return Err(Error::InvalidRequest(format!(
-            "the signature must be the hex of a {} signature",
-            expected_signature(algorithm)
-        )));
-    }
-    Ok(signature_hex.to_ascii_lowercase())
-}
-
-/// [`external_signature_hex`] for raw signature bytes (what WebCrypto's `sign` returns).
-pub(crate) fn external_signature_bytes(algorithm: &str, signature: &[u8]) -> Result<String> {
-    if !plausible_signature_len(algorithm, signature.len()) {
-        return Err(Error::InvalidRequest(format!(
-            "the signature must be a {}",
-            expected_signature(algorithm)
-        )));
-    }
-    Ok(hex(signature))
-}
-
-fn plausible_signature_len(algorithm: &str, n: usize) -> bool {
-    if algorithm == GOOG4_HMAC_SHA256.algorithm {
-        n == 32
-    } else {
-        (128..=1024).contains(&n)
-    }
-}
-
-fn expected_signature(algorithm: &str) -> &'static str {
-    if algorithm == GOOG4_HMAC_SHA256.algorithm {
-        "32-byte HMAC-SHA256"
-    } else {
-        "128-1024-byte RSA"
-    }
-}
 
 /// A request with everything but its signature: the external-signer seam. Sign
 /// [`PreparedUrl::string_to_sign`] with the credential's key, then [`PreparedUrl::finish`].
@@ -747,55 +676,6 @@ pub fn presign(req: &GcsRequest, now: Timestamp) -> Result<Presigned> {
 /// As [`Presigner::prepare`].
 pub fn prepare(req: &GcsRequest, now: Timestamp) -> Result<PreparedUrl> {
     Presigner::new().prepare(req, now)
-}
-
-fn no_credentials() -> Error {
-    Error::InvalidCredentials("no credentials given".into())
-}
-
-/// The identity goes into `X-Goog-Credential` before `/{scope}`: visible ASCII without `/`.
-fn validate_identity(what: &str, id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::InvalidCredentials(format!("{what} is empty")));
-    }
-    if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-        return Err(Error::InvalidCredentials(format!(
-            "{what} may contain only visible ASCII characters other than '/'"
-        )));
-    }
-    Ok(())
-}
-
-/// Google's object naming rules (<https://cloud.google.com/storage/docs/objects#naming>): 1–1024
-/// bytes of UTF-8, no CR or LF, not `.` or `..`, not under `.well-known/acme-challenge/`. Anything
-/// else is signed exactly as given.
-fn validate_object(what: &str, o: &str) -> Result<()> {
-    if o.is_empty() {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: empty (leave `object` out to sign the bucket itself)"
-        )));
-    }
-    if o.len() > MAX_OBJECT_BYTES {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: longer than the {MAX_OBJECT_BYTES} bytes of UTF-8 Cloud Storage allows"
-        )));
-    }
-    if o.contains(['\r', '\n']) {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: Cloud Storage object names cannot contain CR or LF"
-        )));
-    }
-    if o == "." || o == ".." {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: \".\" and \"..\" are not valid Cloud Storage object names"
-        )));
-    }
-    if o.starts_with(".well-known/acme-challenge/") {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: Cloud Storage object names cannot start with .well-known/acme-challenge/"
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
