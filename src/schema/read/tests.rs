@@ -1,4 +1,6 @@
 use super::*;
+use crate::schema::json_struct;
+use crate::types::Params;
 
 #[derive(Debug, Default, PartialEq)]
 struct Pair {
