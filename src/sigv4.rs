@@ -20,6 +20,8 @@ use crate::crypto::{sha256, HmacKey};
 use crate::encoding::{
     encode_component, encode_component_into, hex, hex32, hex_into, push_decimal, CanonicalQuery,
 };
+use crate::error::Result;
+use crate::text::part;
 use crate::time::{AmzStamp, Timestamp};
 use std::sync::Arc;
 use zeroize::Zeroizing;
@@ -403,14 +405,13 @@ impl Prepared {
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
     let stamp = auth.time.amz_stamp();
-    let datetime = stamp.datetime();
-    let (canonical_request, range) = canonical_request(req, None, auth, datetime, None);
+    let (canonical_request, range) = canonical_request(req, None, auth, &stamp, None);
     let q = canonical_request.get(range).unwrap_or_default();
     let mut query = String::with_capacity(q.len() + scheme.signature_param().len() + 2 + 64);
     query.push_str(q);
 
     let digest = hex32(&sha256(canonical_request.as_bytes()));
-    let parts = string_to_sign_parts(auth, datetime, &digest);
+    let parts = string_to_sign_parts(auth, &stamp, &digest);
     let mut string_to_sign = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {
         // Every part is ASCII text (names, date, hex): never a lossy conversion.
@@ -442,17 +443,14 @@ impl SignedQuery {
     }
 
     /// Appends the canonical query and then the signature parameter (`…&X-Amz-Signature=hex`).
-    pub(crate) fn append_to(&self, out: &mut String) {
+    pub(crate) fn append_to(&self, out: &mut String) -> Result<()> {
         out.reserve(self.len());
-        out.push_str(
-            self.canonical_request
-                .get(self.query.clone())
-                .unwrap_or_default(),
-        );
+        out.push_str(part(&self.canonical_request, self.query.clone())?);
         out.push('&');
         out.push_str(self.signature_param);
         out.push('=');
         hex_into(out, &self.signature);
+        Ok(())
     }
 }
 
@@ -468,23 +466,22 @@ pub(crate) fn sign_query(
     stamp: &AmzStamp,
     key: &ScopedKey,
 ) -> SignedQuery {
-    let datetime = stamp.datetime();
-    let head = key.query_head_for(auth, date_of(datetime));
-    let (canonical_request, query) = canonical_request(req, host, auth, datetime, head);
+    let head = key.query_head_for(auth, stamp.date());
+    let (canonical_request, query) = canonical_request(req, host, auth, stamp, head);
     let digest = hex32(&sha256(canonical_request.as_bytes()));
     let signature = match head {
         // The scope is the cached one: its line of the string to sign is cached too.
         Some(_) => key.key.0.sign_parts(&[
             auth.scheme.algorithm.as_bytes(),
             b"\n",
-            datetime.as_bytes(),
+            stamp.datetime().as_bytes(),
             key.scope_line.as_bytes(),
             &digest,
         ]),
         None => key
             .key
             .0
-            .sign_parts(&string_to_sign_parts(auth, datetime, &digest)),
+            .sign_parts(&string_to_sign_parts(auth, stamp, &digest)),
     };
     SignedQuery {
         canonical_request,
@@ -498,16 +495,16 @@ pub(crate) fn sign_query(
 /// request, separated by newlines (hashed without being joined).
 fn string_to_sign_parts<'a>(
     auth: &Auth<'a>,
-    datetime: &'a str,
+    stamp: &'a AmzStamp,
     digest_hex: &'a [u8; 64],
 ) -> [&'a [u8]; 13] {
     let s = auth.scheme;
     [
         s.algorithm.as_bytes(),
         b"\n",
-        datetime.as_bytes(),
+        stamp.datetime().as_bytes(),
         b"\n",
-        date_of(datetime).as_bytes(),
+        stamp.date().as_bytes(),
         b"/",
         auth.region.as_bytes(),
         b"/",
@@ -541,7 +538,7 @@ fn canonical_request(
     req: &Request<'_>,
     host: Option<&str>,
     auth: &Auth<'_>,
-    datetime: &str,
+    stamp: &AmzStamp,
     head: Option<&str>,
 ) -> (String, core::ops::Range<usize>) {
     let scheme = auth.scheme;
@@ -583,9 +580,9 @@ fn canonical_request(
     let q_start = cr.len();
     if req.query.is_empty() {
         // Only the auth parameters: written straight in, already in sorted order.
-        auth_query_into(&mut cr, auth, datetime, head, headers.clone());
+        auth_query_into(&mut cr, auth, stamp, head, headers.clone());
     } else {
-        cr.push_str(&general_query(req, auth, datetime, headers.clone()));
+        cr.push_str(&general_query(req, auth, stamp, headers.clone()));
     }
     let q_end = cr.len();
     cr.push('\n');
@@ -618,16 +615,11 @@ fn credential_into(out: &mut String, parts: [&str; 5]) {
     }
 }
 
-/// The date (`YYYYMMDD`) of a `YYYYMMDD'T'HHMMSS'Z'` date-time.
-fn date_of(datetime: &str) -> &str {
-    datetime.get(..8).unwrap_or_default()
-}
-
-/// The parts of `X-Amz-Credential` for `auth` at `datetime`.
-fn credential_parts<'a>(auth: &Auth<'a>, datetime: &'a str) -> [&'a str; 5] {
+/// The parts of `X-Amz-Credential` for `auth` at `stamp`.
+fn credential_parts<'a>(auth: &Auth<'a>, stamp: &'a AmzStamp) -> [&'a str; 5] {
     [
         auth.access_key_id,
-        date_of(datetime),
+        stamp.date(),
         auth.region,
         auth.service,
         auth.scheme.terminator,
@@ -665,7 +657,7 @@ fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&str; 5]) {
 fn auth_query_into<'h>(
     out: &mut String,
     auth: &Auth<'_>,
-    datetime: &str,
+    stamp: &AmzStamp,
     head: Option<&str>,
     headers: impl Iterator<Item = (&'h str, &'h str)>,
 ) {
@@ -676,9 +668,9 @@ fn auth_query_into<'h>(
     };
     match head {
         Some(h) => out.push_str(h),
-        None => query_head_into(out, scheme, credential_parts(auth, datetime)),
+        None => query_head_into(out, scheme, credential_parts(auth, stamp)),
     }
-    out.push_str(datetime);
+    out.push_str(stamp.datetime());
     out.push('&');
     param(out, scheme.params.expires);
     push_decimal(out, auth.expires_in);
@@ -696,14 +688,14 @@ fn auth_query_into<'h>(
 fn general_query<'h>(
     req: &Request<'_>,
     auth: &Auth<'_>,
-    datetime: &str,
+    stamp: &AmzStamp,
     headers: impl Iterator<Item = (&'h str, &'h str)>,
 ) -> String {
     let scheme = auth.scheme;
     let mut credential = String::with_capacity(
         (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3 + 40,
     );
-    credential_into(&mut credential, credential_parts(auth, datetime));
+    credential_into(&mut credential, credential_parts(auth, stamp));
     let mut signed_headers_q = String::new();
     signed_headers_into(&mut signed_headers_q, headers);
     let mut expires = String::with_capacity(20);
@@ -716,7 +708,7 @@ fn general_query<'h>(
     let names = &scheme.params;
     q.push_encoded(names.algorithm, scheme.algorithm);
     q.push_encoded(names.credential, credential);
-    q.push_encoded(names.date, datetime);
+    q.push_encoded(names.date, stamp.datetime());
     q.push_encoded(names.expires, expires);
     q.push_encoded(names.signed_headers, signed_headers_q);
     if let Some(token) = auth.session_token {

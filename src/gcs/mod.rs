@@ -445,7 +445,7 @@ impl Presigner {
                 } = parts;
                 base_url.reserve(1 + signed.len());
                 base_url.push('?');
-                signed.append_to(&mut base_url);
+                signed.append_to(&mut base_url)?;
                 Ok(Presigned {
                     url: base_url,
                     method: req.method,

@@ -30,6 +30,7 @@ pub use endpoint::UrlStyle;
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
+use crate::text::part;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use endpoint::{resolve_into, EndpointOptions};
@@ -391,12 +392,12 @@ impl Presigner {
         let signed = sigv4::sign_query(
             &sigv4::Request {
                 method: req.method.as_str(),
-                canonical_uri: url.get(path_start..).unwrap_or_default(),
+                canonical_uri: part(&url, path_start..)?,
                 query: &req.query.0,
                 headers: &headers,
                 payload_hash: sigv4::UNSIGNED_PAYLOAD,
             },
-            Some(url.get(host).unwrap_or_default()),
+            Some(part(&url, host)?),
             &sigv4::Auth {
                 scheme: &AWS4_HMAC_SHA256,
                 access_key_id: &creds.access_key_id,
@@ -411,7 +412,7 @@ impl Presigner {
         );
         url.reserve(1 + signed.len());
         url.push('?');
-        signed.append_to(&mut url);
+        signed.append_to(&mut url)?;
 
         Ok(Presigned {
             url,

@@ -8,6 +8,7 @@
 //! does not echo back.
 
 use crate::error::{Error, Result};
+use crate::text::{bytes_from, part};
 
 use std::borrow::Cow;
 
@@ -165,7 +166,7 @@ impl<'a> Reader<'a> {
             _ => return Err(self.expected(WHAT)),
         };
         self.number()?;
-        let digits = self.text.get(start..self.pos).unwrap_or_default();
+        let digits = part(self.text, start..self.pos)?;
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid(format!("expected {WHAT}, found a fraction")));
         }
@@ -223,10 +224,10 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let bytes = self.text.as_bytes();
         // Fast path: no escape before the closing quote.
-        self.pos += crate::encoding::json_special(bytes.get(start..).unwrap_or_default());
+        self.pos += crate::encoding::json_special(bytes_from(bytes, start)?);
         match bytes.get(self.pos) {
             Some(b'"') => {
-                let s = self.text.get(start..self.pos).unwrap_or_default();
+                let s = part(self.text, start..self.pos)?;
                 self.pos += 1;
                 return Ok(Cow::Borrowed(s));
             }
@@ -234,11 +235,11 @@ impl<'a> Reader<'a> {
             Some(_) => return Err(self.syntax("a control character in a string")),
             None => return Err(self.syntax("an unterminated string")),
         }
-        let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
+        let mut out = String::from(part(self.text, start..self.pos)?);
         loop {
             let run = self.pos;
-            self.pos += crate::encoding::json_special(bytes.get(run..).unwrap_or_default());
-            out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+            self.pos += crate::encoding::json_special(bytes_from(bytes, run)?);
+            out.push_str(part(self.text, run..self.pos)?);
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -428,7 +429,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let bytes = self.text.as_bytes();
         loop {
-            self.pos += crate::encoding::json_special(bytes.get(self.pos..).unwrap_or_default());
+            self.pos += crate::encoding::json_special(bytes_from(bytes, self.pos)?);
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -508,7 +509,7 @@ impl<'a> Reader<'a> {
         self.ws();
         let start = self.pos;
         self.skip()?;
-        Ok(self.text.get(start..self.pos).unwrap_or_default())
+        part(self.text, start..self.pos)
     }
 
     /// The value of string member `name` of the object at the reader's position, without
