@@ -406,7 +406,29 @@ impl PostPolicy {
         let mut warnings = Vec::new();
         let (key_field, key_condition) = self.key_plan(d, &mut warnings)?;
 
-        // Pre-filled form fields.
+        let mut fields = self.form_fields(d)?;
+        let conditions = self.conditions_besides_fields()?;
+        check_fields_unique(&fields)?;
+        let mut exact = exact_conditions(&fields, &conditions)?;
+
+        crate::text::sort_by(&mut exact, |a, b| a.0 < b.0);
+        crate::text::sort_by(&mut fields, |a, b| a.0 < b.0);
+        Ok(Plan {
+            time,
+            expires_in,
+            expires_at,
+            conditions,
+            exact,
+            fields,
+            key_field,
+            key_condition,
+            warnings,
+        })
+    }
+
+    /// The pre-filled form fields: the typed members', then `metadata` (under the provider's
+    /// prefix) and `fields`, each name checked.
+    fn form_fields(&self, d: &Dialect) -> Result<Vec<(String, String)>> {
         let mut fields: Vec<(String, String)> = Vec::new();
         let typed = [
             ("acl", &self.acl),
@@ -456,8 +478,11 @@ impl PostPolicy {
             check_name("fields", i, name)?;
             fields.push((name.to_owned(), value.to_owned()));
         }
+        Ok(fields)
+    }
 
-        // Conditions that are not fields: the members' first, then the caller's, in order.
+    /// Conditions that are not fields: the members' first, then the caller's, in order.
+    fn conditions_besides_fields(&self) -> Result<Vec<Condition>> {
         let mut conditions = Vec::new();
         if let Some(r) = self.content_length_range {
             if r.min > r.max {
@@ -478,52 +503,7 @@ impl PostPolicy {
             check_condition(i, c)?;
             conditions.push(c.clone());
         }
-
-        // One value per form field (names are case-insensitive in both services).
-        let mut seen: Vec<String> = Vec::with_capacity(fields.len());
-        for (n, _) in &fields {
-            let lower = n.to_ascii_lowercase();
-            if seen.contains(&lower) {
-                return Err(Error::InvalidRequest(
-                    "a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once".into(),
-                ));
-            }
-            seen.push(lower);
-        }
-
-        // A field a condition names is a pre-filled value within it; any other gets its exact
-        // condition (x-ignore-* fields none).
-        let mut exact = Vec::with_capacity(fields.len());
-        for (n, v) in &fields {
-            if is_ignored(n) {
-                continue;
-            }
-            let mut named = conditions
-                .iter()
-                .filter(|c| c.field().is_some_and(|f| f.eq_ignore_ascii_case(n)))
-                .peekable();
-            if named.peek().is_none() {
-                exact.push((n.clone(), v.clone()));
-            } else if !named.all(|c| c.accepts(v)) {
-                return Err(Error::InvalidRequest(
-                    "a pre-filled form field (fields, metadata or a typed member such as contentType) does not satisfy the condition that names it; the upload would be refused".into(),
-                ));
-            }
-        }
-
-        crate::text::sort_by(&mut exact, |a, b| a.0 < b.0);
-        crate::text::sort_by(&mut fields, |a, b| a.0 < b.0);
-        Ok(Plan {
-            time,
-            expires_in,
-            expires_at,
-            conditions,
-            exact,
-            fields,
-            key_field,
-            key_condition,
-            warnings,
-        })
+        Ok(conditions)
     }
 
     /// The `key` field and its condition.
@@ -615,6 +595,47 @@ impl PostPolicy {
             }
         }
     }
+}
+
+/// One value per form field (names are case-insensitive in both services).
+fn check_fields_unique(fields: &[(String, String)]) -> Result<()> {
+    let mut seen: Vec<String> = Vec::with_capacity(fields.len());
+    for (n, _) in fields {
+        let lower = n.to_ascii_lowercase();
+        if seen.contains(&lower) {
+            return Err(Error::InvalidRequest(
+                "a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once".into(),
+            ));
+        }
+        seen.push(lower);
+    }
+    Ok(())
+}
+
+/// The exact conditions of the pre-filled fields: a field a condition names is a pre-filled value
+/// within it; any other gets its exact condition (x-ignore-* fields none).
+fn exact_conditions(
+    fields: &[(String, String)],
+    conditions: &[Condition],
+) -> Result<Vec<(String, String)>> {
+    let mut exact = Vec::with_capacity(fields.len());
+    for (n, v) in fields {
+        if is_ignored(n) {
+            continue;
+        }
+        let mut named = conditions
+            .iter()
+            .filter(|c| c.field().is_some_and(|f| f.eq_ignore_ascii_case(n)))
+            .peekable();
+        if named.peek().is_none() {
+            exact.push((n.clone(), v.clone()));
+        } else if !named.all(|c| c.accepts(v)) {
+            return Err(Error::InvalidRequest(
+                "a pre-filled form field (fields, metadata or a typed member such as contentType) does not satisfy the condition that names it; the upload would be refused".into(),
+            ));
+        }
+    }
+    Ok(exact)
 }
 
 #[cfg(test)]
