@@ -3,9 +3,11 @@
 //! policies).
 
 use super::{Credentials, MAX_OBJECT_BYTES};
-use crate::encoding::hex;
+use crate::encoding::{canonical_headers, encode_path_into, hex};
 use crate::error::{Error, Result};
+use crate::sigv4;
 use crate::sigv4::{Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
+use crate::types::Params;
 
 /// The scheme, identity and key universe of credentials that sign `what` (`"URLs"`, `"policies"`),
 /// after checking them: HMAC access id and secret, or a service-account key and its e-mail.
@@ -131,4 +133,86 @@ pub(crate) fn validate_object(what: &str, o: &str) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Headers a caller may not sign: `host` is set from the URL, and the others belong to the
+/// signature or to header authentication. (`x-goog-date` is allowed: a conformance case signs it.)
+const RESERVED_HEADERS: &[&str] = &[
+    "host",
+    "authorization",
+    "x-goog-algorithm",
+    "x-goog-credential",
+    "x-goog-expires",
+    "x-goog-signedheaders",
+    "x-goog-signature",
+];
+
+/// The caller's headers, validated and canonicalised (`host` is signed beside them).
+pub(super) fn signed_headers(given: &Params) -> Result<Vec<(String, String)>> {
+    for (i, (name, _)) in given.iter().enumerate() {
+        if RESERVED_HEADERS
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name.trim()))
+        {
+            return Err(Error::InvalidHeader(format!(
+                "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
+            )));
+        }
+    }
+    let caller_headers = canonical_headers(given.iter())?;
+    // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
+    if caller_headers.len() != given.0.len() {
+        return Err(Error::InvalidHeader(
+            "a header is given more than once (names are case-insensitive)".into(),
+        ));
+    }
+    Ok(caller_headers)
+}
+
+/// The payload hash to sign: `x-goog-content-sha256` when the caller signs it (hex, or
+/// `UNSIGNED-PAYLOAD`), else `UNSIGNED-PAYLOAD`.
+pub(super) fn payload_hash(headers: &[(String, String)]) -> Result<String> {
+    let Some((_, v)) = headers.iter().find(|(n, _)| n == "x-goog-content-sha256") else {
+        return Ok(sigv4::UNSIGNED_PAYLOAD.to_owned());
+    };
+    if v != sigv4::UNSIGNED_PAYLOAD && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_hexdigit())) {
+        return Err(Error::InvalidHeader(
+            "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)"
+                .into(),
+        ));
+    }
+    Ok(v.clone())
+}
+
+/// The caller's query parameters: named, and none of the signature's own.
+pub(super) fn check_query(query: &Params, scheme: &Scheme) -> Result<()> {
+    for (i, (name, _)) in query.iter().enumerate() {
+        if name.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: the name is empty"
+            )));
+        }
+        if scheme.is_reserved_param(name) {
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: this parameter is set by the signature (other X-Goog-* parameters may be signed)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The encoded path: the endpoint's prefix, then `/` and the object (`/` alone for neither).
+pub(super) fn object_path(path_prefix: &str, object: Option<&str>) -> String {
+    let object_len = object.map_or(0, |o| o.len() * 3 / 2 + 1);
+    let mut path = String::with_capacity(path_prefix.len() + object_len + 1);
+    path.push_str(path_prefix);
+    match object {
+        Some(object) => {
+            path.push('/');
+            encode_path_into(&mut path, object);
+        }
+        None if path.is_empty() => path.push('/'),
+        None => {}
+    }
+    path
 }

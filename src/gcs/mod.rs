@@ -58,12 +58,13 @@ mod rsa;
 
 pub use endpoint::{UrlScheme, UrlStyle};
 
+use checks::{check_query, object_path, payload_hash, signed_headers};
 pub(crate) use checks::{
     external_signature_bytes, external_signature_hex, no_credentials, signing_identity,
     validate_object,
 };
 
-use crate::encoding::{canonical_headers, encode_path_into, hex};
+use crate::encoding::hex;
 use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256};
 use crate::time::Timestamp;
@@ -316,18 +317,6 @@ impl GcsRequest {
     }
 }
 
-/// Headers a caller may not sign: `host` is set from the URL, and the others belong to the
-/// signature or to header authentication. (`x-goog-date` is allowed: a conformance case signs it.)
-const RESERVED_HEADERS: &[&str] = &[
-    "host",
-    "authorization",
-    "x-goog-algorithm",
-    "x-goog-credential",
-    "x-goog-expires",
-    "x-goog-signedheaders",
-    "x-goog-signature",
-];
-
 /// A request with everything but its signature: the external-signer seam. Sign
 /// [`PreparedUrl::string_to_sign`] with the credential's key, then [`PreparedUrl::finish`].
 #[derive(Clone, Debug)]
@@ -559,64 +548,10 @@ impl<'r> Parts<'r> {
             credentials_universe: creds_universe,
         })?;
 
-        // Headers: the caller's, validated and canonicalised, plus host.
-        for (i, (name, _)) in req.headers.iter().enumerate() {
-            if RESERVED_HEADERS
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(name.trim()))
-            {
-                return Err(Error::InvalidHeader(format!(
-                    "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
-                )));
-            }
-        }
-        let caller_headers = canonical_headers(req.headers.iter())?;
-        // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
-        if caller_headers.len() != req.headers.0.len() {
-            return Err(Error::InvalidHeader(
-                "a header is given more than once (names are case-insensitive)".into(),
-            ));
-        }
-        let headers = caller_headers;
-
-        let payload_hash = match headers.iter().find(|(n, _)| n == "x-goog-content-sha256") {
-            None => sigv4::UNSIGNED_PAYLOAD.to_owned(),
-            Some((_, v)) => {
-                if v != sigv4::UNSIGNED_PAYLOAD
-                    && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_hexdigit()))
-                {
-                    return Err(Error::InvalidHeader(
-                                    "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)".into(),
-                            ));
-                }
-                v.clone()
-            }
-        };
-
-        for (i, (name, _)) in req.query.iter().enumerate() {
-            if name.is_empty() {
-                return Err(Error::InvalidQuery(format!(
-                    "`query[{i}]`: the name is empty"
-                )));
-            }
-            if scheme.is_reserved_param(name) {
-                return Err(Error::InvalidQuery(format!(
-                    "`query[{i}]`: this parameter is set by the signature (other X-Goog-* parameters may be signed)"
-                )));
-            }
-        }
-
-        let object_len = req.object.as_ref().map_or(0, |o| o.len() * 3 / 2 + 1);
-        let mut path = String::with_capacity(target.path_prefix.len() + object_len + 1);
-        path.push_str(&target.path_prefix);
-        match &req.object {
-            Some(object) => {
-                path.push('/');
-                encode_path_into(&mut path, object);
-            }
-            None if path.is_empty() => path.push('/'),
-            None => {}
-        }
+        let headers = signed_headers(&req.headers)?;
+        let payload_hash = payload_hash(&headers)?;
+        check_query(&req.query, scheme)?;
+        let path = object_path(&target.path_prefix, req.object.as_deref());
 
         let mut base_url = String::with_capacity(
             target.scheme.len() + 3 + target.authority.len() + path.len() + 400,
