@@ -181,6 +181,29 @@ pub fn cors_rules<S: AsRef<str>>(
             "CORS rules need at least one request (its method and headers)".into(),
         ));
     }
+    let out_origins = distinct_origins(provider, origins)?;
+    let (methods, allowed, resumable) = methods_and_headers(provider, requests)?;
+    let exposed = exposed_headers(provider, resumable);
+
+    if provider == Provider::Azure
+        && (out_origins.len() > AZURE_MAX_ITEMS || allowed.len() > AZURE_MAX_ITEMS)
+    {
+        return Err(Error::InvalidRequest(format!(
+            "Azure allows at most {AZURE_MAX_ITEMS} origins and {AZURE_MAX_ITEMS} allowed headers in a CORS rule"
+        )));
+    }
+    Ok(CorsRules {
+        provider,
+        origins: out_origins,
+        methods,
+        allowed_headers: allowed,
+        exposed_headers: exposed,
+        max_age: DEFAULT_MAX_AGE,
+    })
+}
+
+/// The origins, each checked, without repeats (in the order given).
+fn distinct_origins<S: AsRef<str>>(provider: Provider, origins: &[S]) -> Result<Vec<String>> {
     let mut out_origins: Vec<String> = Vec::with_capacity(origins.len());
     for (i, o) in origins.iter().enumerate() {
         let o = check_origin(provider, i, o.as_ref())?;
@@ -188,7 +211,15 @@ pub fn cors_rules<S: AsRef<str>>(
             out_origins.push(o.to_owned());
         }
     }
+    Ok(out_origins)
+}
 
+/// The methods and the headers to allow for `requests` (sorted), and whether one of them starts a
+/// GCS resumable upload.
+fn methods_and_headers(
+    provider: Provider,
+    requests: &[CorsRequest],
+) -> Result<(Vec<Method>, Vec<String>, bool)> {
     let mut methods: Vec<Method> = Vec::new();
     let mut allowed: Vec<String> = Vec::new();
     let mut resumable = false;
@@ -227,7 +258,11 @@ pub fn cors_rules<S: AsRef<str>>(
     }
     crate::text::sort_by(&mut methods, |a, b| method_rank(*a) < method_rank(*b));
     crate::text::sort_by(&mut allowed, |a, b| a < b);
+    Ok((methods, allowed, resumable))
+}
 
+/// The response headers a page needs to read, per provider.
+fn exposed_headers(provider: Provider, resumable: bool) -> Vec<String> {
     let mut exposed: Vec<String> = Vec::new();
     match provider {
         Provider::S3 => {
@@ -244,22 +279,7 @@ pub fn cors_rules<S: AsRef<str>>(
             }
         }
     }
-
-    if provider == Provider::Azure
-        && (out_origins.len() > AZURE_MAX_ITEMS || allowed.len() > AZURE_MAX_ITEMS)
-    {
-        return Err(Error::InvalidRequest(format!(
-            "Azure allows at most {AZURE_MAX_ITEMS} origins and {AZURE_MAX_ITEMS} allowed headers in a CORS rule"
-        )));
-    }
-    Ok(CorsRules {
-        provider,
-        origins: out_origins,
-        methods,
-        allowed_headers: allowed,
-        exposed_headers: exposed,
-        max_age: DEFAULT_MAX_AGE,
-    })
+    exposed
 }
 
 fn add(list: &mut Vec<String>, name: &str) {
