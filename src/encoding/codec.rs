@@ -64,8 +64,8 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    let digits = buf.get(start..).unwrap_or_default();
-    out.push_str(core::str::from_utf8(digits).unwrap_or_default());
+    // The digits written, from `start` on: ASCII, one char each.
+    out.extend(buf.iter().skip(start).map(|&d| char::from(d)));
 }
 
 /// The base64 character for the low six bits of `n`.
