@@ -65,7 +65,9 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
         }
     }
     // The digits written, from `start` on: ASCII, one char each.
-    out.extend(buf.iter().skip(start).map(|&d| char::from(d)));
+    for &d in buf.iter().skip(start) {
+        out.push(char::from(d));
+    }
 }
 
 /// The base64 character for the low six bits of `n`.
