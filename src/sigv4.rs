@@ -401,18 +401,36 @@ impl Prepared {
     }
 }
 
+/// The signing instant's date-time (`YYYYMMDD'T'HHMMSS'Z'`) and date (`YYYYMMDD`) as text, taken
+/// from the [`AmzStamp`] once per signature (each is written several times).
+#[derive(Clone, Copy)]
+struct StampText<'a> {
+    datetime: &'a str,
+    date: &'a str,
+}
+
+impl<'a> StampText<'a> {
+    fn of(stamp: &'a AmzStamp) -> Self {
+        StampText {
+            datetime: stamp.datetime(),
+            date: stamp.date(),
+        }
+    }
+}
+
 /// Builds the canonical query (auth parameters and `req.query`), the canonical request and the
 /// string to sign.
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
-    let stamp = auth.time.amz_stamp();
-    let (canonical_request, range) = canonical_request(req, None, auth, &stamp, None);
+    let amz = auth.time.amz_stamp();
+    let stamp = StampText::of(&amz);
+    let (canonical_request, range) = canonical_request(req, None, auth, stamp, None);
     let q = canonical_request.get(range).unwrap_or_default();
     let mut query = String::with_capacity(q.len() + scheme.signature_param().len() + 2 + 64);
     query.push_str(q);
 
     let digest = hex32(&sha256(canonical_request.as_bytes()));
-    let parts = string_to_sign_parts(auth, &stamp, &digest);
+    let parts = string_to_sign_parts(auth, stamp, &digest);
     let mut string_to_sign = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {
         // Every part is ASCII text (names, date, hex): never a lossy conversion.
@@ -467,7 +485,8 @@ pub(crate) fn sign_query(
     stamp: &AmzStamp,
     key: &ScopedKey,
 ) -> SignedQuery {
-    let head = key.query_head_for(auth, stamp.date());
+    let stamp = StampText::of(stamp);
+    let head = key.query_head_for(auth, stamp.date);
     let (canonical_request, query) = canonical_request(req, host, auth, stamp, head);
     let digest = hex32(&sha256(canonical_request.as_bytes()));
     let signature = match head {
@@ -475,7 +494,7 @@ pub(crate) fn sign_query(
         Some(_) => key.key.0.sign_parts(&[
             auth.scheme.algorithm.as_bytes(),
             b"\n",
-            stamp.datetime().as_bytes(),
+            stamp.datetime.as_bytes(),
             key.scope_line.as_bytes(),
             &digest,
         ]),
@@ -496,16 +515,16 @@ pub(crate) fn sign_query(
 /// request, separated by newlines (hashed without being joined).
 fn string_to_sign_parts<'a>(
     auth: &Auth<'a>,
-    stamp: &'a AmzStamp,
+    stamp: StampText<'a>,
     digest_hex: &'a [u8; 64],
 ) -> [&'a [u8]; 13] {
     let s = auth.scheme;
     [
         s.algorithm.as_bytes(),
         b"\n",
-        stamp.datetime().as_bytes(),
+        stamp.datetime.as_bytes(),
         b"\n",
-        stamp.date().as_bytes(),
+        stamp.date.as_bytes(),
         b"/",
         auth.region.as_bytes(),
         b"/",

@@ -2,9 +2,8 @@
 //! also the URL's: the auth parameters (with the cached head of a scope, or in full), the
 //! caller's query, the signed headers and the payload hash.
 
-use super::{Auth, Request, Scheme};
+use super::{Auth, Request, Scheme, StampText};
 use crate::encoding::{encode_component, encode_component_into, push_decimal, CanonicalQuery};
-use crate::time::AmzStamp;
 
 /// `req.headers` with `host` (if given) merged in at its sorted place.
 fn headers_with_host<'h>(
@@ -28,7 +27,7 @@ pub(super) fn canonical_request(
     req: &Request<'_>,
     host: Option<&str>,
     auth: &Auth<'_>,
-    stamp: &AmzStamp,
+    stamp: StampText<'_>,
     head: Option<&str>,
 ) -> (String, core::ops::Range<usize>) {
     let scheme = auth.scheme;
@@ -106,10 +105,10 @@ fn credential_into(out: &mut String, parts: [&str; 5]) {
 }
 
 /// The parts of `X-Amz-Credential` for `auth` at `stamp`.
-fn credential_parts<'a>(auth: &Auth<'a>, stamp: &'a AmzStamp) -> [&'a str; 5] {
+fn credential_parts<'a>(auth: &Auth<'a>, stamp: StampText<'a>) -> [&'a str; 5] {
     [
         auth.access_key_id,
-        stamp.date(),
+        stamp.date,
         auth.region,
         auth.service,
         auth.scheme.terminator,
@@ -147,7 +146,7 @@ pub(super) fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&s
 fn auth_query_into<'h>(
     out: &mut String,
     auth: &Auth<'_>,
-    stamp: &AmzStamp,
+    stamp: StampText<'_>,
     head: Option<&str>,
     headers: impl Iterator<Item = (&'h str, &'h str)>,
 ) {
@@ -160,7 +159,7 @@ fn auth_query_into<'h>(
         Some(h) => out.push_str(h),
         None => query_head_into(out, scheme, credential_parts(auth, stamp)),
     }
-    out.push_str(stamp.datetime());
+    out.push_str(stamp.datetime);
     out.push('&');
     param(out, scheme.params.expires);
     push_decimal(out, auth.expires_in);
@@ -178,7 +177,7 @@ fn auth_query_into<'h>(
 fn general_query<'h>(
     req: &Request<'_>,
     auth: &Auth<'_>,
-    stamp: &AmzStamp,
+    stamp: StampText<'_>,
     headers: impl Iterator<Item = (&'h str, &'h str)>,
 ) -> String {
     let scheme = auth.scheme;
@@ -198,7 +197,7 @@ fn general_query<'h>(
     let names = &scheme.params;
     q.push_encoded(names.algorithm, scheme.algorithm);
     q.push_encoded(names.credential, credential);
-    q.push_encoded(names.date, stamp.datetime());
+    q.push_encoded(names.date, stamp.datetime);
     q.push_encoded(names.expires, expires);
     q.push_encoded(names.signed_headers, signed_headers_q);
     if let Some(token) = auth.session_token {
