@@ -15,12 +15,15 @@
 //! can finish a request: [`prepare`] gives the string to sign, [`Prepared::finish`] takes the
 //! signature. [`presign`] does both with an HMAC [`SigningKey`].
 
+mod canonical;
+
 use crate::cache;
 use crate::crypto::{sha256, HmacKey};
-use crate::encoding::{
-    encode_component, encode_component_into, hex, hex32, hex_into, push_decimal, CanonicalQuery,
-};
+use crate::encoding::{hex, hex32, hex_into};
+use crate::error::Result;
+use crate::text::part;
 use crate::time::{AmzStamp, Timestamp};
+use canonical::{canonical_request, query_head_into};
 use std::sync::Arc;
 use zeroize::Zeroizing;
 
@@ -398,19 +401,36 @@ impl Prepared {
     }
 }
 
+/// The signing instant's date-time (`YYYYMMDD'T'HHMMSS'Z'`) and date (`YYYYMMDD`) as text, taken
+/// from the [`AmzStamp`] once per signature (each is written several times).
+#[derive(Clone, Copy)]
+struct StampText<'a> {
+    datetime: &'a str,
+    date: &'a str,
+}
+
+impl<'a> StampText<'a> {
+    fn of(stamp: &'a AmzStamp) -> Self {
+        StampText {
+            datetime: stamp.datetime(),
+            date: stamp.date(),
+        }
+    }
+}
+
 /// Builds the canonical query (auth parameters and `req.query`), the canonical request and the
 /// string to sign.
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
-    let stamp = auth.time.amz_stamp();
-    let datetime = stamp.datetime();
-    let (canonical_request, range) = canonical_request(req, None, auth, datetime, None);
+    let amz = auth.time.amz_stamp();
+    let stamp = StampText::of(&amz);
+    let (canonical_request, range) = canonical_request(req, None, auth, stamp, None);
     let q = canonical_request.get(range).unwrap_or_default();
     let mut query = String::with_capacity(q.len() + scheme.signature_param().len() + 2 + 64);
     query.push_str(q);
 
     let digest = hex32(&sha256(canonical_request.as_bytes()));
-    let parts = string_to_sign_parts(auth, datetime, &digest);
+    let parts = string_to_sign_parts(auth, stamp, &digest);
     let mut string_to_sign = String::with_capacity(parts.iter().map(|p| p.len()).sum());
     for part in parts {
         // Every part is ASCII text (names, date, hex): never a lossy conversion.
@@ -442,17 +462,14 @@ impl SignedQuery {
     }
 
     /// Appends the canonical query and then the signature parameter (`…&X-Amz-Signature=hex`).
-    pub(crate) fn append_to(&self, out: &mut String) {
+    pub(crate) fn append_to(&self, out: &mut String) -> Result<()> {
         out.reserve(self.len());
-        out.push_str(
-            self.canonical_request
-                .get(self.query.clone())
-                .unwrap_or_default(),
-        );
+        out.push_str(part(&self.canonical_request, self.query.clone())?);
         out.push('&');
         out.push_str(self.signature_param);
         out.push('=');
         hex_into(out, &self.signature);
+        Ok(())
     }
 }
 
@@ -468,23 +485,23 @@ pub(crate) fn sign_query(
     stamp: &AmzStamp,
     key: &ScopedKey,
 ) -> SignedQuery {
-    let datetime = stamp.datetime();
-    let head = key.query_head_for(auth, date_of(datetime));
-    let (canonical_request, query) = canonical_request(req, host, auth, datetime, head);
+    let stamp = StampText::of(stamp);
+    let head = key.query_head_for(auth, stamp.date);
+    let (canonical_request, query) = canonical_request(req, host, auth, stamp, head);
     let digest = hex32(&sha256(canonical_request.as_bytes()));
     let signature = match head {
         // The scope is the cached one: its line of the string to sign is cached too.
         Some(_) => key.key.0.sign_parts(&[
             auth.scheme.algorithm.as_bytes(),
             b"\n",
-            datetime.as_bytes(),
+            stamp.datetime.as_bytes(),
             key.scope_line.as_bytes(),
             &digest,
         ]),
         None => key
             .key
             .0
-            .sign_parts(&string_to_sign_parts(auth, datetime, &digest)),
+            .sign_parts(&string_to_sign_parts(auth, stamp, &digest)),
     };
     SignedQuery {
         canonical_request,
@@ -498,16 +515,16 @@ pub(crate) fn sign_query(
 /// request, separated by newlines (hashed without being joined).
 fn string_to_sign_parts<'a>(
     auth: &Auth<'a>,
-    datetime: &'a str,
+    stamp: StampText<'a>,
     digest_hex: &'a [u8; 64],
 ) -> [&'a [u8]; 13] {
     let s = auth.scheme;
     [
         s.algorithm.as_bytes(),
         b"\n",
-        datetime.as_bytes(),
+        stamp.datetime.as_bytes(),
         b"\n",
-        date_of(datetime).as_bytes(),
+        stamp.date.as_bytes(),
         b"/",
         auth.region.as_bytes(),
         b"/",
@@ -519,212 +536,6 @@ fn string_to_sign_parts<'a>(
     ]
 }
 
-/// `req.headers` with `host` (if given) merged in at its sorted place.
-fn headers_with_host<'h>(
-    headers: &'h [(String, String)],
-    host: Option<&'h str>,
-) -> impl Iterator<Item = (&'h str, &'h str)> + Clone {
-    let pos = match host {
-        Some(_) => headers.partition_point(|(n, _)| n.as_str() < "host"),
-        None => headers.len(),
-    };
-    let pair = |(n, v): &'h (String, String)| (n.as_str(), v.as_str());
-    // `partition_point` and `len` are at most `len`: the split always exists.
-    let (before, after) = headers.split_at(pos);
-    let (before, after) = (before.iter().map(pair), after.iter().map(pair));
-    before.chain(host.map(|h| ("host", h))).chain(after)
-}
-
-/// Writes the canonical request into one string and returns it with the byte range of the
-/// canonical query inside it (that same text is the URL's query, so it is encoded once).
-fn canonical_request(
-    req: &Request<'_>,
-    host: Option<&str>,
-    auth: &Auth<'_>,
-    datetime: &str,
-    head: Option<&str>,
-) -> (String, core::ops::Range<usize>) {
-    let scheme = auth.scheme;
-    let headers = headers_with_host(req.headers, host);
-    let (names_len, values_len, count) =
-        headers.clone().fold((0, 0, 0), |(n, v, c), (name, value)| {
-            (n + name.len(), v + value.len(), c + 1)
-        });
-    let token_len = auth.session_token.map_or(0, |t| t.len() * 3 + 24);
-    let caller_query: usize = req
-        .query
-        .iter()
-        .map(|(k, v)| (k.len() + v.len()) * 3 + 2)
-        .sum();
-    // Parameter names and fixed values, plus everything that may be percent-encoded at its
-    // worst, so the string is allocated once.
-    let query_len = 160
-        + scheme.algorithm.len()
-        + (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3
-        + scheme.terminator.len()
-        + names_len * 3
-        + count * 3
-        + token_len
-        + caller_query;
-    let mut cr = String::with_capacity(
-        req.method.len()
-            + req.canonical_uri.len()
-            + query_len
-            + names_len * 2
-            + values_len
-            + count * 3
-            + req.payload_hash.len()
-            + 8,
-    );
-    cr.push_str(req.method);
-    cr.push('\n');
-    cr.push_str(req.canonical_uri);
-    cr.push('\n');
-    let q_start = cr.len();
-    if req.query.is_empty() {
-        // Only the auth parameters: written straight in, already in sorted order.
-        auth_query_into(&mut cr, auth, datetime, head, headers.clone());
-    } else {
-        cr.push_str(&general_query(req, auth, datetime, headers.clone()));
-    }
-    let q_end = cr.len();
-    cr.push('\n');
-    for (name, value) in headers.clone() {
-        cr.push_str(name);
-        cr.push(':');
-        cr.push_str(value);
-        cr.push('\n');
-    }
-    cr.push('\n');
-    for (i, (name, _)) in headers.enumerate() {
-        if i > 0 {
-            cr.push(';');
-        }
-        cr.push_str(name);
-    }
-    cr.push('\n');
-    cr.push_str(req.payload_hash);
-    (cr, q_start..q_end)
-}
-
-/// `X-Amz-Credential`'s value from its parts (access key id, date, region, service,
-/// terminator): each encoded, joined by an encoded `/`.
-fn credential_into(out: &mut String, parts: [&str; 5]) {
-    for (i, part) in parts.into_iter().enumerate() {
-        if i > 0 {
-            out.push_str("%2F");
-        }
-        encode_component_into(out, part);
-    }
-}
-
-/// The date (`YYYYMMDD`) of a `YYYYMMDD'T'HHMMSS'Z'` date-time.
-fn date_of(datetime: &str) -> &str {
-    datetime.get(..8).unwrap_or_default()
-}
-
-/// The parts of `X-Amz-Credential` for `auth` at `datetime`.
-fn credential_parts<'a>(auth: &Auth<'a>, datetime: &'a str) -> [&'a str; 5] {
-    [
-        auth.access_key_id,
-        date_of(datetime),
-        auth.region,
-        auth.service,
-        auth.scheme.terminator,
-    ]
-}
-
-/// `X-Amz-SignedHeaders`'s value, encoded: the names joined by an encoded `;`.
-fn signed_headers_into<'h>(out: &mut String, headers: impl Iterator<Item = (&'h str, &'h str)>) {
-    for (i, (name, _)) in headers.enumerate() {
-        if i > 0 {
-            out.push_str("%3B");
-        }
-        encode_component_into(out, name);
-    }
-}
-
-/// The start of the auth parameters, up to the date's value:
-/// `{Algorithm}=…&{Credential}=…&{Date}=` (what `ScopedKey` caches per scope).
-fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&str; 5]) {
-    out.push_str(scheme.params.algorithm);
-    out.push('=');
-    out.push_str(scheme.algorithm);
-    out.push('&');
-    out.push_str(scheme.params.credential);
-    out.push('=');
-    credential_into(out, credential);
-    out.push('&');
-    out.push_str(scheme.params.date);
-    out.push('=');
-}
-
-/// The auth parameters alone, in the canonical order: Algorithm, Credential, Date, Expires,
-/// Security-Token, SignedHeaders (byte order of the names, the same for both dialects). `head`
-/// is the cached text up to the date's value (`ScopedKey::query_head`), if any.
-fn auth_query_into<'h>(
-    out: &mut String,
-    auth: &Auth<'_>,
-    datetime: &str,
-    head: Option<&str>,
-    headers: impl Iterator<Item = (&'h str, &'h str)>,
-) {
-    let scheme = auth.scheme;
-    let param = |out: &mut String, name: &str| {
-        out.push_str(name);
-        out.push('=');
-    };
-    match head {
-        Some(h) => out.push_str(h),
-        None => query_head_into(out, scheme, credential_parts(auth, datetime)),
-    }
-    out.push_str(datetime);
-    out.push('&');
-    param(out, scheme.params.expires);
-    push_decimal(out, auth.expires_in);
-    if let Some(token) = auth.session_token {
-        out.push('&');
-        param(out, scheme.params.security_token);
-        encode_component_into(out, token);
-    }
-    out.push('&');
-    param(out, scheme.params.signed_headers);
-    signed_headers_into(out, headers);
-}
-
-/// The canonical query with the caller's parameters: everything encoded, then sorted.
-fn general_query<'h>(
-    req: &Request<'_>,
-    auth: &Auth<'_>,
-    datetime: &str,
-    headers: impl Iterator<Item = (&'h str, &'h str)>,
-) -> String {
-    let scheme = auth.scheme;
-    let mut credential = String::with_capacity(
-        (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3 + 40,
-    );
-    credential_into(&mut credential, credential_parts(auth, datetime));
-    let mut signed_headers_q = String::new();
-    signed_headers_into(&mut signed_headers_q, headers);
-    let mut expires = String::with_capacity(20);
-    push_decimal(&mut expires, auth.expires_in);
-
-    let mut q = CanonicalQuery::with_capacity(req.query.len() + 6);
-    for (k, v) in req.query {
-        q.push(k, v);
-    }
-    let names = &scheme.params;
-    q.push_encoded(names.algorithm, scheme.algorithm);
-    q.push_encoded(names.credential, credential);
-    q.push_encoded(names.date, datetime);
-    q.push_encoded(names.expires, expires);
-    q.push_encoded(names.signed_headers, signed_headers_q);
-    if let Some(token) = auth.session_token {
-        q.push_encoded(names.security_token, encode_component(token));
-    }
-    q.finish(0)
-}
-
 /// Presigns `req` with an HMAC signing key: [`prepare`], then [`Prepared::finish`].
 pub fn presign(req: &Request<'_>, auth: &Auth<'_>, key: &SigningKey) -> Signed {
     let prepared = prepare(req, auth);
@@ -733,75 +544,4 @@ pub fn presign(req: &Request<'_>, auth: &Auth<'_>, key: &SigningKey) -> Signed {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::encoding::hex;
-
-    // Key derivation example from the AWS docs (IAM user guide, "Examples of how to derive a
-    // signing key"): secret wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY, 20120215, us-east-1, iam →
-    // kSigning f4780e2d…404d.
-    #[test]
-    fn derives_the_documented_signing_key() {
-        let k = SigningKey::derive(
-            &AWS4_HMAC_SHA256,
-            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-            "20120215",
-            "us-east-1",
-            "iam",
-        );
-        let documented = [
-            0xf4, 0x78, 0x0e, 0x2d, 0x9f, 0x65, 0xfa, 0x89, 0x5f, 0x9c, 0x67, 0xb3, 0x2c, 0xe1,
-            0xba, 0xf0, 0xb0, 0xd8, 0xa4, 0x35, 0x05, 0xa0, 0x00, 0xa1, 0xa9, 0xe0, 0x90, 0xd4,
-            0x14, 0xdb, 0x40, 0x4d,
-        ];
-        assert_eq!(
-            k.sign_hex(b"probe"),
-            hex(&HmacKey::new(&documented).sign(b"probe"))
-        );
-    }
-
-    #[test]
-    fn cache_distinguishes_schemes_secrets_and_scopes() {
-        let c = KeyCache::new();
-        let s = &AWS4_HMAC_SHA256;
-        let a = c
-            .get(s, "secret-a", "20260101", "us-east-1", "s3")
-            .sign_hex(b"x");
-        let b = c
-            .get(s, "secret-b", "20260101", "us-east-1", "s3")
-            .sign_hex(b"x");
-        let a2 = c
-            .get(s, "secret-a", "20260101", "us-east-1", "s3")
-            .sign_hex(b"x");
-        let d = c
-            .get(s, "secret-a", "20260102", "us-east-1", "s3")
-            .sign_hex(b"x");
-        let g = c
-            .get(
-                &GOOG4_HMAC_SHA256,
-                "secret-a",
-                "20260101",
-                "us-east-1",
-                "s3",
-            )
-            .sign_hex(b"x");
-        assert_ne!(a, b);
-        assert_eq!(a, a2);
-        assert_ne!(a, d);
-        assert_ne!(a, g);
-        for i in 0..20 {
-            c.get(s, "s", &format!("2026010{}", i % 10), "r", "s3");
-        }
-        assert_eq!(format!("{c:?}"), "KeyCache(8 keys)");
-    }
-
-    #[test]
-    fn the_fast_path_writes_auth_parameters_in_canonical_order() {
-        for names in [&AMZ_PARAMS, &GOOG_PARAMS] {
-            let six = &names.all()[..6];
-            let mut sorted = six.to_vec();
-            sorted.sort_unstable();
-            assert_eq!(six, sorted.as_slice());
-        }
-    }
-}
+mod tests;

@@ -2,6 +2,32 @@
 //! (each of which costs kilobytes of wasm): byte searches and splits for ASCII separators, a
 //! stable sort, join and concat. Each is checked against the standard library by a proptest.
 
+use crate::error::{Error, Result};
+
+/// `&s[range]` for a range the crate computed itself (an offset recorded while writing `s`, or
+/// found by scanning it), so in bounds and on character boundaries by construction. Should one
+/// ever not be, that is a bug in the crate, and it is an error here: never a panic, and never an
+/// empty string signed, sent or read in its place.
+#[inline]
+pub(crate) fn part<R: core::slice::SliceIndex<str, Output = str>>(
+    s: &str,
+    range: R,
+) -> Result<&str> {
+    s.get(range).ok_or_else(out_of_bounds)
+}
+
+/// [`part`] for bytes.
+#[inline]
+pub(crate) fn bytes_from(b: &[u8], start: usize) -> Result<&[u8]> {
+    b.get(start..).ok_or_else(out_of_bounds)
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_bounds() -> Error {
+    Error::InvalidRequest("internal error: a text range out of bounds".into())
+}
+
 /// The byte offset of the first `pat` in `s`, as `s.find(pat)` gives it, by a plain scan:
 /// `str`'s substring searcher costs kilobytes in the wasm build, and the haystacks here are
 /// short (endpoints, origins, keys).

@@ -64,8 +64,10 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
             break;
         }
     }
-    let digits = buf.get(start..).unwrap_or_default();
-    out.push_str(core::str::from_utf8(digits).unwrap_or_default());
+    // The digits written, from `start` on: ASCII, one char each.
+    for &d in buf.iter().skip(start) {
+        out.push(char::from(d));
+    }
 }
 
 /// The base64 character for the low six bits of `n`.

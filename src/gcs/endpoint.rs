@@ -89,6 +89,25 @@ pub(crate) struct Target {
 
 pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
     validate_bucket(o.bucket)?;
+    check_universes(o)?;
+    let style = url_style(o)?;
+    if let Some(hostname) = o.bucket_bound_hostname {
+        return bucket_bound(o, hostname);
+    }
+    let (scheme, base) = base_host(o)?;
+    if style == UrlStyle::VirtualHosted {
+        return virtual_hosted(o, scheme, &base);
+    }
+    Ok(Target {
+        scheme,
+        authority: base.authority(),
+        host: base.host,
+        path_prefix: format!("/{}", encode_path(o.bucket)),
+    })
+}
+
+/// The request's and the key's universe: each well-formed, and the same when both are given.
+fn check_universes(o: &EndpointOptions<'_>) -> Result<()> {
     if let Some(u) = o.universe_domain {
         validate_universe("universeDomain", u)?;
     }
@@ -102,7 +121,13 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
             ));
         }
     }
-    let style = match (o.url_style, o.bucket_bound_hostname) {
+    Ok(())
+}
+
+/// The URL style: bucket-bound when a bucket-bound hostname is given, else as asked (path by
+/// default).
+fn url_style(o: &EndpointOptions<'_>) -> Result<UrlStyle> {
+    Ok(match (o.url_style, o.bucket_bound_hostname) {
         (None | Some(UrlStyle::BucketBound), Some(_)) => UrlStyle::BucketBound,
         (Some(UrlStyle::BucketBound), None) => {
             return Err(Error::InvalidEndpoint(
@@ -115,30 +140,34 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
             ))
         }
         (style, None) => style.unwrap_or(UrlStyle::Path),
-    };
+    })
+}
 
-    if let Some(hostname) = o.bucket_bound_hostname {
-        if o.endpoint.is_some() {
-            return Err(Error::InvalidEndpoint(
-                "endpoint and bucketBoundHostname both name the host; give one".into(),
-            ));
-        }
-        if o.universe_domain.is_some() {
-            return Err(Error::InvalidEndpoint(
-                "universeDomain selects storage.{universe}; it cannot be combined with bucketBoundHostname".into(),
-            ));
-        }
-        let spec = parse_host_spec("bucketBoundHostname", hostname)?;
-        let scheme = pick_scheme("bucketBoundHostname", spec.scheme, o.scheme)?;
-        return Ok(Target {
-            scheme,
-            authority: spec.authority(),
-            host: spec.host,
-            path_prefix: String::new(),
-        });
+/// The target on a bucket-bound hostname (a CNAME or load balancer in front of the bucket).
+fn bucket_bound(o: &EndpointOptions<'_>, hostname: &str) -> Result<Target> {
+    if o.endpoint.is_some() {
+        return Err(Error::InvalidEndpoint(
+            "endpoint and bucketBoundHostname both name the host; give one".into(),
+        ));
     }
+    if o.universe_domain.is_some() {
+        return Err(Error::InvalidEndpoint(
+            "universeDomain selects storage.{universe}; it cannot be combined with bucketBoundHostname".into(),
+        ));
+    }
+    let spec = parse_host_spec("bucketBoundHostname", hostname)?;
+    let scheme = pick_scheme("bucketBoundHostname", spec.scheme, o.scheme)?;
+    Ok(Target {
+        scheme,
+        authority: spec.authority(),
+        host: spec.host,
+        path_prefix: String::new(),
+    })
+}
 
-    let (scheme, base) = match o.endpoint {
+/// The scheme and the host the bucket lives under: the custom endpoint, or `storage.{universe}`.
+fn base_host(o: &EndpointOptions<'_>) -> Result<(&'static str, HostSpec)> {
+    Ok(match o.endpoint {
         Some(ep) => {
             if o.universe_domain.is_some() {
                 return Err(Error::InvalidEndpoint(
@@ -162,36 +191,35 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
             };
             (o.scheme.unwrap_or(UrlScheme::Https).as_str(), spec)
         }
-    };
+    })
+}
 
-    if style == UrlStyle::VirtualHosted {
-        if base.is_ip {
-            return Err(Error::InvalidEndpoint(
-                "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
-            ));
-        }
-        if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
-            return Err(Error::InvalidBucket(
-                "`bucket`: a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"".into(),
-            ));
-        }
-        let host = format!("{}.{}", o.bucket, base.host);
-        let authority = match &base.port {
-            Some(p) => format!("{host}:{p}"),
-            None => host.clone(),
-        };
-        return Ok(Target {
-            scheme,
-            authority,
-            host,
-            path_prefix: String::new(),
-        });
+/// The target with the bucket in the host name.
+fn virtual_hosted(
+    o: &EndpointOptions<'_>,
+    scheme: &'static str,
+    base: &HostSpec,
+) -> Result<Target> {
+    if base.is_ip {
+        return Err(Error::InvalidEndpoint(
+            "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
+        ));
     }
+    if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
+        return Err(Error::InvalidBucket(
+            "`bucket`: a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"".into(),
+        ));
+    }
+    let host = format!("{}.{}", o.bucket, base.host);
+    let authority = match &base.port {
+        Some(p) => format!("{host}:{p}"),
+        None => host.clone(),
+    };
     Ok(Target {
         scheme,
-        authority: base.authority(),
-        host: base.host,
-        path_prefix: format!("/{}", encode_path(o.bucket)),
+        authority,
+        host,
+        path_prefix: String::new(),
     })
 }
 

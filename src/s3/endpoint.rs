@@ -60,12 +60,9 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
     let mut out = String::new();
     let host = resolve_into(o, &mut out)?;
     Ok(Target {
-        scheme: out
-            .get(..host.start.saturating_sub(3))
-            .unwrap_or_default()
-            .to_owned(),
-        host: out.get(host.clone()).unwrap_or_default().to_owned(),
-        path_prefix: out.get(host.end..).unwrap_or_default().to_owned(),
+        scheme: crate::text::part(&out, ..host.start.saturating_sub(3))?.to_owned(),
+        host: crate::text::part(&out, host.clone())?.to_owned(),
+        path_prefix: crate::text::part(&out, host.end..)?.to_owned(),
     })
 }
 

@@ -30,6 +30,7 @@ pub use endpoint::UrlStyle;
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
+use crate::text::part;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
 use endpoint::{resolve_into, EndpointOptions};
@@ -284,42 +285,9 @@ impl Presigner {
             &mut warnings,
         )?;
 
-        // Key: prefix + key, verbatim (written straight into the URL below).
-        let prefix = req.key_prefix.as_deref().filter(|p| !p.is_empty());
-        let slash = prefix.is_some_and(|p| !p.ends_with('/'));
-        let key_len = prefix.map_or(0, str::len) + usize::from(slash) + req.key.len();
-        if req.key.is_empty() {
-            return Err(Error::InvalidKey("the object key is empty".into()));
-        }
-        if key_len > MAX_KEY_BYTES {
-            return Err(Error::InvalidKey(format!(
-                "`key`: longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
-            )));
-        }
-
+        let key = ObjectKey::of(req)?;
         // One allocation for the URL: scheme, host, path, and room for the signed query.
-        let mut url = String::with_capacity(
-            URL_ROOM
-                + req.bucket.len() * 4
-                + req.endpoint.as_ref().map_or(0, String::len)
-                + region.len() * 4
-                + creds.access_key_id.len() * 3
-                + creds
-                    .session_token
-                    .as_ref()
-                    .map_or(0, |t| t.expose().len() * 3)
-                + key_len * 3
-                + req
-                    .headers
-                    .iter()
-                    .map(|(n, _)| n.len() * 3 + 3)
-                    .sum::<usize>()
-                + req
-                    .query
-                    .iter()
-                    .map(|(n, v)| (n.len() + v.len()) * 3 + 2)
-                    .sum::<usize>(),
-        );
+        let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
         let host = resolve_into(
             &EndpointOptions {
                 bucket: &req.bucket,
@@ -333,51 +301,11 @@ impl Presigner {
             &mut url,
         )?;
 
-        // Headers: caller's, validated and canonicalised; host is signed beside them.
-        for (i, (name, _)) in req.headers.iter().enumerate() {
-            if RESERVED_HEADERS
-                .iter()
-                .any(|r| r.eq_ignore_ascii_case(name))
-            {
-                return Err(Error::InvalidHeader(format!(
-                    "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
-                )));
-            }
-        }
-        let headers = canonical_headers(req.headers.iter())?;
-        // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
-        if headers.len() != req.headers.0.len() {
-            return Err(Error::InvalidHeader(
-                "a header is given more than once (names are case-insensitive)".into(),
-            ));
-        }
-
-        for (i, (name, _)) in req.query.iter().enumerate() {
-            if name.is_empty() {
-                return Err(Error::InvalidQuery(format!(
-                    "`query[{i}]`: the name is empty"
-                )));
-            }
-            if name.len() >= 6
-                && name
-                    .get(..6)
-                    .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
-            {
-                return Err(Error::InvalidQuery(format!(
-                    "`query[{i}]`: X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)"
-                )));
-            }
-        }
+        let headers = signed_headers(&req.headers)?;
+        check_query(&req.query)?;
 
         let path_start = host.end;
-        url.push('/');
-        if let Some(p) = prefix {
-            encode_path_into(&mut url, p);
-            if slash {
-                url.push('/');
-            }
-        }
-        encode_path_into(&mut url, &req.key);
+        key.push_path(&mut url, &req.key);
 
         let stamp = time.amz_stamp();
         let signing_key = self.keys.scoped(
@@ -391,12 +319,12 @@ impl Presigner {
         let signed = sigv4::sign_query(
             &sigv4::Request {
                 method: req.method.as_str(),
-                canonical_uri: url.get(path_start..).unwrap_or_default(),
+                canonical_uri: part(&url, path_start..)?,
                 query: &req.query.0,
                 headers: &headers,
                 payload_hash: sigv4::UNSIGNED_PAYLOAD,
             },
-            Some(url.get(host).unwrap_or_default()),
+            Some(part(&url, host)?),
             &sigv4::Auth {
                 scheme: &AWS4_HMAC_SHA256,
                 access_key_id: &creds.access_key_id,
@@ -411,7 +339,7 @@ impl Presigner {
         );
         url.reserve(1 + signed.len());
         url.push('?');
-        signed.append_to(&mut url);
+        signed.append_to(&mut url)?;
 
         Ok(Presigned {
             url,
@@ -421,6 +349,111 @@ impl Presigner {
             warnings,
         })
     }
+}
+
+/// The object's path: `keyPrefix` (with a `/` after it unless it ends in one) and the key, both
+/// verbatim, checked before anything is written.
+struct ObjectKey<'r> {
+    prefix: Option<&'r str>,
+    slash: bool,
+    /// Bytes of prefix, slash and key.
+    len: usize,
+}
+
+impl<'r> ObjectKey<'r> {
+    fn of(req: &'r S3Request) -> Result<Self> {
+        let prefix = req.key_prefix.as_deref().filter(|p| !p.is_empty());
+        let slash = prefix.is_some_and(|p| !p.ends_with('/'));
+        let len = prefix.map_or(0, str::len) + usize::from(slash) + req.key.len();
+        if req.key.is_empty() {
+            return Err(Error::InvalidKey("the object key is empty".into()));
+        }
+        if len > MAX_KEY_BYTES {
+            return Err(Error::InvalidKey(format!(
+                "`key`: longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
+            )));
+        }
+        Ok(ObjectKey { prefix, slash, len })
+    }
+
+    /// Appends `/`, the encoded prefix and the encoded `key`.
+    fn push_path(&self, url: &mut String, key: &str) {
+        url.push('/');
+        if let Some(p) = self.prefix {
+            encode_path_into(url, p);
+            if self.slash {
+                url.push('/');
+            }
+        }
+        encode_path_into(url, key);
+    }
+}
+
+/// Room for the whole URL: scheme, host, path and the signed query, each at its worst encoding.
+fn url_capacity(req: &S3Request, region: &str, creds: &Credentials, key_len: usize) -> usize {
+    URL_ROOM
+        + req.bucket.len() * 4
+        + req.endpoint.as_ref().map_or(0, String::len)
+        + region.len() * 4
+        + creds.access_key_id.len() * 3
+        + creds
+            .session_token
+            .as_ref()
+            .map_or(0, |t| t.expose().len() * 3)
+        + key_len * 3
+        + req
+            .headers
+            .iter()
+            .map(|(n, _)| n.len() * 3 + 3)
+            .sum::<usize>()
+        + req
+            .query
+            .iter()
+            .map(|(n, v)| (n.len() + v.len()) * 3 + 2)
+            .sum::<usize>()
+}
+
+/// The caller's headers, validated and canonicalised (`host` is signed beside them).
+fn signed_headers(given: &Params) -> Result<Vec<(String, String)>> {
+    for (i, (name, _)) in given.iter().enumerate() {
+        if RESERVED_HEADERS
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(name))
+        {
+            return Err(Error::InvalidHeader(format!(
+                "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
+            )));
+        }
+    }
+    let headers = canonical_headers(given.iter())?;
+    // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
+    if headers.len() != given.0.len() {
+        return Err(Error::InvalidHeader(
+            "a header is given more than once (names are case-insensitive)".into(),
+        ));
+    }
+    Ok(headers)
+}
+
+/// The caller's query parameters: named, and none of the signature's own `X-Amz-*`.
+fn check_query(query: &Params) -> Result<()> {
+    for (i, (name, _)) in query.iter().enumerate() {
+        if name.is_empty() {
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: the name is empty"
+            )));
+        }
+        if name.len() >= 6
+            && name
+                .get(..6)
+                .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
+        {
+            return Err(Error::InvalidQuery(format!(
+                "`query[{i}]`: X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Presigns one S3 request without a key cache (see [`Presigner`] for many URLs).

@@ -114,24 +114,7 @@ impl Presigner {
                 .add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
         }
 
-        let mut url = String::with_capacity(96 + req.policy.bucket.len() * 2);
-        let host = resolve_into(
-            &EndpointOptions {
-                bucket: &req.policy.bucket,
-                region,
-                endpoint: req.endpoint.as_deref(),
-                url_style: req.url_style,
-                dualstack: req.dualstack,
-                accelerate: req.accelerate,
-                fips: req.fips,
-            },
-            &mut url,
-        )?;
-        // boto3's form actions: `https://bucket.host/` (virtual-hosted), `https://host/bucket`
-        // (path style, no trailing slash).
-        if host.end == url.len() {
-            url.push('/');
-        }
+        let url = form_action(req, region)?;
 
         let stamp = plan.time.amz_stamp();
         let credential = crate::text::concat(&[
@@ -178,6 +161,28 @@ impl Presigner {
             warnings,
         })
     }
+}
+
+/// The form's action URL, as boto3 writes it: `https://bucket.host/` (virtual-hosted),
+/// `https://host/bucket` (path style, no trailing slash).
+fn form_action(req: &S3PostRequest, region: &str) -> Result<String> {
+    let mut url = String::with_capacity(96 + req.policy.bucket.len() * 2);
+    let host = resolve_into(
+        &EndpointOptions {
+            bucket: &req.policy.bucket,
+            region,
+            endpoint: req.endpoint.as_deref(),
+            url_style: req.url_style,
+            dualstack: req.dualstack,
+            accelerate: req.accelerate,
+            fips: req.fips,
+        },
+        &mut url,
+    )?;
+    if host.end == url.len() {
+        url.push('/');
+    }
+    Ok(url)
 }
 
 /// Signs a policy document written elsewhere (already base64-encoded, as it goes into the

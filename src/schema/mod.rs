@@ -5,10 +5,11 @@
 //! that turns request JSON into results is [`crate::json`].
 
 mod read;
+mod typed;
 mod write;
 
-pub(crate) use read::{
+pub use read::{from_str, missing, unknown, FromJson, Reader};
+pub(crate) use typed::{
     check_required, json_enum, json_struct, read_struct, set_field, Members, Placeholder,
 };
-pub use read::{from_str, missing, unknown, FromJson, Reader};
 pub use write::{push_str, string, Object};

@@ -8,8 +8,8 @@
 //! does not echo back.
 
 use crate::error::{Error, Result};
-use crate::time::Timestamp;
-use crate::types::{CredentialExpiry, Method, Params, Secret};
+use crate::text::{bytes_from, part};
+
 use std::borrow::Cow;
 
 /// Deepest nesting accepted (as serde_json): deeper input is an error, not a stack overflow.
@@ -45,7 +45,7 @@ pub struct Reader<'a> {
     tag: Option<&'static str>,
 }
 
-fn invalid(msg: impl Into<String>) -> Error {
+pub(super) fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidRequest(msg.into())
 }
 
@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
 
     /// The next byte after whitespace, not consumed.
     #[inline(always)]
-    fn next_token(&mut self) -> Option<u8> {
+    pub(super) fn next_token(&mut self) -> Option<u8> {
         self.ws();
         self.peek()
     }
@@ -166,7 +166,7 @@ impl<'a> Reader<'a> {
             _ => return Err(self.expected(WHAT)),
         };
         self.number()?;
-        let digits = self.text.get(start..self.pos).unwrap_or_default();
+        let digits = part(self.text, start..self.pos)?;
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(invalid(format!("expected {WHAT}, found a fraction")));
         }
@@ -224,10 +224,10 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let bytes = self.text.as_bytes();
         // Fast path: no escape before the closing quote.
-        self.pos += crate::encoding::json_special(bytes.get(start..).unwrap_or_default());
+        self.pos += crate::encoding::json_special(bytes_from(bytes, start)?);
         match bytes.get(self.pos) {
             Some(b'"') => {
-                let s = self.text.get(start..self.pos).unwrap_or_default();
+                let s = part(self.text, start..self.pos)?;
                 self.pos += 1;
                 return Ok(Cow::Borrowed(s));
             }
@@ -235,11 +235,11 @@ impl<'a> Reader<'a> {
             Some(_) => return Err(self.syntax("a control character in a string")),
             None => return Err(self.syntax("an unterminated string")),
         }
-        let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
+        let mut out = String::from(part(self.text, start..self.pos)?);
         loop {
             let run = self.pos;
-            self.pos += crate::encoding::json_special(bytes.get(run..).unwrap_or_default());
-            out.push_str(self.text.get(run..self.pos).unwrap_or_default());
+            self.pos += crate::encoding::json_special(bytes_from(bytes, run)?);
+            out.push_str(part(self.text, run..self.pos)?);
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -429,7 +429,7 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let bytes = self.text.as_bytes();
         loop {
-            self.pos += crate::encoding::json_special(bytes.get(self.pos..).unwrap_or_default());
+            self.pos += crate::encoding::json_special(bytes_from(bytes, self.pos)?);
             match bytes.get(self.pos) {
                 Some(b'"') => {
                     self.pos += 1;
@@ -509,7 +509,7 @@ impl<'a> Reader<'a> {
         self.ws();
         let start = self.pos;
         self.skip()?;
-        Ok(self.text.get(start..self.pos).unwrap_or_default())
+        part(self.text, start..self.pos)
     }
 
     /// The value of string member `name` of the object at the reader's position, without
@@ -582,69 +582,6 @@ pub fn missing(name: &str) -> Error {
     invalid(format!("missing member `{name}`"))
 }
 
-/// A field's value before its member is read ([`json_struct!`] fills the struct in place):
-/// the type's default, or a stand-in for types without one. A required member's stand-in never
-/// leaves `from_json`: a missing member is an error.
-pub(crate) trait Placeholder {
-    fn placeholder() -> Self;
-}
-
-impl<T: Default> Placeholder for T {
-    fn placeholder() -> Self {
-        T::default()
-    }
-}
-
-impl Placeholder for Timestamp {
-    fn placeholder() -> Self {
-        Timestamp::UNIX_EPOCH
-    }
-}
-
-/// Reads a member's value into its field ([`json_struct!`]): compiled once per value type and
-/// shared by every struct, instead of inlined into every member's arm (wasm size).
-#[inline(never)]
-pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Result<()> {
-    *field = T::from_json(r)?;
-    Ok(())
-}
-
-/// A struct read member by member ([`json_struct!`]): into a fresh value ([`FromJson`]), or on
-/// top of a value already read — how a client object merges each call's members over its
-/// configuration, so that the result equals the stateless call with both in one object.
-pub(crate) trait Members: Sized {
-    /// The required members' JSON names.
-    const REQUIRED: &'static [&'static str];
-    /// Reads an object's members into `self`; `present[i]` is set when `REQUIRED[i]` is read.
-    /// A member read again replaces the earlier value (the last one wins).
-    fn read_members(&mut self, r: &mut Reader<'_>, present: &mut [bool]) -> Result<()>;
-    /// The value before any member is read.
-    fn placeholder_struct() -> Self;
-}
-
-/// Reads one object as `T`: every required member must be present (the first missing one is
-/// named).
-pub(crate) fn read_struct<T: Members>(r: &mut Reader<'_>) -> Result<T> {
-    let mut out = T::placeholder_struct();
-    // Room for every struct's required members (the most any has is 7: a user-delegation key).
-    let mut present = [false; 8];
-    out.read_members(r, &mut present)?;
-    check_required::<T>(&present)?;
-    Ok(out)
-}
-
-/// The first required member of `T` not marked in `present`, as an error.
-pub(crate) fn check_required<T: Members>(present: &[bool]) -> Result<()> {
-    match T::REQUIRED
-        .iter()
-        .zip(present.iter().chain(core::iter::repeat(&false)))
-        .find(|(_, p)| !**p)
-    {
-        Some((name, _)) => Err(missing(name)),
-        None => Ok(()),
-    }
-}
-
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
 pub fn unknown(name: &str) -> Error {
     // The caller's `object` puts the member's position in front, not its name (the input's
@@ -653,350 +590,5 @@ pub fn unknown(name: &str) -> Error {
     invalid(UNKNOWN)
 }
 
-impl<T: FromJson> FromJson for Option<T> {
-    // Inline: merged into `set_field` for each optional field type (wasm size).
-    #[inline]
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        if r.null() {
-            Ok(None)
-        } else {
-            T::from_json(r).map(Some)
-        }
-    }
-}
-
-impl FromJson for String {
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        r.string().map(Cow::into_owned)
-    }
-}
-
-impl FromJson for Secret {
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        r.string().map(|s| Secret::new(s.into_owned()))
-    }
-}
-
-impl FromJson for bool {
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        r.bool()
-    }
-}
-
-impl FromJson for u64 {
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        r.u64()
-    }
-}
-
-impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        let mut v = Vec::new();
-        r.array(|r| {
-            v.push(T::from_json(r)?);
-            Ok(())
-        })?;
-        Ok(v)
-    }
-}
-
-impl FromJson for Params {
-    /// An object of string values, order kept.
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        let mut v = Vec::new();
-        r.map(|r, name| {
-            let value = r.string()?.into_owned();
-            v.push((name.to_owned(), value));
-            Ok(())
-        })?;
-        Ok(Params(v))
-    }
-}
-
-impl FromJson for Timestamp {
-    /// An RFC 3339 string, or Unix milliseconds as a non-negative integer (JavaScript's
-    /// `Date.now()`; the JS bindings pass a `Date` this way, which is cheaper than its string).
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        const WHAT: &str = "an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z) or Unix milliseconds";
-        match r.next_token() {
-            Some(b'0'..=b'9') => {
-                let ms = r.u64()?;
-                Timestamp::from_unix_millis(i64::try_from(ms).unwrap_or(i64::MAX))
-            }
-            Some(b'"') => {
-                let s = r.string()?;
-                Timestamp::parse_rfc3339(&s).map_err(|_| invalid(format!("expected {WHAT}")))
-            }
-            _ => Err(r.expected(WHAT)),
-        }
-    }
-}
-
-impl FromJson for Method {
-    /// `GET`, `PUT`, `HEAD`, `DELETE` or `POST`, any case.
-    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
-        let s = r.string()?;
-        s.parse()
-            .map_err(|_| invalid("expected one of GET, PUT, HEAD, DELETE, POST"))
-    }
-}
-
-/// Implements [`FromJson`] for a struct read from an object: the `required` members must be
-/// present, the `optional` ones take their type's default. Every field of the struct is listed
-/// (the struct literal does not compile otherwise), and unknown members are refused.
-///
-/// ```ignore
-/// json_struct!(Credentials {
-///     required { access_key_id: "accessKeyId", secret_access_key: "secretAccessKey" }
-///     optional { session_token: "sessionToken", expires_at: "expiresAt" }
-/// });
-/// ```
-/// With `lenient` before `required`, unknown members are skipped instead (key files that carry
-/// more than we read).
-macro_rules! json_struct {
-    ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::schema::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*]);
-    };
-    ($ty:ident { lenient required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::schema::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*]);
-    };
-    (@unknown deny, $r:ident, $name:ident) => {
-        return Err($crate::schema::unknown($name))
-    };
-    (@unknown skip, $r:ident, $name:ident) => {
-        $r.skip()?
-    };
-    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
-        impl $crate::schema::Members for $ty {
-            const REQUIRED: &'static [&'static str] = &[$($rn),*];
-
-            fn read_members(
-                &mut self,
-                r: &mut $crate::schema::Reader<'_>,
-                present: &mut [bool],
-            ) -> $crate::error::Result<()> {
-                // Structs without optional members end every arm early; without required ones `i`
-                // never moves.
-                let _ = &present;
-                #[allow(unreachable_code, unused_mut)]
-                r.object(|r, name| {
-                    // One index per required member, in REQUIRED's order.
-                    let mut i = 0usize;
-                    $(
-                        if name == $rn {
-                            $crate::schema::set_field(&mut self.$rf, r)?;
-                            if let Some(p) = present.get_mut(i) {
-                                *p = true;
-                            }
-                            return Ok(());
-                        }
-                        i += 1;
-                    )*
-                    let _ = i;
-                    match name {
-                        $($on => $crate::schema::set_field(&mut self.$of, r)?,)*
-                        _ => $crate::schema::json_struct!(@unknown $mode, r, name),
-                    }
-                    Ok(())
-                })
-            }
-
-            fn placeholder_struct() -> Self {
-                $ty {
-                    $($rf: $crate::schema::Placeholder::placeholder(),)*
-                    $($of: Default::default(),)*
-                }
-            }
-        }
-
-        impl $crate::schema::FromJson for $ty {
-            fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
-                // Read straight into the struct's fields (no local per member to move out and
-                // drop: wasm size); a flag per required member says whether it was present.
-                $crate::schema::read_struct(r)
-            }
-        }
-    };
-}
-
-/// Implements [`FromJson`] for a unit enum read from one of the listed strings.
-///
-/// ```ignore
-/// json_enum!(UrlStyle { VirtualHosted: "virtualHosted", Path: "path" });
-/// ```
-macro_rules! json_enum {
-    ($ty:ident { $($variant:ident : $name:literal),* $(,)? }) => {
-        impl $crate::schema::FromJson for $ty {
-            fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
-                const EXPECTED: &str = concat!("expected one of" $(, " \"", $name, "\"")*);
-                match &*r.string()? {
-                    $($name => Ok($ty::$variant),)*
-                    _ => Err($crate::error::Error::InvalidRequest(EXPECTED.into())),
-                }
-            }
-        }
-    };
-}
-
-pub(crate) use {json_enum, json_struct};
-
-json_enum!(CredentialExpiry {
-    Warn: "warn",
-    Error: "error",
-    Clamp: "clamp",
-});
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Debug, Default, PartialEq)]
-    struct Pair {
-        a: String,
-        b: Option<u64>,
-        c: Params,
-    }
-    json_struct!(Pair {
-        required { a: "a" }
-        optional { b: "b", c: "c" }
-    });
-
-    fn err(text: &str) -> String {
-        from_str::<Pair>(text).unwrap_err().message().to_owned()
-    }
-
-    #[test]
-    fn reads_structs_with_escapes_order_and_defaults() {
-        let p: Pair =
-            from_str(r#" {"c":{"z":"1","a":"\u00e9\ud83d\ude00\n\"\/"},"a":"x","b":7} "#).unwrap();
-        assert_eq!(p.a, "x");
-        assert_eq!(p.b, Some(7));
-        assert_eq!(
-            p.c.0,
-            vec![
-                ("z".to_owned(), "1".to_owned()),
-                ("a".to_owned(), "é😀\n\"/".to_owned())
-            ]
-        );
-        let p: Pair = from_str(r#"{"a":"","b":null}"#).unwrap();
-        assert_eq!(p, Pair::default());
-    }
-
-    #[derive(Debug, Default, PartialEq)]
-    struct Two {
-        x: String,
-        y: String,
-        z: Option<u64>,
-    }
-    json_struct!(Two {
-        required { x: "x", y: "y" }
-        optional { z: "z" }
-    });
-
-    #[test]
-    fn required_members_first_missing_named_last_duplicate_wins() {
-        let missing = |t: &str| from_str::<Two>(t).unwrap_err().message().to_owned();
-        assert_eq!(missing("{}"), "missing member `x`");
-        assert_eq!(missing(r#"{"y":"1","z":2}"#), "missing member `x`");
-        assert_eq!(missing(r#"{"x":"1"}"#), "missing member `y`");
-        assert!(from_str::<Two>(r#"{"x":null,"y":"2"}"#).is_err());
-        let t: Two = from_str(r#"{"x":"1","y":"2","x":"3","z":null}"#).unwrap();
-        assert_eq!((t.x.as_str(), t.y.as_str(), t.z), ("3", "2", None));
-    }
-
-    #[test]
-    fn errors_name_the_member_and_never_quote_values() {
-        assert_eq!(err(r#"{"b":1}"#), "missing member `a`");
-        assert_eq!(err(r#"{"a":"x","zz":1}"#), "`[1]`: unknown member");
-        assert_eq!(
-            err(r#"{"a":"x","b":"SECRET"}"#),
-            "`b`: expected a non-negative integer, found a string"
-        );
-        assert_eq!(
-            err(r#"{"a":"x","c":{"k":"v","SECRET":5}}"#),
-            "`c[1]`: expected a string, found a number"
-        );
-        assert_eq!(
-            err(r#"{"a":"x","b":1.5}"#),
-            "`b`: expected a non-negative integer, found a fraction"
-        );
-        assert_eq!(
-            err(r#"{"a":"x","b":99999999999999999999}"#),
-            "`b`: expected a non-negative integer, found one too large"
-        );
-    }
-
-    #[test]
-    fn refuses_malformed_json() {
-        for bad in [
-            "",
-            "{",
-            r#"{"a":"x",}"#,
-            r#"{"a":"x"} x"#,
-            r#"{"a":"x\q"}"#,
-            r#"{"a":"\ud800"}"#,
-            r#"{"a":"\udc00x"}"#,
-            "{\"a\":\"x\u{1}\"}",
-            r#"{"a":"x","b":01}"#,
-            r#"{"a":"x","c":{"k":"v" "l":"w"}}"#,
-            r#"{"a" "x"}"#,
-            r#"{'a':"x"}"#,
-        ] {
-            assert_eq!(
-                from_str::<Pair>(bad).unwrap_err().code(),
-                "INVALID_REQUEST",
-                "{bad:?}"
-            );
-        }
-        let deep = "[".repeat(200) + &"]".repeat(200);
-        let mut r = Reader::new(&deep);
-        assert!(r.skip().is_err());
-    }
-
-    #[test]
-    fn a_lone_surrogate_is_refused_as_text_but_skipped_as_grammar() {
-        for text in [
-            r#"{"a":"x\ud800y"}"#,
-            r#"{"a":"\udc00"}"#,
-            r#"{"a":"x","c":{"\ud83d":"v"}}"#,
-            r#"{"a":"x","b\udfff":1}"#,
-        ] {
-            assert!(
-                err(text).contains("lone surrogate"),
-                "{text}: {}",
-                err(text)
-            );
-            let mut r = Reader::new(text);
-            assert!(r.skip().is_ok(), "{text}");
-            assert!(r.finish().is_ok(), "{text}");
-        }
-        // Its grammar is still checked.
-        for text in [r#""\ud8""#, r#""\uzzzz""#, r#""\q""#, "\"\\ud800"] {
-            assert!(Reader::new(text).skip().is_err(), "{text}");
-        }
-    }
-
-    #[test]
-    fn skips_and_returns_raw_values() {
-        let text = r#"[ {"x":[1,-2.5e+3,true,false,null,"s"]} , 7 ]"#;
-        let mut r = Reader::new(text);
-        let mut raws = Vec::new();
-        r.array(|r| {
-            raws.push(r.raw()?);
-            Ok(())
-        })
-        .unwrap();
-        assert_eq!(raws, [r#"{"x":[1,-2.5e+3,true,false,null,"s"]}"#, "7"]);
-        r.finish().unwrap();
-    }
-
-    #[test]
-    fn finds_a_tag_anywhere_and_skips_it_once() {
-        let text = r#"{"a":"x","provider":"s3","c":{"provider":"kept"}}"#;
-        let mut r = Reader::new(text);
-        assert_eq!(r.peek_member("provider").unwrap().as_deref(), Some("s3"));
-        r.skip_member_once("provider");
-        let p = Pair::from_json(&mut r).unwrap();
-        assert_eq!(p.c.0, vec![("provider".to_owned(), "kept".to_owned())]);
-    }
-}
+mod tests;
