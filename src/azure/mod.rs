@@ -599,6 +599,18 @@ impl Presigner {
     /// [`Error::InvalidExpiry`], [`Error::InvalidTime`], [`Error::InvalidEndpoint`],
     /// [`Error::InvalidCredentials`], [`Error::CredentialsExpire`], [`Error::Unsupported`] —
     /// each with the reason.
+    ///
+    /// [`Error::InvalidKey`]: crate::Error::InvalidKey
+    /// [`Error::InvalidBucket`]: crate::Error::InvalidBucket
+    /// [`Error::InvalidRequest`]: crate::Error::InvalidRequest
+    /// [`Error::InvalidQuery`]: crate::Error::InvalidQuery
+    /// [`Error::InvalidHeader`]: crate::Error::InvalidHeader
+    /// [`Error::InvalidExpiry`]: crate::Error::InvalidExpiry
+    /// [`Error::InvalidTime`]: crate::Error::InvalidTime
+    /// [`Error::InvalidEndpoint`]: crate::Error::InvalidEndpoint
+    /// [`Error::InvalidCredentials`]: crate::Error::InvalidCredentials
+    /// [`Error::CredentialsExpire`]: crate::Error::CredentialsExpire
+    /// [`Error::Unsupported`]: crate::Error::Unsupported
     pub fn presign(&self, req: &AzureRequest, now: Timestamp) -> Result<Presigned> {
         self.presign_inner(req, now, &mut None)
     }
