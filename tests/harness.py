@@ -198,10 +198,9 @@ def with_path(url, path):
 
 
 def flip_first(v):
-    """v with its first character changed: a digit stays a digit, else A <-> B."""
-    if v[0].isdigit():
-        return ("1" if v[0] != "1" else "2") + v[1:]
-    return ("A" if v[0] != "A" else "B") + v[1:]
+    """v with its first character changed to another digit: a different value in hex (which a server
+    may read in either case, so "a" -> "A" would change nothing) and in base64."""
+    return ("0" if v[0] != "0" else "1") + v[1:]
 
 
 def flip_last(s):

@@ -178,8 +178,9 @@ for k, v in json.load(sys.stdin)["headers"].items():
     url=$(printf '%s' "$get" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])')
     check "$p: GET returns the uploaded bytes" "$(curl -s "$url")" "$BODY"
     bad_url=$(printf '%s' "$url" | "$PY" -c '
-import re, sys  # one character of the signature changed
-print(re.sub(r"([?&](?:X-Amz-Signature|X-Goog-Signature|sig)=)(.)", lambda m: m[1] + ("B" if m[2] == "A" else "A"), sys.stdin.read(), count=1))')
+import re, sys  # the first character of the signature changed to another digit: a different value in hex
+# (which servers may read in either case: "a" -> "A" would change nothing) and in base64
+print(re.sub(r"([?&](?:X-Amz-Signature|X-Goog-Signature|sig)=)(.)", lambda m: m[1] + ("1" if m[2] == "0" else "0"), sys.stdin.read(), count=1))')
     check "$p: tampered URL refused with 403" "$(curl -s -o /dev/null -w '%{http_code}' "$bad_url")" 403
     refused=$(sign "$(printf '{"provider":"%s","op":"upload","key":"elsewhere/x.txt","contentType":"text/plain","size":1}' "$p")")
     check "$p: signer refuses a key outside the prefix" "$(printf '%s' "$refused" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])')" KEY_PREFIX
