@@ -5,7 +5,7 @@
 //! given in both takes the call's value), because it is that: the same member reader, applied to
 //! the configuration and then to the call. Derived keys are cached across calls.
 
-use super::{error_json, not_a_request, push_error, push_presigned, result_json, PROVIDERS};
+use super::{not_a_request, result_json, sign_many, PROVIDERS};
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::schema::{check_required, missing, Members, Reader};
@@ -135,10 +135,6 @@ impl Client {
         Ok(req)
     }
 
-    fn signed_at(req: &Request, now: Timestamp) -> Timestamp {
-        req.signed_at().unwrap_or(now)
-    }
-
     /// Presigns one call (`{"method", "key", …}`): the result or error object, as
     /// [`super::presign_json`].
     pub fn presign_json(&self, call: &str, now: Timestamp) -> String {
@@ -147,45 +143,17 @@ impl Client {
             .request(&mut r)
             .and_then(|req| r.finish().map(|()| req))
             .map_err(not_a_request);
-        result_json(&req.and_then(|req| self.signer.presign(&req, Self::signed_at(&req, now))))
+        // The signer takes the call's or configuration's signedAt over `now`, as presign_json.
+        result_json(&req.and_then(|req| self.signer.presign(&req, now)))
     }
 
     /// Presigns an array of calls; an array of results in the same order, a bad element's error
     /// in its place, as [`super::presign_many_json`].
     pub fn presign_many_json(&self, calls: &str, now: Timestamp) -> String {
-        let mut out = String::with_capacity(calls.len() * 2 + 2);
-        out.push('[');
-        let mut r = Reader::new(calls);
-        let mut first = true;
-        let listed = r
-            .array(|r| {
-                if !first {
-                    out.push(',');
-                }
-                first = false;
-                let start = r.position();
-                match self.request(r) {
-                    Ok(req) => match self.signer.presign(&req, Self::signed_at(&req, now)) {
-                        Ok(p) => push_presigned(&mut out, &p),
-                        Err(e) => push_error(&mut out, &e),
-                    },
-                    Err(e) => {
-                        r.rewind(start);
-                        r.skip()?;
-                        push_error(&mut out, &not_a_request(e));
-                    }
-                }
-                Ok(())
-            })
-            .and_then(|()| r.finish());
-        if let Err(e) = listed {
-            return error_json(&Error::InvalidRequest(format!(
-                "expected an array of calls: {}",
-                e.message()
-            )));
-        }
-        out.push(']');
-        out
+        let capacity = calls.len() * 2 + 2;
+        sign_many(&self.signer, calls, now, capacity, "calls", &mut |r| {
+            self.request(r)
+        })
     }
 }
 

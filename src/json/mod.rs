@@ -144,9 +144,25 @@ pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
 /// element gives an error object in its place; only input that is not an array fails as a whole.
 pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
-    // Each element is read in place; one that does not fit the schema is skipped (and answered
-    // with its error), so it does not spoil the others. Only malformed JSON stops the batch.
-    let mut out = String::with_capacity(json.len() + json.len() / 2 + 2);
+    let capacity = json.len() + json.len() / 2 + 2;
+    sign_many(signer, json, now, capacity, "requests", &mut |r| {
+        Request::from_json(r)
+    })
+}
+
+/// The batch loop of [`presign_many_json`] and of the client's: each element is read in place by
+/// `read`; one that does not fit the schema is skipped (and answered with its error), so it does
+/// not spoil the others. Only malformed JSON stops the batch, and the error says it expected an
+/// array of `what`.
+pub(crate) fn sign_many(
+    signer: &Signer,
+    json: &str,
+    now: Timestamp,
+    capacity: usize,
+    what: &str,
+    read: &mut dyn FnMut(&mut Reader<'_>) -> Result<Request>,
+) -> String {
+    let mut out = String::with_capacity(capacity);
     out.push('[');
     let mut r = Reader::new(json);
     let mut first = true;
@@ -157,7 +173,7 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
             }
             first = false;
             let start = r.position();
-            match Request::from_json(r) {
+            match read(r) {
                 Ok(req) => match signer.presign(&req, now) {
                     Ok(p) => push_presigned(&mut out, &p),
                     Err(e) => push_error(&mut out, &e),
@@ -173,7 +189,7 @@ pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String 
         .and_then(|()| r.finish());
     if let Err(e) = listed {
         return error_json(&Error::InvalidRequest(format!(
-            "expected an array of requests: {}",
+            "expected an array of {what}: {}",
             e.message()
         )));
     }
