@@ -329,3 +329,50 @@ export function verifyAsyncFn(glue) {
     return checked(valid, request.debug);
   };
 }
+
+/**
+ * A credential exchange (presign/credentials): the request built in wasm from `{kind, ...options}`,
+ * sent with `fetch` (the `fetch` option replaces the runtime's; `headers` adds the caller's own,
+ * e.g. a bearer token, which never enters wasm), and the answer read in wasm into the exchange's
+ * result (credentials in the request schema's shape, `expiresAt` where the service says).
+ * Throws PresignError (SERVICE_ERROR for the service's error document) or the fetch's own error.
+ */
+async function exchange(glue, kind, options, { fetch: fetchImpl = globalThis.fetch, headers, response = {} } = {}) {
+  const request = unwrap(JSON.parse(glue.exchangeRequestJson(utf8(toJson({ kind, ...options }, "options must be an object")), Date.now())));
+  const res = await fetchImpl(request.url, {
+    method: request.method,
+    headers: { ...request.headers, ...headers },
+    body: request.body === "" ? undefined : request.body,
+  });
+  const body = await res.text();
+  return unwrap(JSON.parse(glue.exchangeResponseJson(utf8({ kind, status: res.status, body, ...response }), Date.now())));
+}
+
+/**
+ * A value computed by `make()` and kept until `margin` ms before its `expiresAt`; concurrent
+ * callers share one pending computation. A failure is not cached.
+ */
+function cachedUntilExpiry(make, margin = 5 * 60 * 1000) {
+  let value, pending;
+  return function get() {
+    if (value && Date.parse(value.expiresAt) - margin > Date.now()) return Promise.resolve(value);
+    pending ??= make().then(
+      (v) => { value = v; pending = undefined; return v; },
+      (e) => { pending = undefined; throw e; },
+    );
+    return pending;
+  };
+}
+
+/**
+ * `azureUserDelegationKey({ account, endpoint?, start, expiry, accessToken, fetch? })`: Get User
+ * Delegation Key with an Entra ID bearer token; resolves to `{ userDelegationKey, expiresAt }`.
+ */
+export function azureUserDelegationKeyFn(glue) {
+  return function azureUserDelegationKey({ accessToken, fetch, ...options } = {}) {
+    if (typeof accessToken !== "string" || accessToken === "") {
+      return Promise.reject(new PresignError("INVALID_CREDENTIALS", "`accessToken`: an Entra ID access token (a non-empty string) is required"));
+    }
+    return exchange(glue, "azure.userDelegationKey", options, { fetch, headers: { authorization: `Bearer ${accessToken}` } });
+  };
+}

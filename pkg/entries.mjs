@@ -17,12 +17,13 @@ import { fileURLToPath } from "node:url";
  * nothing else).
  */
 export const ENTRIES = [
-  { path: ".", dir: "main", features: "s3,azure,gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
-  { path: "./s3", dir: "s3", features: "s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
-  { path: "./azure", dir: "azure", features: "azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
-  { path: "./gcs", dir: "gcs", features: "gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
+  { path: ".", dir: "main", features: "wasm-url,s3,azure,gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
+  { path: "./s3", dir: "s3", features: "wasm-url,s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
+  { path: "./credentials", dir: "credentials", features: "exchange,azure", exports: ["azureUserDelegationKey"] },
   { path: "./verify", dir: "verify", features: "s3,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
 ];
 

@@ -211,7 +211,9 @@ export type ErrorCode =
   | "INVALID_ENDPOINT"
   | "INVALID_CREDENTIALS"
   | "CREDENTIALS_EXPIRE"
-  | "UNSUPPORTED";
+  | "UNSUPPORTED"
+  /** A credential exchange's answer is the service's error document (its code and message follow), or not the document expected. */
+  | "SERVICE_ERROR";
 
 /**
  * Thrown (or, from `presignMany`, returned in place) for bad input. Messages quote nothing from the
@@ -494,3 +496,31 @@ export function verify(request: VerifyRequest): Verified | Refused;
 
 /** Like `verify`, and also GCS URLs signed with a service-account key: WebCrypto checks the RSA signature over the string to sign the core builds; the core runs every other check. */
 export function verifyAsync(request: VerifyRequest): Promise<Verified | Refused>;
+
+// --- Credentials without long-lived keys (the `presign/credentials` entry) ------------------
+
+/** Options every exchange takes: `fetch` replaces the runtime's (a test double, a proxy, retries). */
+export interface ExchangeOptions {
+  fetch?: typeof fetch;
+}
+
+/** Get User Delegation Key with an Entra ID access token (scope `https://storage.azure.com/.default`). */
+export interface AzureUserDelegationKeyOptions extends ExchangeOptions {
+  /** The storage account. */
+  account: string;
+  /** A custom blob endpoint (Azurite: `http://127.0.0.1:10000/devstoreaccount1`). */
+  endpoint?: string;
+  /** When the key becomes valid (at most 7 days back). */
+  start: Instant;
+  /** When it expires (at most 7 days ahead). */
+  expiry: Instant;
+  /** `x-ms-version`, which becomes the key's `signedVersion`. */
+  version?: string;
+  /** Bind the key to a delegated user's tenant (2025-07-05+). */
+  delegatedUserTid?: string;
+  /** The Entra ID bearer token; sent in `Authorization`, never into wasm. */
+  accessToken: string;
+}
+
+/** A user-delegation key, ready for `credentials: { userDelegationKey }`. */
+export function azureUserDelegationKey(options: AzureUserDelegationKeyOptions): Promise<{ userDelegationKey: UserDelegationKey; expiresAt: string }>;

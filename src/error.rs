@@ -10,8 +10,8 @@
 //! (`` `headers[2]` ``, `` `origins[0]` ``, `` `[5]` ``) — and say what is wrong, with the
 //! crate's own words only (limits, valid letters, supported versions). So a secret put in the
 //! wrong member never echoes back, and callers may log messages as they are. (One exception,
-//! outside requests: [`crate::azure::UserDelegationKey::from_xml`] passes on the code and
-//! message of an error the storage service answered.)
+//! outside requests: [`Error::Service`] passes on the code and first message line of an error
+//! document a service answered to a credential exchange, see [`crate::http`].)
 
 use core::fmt;
 
@@ -43,6 +43,9 @@ pub enum Error {
     CredentialsExpire(String),
     /// The request asks for something this crate deliberately does not do.
     Unsupported(String),
+    /// A credential exchange's response (a token, a key, temporary credentials, a remote
+    /// signature) is an error document, or not the document expected.
+    Service(String),
 }
 
 impl Error {
@@ -60,6 +63,7 @@ impl Error {
             Error::InvalidCredentials(_) => "INVALID_CREDENTIALS",
             Error::CredentialsExpire(_) => "CREDENTIALS_EXPIRE",
             Error::Unsupported(_) => "UNSUPPORTED",
+            Error::Service(_) => "SERVICE_ERROR",
         }
     }
 
@@ -76,7 +80,8 @@ impl Error {
             | Error::InvalidEndpoint(m)
             | Error::InvalidCredentials(m)
             | Error::CredentialsExpire(m)
-            | Error::Unsupported(m) => m,
+            | Error::Unsupported(m)
+            | Error::Service(m) => m,
         }
     }
 }

@@ -186,6 +186,7 @@ pub mod crypto;
 pub mod encoding;
 mod endpoint;
 mod error;
+pub mod http;
 #[cfg(feature = "json")]
 pub mod json;
 mod lifetime;
@@ -198,6 +199,8 @@ pub mod sigv4;
 mod text;
 pub mod time;
 mod types;
+#[cfg(feature = "azure")]
+mod xml;
 
 #[cfg(feature = "s3")]
 pub mod s3;

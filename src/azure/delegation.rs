@@ -25,8 +25,10 @@
 use super::endpoint::{self, DEFAULT_SUFFIX};
 use super::sas::SignedVersion;
 use crate::error::{quoted, Error, Result};
+use crate::http::{service_error, HttpRequest};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};
+use crate::xml::Xml;
 
 /// How far a user-delegation key's start and expiry may each be from the time of its
 /// `Get User Delegation Key` request: 7 days. Azure takes a `Start` and an `Expiry` "within 7
@@ -156,14 +158,12 @@ impl UserDelegationKey {
         let bad = |why: &str| {
             Error::InvalidCredentials(format!("Get User Delegation Key response: {why}"))
         };
-        let (root, children) = parse_flat_xml(xml).map_err(|e| bad(&e))?;
+        let doc = Xml::parse(xml).map_err(|e| bad(&e))?;
+        let root = doc.root.as_str();
         let get = |name: &str| -> Result<Option<String>> {
-            let mut it = children.iter().filter(|(n, _)| n == name);
-            let first = it.next().map(|(_, v)| v.clone());
-            if it.next().is_some() {
-                return Err(bad(&format!("<{name}> appears twice")));
-            }
-            Ok(first)
+            doc.one(name)
+                .map(|v| v.map(str::to_owned))
+                .map_err(|e| bad(&e))
         };
         if root == "Error" {
             let code = get("Code")?.unwrap_or_default();
@@ -201,6 +201,33 @@ impl UserDelegationKey {
     }
 }
 
+impl UserDelegationKey {
+    /// Reads a `Get User Delegation Key` answer as the HTTP client received it: a 2xx status
+    /// with the key ([`UserDelegationKey::from_xml`]), or the service's error.
+    ///
+    /// # Errors
+    /// [`Error::Service`] for any other status, with the `<Error>` document's code and message
+    /// when the body has them; otherwise as [`UserDelegationKey::from_xml`].
+    pub fn from_response(status: u16, body: &str) -> Result<Self> {
+        if (200..300).contains(&status) {
+            return Self::from_xml(body);
+        }
+        let doc = Xml::parse(body).ok().filter(|d| d.root == "Error");
+        let field = |name: &str| {
+            doc.as_ref()
+                .and_then(|d| d.one(name).ok().flatten())
+                .unwrap_or("")
+                .to_owned()
+        };
+        Err(service_error(
+            "Get User Delegation Key",
+            status,
+            &field("Code"),
+            &field("Message"),
+        ))
+    }
+}
+
 /// Options of a `Get User Delegation Key` request.
 #[derive(Clone, Debug)]
 pub struct KeyRequest {
@@ -220,19 +247,11 @@ pub struct KeyRequest {
     pub delegated_user_tid: Option<String>,
 }
 
-/// An HTTP request to send as is, plus the caller's `Authorization: Bearer <token>` (and the
-/// `Content-Length` the HTTP client sets).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HttpRequest {
-    /// The full URL.
-    pub url: String,
-    /// The method.
-    pub method: Method,
-    /// Headers to send, lower-case names, sorted. `authorization` is the caller's to add.
-    pub headers: Params,
-    /// The body (UTF-8 XML).
-    pub body: String,
-}
+#[cfg(feature = "json")]
+crate::schema::json_struct!(KeyRequest {
+    required { account: "account", start: "start", expiry: "expiry" }
+    optional { endpoint: "endpoint", version: "version", delegated_user_tid: "delegatedUserTid" }
+});
 
 impl KeyRequest {
     /// A request for a key valid from `start` to `expiry` on `account`'s default endpoint.
@@ -316,186 +335,6 @@ impl KeyRequest {
             body,
         })
     }
-}
-
-/// Parses `<?xml …?><Root><A>text</A><B/>…</Root>`: one root with flat text children (a child
-/// that has children of its own is skipped whole). Returns the root name and `(name, text)` with
-/// entities decoded. Comments and processing instructions are skipped; CDATA is read as text.
-fn parse_flat_xml(xml: &str) -> core::result::Result<(String, Vec<(String, String)>), String> {
-    let mut p = Cursor {
-        s: xml.strip_prefix('\u{feff}').unwrap_or(xml),
-    };
-    p.skip_misc()?;
-    let (root, empty) = p.open_tag()?.ok_or("no root element")?;
-    let mut children = Vec::new();
-    if !empty {
-        loop {
-            p.skip_misc()?;
-            if p.s.starts_with("</") {
-                let name = p.close_tag()?;
-                if name != root {
-                    return Err(format!("</{name}> closes <{root}>"));
-                }
-                break;
-            }
-            let (name, empty) = p.open_tag()?.ok_or("unexpected text between elements")?;
-            if empty {
-                children.push((name, String::new()));
-                continue;
-            }
-            if let Some(text) = p.text_until_close(&name)? {
-                children.push((name, text));
-            }
-        }
-    }
-    p.skip_misc()?;
-    if !p.s.is_empty() {
-        return Err("content after the root element".into());
-    }
-    Ok((root, children))
-}
-
-struct Cursor<'a> {
-    s: &'a str,
-}
-
-impl Cursor<'_> {
-    fn skip_ws(&mut self) {
-        self.s = self.s.trim_start_matches([' ', '\t', '\r', '\n']);
-    }
-
-    /// Skips whitespace, `<?…?>` and `<!--…-->`.
-    fn skip_misc(&mut self) -> core::result::Result<(), String> {
-        loop {
-            self.skip_ws();
-            if let Some(rest) = self.s.strip_prefix("<?") {
-                let end = rest.find("?>").ok_or("unterminated <?")?;
-                self.s = rest.get(end + 2..).unwrap_or("");
-            } else if let Some(rest) = self.s.strip_prefix("<!--") {
-                let end = rest.find("-->").ok_or("unterminated comment")?;
-                self.s = rest.get(end + 3..).unwrap_or("");
-            } else {
-                return Ok(());
-            }
-        }
-    }
-
-    /// `<Name attr="…">` or `<Name/>`: the name and whether it is empty. `None` when the input
-    /// does not start with a start tag.
-    fn open_tag(&mut self) -> core::result::Result<Option<(String, bool)>, String> {
-        let Some(rest) = self.s.strip_prefix('<') else {
-            return Ok(None);
-        };
-        if rest.starts_with(['/', '!', '?']) {
-            return Ok(None);
-        }
-        let end = rest.find('>').ok_or("unterminated tag")?;
-        let inner = rest.get(..end).unwrap_or("");
-        self.s = rest.get(end + 1..).unwrap_or("");
-        let (inner, empty) = match inner.strip_suffix('/') {
-            Some(i) => (i, true),
-            None => (inner, false),
-        };
-        let name = inner
-            .split([' ', '\t', '\r', '\n'])
-            .next()
-            .unwrap_or("")
-            .to_owned();
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
-        {
-            return Err("malformed element name".into());
-        }
-        Ok(Some((name, empty)))
-    }
-
-    fn close_tag(&mut self) -> core::result::Result<String, String> {
-        let rest = self.s.strip_prefix("</").ok_or("expected a closing tag")?;
-        let end = rest.find('>').ok_or("unterminated closing tag")?;
-        let name = rest.get(..end).unwrap_or("").trim_end().to_owned();
-        self.s = rest.get(end + 1..).unwrap_or("");
-        Ok(name)
-    }
-
-    /// The text up to `</name>`, entities decoded. `None` when the element has child elements
-    /// (it is skipped up to its matching close tag).
-    fn text_until_close(&mut self, name: &str) -> core::result::Result<Option<String>, String> {
-        let mut text = String::new();
-        loop {
-            let lt = self.s.find('<').ok_or("unterminated element")?;
-            decode_entities(self.s.get(..lt).unwrap_or(""), &mut text)?;
-            self.s = self.s.get(lt..).unwrap_or("");
-            if let Some(rest) = self.s.strip_prefix("<![CDATA[") {
-                let end = rest.find("]]>").ok_or("unterminated CDATA")?;
-                text.push_str(rest.get(..end).unwrap_or(""));
-                self.s = rest.get(end + 3..).unwrap_or("");
-            } else if self.s.starts_with("<!--") || self.s.starts_with("<?") {
-                self.skip_misc()?;
-            } else if self.s.starts_with("</") {
-                let close = self.close_tag()?;
-                if close != name {
-                    return Err(format!("</{close}> closes <{name}>"));
-                }
-                return Ok(Some(text));
-            } else {
-                // A nested element: skip the subtree.
-                let mut depth = 0usize;
-                loop {
-                    self.skip_misc()?;
-                    if self.s.starts_with("</") {
-                        let close = self.close_tag()?;
-                        if depth == 0 {
-                            if close != name {
-                                return Err(format!("</{close}> closes <{name}>"));
-                            }
-                            return Ok(None);
-                        }
-                        depth -= 1;
-                    } else if let Some((_, empty)) = self.open_tag()? {
-                        if !empty {
-                            depth += 1;
-                        }
-                    } else {
-                        let lt = self.s.find('<').ok_or("unterminated element")?;
-                        self.s = self.s.get(lt..).unwrap_or("");
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn decode_entities(s: &str, out: &mut String) -> core::result::Result<(), String> {
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(rest.get(..amp).unwrap_or(""));
-        let after = rest.get(amp + 1..).unwrap_or("");
-        let semi = after.find(';').ok_or("an '&' without ';'")?;
-        let ent = after.get(..semi).unwrap_or("");
-        let c = match ent {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let n = if let Some(h) = ent.strip_prefix("#x").or_else(|| ent.strip_prefix("#X")) {
-                    u32::from_str_radix(h, 16).ok()
-                } else if let Some(d) = ent.strip_prefix('#') {
-                    d.parse::<u32>().ok()
-                } else {
-                    None
-                };
-                n.and_then(char::from_u32).ok_or("an unknown entity")?
-            }
-        };
-        out.push(c);
-        rest = after.get(semi + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
-    Ok(())
 }
 
 #[cfg(test)]

@@ -68,8 +68,9 @@ mod sign;
 mod user_delegation;
 mod validate;
 
+pub use crate::http::HttpRequest;
 pub use connection_string::ConnectionString;
-pub use delegation::{HttpRequest, KeyRequest, UserDelegationKey};
+pub use delegation::{KeyRequest, UserDelegationKey};
 pub use endpoint::DEFAULT_SUFFIX;
 pub use permissions::{PermissionScope, Permissions};
 pub use sas::{SignedVersion, DEFAULT_VERSION};

@@ -7,12 +7,16 @@
 mod client;
 #[cfg(feature = "cors")]
 mod cors;
+#[cfg(feature = "exchange")]
+mod exchange;
 #[cfg(feature = "post")]
 mod post;
 #[cfg(feature = "serde")]
 pub mod serde;
 #[cfg(feature = "cors")]
 pub use cors::cors_json;
+#[cfg(feature = "exchange")]
+pub use exchange::{exchange_request_json, exchange_response_json, http_request_json};
 #[cfg(all(feature = "post", feature = "gcs"))]
 pub use post::{gcs_post_finish_json, gcs_post_string_to_sign_json};
 #[cfg(feature = "post")]

@@ -108,6 +108,14 @@ impl FromJson for u64 {
     }
 }
 
+impl FromJson for u16 {
+    /// A number from 0 to 65535 (an HTTP status).
+    fn from_json(r: &mut Reader<'_>) -> Result<Self> {
+        let n = r.u64()?;
+        u16::try_from(n).map_err(|_| invalid(String::from("expected a number from 0 to 65535")))
+    }
+}
+
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
         let mut v = Vec::new();

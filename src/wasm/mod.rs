@@ -17,7 +17,10 @@ static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 /// One signer per module instance, so derived keys are reused across calls.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(all(
+    feature = "wasm-url",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 fn signer() -> &'static Signer {
     static SIGNER: OnceLock<Signer> = OnceLock::new();
     SIGNER.get_or_init(Signer::new)
@@ -46,7 +49,10 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 }
 
 /// Presigns one request (request-schema JSON); returns the result or error object as JSON.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(all(
+    feature = "wasm-url",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 #[wasm_bindgen(js_name = presignJson)]
 pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -55,7 +61,10 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// Presigns a JSON array of requests in one call; returns a JSON array of results.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(all(
+    feature = "wasm-url",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 #[wasm_bindgen(js_name = presignManyJson)]
 pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
     with(requests, now_ms, |requests, t| {
@@ -65,7 +74,7 @@ pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
 
 /// GCS with a service-account key in JS runtimes: the string to sign (`{"stringToSign"}`) for
 /// WebCrypto (RSASSA-PKCS1-v1_5 / SHA-256) to sign.
-#[cfg(feature = "gcs")]
+#[cfg(all(feature = "wasm-url", feature = "gcs"))]
 #[wasm_bindgen(js_name = gcsStringToSignJson)]
 pub fn gcs_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -74,7 +83,7 @@ pub fn gcs_string_to_sign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// Completes the same request and instant with the hex signature.
-#[cfg(feature = "gcs")]
+#[cfg(all(feature = "wasm-url", feature = "gcs"))]
 #[wasm_bindgen(js_name = gcsFinishJson)]
 pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> String {
     with(request, now_ms, |request, t| {
@@ -135,13 +144,33 @@ pub fn verify_json(input: &[u8], now_ms: f64) -> String {
     })
 }
 
+/// The HTTP request of a credential exchange (`{"kind", …}`, see [`json::exchange_request_json`]).
+#[cfg(feature = "exchange")]
+#[wasm_bindgen(js_name = exchangeRequestJson)]
+pub fn exchange_request_json(input: &[u8], now_ms: f64) -> String {
+    with(input, now_ms, json::exchange_request_json)
+}
+
+/// The result of a credential exchange from its response (`{"kind","status","body", …}`).
+#[cfg(feature = "exchange")]
+#[wasm_bindgen(js_name = exchangeResponseJson)]
+pub fn exchange_response_json(input: &[u8], now_ms: f64) -> String {
+    with(input, now_ms, json::exchange_response_json)
+}
+
 /// A client object (`createPresigner`): the configuration crosses into wasm once; each call
 /// carries only what changes. Freed by JS (`free()` / `Symbol.dispose`).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(all(
+    feature = "wasm-url",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 #[wasm_bindgen(js_name = PresignerClient)]
 pub struct Client(json::Client);
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(all(
+    feature = "wasm-url",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 #[wasm_bindgen(js_class = PresignerClient)]
 impl Client {
     /// Reads the configuration (request-schema members with `provider`); throws the error

@@ -1,0 +1,145 @@
+//! Credential exchanges over JSON, for the JS bindings (`exchangeRequestJson` /
+//! `exchangeResponseJson`) and the CLI: the library builds the HTTP request, the caller sends it
+//! (`fetch`), and the library reads the answer. Every exchange is named by `kind`:
+//!
+//! - request:  `{"kind": K, …options}` → `{"url","method","headers","body"}` (the request to send;
+//!   where the exchange needs the caller's bearer token, the options carry it and it goes into a
+//!   header of the request here, never into an error);
+//! - response: `{"kind": K, "status": 200, "body": "…", …options}` → the exchange's result object
+//!   (credentials in the request schema's shape, ready to put in `credentials`, plus `expiresAt`
+//!   where the service says), or `{"error":{"code","message"}}` (`SERVICE_ERROR` for an error
+//!   document, with the service's own code and message).
+//!
+//! Kinds (each provider's exchange lives in its module; this file only dispatches):
+//! `azure.userDelegationKey`.
+
+use super::{error_json, missing, Object, Reader};
+use crate::error::{Error, Result};
+use crate::http::HttpRequest;
+use crate::schema::{json_struct, read_struct};
+use crate::time::Timestamp;
+
+/// The kinds this build knows, for the error on an unknown one.
+const KINDS: &[&str] = &[
+    #[cfg(feature = "azure")]
+    "\"azure.userDelegationKey\"",
+];
+
+/// The HTTP request of the exchange `input` names, at `now`; or the error object.
+pub fn exchange_request_json(input: &str, now: Timestamp) -> String {
+    match read_kind(input).and_then(|(kind, r)| request(&kind, r, now)) {
+        Ok(req) => http_request_json(&req),
+        Err(e) => error_json(&e),
+    }
+}
+
+/// The result of the exchange `input` names from the response's `status` and `body`, at `now`;
+/// or the error object.
+pub fn exchange_response_json(input: &str, now: Timestamp) -> String {
+    let mut out = String::new();
+    match read_kind(input).and_then(|(kind, r)| response(&kind, r, now, &mut out)) {
+        Ok(()) => out,
+        Err(e) => error_json(&e),
+    }
+}
+
+/// Reads the `kind` member and returns a reader positioned to read the rest of the object.
+fn read_kind(input: &str) -> Result<(String, Reader<'_>)> {
+    let mut r = Reader::new(input);
+    let kind = r
+        .peek_member("kind")
+        .map_err(super::not_a_request)?
+        .ok_or_else(|| missing("kind"))?
+        .into_owned();
+    r.skip_member_once("kind");
+    Ok((kind, r))
+}
+
+fn unknown_kind() -> Error {
+    Error::InvalidRequest(format!(
+        "`kind`: expected one of {}",
+        crate::text::join(KINDS, ", ")
+    ))
+}
+
+/// Reads the rest of the object as `T` (every member known, nothing after it).
+fn options<T: crate::schema::Members>(mut r: Reader<'_>) -> Result<T> {
+    let t = read_struct(&mut r)?;
+    r.finish()?;
+    Ok(t)
+}
+
+fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
+    let _ = (&r, now);
+    match kind {
+        #[cfg(feature = "azure")]
+        "azure.userDelegationKey" => options::<crate::azure::KeyRequest>(r)?.build(now),
+        _ => Err(unknown_kind()),
+    }
+}
+
+fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Result<()> {
+    let _ = (&r, now, &out);
+    match kind {
+        #[cfg(feature = "azure")]
+        "azure.userDelegationKey" => {
+            let Answer { status, body } = options(r)?;
+            let key = crate::azure::UserDelegationKey::from_response(status, &body)?;
+            let mut o = Object::new(out);
+            push_user_delegation_key(o.key("userDelegationKey"), &key);
+            let at = o.key("expiresAt");
+            at.push('"');
+            key.signed_expiry.rfc3339_into(at);
+            at.push('"');
+            o.end();
+            Ok(())
+        }
+        _ => Err(unknown_kind()),
+    }
+}
+
+/// A response as the caller received it.
+struct Answer {
+    status: u16,
+    body: String,
+}
+
+json_struct!(Answer {
+    required { status: "status", body: "body" }
+    optional {}
+});
+
+/// `{"url","method","headers":{…},"body"}`.
+pub fn http_request_json(req: &HttpRequest) -> String {
+    let mut out = String::with_capacity(req.url.len() + req.body.len() + 128);
+    Object::new(&mut out)
+        .str("url", &req.url)
+        .str("method", req.method.as_str())
+        .pairs("headers", req.headers.iter())
+        .str("body", &req.body)
+        .end();
+    out
+}
+
+#[cfg(feature = "azure")]
+fn push_user_delegation_key(out: &mut String, k: &crate::azure::UserDelegationKey) {
+    let mut o = Object::new(out)
+        .str("signedOid", &k.signed_oid)
+        .str("signedTid", &k.signed_tid);
+    for (name, t) in [
+        ("signedStart", k.signed_start),
+        ("signedExpiry", k.signed_expiry),
+    ] {
+        let v = o.key(name);
+        v.push('"');
+        t.rfc3339_into(v);
+        v.push('"');
+    }
+    let mut o = o
+        .str("signedService", &k.signed_service)
+        .str("signedVersion", &k.signed_version);
+    if let Some(tid) = &k.signed_delegated_user_tid {
+        o = o.str("signedDelegatedUserTid", tid);
+    }
+    o.str("value", k.value.expose()).end();
+}
