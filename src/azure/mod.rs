@@ -65,6 +65,7 @@ mod ready;
 pub mod sas;
 mod service;
 mod sign;
+pub mod token;
 mod user_delegation;
 mod validate;
 
@@ -74,6 +75,7 @@ pub use delegation::{KeyRequest, UserDelegationKey};
 pub use endpoint::DEFAULT_SUFFIX;
 pub use permissions::{PermissionScope, Permissions};
 pub use sas::{SignedVersion, DEFAULT_VERSION};
+pub use token::{AccessToken, ManagedIdentityRequest, TokenRequest};
 pub(crate) use validate::validate_account;
 
 use crate::encoding::append_param;
