@@ -297,7 +297,11 @@ impl ManagedIdentityRequest {
         url.push_str(e.scheme.unwrap_or("http"));
         url.push_str("://");
         url.push_str(&e.authority());
-        url.push_str(&e.encoded_path("endpoint")?);
+        // The path as given, trailing slash kept (azure-identity sends IDENTITY_ENDPOINT as is).
+        let path = crate::encoding::percent_decode(e.path).ok_or_else(|| {
+            Error::InvalidEndpoint("`endpoint`: the path has a malformed percent-escape".into())
+        })?;
+        crate::encoding::encode_path_into(&mut url, &path);
         url.push('?');
         url.push_str(&query);
         let mut headers = Vec::with_capacity(2);

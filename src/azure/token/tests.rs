@@ -291,7 +291,7 @@ fn managed_identity_requests() {
     let r = app.build().unwrap();
     assert_eq!(
         r.url,
-        "http://127.0.0.1:41741/msi/token?api-version=2019-08-01&resource=https%3A%2F%2Fstorage.azure.com&mi_res_id=%2Fr"
+        "http://127.0.0.1:41741/msi/token/?api-version=2019-08-01&resource=https%3A%2F%2Fstorage.azure.com&mi_res_id=%2Fr"
     );
     assert!(r
         .headers
