@@ -236,6 +236,8 @@ mod docs {
     mod architecture {}
     #[doc = include_str!("../docs/azure.md")]
     mod azure {}
+    #[doc = include_str!("../docs/credentials.md")]
+    mod credentials {}
     #[doc = include_str!("../docs/gcs.md")]
     mod gcs {}
     #[doc = include_str!("../docs/performance.md")]
