@@ -431,6 +431,70 @@ mod tests {
         }
     }
 
+    /// Azure Storage's error document, as
+    /// <https://learn.microsoft.com/rest/api/storageservices/status-and-error-codes2> lays it out
+    /// (with the `AuthenticationErrorDetail` of a bad bearer token), and garbage: `from_response`
+    /// gives `SERVICE_ERROR` with the service's code for a non-2xx status, never a panic.
+    #[test]
+    fn from_response_reads_the_documented_error_document_and_survives_garbage() {
+        let doc = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthenticationFailed</Code>\
+            <Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.\nRequestId:0000\nTime:2026-11-24T10:00:00.0000000Z</Message>\
+            <AuthenticationErrorDetail>Lifetime validation failed. The token is expired.</AuthenticationErrorDetail></Error>";
+        let e = UserDelegationKey::from_response(403, doc).unwrap_err();
+        assert_eq!(e.code(), "SERVICE_ERROR");
+        assert!(
+            e.message().contains("403")
+                && e.message().contains("AuthenticationFailed")
+                && !e.message().contains("RequestId"),
+            "{e}"
+        );
+        for (status, body) in [
+            (500, ""),
+            (503, "<html>busy</html>"),
+            (403, "<Error><Code>x"),
+            (200, ""),
+            (200, "{\"not\":\"xml\"}"),
+            (200, &RESPONSE[..RESPONSE.len() / 2]),
+        ] {
+            let e = UserDelegationKey::from_response(status, body).unwrap_err();
+            assert!(
+                matches!(e.code(), "SERVICE_ERROR" | "INVALID_CREDENTIALS"),
+                "{e}"
+            );
+            assert!(!e.message().contains("SECRETKEY"), "{e}");
+        }
+        for cut in 0..RESPONSE.len() {
+            if let Some(part) = RESPONSE.get(..cut) {
+                let _ = UserDelegationKey::from_response(200, part);
+            }
+        }
+    }
+
+    /// The JS helper's `accountUrl` is `endpoint` alone: an account URL needs no `account`.
+    #[test]
+    fn an_account_url_needs_no_account() {
+        let now = t("2026-11-24T10:00:00Z");
+        let mut r = KeyRequest::new("", now, t("2026-11-24T11:00:00Z"));
+        for (url, want) in [
+            (
+                "https://acct.blob.core.windows.net",
+                "https://acct.blob.core.windows.net/?",
+            ),
+            (
+                "http://127.0.0.1:10000/devstoreaccount1",
+                "http://127.0.0.1:10000/devstoreaccount1/?",
+            ),
+        ] {
+            r.endpoint = Some(url.into());
+            assert!(r.build(now).unwrap().url.starts_with(want), "{url}");
+        }
+        // An IP endpoint without the account path still needs `account`, and no endpoint at all too.
+        r.endpoint = Some("http://127.0.0.1:10000".into());
+        assert_eq!(r.build(now).unwrap_err().code(), "INVALID_ENDPOINT");
+        r.endpoint = None;
+        assert_eq!(r.build(now).unwrap_err().code(), "INVALID_REQUEST");
+    }
+
     #[test]
     fn builds_the_get_user_delegation_key_request() {
         let now = t("2026-11-24T10:00:00Z");
