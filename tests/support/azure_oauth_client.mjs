@@ -4,22 +4,26 @@
 //   {"mode":"provider", accountUrl, accessToken, lifetime}      azureUserDelegationKeyProvider, called twice
 //   {"mode":"request", options}                                  the core's request (exchangeRequestJson)
 //   {"mode":"response", kind, status, body}                      the core's parser (exchangeResponseJson)
+//   {"mode":"requests", list: [options…]}                        exchangeRequestJson for each (tests/azure_token_py_diff.py)
+// The command is read from stdin when argv[2] is absent.
 // HTTPS to Azurite's self-signed certificate: the caller sets NODE_EXTRA_CA_CERTS.
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "pkg", "dist", "credentials");
-const cmd = JSON.parse(process.argv[2]);
+const cmd = JSON.parse(process.argv[2] ?? readFileSync(0, "utf8"));
 const out = (v) => process.stdout.write(JSON.stringify(v) + "\n");
 const failed = (e) => ({ error: { code: e.code || "JS_ERROR", message: String(e.message || e) } });
 
-if (cmd.mode === "request" || cmd.mode === "response") {
+if (cmd.mode === "request" || cmd.mode === "response" || cmd.mode === "requests") {
   const glue = await import(pathToFileURL(join(DIST, "server", "presign_credentials.js")).href);
   glue.initSync({ module: readFileSync(join(DIST, "server", "presign_credentials_bg.wasm")) });
-  const input = cmd.mode === "request" ? cmd.options : { kind: cmd.kind, status: cmd.status, body: cmd.body };
-  const fn = cmd.mode === "request" ? glue.exchangeRequestJson : glue.exchangeResponseJson;
-  out(JSON.parse(fn(new TextEncoder().encode(JSON.stringify(input)), Date.now())));
+  const run = (fn, input) => JSON.parse(fn(new TextEncoder().encode(JSON.stringify(input)), Date.now()));
+  // No process.exit: it would cut a large answer still being written to the pipe.
+  if (cmd.mode === "requests") out(cmd.list.map((o) => run(glue.exchangeRequestJson, o)));
+  else if (cmd.mode === "request") out(run(glue.exchangeRequestJson, cmd.options));
+  else out(run(glue.exchangeResponseJson, { kind: cmd.kind, status: cmd.status, body: cmd.body }));
 } else {
   const { azureUserDelegationKey, azureUserDelegationKeyProvider } = await import(pathToFileURL(join(DIST, "node.js")).href);
   try {
