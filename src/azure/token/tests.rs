@@ -320,3 +320,71 @@ fn managed_identity_requests() {
         assert!(bad.build().is_err());
     }
 }
+
+/// No error quotes what the caller passed: a canary in every option that can be refused.
+#[test]
+fn errors_quote_no_input() {
+    const C: &str = "CANARY";
+    let base = TokenRequest::with_secret("t", "c", Secret::new("s"));
+    let bad_tokens = [
+        TokenRequest {
+            tenant_id: format!("{C}/x"),
+            ..base.clone()
+        },
+        TokenRequest {
+            client_id: format!("{C}\u{7}"),
+            ..base.clone()
+        },
+        TokenRequest {
+            client_assertion: Some(Secret::new(C)),
+            ..base.clone()
+        },
+        TokenRequest {
+            authority_host: Some(format!("ftp://{C}")),
+            ..base.clone()
+        },
+        TokenRequest {
+            authority_host: Some(format!("http://{C}.example.com")),
+            ..base.clone()
+        },
+        TokenRequest {
+            authority_host: Some(format!("https://h/{C}?q")),
+            ..base.clone()
+        },
+    ];
+    for r in bad_tokens {
+        let e = r.build().unwrap_err();
+        assert!(!e.message().contains(C), "{e}");
+    }
+    let bad_mi = [
+        ManagedIdentityRequest {
+            client_id: Some(C.into()),
+            object_id: Some(C.into()),
+            ..Default::default()
+        },
+        ManagedIdentityRequest {
+            resource_id: Some(format!("{C}\n")),
+            ..Default::default()
+        },
+        ManagedIdentityRequest {
+            endpoint: Some(format!("ftp://{C}")),
+            ..Default::default()
+        },
+        ManagedIdentityRequest {
+            endpoint: Some(format!("http://h/{C}%zz")),
+            ..Default::default()
+        },
+        ManagedIdentityRequest {
+            identity_header: Some(Secret::new(C)),
+            ..Default::default()
+        },
+        ManagedIdentityRequest {
+            resource: Some(format!("{C}\u{0}")),
+            ..Default::default()
+        },
+    ];
+    for r in bad_mi {
+        let e = r.build().unwrap_err();
+        assert!(!e.message().contains(C), "{e}");
+    }
+}
