@@ -23,7 +23,7 @@ export const ENTRIES = [
   { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
-  { path: "./credentials", dir: "credentials", features: "exchange,azure", exports: ["azureUserDelegationKey"] },
+  { path: "./credentials", dir: "credentials", features: "exchange,azure", exports: ["azureUserDelegationKey", "azureUserDelegationKeyProvider", "azureToken", "azureTokenProvider", "azureManagedIdentityToken", "azureManagedIdentityTokenProvider"] },
   { path: "./verify", dir: "verify", features: "s3,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
 ];
 

@@ -193,7 +193,9 @@ mod lifetime;
 #[cfg(feature = "post")]
 pub mod post;
 mod request;
-#[cfg(feature = "json")]
+// The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
+#[cfg(any(feature = "json", feature = "azure"))]
+#[cfg_attr(not(feature = "json"), allow(dead_code, unused_imports))]
 mod schema;
 pub mod sigv4;
 mod text;
@@ -234,6 +236,8 @@ mod docs {
     mod architecture {}
     #[doc = include_str!("../docs/azure.md")]
     mod azure {}
+    #[doc = include_str!("../docs/credentials.md")]
+    mod credentials {}
     #[doc = include_str!("../docs/gcs.md")]
     mod gcs {}
     #[doc = include_str!("../docs/performance.md")]

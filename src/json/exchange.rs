@@ -11,7 +11,8 @@
 //!   document, with the service's own code and message).
 //!
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
-//! `azure.userDelegationKey`.
+//! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
+//! `azure.managedIdentityToken` (IMDS, App Service).
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -23,6 +24,10 @@ use crate::time::Timestamp;
 const KINDS: &[&str] = &[
     #[cfg(feature = "azure")]
     "\"azure.userDelegationKey\"",
+    #[cfg(feature = "azure")]
+    "\"azure.token\"",
+    #[cfg(feature = "azure")]
+    "\"azure.managedIdentityToken\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -74,6 +79,10 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
     match kind {
         #[cfg(feature = "azure")]
         "azure.userDelegationKey" => options::<crate::azure::KeyRequest>(r)?.build(now),
+        #[cfg(feature = "azure")]
+        "azure.token" => options::<crate::azure::TokenRequest>(r)?.build(),
+        #[cfg(feature = "azure")]
+        "azure.managedIdentityToken" => options::<crate::azure::ManagedIdentityRequest>(r)?.build(),
         _ => Err(unknown_kind()),
     }
 }
@@ -90,6 +99,26 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
             let at = o.key("expiresAt");
             at.push('"');
             key.signed_expiry.rfc3339_into(at);
+            at.push('"');
+            o.end();
+            Ok(())
+        }
+        #[cfg(feature = "azure")]
+        "azure.token" | "azure.managedIdentityToken" => {
+            use crate::azure::AccessToken;
+            let Answer { status, body } = options(r)?;
+            let exchange = if kind == "azure.token" {
+                AccessToken::CLIENT_CREDENTIALS
+            } else {
+                AccessToken::MANAGED_IDENTITY
+            };
+            let token = AccessToken::from_response(exchange, status, &body, now)?;
+            let mut o = Object::new(out)
+                .str("accessToken", token.token.expose())
+                .str("tokenType", &token.token_type);
+            let at = o.key("expiresAt");
+            at.push('"');
+            token.expires_at.rfc3339_into(at);
             at.push('"');
             o.end();
             Ok(())
