@@ -196,6 +196,8 @@ mod request;
 #[cfg(feature = "json")]
 mod schema;
 pub mod sigv4;
+#[cfg(feature = "sigv4a")]
+pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
