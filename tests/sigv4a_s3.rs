@@ -43,8 +43,10 @@ fn an_mrap_url_has_the_global_host_no_region_in_its_scope_and_verifies() {
     assert_eq!(ok.key_id, "AKIDEXAMPLE");
 
     // The region a server answers for must be in the set.
-    let mut opts = VerifyOptions::default();
-    opts.region = Some("eu-west-1".into());
+    let mut opts = VerifyOptions {
+        region: Some("eu-west-1".into()),
+        ..VerifyOptions::default()
+    };
     assert!(verify(&incoming, &keys, later, &opts).is_ok());
     opts.region = Some("ap-south-1".into());
     assert_eq!(
