@@ -86,7 +86,11 @@ impl Scheme {
     /// Whether the credential scope names a region: every dialect but SigV4a, whose scope is
     /// `{date}/{service}/{terminator}` (its regions are the signed `X-Amz-Region-Set` parameter).
     pub fn scope_has_region(&self) -> bool {
-        self.algorithm != AWS4_ECDSA_P256_SHA256.algorithm
+        // Without the feature there is no SigV4a scheme: the branches on this fold away.
+        #[cfg(feature = "sigv4a")]
+        return self.algorithm != AWS4_ECDSA_P256_SHA256.algorithm;
+        #[cfg(not(feature = "sigv4a"))]
+        true
     }
     /// Whether `name` (case-insensitively) is one of the parameters the signature sets.
     pub fn is_reserved_param(&self, name: &str) -> bool {
@@ -124,12 +128,14 @@ pub const AWS4_HMAC_SHA256: Scheme = Scheme {
     params: AMZ_PARAMS,
 };
 /// SigV4a's query parameter naming the regions a signature is valid in (`*` or a comma-separated
-/// list); signed, and set from [`Auth::region`] when the scheme is [`AWS4_ECDSA_P256_SHA256`].
+/// list); signed, and set from [`Auth::region`] when the scheme is `AWS4_ECDSA_P256_SHA256`
+/// (cargo feature `sigv4a`).
 pub const REGION_SET_PARAM: &str = "X-Amz-Region-Set";
 
 /// AWS SigV4a: an ECDSA P-256 signature of the string to sign, with a key derived from the
 /// secret (`AWS4A` + secret; see `crate::sigv4a`, cargo feature `sigv4a`), a scope without a
 /// region, and the region set in [`REGION_SET_PARAM`], written from [`Auth::region`].
+#[cfg(feature = "sigv4a")]
 pub const AWS4_ECDSA_P256_SHA256: Scheme = Scheme {
     algorithm: "AWS4-ECDSA-P256-SHA256",
     key_prefix: "AWS4A",

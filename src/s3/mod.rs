@@ -22,6 +22,7 @@
 //! ```
 
 mod endpoint;
+#[cfg(feature = "sigv4a")]
 mod mrap;
 #[cfg(feature = "post")]
 pub mod post;
@@ -276,12 +277,16 @@ impl Presigner {
     /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
     /// [`Error::InvalidCredentials`], [`Error::CredentialsExpire`] — each with the reason.
     pub fn presign(&self, req: &S3Request, now: Timestamp) -> Result<Presigned> {
+        // A Multi-Region Access Point ARN as the bucket: SigV4a (without the feature, the ARN is
+        // an invalid bucket name).
+        #[cfg(feature = "sigv4a")]
         if let Some(arn) = mrap::parse(&req.bucket)? {
             return self.presign_mrap(req, arn, now);
         }
         if req.region_set.is_some() {
             return Err(Error::InvalidRequest(
-                "`regionSet` applies only to a Multi-Region Access Point ARN as `bucket`".into(),
+                "`regionSet` needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
+                    .into(),
             ));
         }
         let time = req.signed_at.unwrap_or(now);

@@ -4,6 +4,9 @@
 //! `regionSet` (default `*`). This is what the AWS SDKs do with such a bucket (botocore's S3
 //! endpoint rules; its CRT signer for the signature).
 //!
+//! Without the feature this module is not compiled (the `presign/s3` npm entry stays as it was):
+//! an ARN is then an invalid bucket name.
+//!
 //! Spec: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRequests.html>.
 
 use super::{Presigner, S3Request};
@@ -19,21 +22,7 @@ pub(super) struct MrapArn<'a> {
 }
 
 /// `Some` when `bucket` is an ARN (`arn:…`): a valid Multi-Region Access Point ARN, or an error
-/// saying why not. `None` for a bucket name. Without the `sigv4a` feature, an ARN is an
-/// `UNSUPPORTED` error (and the parser is not compiled: the `presign/s3` npm entry stays small).
-#[cfg(not(feature = "sigv4a"))]
-pub(super) fn parse(bucket: &str) -> Result<Option<MrapArn<'_>>> {
-    match bucket.starts_with("arn:") {
-        true => Err(Error::Unsupported(
-            "an ARN as `bucket` (Multi-Region Access Point) needs SigV4a: cargo feature `sigv4a`, npm presign/sigv4a".into(),
-        )),
-        false => Ok(None),
-    }
-}
-
-/// `Some` when `bucket` is an ARN (`arn:…`): a valid Multi-Region Access Point ARN, or an error
 /// saying why not. `None` for a bucket name.
-#[cfg(feature = "sigv4a")]
 pub(super) fn parse(bucket: &str) -> Result<Option<MrapArn<'_>>> {
     let Some(rest) = bucket.strip_prefix("arn:") else {
         return Ok(None);
@@ -84,7 +73,6 @@ pub(super) fn parse(bucket: &str) -> Result<Option<MrapArn<'_>>> {
 }
 
 /// The endpoint options a Multi-Region Access Point cannot take, checked before signing.
-#[cfg(feature = "sigv4a")]
 pub(super) fn check_options(req: &S3Request) -> Result<()> {
     let conflict = [
         (req.endpoint.is_some(), "endpoint"),
@@ -103,7 +91,6 @@ pub(super) fn check_options(req: &S3Request) -> Result<()> {
 
 /// `regionSet`: `*` or comma-separated region names (lower-case letters, digits, hyphens), or
 /// the default `*`.
-#[cfg(feature = "sigv4a")]
 pub(super) fn region_set(req: &S3Request) -> Result<&str> {
     let Some(set) = req.region_set.as_deref() else {
         return Ok("*");
@@ -124,19 +111,7 @@ pub(super) fn region_set(req: &S3Request) -> Result<&str> {
 }
 
 impl Presigner {
-    /// Never called: without the feature, [`parse`] never gives an ARN.
-    #[cfg(not(feature = "sigv4a"))]
-    pub(super) fn presign_mrap(
-        &self,
-        _req: &S3Request,
-        _arn: MrapArn<'_>,
-        _now: Timestamp,
-    ) -> Result<Presigned> {
-        Err(Error::Unsupported("SigV4a".into()))
-    }
-
     /// Presigns `req`, whose bucket is the Multi-Region Access Point `arn`, with SigV4a.
-    #[cfg(feature = "sigv4a")]
     pub(super) fn presign_mrap(
         &self,
         req: &S3Request,
@@ -216,7 +191,7 @@ impl Presigner {
     }
 }
 
-#[cfg(all(test, feature = "sigv4a"))]
+#[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;

@@ -208,6 +208,7 @@ fn general_query<'h>(
     if let Some(token) = auth.session_token {
         q.push_encoded(names.security_token, encode_component(token));
     }
+    #[cfg(feature = "sigv4a")]
     if !scheme.scope_has_region() {
         // SigV4a: the regions the signature is valid in (`*` or a comma-separated list).
         q.push_encoded(super::REGION_SET_PARAM, encode_component(auth.region));
