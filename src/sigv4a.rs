@@ -16,9 +16,11 @@
 //! credential ([`KeyCache`] keeps it).
 //!
 //! The signature is ECDSA P-256 over SHA-256 of the string to sign, DER-encoded, in lower-case
-//! hex. Ours is deterministic (RFC 6979): the same inputs give the same URL. AWS's signers draw a
-//! random nonce, so their signatures differ from ours and from one another; any of them verifies
-//! under the public key ([`PublicKey::verify_hex`]).
+//! hex. Ours is deterministic (RFC 6979, low `s`): the same inputs give the same URL, and the same
+//! bytes as the AWS SDK for JavaScript's signer (@smithy/signature-v4a, also RFC 6979 and low `s`).
+//! The CRT (aws-c-auth: botocore, the other SDKs) draws a random nonce, so its signatures differ
+//! from ours and from one another; any of them verifies under the public key
+//! ([`PublicKey::verify_hex`], which takes either `s`).
 //!
 //! Spec: AWS's SigV4a description in the IAM user guide
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html>)
@@ -103,16 +105,17 @@ impl SigningKey {
     }
 
     /// The SigV4a signature of `string_to_sign`: ECDSA P-256 over its SHA-256, RFC 6979
-    /// deterministic, DER-encoded, lower-case hex.
+    /// deterministic, `s` in the lower half of the order (as the AWS SDK for JavaScript's signer
+    /// writes it, so the two give the same bytes), DER-encoded, lower-case hex.
     ///
     /// # Errors
     /// [`Error::InvalidCredentials`] if the signer fails (it does not for a valid key).
     pub fn sign_hex(&self, string_to_sign: &[u8]) -> Result<String> {
-        let sig: DerSignature = self
+        let sig: p256::ecdsa::Signature = self
             .0
             .try_sign(string_to_sign)
             .map_err(|_| Error::InvalidCredentials("the SigV4a signature failed".into()))?;
-        Ok(hex(sig.as_bytes()))
+        Ok(hex(sig.normalize_s().to_der().as_bytes()))
     }
 }
 

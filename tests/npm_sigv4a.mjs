@@ -6,11 +6,17 @@
 //   - its private key for the case's credentials (getSigV4aSigningKey, captured through its
 //     getSignature) gives the public key (node:crypto) under which our URL's signature must verify,
 //     over the string to sign rebuilt from our URL;
-//   - it signs that string to sign (its getSignature: noble-curves ECDSA); our URL with its signature
-//     instead of ours must pass our verifier (`presign verify`, given the secret), and a flipped
-//     digit must not;
+//   - it signs that string to sign (its getSignature: noble-curves ECDSA, RFC 6979, low s): the
+//     signature must be ours byte for byte; our URL with its signature must pass our verifier
+//     (`presign verify`, given the secret), and a flipped digit must not;
 //   - the native CLI (`presign batch`, PRESIGN_BIN) gives the same URL as the wasm: both RFC 6979.
 // Also: presign/s3 refuses a Multi-Region Access Point ARN (INVALID_BUCKET) and `regionSet`.
+//
+// Known difference, not generated: @smithy/signature-v4a builds the KDF's key "AWS4A" + secret from
+// each UTF-16 code unit's low byte (charCodeAt into a Uint8Array), where aws-c-auth (botocore's CRT)
+// and we use the secret's UTF-8 bytes; for a secret with non-ASCII characters its key differs from
+// the CRT's and ours (all three agree on ASCII secrets, which is what AWS issues). Unicode secrets
+// are compared with the CRT in tests/sigv4a_py_diff.py.
 //
 // The string to sign rebuilt here is checked by the second point: if it differed from the one our
 // verifier builds, the SDK's signature over it would be refused.
@@ -80,7 +86,8 @@ function gen(i) {
   if (method === "GET" && rnd() < 0.4) query["response-content-disposition"] = pick(['attachment; filename="ü 1.txt"', "inline"]);
   const c = {
     accessKeyId: pick(["AKIAIOSFODNN7EXAMPLE", "ASIA" + "Q".repeat(int(10, 16)), "AKID+=_.-~", "minio-admin", "k", "AKIA!$&'()*,;:@"]),
-    secretAccessKey: pick(["wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "s3cr3t", "pässwörd/ключ", "+/=".repeat(10), "x".repeat(128), "😀😀"]),
+    // ASCII only: see the header for what the SDK does with other characters.
+    secretAccessKey: pick(["wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "s3cr3t", "with space ~!@#$%^&*()", "+/=".repeat(10), "x".repeat(128), "0" + "Zz9/".repeat(10)]),
     sessionToken: rnd() < 0.3 ? "IQoJb3JpZ2luX2Vj" + "Ab+/=9".repeat(int(3, 30)) : undefined,
   };
   const instant = new Date(Date.UTC(2026, 11, 5, 12) - pick([0, 59, int(0, 2 * 365 * 86400)]) * 1000);
@@ -142,7 +149,7 @@ const cli = spawnSync(PRESIGN_BIN, ["batch"], { input: requests.map((r) => JSON.
 const cliUrls = cli.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l).url);
 check("presign batch signed every case", cli.status === 0 && cliUrls.length === CASES, cli.stderr);
 
-let agree = 0, sameBytes = 0;
+let agree = 0;
 for (const [i, r] of requests.entries()) {
   const name = `case ${i} ${r.method} ${r.regionSet ?? "(default)"} ${JSON.stringify(r.key).slice(0, 24)}`;
   let url;
@@ -153,7 +160,8 @@ for (const [i, r] of requests.entries()) {
   const ours = new URL(url).searchParams.get("X-Amz-Signature");
   const b = check(`${name}: our signature verifies under the SDK's derived key`, ecdsaOk(publicKeyOf(key), sts, ours));
   const theirs = await signer.getSignature(key, sts);
-  sameBytes += Number(theirs === ours);
+  // Both RFC 6979 with a low s: the same bytes.
+  const d = check(`${name}: the SDK's signature of our string to sign is ours, byte for byte`, theirs === ours, `\n  ours:   ${ours}\n  theirs: ${theirs}`);
   const swapped = url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${theirs}`);
   const v = verifyCli(swapped, r.method, r.headers, r.credentials, r.signedAt);
   const c = check(`${name}: our verifier accepts the SDK's signature`, v.ok, v.out);
@@ -162,7 +170,7 @@ for (const [i, r] of requests.entries()) {
     const bad = swapped.replace(/[0-9a-f]$/, last === "0" ? "1" : "0");
     check(`${name}: our verifier refuses a flipped digit`, !verifyCli(bad, r.method, r.headers, r.credentials, r.signedAt).ok);
   }
-  agree += Number(a && b && c);
+  agree += Number(a && b && c && d);
 }
 
 // presign/s3 has no SigV4a.
@@ -171,7 +179,7 @@ const code = (f) => { try { f(); return "(no error)"; } catch (e) { return e.cod
 check("presign/s3: an MRAP ARN is an invalid bucket there", code(() => s3.presign({ provider: "s3", bucket: "arn:aws:s3::123456789012:accesspoint/x.mrap", key: "k", credentials: creds })) === "INVALID_BUCKET");
 check("presign/s3: regionSet is refused there", code(() => s3.presign({ provider: "s3", bucket: "b", key: "k", regionSet: "*", credentials: creds })) === "INVALID_REQUEST");
 
-console.log(`${agree} of ${CASES} cases agree in every check; the SDK's signature was byte-identical to ours in ${sameBytes}`);
+console.log(`${agree} of ${CASES} cases agree in every check`);
 if (agree < 200) { console.log(`only ${agree} cases agree; at least 200 must`); failed++; }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -3,8 +3,8 @@
 a bucket given as the MRAP ARN) against botocore's CRT signer (awscrt, pinned in
 tests/servers/versions.env).
 
-ECDSA signatures are not comparable byte for byte: ours are RFC 6979 deterministic, the CRT's use a
-random nonce. So per case (>= 200 generated the way users choose inputs: odd access key ids, unicode
+ECDSA signatures are not comparable byte for byte: ours are RFC 6979 deterministic (low s), the CRT's
+use a random nonce. So per case (>= 200 generated the way users choose inputs: odd access key ids, unicode
 and punctuation in secrets and keys, session tokens, signed headers, response overrides, back-dated
 signing instants, region sets):
   1. the URLs are equal except X-Amz-Signature: scheme + host + raw path exactly, the query as a
