@@ -10,7 +10,8 @@
 //     signature must be ours byte for byte; our URL with its signature must pass our verifier
 //     (`presign verify`, given the secret), and a flipped digit must not;
 //   - the native CLI (`presign batch`, PRESIGN_BIN) gives the same URL as the wasm: both RFC 6979.
-// Also: presign/s3 refuses a Multi-Region Access Point ARN (INVALID_BUCKET) and `regionSet`.
+// Also: presign/s3 refuses a Multi-Region Access Point ARN (INVALID_BUCKET) and `regionSet`;
+// presign/verify answers UNSUPPORTED for a SigV4a URL.
 //
 // Known difference, not generated: @smithy/signature-v4a builds the KDF's key "AWS4A" + secret from
 // each UTF-16 code unit's low byte (charCodeAt into a Uint8Array), where aws-c-auth (botocore's CRT)
@@ -178,6 +179,12 @@ const creds = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "s" };
 const code = (f) => { try { f(); return "(no error)"; } catch (e) { return e.code; } };
 check("presign/s3: an MRAP ARN is an invalid bucket there", code(() => s3.presign({ provider: "s3", bucket: "arn:aws:s3::123456789012:accesspoint/x.mrap", key: "k", credentials: creds })) === "INVALID_BUCKET");
 check("presign/s3: regionSet is refused there", code(() => s3.presign({ provider: "s3", bucket: "b", key: "k", regionSet: "*", credentials: creds })) === "INVALID_REQUEST");
+
+// presign/verify has no P-256 code: a SigV4a URL is UNSUPPORTED there (the CLI checks it above).
+const { verify: npmVerify } = await load("verify");
+const r0 = requests[1];
+const v0 = npmVerify({ url: sigv4a.presign(r0).url, method: r0.method, headers: r0.headers, credentials: r0.credentials });
+check("presign/verify: a SigV4a URL is UNSUPPORTED there", !v0.valid && v0.error.code === "UNSUPPORTED", JSON.stringify(v0));
 
 console.log(`${agree} of ${CASES} cases agree in every check`);
 if (agree < 200) { console.log(`only ${agree} cases agree; at least 200 must`); failed++; }
