@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Differential test: our SigV4a presigned URLs for S3 Multi-Region Access Points (`presign batch`,
-a bucket given as the MRAP ARN) against botocore's CRT signer (awscrt, pinned in
-tests/servers/versions.env).
+a bucket given as the MRAP ARN) against botocore's CRT signer (awscrt, pinned as PY_AWSCRT in
+tests/servers/versions.env, installed on first use into $SERVERS_PREFIX/py/awscrt-VERSION and put on
+this script's sys.path only — never into the shared venv, where botocore would sign everything with
+the CRT and the other tests' clock patches would stop working).
 
 ECDSA signatures are not comparable byte for byte: ours are RFC 6979 deterministic (low s), the CRT's
 use a random nonce. So per case (>= 200 generated the way users choose inputs: odd access key ids, unicode
@@ -32,6 +34,7 @@ import hashlib
 import hmac
 import os
 import random
+import subprocess
 import sys
 from collections import Counter
 from urllib.parse import quote, unquote, urlsplit
@@ -42,13 +45,36 @@ from harness import check, sign, summary, verify, FrozenClock  # noqa: E402
 
 harness.isolate(no_aws_files=True)
 
+
+def _awscrt_path():
+    """awscrt, pinned (PY_AWSCRT in tests/servers/versions.env), installed on first use into a folder
+    of its own and put first on sys.path for this script only: in the shared venv it would switch
+    every botocore signer to the CRT (botocore.auth replaces its SigV4 signers when awscrt imports),
+    which the other Python tests, freezing botocore.auth's clock, must not get."""
+    versions = dict(line.split("=", 1) for line in open(os.path.join(harness.SERVERS, "versions.env")).read().splitlines()
+                    if "=" in line and not line.startswith("#"))
+    version = os.environ.get("PY_AWSCRT") or versions["PY_AWSCRT"]
+    target = os.path.join(harness.SERVERS_PREFIX, "py", f"awscrt-{version}")
+    if not os.path.isdir(os.path.join(target, "awscrt")):
+        print(f"pip install awscrt=={version} --target {target}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
+                        "--target", target, f"awscrt=={version}"], check=True)
+    return target
+
+
+sys.path.insert(0, _awscrt_path())
+
 import boto3  # noqa: E402
+import botocore.compat  # noqa: E402
 import botocore.crt.auth  # noqa: E402
 from botocore.awsrequest import AWSRequest  # noqa: E402
 from botocore.credentials import Credentials as BotoCreds  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+
+if not botocore.compat.HAS_CRT:
+    sys.exit("awscrt did not import: botocore has no CRT signer")
 
 CASES = 240
 ACCOUNT = "123456789012"

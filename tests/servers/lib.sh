@@ -20,7 +20,7 @@ done <"$TOOLS_DIR/versions.env"
 unset _k _v
 PY_PACKAGES=(
   "azure-storage-blob==$PY_AZURE_STORAGE_BLOB" "boto3==$PY_BOTO3" "requests"
-  "google-cloud-storage==$PY_GOOGLE_CLOUD_STORAGE" "cryptography" "awscrt==$PY_AWSCRT"
+  "google-cloud-storage==$PY_GOOGLE_CLOUD_STORAGE" "cryptography"
 )
 
 log() { printf '%s\n' "$*" >&2; }
