@@ -63,6 +63,8 @@ export interface S3Request extends Common {
   query?: StringMap;
   /** When `credentials.expiresAt` comes before the URL's expiry: warn (default), error or clamp. */
   credentialExpiry?: CredentialExpiry;
+  /** With a Multi-Region Access Point ARN as `bucket` (SigV4a, the `presign/sigv4a` entry): the regions the URL is valid in, `*` (default) or `us-east-1,eu-west-1`. */
+  regionSet?: string;
 }
 
 /** Azure user-delegation key, as Get User Delegation Key returns it. */

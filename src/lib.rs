@@ -198,6 +198,8 @@ mod request;
 #[cfg_attr(not(feature = "json"), allow(dead_code, unused_imports))]
 mod schema;
 pub mod sigv4;
+#[cfg(feature = "sigv4a")]
+pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;

@@ -9,6 +9,7 @@
 //                                                          and client objects (createPresigner) of both
 //   presignPost (presign/post) vs `presign post --json-request` S3 and GCS (HMAC) forms; Azure's UNSUPPORTED
 //   corsRules (presign/cors) vs `presign cors`                S3 JSON and XML, GCS JSON, Azure XML
+//   presign (presign/sigv4a) vs `presign batch`             an S3 Multi-Region Access Point (SigV4a)
 // Also checks PresignError (class, code) from each runtime.
 //
 //   node tests/npm_packaging.mjs          (pkg/dist must exist: bash pkg/build.sh)

@@ -22,6 +22,8 @@
 //! ```
 
 mod endpoint;
+#[cfg(feature = "sigv4a")]
+mod mrap;
 #[cfg(feature = "post")]
 pub mod post;
 
@@ -120,6 +122,10 @@ pub struct S3Request {
     pub query: Params,
     /// What to do when temporary credentials expire before the URL (default `warn`).
     pub credential_expiry: CredentialExpiry,
+    /// The regions a Multi-Region Access Point URL is valid in (`X-Amz-Region-Set`): `*` (the
+    /// default) or names separated by commas. Only with a `bucket` that is a Multi-Region Access
+    /// Point ARN, which is signed with SigV4a (cargo feature `sigv4a`).
+    pub region_set: Option<String>,
 }
 
 #[cfg(feature = "json")]
@@ -130,6 +136,7 @@ crate::schema::json_struct!(S3Request {
         url_style: "urlStyle", dualstack: "dualstack", accelerate: "accelerate", fips: "fips",
         credentials: "credentials", expires_in: "expiresIn", signed_at: "signedAt",
         headers: "headers", query: "query", credential_expiry: "credentialExpiry",
+        region_set: "regionSet",
     }
 });
 
@@ -253,6 +260,8 @@ const RESERVED_HEADERS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Presigner {
     keys: KeyCache,
+    #[cfg(feature = "sigv4a")]
+    sigv4a_keys: crate::sigv4a::KeyCache,
 }
 
 impl Presigner {
@@ -268,6 +277,18 @@ impl Presigner {
     /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
     /// [`Error::InvalidCredentials`], [`Error::CredentialsExpire`] — each with the reason.
     pub fn presign(&self, req: &S3Request, now: Timestamp) -> Result<Presigned> {
+        // A Multi-Region Access Point ARN as the bucket: SigV4a (without the feature, the ARN is
+        // an invalid bucket name).
+        #[cfg(feature = "sigv4a")]
+        if let Some(arn) = mrap::parse(&req.bucket)? {
+            return self.presign_mrap(req, arn, now);
+        }
+        if req.region_set.is_some() {
+            return Err(Error::InvalidRequest(
+                "`regionSet` needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
+                    .into(),
+            ));
+        }
         let time = req.signed_at.unwrap_or(now);
         let creds = req
             .credentials

@@ -3,7 +3,9 @@
 //! serve it.
 //!
 //! - S3 SigV4 query authentication (`X-Amz-*`),
-//!   <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>;
+//!   <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>; with the cargo
+//!   feature `sigv4a`, also S3 SigV4a (`AWS4-ECDSA-P256-SHA256`, Multi-Region Access Points), checked
+//!   with the public key derived from the secret ([`crate::sigv4a`]);
 //! - Google Cloud Storage V4 signed URLs (`X-Goog-*`): `GOOG4-HMAC-SHA256` with the HMAC secret,
 //!   `GOOG4-RSA-SHA256` with the service account's public key or certificate (cargo feature
 //!   `gcs-rsa`), <https://cloud.google.com/storage/docs/authentication/signatures>;

@@ -96,6 +96,14 @@ const CORS = [
   },
 ];
 
+// An S3 Multi-Region Access Point (SigV4a, ECDSA P-256 in the wasm): presign/sigv4a, whose point is
+// to run where the AWS SDK's CRT cannot (workerd, browsers). RFC 6979: the CLI's URL, byte for byte.
+const MRAP = {
+  provider: "s3", method: "PUT", bucket: "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", key: "uploads/cat 1+ü.jpg",
+  regionSet: "us-east-1,eu-west-1", signedAt: AT, expiresIn: 900, headers: { "content-type": "image/jpeg" },
+  credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "tok+/=" },
+};
+
 const BAD = { provider: "s3", bucket: "b", key: "", credentials: { accessKeyId: "a", secretAccessKey: "TOPSECRET" } };
 
 // Which entry each name of the probe comes from: the URL signer of all three providers ("presign"),
@@ -107,6 +115,7 @@ const USE = [
   ["/gcs", ["presign as gcsPresign", "presignMany as gcsPresignMany", "createPresigner as gcsClient"]],
   ["/post", ["presignPost"]],
   ["/cors", ["corsRules"]],
+  ["/sigv4a", ["presign as sigv4aPresign"]],
 ];
 /** The entries the probe imports ("", "/s3", …). */
 export const PROBE_ENTRIES = USE.map(([sub]) => sub);
@@ -157,7 +166,8 @@ const posts = ${JSON.stringify(POSTS)}.map((r) => {
   try { return presignPost(r); } catch (e) { return { error: { code: e.code, message: e.message } }; }
 });
 const cors = ${JSON.stringify(CORS.map((c) => c.opts))}.map((o) => corsRules(o));
-const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors });
+const mrap = sigv4aPresign(${JSON.stringify(MRAP)});
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap });
 `;
 
 function expected() {
@@ -231,6 +241,10 @@ export function verifyProbe(check, runtime, text) {
       JSON.stringify(g.allowedOrigins) === JSON.stringify(c.opts.origins) &&
       c.opts.requests.every((q) => (g.allowedMethods || []).includes(q.method)), JSON.stringify(g));
   });
+  const mrap = JSON.stringify(execFileSync(PRESIGN, ["batch"], { input: JSON.stringify(MRAP) + "\n", env: { PATH: process.env.PATH } })
+    .toString().trim().split("\n").map((l) => JSON.parse(l))[0]);
+  check(`${runtime}: presign/sigv4a (S3 Multi-Region Access Point, SigV4a) equals the native CLI`, JSON.stringify(got.mrap) === mrap,
+    `\n   js:  ${JSON.stringify(got.mrap)}\n   cli: ${mrap}`);
   const e = got.error || {};
   check(`${runtime}: bad input throws PresignError with code INVALID_KEY, no secret`,
     e.isPresignError && e.isError && e.code === "INVALID_KEY" && e.name === "PresignError" && !String(e.message).includes("TOPSECRET"),
