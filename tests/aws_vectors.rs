@@ -238,7 +238,7 @@ fn s3_documentation_presigned_get() {
         inp["bucket"].as_str().unwrap(),
         inp["key"].as_str().unwrap(),
     );
-    req.region = Some(inp["region"].as_str().unwrap().into());
+    req.endpoint.region = Some(inp["region"].as_str().unwrap().into());
     req.expires_in = inp["expires_in"].as_u64();
     req.credentials = Some(presign::s3::Credentials::new(
         creds["access_key_id"].as_str().unwrap(),

@@ -322,8 +322,8 @@ fn s3_case() -> impl Strategy<Value = Case> {
                     Credentials::new(AK, SK)
                 };
                 r.credentials = Some(c);
-                r.region = Some("eu-west-1".into());
-                r.endpoint = endpoint;
+                r.endpoint.region = Some("eu-west-1".into());
+                r.endpoint.url = endpoint;
                 r.expires_in = Some(expires);
                 for (n, v) in hnames.iter().zip(&values) {
                     r.headers.push(*n, v.clone());
@@ -377,8 +377,8 @@ fn gcs_case(rsa: bool) -> impl Strategy<Value = Case> {
                 } else {
                     GcsCreds::hmac(GCS_ID, GCS_SECRET)
                 });
-                r.url_style = style;
-                r.endpoint = endpoint;
+                r.endpoint.url_style = style;
+                r.endpoint.url = endpoint;
                 r.expires_in = Some(expires);
                 for (n, v) in hnames.iter().zip(&values) {
                     r.headers.push(*n, v.clone());
