@@ -43,7 +43,10 @@ const KEY_FILE: &str = include_str!("vectors/gcs/test_service_account.not-a-test
 const AWS_VECTORS: &str = include_str!("vectors/aws/s3-docs-examples.json");
 
 fn decode(b64: &str) -> String {
-    String::from_utf8(presign::encoding::base64_decode(b64).unwrap()).unwrap()
+    String::from_utf8(
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap(),
+    )
+    .unwrap()
 }
 
 fn key_file() -> Value {

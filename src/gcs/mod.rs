@@ -6,7 +6,7 @@
 //! Specs: <https://cloud.google.com/storage/docs/authentication/signatures>,
 //! <https://cloud.google.com/storage/docs/access-control/signed-urls>,
 //! <https://cloud.google.com/storage/docs/authentication/hmackeys>. The canonical request, string
-//! to sign and key derivation are the shared V4 code in [`crate::sigv4`], with credential scope
+//! to sign and key derivation are the V4 code shared with S3 (the crate's `sigv4` module), with credential scope
 //! `{date}/auto/storage/goog4_request`.
 //!
 //! With an HMAC key:

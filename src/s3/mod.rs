@@ -21,6 +21,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+#[cfg(test)]
+mod aws_vectors;
 mod endpoint;
 #[cfg(feature = "post")]
 pub mod post;
