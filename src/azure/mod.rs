@@ -24,7 +24,7 @@
 //!
 //! # Rules
 //! - Blob names are signed exactly as typed (the canonicalized resource holds the raw name) and
-//!   percent-encoded once in the URL path, `/` kept — see [`crate::encoding`]. No Unicode
+//!   percent-encoded once in the URL path, `/` kept — the crate's one encoder (see the crate's encoding contract). No Unicode
 //!   normalisation. Control characters are refused in every signed field, blob names included:
 //!   a line break would shift the lines of the string-to-sign.
 //! - Permissions are typed flags ([`Permissions`]) emitted in the canonical order of the

@@ -75,11 +75,11 @@ pub(super) fn parse(bucket: &str) -> Result<Option<MrapArn<'_>>> {
 /// The endpoint options a Multi-Region Access Point cannot take, checked before signing.
 pub(super) fn check_options(req: &S3Request) -> Result<()> {
     let conflict = [
-        (req.endpoint.is_some(), "endpoint"),
-        (req.url_style.is_some(), "urlStyle"),
-        (req.dualstack, "dualstack"),
-        (req.accelerate, "accelerate"),
-        (req.fips, "fips"),
+        (req.endpoint.url.is_some(), "endpoint"),
+        (req.endpoint.url_style.is_some(), "urlStyle"),
+        (req.endpoint.dualstack, "dualstack"),
+        (req.endpoint.accelerate, "accelerate"),
+        (req.endpoint.fips, "fips"),
     ];
     if let Some((_, name)) = conflict.iter().find(|(on, _)| *on) {
         return Err(Error::InvalidRequest(format!(

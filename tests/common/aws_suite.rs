@@ -1,7 +1,7 @@
 //! The request parser of AWS's signing test suite (aws-c-auth's `tests/aws-signing-test-suite`),
 //! shared by the SigV4 (`aws_vectors.rs`) and SigV4a (`sigv4a_vectors.rs`) runs.
 
-use presign::encoding::percent_decode;
+use super::percent_decode;
 
 pub struct Parsed {
     pub method: String,
@@ -28,7 +28,7 @@ pub fn parse_request(raw: &str) -> Parsed {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k).unwrap(), percent_decode(v).unwrap())
+            (percent_decode(k), percent_decode(v))
         })
         .collect();
     let mut headers: Vec<(String, String)> = Vec::new();
@@ -45,7 +45,7 @@ pub fn parse_request(raw: &str) -> Parsed {
     }
     Parsed {
         method: method.to_string(),
-        path: percent_decode(path).unwrap(),
+        path: percent_decode(path),
         query,
         headers,
         body,
