@@ -19,11 +19,22 @@
 // Under `node --test tests/*.mjs` the node:test runner reports instead (its own summary, not the
 // line above). This module and the others in tests/support/ hold no tests: .ci/test-all runs
 // tests/*.mjs only, and `node --test` finds no file here by its default patterns.
-import { run } from "node:test";
+import { after, run } from "node:test";
 import { relative } from "node:path";
 
 export { after, afterEach, before, beforeEach, describe, it, test } from "node:test";
 export { default as assert } from "node:assert/strict";
+
+/**
+ * For a file whose libraries may leave a handle open (playwright-core, a server's pipes): once all its
+ * tests are done, its process exits (a second later) instead of waiting for the event loop to empty,
+ * as `process.exit()` at the end of the scripts did before node:test. Call it once, at the top level.
+ */
+export function exitAfterTests() {
+  after(() => {
+    setTimeout(() => process.exit(), 1000).unref();
+  });
+}
 
 /** The error of a failed test, for a FAIL line: the message (an assertion's diff) and where it was thrown. */
 function explain(error) {
