@@ -2,7 +2,9 @@
 // so pkg/dist must be built): a typed usage file of every entry must compile with `tsc --noEmit
 // --strict`, and each of a set of wrong usages must be rejected (so the types are not `any` in disguise).
 // TypeScript is installed on first run into $SERVERS_PREFIX/npm-ts.
+// Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_types.mjs        last line "N passed, M failed"
+import { after, assert, test } from "./support/harness.mjs";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,34 +114,27 @@ const BAD = {
   "a client call has no provider switch": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ provider: "gcs", key: "k" });`,
 };
 
-let passed = 0, failed = 0;
-const check = (name, ok, detail = "") => {
-  ok ? passed++ : failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
-};
 const base = mkdtempSync(join(tmpdir(), "presign-types-"));
-try {
-  mkdirSync(join(base, "node_modules"));
-  symlinkSync(join(ROOT, "pkg"), join(base, "node_modules/presign"));
-  const tsc = (file) => {
-    try {
-      execFileSync(TSC, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
-        "--target", "es2022", "--skipLibCheck", "false", file], { cwd: base, stdio: "pipe" });
-      return { ok: true, out: "" };
-    } catch (e) {
-      return { ok: false, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+after(() => rmSync(base, { recursive: true, force: true }));
+mkdirSync(join(base, "node_modules"));
+symlinkSync(join(ROOT, "pkg"), join(base, "node_modules/presign"));
+const tsc = (file) => {
+  try {
+    execFileSync(TSC, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+      "--target", "es2022", "--skipLibCheck", "false", file], { cwd: base, stdio: "pipe" });
+    return { ok: true, out: "" };
+  } catch (e) {
+    return { ok: false, out: `${e.stdout}${e.stderr}` };
+  }
+};
+test("typed usage of all three providers compiles (tsc --strict)", () => {
   writeFileSync(join(base, "good.mts"), GOOD);
   const g = tsc("good.mts");
-  check("typed usage of all three providers compiles (tsc --strict)", g.ok, g.out);
-  for (const [name, src] of Object.entries(BAD)) {
+  assert.ok(g.ok, `tsc refused it:\n${g.out}`);
+});
+for (const [name, src] of Object.entries(BAD)) {
+  test(`rejected: ${name}`, () => {
     writeFileSync(join(base, "bad.mts"), src);
-    const r = tsc("bad.mts");
-    check(`rejected: ${name}`, !r.ok, "tsc accepted it");
-  }
-} finally {
-  rmSync(base, { recursive: true, force: true });
+    assert.equal(tsc("bad.mts").ok, false, "tsc accepted it");
+  });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
