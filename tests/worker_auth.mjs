@@ -6,17 +6,18 @@
 //     public key as secret), wrong iss / aud, a forged session cookie -> 401;
 //   - another user's prefix and traversal attempts (../, %2e%2e/, /users/x, backslash) -> 403;
 //   - valid HS256, RS256 and ES256 (JWKS binding), RS256 via JWKS_URL (served here), session cookie
-//     -> URLs that SeaweedFS (tests/servers/s3.sh, as demo.sh starts it) accepts for PUT then GET;
+//     -> URLs that SeaweedFS accepts for PUT then GET; HS256 and ES256 callers also through Azurite and
+//     fake-gcs behind the verifying proxy (tests/servers/*.sh, as demo.sh starts them);
 //   - one JSON log line per URL signed, with no token or secret in the worker's output;
 //   - the template bundled by `wrangler deploy --dry-run` (www/worker/wrangler.toml, worker.js,
 //     auth.js and the packed npm package), the same cached wrangler as tests/npm_bundlers.mjs.
 //
 //   flock /tmp/presign-live.lock node tests/worker_auth.mjs     (pkg/dist must exist: bash pkg/build.sh)
-// SeaweedFS is started when it is not running (and stopped at the end). Env: SERVERS_PREFIX,
+// The servers not running are started (and stopped at the end); bucket "presign-worker-auth". Env: SERVERS_PREFIX,
 // SKIP_WRANGLER=1. Last line "N passed, M failed"; exit status 1 on any failure.
 import { createHmac, generateKeyPairSync, randomBytes, sign as nodeSign } from "node:crypto";
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,34 +57,20 @@ function cookie(sub, exp, secret = SESSION_SECRET) {
   return `presign_session=${body}.${b64u(createHmac("sha256", secret).update(body).digest())}`;
 }
 
-// ---- SeaweedFS (as demo.sh starts it) ----------------------------------------------------------
-function seaweed() {
-  const running = (() => {
-    try {
-      execFileSync("bash", [join(ROOT, "tests/servers/s3.sh"), "status"], { stdio: "ignore", env: { ...process.env, SERVERS_PREFIX: PREFIX } });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  const out = execFileSync("bash", [join(ROOT, "tests/servers/s3.sh"), "start"], {
-    encoding: "utf8", env: { ...process.env, SERVERS_PREFIX: PREFIX }, stdio: ["ignore", "pipe", "ignore"],
-  });
+// ---- the storage servers (as demo.sh starts them) -----------------------------------------------
+const serverEnv = { ...process.env, SERVERS_PREFIX: PREFIX };
+/** tests/servers/NAME.sh start, unless it runs: its KEY=value lines, and whether it was started here. */
+function server(name) {
+  const script = join(ROOT, `tests/servers/${name}.sh`);
+  let running = true;
+  try {
+    execFileSync("bash", [script, "status"], { stdio: "ignore", env: serverEnv });
+  } catch {
+    running = false;
+  }
+  const out = execFileSync("bash", [script, "start"], { encoding: "utf8", env: serverEnv, stdio: ["ignore", "pipe", "ignore"] });
   const env = Object.fromEntries(out.split("\n").map((l) => /^([A-Z0-9_]+)=(\S*)/.exec(l)).filter(Boolean).map((m) => [m[1], m[2]]));
-  return { env, started: !running };
-}
-
-function createBucket(s3, bucket) {
-  execFileSync(join(PREFIX, "py/venv/bin/python"), ["-c", `
-import boto3, sys
-from botocore.config import Config
-c = boto3.client("s3", endpoint_url=sys.argv[1], aws_access_key_id=sys.argv[2], aws_secret_access_key=sys.argv[3],
-    region_name="us-east-1", config=Config(signature_version="s3v4", s3={"addressing_style": "path"}))
-try:
-    c.create_bucket(Bucket=sys.argv[4])
-except (c.exceptions.BucketAlreadyOwnedByYou, c.exceptions.BucketAlreadyExists):
-    pass
-`, s3.S3_ENDPOINT, s3.S3_ACCESS_KEY, s3.S3_SECRET_KEY, bucket], { stdio: "ignore" });
+  return { env, stop: running ? null : () => execFileSync("bash", [script, "stop"], { stdio: "ignore", env: serverEnv }) };
 }
 
 // ---- the worker under workerd --------------------------------------------------------------------
@@ -122,9 +109,23 @@ async function call(base, path, { token, cookie: c, body, origin } = {}) {
   return { status: r.status, headers: r.headers, json, text };
 }
 
-const upload = (key, size) => ({ provider: "s3", op: "upload", key, contentType: "text/plain", size });
+const upload = (key, size, provider = "s3") => ({ provider, op: "upload", key, contentType: "text/plain", size });
 
-async function signerChecks(base, live, worker) {
+/** PUT `body` through a URL signed for `auth`, then GET it through another: [ok, detail]. */
+async function roundTrip(base, auth, provider, key, body) {
+  const put = await call(base, "/api/sign", { ...auth, body: upload(key, Buffer.byteLength(body), provider) });
+  if (!put.json?.url) return [false, `sign upload: ${put.status} ${put.text.slice(0, 300)}`];
+  // as the page sends it: the signed headers (the client sets content-length), Azure's content type
+  const headers = Object.fromEntries(Object.entries(put.json.headers).filter(([k]) => k !== "content-length"));
+  if (provider === "azure") headers["content-type"] = "text/plain";
+  const p = await fetch(put.json.url, { method: "PUT", headers, body });
+  const get = await call(base, "/api/sign", { ...auth, body: { provider, op: "download", key } });
+  const g = get.json?.url ? await fetch(get.json.url) : null;
+  const got = g ? await g.text() : "";
+  return [p.ok && g?.ok && got === body, `PUT ${p.status} ${p.ok ? "" : await p.text().catch(() => "")} GET ${g?.status} ${got.slice(0, 200)}`];
+}
+
+async function signerChecks(base, worker) {
   const signAs = (auth, key, size = 5) => call(base, "/api/sign", { ...auth, body: upload(key, size) });
 
   // 401s
@@ -203,22 +204,17 @@ async function signerChecks(base, live, worker) {
   for (const [name, auth] of Object.entries(good)) {
     const key = `users/alice/auth-${n++} ${name.replace(/[^A-Za-z0-9]+/g, "-")}.txt`;
     const body = `signed for alice through ${name} at ${new Date().toISOString()}`;
-    const put = await signAs(auth, key, Buffer.byteLength(body));
-    if (!put.json?.url) {
-      check(`${name}: upload signed`, false, `${put.status} ${put.text.slice(0, 300)}`);
-      continue;
+    const [ok, detail] = await roundTrip(base, auth, "s3", key, body);
+    check(`${name}: SeaweedFS accepts the signed PUT and the GET returns the bytes`, ok, detail);
+  }
+  // Azure (Azurite) and GCS (fake-gcs behind the verifying proxy): one HS256 and one ES256 caller each.
+  for (const provider of ["azure", "gcs"]) {
+    for (const [name, auth] of [["HS256", { token: hs(claims()) }], ["ES256", { token: es(claims()) }]]) {
+      const [ok, detail] = await roundTrip(base, auth, provider, `users/alice/${provider} ${name}.txt`, `${provider} ${name} ${Date.now()}`);
+      check(`${provider}: ${name} caller's signed PUT accepted and GET returns the bytes`, ok, detail);
     }
-    if (!live) {
-      check(`${name}: upload signed`, put.status === 200, put.status);
-      continue;
-    }
-    const headers = Object.fromEntries(Object.entries(put.json.headers).filter(([k]) => k !== "content-length"));
-    const p = await fetch(put.json.url, { method: "PUT", headers, body });
-    const get = await call(base, "/api/sign", { ...auth, body: { provider: "s3", op: "download", key } });
-    const g = get.json?.url ? await fetch(get.json.url) : null;
-    const got = g ? await g.text() : "";
-    check(`${name}: SeaweedFS accepts the signed PUT (${p.status}) and GET returns the bytes`, p.ok && g?.ok && got === body,
-      `PUT ${p.status} ${await p.text().catch(() => "")} GET ${g?.status} ${got.slice(0, 200)}`);
+    const r = await call(base, "/api/sign", { token: hs(claims()), body: upload("users/bob/x.txt", 1, provider) });
+    check(`${provider}: alice's upload into bob's prefix -> 403`, r.status === 403 && !r.json?.url, `${r.status} ${r.text.slice(0, 200)}`);
   }
   const tok = alice.token;
   // the audit log: one JSON line per URL signed, without any token or secret
@@ -269,10 +265,14 @@ async function main() {
   const base = mkdtempSync(join(tmpdir(), "presign-worker-auth-"));
   const cleanup = [];
   try {
-    const s3 = seaweed();
-    if (s3.started) cleanup.push(() => execFileSync("bash", [join(ROOT, "tests/servers/s3.sh"), "stop"], { stdio: "ignore", env: { ...process.env, SERVERS_PREFIX: PREFIX } }));
     const bucket = "presign-worker-auth";
-    createBucket(s3.env, bucket);
+    const servers = { s3: server("s3"), azure: server("azurite"), gcs: server("gcs") };
+    for (const sv of Object.values(servers)) if (sv.stop) cleanup.push(sv.stop);
+    const all = { ...servers.s3.env, ...servers.azure.env, ...servers.gcs.env };
+    // the bucket / container on each (www/storage.py, as demo.sh makes them)
+    execFileSync(join(PREFIX, "py/venv/bin/python"), [join(ROOT, "www/storage.py"), "setup"], {
+      stdio: "ignore", env: { ...serverEnv, ...all, DEMO_BUCKET: bucket },
+    });
     const [port, jwksPort] = await freePorts(2);
     const jwksServer = createServer((req, res) => {
       res.writeHead(200, { "content-type": "application/json" });
@@ -283,11 +283,13 @@ async function main() {
     const worker = await startWorker(join(base, "worker"), port, {
       JWT_SECRET, SESSION_SECRET, JWKS: JSON.stringify(JWKS), JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
       JWT_ISSUER: ISS, JWT_AUDIENCE: AUD,
-      S3_ENDPOINT: s3.env.S3_ENDPOINT, S3_ACCESS_KEY_ID: s3.env.S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY: s3.env.S3_SECRET_KEY,
+      S3_ENDPOINT: all.S3_ENDPOINT, S3_ACCESS_KEY_ID: all.S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY: all.S3_SECRET_KEY,
       S3_REGION: "us-east-1", S3_BUCKET: bucket,
+      AZURE_CONNECTION_STRING: all.AZURITE_CONNECTION_STRING, AZURE_CONTAINER: bucket,
+      GCS_ENDPOINT: all.GCS_ENDPOINT, GCS_BUCKET: bucket, GCS_SERVICE_ACCOUNT: readFileSync(all.GCS_SERVICE_ACCOUNT_JSON, "utf8"),
     });
     cleanup.push(() => worker.child.kill());
-    await signerChecks(`http://127.0.0.1:${port}`, true, worker);
+    await signerChecks(`http://127.0.0.1:${port}`, worker);
     if (process.env.SKIP_WRANGLER !== "1") {
       try {
         wranglerBundle(base);
