@@ -10,14 +10,15 @@
 //     fake-gcs behind the verifying proxy (tests/servers/*.sh, as demo.sh starts them);
 //   - one JSON log line per URL signed, with no token or secret in the worker's output;
 //   - the template bundled by `wrangler deploy --dry-run` (www/worker/wrangler.toml, worker.js,
-//     auth.js and the packed npm package), the same cached wrangler as tests/npm_bundlers.mjs.
+//     auth.js and the packed npm package; the same cached wrangler as tests/npm_bundlers.mjs), and
+//     that bundle run under workerd: 401 without a token, 403 for another prefix, URLs SeaweedFS accepts.
 //
 //   flock /tmp/presign-live.lock node tests/worker_auth.mjs     (pkg/dist must exist: bash pkg/build.sh)
 // The servers not running are started (and stopped at the end); bucket "presign-worker-auth". Env: SERVERS_PREFIX,
 // SKIP_WRANGLER=1. Last line "N passed, M failed"; exit status 1 on any failure.
 import { createHmac, generateKeyPairSync, randomBytes, sign as nodeSign } from "node:crypto";
 import { execFileSync, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,6 +26,7 @@ import { ensureNpm, PREFIX, ROOT, tally, VERSIONS } from "./support/demo_stack.m
 import { distBuilt, freePorts, packTarball, project, sh, workerdBin } from "./support/npm_probe.mjs";
 
 const t = tally();
+let jwksHits = 0; // requests the JWKS_URL server answered
 const { check } = t;
 const ISS = "https://issuer.example";
 const AUD = "presign-signer";
@@ -78,7 +80,12 @@ async function startWorker(dir, port, env) {
   execFileSync("node", [join(ROOT, "www/worker/make-config.mjs"), dir, String(port)], {
     env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "ignore", "inherit"],
   });
-  const child = spawn(workerdBin(), ["serve", join(dir, "config.capnp")], { stdio: ["ignore", "pipe", "pipe"] });
+  return serve(join(dir, "config.capnp"), port);
+}
+
+/** workerd serving `config` on 127.0.0.1:port, once it answers; its output in log(). */
+async function serve(config, port) {
+  const child = spawn(workerdBin(), ["serve", config], { stdio: ["ignore", "pipe", "pipe"] });
   let log = "";
   child.stdout.on("data", (d) => (log += d));
   child.stderr.on("data", (d) => (log += d));
@@ -216,6 +223,7 @@ async function signerChecks(base, worker) {
     const r = await call(base, "/api/sign", { token: hs(claims()), body: upload("users/bob/x.txt", 1, provider) });
     check(`${provider}: alice's upload into bob's prefix -> 403`, r.status === 403 && !r.json?.url, `${r.status} ${r.text.slice(0, 200)}`);
   }
+  check("the JWKS at JWKS_URL was fetched once and then served from the worker's cache", jwksHits === 1, `${jwksHits} fetches`);
   const tok = alice.token;
   // the audit log: one JSON line per URL signed, without any token or secret
   await new Promise((r) => setTimeout(r, 300));
@@ -236,7 +244,7 @@ async function signerChecks(base, worker) {
 }
 
 // ---- the template bundled by wrangler ----------------------------------------------------------
-function wranglerBundle(base) {
+async function wranglerBundle(base, storage) {
   const dir = project(base, "signer-template", packTarball(base), "module");
   for (const f of ["worker.js", "auth.js", "wrangler.toml"]) copyFileSync(join(ROOT, "www/worker", f), join(dir, f));
   const wdir = join(PREFIX, `wrangler-${VERSIONS.WRANGLER_VERSION}`);
@@ -252,6 +260,33 @@ function wranglerBundle(base) {
   check("wrangler deploy --dry-run bundles the template (worker.js + auth.js + presign, its server .wasm modules)",
     files.filter((f) => f.endsWith(".wasm")).length === 3 && js.includes("WWW-Authenticate".toLowerCase()) && js.includes("users/{sub}/"),
     `${files.join(" ")}\n${log.slice(-1500)}`);
+  // The bundle itself under workerd, with the bindings a deployment would have: it refuses a caller
+  // without a token, and signs for alice under users/alice/ a URL SeaweedFS accepts.
+  const main = files.find((f) => f.endsWith(".js"));
+  const modules = [`(name = "${main}", esModule = embed "${main}")`,
+    ...files.filter((f) => f.endsWith(".wasm")).map((f) => `(name = "${f}", wasm = embed "${f}")`)];
+  const bindings = Object.entries({ JWT_SECRET, ...storage }).map(([k, v]) => `(name = "${k}", text = ${JSON.stringify(v)})`);
+  const [port] = await freePorts(1);
+  writeFileSync(join(dir, "out/config.capnp"), `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (modules = [ ${modules.join(", ")} ], bindings = [ ${bindings.join(", ")} ], compatibilityDate = "2025-09-01");
+`);
+  const worker = await serve(join(dir, "out/config.capnp"), port);
+  try {
+    const b = `http://127.0.0.1:${port}`;
+    const none = await call(b, "/api/sign", { body: upload("users/alice/a.txt", 1) });
+    check("the wrangler bundle under workerd: no credential -> 401 with WWW-Authenticate: Bearer",
+      none.status === 401 && /^Bearer\b/.test(none.headers.get("www-authenticate") || ""), `${none.status} ${none.text.slice(0, 200)}`);
+    const bob = await call(b, "/api/sign", { token: hs(claims()), body: upload("users/bob/a.txt", 1) });
+    check("the wrangler bundle under workerd: another user's prefix -> 403", bob.status === 403, `${bob.status} ${bob.text.slice(0, 200)}`);
+    const [ok, detail] = await roundTrip(b, { token: hs(claims()) }, "s3", "users/alice/from the wrangler bundle.txt", `bundle ${Date.now()}`);
+    check("the wrangler bundle under workerd: an HS256 caller's URLs are accepted by SeaweedFS (PUT, then GET)", ok, detail + worker.log());
+  } finally {
+    worker.child.kill();
+  }
   check("the template binds no DEMO_TOKENS and no secret in wrangler.toml",
     !/DEMO_TOKENS\s*=|JWT_SECRET\s*=|SESSION_SECRET\s*=|SECRET_ACCESS_KEY\s*=/.test(readFileSync(join(ROOT, "www/worker/wrangler.toml"), "utf8")), "");
 }
@@ -275,6 +310,7 @@ async function main() {
     });
     const [port, jwksPort] = await freePorts(2);
     const jwksServer = createServer((req, res) => {
+      jwksHits++;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(JWKS_AT_URL));
     });
@@ -292,7 +328,9 @@ async function main() {
     await signerChecks(`http://127.0.0.1:${port}`, worker);
     if (process.env.SKIP_WRANGLER !== "1") {
       try {
-        wranglerBundle(base);
+        await wranglerBundle(base, {
+          S3_ENDPOINT: all.S3_ENDPOINT, S3_ACCESS_KEY_ID: all.S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY: all.S3_SECRET_KEY, S3_BUCKET: bucket,
+        });
       } catch (e) {
         check("wrangler deploy --dry-run of the template", false, `${e.message}\n${e.stdout || ""}\n${e.stderr || ""}`);
       }
