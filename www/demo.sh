@@ -15,6 +15,9 @@
 # Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers; where servers and tools are installed),
 #      PRESIGN_BIN (a prebuilt CLI; default: cargo build --release --features cli),
 #      SKIP_S3=1 / SKIP_AZURE=1 / SKIP_GCS=1 to leave a provider out.
+# The signer (www/worker/) only signs for an authenticated caller: the demo makes an HS256 secret for
+# this run and turns on its demo-only token endpoint (POST /api/demo-token, DEMO_TOKENS), which the
+# page uses; the demo user's keys are under "uploads/" (DEMO_USER_PREFIX).
 # When everything is up it prints "DEMO_URL=http://127.0.0.1:PORT/" (the tests wait for that line).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
