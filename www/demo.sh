@@ -30,7 +30,7 @@ for a in "$@"; do
   case "$a" in
     --once) ONCE=1 ;;
     --no-cors) CORS=0 ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
