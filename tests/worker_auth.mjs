@@ -30,6 +30,7 @@ let jwksHits = 0; // requests the JWKS_URL server answered
 const { check } = t;
 const ISS = "https://issuer.example";
 const AUD = "presign-signer";
+const APP = "https://app.example"; // the page's origin (ORIGIN): allowed to call the API cross-origin
 const JWT_SECRET = randomBytes(32).toString("hex");
 const SESSION_SECRET = randomBytes(32).toString("hex");
 const b64u = (b) => Buffer.from(b).toString("base64url");
@@ -193,6 +194,19 @@ async function signerChecks(base, worker) {
   check("alice's form upload into bob's prefix -> 403", form.status === 403, `${form.status} ${form.text.slice(0, 200)}`);
   const foreign = await signAs({ cookie: cookie("alice", now() + 300), origin: "https://evil.example" }, "users/alice/a.txt");
   check("session cookie sent from another site's page (Origin) -> 403", foreign.status === 403, `${foreign.status} ${foreign.text.slice(0, 200)}`);
+  // a page on ORIGIN calls the API from another origin: preflight and response allow it, no other origin
+  const pre = (origin) => fetch(`${base}/api/sign`, { method: "OPTIONS", headers: {
+    origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+  const app = await pre(APP);
+  check("preflight from ORIGIN: allowed (origin, POST, authorization)", app.status === 204 && app.headers.get("access-control-allow-origin") === APP &&
+    /POST/.test(app.headers.get("access-control-allow-methods")) && /authorization/.test(app.headers.get("access-control-allow-headers")),
+  JSON.stringify([...app.headers]));
+  const evil = await pre("https://evil.example");
+  check("preflight from another origin: not allowed", !evil.headers.get("access-control-allow-origin") && !evil.headers.get("access-control-allow-headers"),
+    JSON.stringify([...evil.headers]));
+  const fromApp = await signAs({ ...alice, origin: APP }, "users/alice/from-app.txt");
+  check("a bearer call from ORIGIN is signed and readable there (access-control-allow-origin)",
+    fromApp.status === 200 && fromApp.headers.get("access-control-allow-origin") === APP, `${fromApp.status} ${JSON.stringify([...fromApp.headers])}`);
   const cfg = await call(base, "/api/config", alice);
   check("/api/config gives alice her prefix users/alice/", cfg.status === 200 && cfg.json.prefix === "users/alice/", cfg.text.slice(0, 200));
 
@@ -236,7 +250,7 @@ async function signerChecks(base, worker) {
   }).filter(Boolean);
   const uploads = lines.filter((l) => l.op === "upload" && l.sub === "alice" && l.provider === "s3" && l.method === "PUT");
   check("each signed upload is logged as one JSON line (time, sub, provider, op, key, method, expiresAt)",
-    uploads.length === Object.keys(good).length && uploads.every((l) => l.time && l.key.startsWith("users/alice/") && l.expiresAt),
+    uploads.length === Object.keys(good).length + 1 && uploads.every((l) => l.time && l.key.startsWith("users/alice/") && l.expiresAt),
     `${uploads.length} upload lines: ${JSON.stringify(lines.slice(0, 3))}`);
   const out = worker.log();
   check("the worker's output holds no token, cookie or secret",
@@ -318,7 +332,7 @@ async function main() {
     cleanup.push(() => jwksServer.close());
     const worker = await startWorker(join(base, "worker"), port, {
       JWT_SECRET, SESSION_SECRET, JWKS: JSON.stringify(JWKS), JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
-      JWT_ISSUER: ISS, JWT_AUDIENCE: AUD,
+      JWT_ISSUER: ISS, JWT_AUDIENCE: AUD, ORIGIN: APP,
       S3_ENDPOINT: all.S3_ENDPOINT, S3_ACCESS_KEY_ID: all.S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY: all.S3_SECRET_KEY,
       S3_REGION: "us-east-1", S3_BUCKET: bucket,
       AZURE_CONNECTION_STRING: all.AZURITE_CONNECTION_STRING, AZURE_CONTAINER: bucket,

@@ -72,8 +72,11 @@ const leeway = (env) => {
   return Number.isFinite(n) && n >= 0 && n <= 600 ? n : 60;
 };
 
-const hmacKey = (secret, usage) =>
-  crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+// An HMAC secret shorter than 32 characters is a configuration error (a guessable secret signs for anyone).
+const hmacKey = (secret, usage) => {
+  if (String(secret).length < 32) throw misconfigured("JWT_SECRET and SESSION_SECRET must be at least 32 characters");
+  return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [usage]);
+};
 
 // ---- JWKS: from a binding and/or a URL (cached per isolate) -----------------------------------
 

@@ -304,53 +304,80 @@ async function demoToken(env) {
   return { token: await signHs256(claims, env.JWT_SECRET), expiresAt: new Date(claims.exp * 1000).toISOString(), sub: claims.sub };
 }
 
+// A page on another origin (ORIGIN) calls the API with an Authorization header: the browser asks
+// first (preflight). Only ORIGIN is allowed, and without credentials (cookies): it sends a bearer token.
+function withCors(request, env, response) {
+  const origin = request.headers.get("origin");
+  if (env.ORIGIN && origin === env.ORIGIN) {
+    response.headers.set("access-control-allow-origin", origin);
+    response.headers.set("access-control-expose-headers", "www-authenticate");
+  }
+  response.headers.append("vary", "Origin");
+  return response;
+}
+
+function preflight(request, env) {
+  const r = new Response(null, { status: 204 });
+  if (env.ORIGIN && request.headers.get("origin") === env.ORIGIN) {
+    r.headers.set("access-control-allow-methods", "GET, POST");
+    r.headers.set("access-control-allow-headers", "authorization, content-type");
+    r.headers.set("access-control-max-age", "600");
+  }
+  return withCors(request, env, r);
+}
+
 export default {
   async fetch(request, env) {
-    const url = new URL(request.url);
-    try {
-      if (url.pathname === "/api/demo-token" && env.DEMO_TOKENS && request.method === "POST") {
-        return json(await demoToken(env));
-      }
-      if (!url.pathname.startsWith("/api/")) {
-        return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
-      }
-      const caller = await authenticate(request, env);
-      // A cookie comes with any request the browser makes, also from other sites' pages: those are refused.
-      const origin = request.headers.get("origin");
-      if (caller.via === "session-cookie" && origin !== null && origin !== url.origin && origin !== env.ORIGIN) {
-        throw new Refused(403, "BAD_ORIGIN", "a session cookie is only accepted from this signer's own pages");
-      }
-      const prefix = userPrefix(env, caller.sub);
-      if (url.pathname === "/api/config") {
-        const s = settings(env);
-        return json({
-          providers: configured(env).map((id) => ({ id, label: LABELS[id] })), sub: caller.sub,
-          prefix, maxBytes: s.maxBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
-        });
-      }
-      if (url.pathname === "/api/cors") {
-        return json(await cors(env, url.searchParams.get("provider"), env.ORIGIN || url.origin, prefix));
-      }
-      if (url.pathname === "/api/form" && request.method === "POST") {
-        const body = await readJson(request);
-        const result = await form(env, body, prefix);
-        audit(caller, body.provider, "form", result);
-        return json(result);
-      }
-      if (url.pathname === "/api/sign" && request.method === "POST") {
-        const body = await readJson(request);
-        const result = await sign(env, body, prefix);
-        audit(caller, body.provider, body.op, result);
-        return json(result);
-      }
-      return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
-    } catch (e) {
-      if (e instanceof AuthError) {
-        return e.status === 401 ? unauthorized(e) : json({ error: { code: e.code, message: e.message } }, e.status);
-      }
-      if (e instanceof Refused) return json({ error: { code: e.code, message: e.message } }, e.status);
-      if (e instanceof PresignError) return json({ error: { code: e.code, message: e.message } }, e.code === "UNSUPPORTED" ? 501 : 400);
-      return json({ error: { code: "INTERNAL", message: String(e && e.message || e) } }, 500);
-    }
+    if (request.method === "OPTIONS") return preflight(request, env);
+    return withCors(request, env, await handle(request, env));
   },
 };
+
+async function handle(request, env) {
+  const url = new URL(request.url);
+  try {
+    if (url.pathname === "/api/demo-token" && env.DEMO_TOKENS && request.method === "POST") {
+      return json(await demoToken(env));
+    }
+    if (!url.pathname.startsWith("/api/")) {
+      return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
+    }
+    const caller = await authenticate(request, env);
+    // A cookie comes with any request the browser makes, also from other sites' pages: those are refused.
+    const origin = request.headers.get("origin");
+    if (caller.via === "session-cookie" && origin !== null && origin !== url.origin && origin !== env.ORIGIN) {
+      throw new Refused(403, "BAD_ORIGIN", "a session cookie is only accepted from this signer's own pages");
+    }
+    const prefix = userPrefix(env, caller.sub);
+    if (url.pathname === "/api/config") {
+      const s = settings(env);
+      return json({
+        providers: configured(env).map((id) => ({ id, label: LABELS[id] })), sub: caller.sub,
+        prefix, maxBytes: s.maxBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
+      });
+    }
+    if (url.pathname === "/api/cors") {
+      return json(await cors(env, url.searchParams.get("provider"), env.ORIGIN || url.origin, prefix));
+    }
+    if (url.pathname === "/api/form" && request.method === "POST") {
+      const body = await readJson(request);
+      const result = await form(env, body, prefix);
+      audit(caller, body.provider, "form", result);
+      return json(result);
+    }
+    if (url.pathname === "/api/sign" && request.method === "POST") {
+      const body = await readJson(request);
+      const result = await sign(env, body, prefix);
+      audit(caller, body.provider, body.op, result);
+      return json(result);
+    }
+    return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
+  } catch (e) {
+    if (e instanceof AuthError) {
+      return e.status === 401 ? unauthorized(e) : json({ error: { code: e.code, message: e.message } }, e.status);
+    }
+    if (e instanceof Refused) return json({ error: { code: e.code, message: e.message } }, e.status);
+    if (e instanceof PresignError) return json({ error: { code: e.code, message: e.message } }, e.code === "UNSUPPORTED" ? 501 : 400);
+    return json({ error: { code: "INTERNAL", message: String(e && e.message || e) } }, 500);
+  }
+}
