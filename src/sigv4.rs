@@ -128,13 +128,13 @@ pub const AWS4_HMAC_SHA256: Scheme = Scheme {
     params: AMZ_PARAMS,
 };
 /// SigV4a's query parameter naming the regions a signature is valid in (`*` or a comma-separated
-/// list); signed, and set from [`Auth::region`] when the scheme is `AWS4_ECDSA_P256_SHA256`
+/// list); signed, and set from `Auth::region` when the scheme is `AWS4_ECDSA_P256_SHA256`
 /// (cargo feature `sigv4a`).
 pub const REGION_SET_PARAM: &str = "X-Amz-Region-Set";
 
 /// AWS SigV4a: an ECDSA P-256 signature of the string to sign, with a key derived from the
 /// secret (`AWS4A` + secret; see `crate::sigv4a`, cargo feature `sigv4a`), a scope without a
-/// region, and the region set in [`REGION_SET_PARAM`], written from [`Auth::region`].
+/// region, and the region set in [`REGION_SET_PARAM`], written from `Auth::region`.
 #[cfg(feature = "sigv4a")]
 pub const AWS4_ECDSA_P256_SHA256: Scheme = Scheme {
     algorithm: "AWS4-ECDSA-P256-SHA256",

@@ -2,10 +2,10 @@
 //! may be served in several regions — S3 Multi-Region Access Points above all. Cargo feature
 //! `sigv4a`.
 //!
-//! The canonical request and string to sign are SigV4's ([`crate::sigv4::prepare`] with
+//! The canonical request and string to sign are SigV4's (the SigV4 layer's `prepare` with
 //! [`AWS4_ECDSA_P256_SHA256`]), with two differences the scheme carries: the credential scope has
 //! no region (`{date}/{service}/aws4_request`), and the signed `X-Amz-Region-Set` parameter names
-//! the regions (`*`, or a comma-separated list; [`Auth::region`] holds it).
+//! the regions (`*`, or a comma-separated list; the signing `Auth`'s region holds it).
 //!
 //! The key is not an HMAC chain but an ECDSA P-256 private key derived once from the access key
 //! id and the secret ([`SigningKey::derive`]): NIST SP 800-108 counter-mode KDF with HMAC-SHA256,
@@ -206,7 +206,7 @@ impl KeyCache {
     }
 }
 
-/// Presigns `req` with SigV4a: [`sigv4::prepare`] (with `auth.scheme` set to
+/// Presigns `req` with SigV4a: the SigV4 layer's `prepare` (with `auth.scheme` set to
 /// [`AWS4_ECDSA_P256_SHA256`] whatever it was, and `auth.region` as the region set), then the
 /// ECDSA signature.
 ///

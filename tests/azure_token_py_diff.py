@@ -35,10 +35,9 @@ TESTS = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(TESTS)
 sys.path.insert(0, TESTS)
 sys.path.insert(0, os.path.join(TESTS, "vectors", "azure"))
-from harness import clean_env  # noqa: E402
+from harness import isolate  # noqa: E402
 
-os.environ.clear()
-os.environ.update(clean_env())
+isolate()
 import gen_entra_token_requests as cap  # noqa: E402
 from azure.identity import (ClientAssertionCredential, ClientSecretCredential, ManagedIdentityCredential,  # noqa: E402
                             WorkloadIdentityCredential)

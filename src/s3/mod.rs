@@ -21,14 +21,15 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
-#[cfg(test)]
+// Repository-only: reads tests/vectors through tests/common (build.rs sets the cfg).
+#[cfg(all(test, presign_vectors))]
 mod aws_vectors;
 mod endpoint;
 #[cfg(feature = "sigv4a")]
 mod mrap;
 #[cfg(feature = "post")]
 pub mod post;
-#[cfg(all(test, feature = "sigv4a"))]
+#[cfg(all(test, presign_vectors, feature = "sigv4a"))]
 mod sigv4a_vectors;
 
 pub use endpoint::{Endpoint, UrlStyle};
