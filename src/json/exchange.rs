@@ -3,8 +3,8 @@
 //! (`fetch`), and the library reads the answer. Every exchange is named by `kind`:
 //!
 //! - request:  `{"kind": K, …options}` → `{"url","method","headers","body"}` (the request to send;
-//!   where the exchange needs the caller's bearer token, the options carry it and it goes into a
-//!   header of the request here, never into an error);
+//!   where the exchange needs the caller's bearer token, the caller adds `Authorization` itself —
+//!   the JS helpers do, so the token never enters wasm);
 //! - response: `{"kind": K, "status": 200, "body": "…", …options}` → the exchange's result object
 //!   (credentials in the request schema's shape, ready to put in `credentials`, plus `expiresAt`
 //!   where the service says), or `{"error":{"code","message"}}` (`SERVICE_ERROR` for an error
@@ -96,11 +96,7 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
             let key = crate::azure::UserDelegationKey::from_response(status, &body)?;
             let mut o = Object::new(out);
             push_user_delegation_key(o.key("userDelegationKey"), &key);
-            let at = o.key("expiresAt");
-            at.push('"');
-            key.signed_expiry.rfc3339_into(at);
-            at.push('"');
-            o.end();
+            o.time("expiresAt", key.signed_expiry).end();
             Ok(())
         }
         #[cfg(feature = "azure")]
@@ -113,14 +109,11 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 AccessToken::MANAGED_IDENTITY
             };
             let token = AccessToken::from_response(exchange, status, &body, now)?;
-            let mut o = Object::new(out)
+            Object::new(out)
                 .str("accessToken", token.token.expose())
-                .str("tokenType", &token.token_type);
-            let at = o.key("expiresAt");
-            at.push('"');
-            token.expires_at.rfc3339_into(at);
-            at.push('"');
-            o.end();
+                .str("tokenType", &token.token_type)
+                .time("expiresAt", token.expires_at)
+                .end();
             Ok(())
         }
         _ => Err(unknown_kind()),
@@ -154,17 +147,9 @@ pub fn http_request_json(req: &HttpRequest) -> String {
 fn push_user_delegation_key(out: &mut String, k: &crate::azure::UserDelegationKey) {
     let mut o = Object::new(out)
         .str("signedOid", &k.signed_oid)
-        .str("signedTid", &k.signed_tid);
-    for (name, t) in [
-        ("signedStart", k.signed_start),
-        ("signedExpiry", k.signed_expiry),
-    ] {
-        let v = o.key(name);
-        v.push('"');
-        t.rfc3339_into(v);
-        v.push('"');
-    }
-    let mut o = o
+        .str("signedTid", &k.signed_tid)
+        .time("signedStart", k.signed_start)
+        .time("signedExpiry", k.signed_expiry)
         .str("signedService", &k.signed_service)
         .str("signedVersion", &k.signed_version);
     if let Some(tid) = &k.signed_delegated_user_tid {

@@ -148,10 +148,7 @@ pub fn push_post_form(out: &mut String, f: &PostForm) {
         w.push(']');
     }
     w.push(']');
-    let at = o.key("expiresAt");
-    at.push('"');
-    f.expires_at.rfc3339_into(at);
-    at.push('"');
+    o = o.time("expiresAt", f.expires_at);
     crate::json::push_warnings(&mut o, &f.warnings);
     o.end();
 }
