@@ -33,6 +33,30 @@ export interface AwsCredentials {
   expiresAt?: string;
 }
 
+/** An S3-compatible store's profile; `custom`: no profile (the behaviour before profiles). */
+export type S3Store = "aws" | "r2" | "b2" | "minio" | "seaweedfs" | "wasabi" | "gcs-xml" | "custom";
+
+/** A checksum algorithm of S3 uploads (`md5` is `Content-MD5`). */
+export type S3Checksum = "md5" | "crc32" | "crc32c" | "crc64nvme" | "sha1" | "sha256";
+
+/** A body checksum: the algorithm and the base64 digest. */
+export interface ChecksumValue {
+  algorithm: S3Checksum;
+  value: string;
+}
+
+/** Upload limits of a presigned PUT. */
+export interface UploadLimits {
+  /** Exact size in bytes (signed `Content-Length`). */
+  size?: number;
+  /** At most this many bytes: needs `size` too (a PUT carries no range); use a POST policy's `contentLengthRange` where the store enforces it. */
+  maxSize?: number;
+  /** Exact `Content-Type`. */
+  contentType?: string;
+  /** A checksum the store must verify. */
+  checksum?: ChecksumValue;
+}
+
 /** Amazon S3 and S3-compatible stores (MinIO, R2, SeaweedFS, B2, Wasabi…): SigV4 query signing. */
 export interface S3Request extends Common {
   provider: "s3";
@@ -54,7 +78,13 @@ export interface S3Request extends Common {
   accelerate?: boolean;
   /** AWS FIPS endpoint. */
   fips?: boolean;
+  /** The store's profile (default `aws`): endpoint shape, default region, documented limits (docs/stores.md). */
+  store?: S3Store;
+  /** R2's account id (`store: "r2"`): the endpoint becomes `https://<accountId>.r2.cloudflarestorage.com`, region `auto`. */
+  accountId?: string;
   credentials: AwsCredentials;
+  /** What a PUT upload must be, signed as the headers the store checks, or `UNSUPPORTED` naming the alternative. */
+  limits?: UploadLimits;
   /** Lifetime in seconds, 1–604800 (default 3600). */
   expiresIn?: number;
   /** Headers to sign; the client must send them with these values (see the result's `headers`). */
@@ -351,6 +381,10 @@ export interface S3PostRequest extends PostPolicyFields {
   dualstack?: boolean;
   accelerate?: boolean;
   fips?: boolean;
+  /** The store's profile: a store without enforced POST policies answers `UNSUPPORTED`. */
+  store?: S3Store;
+  /** R2's account id (R2 refuses POST policies; kept for one endpoint shape). */
+  accountId?: string;
   credentials: AwsCredentials;
   credentialExpiry?: CredentialExpiry;
 }

@@ -173,6 +173,7 @@ fn typescript_types_declare_exactly_the_members_rust_reads() {
     let mut rust = BTreeMap::new();
     for file in [
         "src/s3/mod.rs",
+        "src/s3/store.rs",
         "src/azure/mod.rs",
         "src/azure/delegation.rs",
         "src/gcs/mod.rs",
@@ -198,6 +199,8 @@ fn typescript_types_declare_exactly_the_members_rust_reads() {
     let pairs = [
         ("src/s3/mod.rs:S3Request", "S3Request", true),
         ("src/s3/mod.rs:Credentials", "AwsCredentials", false),
+        ("src/s3/store.rs:UploadLimits", "UploadLimits", false),
+        ("src/s3/store.rs:ChecksumValue", "ChecksumValue", false),
         ("src/azure/mod.rs:AzureRequest", "AzureRequest", true),
         (
             "src/azure/delegation.rs:UserDelegationKey",

@@ -86,6 +86,16 @@ struct SignOpts {
     query: Vec<String>,
     #[command(flatten)]
     location: flags::Location,
+    /// Upload limit (S3 PUT): the exact size in bytes, signed as Content-Length.
+    #[arg(long, value_name = "BYTES")]
+    size: Option<u64>,
+    /// Upload limit (S3 PUT): at most this many bytes (needs --size; a PUT carries no range).
+    #[arg(long, value_name = "BYTES")]
+    max_size: Option<u64>,
+    /// Upload limit (S3 PUT): a checksum the store must verify, ALGORITHM=BASE64 (md5, crc32,
+    /// crc32c, crc64nvme, sha1, sha256).
+    #[arg(long, value_name = "ALG=BASE64")]
+    checksum: Option<String>,
     /// Azure SAS permissions, e.g. r, cw, racwd (default: from the method: GET/HEAD r, PUT cw, DELETE d).
     #[arg(long)]
     permissions: Option<String>,
@@ -288,12 +298,15 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
     let mut text = String::with_capacity(256);
     let (provider, target_endpoint, r) = match &target {
         Target::S3 { bucket, key } => {
-            let r = Object::new(&mut text)
+            let mut r = Object::new(&mut text)
                 .str("provider", "s3")
                 .str("bucket", bucket)
                 .str("key", key)
                 .pairs("headers", each(&headers))
                 .pairs("query", each(&query));
+            if let Some(limits) = limits_json(o)? {
+                r = r.raw("limits", &limits);
+            }
             ("s3", None, r)
         }
         Target::Azure {
@@ -330,6 +343,11 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
             ("gcs", None, r)
         }
     };
+    if provider != "s3" && (o.size.is_some() || o.max_size.is_some() || o.checksum.is_some()) {
+        return Err(Failure::Usage(
+            "--size, --max-size and --checksum apply to S3 targets only".into(),
+        ));
+    }
     if o.permissions.is_some() && provider != "azure" {
         return Err(Failure::Usage(
             "--permissions applies to Azure targets only".into(),
@@ -343,6 +361,34 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
     let r = o.location.write(provider, target_endpoint, r)?;
     o.validity.write_signed_at(r)?.end();
     Ok(text)
+}
+
+/// The S3 request's `limits` member from --size, --max-size and --checksum, if any is given.
+fn limits_json(o: &SignOpts) -> Result<Option<String>, Failure> {
+    if o.size.is_none() && o.max_size.is_none() && o.checksum.is_none() {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    let mut l = Object::new(&mut text);
+    if let Some(n) = o.size {
+        l = l.raw("size", &n.to_string());
+    }
+    if let Some(n) = o.max_size {
+        l = l.raw("maxSize", &n.to_string());
+    }
+    if let Some(c) = &o.checksum {
+        let (alg, value) = c.split_once('=').ok_or_else(|| {
+            Failure::Usage("--checksum: expected ALGORITHM=BASE64, e.g. sha256=47DEQ…".into())
+        })?;
+        let mut inner = String::new();
+        Object::new(&mut inner)
+            .str("algorithm", alg)
+            .str("value", value)
+            .end();
+        l = l.raw("checksum", &inner);
+    }
+    l.end();
+    Ok(Some(text))
 }
 
 /// Why a request the environment could not complete has no credentials.

@@ -52,6 +52,11 @@ pub struct Endpoint {
     pub accelerate: bool,
     /// Use the FIPS AWS endpoint.
     pub fips: bool,
+    /// The store's profile (default AWS): its endpoint shape, default region and documented
+    /// limits ([`Store`](super::store::Store)).
+    pub store: super::store::Store,
+    /// R2's account id: the endpoint becomes `https://<accountId>.r2.cloudflarestorage.com`.
+    pub account_id: Option<String>,
 }
 
 #[cfg(feature = "json")]
@@ -62,12 +67,16 @@ crate::schema::json_flat!(Endpoint {
     dualstack: "dualstack",
     accelerate: "accelerate",
     fips: "fips",
+    store: "store",
+    account_id: "accountId",
 });
 
 impl Endpoint {
     /// The region of the credential scope: the given one or [`DEFAULT_REGION`](super::DEFAULT_REGION).
     pub(crate) fn region(&self) -> &str {
-        self.region.as_deref().unwrap_or(super::DEFAULT_REGION)
+        self.region
+            .as_deref()
+            .unwrap_or(self.store.profile().default_region)
     }
 
     /// The options that address `bucket`.
@@ -80,6 +89,9 @@ impl Endpoint {
             dualstack: self.dualstack,
             accelerate: self.accelerate,
             fips: self.fips,
+            store: self.store,
+            account_id: self.account_id.as_deref(),
+            given_region: self.region.as_deref(),
         }
     }
 }
@@ -94,6 +106,10 @@ pub(crate) struct EndpointOptions<'a> {
     pub dualstack: bool,
     pub accelerate: bool,
     pub fips: bool,
+    pub store: super::store::Store,
+    pub account_id: Option<&'a str>,
+    /// The region as the request gives it (a store's endpoint needs it, not its default).
+    pub given_region: Option<&'a str>,
 }
 
 /// A resolved target (tests compare these; the signing path uses [`resolve_into`]).
@@ -123,8 +139,19 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
 /// port) in `out`: both the URL authority and the signed `host` header.
 pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     validate_bucket(o.bucket)?;
-    match o.endpoint {
-        Some(ep) => resolve_custom(o, ep, out),
+    if let Some(ep) = o.endpoint {
+        if o.account_id.is_some() {
+            return Err(Error::InvalidEndpoint(
+                "`accountId` and `endpoint` both name the endpoint; give one".into(),
+            ));
+        }
+        return resolve_custom(o, ep, out);
+    }
+    match super::store::endpoint(o.store, o.account_id, o.given_region)? {
+        Some(ep) => resolve_custom(o, &ep, out),
+        None if super::store::needs_endpoint(o.store) => Err(Error::InvalidEndpoint(
+            "`endpoint`: a self-hosted store (minio, seaweedfs) needs its endpoint".into(),
+        )),
         None => resolve_aws(o, out),
     }
 }
@@ -356,6 +383,9 @@ mod tests {
             dualstack: false,
             accelerate: false,
             fips: false,
+            store: crate::s3::store::Store::Aws,
+            account_id: None,
+            given_region: None,
         }
     }
 

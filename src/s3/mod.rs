@@ -31,8 +31,10 @@ mod mrap;
 pub mod post;
 #[cfg(all(test, presign_vectors, feature = "sigv4a"))]
 mod sigv4a_vectors;
+pub mod store;
 
 pub use endpoint::{Endpoint, UrlStyle};
+pub use store::{Checksum, ChecksumValue, Store, UploadLimits};
 
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{Error, Result};
@@ -145,6 +147,22 @@ macro_rules! s3_endpoint_builders {
                 self.endpoint.fips = on;
                 self
             }
+
+            /// The store's profile ([`Store`](crate::s3::Store)): endpoint shape, default
+            /// region, documented limits.
+            #[must_use]
+            pub fn with_store(mut self, store: $crate::s3::Store) -> Self {
+                self.endpoint.store = store;
+                self
+            }
+
+            /// R2's account id (with `Store::R2`): the endpoint becomes
+            /// `https://<accountId>.r2.cloudflarestorage.com`.
+            #[must_use]
+            pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+                self.endpoint.account_id = Some(account_id.into());
+                self
+            }
         }
     };
 }
@@ -180,6 +198,9 @@ pub struct S3Request {
     /// default) or names separated by commas. Only with a `bucket` that is a Multi-Region Access
     /// Point ARN, which is signed with SigV4a (cargo feature `sigv4a`).
     pub region_set: Option<String>,
+    /// What a PUT upload must be (exact size, type, checksum): signed as the headers the store
+    /// checks, or [`Error::Unsupported`] naming the alternative ([`UploadLimits`]).
+    pub limits: Option<UploadLimits>,
 }
 
 #[cfg(feature = "json")]
@@ -188,7 +209,7 @@ crate::schema::json_struct!(S3Request {
     optional {
         method: "method", key_prefix: "keyPrefix", credentials: "credentials",
         expires_in: "expiresIn", signed_at: "signedAt", headers: "headers", query: "query",
-        credential_expiry: "credentialExpiry", region_set: "regionSet",
+        credential_expiry: "credentialExpiry", region_set: "regionSet", limits: "limits",
     }
     flatten { endpoint }
 });
@@ -249,6 +270,13 @@ impl S3Request {
     #[must_use]
     pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
         self.credential_expiry = policy;
+        self
+    }
+
+    /// What a PUT upload must be ([`UploadLimits`]).
+    #[must_use]
+    pub fn with_limits(mut self, limits: UploadLimits) -> Self {
+        self.limits = Some(limits);
         self
     }
 }
@@ -321,12 +349,37 @@ impl Presigner {
             &mut warnings,
         )?;
 
+        let profile = req.endpoint.store.profile();
+        store::expiry_warning(profile, expires_in, &mut warnings);
+        let put = (req.method == Method::Put).then(|| store::Upload::of(&req.query));
+        store::url_warnings(
+            profile,
+            req.endpoint.url.as_deref(),
+            put,
+            &req.headers,
+            &mut warnings,
+        );
+
         let key = ObjectKey::of(req)?;
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
         let host = resolve_into(&req.endpoint.options(&req.bucket), &mut url)?;
 
-        let headers = signed_headers(&req.headers)?;
+        let headers = match &req.limits {
+            None => signed_headers(&req.headers)?,
+            Some(limits) => {
+                let Some(op) = put else {
+                    return Err(Error::InvalidRequest(
+                        "`limits`: upload limits apply to PUT requests".into(),
+                    ));
+                };
+                let mut all = req.headers.clone();
+                for (name, value) in limits.headers(profile, op)? {
+                    all.push(name, value);
+                }
+                signed_headers(&all)?
+            }
+        };
         check_query(&req.query)?;
 
         let path_start = host.end;
@@ -419,6 +472,7 @@ fn url_capacity(req: &S3Request, region: &str, creds: &Credentials, key_len: usi
     URL_ROOM
         + req.bucket.len() * 4
         + req.endpoint.url.as_ref().map_or(0, String::len)
+        + req.endpoint.account_id.as_ref().map_or(0, String::len)
         + region.len() * 4
         + creds.access_key_id.len() * 3
         + creds

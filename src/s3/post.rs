@@ -103,6 +103,8 @@ impl Presigner {
             .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
         validate_credentials(creds)?;
         let region = req.endpoint.region();
+        let profile = req.endpoint.store.profile();
+        super::store::check_post(profile, req.policy.content_length_range.is_some())?;
         let mut plan = req.policy.plan(now, &DIALECT)?;
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
@@ -121,6 +123,7 @@ impl Presigner {
                 .add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
         }
 
+        super::store::expiry_warning(profile, plan.expires_in, &mut warnings);
         let url = form_action(req)?;
 
         let stamp = plan.time.amz_stamp();

@@ -57,6 +57,9 @@ struct Members {
     region: bool,
     endpoint: bool,
     account: bool,
+    /// A store profile other than aws/custom, or R2's `accountId`: the store's own endpoint and
+    /// region rules apply, not the environment's AWS ones.
+    store: bool,
     aws_variant: [bool; 3],
     count: usize,
     /// The byte offset of the object's closing `}`.
@@ -98,6 +101,8 @@ fn scan(text: &str) -> Result<Members, Shape> {
             "region" => m.region = given,
             "endpoint" => m.endpoint = given,
             "account" => m.account = given,
+            "store" => m.store |= given && value != "\"aws\"" && value != "\"custom\"",
+            "accountId" => m.store |= given,
             "dualstack" => m.aws_variant[0] = value == "true",
             "accelerate" => m.aws_variant[1] = value == "true",
             "fips" => m.aws_variant[2] = value == "true",
@@ -232,11 +237,11 @@ impl EnvDefaults {
                 if !m.credentials {
                     add[0] = self.aws_credentials.as_deref();
                 }
-                if !m.region {
+                if !m.region && !m.store {
                     add[1] = self.aws_region.as_deref();
                 }
                 // dualstack, accelerate and fips select AWS endpoints.
-                if !m.endpoint && !m.aws_variant.contains(&true) {
+                if !m.endpoint && !m.aws_variant.contains(&true) && !m.store {
                     add[2] = self.aws_endpoint.as_deref();
                 }
             }

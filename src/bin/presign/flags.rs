@@ -30,12 +30,18 @@ pub struct Location {
     /// Use the FIPS AWS endpoint (S3).
     #[arg(long)]
     pub fips: bool,
+    /// The store's profile (S3): aws, r2, b2, minio, seaweedfs, wasabi, gcs-xml, custom.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+    /// R2's account id (with --store r2): the endpoint is https://ID.r2.cloudflarestorage.com.
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
 }
 
 impl Location {
     /// Checks that each flag given applies to `provider` (`"s3"`, `"azure"` or `"gcs"`), then
-    /// writes `endpoint` (the flag, else `target_endpoint`), `region`, `urlStyle`, `dualstack`,
-    /// `accelerate` and `fips`.
+    /// writes `store`, `accountId`, `endpoint` (the flag, else `target_endpoint`), `region`,
+    /// `urlStyle`, `dualstack`, `accelerate` and `fips`.
     ///
     /// # Errors
     /// [`Failure::Usage`] naming the flag that does not apply.
@@ -69,6 +75,17 @@ impl Location {
             return Err(Failure::Usage(
                 "--dualstack, --accelerate and --fips apply to S3 targets only".into(),
             ));
+        }
+        if (self.store.is_some() || self.account_id.is_some()) && provider != "s3" {
+            return Err(Failure::Usage(
+                "--store and --account-id apply to S3 targets only".into(),
+            ));
+        }
+        if let Some(s) = &self.store {
+            o = o.str("store", s);
+        }
+        if let Some(a) = &self.account_id {
+            o = o.str("accountId", a);
         }
         if let Some(e) = self.endpoint.as_deref().or(target_endpoint) {
             o = o.str("endpoint", e);
