@@ -9,10 +9,12 @@ Per server, each refusal beside its working control (same URL or same signer):
 - exact size: the signed Content-Length, body of that size -> 200 (control);
 - oversize / undersize: one byte more / less (the client sends the honest length) -> refused;
 - wrong type: the signed Content-Type, another one sent -> refused;
-- checksum: neither server's documentation says which checksums it verifies, so `limits.checksum`
-  must answer UNSUPPORTED (checked); the server's own behaviour is then measured with the header
-  signed by hand (`headers`): the right digest (control) and a wrong one. A server that accepts the
-  wrong digest is reported as NOT ENFORCED, not counted as a pass;
+- checksum through `limits`: signed where the profile says the store verifies it (SeaweedFS: the
+  matrix measured below), and then a wrong digest must be refused beside the right one; UNSUPPORTED
+  where the profile does not know (`custom`);
+- the checksum matrix itself, every algorithm on PutObject and UploadPart, signed by hand
+  (`headers`): the right digest (control) and a wrong one. A server that accepts the wrong digest is
+  reported as NOT ENFORCED, not counted as a pass;
 - a POST policy with contentLengthRange through the store profile: a file within the range (control)
   and one byte over (refused).
 Prints one line per check and ends with "N passed, M failed"; exit status 1 on any failure.
@@ -21,13 +23,51 @@ Prints one line per check and ends with "N passed, M failed"; exit status 1 on a
 import base64
 import hashlib
 import os
+import re
 import sys
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import AWS_EXAMPLE_KEY_ID as AK, AWS_EXAMPLE_SECRET as SK  # noqa: E402
 from harness import check, require_presign, run_presign, send, server, server_running, sign, sign_forms, summary  # noqa: E402
 
 BUCKET = "presign-limits"
+# Whether the profile lets `limits.checksum` through: SeaweedFS's matrix is measured (src/s3/store.rs);
+# `custom` has no profile.
+LIMIT_CHECKSUM = {"seaweedfs": True, "custom": False}
+measured = {}  # (server, operation, algorithm) -> "verified" / "NOT ENFORCED" / "refused (status)"
+
+
+def crc32c(data):
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return (crc ^ 0xFFFFFFFF).to_bytes(4, "big")
+
+
+def crc64nvme(data):
+    crc = 0xFFFFFFFFFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x9A6C9329AC4BC9B5 if crc & 1 else 0)
+    return (crc ^ 0xFFFFFFFFFFFFFFFF).to_bytes(8, "big")
+
+
+# Checked against the published check values of "123456789" before use.
+assert crc32c(b"123456789").hex() == "e3069283"
+assert crc64nvme(b"123456789").hex() == "ae8b14860a799888"
+
+DIGESTS = {
+    "md5": ("content-md5", lambda b: hashlib.md5(b).digest(), None),
+    "crc32": ("x-amz-checksum-crc32", lambda b: zlib.crc32(b).to_bytes(4, "big"), "CRC32"),
+    "crc32c": ("x-amz-checksum-crc32c", crc32c, "CRC32C"),
+    "crc64nvme": ("x-amz-checksum-crc64nvme", crc64nvme, "CRC64NVME"),
+    "sha1": ("x-amz-checksum-sha1", lambda b: hashlib.sha1(b).digest(), "SHA1"),
+    "sha256": ("x-amz-checksum-sha256", lambda b: hashlib.sha256(b).digest(), "SHA256"),
+}
 SIZE = 64
 notes = []
 
@@ -80,24 +120,21 @@ def matrix(label, store, endpoint):
     obj = s3.get_object(Bucket=BUCKET, Key="exact.txt")
     check(f"{label}: the stored object is the control's ({SIZE} bytes)", obj["ContentLength"] == SIZE, obj["ContentLength"])
 
-    # Checksums: the profile does not know, so limits refuse; then the server is measured by hand.
+    # limits.checksum: signed where the profile says the store verifies (SeaweedFS, measured), else
+    # UNSUPPORTED (custom: no profile). Where signed, the store must refuse a wrong digest.
     good = base64.b64encode(hashlib.sha256(body).digest()).decode()
-    _, res, _ = run_presign(["batch"], [req(store, endpoint, "sum.txt", limits={"size": SIZE, "checksum": {"algorithm": "sha256", "value": good}})])
-    check(f"{label}: limits.checksum sha256 -> UNSUPPORTED (not documented for this store)",
-          res[0].get("error", {}).get("code") == "UNSUPPORTED", res[0])
-    for alg, header, digest in [("sha256", "x-amz-checksum-sha256", hashlib.sha256), ("md5", "content-md5", hashlib.md5)]:
-        right = base64.b64encode(digest(body).digest()).decode()
-        wrong = base64.b64encode(digest(b"other").digest()).decode()
-        ok_u, bad_u = sign([req(store, endpoint, f"sum-{alg}.txt", headers={header: right}),
-                            req(store, endpoint, f"sum-{alg}-bad.txt", headers={header: wrong})])
-        st, _ = put(ok_u["url"], ok_u["headers"], body)
-        check(f"{label}: {alg} right digest (control) -> 200", st == 200, st)
-        st, data = put(bad_u["url"], bad_u["headers"], body)
-        if 400 <= st < 500:
-            check(f"{label}: {alg} wrong digest refused ({st}), beside the control", True)
-        else:
-            notes.append(f"{label}: {alg} wrong digest NOT ENFORCED (status {st}); not counted as a pass")
-            print(f"note {notes[-1]}")
+    bad = base64.b64encode(hashlib.sha256(b"other body").digest()).decode()
+    _, res, _ = run_presign(["batch"], [req(store, endpoint, "lim-sum.txt", limits={"size": SIZE, "checksum": {"algorithm": a, "value": v}})
+                                        for a, v in (("sha256", good), ("sha256", bad))])
+    if LIMIT_CHECKSUM[store]:
+        st, _ = put(res[0]["url"], res[0]["headers"], body)
+        check(f"{label}: limits size+sha256, right body (control) -> 200", st == 200, st)
+        st, _ = put(res[1]["url"], res[1]["headers"], body)
+        check(f"{label}: limits size+sha256 of another body refused, beside the control", 400 <= st < 500, st)
+    else:
+        check(f"{label}: limits.checksum -> UNSUPPORTED (no documented checksum for this store)",
+              all(r.get("error", {}).get("code") == "UNSUPPORTED" for r in res), res)
+    checksum_matrix(label, store, endpoint, s3, body)
 
     # A POST policy through the profile: the range holds.
     (form,) = sign_forms([{"provider": "s3", "store": store, "bucket": BUCKET, "key": "form.txt", "endpoint": endpoint,
@@ -111,6 +148,39 @@ def matrix(label, store, endpoint):
     check(f"{label}: POST one byte over contentLengthRange refused, beside the control", 400 <= st < 500, st)
 
 
+def checksum_matrix(label, store, endpoint, s3, body):
+    """Every algorithm on PutObject and UploadPart, signed by hand (`headers`): the right digest is the
+    control (must be accepted), the wrong digest is measured -- refused, or NOT ENFORCED (noted, not
+    counted as a pass)."""
+    for op in ("PutObject", "UploadPart"):
+        for alg, (header, fn, boto_alg) in DIGESTS.items():
+            right = base64.b64encode(fn(body)).decode()
+            wrong = base64.b64encode(fn(b"other body")).decode()
+            key = f"sum-{op}-{alg}.txt"
+            extra = {}
+            if op == "UploadPart":
+                kw = {"ChecksumAlgorithm": boto_alg} if boto_alg else {}
+                upload = s3.create_multipart_upload(Bucket=BUCKET, Key=key, **kw)["UploadId"]
+                extra = {"query": {"partNumber": "1", "uploadId": upload}}
+            ok_u, bad_u = sign([req(store, endpoint, key, headers={header: right}, **extra),
+                                req(store, endpoint, key, headers={header: wrong}, **extra)])
+            st_bad, data = put(bad_u["url"], bad_u["headers"], body)
+            code = re.search(rb"<Code>([^<]*)</Code>", data)
+            st_bad_txt = f"{st_bad} {code.group(1).decode() if code else ''}".strip()
+            st_ok, _ = put(ok_u["url"], ok_u["headers"], body)
+            check(f"{label}: {op} {alg} right digest (control) -> 200", st_ok == 200, f"{st_ok}")
+            if 400 <= st_bad < 500 and st_ok == 200:
+                measured[(label, op, alg)] = f"verified ({st_bad_txt} on a wrong digest)"
+                check(f"{label}: {op} {alg} wrong digest refused ({st_bad_txt}), beside the control", True)
+            elif st_bad >= 500 or st_ok >= 500:
+                measured[(label, op, alg)] = f"refused whatever the digest ({st_ok}/{st_bad})"
+                print(f"note {label}: {op} {alg}: {st_ok} right / {st_bad} wrong: {data!r}")
+            else:
+                measured[(label, op, alg)] = f"NOT ENFORCED (wrong digest -> {st_bad})"
+                notes.append(f"{label}: {op} {alg} wrong digest NOT ENFORCED (status {st_bad}); not counted as a pass")
+                print(f"note {notes[-1]}")
+
+
 def main():
     require_presign()
     with server("s3") as env:
@@ -121,8 +191,9 @@ def main():
             matrix("s3s-fs", "custom", env["S3_ENDPOINT"])
     else:
         print("note s3s-fs: not installed (bash tests/servers/s3s-fs.sh install); skipped")
-    for n in notes:
-        print("not enforced:", n)
+    print("measured checksum matrix (hand-signed headers):")
+    for (srv, op, alg), what in sorted(measured.items()):
+        print(f"  {srv:10} {op:10} {alg:9} {what}")
     return summary(minimum=10)
 
 

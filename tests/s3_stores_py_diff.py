@@ -76,6 +76,9 @@ VERIFIES = {
     ("r2", "part"): {"md5"},
     ("aws", "put"): {"md5"},
     ("aws", "part"): {"md5"},
+    # SeaweedFS: measured live by tests/s3_live_limits.py (every algorithm, both operations).
+    ("seaweedfs", "put"): {"md5", "crc32", "crc32c", "crc64nvme", "sha1", "sha256"},
+    ("seaweedfs", "part"): {"md5", "crc32", "crc32c", "crc64nvme", "sha1", "sha256"},
 }
 # What R2 answers 501 to (the measurement on R2): a signed header it will refuse, which our
 # signer must sign as asked and flag with a STORE_REFUSES_CHECKSUM warning.

@@ -141,6 +141,19 @@ fn documented_facts() {
         aws.checksum(Upload::PutObject, Checksum::Sha256),
         ChecksumSupport::Unknown
     );
+    // SeaweedFS (measured live): every algorithm on both operations; MinIO: none documented.
+    for c in Checksum::ALL {
+        for op in [Upload::PutObject, Upload::UploadPart] {
+            assert_eq!(
+                Store::Seaweedfs.profile().checksum(op, c),
+                ChecksumSupport::Verified
+            );
+            assert_eq!(
+                Store::Minio.profile().checksum(op, c),
+                ChecksumSupport::Unknown
+            );
+        }
+    }
     // B2: no POST Object among its supported calls; cap unknown.
     assert_eq!(Store::B2.profile().post_policy, Fact::No);
     assert_eq!(Store::B2.profile().max_expires, None);
