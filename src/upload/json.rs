@@ -118,13 +118,17 @@ impl Input {
 
 /// The plan as JSON (see the module documentation).
 pub fn plan_upload_json(up: &Uploads, json: &str, now: Timestamp) -> String {
-    match plan(up, json, now) {
+    match plan_upload(up, json, now) {
         Ok(s) => s,
         Err(e) => error_json(&e),
     }
 }
 
-fn plan(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
+/// [`plan_upload_json`] with the error as an [`Error`] (the CLI's exit code needs it).
+///
+/// # Errors
+/// The input's or the plan's error.
+pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
     let input = read_input(json)?;
     let req = input.upload()?;
     let plan = up.plan(&req, now)?;
