@@ -4,8 +4,11 @@
 
 use super::defaults::EnvDefaults;
 use super::{no_credentials, now, post::parse_size, request_from_args, Failure, SignOpts};
-use presign::json::{push_str, Reader};
-use presign::upload::{json::plan_upload, Uploads};
+use presign::json::{error_json, push_str, Reader};
+use presign::upload::json::{
+    plan_upload, plan_upload_json, upload_request_json, upload_response_json,
+};
+use presign::upload::Uploads;
 use std::io::Write;
 
 /// Arguments of `presign upload-plan`.
@@ -22,10 +25,19 @@ parts; Azure: up to 4000 MiB, 50,000 blocks). Output (--json): {\"provider\",\"s
 \"partCount\",\"checksum\"?,\"create\",\"parts\":[...],\"list\"?,\"abort\"?}.")]
 pub struct UploadPlanArgs {
     /// s3://bucket/key, az://container/blob, https://ACCOUNT.blob.core.windows.net/container/blob or gs://bucket/object.
-    target: String,
+    #[arg(required_unless_present = "json_request")]
+    target: Option<String>,
     /// The object's size: bytes, or 500kB, 10MB, 1GiB…
-    #[arg(long, value_name = "SIZE")]
-    size: String,
+    #[arg(long, value_name = "SIZE", required_unless_present = "json_request")]
+    size: Option<String>,
+    /// Read JSON Lines on stdin instead of flags: the request schema with the upload's members
+    /// (size, partSize, checksum, uploadId) is a plan; with "step" (create, part, complete, abort,
+    /// list, put) one step's request; {"provider","step","status","body"} reads a step's answer
+    /// (the body is required, "" for none).
+    /// One result or {"error":{"code","message"}} per line, in order; members a request leaves
+    /// out (credentials, region, endpoint) come from the environment.
+    #[arg(long, conflicts_with_all = ["target", "size"])]
+    json_request: bool,
     /// Bytes per part (default: 8 MiB or what the size needs).
     #[arg(long, value_name = "SIZE")]
     part_size: Option<String>,
@@ -41,13 +53,19 @@ pub struct UploadPlanArgs {
 }
 
 pub fn run(a: &UploadPlanArgs) -> Result<(), Failure> {
-    let size = parse_size("--size", &a.size)?;
+    if a.json_request {
+        return lines();
+    }
+    let (Some(target), Some(size)) = (&a.target, &a.size) else {
+        return Err(Failure::Usage("missing target or --size".into()));
+    };
+    let size = parse_size("--size", size)?;
     let part_size = a
         .part_size
         .as_deref()
         .map(|s| parse_size("--part-size", s))
         .transpose()?;
-    let text = request_from_args(&a.target, &a.opts)?;
+    let text = request_from_args(target, &a.opts)?;
     let req = EnvDefaults::read().fill(&text)?;
     if !req.has_credentials {
         return Err(Failure::Sign(no_credentials(req.provider)));
@@ -76,6 +94,30 @@ pub fn run(a: &UploadPlanArgs) -> Result<(), Failure> {
         let _ = writeln!(stdout, "{}", summary(&out));
     }
     Ok(())
+}
+
+/// `--json-request`: a plan, a step or an answer per line.
+fn lines() -> Result<(), Failure> {
+    let up = Uploads::new();
+    let defaults = EnvDefaults::read();
+    super::lines::answer_lines(std::io::stdin().lock(), std::io::stdout().lock(), |line| {
+        let member = |name: &str| Reader::new(line).peek_member(name).ok().flatten().is_some();
+        // An answer to read carries its body (a string); a step names its step.
+        let out = if member("body") {
+            upload_response_json(line)
+        } else {
+            match defaults.fill(line) {
+                Err(e) => error_json(&e),
+                Ok(req) => match now() {
+                    Err(e) => error_json(&e),
+                    Ok(t) if member("step") => upload_request_json(&up, &req.text, t),
+                    Ok(t) => plan_upload_json(&up, &req.text, t),
+                },
+            }
+        };
+        let ok = !out.starts_with("{\"error\":");
+        (out, ok)
+    })
 }
 
 /// `provider: N parts of M bytes`, then the create URL (without --json).
