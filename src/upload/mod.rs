@@ -506,9 +506,11 @@ impl Uploads {
                     "`parts[{i}].etag`: the part's ETag header is required"
                 )));
             }
-            if provider == Provider::S3 {
-                digest(provider, req.checksum, p.checksum.as_deref())
-                    .map_err(|_| part_digest_error(i, req.checksum))?;
+            // S3 repeats each part's digest in the body (not MD5, which only Content-MD5 carries).
+            let repeated = req.checksum.filter(|a| *a != ChecksumAlgorithm::Md5);
+            if provider == Provider::S3 && (repeated.is_some() || p.checksum.is_some()) {
+                digest(provider, repeated, p.checksum.as_deref())
+                    .map_err(|_| part_digest_error(i, repeated))?;
             }
         }
         self.sign_step(

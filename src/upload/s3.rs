@@ -132,8 +132,9 @@ pub(super) fn sign(
 }
 
 /// A `CompleteMultipartUpload` document: `open` (the root's start tag), then one `<Part>` per
-/// part. S3 (botocore's serializer, the model's member order) writes `ETag`, the checksum, then
-/// `PartNumber`; GCS (google-cloud-storage) writes `PartNumber` then `ETag`.
+/// part. S3: `ETag`, `PartNumber`, then the checksum, as boto3 sends it (botocore serializes the
+/// members in the caller's order; its transfer manager, s3transfer, gives them in this one). GCS:
+/// `PartNumber` then `ETag`, as google-cloud-storage's `XMLMPUContainer` writes them.
 pub(super) fn complete_body<'p>(
     open: &str,
     parts: impl Iterator<Item = (u32, &'p str, Option<(&'static str, &'p str)>)>,
@@ -149,6 +150,9 @@ pub(super) fn complete_body<'p>(
         out.push_str("<ETag>");
         xml_text(&mut out, etag);
         out.push_str("</ETag>");
+        if etag_first {
+            push_number(&mut out, number);
+        }
         if let Some((name, v)) = checksum {
             for piece in ["<", name, ">"] {
                 out.push_str(piece);
@@ -157,9 +161,6 @@ pub(super) fn complete_body<'p>(
             for piece in ["</", name, ">"] {
                 out.push_str(piece);
             }
-        }
-        if etag_first {
-            push_number(&mut out, number);
         }
         out.push_str("</Part>");
     }

@@ -156,8 +156,8 @@ fn s3_steps_carry_their_query_method_and_headers() {
     assert_eq!(
         done.body,
         "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
-         <Part><ETag>\"a&amp;\"</ETag><ChecksumCRC32>AAAAAA==</ChecksumCRC32><PartNumber>1</PartNumber></Part>\
-         <Part><ETag>\"b\"</ETag><ChecksumCRC32>AAAAAQ==</ChecksumCRC32><PartNumber>2</PartNumber></Part>\
+         <Part><ETag>\"a&amp;\"</ETag><PartNumber>1</PartNumber><ChecksumCRC32>AAAAAA==</ChecksumCRC32></Part>\
+         <Part><ETag>\"b\"</ETag><PartNumber>2</PartNumber><ChecksumCRC32>AAAAAQ==</ChecksumCRC32></Part>\
          </CompleteMultipartUpload>"
     );
     // A part missing, repeated, or without its digest.
