@@ -144,7 +144,7 @@
 //! | `gcs` | yes | [`gcs`]: V4 signed URLs and POST policies (HMAC, or RSA through an external signer) |
 //! | `json` | yes | [`json`]: the request schema as JSON, results as JSON (a small strict reader and writer, no serde) |
 //! | `gcs-rsa` | no | GCS `GOOG4-RSA-SHA256` signed natively with a service-account key (AWS-LC through `aws-lc-rs`; keep it out of wasm builds) |
-//! | `upload` | no | [`upload`]: large uploads in parts (S3 multipart, Azure blocks, GCS XML multipart) with per-part checksums |
+//! | `upload` | no | `upload`: large uploads in parts (S3 multipart, Azure blocks, GCS XML multipart) with per-part checksums |
 //! | `verify` | no | `verify`: checking presigned URLs as the storage server would (all three providers) |
 //! | `cli` | no | the `presign` command-line tool (`cargo install presign --features cli`) |
 //! | `wasm` | no | the wasm-bindgen bindings of the npm package (built by `pkg/build.sh`) |
@@ -257,4 +257,6 @@ mod docs {
     mod security {}
     #[doc = include_str!("../docs/testing.md")]
     mod testing {}
+    #[doc = include_str!("../docs/uploads.md")]
+    mod uploads {}
 }
