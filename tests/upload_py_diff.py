@@ -49,7 +49,7 @@ import botocore.auth  # noqa: E402
 from botocore.config import Config  # noqa: E402
 from botocore.serialize import create_serializer  # noqa: E402
 from azure.core.pipeline.transport import HttpTransport  # noqa: E402
-from azure.storage.blob import BlobBlock, BlobClient, BlobSasPermissions, generate_blob_sas  # noqa: E402
+from azure.storage.blob import BlobBlock, BlobClient, BlobSasPermissions, ContentSettings, generate_blob_sas  # noqa: E402
 from google.cloud import storage  # noqa: E402
 from google.cloud.storage import _signing  # noqa: E402
 from google.cloud.storage._media import _upload as gmedia  # noqa: E402
@@ -158,8 +158,10 @@ def s3_cases(rng):
         if alg:
             base["checksum"] = alg
         ctype = rng.choice([None, "video/mp4", "application/octet-stream"])
-        if ctype:
+        if ctype and rng.random() < 0.5:
             base["headers"] = {"content-type": ctype}
+        elif ctype:
+            base["contentType"] = ctype
         cases.append({"base": base, "alg": alg, "ctype": ctype, "region": region, "endpoint": endpoint,
                       "upload_id": rng.choice(UPLOAD_IDS), "rng": random.Random(rng.random())})
     return cases
@@ -306,7 +308,10 @@ def azure_cases(rng):
             base["partSize"] = part
         if alg:
             base["checksum"] = alg
-        cases.append({"base": base, "alg": alg, "rng": random.Random(rng.random())})
+        ctype = rng.choice([None, "video/mp4", "text/plain; charset=utf-8"])
+        if ctype:
+            base["contentType"] = ctype
+        cases.append({"base": base, "alg": alg, "ctype": ctype, "rng": random.Random(rng.random())})
     return cases
 
 
@@ -362,7 +367,11 @@ def azure_check(c, step, arg, d, _unused, ours):
             check(name + " no headers", ours["headers"] == {}, ours["headers"])
     elif step == "complete":
         blocks = [BlobBlock(block_id(n)) for n in range(1, arg + 1)]
-        method, u, headers, body = sdk_request(url, lambda cl: cl.commit_block_list(blocks))
+        kw = {"content_settings": ContentSettings(content_type=c["ctype"])} if c["ctype"] else {}
+        method, u, headers, body = sdk_request(url, lambda cl: cl.commit_block_list(blocks, **kw))
+        if c["ctype"]:
+            check(name + " content type", ours["headers"].get("x-ms-blob-content-type") == headers.get("x-ms-blob-content-type"),
+                  f"ours {ours['headers']} sdk {headers.get('x-ms-blob-content-type')}")
         check(name + " body", ours.get("body") == body, f"\n  ours {ours.get('body')!r}\n  sdk  {body!r}")
     else:
         method, u, headers, body = sdk_request(url, lambda cl: cl.get_block_list("uncommitted"))
@@ -401,7 +410,11 @@ def gcs_cases(rng):
             base["partSize"] = part
         if alg:
             base["checksum"] = alg
-        cases.append({"base": base, "alg": alg, "upload_id": rng.choice(UPLOAD_IDS), "rng": random.Random(rng.random())})
+        ctype = rng.choice([None, "video/mp4"])
+        if ctype:
+            base["contentType"] = ctype
+        cases.append({"base": base, "alg": alg, "ctype": ctype, "upload_id": rng.choice(UPLOAD_IDS),
+                      "rng": random.Random(rng.random())})
     return cases
 
 
@@ -434,6 +447,8 @@ def gcs_check(c, step, number, d, parts, ours):
     method = {"create": "POST", "part": "PUT", "complete": "POST", "abort": "DELETE", "list": "GET"}[step]
     query = {"create": {"uploads": ""}, "part": {"partNumber": str(number), "uploadId": uid}}.get(step, {"uploadId": uid})
     headers = {}
+    if step == "create" and c["ctype"]:
+        headers["content-type"] = c["ctype"]
     if step == "part" and d:
         headers["x-goog-hash"] = ("md5=" if c["alg"] == "md5" else "crc32c=") + d
     with GCLOCK.at(parse_iso(b["signedAt"], tz=None)):

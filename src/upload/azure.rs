@@ -35,12 +35,19 @@ fn part_of(id: &str) -> Option<u32> {
 pub(super) fn sign(
     signer: &Signer,
     target: &crate::azure::AzureRequest,
+    content_type: Option<&str>,
     step: Step<'_>,
     now: Timestamp,
 ) -> Result<StepRequest> {
     let mut r = target.clone();
     let mut body = String::new();
-    let mut extra: Option<(&str, &str)> = None;
+    let mut extra: Vec<(&str, &str)> = Vec::new();
+    if let (Some(ct), Step::Complete { .. } | Step::Put { .. }) = (content_type, step) {
+        // Put Block List and Put Blob set the blob's type from this header.
+        crate::encoding::canonical_headers([("x-ms-blob-content-type", ct)])
+            .map_err(|_| Error::InvalidHeader("`contentType`: not a valid header value".into()))?;
+        extra.push(("x-ms-blob-content-type", ct));
+    }
     match step {
         Step::Create | Step::Abort { .. } => return Err(Error::Unsupported(
             "Azure block blobs have no create or abort step: stage blocks, then commit the list \
@@ -55,7 +62,7 @@ pub(super) fn sign(
                 Method::Put,
                 &[("comp", "block"), ("blockid", &id)],
             );
-            extra = digest.map(|(a, v)| (header(a), v));
+            extra.extend(digest.map(|(a, v)| (header(a), v)));
         }
         Step::Complete { parts, .. } => {
             with_step(
@@ -82,13 +89,16 @@ pub(super) fn sign(
         }
         Step::Put { digest } => {
             r.method = Method::Put;
-            extra = digest.map(|(a, v)| (header(a), v));
+            extra.extend(digest.map(|(a, v)| (header(a), v)));
         }
     }
     let mut presigned = signer.presign(&crate::Request::Azure(r), now)?;
-    if let Some((name, value)) = extra {
-        // A SAS signs no header: the client sends it, the service checks the bytes against it.
-        presigned.headers.push(name, value);
+    if !extra.is_empty() {
+        // A SAS signs no header: the client sends these (the service checks a digest against
+        // the bytes).
+        for (name, value) in extra {
+            presigned.headers.push(name, value);
+        }
         crate::text::sort_by(&mut presigned.headers.0, |a, b| a < b);
     }
     Ok(StepRequest {

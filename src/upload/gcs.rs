@@ -20,11 +20,14 @@ fn hash_header(a: ChecksumAlgorithm, v: &str) -> String {
 pub(super) fn sign(
     signer: &Signer,
     target: &crate::gcs::GcsRequest,
-    _algorithm: Option<ChecksumAlgorithm>,
+    content_type: Option<&str>,
     step: Step<'_>,
     now: Timestamp,
 ) -> Result<StepRequest> {
     let mut r = target.clone();
+    if let (Some(ct), Step::Create | Step::Put { .. }) = (content_type, step) {
+        r.headers.push("content-type", ct);
+    }
     let mut body = String::new();
     match step {
         Step::Create => {

@@ -9,6 +9,7 @@
 //! | `size` | all | the object's size in bytes (required) |
 //! | `partSize` | all | bytes per part (default: [`super::DEFAULT_PART_SIZE`] or larger) |
 //! | `checksum` | all | `crc32`, `crc32c`, `crc64nvme`, `crc64`, `sha1`, `sha256`, `md5` |
+//! | `contentType` | all | the object's type: signed into create (S3, GCS), sent with complete (Azure) and put |
 //! | `uploadId` | plan, steps | the create step's answer (S3, GCS) |
 //! | `step` | steps | `create`, `part`, `complete`, `abort`, `list`, `put` |
 //! | `partNumber`, `digest` | `part` | the part and its digest (base64) |
@@ -34,6 +35,7 @@ struct Input {
     size: Option<u64>,
     part_size: Option<u64>,
     checksum: Option<ChecksumAlgorithm>,
+    content_type: Option<String>,
     upload_id: Option<String>,
     step: Option<String>,
     part_number: Option<u64>,
@@ -52,6 +54,7 @@ fn read_input(json: &str) -> Result<Input> {
             "size" => input.size = Some(r.u64()?),
             "partSize" => input.part_size = Some(r.u64()?),
             "checksum" => input.checksum = Some(r.string()?.parse()?),
+            "contentType" => input.content_type = Some(r.string()?.into_owned()),
             "uploadId" => input.upload_id = Some(r.string()?.into_owned()),
             "step" => input.step = Some(r.string()?.into_owned()),
             "partNumber" => input.part_number = Some(r.u64()?),
@@ -108,6 +111,7 @@ impl Input {
             size: self.size.ok_or_else(|| crate::json::missing("size"))?,
             part_size: self.part_size,
             checksum: self.checksum,
+            content_type: self.content_type.clone(),
         })
     }
 

@@ -223,6 +223,9 @@ pub struct UploadRequest {
     pub part_size: Option<u64>,
     /// The checksum every part carries (its digest is given per part).
     pub checksum: Option<ChecksumAlgorithm>,
+    /// The object's content type: signed into the create step (S3, GCS), sent with the complete
+    /// step as `x-ms-blob-content-type` (Azure); and with the single PUT.
+    pub content_type: Option<String>,
 }
 
 impl UploadRequest {
@@ -233,6 +236,7 @@ impl UploadRequest {
             size,
             part_size: None,
             checksum: None,
+            content_type: None,
         }
     }
 
@@ -582,13 +586,14 @@ impl Uploads {
                 ));
             }
         }
+        let ct = req.content_type.as_deref();
         match &req.target {
             #[cfg(feature = "s3")]
-            Request::S3(t) => s3::sign(&self.signer, t, req.checksum, step, now),
+            Request::S3(t) => s3::sign(&self.signer, t, req.checksum, ct, step, now),
             #[cfg(feature = "azure")]
-            Request::Azure(t) => azure::sign(&self.signer, t, step, now),
+            Request::Azure(t) => azure::sign(&self.signer, t, ct, step, now),
             #[cfg(feature = "gcs")]
-            Request::Gcs(t) => gcs::sign(&self.signer, t, req.checksum, step, now),
+            Request::Gcs(t) => gcs::sign(&self.signer, t, ct, step, now),
             #[allow(unreachable_patterns)]
             _ => Err(Error::Unsupported("this build has no such provider".into())),
         }

@@ -41,10 +41,14 @@ pub(super) fn sign(
     signer: &Signer,
     target: &crate::s3::S3Request,
     algorithm: Option<ChecksumAlgorithm>,
+    content_type: Option<&str>,
     step: Step<'_>,
     now: Timestamp,
 ) -> Result<StepRequest> {
     let mut r = target.clone();
+    if let (Some(ct), Step::Create | Step::Put { .. }) = (content_type, step) {
+        r.headers.push("content-type", ct);
+    }
     let mut body = String::new();
     match step {
         Step::Create => {

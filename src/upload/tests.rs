@@ -387,3 +387,58 @@ mod props {
         }
     }
 }
+
+#[test]
+fn content_type_goes_where_each_cloud_reads_it() {
+    let up = Uploads::new();
+    let mut req = upload(azure_target(), 10 * MIB, None);
+    req.content_type = Some("video/mp4".into());
+    let parts = [
+        CompletedPart {
+            number: 1,
+            ..CompletedPart::default()
+        },
+        CompletedPart {
+            number: 2,
+            ..CompletedPart::default()
+        },
+    ];
+    let done = up.complete(&req, "", &parts, now()).unwrap();
+    assert_eq!(
+        done.presigned.headers.0,
+        [(
+            "x-ms-blob-content-type".to_string(),
+            "video/mp4".to_string()
+        )]
+    );
+    // Parts carry no type.
+    assert!(up
+        .part(&req, "", 1, None, now())
+        .unwrap()
+        .presigned
+        .headers
+        .is_empty());
+    req.content_type = Some("text/plain\r\nx-evil: 1".into());
+    assert_eq!(
+        up.complete(&req, "", &parts, now()).unwrap_err().code(),
+        "INVALID_HEADER"
+    );
+    let mut req = upload(gcs_target(), 10 * MIB, None);
+    req.content_type = Some("video/mp4".into());
+    let create = up.plan(&req, now()).unwrap().create.unwrap();
+    assert_eq!(
+        create.headers.0,
+        [("content-type".to_string(), "video/mp4".to_string())]
+    );
+    assert!(
+        create
+            .url
+            .contains("X-Goog-SignedHeaders=content-type%3Bhost"),
+        "{}",
+        create.url
+    );
+    // S3: the target's own content-type and this one would be the same header twice.
+    let mut req = upload(s3_target(), 10 * MIB, None);
+    req.content_type = Some("video/mp4".into());
+    assert_eq!(up.plan(&req, now()).unwrap_err().code(), "INVALID_HEADER");
+}

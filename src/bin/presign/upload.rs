@@ -45,6 +45,10 @@ pub struct UploadPlanArgs {
     /// md5, crc64 (Azure); crc32c, md5 (GCS).
     #[arg(long, value_name = "ALGORITHM")]
     checksum: Option<String>,
+    /// The object's content type: signed into the create step (S3, GCS), sent with the complete
+    /// step as x-ms-blob-content-type (Azure).
+    #[arg(long, value_name = "TYPE")]
+    content_type: Option<String>,
     /// The create step's answer: sign every part, the list and the abort request too.
     #[arg(long, value_name = "ID")]
     upload_id: Option<String>,
@@ -77,7 +81,11 @@ pub fn run(a: &UploadPlanArgs) -> Result<(), Failure> {
     if let Some(p) = part_size {
         input.push_str(&format!(",\"partSize\":{p}"));
     }
-    for (name, value) in [("checksum", &a.checksum), ("uploadId", &a.upload_id)] {
+    for (name, value) in [
+        ("checksum", &a.checksum),
+        ("contentType", &a.content_type),
+        ("uploadId", &a.upload_id),
+    ] {
         if let Some(v) = value {
             input.push(',');
             push_str(&mut input, name);
