@@ -587,6 +587,7 @@ impl Uploads {
             }
         }
         let ct = req.content_type.as_deref();
+        let _ = (ct, now); // unused only in a build without any provider
         match &req.target {
             #[cfg(feature = "s3")]
             Request::S3(t) => s3::sign(&self.signer, t, req.checksum, ct, step, now),
