@@ -11,7 +11,7 @@
 //!
 //! The caller's HTTP client sends every request; the library builds them ([`Uploads`]) and reads
 //! the answers it needs ([`parse_create_response`], [`parse_list_response`],
-//! [`parse_complete_response`]). Like every signer in the crate it reads no clock: the signing
+//! [`parse_complete_response`]); as JSON: `presign::json::plan_upload_json` and its siblings. Like every signer in the crate it reads no clock: the signing
 //! instant comes in.
 //!
 //! ```
@@ -37,8 +37,6 @@
 
 mod azure;
 mod gcs;
-#[cfg(feature = "json")]
-pub mod json;
 mod s3;
 #[cfg(test)]
 mod tests;

@@ -1,8 +1,9 @@
 //! Uploads in parts (feature `upload`; the `presign/upload` entry): the plan, each step's
-//! request, and the answers' parsers, as JSON (`crate::upload::json`).
+//! request, and the answers' parsers, as JSON (`crate::json::plan_upload_json` and siblings).
 
 use super::with;
-use crate::upload::{json, Uploads};
+use crate::json;
+use crate::upload::Uploads;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -5,9 +5,7 @@
 use super::defaults::EnvDefaults;
 use super::{no_credentials, now, post::parse_size, request_from_args, Failure, SignOpts};
 use presign::json::{error_json, push_str, Reader};
-use presign::upload::json::{
-    plan_upload, plan_upload_json, upload_request_json, upload_response_json,
-};
+use presign::json::{plan_upload, plan_upload_json, upload_request_json, upload_response_json};
 use presign::upload::Uploads;
 use std::io::Write;
 

@@ -7,7 +7,7 @@
 //! | member | where | what |
 //! | --- | --- | --- |
 //! | `size` | all | the object's size in bytes (required) |
-//! | `partSize` | all | bytes per part (default: [`super::DEFAULT_PART_SIZE`] or larger) |
+//! | `partSize` | all | bytes per part (default: [`crate::upload::DEFAULT_PART_SIZE`] or larger) |
 //! | `checksum` | all | `crc32`, `crc32c`, `crc64nvme`, `crc64`, `sha1`, `sha256`, `md5` |
 //! | `contentType` | all | the object's type: signed into create (S3, GCS), sent with complete (Azure) and put |
 //! | `uploadId` | plan, steps | the create step's answer (S3, GCS) |
@@ -21,13 +21,13 @@
 //! checksum is named, and `list` / `abort` follow); a step `{"url","method","headers",
 //! "expiresAt","body"?,"part"?}`; errors `{"error":{"code","message"}}`.
 
-use super::{
-    parse_complete_response, parse_create_response, parse_list_response, ChecksumAlgorithm,
-    CompletedPart, Provider, StepRequest, UploadRequest, Uploads,
-};
 use crate::error::{Error, Result};
 use crate::json::{error_json, parse_request, push_presigned, push_str, Object, Reader};
 use crate::time::Timestamp;
+use crate::upload::{
+    parse_complete_response, parse_create_response, parse_list_response, ChecksumAlgorithm,
+    CompletedPart, PartRange, Provider, StepRequest, UploadRequest, Uploads,
+};
 
 /// The upload members of an input object; the rest is the target request.
 #[derive(Default)]
@@ -179,7 +179,7 @@ pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
     Ok(out)
 }
 
-fn push_range(out: &mut String, r: super::PartRange) {
+fn push_range(out: &mut String, r: PartRange) {
     Object::new(out)
         .raw("partNumber", &r.number.to_string())
         .raw("offset", &r.offset.to_string())
