@@ -13,8 +13,9 @@ Per server, each under its own hold of /tmp/presign-live.lock (taken here, one s
   digest (must be accepted) and one with a wrong digest: refused = the server verifies it (a pass);
   accepted = the server does not verify it, printed as a "note" and counted neither way. The same
   for a single PUT. The S3 uploads are aborted (the abort step, 204).
-- GCS: fake-gcs-server has no XML API multipart upload (POST ?uploads answers 400 "invalid
-  uploadType", measured), so no object can be uploaded in parts there. What is checked: the
+- GCS: fake-gcs-server has no XML API multipart upload (measured: a signed POST ?uploads is answered
+  200 with a JSON object resource named "", not an InitiateMultipartUploadResult, which our parser
+  refuses; unsigned, 400 "invalid uploadType"), so no object can be uploaded in parts there. What is checked: the
   verifying proxy accepts the signature of every step's URL (create, part with x-goog-hash,
   complete, abort, list: the answer is the emulator's, not the proxy's 403) and refuses each of them
   tampered (403).
@@ -49,6 +50,7 @@ SIZE = int(os.environ.get("UPLOAD_SIZE", "210000000"))
 PART = 16 << 20
 THREADS = 4
 KEY = "uploads/big file \u00e9+1.bin"
+CONTENT_TYPE = "application/x-presign-test"
 notes = []
 
 
@@ -149,7 +151,7 @@ def wrong(d):
 
 def big_upload(label, provider, base, data, checksum, ok_part_status, get_request):
     """Create (S3), half of the parts, list + resume, the rest, complete, download and compare."""
-    base = dict(base, size=len(data), partSize=PART)
+    base = dict(base, size=len(data), partSize=PART, contentType=CONTENT_TYPE)
     if checksum:
         base["checksum"] = checksum
     plan = step(base)
@@ -213,10 +215,12 @@ def big_upload(label, provider, base, data, checksum, ok_part_status, get_reques
     ok = answer(provider, "complete", st, body)
     check(f"{label}: complete ({st}) succeeds", ok.get("ok") is True, (ok, body[:300]))
     get = sign([get_request])[0]
-    st, _, got = send("GET", get["url"], get["headers"])
+    st, got_headers, got = send("GET", get["url"], get["headers"])
     check(f"{label}: the downloaded object ({st}, {len(got)} bytes) equals the uploaded one byte for byte",
           st == 200 and got == data, f"{st} {len(got)} sha256 {hashlib.sha256(got).hexdigest()[:16]} "
                                      f"vs {hashlib.sha256(data).hexdigest()[:16]}")
+    check(f"{label}: the object's content type is the upload's contentType",
+          got_headers.get("content-type") == CONTENT_TYPE, got_headers.get("content-type"))
 
 
 def integrity(label, provider, base, algorithms, ok_part_status, abort=True):
@@ -315,8 +319,11 @@ def gcs_suite():
                 "size": 20 << 20, "checksum": "crc32c"}
         data = os.urandom(1024)
         st, _, body = do(step(base)["create"])
-        note(f"gcs (fake-gcs-server): POST ?uploads answers {st} {body[:80]!r}: the emulator has no XML API "
+        read = answer("gcs", "create", st, body)
+        note(f"gcs (fake-gcs-server): POST ?uploads answers {st} {body[:60]!r}: the emulator has no XML API "
              "multipart upload, so no object is uploaded in parts here")
+        check("gcs (fake-gcs-server): its answer to create is not taken for an upload id "
+              f"({read.get('error', {}).get('code')})", "uploadId" not in read and "error" in read, read)
         reqs = {
             "create": step(base)["create"],
             "part": step(dict(base, step="part", uploadId="U1", partNumber=1, digest=digest("crc32c", data))),
