@@ -627,6 +627,8 @@ export interface UploadFields {
   /** Bytes per part; default 8 MiB, or the smallest whole MiB that keeps within the part count. */
   partSize?: number;
   checksum?: UploadChecksum;
+  /** The object's content type: signed into the create step (S3, GCS), sent as `x-ms-blob-content-type` with the complete step (Azure), and with a single PUT. */
+  contentType?: string;
   /** The create step's answer (S3, GCS); with it the plan signs every part, `list` and `abort`. */
   uploadId?: string;
 }
