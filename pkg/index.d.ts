@@ -645,3 +645,86 @@ export function azureManagedIdentityToken(options?: AzureManagedIdentityTokenOpt
 
 /** As `azureManagedIdentityToken`, cached until shortly before the token expires. */
 export function azureManagedIdentityTokenProvider(options?: AzureManagedIdentityTokenOptions & CacheOptions): () => Promise<AzureAccessToken>;
+
+// --- Uploads ------------------------------------------------------------------------------------
+// Large uploads in parts (S3 multipart upload, Azure blocks, GCS XML API multipart upload): the
+// shapes of the wasm exports planUploadJson / uploadRequestJson / uploadResponseJson (cargo
+// feature `upload`, the `presign/upload` entry). Digests are base64 (standard, padded).
+
+/** The checksum every part carries. S3: crc32, crc32c, crc64nvme, sha1, sha256, md5; Azure: md5, crc64; GCS: crc32c, md5. */
+export type UploadChecksum = "crc32" | "crc32c" | "crc64nvme" | "crc64" | "sha1" | "sha256" | "md5";
+
+/** The upload's members, beside the target request's (its `method` is ignored). */
+export interface UploadFields {
+  /** The object's size in bytes (at least 1). */
+  size: number;
+  /** Bytes per part; default 8 MiB, or the smallest whole MiB that keeps within the part count. */
+  partSize?: number;
+  checksum?: UploadChecksum;
+  /** The object's content type: signed into the create step (S3, GCS), sent as `x-ms-blob-content-type` with the complete step (Azure), and with a single PUT. */
+  contentType?: string;
+  /** The create step's answer (S3, GCS); with it the plan signs every part, `list` and `abort`. */
+  uploadId?: string;
+}
+
+/** A plan's input: a request of the schema and the upload's members. */
+export type UploadPlanInput = PresignRequest & UploadFields;
+
+/** One part's bytes: `length` bytes from `offset` (send `file.slice(offset, offset + length)`). */
+export interface UploadPartRange {
+  partNumber: number;
+  offset: number;
+  length: number;
+}
+
+/** A step's request: the presigned request, the body to send (the complete step's XML) and, for a part, its bytes. */
+export interface UploadStepRequest extends Presigned {
+  body?: string;
+  part?: UploadPartRange;
+}
+
+/** The plan. `create` is null for Azure (blocks need no session). `parts` carry their request when it can be signed now (an `uploadId`, or Azure, and no checksum). */
+export interface UploadPlan {
+  provider: "s3" | "azure" | "gcs";
+  size: number;
+  partSize: number;
+  partCount: number;
+  checksum?: UploadChecksum;
+  create: Presigned | null;
+  parts: Array<UploadPartRange | (Presigned & { part: UploadPartRange })>;
+  /** With an `uploadId`, or Azure: the list request (resuming). */
+  list?: Presigned;
+  /** With an `uploadId` (S3, GCS): the abort request. */
+  abort?: Presigned;
+}
+
+/** An uploaded part for the complete step: the `ETag` response header as received (S3, GCS), and its digest when the plan names a checksum (S3). */
+export interface UploadedPart {
+  partNumber: number;
+  etag?: string;
+  digest?: string;
+  size?: number;
+}
+
+/** A step's input: the plan's input and the step's members. */
+export type UploadStepInput = UploadPlanInput &
+  (
+    | { step: "create" | "abort" | "list" }
+    | { step: "part"; partNumber: number; digest?: string }
+    | { step: "complete"; parts: UploadedPart[] }
+    | { step: "put"; digest?: string }
+  );
+
+/** A step's answer to read: the HTTP status and body as received. */
+export interface UploadResponseInput {
+  provider: "s3" | "azure" | "gcs";
+  step: "create" | "list" | "complete";
+  status: number;
+  body: string;
+}
+
+/** What the answers say: the upload id (create), the parts the server holds (list), or success (complete; S3 may answer 200 with an error document, which is an error). */
+export type UploadResponse =
+  | { uploadId: string }
+  | { parts: Array<{ partNumber: number; size: number; etag: string; digest?: string }>; isTruncated: boolean; nextPartNumberMarker?: number }
+  | { ok: true };

@@ -144,6 +144,7 @@
 //! | `gcs` | yes | [`gcs`]: V4 signed URLs and POST policies (HMAC, or RSA through an external signer) |
 //! | `json` | yes | [`json`]: the request schema as JSON, results as JSON (a small strict reader and writer, no serde) |
 //! | `gcs-rsa` | no | GCS `GOOG4-RSA-SHA256` signed natively with a service-account key (AWS-LC through `aws-lc-rs`; keep it out of wasm builds) |
+//! | `upload` | no | `upload`: large uploads in parts (S3 multipart, Azure blocks, GCS XML multipart) with per-part checksums |
 //! | `verify` | no | `verify`: checking presigned URLs as the storage server would (all three providers) |
 //! | `cli` | no | the `presign` command-line tool (`cargo install presign --features cli`) |
 //! | `wasm` | no | the wasm-bindgen bindings of the npm package (built by `pkg/build.sh`) |
@@ -203,7 +204,7 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(feature = "azure")]
+#[cfg(any(feature = "azure", feature = "upload"))]
 mod xml;
 
 #[cfg(feature = "s3")]
@@ -216,6 +217,9 @@ pub mod gcs;
 
 #[cfg(feature = "verify")]
 pub mod verify;
+
+#[cfg(feature = "upload")]
+pub mod upload;
 
 #[cfg(feature = "wasm")]
 mod wasm;
@@ -253,4 +257,6 @@ mod docs {
     mod security {}
     #[doc = include_str!("../docs/testing.md")]
     mod testing {}
+    #[doc = include_str!("../docs/uploads.md")]
+    mod uploads {}
 }

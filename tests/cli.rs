@@ -595,3 +595,63 @@ fn a_condition_or_cors_line_with_a_lone_surrogate_is_not_json() {
     assert_eq!(code(&o), 1);
     assert!(String::from_utf8_lossy(&o.stderr).contains("the line is not JSON"));
 }
+
+#[test]
+fn upload_plan_sizes_parts_and_refuses_parts_below_the_minimum() {
+    let o = run(
+        &[
+            "upload-plan",
+            "s3://bucket/big.iso",
+            "--size",
+            "1GiB",
+            "--part-size",
+            "64MiB",
+            "--json",
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["partSize"], 64 << 20);
+    assert_eq!(v["partCount"], 16);
+    assert_eq!(v["parts"][15]["offset"], 15u64 * (64 << 20));
+    assert_eq!(v["create"]["method"], "POST");
+    assert_eq!(
+        query_param(v["create"]["url"].as_str().unwrap(), "uploads"),
+        ""
+    );
+    // With the upload id every part is signed.
+    let o = run(
+        &[
+            "upload-plan",
+            "s3://bucket/big.iso",
+            "--size",
+            "20MB",
+            "--upload-id",
+            "U/1",
+            "--json",
+        ],
+        b"",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let url = v["parts"][2]["url"].as_str().unwrap();
+    assert_eq!(query_param(url, "partNumber"), "3");
+    assert_eq!(query_param(url, "uploadId"), "U/1");
+    assert_eq!(v["abort"]["method"], "DELETE");
+    // Below S3's 5 MiB minimum: a signing error (exit 1); not a size: usage (exit 2).
+    let o = run(
+        &[
+            "upload-plan",
+            "s3://bucket/k",
+            "--size",
+            "1GiB",
+            "--part-size",
+            "1MiB",
+        ],
+        b"",
+    );
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("at least 5 MiB"));
+    let o = run(&["upload-plan", "s3://bucket/k", "--size", "lots"], b"");
+    assert_eq!(code(&o), 2);
+}

@@ -22,6 +22,8 @@ mod flags;
 mod lines;
 #[path = "presign/post.rs"]
 mod post;
+#[path = "presign/upload.rs"]
+mod upload;
 #[path = "presign/verify.rs"]
 mod verify;
 
@@ -69,6 +71,9 @@ enum Command {
     /// Check a presigned URL as the storage server would: signature, expiry, signed headers,
     /// scope, SAS permissions, IP range. Exit 0 valid, 1 invalid, 2 usage error.
     Verify(verify::VerifyArgs),
+    /// The plan of a large upload in parts (S3 multipart, Azure blocks, GCS XML multipart):
+    /// part size and count, the create request, and with --upload-id every part's request.
+    UploadPlan(upload::UploadPlanArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -133,6 +138,7 @@ fn main() -> ExitCode {
         (Some(Command::Cors(a)), _) => cors::run(a),
         (Some(Command::Post(a)), _) => post::run(a),
         (Some(Command::Verify(a)), _) => return verify::run(a),
+        (Some(Command::UploadPlan(a)), _) => upload::run(a),
         (None, Some(target)) => single(target, &cli.opts),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),

@@ -13,6 +13,8 @@ mod exchange;
 mod post;
 #[cfg(feature = "serde")]
 pub mod serde;
+#[cfg(feature = "upload")]
+mod upload;
 #[cfg(feature = "cors")]
 pub use cors::cors_json;
 #[cfg(feature = "exchange")]
@@ -21,6 +23,9 @@ pub use exchange::{exchange_request_json, exchange_response_json, http_request_j
 pub use post::{gcs_post_finish_json, gcs_post_string_to_sign_json};
 #[cfg(feature = "post")]
 pub use post::{parse_post_request, post_json, post_result_json, push_post_form};
+
+#[cfg(feature = "upload")]
+pub use upload::{plan_upload, plan_upload_json, upload_request_json, upload_response_json};
 
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};

@@ -5,6 +5,9 @@
 //! but conversions.
 
 use crate::json;
+
+#[cfg(feature = "upload")]
+mod upload;
 use crate::request::Signer;
 use crate::time::Timestamp;
 use std::sync::OnceLock;

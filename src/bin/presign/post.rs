@@ -258,7 +258,7 @@ fn pairs<'i>(flag: &str, items: &'i [String]) -> Result<Vec<(&'i str, &'i str)>,
 
 /// A size as people type it: `1048576`, `500kB`, `10MB`, `1GB`, `10MiB`, `1GiB` (`k`/`M`/`G`/`T`
 /// are powers of 1000, `Ki`/`Mi`/`Gi`/`Ti` of 1024; the trailing `B` is optional).
-fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
+pub(super) fn parse_size(flag: &str, s: &str) -> Result<u64, Failure> {
     let bad = || {
         Failure::Usage(format!(
             "{flag}: not a size (e.g. 1048576, 500kB, 10MB, 10MiB, 1GiB)"

@@ -1,0 +1,333 @@
+//! Uploads as JSON: the plan, each step's request and the answers' parsers, shared by the CLI
+//! and the npm package (`planUploadJson`, `uploadRequestJson`, `uploadResponseJson`).
+//!
+//! Input: one object, the request schema of the target (`provider`, `bucket`, `key`,
+//! `credentials`…) with the upload's members beside it:
+//!
+//! | member | where | what |
+//! | --- | --- | --- |
+//! | `size` | all | the object's size in bytes (required) |
+//! | `partSize` | all | bytes per part (default: [`crate::upload::DEFAULT_PART_SIZE`] or larger) |
+//! | `checksum` | all | `crc32`, `crc32c`, `crc64nvme`, `crc64`, `sha1`, `sha256`, `md5` |
+//! | `contentType` | all | the object's type: signed into create (S3, GCS), sent with complete (Azure) and put |
+//! | `uploadId` | plan, steps | the create step's answer (S3, GCS) |
+//! | `step` | steps | `create`, `part`, `complete`, `abort`, `list`, `put` |
+//! | `partNumber`, `digest` | `part` | the part and its digest (base64) |
+//! | `digest` | `put` | the object's digest |
+//! | `parts` | `complete` | `[{"partNumber", "etag", "digest"?}]` |
+//!
+//! Output: the plan `{"provider","size","partSize","partCount","checksum"?,"create","parts":[…]}`
+//! (with an `uploadId`, or for Azure, each part also carries its presigned request when no
+//! checksum is named, and `list` / `abort` follow); a step `{"url","method","headers",
+//! "expiresAt","body"?,"part"?}`; errors `{"error":{"code","message"}}`.
+
+use crate::error::{Error, Result};
+use crate::json::{error_json, parse_request, push_presigned, push_str, Object, Reader};
+use crate::time::Timestamp;
+use crate::upload::{
+    parse_complete_response, parse_create_response, parse_list_response, ChecksumAlgorithm,
+    CompletedPart, PartRange, Provider, StepRequest, UploadRequest, Uploads,
+};
+
+/// The upload members of an input object; the rest is the target request.
+#[derive(Default)]
+struct Input {
+    size: Option<u64>,
+    part_size: Option<u64>,
+    checksum: Option<ChecksumAlgorithm>,
+    content_type: Option<String>,
+    upload_id: Option<String>,
+    step: Option<String>,
+    part_number: Option<u64>,
+    digest: Option<String>,
+    parts: Option<Vec<CompletedPart>>,
+    request: String,
+}
+
+fn read_input(json: &str) -> Result<Input> {
+    let mut input = Input::default();
+    let mut request = String::with_capacity(json.len());
+    request.push('{');
+    let mut r = Reader::new(json);
+    r.object(|r, name| {
+        match name {
+            "size" => input.size = Some(r.u64()?),
+            "partSize" => input.part_size = Some(r.u64()?),
+            "checksum" => input.checksum = Some(r.string()?.parse()?),
+            "contentType" => input.content_type = Some(r.string()?.into_owned()),
+            "uploadId" => input.upload_id = Some(r.string()?.into_owned()),
+            "step" => input.step = Some(r.string()?.into_owned()),
+            "partNumber" => input.part_number = Some(r.u64()?),
+            "digest" => input.digest = Some(r.string()?.into_owned()),
+            "parts" => {
+                let mut parts = Vec::new();
+                r.array(|r| {
+                    let mut p = CompletedPart::default();
+                    let mut has_number = false;
+                    r.object(|r, name| {
+                        match name {
+                            "partNumber" => {
+                                p.number = u32::try_from(r.u64()?).unwrap_or(0);
+                                has_number = true;
+                            }
+                            "etag" => p.etag = r.string()?.into_owned(),
+                            "digest" => p.checksum = Some(r.string()?.into_owned()),
+                            // The list step's answer may be passed back as it is.
+                            "size" => drop(r.u64()?),
+                            _ => return Err(crate::json::unknown(name)),
+                        }
+                        Ok(())
+                    })?;
+                    if !has_number {
+                        return Err(crate::json::missing("partNumber"));
+                    }
+                    parts.push(p);
+                    Ok(())
+                })?;
+                input.parts = Some(parts);
+            }
+            _ => {
+                if request.len() > 1 {
+                    request.push(',');
+                }
+                push_str(&mut request, name);
+                request.push(':');
+                request.push_str(r.raw()?);
+            }
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    request.push('}');
+    input.request = request;
+    Ok(input)
+}
+
+impl Input {
+    fn upload(&self) -> Result<UploadRequest> {
+        let target = parse_request(&self.request)?;
+        Ok(UploadRequest {
+            target,
+            size: self.size.ok_or_else(|| crate::json::missing("size"))?,
+            part_size: self.part_size,
+            checksum: self.checksum,
+            content_type: self.content_type.clone(),
+        })
+    }
+
+    fn upload_id(&self) -> &str {
+        self.upload_id.as_deref().unwrap_or("")
+    }
+}
+
+/// The plan as JSON (see the module documentation).
+pub fn plan_upload_json(up: &Uploads, json: &str, now: Timestamp) -> String {
+    match plan_upload(up, json, now) {
+        Ok(s) => s,
+        Err(e) => error_json(&e),
+    }
+}
+
+/// [`plan_upload_json`] with the error as an [`Error`] (the CLI's exit code needs it).
+///
+/// # Errors
+/// The input's or the plan's error.
+pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
+    let input = read_input(json)?;
+    let req = input.upload()?;
+    let plan = up.plan(&req, now)?;
+    let mut out = String::with_capacity(512);
+    let mut o = Object::new(&mut out)
+        .str("provider", plan.provider.as_str())
+        .raw("size", &plan.size.to_string())
+        .raw("partSize", &plan.part_size.to_string())
+        .raw("partCount", &plan.part_count.to_string());
+    if let Some(a) = plan.checksum {
+        o = o.str("checksum", a.as_str());
+    }
+    match &plan.create {
+        Some(p) => push_presigned(o.key("create"), p),
+        None => o.key("create").push_str("null"),
+    }
+    // With an upload id (or for Azure, which needs none) the parts can be signed now, unless
+    // each needs its own digest.
+    let sign_parts =
+        (input.upload_id.is_some() || plan.provider == Provider::Azure) && plan.checksum.is_none();
+    let parts = o.key("parts");
+    parts.push('[');
+    for (i, range) in plan.parts().enumerate() {
+        if i > 0 {
+            parts.push(',');
+        }
+        if sign_parts {
+            let step = up.part(&req, input.upload_id(), range.number, None, now)?;
+            push_step(parts, &step);
+        } else {
+            push_range(parts, range);
+        }
+    }
+    parts.push(']');
+    if input.upload_id.is_some() || plan.provider == Provider::Azure {
+        let list = up.list(&req, input.upload_id(), now)?;
+        push_presigned(o.key("list"), &list.presigned);
+        if plan.provider != Provider::Azure {
+            let abort = up.abort(&req, input.upload_id(), now)?;
+            push_presigned(o.key("abort"), &abort.presigned);
+        }
+    }
+    o.end();
+    Ok(out)
+}
+
+fn push_range(out: &mut String, r: PartRange) {
+    Object::new(out)
+        .raw("partNumber", &r.number.to_string())
+        .raw("offset", &r.offset.to_string())
+        .raw("length", &r.length.to_string())
+        .end();
+}
+
+/// A step's request: the presigned object, then `body` and `part` when present.
+fn push_step(out: &mut String, s: &StepRequest) {
+    push_presigned(out, &s.presigned);
+    if s.body.is_empty() && s.range.is_none() {
+        return;
+    }
+    out.pop(); // reopen the object
+    if !s.body.is_empty() {
+        out.push_str(",\"body\":");
+        push_str(out, &s.body);
+    }
+    if let Some(r) = s.range {
+        out.push_str(",\"part\":");
+        push_range(out, r);
+    }
+    out.push('}');
+}
+
+/// One step's request as JSON (see the module documentation).
+pub fn upload_request_json(up: &Uploads, json: &str, now: Timestamp) -> String {
+    match step(up, json, now) {
+        Ok(s) => s,
+        Err(e) => error_json(&e),
+    }
+}
+
+fn step(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
+    let input = read_input(json)?;
+    let req = input.upload()?;
+    let id = input.upload_id();
+    let out = match input.step.as_deref() {
+        Some("create") => up.create(&req, now)?,
+        Some("part") => {
+            let n = input
+                .part_number
+                .ok_or_else(|| crate::json::missing("partNumber"))?;
+            let n = u32::try_from(n).unwrap_or(0);
+            up.part(&req, id, n, input.digest.as_deref(), now)?
+        }
+        Some("complete") => {
+            let parts = input
+                .parts
+                .as_deref()
+                .ok_or_else(|| crate::json::missing("parts"))?;
+            up.complete(&req, id, parts, now)?
+        }
+        Some("abort") => up.abort(&req, id, now)?,
+        Some("list") => up.list(&req, id, now)?,
+        Some("put") => up.put(&req, input.digest.as_deref(), now)?,
+        Some(_) => return Err(bad_step()),
+        None => return Err(crate::json::missing("step")),
+    };
+    let mut s = String::with_capacity(out.presigned.url.len() + out.body.len() + 160);
+    push_step(&mut s, &out);
+    Ok(s)
+}
+
+fn bad_step() -> Error {
+    Error::InvalidRequest(
+        "`step`: expected one of \"create\", \"part\", \"complete\", \"abort\", \"list\", \"put\""
+            .into(),
+    )
+}
+
+/// Reads a step's answer: `{"provider","step","status","body"}` → `{"uploadId"}` (create),
+/// `{"parts":[{"partNumber","size","etag","digest"?}],"isTruncated","nextPartNumberMarker"?}`
+/// (list), `{"ok":true}` (complete); or the error object.
+pub fn upload_response_json(json: &str) -> String {
+    match response(json) {
+        Ok(s) => s,
+        Err(e) => error_json(&e),
+    }
+}
+
+fn response(json: &str) -> Result<String> {
+    let (mut provider, mut step, mut status, mut body) = (None, None, None, None);
+    let mut r = Reader::new(json);
+    r.object(|r, name| {
+        match name {
+            "provider" => provider = Some(r.string()?.into_owned()),
+            "step" => step = Some(r.string()?.into_owned()),
+            "status" => status = Some(<u16 as crate::json::FromJson>::from_json(r)?),
+            "body" => body = Some(r.string()?.into_owned()),
+            _ => return Err(crate::json::unknown(name)),
+        }
+        Ok(())
+    })?;
+    r.finish()?;
+    let provider = match provider.as_deref() {
+        Some("s3") => Provider::S3,
+        Some("azure") => Provider::Azure,
+        Some("gcs") => Provider::Gcs,
+        Some(_) => {
+            return Err(Error::InvalidRequest(
+                "`provider`: expected one of \"s3\", \"azure\", \"gcs\"".into(),
+            ))
+        }
+        None => return Err(crate::json::missing("provider")),
+    };
+    let status = status.ok_or_else(|| crate::json::missing("status"))?;
+    let body = body.unwrap_or_default();
+    let mut out = String::with_capacity(64 + body.len() / 2);
+    match step.as_deref() {
+        Some("create") => {
+            let id = parse_create_response(provider, status, &body)?;
+            Object::new(&mut out).str("uploadId", &id).end();
+        }
+        Some("list") => {
+            let l = parse_list_response(provider, status, &body)?;
+            let mut o = Object::new(&mut out);
+            let a = o.key("parts");
+            a.push('[');
+            for (i, p) in l.parts.iter().enumerate() {
+                if i > 0 {
+                    a.push(',');
+                }
+                let mut po = Object::new(a)
+                    .raw("partNumber", &p.number.to_string())
+                    .raw("size", &p.size.to_string())
+                    .str("etag", &p.etag);
+                if let Some(d) = &p.checksum {
+                    po = po.str("digest", d);
+                }
+                po.end();
+            }
+            a.push(']');
+            o = o.raw("isTruncated", if l.is_truncated { "true" } else { "false" });
+            if let Some(m) = l.next_part_number_marker {
+                o = o.raw("nextPartNumberMarker", &m.to_string());
+            }
+            o.end();
+        }
+        Some("complete") => {
+            parse_complete_response(provider, status, &body)?;
+            out.push_str("{\"ok\":true}");
+        }
+        _ => {
+            return Err(Error::InvalidRequest(
+                "`step`: expected one of \"create\", \"list\", \"complete\"".into(),
+            ))
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,248 @@
+//! S3 multipart upload (CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+//! AbortMultipartUpload, ListParts) through the S3 presigner, and the ListParts answer (GCS's
+//! XML API answers the same document).
+
+use super::{
+    document, exchange, with_step, xml_text, ChecksumAlgorithm, ListedPart, ListedParts, Provider,
+    Step, StepRequest,
+};
+use crate::error::{Error, Result};
+use crate::request::Signer;
+use crate::time::Timestamp;
+use crate::types::Method;
+
+/// The header a part's digest travels in, and the `CompletedPart` element that repeats it.
+pub(super) fn checksum_names(a: ChecksumAlgorithm) -> (&'static str, &'static str) {
+    match a {
+        ChecksumAlgorithm::Crc32 => ("x-amz-checksum-crc32", "ChecksumCRC32"),
+        ChecksumAlgorithm::Crc32c => ("x-amz-checksum-crc32c", "ChecksumCRC32C"),
+        ChecksumAlgorithm::Crc64Nvme => ("x-amz-checksum-crc64nvme", "ChecksumCRC64NVME"),
+        ChecksumAlgorithm::Sha1 => ("x-amz-checksum-sha1", "ChecksumSHA1"),
+        ChecksumAlgorithm::Sha256 => ("x-amz-checksum-sha256", "ChecksumSHA256"),
+        // S3 verifies MD5 as Content-MD5; the complete step does not repeat it.
+        ChecksumAlgorithm::Md5 | ChecksumAlgorithm::Crc64 => ("content-md5", ""),
+    }
+}
+
+/// The `x-amz-checksum-algorithm` value the create step declares (none for MD5).
+fn algorithm_name(a: ChecksumAlgorithm) -> Option<&'static str> {
+    Some(match a {
+        ChecksumAlgorithm::Crc32 => "CRC32",
+        ChecksumAlgorithm::Crc32c => "CRC32C",
+        ChecksumAlgorithm::Crc64Nvme => "CRC64NVME",
+        ChecksumAlgorithm::Sha1 => "SHA1",
+        ChecksumAlgorithm::Sha256 => "SHA256",
+        ChecksumAlgorithm::Md5 | ChecksumAlgorithm::Crc64 => return None,
+    })
+}
+
+#[cfg(feature = "s3")]
+pub(super) fn sign(
+    signer: &Signer,
+    target: &crate::s3::S3Request,
+    algorithm: Option<ChecksumAlgorithm>,
+    content_type: Option<&str>,
+    step: Step<'_>,
+    now: Timestamp,
+) -> Result<StepRequest> {
+    let mut r = target.clone();
+    if let (Some(ct), Step::Create | Step::Put { .. }) = (content_type, step) {
+        r.headers.push("content-type", ct);
+    }
+    let mut body = String::new();
+    match step {
+        Step::Create => {
+            with_step(
+                &mut r.method,
+                &mut r.query,
+                Method::Post,
+                &[("uploads", "")],
+            );
+            if let Some(name) = algorithm.and_then(algorithm_name) {
+                r.headers.push("x-amz-checksum-algorithm", name);
+            }
+        }
+        Step::Part {
+            upload_id,
+            number,
+            digest,
+        } => {
+            let n = number.to_string();
+            with_step(
+                &mut r.method,
+                &mut r.query,
+                Method::Put,
+                &[("partNumber", &n), ("uploadId", upload_id)],
+            );
+            // The object's headers (content-type, metadata) belong to the create step.
+            r.headers.0.clear();
+            if let Some((a, v)) = digest {
+                r.headers.push(checksum_names(a).0, v);
+            }
+        }
+        Step::Complete { upload_id, parts } => {
+            with_step(
+                &mut r.method,
+                &mut r.query,
+                Method::Post,
+                &[("uploadId", upload_id)],
+            );
+            r.headers.0.clear();
+            body = complete_body(
+                "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
+                parts.iter().map(|p| {
+                    let checksum = match (algorithm, &p.checksum) {
+                        (Some(a), Some(v)) if !checksum_names(a).1.is_empty() => {
+                            Some((checksum_names(a).1, v.as_str()))
+                        }
+                        _ => None,
+                    };
+                    (p.number, p.etag.as_str(), checksum)
+                }),
+                true,
+            );
+        }
+        Step::Abort { upload_id } => {
+            with_step(
+                &mut r.method,
+                &mut r.query,
+                Method::Delete,
+                &[("uploadId", upload_id)],
+            );
+            r.headers.0.clear();
+        }
+        Step::List { upload_id } => {
+            with_step(
+                &mut r.method,
+                &mut r.query,
+                Method::Get,
+                &[("uploadId", upload_id)],
+            );
+            r.headers.0.clear();
+        }
+        Step::Put { digest } => {
+            r.method = Method::Put;
+            if let Some((a, v)) = digest {
+                r.headers.push(checksum_names(a).0, v);
+            }
+        }
+    }
+    let presigned = signer.presign(&crate::Request::S3(r), now)?;
+    Ok(StepRequest {
+        presigned,
+        body,
+        range: None,
+    })
+}
+
+/// A `CompleteMultipartUpload` document: `open` (the root's start tag), then one `<Part>` per
+/// part. S3: `ETag`, `PartNumber`, then the checksum, as boto3 sends it (botocore serializes the
+/// members in the caller's order; its transfer manager, s3transfer, gives them in this one). GCS:
+/// `PartNumber` then `ETag`, as google-cloud-storage's `XMLMPUContainer` writes them.
+pub(super) fn complete_body<'p>(
+    open: &str,
+    parts: impl Iterator<Item = (u32, &'p str, Option<(&'static str, &'p str)>)>,
+    etag_first: bool,
+) -> String {
+    let mut out = String::with_capacity(128);
+    out.push_str(open);
+    for (number, etag, checksum) in parts {
+        out.push_str("<Part>");
+        if !etag_first {
+            push_number(&mut out, number);
+        }
+        out.push_str("<ETag>");
+        xml_text(&mut out, etag);
+        out.push_str("</ETag>");
+        if etag_first {
+            push_number(&mut out, number);
+        }
+        if let Some((name, v)) = checksum {
+            for piece in ["<", name, ">"] {
+                out.push_str(piece);
+            }
+            xml_text(&mut out, v);
+            for piece in ["</", name, ">"] {
+                out.push_str(piece);
+            }
+        }
+        out.push_str("</Part>");
+    }
+    out.push_str("</CompleteMultipartUpload>");
+    out
+}
+
+fn push_number(out: &mut String, n: u32) {
+    out.push_str("<PartNumber>");
+    crate::encoding::push_decimal(out, u64::from(n));
+    out.push_str("</PartNumber>");
+}
+
+/// A `ListPartsResult` (S3, GCS).
+pub(super) fn parse_list_parts(provider: Provider, status: u16, body: &str) -> Result<ListedParts> {
+    let what = exchange(provider, "list");
+    let x = document(what, status, body, "ListPartsResult")?;
+    let bad = |why: &str| crate::http::bad_response(what, why);
+    let mut out = ListedParts::default();
+    let mut cur: Option<(ListedPart, [bool; 3])> = None;
+    for (path, text) in &x.leaves {
+        match path.as_str() {
+            "IsTruncated" => out.is_truncated = text == "true",
+            "NextPartNumberMarker" if !text.is_empty() => {
+                out.next_part_number_marker = Some(
+                    text.parse()
+                        .map_err(|_| bad("a malformed <NextPartNumberMarker>"))?,
+                );
+            }
+            _ => {
+                let Some(field) = path.strip_prefix("Part/") else {
+                    continue;
+                };
+                let slot = match field {
+                    "PartNumber" => 0,
+                    "ETag" => 1,
+                    "Size" => 2,
+                    f if f.starts_with("Checksum") => 3,
+                    _ => continue,
+                };
+                // A field seen again starts the next part (the reader flattens the elements).
+                let fresh = match &cur {
+                    Some((_, seen)) => seen.get(slot).copied().unwrap_or(false),
+                    None => true,
+                };
+                if fresh {
+                    if let Some(done) = cur.take() {
+                        out.parts.push(finish(done, &bad)?);
+                    }
+                    cur = Some((ListedPart::default(), [false; 3]));
+                }
+                let Some((p, seen)) = cur.as_mut() else {
+                    continue;
+                };
+                match slot {
+                    0 => p.number = text.parse().map_err(|_| bad("a malformed <PartNumber>"))?,
+                    1 => p.etag.clone_from(text),
+                    2 => p.size = text.parse().map_err(|_| bad("a malformed <Size>"))?,
+                    _ => p.checksum = Some(text.clone()),
+                }
+                if let Some(s) = seen.get_mut(slot) {
+                    *s = true;
+                }
+            }
+        }
+    }
+    if let Some(done) = cur.take() {
+        out.parts.push(finish(done, &bad)?);
+    }
+    Ok(out)
+}
+
+fn finish((p, seen): (ListedPart, [bool; 3]), bad: &impl Fn(&str) -> Error) -> Result<ListedPart> {
+    if !seen[0] || p.number == 0 {
+        return Err(bad("a <Part> without a <PartNumber>"));
+    }
+    if !seen[1] {
+        return Err(bad("a <Part> without an <ETag>"));
+    }
+    Ok(p)
+}
