@@ -53,6 +53,24 @@ struct Cli {
 
     #[command(flatten)]
     opts: SignOpts,
+
+    #[command(flatten)]
+    limits: Limits,
+}
+
+/// Upload limits of the sign command (not of upload-plan, whose --size is the object's size).
+#[derive(clap::Args, Debug, Default)]
+struct Limits {
+    /// Upload limit (S3 PUT): the exact size in bytes, signed as Content-Length.
+    #[arg(long, value_name = "BYTES")]
+    size: Option<u64>,
+    /// Upload limit (S3 PUT): at most this many bytes (needs --size; a PUT carries no range).
+    #[arg(long, value_name = "BYTES")]
+    max_size: Option<u64>,
+    /// Upload limit (S3 PUT): a checksum the store must verify, ALGORITHM=BASE64 (md5, crc32,
+    /// crc32c, crc64nvme, sha1, sha256).
+    #[arg(long, value_name = "ALG=BASE64")]
+    checksum: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -91,16 +109,6 @@ struct SignOpts {
     query: Vec<String>,
     #[command(flatten)]
     location: flags::Location,
-    /// Upload limit (S3 PUT): the exact size in bytes, signed as Content-Length.
-    #[arg(long, value_name = "BYTES")]
-    size: Option<u64>,
-    /// Upload limit (S3 PUT): at most this many bytes (needs --size; a PUT carries no range).
-    #[arg(long, value_name = "BYTES")]
-    max_size: Option<u64>,
-    /// Upload limit (S3 PUT): a checksum the store must verify, ALGORITHM=BASE64 (md5, crc32,
-    /// crc32c, crc64nvme, sha1, sha256).
-    #[arg(long, value_name = "ALG=BASE64")]
-    checksum: Option<String>,
     /// Azure SAS permissions, e.g. r, cw, racwd (default: from the method: GET/HEAD r, PUT cw, DELETE d).
     #[arg(long)]
     permissions: Option<String>,
@@ -139,7 +147,7 @@ fn main() -> ExitCode {
         (Some(Command::Post(a)), _) => post::run(a),
         (Some(Command::Verify(a)), _) => return verify::run(a),
         (Some(Command::UploadPlan(a)), _) => upload::run(a),
-        (None, Some(target)) => single(target, &cli.opts),
+        (None, Some(target)) => single(target, &cli.opts, &cli.limits),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),
         )),
@@ -293,7 +301,7 @@ fn pairs(items: &[String], sep: char, what: &str) -> Result<Vec<(String, String)
 }
 
 /// The request (its JSON text) for a single command-line target.
-fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
+fn request_from_args(target: &str, o: &SignOpts, limits: &Limits) -> Result<String, Failure> {
     let expires = o.validity.expires_in()?;
     let headers = pairs(&o.headers, ':', "--header")?;
     let query = pairs(&o.query, '=', "--query")?;
@@ -310,7 +318,7 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
                 .str("key", key)
                 .pairs("headers", each(&headers))
                 .pairs("query", each(&query));
-            if let Some(limits) = limits_json(o)? {
+            if let Some(limits) = limits_json(limits)? {
                 r = r.raw("limits", &limits);
             }
             ("s3", None, r)
@@ -349,7 +357,9 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
             ("gcs", None, r)
         }
     };
-    if provider != "s3" && (o.size.is_some() || o.max_size.is_some() || o.checksum.is_some()) {
+    if provider != "s3"
+        && (limits.size.is_some() || limits.max_size.is_some() || limits.checksum.is_some())
+    {
         return Err(Failure::Usage(
             "--size, --max-size and --checksum apply to S3 targets only".into(),
         ));
@@ -370,7 +380,7 @@ fn request_from_args(target: &str, o: &SignOpts) -> Result<String, Failure> {
 }
 
 /// The S3 request's `limits` member from --size, --max-size and --checksum, if any is given.
-fn limits_json(o: &SignOpts) -> Result<Option<String>, Failure> {
+fn limits_json(o: &Limits) -> Result<Option<String>, Failure> {
     if o.size.is_none() && o.max_size.is_none() && o.checksum.is_none() {
         return Ok(None);
     }
@@ -411,8 +421,8 @@ fn no_credentials(provider: Provider) -> Error {
     Error::InvalidCredentials(format!("no credentials: {hint}"))
 }
 
-fn single(target: &str, o: &SignOpts) -> Result<(), Failure> {
-    let text = request_from_args(target, o)?;
+fn single(target: &str, o: &SignOpts, limits: &Limits) -> Result<(), Failure> {
+    let text = request_from_args(target, o, limits)?;
     let req = EnvDefaults::read().fill(&text)?;
     if !req.has_credentials {
         return Err(Failure::Sign(no_credentials(req.provider)));

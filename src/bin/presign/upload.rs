@@ -3,7 +3,7 @@
 //! `--upload-id` (or for Azure) every part's presigned request.
 
 use super::defaults::EnvDefaults;
-use super::{no_credentials, now, post::parse_size, request_from_args, Failure, SignOpts};
+use super::{no_credentials, now, post::parse_size, request_from_args, Failure, Limits, SignOpts};
 use presign::json::{error_json, push_str, Reader};
 use presign::json::{plan_upload, plan_upload_json, upload_request_json, upload_response_json};
 use presign::upload::Uploads;
@@ -67,7 +67,7 @@ pub fn run(a: &UploadPlanArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|s| parse_size("--part-size", s))
         .transpose()?;
-    let text = request_from_args(target, &a.opts)?;
+    let text = request_from_args(target, &a.opts, &Limits::default())?;
     let req = EnvDefaults::read().fill(&text)?;
     if !req.has_credentials {
         return Err(Failure::Sign(no_credentials(req.provider)));
