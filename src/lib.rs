@@ -199,7 +199,7 @@ pub mod sigv4;
 mod text;
 pub mod time;
 mod types;
-#[cfg(feature = "azure")]
+#[cfg(any(feature = "azure", feature = "s3"))]
 mod xml;
 
 #[cfg(feature = "s3")]

@@ -21,9 +21,12 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+#[cfg(feature = "json")]
+pub mod cognito;
 mod endpoint;
 #[cfg(feature = "post")]
 pub mod post;
+pub mod sts;
 
 pub use endpoint::UrlStyle;
 
