@@ -55,7 +55,7 @@ fn main() -> Result<(), BoxError> {
 
     // --- presign ---------------------------------------------------------------------------
     let mut template = S3Request::new(Method::Put, BUCKET, SINGLE_KEY);
-    template.region = Some(REGION.into());
+    template.endpoint.region = Some(REGION.into());
     template.credentials = Some(Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY));
     template.headers.push("content-type", CONTENT_TYPE);
     template.expires_in = Some(EXPIRES);

@@ -1,12 +1,14 @@
-//! The SHA-256 floor under the npm package's per-URL cost: the crate's own `crypto::sha256` and
-//! `crypto::HmacKey::sign` (a cached key, as the signers use it) in a loop, compiled with the
+//! The SHA-256 floor under the npm package's per-URL cost: SHA-256 and HMAC-SHA256 with a cached
+//! key, exactly as the crate's (internal) `crypto` module computes them — the same `sha2` and
+//! `hmac` crates, the key state cloned per message — in a loop, compiled with the
 //! package's wasm profile. benches/npm.mjs builds it (wasm-bindgen `--target nodejs`, into
 //! target/wasm-floor/) and times the loops to report nanoseconds per 64-byte block.
 //!
 //! Each iteration feeds its digest back into the message, so no iteration can be skipped or
 //! hoisted out of the loop.
 
-use presign::crypto::{sha256, HmacKey};
+use hmac::{KeyInit, Mac};
+use sha2::{Digest, Sha256};
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// A `len`-byte message of varied bytes.
@@ -31,7 +33,7 @@ pub fn sha256_loop(len: u32, iters: u32) -> u32 {
     let mut msg = message(len);
     let mut digest = [0u8; 32];
     for _ in 0..iters {
-        digest = sha256(core::hint::black_box(&msg));
+        digest = Sha256::digest(core::hint::black_box(&msg)).into();
         feed(&mut msg, &digest);
     }
     word(&digest)
@@ -41,11 +43,15 @@ pub fn sha256_loop(len: u32, iters: u32) -> u32 {
 /// compressed once, before the loop); returns bits of the last one.
 #[wasm_bindgen]
 pub fn hmac_loop(len: u32, iters: u32) -> u32 {
-    let key = HmacKey::new(b"a 32-byte signing key, as SigV4.");
+    let Ok(key) = hmac::Hmac::<Sha256>::new_from_slice(b"a 32-byte signing key, as SigV4.") else {
+        return 0;
+    };
     let mut msg = message(len);
     let mut digest = [0u8; 32];
     for _ in 0..iters {
-        digest = key.sign(core::hint::black_box(&msg));
+        let mut m = key.clone();
+        m.update(core::hint::black_box(&msg));
+        digest = m.finalize().into_bytes().into();
         feed(&mut msg, &digest);
     }
     word(&digest)

@@ -364,15 +364,91 @@ function cachedUntilExpiry(make, margin = 5 * 60 * 1000) {
   };
 }
 
+/** The bearer token of `accessToken`: a string, or a function returning one (or `{ accessToken }`,
+ * as the token providers resolve), sync or async; called for every request it authorizes. */
+async function bearerToken(accessToken) {
+  const v = typeof accessToken === "function" ? await accessToken() : accessToken;
+  const t = v !== null && typeof v === "object" ? v.accessToken : v;
+  if (typeof t !== "string" || t === "") {
+    throw new PresignError("INVALID_CREDENTIALS", "`accessToken`: an Entra ID access token (a non-empty string, or a function returning one) is required");
+  }
+  return t;
+}
+
 /**
- * `azureUserDelegationKey({ account, endpoint?, start, expiry, accessToken, fetch? })`: Get User
- * Delegation Key with an Entra ID bearer token; resolves to `{ userDelegationKey, expiresAt }`.
+ * `azureUserDelegationKey({ accountUrl, accessToken, start, expiry, fetch? })`: Get User Delegation
+ * Key with an Entra ID bearer token (a string or an async function, e.g. a token provider); resolves
+ * to `{ userDelegationKey, expiresAt }`. `accountUrl` is the account's blob endpoint
+ * (`https://acct.blob.core.windows.net`, Azurite's `http://127.0.0.1:10000/devstoreaccount1`);
+ * `account` (+ `endpoint`) is the other way to name it.
  */
 export function azureUserDelegationKeyFn(glue) {
-  return function azureUserDelegationKey({ accessToken, fetch, ...options } = {}) {
-    if (typeof accessToken !== "string" || accessToken === "") {
-      return Promise.reject(new PresignError("INVALID_CREDENTIALS", "`accessToken`: an Entra ID access token (a non-empty string) is required"));
+  return async function azureUserDelegationKey({ accessToken, accountUrl, fetch, ...options } = {}) {
+    if (accountUrl !== undefined) {
+      if (options.endpoint !== undefined) throw new PresignError("INVALID_REQUEST", "give `accountUrl` or `endpoint`, not both");
+      options.endpoint = accountUrl;
     }
-    return exchange(glue, "azure.userDelegationKey", options, { fetch, headers: { authorization: `Bearer ${accessToken}` } });
+    const token = await bearerToken(accessToken);
+    return exchange(glue, "azure.userDelegationKey", options, { fetch, headers: { authorization: `Bearer ${token}` } });
+  };
+}
+
+const MINUTE = 60 * 1000;
+
+/**
+ * `azureUserDelegationKeyProvider({ accountUrl, accessToken, lifetime?, backdate?, refreshMargin?, fetch? })`:
+ * a function resolving to `{ userDelegationKey, expiresAt }`, a key valid from `backdate` ms before
+ * the request (default 5 min, for clock skew) to `lifetime` ms after it (default 1 h, at most 7 days),
+ * kept until `refreshMargin` ms (default 5 min) before its expiry; concurrent callers share one request.
+ */
+export function azureUserDelegationKeyProviderFn(glue) {
+  const get = azureUserDelegationKeyFn(glue);
+  return function azureUserDelegationKeyProvider({ lifetime = 60 * MINUTE, backdate = 5 * MINUTE, refreshMargin = 5 * MINUTE, ...options } = {}) {
+    return cachedUntilExpiry(() => {
+      const now = Date.now();
+      return get({ ...options, start: now - backdate, expiry: now + lifetime });
+    }, refreshMargin);
+  };
+}
+
+/**
+ * `azureToken({ tenantId, clientId, clientSecret | clientAssertion, authorityHost?, scope?, fetch? })`:
+ * an Entra ID access token by OAuth 2.0 client credentials (scope https://storage.azure.com/.default);
+ * resolves to `{ accessToken, tokenType, expiresAt }`. `clientAssertion` (a federated JWT, e.g. the
+ * workload-identity token file's content) may be an async function, read for every request.
+ */
+export function azureTokenFn(glue) {
+  return async function azureToken({ clientAssertion, fetch, ...options } = {}) {
+    if (typeof clientAssertion === "function") clientAssertion = await clientAssertion();
+    if (clientAssertion !== undefined) options.clientAssertion = clientAssertion;
+    return exchange(glue, "azure.token", options, { fetch });
+  };
+}
+
+/**
+ * `azureManagedIdentityToken({ endpoint?, identityHeader?, clientId? | objectId? | resourceId?, fetch? })`:
+ * a managed identity's access token for Azure Storage, from IMDS (default) or, with `identityHeader`,
+ * from App Service / Functions (pass `process.env.IDENTITY_ENDPOINT` and `IDENTITY_HEADER`); resolves
+ * to `{ accessToken, tokenType, expiresAt }`.
+ */
+export function azureManagedIdentityTokenFn(glue) {
+  return function azureManagedIdentityToken({ fetch, ...options } = {}) {
+    return exchange(glue, "azure.managedIdentityToken", options, { fetch });
+  };
+}
+
+/** `azureTokenProvider(options)`: azureToken's answer, kept until `refreshMargin` ms (default 5 min) before it expires. */
+export function azureTokenProviderFn(glue) {
+  const get = azureTokenFn(glue);
+  return function azureTokenProvider({ refreshMargin = 5 * MINUTE, ...options } = {}) {
+    return cachedUntilExpiry(() => get(options), refreshMargin);
+  };
+}
+
+/** `azureManagedIdentityTokenProvider(options)`: azureManagedIdentityToken's answer, kept until `refreshMargin` ms (default 5 min) before it expires. */
+export function azureManagedIdentityTokenProviderFn(glue) {
+  const get = azureManagedIdentityTokenFn(glue);
+  return function azureManagedIdentityTokenProvider({ refreshMargin = 5 * MINUTE, ...options } = {}) {
+    return cachedUntilExpiry(() => get(options), refreshMargin);
   };
 }

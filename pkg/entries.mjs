@@ -21,9 +21,10 @@ export const ENTRIES = [
   { path: "./s3", dir: "s3", features: "wasm-url,s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
   { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
   { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
+  { path: "./sigv4a", dir: "sigv4a", features: "wasm-url,s3,sigv4a", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
-  { path: "./credentials", dir: "credentials", features: "exchange,azure", exports: ["azureUserDelegationKey"] },
+  { path: "./credentials", dir: "credentials", features: "exchange,azure", exports: ["azureUserDelegationKey", "azureUserDelegationKeyProvider", "azureToken", "azureTokenProvider", "azureManagedIdentityToken", "azureManagedIdentityTokenProvider"] },
   { path: "./verify", dir: "verify", features: "s3,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
 ];
 
@@ -102,7 +103,7 @@ function narrowTypes(e) {
   };
   const missing = e.exports.filter((f) => !sig[f]);
   if (missing.length) throw new Error(`entries.mjs: no narrowed type for ${missing.join(", ")}`);
-  return `${HEADER}// presign/${provider}: as "presign" (see its documentation there), for ${request}s only.
+  return `${HEADER}// presign${e.path.slice(1)}: as "presign" (see its documentation there), for ${request}s only.
 import type { ${request}, Presigned, Presigner, PresignerConfig } from "../../index.js";
 import { PresignError } from "../../index.js";
 export type * from "../../index.js";

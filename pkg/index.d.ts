@@ -63,6 +63,8 @@ export interface S3Request extends Common {
   query?: StringMap;
   /** When `credentials.expiresAt` comes before the URL's expiry: warn (default), error or clamp. */
   credentialExpiry?: CredentialExpiry;
+  /** With a Multi-Region Access Point ARN as `bucket` (SigV4a, the `presign/sigv4a` entry): the regions the URL is valid in, `*` (default) or `us-east-1,eu-west-1`. */
+  regionSet?: string;
 }
 
 /** Azure user-delegation key, as Get User Delegation Key returns it. */
@@ -504,12 +506,31 @@ export interface ExchangeOptions {
   fetch?: typeof fetch;
 }
 
-/** Get User Delegation Key with an Entra ID access token (scope `https://storage.azure.com/.default`). */
-export interface AzureUserDelegationKeyOptions extends ExchangeOptions {
-  /** The storage account. */
-  account: string;
-  /** A custom blob endpoint (Azurite: `http://127.0.0.1:10000/devstoreaccount1`). */
+/** An Entra ID access token as the token helpers resolve it. */
+export interface AzureAccessToken {
+  /** The bearer token (for `accessToken`). */
+  accessToken: string;
+  /** `Bearer`. */
+  tokenType: string;
+  /** When it expires (RFC 3339). */
+  expiresAt: string;
+}
+
+/** A bearer token, or a function returning one (or an `AzureAccessToken`, e.g. a token provider), called per request. */
+export type AzureAccessTokenSource = string | (() => string | AzureAccessToken | Promise<string | AzureAccessToken>);
+
+/** Where the account is: `accountUrl`, or `account` (+ `endpoint`). */
+export interface AzureAccountAddress {
+  /** The account's blob endpoint: `https://acct.blob.core.windows.net`, Azurite's `http://127.0.0.1:10000/devstoreaccount1`. */
+  accountUrl?: string;
+  /** The storage account (with the default endpoint, or an IP/localhost `endpoint` without the account path). */
+  account?: string;
+  /** A custom blob endpoint (as `accountUrl`; give one of the two). */
   endpoint?: string;
+}
+
+/** Get User Delegation Key with an Entra ID access token (scope `https://storage.azure.com/.default`). */
+export interface AzureUserDelegationKeyOptions extends ExchangeOptions, AzureAccountAddress {
   /** When the key becomes valid (at most 7 days back). */
   start: Instant;
   /** When it expires (at most 7 days ahead). */
@@ -519,8 +540,74 @@ export interface AzureUserDelegationKeyOptions extends ExchangeOptions {
   /** Bind the key to a delegated user's tenant (2025-07-05+). */
   delegatedUserTid?: string;
   /** The Entra ID bearer token; sent in `Authorization`, never into wasm. */
-  accessToken: string;
+  accessToken: AzureAccessTokenSource;
+}
+
+/** A user-delegation key with its expiry. */
+export interface AzureUserDelegationKeyResult {
+  /** Ready for `credentials: { userDelegationKey }`. */
+  userDelegationKey: UserDelegationKey;
+  /** The key's `signedExpiry`. */
+  expiresAt: string;
 }
 
 /** A user-delegation key, ready for `credentials: { userDelegationKey }`. */
-export function azureUserDelegationKey(options: AzureUserDelegationKeyOptions): Promise<{ userDelegationKey: UserDelegationKey; expiresAt: string }>;
+export function azureUserDelegationKey(options: AzureUserDelegationKeyOptions): Promise<AzureUserDelegationKeyResult>;
+
+/** Options of a cached provider: the value is kept until `refreshMargin` ms before it expires. */
+export interface CacheOptions {
+  /** Default 300000 (5 minutes). */
+  refreshMargin?: number;
+}
+
+/** A user-delegation key provider: each new key is valid from `backdate` ms before its request to `lifetime` ms after it. */
+export interface AzureUserDelegationKeyProviderOptions extends ExchangeOptions, AzureAccountAddress, CacheOptions {
+  accessToken: AzureAccessTokenSource;
+  /** Milliseconds; default 3600000 (1 hour), at most 7 days. */
+  lifetime?: number;
+  /** Milliseconds the start is set back for clock skew; default 300000 (5 minutes), at most 7 days. */
+  backdate?: number;
+  version?: string;
+  delegatedUserTid?: string;
+}
+
+/** A function resolving to a user-delegation key, cached until shortly before its expiry (concurrent callers share one request). */
+export function azureUserDelegationKeyProvider(options: AzureUserDelegationKeyProviderOptions): () => Promise<AzureUserDelegationKeyResult>;
+
+/** OAuth 2.0 client credentials at `{authorityHost}/{tenantId}/oauth2/v2.0/token`. Give `clientSecret` or `clientAssertion`. */
+export interface AzureTokenOptions extends ExchangeOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** A federated JWT (workload identity: the content of `AZURE_FEDERATED_TOKEN_FILE`), or a function returning it, called per request. */
+  clientAssertion?: string | (() => string | Promise<string>);
+  /** Default `https://login.microsoftonline.com` (sovereign clouds: `https://login.microsoftonline.us`, `https://login.chinacloudapi.cn`); `http://` only to a loopback address. */
+  authorityHost?: string;
+  /** Default `https://storage.azure.com/.default`. */
+  scope?: string;
+}
+
+/** An Entra ID token by client credentials. */
+export function azureToken(options: AzureTokenOptions): Promise<AzureAccessToken>;
+
+/** As `azureToken`, cached until shortly before the token expires. */
+export function azureTokenProvider(options: AzureTokenOptions & CacheOptions): () => Promise<AzureAccessToken>;
+
+/** A managed identity's token: IMDS by default; App Service / Functions with `endpoint` = `IDENTITY_ENDPOINT` and `identityHeader` = `IDENTITY_HEADER`. At most one of the ids (none: the system-assigned identity). */
+export interface AzureManagedIdentityTokenOptions extends ExchangeOptions {
+  /** The token endpoint (default IMDS `http://169.254.169.254/metadata/identity/oauth2/token`). */
+  endpoint?: string;
+  /** App Service's `IDENTITY_HEADER` (sent as `X-IDENTITY-HEADER`). */
+  identityHeader?: string;
+  clientId?: string;
+  objectId?: string;
+  resourceId?: string;
+  /** Default `https://storage.azure.com`. */
+  resource?: string;
+}
+
+/** A managed identity's token for Azure Storage. */
+export function azureManagedIdentityToken(options?: AzureManagedIdentityTokenOptions): Promise<AzureAccessToken>;
+
+/** As `azureManagedIdentityToken`, cached until shortly before the token expires. */
+export function azureManagedIdentityTokenProvider(options?: AzureManagedIdentityTokenOptions & CacheOptions): () => Promise<AzureAccessToken>;

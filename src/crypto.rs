@@ -1,4 +1,4 @@
-//! The only file that touches `hmac` / `sha2` (RustCrypto, `default-features = false`) and, with
+//! The only file of the library that touches `hmac` / `sha2` (RustCrypto, `default-features = false`) and, with
 //! the `gcs-rsa` feature, AWS-LC's RSA ([`RsaKey`]).
 //!
 //! [`HmacKey`] keeps the HMAC state *after* the key has been absorbed (the inner and outer pad
@@ -15,7 +15,8 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
 
-/// HMAC-SHA256 of `data` under `key`.
+/// HMAC-SHA256 of `data` under `key` (RFC 4231's vectors check it).
+#[cfg(test)]
 pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     HmacKey::new(key).sign(data)
 }
@@ -243,6 +244,16 @@ mod rsa_pkcs1 {
                 return Err(bad("must have 2048-8192 bits"));
             }
             Ok(out)
+        }
+
+        /// The public half of a PEM private key, `-----BEGIN PRIVATE KEY-----` (PKCS#8, a
+        /// service-account key file's `private_key`) or `-----BEGIN RSA PRIVATE KEY-----`.
+        ///
+        /// # Errors
+        /// [`Error::InvalidCredentials`] for anything that is not an RSA private key of
+        /// 2048–8192 bits; the message never contains key material.
+        pub fn from_private_key_pem(pem: &str) -> Result<Self> {
+            Ok(RsaKey::from_pem(pem)?.public_key())
         }
 
         /// Whether `signature` is a valid RSASSA-PKCS1-v1_5 / SHA-256 signature of `msg`.

@@ -111,7 +111,7 @@
 //! Object keys are signed exactly as given: no Unicode normalisation (NFC and NFD stay
 //! different), no dot-segment or slash normalisation, every byte outside RFC 3986 unreserved
 //! percent-encoded once with upper-case hex. One canonical query builder produces both the signed
-//! and the emitted query, so they cannot drift. See [`encoding`].
+//! and the emitted query, so they cannot drift. [`percent_decode`] reads such a path or value back.
 //!
 //! # Errors
 //! Bad input is an [`Error`] with a stable [`Error::code`], never a panic. Secrets never appear in
@@ -182,8 +182,8 @@
 mod cache;
 #[cfg(feature = "cors")]
 pub mod cors;
-pub mod crypto;
-pub mod encoding;
+mod crypto;
+mod encoding;
 mod endpoint;
 mod error;
 pub mod http;
@@ -193,9 +193,13 @@ mod lifetime;
 #[cfg(feature = "post")]
 pub mod post;
 mod request;
-#[cfg(feature = "json")]
+// The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
+#[cfg(any(feature = "json", feature = "azure"))]
+#[cfg_attr(not(feature = "json"), allow(dead_code, unused_imports))]
 mod schema;
-pub mod sigv4;
+mod sigv4;
+#[cfg(feature = "sigv4a")]
+pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
@@ -216,6 +220,7 @@ pub mod verify;
 #[cfg(feature = "wasm")]
 mod wasm;
 
+pub use encoding::percent_decode;
 pub use error::{Error, Result};
 #[cfg(feature = "post")]
 pub use request::post::{presign_post, PostRequest, PostSigner, AZURE_UNSUPPORTED};
@@ -234,6 +239,8 @@ mod docs {
     mod architecture {}
     #[doc = include_str!("../docs/azure.md")]
     mod azure {}
+    #[doc = include_str!("../docs/credentials.md")]
+    mod credentials {}
     #[doc = include_str!("../docs/gcs.md")]
     mod gcs {}
     #[doc = include_str!("../docs/performance.md")]

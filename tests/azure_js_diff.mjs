@@ -4,7 +4,8 @@
 //
 // Run:  node tests/azure_js_diff.mjs        (node 20; PRESIGN_BIN overrides the binary,
 //       default target/release/presign — build it with `cargo build --release --features cli`)
-// Last line: "N passed, M failed"; exit status 1 when M > 0 or N < 500.
+// Each case is a node:test test (tests/support/harness.mjs), and one more checks that at least 500
+// cases passed. Last line: "N passed, M failed"; exit status 1 when M > 0.
 //
 // The SDK is installed on first use, and only when missing, into
 // $SERVERS_PREFIX/npm-azure (default /tmp/presign-servers/npm-azure) with
@@ -59,6 +60,7 @@
 // them; we refuse), control characters in names and non-ASCII bound header values (we refuse
 // both).
 
+import { after, assert, describe, it } from "./support/harness.mjs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -77,6 +79,7 @@ const SDK_VERSION = "12.32.0";
 const SEED = 20261125;
 const N_CASES = 800;
 const MIN_PASSED = 500;
+// A failing case shows its problems; the first SHOW_FAILURES also show the request.
 const SHOW_FAILURES = Number(process.env.SHOW_FAILURES || 5);
 
 const DEV_ACCOUNT = "devstoreaccount1";
@@ -772,37 +775,36 @@ function main() {
   const cases = Array.from({ length: N_CASES }, () => makeCase(g));
   const results = runBatch(cases.map((c) => c.req));
   let passed = 0;
-  let failed = 0;
   let shown = 0;
   let reorderedCount = 0;
   let pathSkipped = 0;
   let rebuiltUrls = 0;
   const byKind = {};
   const versions = {};
-  cases.forEach((c, n) => {
-    let out;
-    try {
-      out = compare(c, results[n]);
-    } catch (e) {
-      out = { problems: [`SDK or comparison threw: ${e && e.stack ? e.stack.split("\n")[0] : e}`] };
-    }
-    const k = (byKind[c.exp.kind] ||= { cases: 0, failed: 0 });
-    k.cases++;
-    if (out.sv) versions[decodeURIComponent(out.sv)] = (versions[decodeURIComponent(out.sv)] || 0) + 1;
-    if (out.reordered) reorderedCount++;
-    if (out.pathCompared === false) pathSkipped++;
-    if (out.rebuilt) rebuiltUrls++;
-    if (out.problems.length) {
-      failed++;
-      k.failed++;
-      if (shown++ < SHOW_FAILURES) {
-        console.log(`--- case ${n} (${c.exp.kind}) FAILED\n  request: ${JSON.stringify(c.req)}`);
-        for (const p of out.problems) console.log(`  - ${p}`);
-      }
-    } else {
-      passed++;
-    }
+  describe(`${N_CASES} generated cases (seed ${SEED}) against @azure/storage-blob ${SDK_VERSION}`, () => {
+    cases.forEach((c, n) => {
+      it(`case ${n} (${c.exp.kind})`, () => {
+        const k = (byKind[c.exp.kind] ||= { cases: 0, failed: 0 });
+        k.cases++;
+        k.failed++; // until it passes
+        const out = compare(c, results[n]);
+        if (out.sv) versions[decodeURIComponent(out.sv)] = (versions[decodeURIComponent(out.sv)] || 0) + 1;
+        if (out.reordered) reorderedCount++;
+        if (out.pathCompared === false) pathSkipped++;
+        if (out.rebuilt) rebuiltUrls++;
+        const request = out.problems.length && shown++ < SHOW_FAILURES ? `request: ${JSON.stringify(c.req)}` : undefined;
+        assert.deepEqual(out.problems, [], request);
+        k.failed--;
+        passed++;
+      });
+    });
+    it(`at least ${MIN_PASSED} of the ${N_CASES} cases passed`, () => assert.ok(passed >= MIN_PASSED, `${passed} passed`));
   });
+  after(() => report(cases, { byKind, versions, reorderedCount, pathSkipped, rebuiltUrls }));
+}
+
+/** What the cases covered (printed after them). */
+function report(cases, { byKind, versions, reorderedCount, pathSkipped, rebuiltUrls }) {
   const feat = {};
   const count = (name, yes) => (feat[name] = (feat[name] || 0) + (yes ? 1 : 0));
   for (const { req } of cases) {
@@ -841,9 +843,6 @@ function main() {
       `URL path not compared for ${pathSkipped} names with '.'/'..' segments; ` +
       `${rebuiltUrls} blob URLs built from the SDK's path functions (its BlobClient rejects the name)`,
   );
-  if (passed < MIN_PASSED) console.log(`fewer than ${MIN_PASSED} cases passed`);
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exit(failed || passed < MIN_PASSED ? 1 : 0);
 }
 
 main();

@@ -21,12 +21,14 @@
 // Env: SERVERS_PREFIX (/tmp/presign-servers), DEMO_PORT (8791), CHROMIUM (/usr/bin/chromium),
 //      PRESIGN_BIN (passed on to demo.sh), PROVIDERS (default "azure s3 gcs"). The demo runs with
 //      MAX_BYTES=4096, so that an oversize form upload stays small.
-// Last line "N passed, M failed"; exit status 1 on any failure.
+// One node:test test runs the flow; each check is a subtest of it (tests/support/harness.mjs); last
+// line "N passed, M failed"; exit status 1 on any failure (an error of the flow itself included).
+import { assert, exitAfterTests, test } from "./support/harness.mjs";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliCors, ensureApt, ensureNpm, PREFIX, ROOT, ruleFile, startDemo, stopDemo, storage, tally, VERSIONS } from "./support/demo_stack.mjs";
+import { cliCors, ensureApt, ensureNpm, PREFIX, ROOT, ruleFile, startDemo, stopDemo, storage, VERSIONS } from "./support/demo_stack.mjs";
 
 const PORT = process.env.DEMO_PORT || "8791";
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -36,10 +38,16 @@ const SHOTS = join(ROOT, "target/browser-demo");
 const HOSTILE = "hello world+ünï (1) ✓.txt";
 const FORM_NAME = "form upload+ü (2) ✓.txt";
 const MAX_BYTES = 4096;
-const t = tally();
-const { check, summary } = t;
+/** `r` is a 2xx answer the page read (`ok`). */
+function succeeded(r) {
+  assert.equal(r?.ok, true, JSON.stringify(r));
+  assert.ok(r.status >= 200 && r.status < 300, `status ${r.status}: ${JSON.stringify(r)}`);
+}
 
-async function main() {
+// playwright-core (or the demo's pipes) may keep the event loop alive after the flow: exit when done.
+exitAfterTests();
+test("the demo in Chromium", async (ctx) => {
+  const check = (name, f) => ctx.test(name, f);
   ensureApt(CHROMIUM, "chromium");
   ensureNpm(join(PREFIX, "playwright-core"), `playwright-core@${PLAYWRIGHT_CORE_VERSION}`);
   const require = createRequire(import.meta.url);
@@ -51,7 +59,7 @@ async function main() {
   const profile = mkdtempSync(join(tmpdir(), "presign-chromium-"));
   try {
     const url = await demo.ready;
-    check("demo stack up (demo.sh --no-cors)", url === `http://127.0.0.1:${PORT}/`, url);
+    await check("demo stack up (demo.sh --no-cors)", () => assert.equal(url, `http://127.0.0.1:${PORT}/`));
     browser = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -64,7 +72,8 @@ async function main() {
     page.on("pageerror", (e) => console.log("  [pageerror]", String(e).slice(0, 200)));
     await page.goto(url);
     await page.waitForFunction(() => window.demo && window.demo.ready !== false, null, { timeout: 20000 });
-    check("page loaded its config from the signer", await page.evaluate(() => window.demo.ready === true));
+    const ready = await page.evaluate(() => window.demo.ready);
+    await check("page loaded its config from the signer", () => assert.equal(ready, true));
 
     for (const p of PROVIDERS) {
       const body = `uploaded from Chromium to ${p} at ${new Date().toISOString()} — ünïcode`;
@@ -83,30 +92,44 @@ async function main() {
       // 1. no CORS rule: the browser blocks the preflight; the page explains and shows the rule
       storage("cors-off", p);
       let r = await upload();
-      check(`${p}: upload without a CORS rule is blocked by the preflight`, r && !r.ok && r.network === true && r.kind === "cors", JSON.stringify(r));
+      const blocked = r;
+      await check(`${p}: upload without a CORS rule is blocked by the preflight`, () => {
+        assert.equal(blocked?.ok, false, JSON.stringify(blocked));
+        assert.deepEqual({ network: blocked.network, kind: blocked.kind }, { network: true, kind: "cors" });
+      });
       const msg = await page.locator('#status .message[data-kind="cors"]').first().innerText();
       const want = p === "azure" ? "<AllowedOrigins>" : p === "s3" ? "AllowedOrigins" : '"origin"';
-      check(`${p}: the page says CORS is not configured for this origin and shows the rule to add`,
-        msg.includes("CORS is not configured for this origin") && msg.includes(`http://127.0.0.1:${PORT}`) && msg.includes(want), msg);
+      await check(`${p}: the page says CORS is not configured for this origin and shows the rule to add`, () => {
+        for (const part of ["CORS is not configured for this origin", `http://127.0.0.1:${PORT}`, want]) {
+          assert.ok(msg.includes(part), `no ${JSON.stringify(part)} in: ${msg}`);
+        }
+      });
 
       // 2. the generated rule applied: the same upload passes
       storage("cors-on", p, ruleFile(demo, p));
       r = await upload();
-      check(`${p}: upload of "${HOSTILE}" passes with the generated CORS rule`, r && r.ok && r.status >= 200 && r.status < 300, JSON.stringify(r));
+      const uploaded = r;
+      await check(`${p}: upload of "${HOSTILE}" passes with the generated CORS rule`, () => succeeded(uploaded));
       const bar = await page.locator("#progress li").last().evaluate((li) => {
         const b = li.querySelector("progress");
         return { value: b.value, max: b.max, state: li.dataset.state };
       });
-      check(`${p}: progress bar complete`, bar.state === "done" && bar.value === bar.max && bar.max === Buffer.byteLength(body), JSON.stringify(bar));
+      await check(`${p}: progress bar complete`, () => {
+        const size = Buffer.byteLength(body);
+        assert.deepEqual(bar, { value: size, max: size, state: "done" });
+      });
       await page.screenshot({ path: join(SHOTS, `uploaded-${p}.png`), fullPage: true });
-      check(`${p}: screenshot saved`, existsSync(join(SHOTS, `uploaded-${p}.png`)));
+      await check(`${p}: screenshot saved`, () => assert.ok(existsSync(join(SHOTS, `uploaded-${p}.png`)), "no file"));
       const listed = await page.locator("#list tbody tr", { hasText: HOSTILE }).count();
-      check(`${p}: the file is listed`, listed >= 1, `rows with the name: ${listed}`);
+      await check(`${p}: the file is listed`, () => assert.ok(listed >= 1, `rows with the name: ${listed}`));
 
       // 3. download through a fresh presigned GET: same bytes
       const key = r && r.key;
       const d = await page.evaluate(([p, k]) => window.demo.download(p, k, { save: false }), [p, key]);
-      check(`${p}: download returns the uploaded bytes`, d.ok && d.text === body, JSON.stringify(d).slice(0, 300));
+      await check(`${p}: download returns the uploaded bytes`, () => {
+        assert.equal(d.ok, true, JSON.stringify(d).slice(0, 300));
+        assert.equal(d.text, body);
+      });
 
       // 4. the Download button: the browser saves the file under its own name
       const [dl] = await Promise.all([
@@ -114,24 +137,30 @@ async function main() {
         page.locator("#list tbody tr", { hasText: HOSTILE }).filter({ hasText: p === "s3" ? "S3" : p === "azure" ? "Azure" : "Google" })
           .first().getByRole("button", { name: /Download/ }).click(),
       ]);
-      check(`${p}: Download button saves "${HOSTILE}"`, dl.suggestedFilename() === HOSTILE, dl.suggestedFilename());
+      await check(`${p}: Download button saves "${HOSTILE}"`, () => assert.equal(dl.suggestedFilename(), HOSTILE));
 
       // 5. tampered signature: a 403 the page can read and put in words
       const t = await page.evaluate(([p, k]) => window.demo.download(p, k, { save: false, tamper: true }), [p, key]);
-      check(`${p}: tampered URL gives a readable 403 explained as a signature problem`,
-        !t.network && t.status === 403 && t.kind === "signature" && /refused the signature/.test(t.text), JSON.stringify(t));
+      await check(`${p}: tampered URL gives a readable 403 explained as a signature problem`, () => {
+        assert.ok(!t.network, JSON.stringify(t));
+        assert.deepEqual({ status: t.status, kind: t.kind }, { status: 403, kind: "signature" });
+        assert.match(t.text, /refused the signature/);
+      });
 
       // 6. the rule the page shows comes from the worker's corsRules (npm package); it must be
       //    byte-identical to the CLI's `presign cors` for the same requests, and to what demo.sh applied.
       const c = await page.evaluate((p) => window.demo.api(`/api/cors?provider=${p}`), p);
       const cli = cliCors(p, c.origin, c.requests);
-      check(`${p}: worker corsRules().rules equals \`presign cors\` for the same requests`, cli === c.rule + "\n",
-        `\n   worker: ${c.rule}\n   cli:    ${cli}`);
-      check(`${p}: ... and equals the rule demo.sh generated and applied`, readFileSync(ruleFile(demo, p), "utf8") === c.rule + "\n",
-        `\n   worker: ${c.rule}\n   file:   ${readFileSync(ruleFile(demo, p), "utf8")}`);
-      check(`${p}: corsRules allows this origin and the methods the page uses`,
-        c.origin === `http://127.0.0.1:${PORT}` && c.allowedOrigins.join() === c.origin && ["GET", "PUT"].every((m) => c.allowedMethods.includes(m)) &&
-        (p === "azure" || c.allowedMethods.includes("POST")), JSON.stringify(c));
+      await check(`${p}: worker corsRules().rules equals \`presign cors\` for the same requests`, () => assert.equal(c.rule + "\n", cli));
+      await check(`${p}: ... and equals the rule demo.sh generated and applied`,
+        () => assert.equal(c.rule + "\n", readFileSync(ruleFile(demo, p), "utf8")));
+      await check(`${p}: corsRules allows this origin and the methods the page uses`, () => {
+        assert.equal(c.origin, `http://127.0.0.1:${PORT}`);
+        assert.equal(c.allowedOrigins.join(), c.origin);
+        for (const m of p === "azure" ? ["GET", "PUT"] : ["GET", "PUT", "POST"]) {
+          assert.ok(c.allowedMethods.includes(m), `${m} not in ${JSON.stringify(c.allowedMethods)}`);
+        }
+      });
 
       // 7. "form upload (POST policy)" from the page, with the form from the worker's presignPost[Async].
       //    S3: SeaweedFS verifies the policy. Azure: UNSUPPORTED, the page falls back to a SAS PUT.
@@ -153,14 +182,25 @@ async function main() {
       await page.check('input[name="method"][value="put"]');
       if (p === "azure") {
         const fb = await page.locator('#status .message[data-kind="fallback"]').first().innerText();
-        check("azure: form upload: the worker answers UNSUPPORTED and the page falls back to a SAS PUT",
-          r && r.ok && r.fallback === "put" && /POST policy/.test(r.unsupported) && /no form uploads/.test(fb), JSON.stringify(r) + " " + fb);
+        const fell = r;
+        await check("azure: form upload: the worker answers UNSUPPORTED and the page falls back to a SAS PUT", () => {
+          assert.equal(fell?.ok, true, JSON.stringify(fell));
+          assert.equal(fell.fallback, "put");
+          assert.match(String(fell.unsupported), /POST policy/);
+          assert.match(fb, /no form uploads/);
+        });
       } else {
-        check(`${p}: form upload (POST policy from the worker) passes` + (p === "gcs" ? " (fake-gcs-server: no policy check)" : ""),
-          r && r.ok && r.form === true && r.status >= 200 && r.status < 300, JSON.stringify(r));
+        const posted = r;
+        await check(`${p}: form upload (POST policy from the worker) passes` + (p === "gcs" ? " (fake-gcs-server: no policy check)" : ""), () => {
+          succeeded(posted);
+          assert.equal(posted.form, true);
+        });
       }
       const fd = await page.evaluate(([p, k]) => window.demo.download(p, k, { save: false }), [p, r && r.key]);
-      check(`${p}: download of the form-uploaded file returns its bytes`, fd.ok && fd.text === formBody, JSON.stringify(fd).slice(0, 300));
+      await check(`${p}: download of the form-uploaded file returns its bytes`, () => {
+        assert.equal(fd.ok, true, JSON.stringify(fd).slice(0, 300));
+        assert.equal(fd.text, formBody);
+      });
 
       // 8. S3: the size limit is the storage's, not only the worker's: a form for a 10-byte file
       //    (content-length-range 0..MAX_BYTES) with a bigger file is refused by SeaweedFS, in words;
@@ -170,17 +210,19 @@ async function main() {
           const form = await window.demo.api("/api/form", { provider: "s3", key: `uploads/${name}`, contentType: "text/plain", size: 10 });
           return window.demo.postForm("s3", form, new File(["x".repeat(max + 1000)], name, { type: "text/plain" }));
         }, [MAX_BYTES, "form oversize.txt"]);
-        check("s3: POST-policy form upload of an oversize file is refused by the storage (EntityTooLarge, readable)",
-          !big.ok && !big.network && big.status === 400 && big.kind === "size", JSON.stringify(big));
+        await check("s3: POST-policy form upload of an oversize file is refused by the storage (EntityTooLarge, readable)", () => {
+          assert.ok(!big.ok && !big.network, JSON.stringify(big));
+          assert.deepEqual({ status: big.status, kind: big.kind }, { status: 400, kind: "size" });
+        });
         const declared = await page.evaluate((max) => window.demo.api("/api/form",
           { provider: "s3", key: "uploads/big.txt", contentType: "text/plain", size: max + 1 }).then(() => "signed", (e) => e.code), MAX_BYTES);
-        check("s3: the worker refuses a form for a declared size above MAX_BYTES (TOO_LARGE)", declared === "TOO_LARGE", declared);
+        await check("s3: the worker refuses a form for a declared size above MAX_BYTES (TOO_LARGE)", () => assert.equal(declared, "TOO_LARGE"));
         const outside = await page.evaluate(() => window.demo.api("/api/form",
           { provider: "s3", key: "elsewhere/x.txt", contentType: "text/plain", size: 1 }).then(() => "signed", (e) => e.code));
-        check("s3: the worker refuses a form for a key outside the prefix (KEY_PREFIX)", outside === "KEY_PREFIX", outside);
+        await check("s3: the worker refuses a form for a key outside the prefix (KEY_PREFIX)", () => assert.equal(outside, "KEY_PREFIX"));
         const type = await page.evaluate(() => window.demo.api("/api/form",
           { provider: "s3", key: "uploads/x.exe", contentType: "application/x-msdownload", size: 1 }).then(() => "signed", (e) => e.code));
-        check("s3: the worker refuses a form for a content type outside the allowed families (TYPE_NOT_ALLOWED)", type === "TYPE_NOT_ALLOWED", type);
+        await check("s3: the worker refuses a form for a content type outside the allowed families (TYPE_NOT_ALLOWED)", () => assert.equal(type, "TYPE_NOT_ALLOWED"));
         // image/* is a family: the policy has a starts-with condition on content-type, and the page
         // adds the file's type; SeaweedFS checks it.
         const family = await page.evaluate(async () => {
@@ -189,21 +231,18 @@ async function main() {
           const bad = await window.demo.postForm("s3", form, new File(["text"], "pixel.png", { type: "text/plain" }));
           return { fields: form.fields.map(([n]) => n), good, bad };
         });
-        check("s3: a form for the image/* family leaves content-type to the page; image/png passes, text/plain is refused by the storage",
-          !family.fields.includes("content-type") && family.good.ok && !family.bad.ok && !family.bad.network && family.bad.status === 403,
-          JSON.stringify(family));
+        await check("s3: a form for the image/* family leaves content-type to the page; image/png passes, text/plain is refused by the storage", () => {
+          assert.ok(!family.fields.includes("content-type"), `content-type is a field: ${JSON.stringify(family.fields)}`);
+          assert.equal(family.good.ok, true, JSON.stringify(family.good));
+          assert.ok(!family.bad.ok && !family.bad.network, JSON.stringify(family.bad));
+          assert.equal(family.bad.status, 403);
+        });
       }
     }
-  } catch (e) {
-    check("browser demo run", false, String(e.stack || e));
   } finally {
     if (browser) await browser.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
     await stopDemo(demo);
   }
   console.log(`screenshots: ${SHOTS}`);
-  summary();
-  process.exit(t.failed ? 1 : 0);
-}
-
-main();
+});

@@ -10,13 +10,15 @@
 //
 //   node tests/browser_firefox.mjs
 // Env: SERVERS_PREFIX, DEMO_PORT (8792), FIREFOX (/usr/bin/firefox-esr), PROVIDERS ("azure s3 gcs").
-// Last line "N passed, M failed"; exit status 1 on any failure.
+// One node:test test runs the flow; each check is a subtest of it (tests/support/harness.mjs); last
+// line "N passed, M failed"; exit status 1 on any failure (an error of the flow itself included).
+import { assert, exitAfterTests, test } from "./support/harness.mjs";
 import http from "node:http";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureApt, ruleFile, startDemo, stopDemo, storage, tally } from "./support/demo_stack.mjs";
+import { ensureApt, ruleFile, startDemo, stopDemo, storage } from "./support/demo_stack.mjs";
 
 const PORT = process.env.DEMO_PORT || "8792";
 const CONTROL_PORT = Number(process.env.CONTROL_PORT || 8793);
@@ -24,11 +26,14 @@ const FIREFOX = process.env.FIREFOX || "/usr/bin/firefox-esr";
 const PROVIDERS = (process.env.PROVIDERS || "azure s3 gcs").split(/\s+/).filter(Boolean);
 const HOSTILE = "firefox upload+ünï (1) ✓.txt";
 const FORM_NAME = "firefox form+ü (2) ✓.txt";
-const t = tally();
-const { check } = t;
+/** `r` is a 2xx answer the page read (`ok`). */
+function succeeded(r) {
+  assert.equal(r?.ok, true, JSON.stringify(r));
+  assert.ok(r.status >= 200 && r.status < 300, `status ${r.status}: ${JSON.stringify(r)}`);
+}
 
 // The script: [step, verdict(result)] in order; `before` runs (storage changes) before the step is sent.
-function script(demo) {
+function script(demo, check) {
   const steps = [];
   for (const p of PROVIDERS) {
     const body = `uploaded from Firefox to ${p} at ${new Date().toISOString()} — ünïcode`;
@@ -36,24 +41,33 @@ function script(demo) {
     steps.push({
       before: () => storage("cors-off", p),
       step: { op: "upload", provider: p, name: HOSTILE, body },
-      verdict: (r) => check(`${p}: upload without a CORS rule is blocked and explained`,
-        r && !r.ok && r.network === true && r.kind === "cors" && /CORS is not configured for this origin/.test(r.text), JSON.stringify(r)),
+      verdict: (r) => check(`${p}: upload without a CORS rule is blocked and explained`, () => {
+        assert.equal(r?.ok, false, JSON.stringify(r));
+        assert.deepEqual({ network: r.network, kind: r.kind }, { network: true, kind: "cors" });
+        assert.match(String(r.text), /CORS is not configured for this origin/);
+      }),
     });
     steps.push({
       before: () => storage("cors-on", p, ruleFile(demo, p)),
       step: { op: "upload", provider: p, name: HOSTILE, body },
       verdict: (r) => {
         key = r && r.key;
-        check(`${p}: upload of "${HOSTILE}" passes with the generated CORS rule`, r && r.ok && r.status >= 200 && r.status < 300, JSON.stringify(r));
+        check(`${p}: upload of "${HOSTILE}" passes with the generated CORS rule`, () => succeeded(r));
       },
     });
     steps.push({
       step: () => ({ op: "download", provider: p, key }),
-      verdict: (r) => check(`${p}: download returns the uploaded bytes`, r && r.ok && r.text === body, JSON.stringify(r).slice(0, 300)),
+      verdict: (r) => check(`${p}: download returns the uploaded bytes`, () => {
+        assert.equal(r?.ok, true, JSON.stringify(r).slice(0, 300));
+        assert.equal(r.text, body);
+      }),
     });
     steps.push({
       step: () => ({ op: "download", provider: p, key, tamper: true }),
-      verdict: (r) => check(`${p}: tampered URL gives a readable 403`, r && !r.network && r.status === 403 && r.kind === "signature", JSON.stringify(r)),
+      verdict: (r) => check(`${p}: tampered URL gives a readable 403`, () => {
+        assert.ok(r && !r.network, JSON.stringify(r));
+        assert.deepEqual({ status: r.status, kind: r.kind }, { status: 403, kind: "signature" });
+      }),
     });
     // "form upload (POST policy)" with a form from the worker: S3 checked by SeaweedFS; GCS goes to
     // fake-gcs-server, which checks no policy (the flow only); Azure: UNSUPPORTED, SAS PUT fallback.
@@ -64,19 +78,30 @@ function script(demo) {
       verdict: (r) => {
         formKey = r && r.key;
         check(p === "azure" ? "azure: form upload answered UNSUPPORTED, the page fell back to a SAS PUT"
-          : `${p}: form upload (POST policy from the worker) passes` + (p === "gcs" ? " (fake-gcs-server: no policy check)" : ""),
-        r && r.ok && r.status >= 200 && r.status < 300 && (p === "azure" ? r.fallback === "put" : r.form === true), JSON.stringify(r));
+          : `${p}: form upload (POST policy from the worker) passes` + (p === "gcs" ? " (fake-gcs-server: no policy check)" : ""), () => {
+          succeeded(r);
+          if (p === "azure") assert.equal(r.fallback, "put");
+          else assert.equal(r.form, true);
+        });
       },
     });
     steps.push({
       step: () => ({ op: "download", provider: p, key: formKey }),
-      verdict: (r) => check(`${p}: download of the form upload returns its bytes`, r && r.ok && r.text === formBody, JSON.stringify(r).slice(0, 300)),
+      verdict: (r) => check(`${p}: download of the form upload returns its bytes`, () => {
+        assert.equal(r?.ok, true, JSON.stringify(r).slice(0, 300));
+        assert.equal(r.text, formBody);
+      }),
     });
   }
   return steps;
 }
 
-async function main() {
+// playwright-core (or the demo's pipes) may keep the event loop alive after the flow: exit when done.
+exitAfterTests();
+test("the demo in Firefox ESR", async (ctx) => {
+  // Checks come from the control server's callbacks: each a subtest, all awaited before the end.
+  const pending = [];
+  const check = (name, f) => pending.push(ctx.test(name, f));
   ensureApt(FIREFOX, "firefox-esr");
   const demo = startDemo(PORT);
   let ff = null;
@@ -84,8 +109,8 @@ async function main() {
   const profile = mkdtempSync(join(tmpdir(), "presign-firefox-"));
   try {
     const url = await demo.ready;
-    check("demo stack up (demo.sh --no-cors)", url === `http://127.0.0.1:${PORT}/`, url);
-    const steps = script(demo);
+    check("demo stack up (demo.sh --no-cors)", () => assert.equal(url, `http://127.0.0.1:${PORT}/`));
+    const steps = script(demo, check);
     let i = -1;
     let finish;
     const finished = new Promise((r) => (finish = r));
@@ -102,7 +127,10 @@ async function main() {
         try { result = JSON.parse(b); } catch { /* checked below */ }
         if (i < 0) {
           console.log(`UA: ${result && result.ua}`);
-          check("Firefox runs the page's self-test", !!(result && result.hello && /Firefox/.test(result.ua)), b.slice(0, 200));
+          check("Firefox runs the page's self-test", () => {
+            assert.ok(result && result.hello, b.slice(0, 200));
+            assert.match(String(result.ua), /Firefox/);
+          });
         } else {
           steps[i].verdict(result);
         }
@@ -115,7 +143,7 @@ async function main() {
         try {
           if (steps[i].before) steps[i].before();
         } catch (e) {
-          check(`storage change before step ${i}`, false, String(e));
+          check(`storage change before step ${i}`, () => assert.fail(String(e.stack || e)));
         }
         const s = typeof steps[i].step === "function" ? steps[i].step() : steps[i].step;
         res.writeHead(200, cors);
@@ -139,9 +167,7 @@ async function main() {
     ff = spawn(FIREFOX, ["--headless", "--no-remote", "--profile", profile, target], { stdio: "ignore" });
     console.log(`firefox pid ${ff.pid}: ${target}`);
     const done = await Promise.race([finished, new Promise((r) => setTimeout(() => r(false), 180000))]);
-    check("the page ran every step within 3 minutes", done === true, `stopped after step ${i}`);
-  } catch (e) {
-    check("firefox demo run", false, String(e.stack || e));
+    check("the page ran every step within 3 minutes", () => assert.equal(done, true, `stopped after step ${i}`));
   } finally {
     if (ff && ff.exitCode === null) {
       const exited = new Promise((r) => ff.on("exit", r));
@@ -153,9 +179,6 @@ async function main() {
     if (server) server.close();
     rmSync(profile, { recursive: true, force: true });
     await stopDemo(demo);
+    await Promise.all(pending);
   }
-  t.summary();
-  process.exit(t.failed ? 1 : 0);
-}
-
-main();
+});

@@ -340,7 +340,7 @@ fn query_param(url: &str, name: &str) -> String {
         .split('&')
         .find_map(|p| p.strip_prefix(&format!("{name}=")))
         .unwrap_or_else(|| panic!("no {name} in {url}"));
-    presign::encoding::percent_decode(value).unwrap()
+    presign::percent_decode(value).unwrap()
 }
 
 #[test]

@@ -83,23 +83,23 @@ fn request_of(case: &Value, credentials: Credentials) -> GcsRequest {
     r.signed_at = Some(Timestamp::parse_rfc3339(str_field(case, "timestamp").unwrap()).unwrap());
     r.headers = params(case.get("headers"));
     r.query = params(case.get("queryParameters"));
-    r.scheme = str_field(case, "scheme").map(|s| match s {
+    r.endpoint.scheme = str_field(case, "scheme").map(|s| match s {
         "https" => UrlScheme::Https,
         "http" => UrlScheme::Http,
         other => panic!("scheme {other}"),
     });
-    r.url_style = str_field(case, "urlStyle").map(|s| match s {
+    r.endpoint.url_style = str_field(case, "urlStyle").map(|s| match s {
         "PATH_STYLE" => UrlStyle::Path,
         "VIRTUAL_HOSTED_STYLE" => UrlStyle::VirtualHosted,
         "BUCKET_BOUND_HOSTNAME" => UrlStyle::BucketBound,
         other => panic!("urlStyle {other}"),
     });
-    r.bucket_bound_hostname = str_field(case, "bucketBoundHostname").map(str::to_owned);
-    r.endpoint = ["hostname", "clientEndpoint", "emulatorHostname"]
+    r.endpoint.bucket_bound_hostname = str_field(case, "bucketBoundHostname").map(str::to_owned);
+    r.endpoint.url = ["hostname", "clientEndpoint", "emulatorHostname"]
         .iter()
         .find_map(|f| str_field(case, f))
         .map(str::to_owned);
-    r.universe_domain = str_field(case, "universeDomain").map(str::to_owned);
+    r.endpoint.universe_domain = str_field(case, "universeDomain").map(str::to_owned);
     r
 }
 

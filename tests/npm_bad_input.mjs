@@ -7,7 +7,9 @@
 // - presignMany isolates its elements: a lone surrogate (or a NaN) in one element is a
 //   PresignError in that element's place, the others are signed.
 // - Error messages quote nothing from the input: a canary put in a member never comes back.
+// Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_bad_input.mjs     last line "N passed, M failed"
+import { assert, test } from "./support/harness.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -32,23 +34,35 @@ const manyWays = (p) => [
   [`presign/${p} client`, (list) => own[p].createPresigner({ provider: p }).presignMany(list.map(untagged))],
 ];
 
-let passed = 0, failed = 0;
-const check = (name, ok, detail = "") => {
-  ok ? passed++ : failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
-};
-const describe = (e) => (e instanceof PresignError ? `${e.code}: ${e.message}` : String(e && e.stack || e));
+const show = (e) => (e instanceof PresignError ? `${e.code}: ${e.message}` : String(e && e.stack || e));
 
-// Expects `f()` (sync or async) to throw / reject a PresignError with `code`.
-async function refused(name, code, f, { not } = {}) {
+/** `f()` (sync or async) throws / rejects, and `check(e)` asserts on the error; a return is a failure. */
+async function throws(f, check) {
+  let out;
   try {
-    const out = await f();
-    check(`${name}: ${code}`, false, `returned ${JSON.stringify(out).slice(0, 200)}`);
+    out = await f();
   } catch (e) {
-    const leak = not !== undefined && String(e && e.message).includes(not);
-    check(`${name}: ${code}`, e instanceof PresignError && e.code === code && !leak, describe(e));
+    return check(e);
   }
+  assert.fail(`returned ${JSON.stringify(out)?.slice(0, 200)}`);
 }
+
+/** A PresignError with `code`: its class and code. */
+function isPresignError(e, code) {
+  assert.ok(e instanceof PresignError, `not a PresignError: ${show(e)}`);
+  assert.equal(e.code, code);
+}
+
+// Expects `f()` (sync or async) to throw / reject a PresignError with `code` (whose message does not quote `not`).
+function refused(name, code, f, { not } = {}) {
+  return test(`${name}: ${code}`, () => throws(f, (e) => {
+    isPresignError(e, code);
+    if (not !== undefined) assert.ok(!String(e.message).includes(not), `the message quotes ${not}: ${e.message}`);
+  }));
+}
+
+/** presignMany's results, summarised: "ok" for a signed URL, "CODE" for a PresignError, else what it is. */
+const verdicts = (out) => out.map((r) => (r instanceof PresignError ? r.code : typeof r?.url === "string" ? "ok" : JSON.stringify(r)));
 
 const AT = "2026-11-24T10:00:00Z";
 const AWS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
@@ -109,36 +123,30 @@ await refused("presign s3 credentials.expiresAt: an invalid Date", "INVALID_TIME
   () => presign(set(S3, "credentials.expiresAt", new Date(NaN))));
 await refused("presign azure startsOn: an invalid Date", "INVALID_TIME", () => presign({ ...AZURE, startsOn: new Date(NaN) }));
 // Before this was fixed, the default lifetime was signed: the URL said X-Amz-Expires=3600.
-{
+test("presign s3 expiresIn NaN does not sign the default lifetime", () => {
   let url = "";
   try { url = presign({ ...S3, expiresIn: NaN }).url; } catch {}
-  check("presign s3 expiresIn NaN does not sign the default lifetime", !url.includes("X-Amz-Expires=3600"), url);
-}
+  assert.doesNotMatch(url, /X-Amz-Expires=3600/);
+});
 // An explicit null still means "absent" (the default).
-{
+test("presign s3 expiresIn: null is the default lifetime", () => {
   const out = presign({ ...S3, expiresIn: null, region: null });
-  check("presign s3 expiresIn: null is the default lifetime", out.url.includes("X-Amz-Expires=3600"), out.url);
-}
+  assert.match(out.url, /X-Amz-Expires=3600/);
+});
 
 // presignMany: a non-finite number fails its element only, in every entry and client.
 for (const [p, good] of [["s3", S3], ["gcs", GCS], ["azure", AZURE]]) {
   for (const [way, many] of manyWays(p)) {
-    const out = many([good, { ...good, expiresIn: NaN }, { ...good, expiresIn: Infinity }, good]);
-    check(`presignMany ${p} NaN / Infinity (${way}): errors in place, the rest signed`,
-      out.length === 4 && typeof out[0].url === "string" && typeof out[3].url === "string"
-        && out[1] instanceof PresignError && out[1].code === "INVALID_EXPIRY"
-        && out[2] instanceof PresignError && out[2].code === "INVALID_EXPIRY",
-      JSON.stringify(out.map((r) => r.code || "ok")));
+    test(`presignMany ${p} NaN / Infinity (${way}): errors in place, the rest signed`, () => {
+      const out = many([good, { ...good, expiresIn: NaN }, { ...good, expiresIn: Infinity }, good]);
+      assert.deepEqual(verdicts(out), ["ok", "INVALID_EXPIRY", "INVALID_EXPIRY", "ok"]);
+    });
   }
 }
-{
+test("presignMany NaN / Infinity: errors in place, the rest signed", () => {
   const out = presignMany([S3, { ...S3, expiresIn: NaN }, { ...GCS, expiresIn: Infinity }, GCS]);
-  check("presignMany NaN / Infinity: errors in place, the rest signed",
-    out.length === 4 && typeof out[0].url === "string" && typeof out[3].url === "string"
-      && out[1] instanceof PresignError && out[1].code === "INVALID_EXPIRY"
-      && out[2] instanceof PresignError && out[2].code === "INVALID_EXPIRY",
-    JSON.stringify(out.map((r) => r.code || "ok")));
-}
+  assert.deepEqual(verdicts(out), ["ok", "INVALID_EXPIRY", "INVALID_EXPIRY", "ok"]);
+});
 
 // --- Lone surrogates: one element's error, not the whole array's -----------------------------
 const lone = [
@@ -152,31 +160,15 @@ const lone = [
   ["azure blob", { ...AZURE, blob: "x\ud800" }],
 ];
 for (const [label, bad] of lone) {
-  let out;
-  try {
-    out = presignMany([S3, bad, GCS]);
-  } catch (e) {
-    check(`presignMany lone surrogate in ${label}: error in place`, false, `threw ${describe(e)}`);
-    continue;
-  }
-  check(`presignMany lone surrogate in ${label}: error in place, the rest signed`,
-    out.length === 3 && typeof out[0].url === "string" && typeof out[2].url === "string"
-      && out[1] instanceof PresignError && out[1].code === "INVALID_REQUEST",
-    JSON.stringify(out.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : "ok"))));
+  test(`presignMany lone surrogate in ${label}: error in place, the rest signed`, () => {
+    assert.deepEqual(verdicts(presignMany([S3, bad, GCS])), ["ok", "INVALID_REQUEST", "ok"]);
+  });
   await refused(`presign lone surrogate in ${label}`, "INVALID_REQUEST", () => presign(bad));
   const good = { s3: S3, gcs: GCS, azure: AZURE }[bad.provider];
   for (const [way, many] of manyWays(bad.provider).slice(1)) {
-    let got;
-    try {
-      got = many([good, bad, good]);
-    } catch (e) {
-      check(`presignMany lone surrogate in ${label} (${way}): error in place`, false, `threw ${describe(e)}`);
-      continue;
-    }
-    check(`presignMany lone surrogate in ${label} (${way}): error in place, the rest signed`,
-      got.length === 3 && typeof got[0].url === "string" && typeof got[2].url === "string"
-        && got[1] instanceof PresignError && got[1].code === "INVALID_REQUEST",
-      JSON.stringify(got.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : "ok"))));
+    test(`presignMany lone surrogate in ${label} (${way}): error in place, the rest signed`, () => {
+      assert.deepEqual(verdicts(many([good, bad, good])), ["ok", "INVALID_REQUEST", "ok"]);
+    });
   }
   for (const [way, g] of otherWays(bad.provider)) {
     await refused(`presign lone surrogate in ${label} (${way})`, "INVALID_REQUEST", () => g(bad));
@@ -219,18 +211,17 @@ for (const [name, f, canary] of [...echo]) {
   const m = /^presign (s3|gcs|azure) /.exec(name);
   if (m) for (const [way, g] of otherWays(m[1])) echo.push([`${name} (${way})`, () => f(g), canary]);
 }
+// The error's code is part of the name (as before the move to node:test): found by a first call.
 for (const [name, f, canary = C] of echo) {
-  try {
-    await f();
-    check(`no echo: ${name}`, false, "returned");
-  } catch (e) {
-    check(`no echo: ${name} (${e && e.code})`, e instanceof PresignError && !e.message.includes(canary), describe(e));
-  }
+  let code;
+  try { await f(); } catch (e) { code = e && e.code; }
+  test(code === undefined ? `no echo: ${name}` : `no echo: ${name} (${code})`, () => throws(f, (e) => {
+    assert.ok(e instanceof PresignError, `not a PresignError: ${show(e)}`);
+    assert.ok(!e.message.includes(canary), `the message quotes ${canary}: ${e.message}`);
+  }));
 }
-{
+test("no echo: verify with an unknown key id", () => {
   const v = verify({ url: `https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${C}%2F20261124%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20261124T100000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00`, credentials: AWS });
-  check("no echo: verify with an unknown key id", !v.valid && !v.error.message.includes(C), JSON.stringify(v));
-}
-
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed || passed === 0 ? 1 : 0);
+  assert.equal(v.valid, false);
+  assert.ok(!v.error.message.includes(C), `the message quotes ${C}: ${v.error.message}`);
+});

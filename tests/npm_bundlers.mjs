@@ -19,18 +19,20 @@
 //     unreachable registry, so it cannot fetch anything, and the specifier must resolve into that
 //     node_modules;
 //   - Bun (npm `bun`, its binary from @oven/bun-linux-x64): `bun add <tarball>`, then `bun run`. When
-//     the binary cannot be installed or run here, a "not run: bun" line says why (not counted).
+//     the binary cannot be installed or run here, its test is skipped and says why (not counted).
 //
 //   node tests/npm_bundlers.mjs          (pkg/dist must exist: bash pkg/build.sh)
 // Env: PRESIGN_BIN, SERVERS_PREFIX (tools are installed there, pinned: one folder per version),
 //      CHROMIUM (/usr/bin/chromium).
-// Last line "N passed, M failed"; exit status 1 on any failure.
+// Each check is a node:test test (tests/support/harness.mjs), one parent test per client; last line
+// "N passed, M failed"; exit status 1 on any failure.
+import { after, assert, test } from "./support/harness.mjs";
 import { spawn } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ensureNpm, PREFIX, tally, VERSIONS } from "./support/demo_stack.mjs";
+import { ensureNpm, PREFIX, VERSIONS } from "./support/demo_stack.mjs";
 import {
   denoBin, denoEnv, distBuilt, fetchText, freePorts, imports, PROBE, PROBE_ENTRIES, packTarball, probeInChromium, project, runWorkerd, sh, verifyProbe,
 } from "./support/npm_probe.mjs";
@@ -42,9 +44,6 @@ const COMPATIBILITY_DATE = "2025-09-01";
 // Nothing listens here: a client that tried the registry instead of the local tarball fails.
 const NO_REGISTRY = "http://127.0.0.1:9/";
 
-const t = tally();
-const { check, summary } = t;
-const verify = (runtime, text) => verifyProbe(check, runtime, text);
 
 /** Installs `name@version` into its own folder under $SERVERS_PREFIX (once); that folder's node_modules. */
 function tool(name, version) {
@@ -71,7 +70,7 @@ const wasmOf = (dir, sub, build) => {
 
 const sameBytes = (a, b) => existsSync(a) && existsSync(b) && readFileSync(a).equals(readFileSync(b));
 
-async function wrangler(base, tarball) {
+async function wrangler(t, base, tarball) {
   const bin = join(tool("wrangler", WRANGLER_VERSION), "wrangler/bin/wrangler.js");
   const dir = project(base, "worker-wrangler", tarball, "module");
   mkdirSync(join(dir, "src"));
@@ -98,15 +97,17 @@ ${PROBE("")}
   const files = readdirSync(out);
   const wasm = files.filter((f) => f.endsWith(".wasm"));
   const js = existsSync(join(out, "index.js")) ? readFileSync(join(out, "index.js"), "utf8") : "";
-  check("wrangler deploy --dry-run: the bundle imports one .wasm module per entry the worker imports",
-    wasm.length === PROBE_ENTRIES.length && wasm.every((w) => js.includes(`from "./${w}"`)), files.join(" "));
+  await t.test("wrangler deploy --dry-run: the bundle imports one .wasm module per entry the worker imports", () => {
+    assert.equal(wasm.length, PROBE_ENTRIES.length, files.join(" "));
+    for (const w of wasm) assert.ok(js.includes(`from "./${w}"`), `the bundle does not import ${w}`);
+  });
   for (const sub of PROBE_ENTRIES) {
     const serverWasm = wasmOf(dir, sub, "server");
-    check(`wrangler deploy --dry-run: presign${sub}'s server build is one of them (the \`workerd\` condition)`,
-      wasm.some((w) => sameBytes(join(out, w), serverWasm)), wasm.join(" "));
+    await t.test(`wrangler deploy --dry-run: presign${sub}'s server build is one of them (the \`workerd\` condition)`,
+      () => assert.ok(wasm.some((w) => sameBytes(join(out, w), serverWasm)), wasm.join(" ")));
   }
   const modules = wasm.map((name) => ({ name, type: "wasm" }));
-  verify("wrangler bundle in workerd", await runWorkerd(out, "index.js", modules, COMPATIBILITY_DATE));
+  await verifyProbe(t, "wrangler bundle in workerd", await runWorkerd(out, "index.js", modules, COMPATIBILITY_DATE));
 
   // The same project in wrangler's local dev server (miniflare + its own workerd).
   const [port, inspectorPort] = await freePorts(2);
@@ -120,7 +121,7 @@ ${PROBE("")}
     // A cold machine needs a while: wrangler bundles, then miniflare starts workerd.
     const failed = () => `wrangler dev did not answer:\n${log.replace(/\x1b\[[0-9;]*m/g, "")}`;
     const gone = () => child.exitCode !== null || /The Workers runtime failed to start/.test(log);
-    verify("wrangler dev --local", await fetchText(`http://127.0.0.1:${port}/`, failed, 900, gone));
+    await verifyProbe(t, "wrangler dev --local", await fetchText(`http://127.0.0.1:${port}/`, failed, 900, gone));
   } finally {
     // wrangler dev and the workerd it started share the process group made for it here.
     const exited = new Promise((r) => child.on("exit", r));
@@ -133,7 +134,7 @@ ${PROBE("")}
   }
 }
 
-async function webpack(dir) {
+async function webpack(t, dir) {
   const lib = join(tool("webpack", WEBPACK_VERSION), "webpack");
   const out = join(dir, "out-webpack");
   // webpack's Node API (webpack-cli is not needed): production mode minifies the glue too.
@@ -151,14 +152,14 @@ webpack({
   sh("node", ["build-webpack.cjs"], { cwd: dir });
   const wasm = readdirSync(out).filter((f) => f.endsWith(".wasm"));
   for (const sub of PROBE_ENTRIES) {
-    check(`webpack: the build emits presign${sub}'s browser .wasm as an asset`,
-      wasm.some((w) => sameBytes(join(out, w), wasmOf(dir, sub, "web"))), readdirSync(out).join(" "));
+    await t.test(`webpack: the build emits presign${sub}'s browser .wasm as an asset`,
+      () => assert.ok(wasm.some((w) => sameBytes(join(out, w), wasmOf(dir, sub, "web"))), readdirSync(out).join(" ")));
   }
   writeFileSync(join(out, "index.html"), page(false));
-  verify("webpack + Chromium", await probeInChromium(out));
+  await verifyProbe(t, "webpack + Chromium", await probeInChromium(out));
 }
 
-async function esbuild(dir) {
+async function esbuild(t, dir) {
   const bin = join(tool("esbuild", ESBUILD_VERSION), ".bin/esbuild");
   const out = join(dir, "out-esbuild");
   sh(bin, ["main.js", "--bundle", "--format=esm", "--platform=browser", "--target=es2022", "--minify",
@@ -171,10 +172,10 @@ async function esbuild(dir) {
     copyFileSync(w, join(out, "web", w.split("/").pop()));
   }
   writeFileSync(join(out, "index.html"), page(true));
-  verify("esbuild + Chromium", await probeInChromium(out));
+  await verifyProbe(t, "esbuild + Chromium", await probeInChromium(out));
 }
 
-function deno(base, tarball) {
+async function deno(t, base, tarball) {
   const dir = project(base, "deno-npm", tarball, "module");
   writeFileSync(join(dir, "deno.json"), JSON.stringify({ nodeModulesDir: "manual" }) + "\n");
   writeFileSync(join(dir, "probe.mjs"), `${PROBE(imports("esm", (sub) => `npm:presign${sub}`))}` +
@@ -182,20 +183,19 @@ function deno(base, tarball) {
   const text = sh(denoBin(), ["run", "--cached-only", "--allow-read", "probe.mjs"], {
     cwd: dir, env: { ...denoEnv(), NPM_CONFIG_REGISTRY: NO_REGISTRY },
   });
-  const resolved = text.split("\n")[0];
-  check("deno: npm:presign resolves to the tarball's deno entry in node_modules",
-    resolved === pathToFileURL(join(dir, "node_modules/presign/dist/main/deno.js")).href, resolved);
-  verify("deno (npm:presign)", text);
+  await t.test("deno: npm:presign resolves to the tarball's deno entry in node_modules",
+    () => assert.equal(text.split("\n")[0], pathToFileURL(join(dir, "node_modules/presign/dist/main/deno.js")).href));
+  await verifyProbe(t, "deno (npm:presign)", text);
 }
 
-function bun(base, tarball) {
+async function bun(t, base, tarball) {
   let exe;
   try {
     exe = join(tool("bun", BUN_VERSION), "bun/bin/bun.exe");
     sh(exe, ["--version"]);
   } catch (e) {
     const why = String(e.message || e).split("\n")[0];
-    console.log(`not run: bun ${BUN_VERSION} (npm \`bun\`) cannot be installed or run here -- ${why}`);
+    t.skip(`not run: bun ${BUN_VERSION} (npm \`bun\`) cannot be installed or run here -- ${why}`);
     return;
   }
   const dir = join(base, "bun");
@@ -210,47 +210,37 @@ function bun(base, tarball) {
   writeFileSync(join(dir, "probe.mjs"), PROBE(imports("esm")) +
     `console.log(import.meta.resolve("presign"));\nconsole.log(out);\n`);
   const text = sh(exe, ["run", "probe.mjs"], { cwd: dir, env });
-  const resolved = text.split("\n")[0];
-  check("bun: presign resolves into the project's node_modules (installed by bun from the tarball)",
-    resolved.startsWith(pathToFileURL(join(dir, "node_modules/presign/")).href), resolved);
-  verify("bun", text);
+  await t.test("bun: presign resolves into the project's node_modules (installed by bun from the tarball)", () => {
+    const resolved = text.split("\n")[0];
+    assert.ok(resolved.startsWith(pathToFileURL(join(dir, "node_modules/presign/")).href), resolved);
+  });
+  await verifyProbe(t, "bun", text);
 }
 
-async function main() {
-  if (!distBuilt()) {
-    console.log("pkg/dist is missing: run bash pkg/build.sh first");
-    console.log("0 passed, 1 failed");
-    process.exit(1);
-  }
+if (!distBuilt()) {
+  test("pkg/dist is built", () => assert.fail("pkg/dist is missing: run bash pkg/build.sh first"));
+} else {
   const base = mkdtempSync(join(tmpdir(), "presign-bundlers-"));
-  // Each client on its own: one that breaks is a failure, the others still run.
-  const step = async (name, f) => {
+  after(() => rmSync(base, { recursive: true, force: true }));
+  // Each client is its own test: one that breaks is a failure (with its command's output), the others still run.
+  const step = (name, f) => test(name, async (t) => {
     try {
-      await f();
+      await f(t);
     } catch (e) {
+      if (e instanceof assert.AssertionError) throw e;
       const output = (e.stdout?.length ? `\n${e.stdout}` : "") + (e.stderr?.length ? `\n${e.stderr}` : "");
-      check(`${name} run`, false, String(e.stack || e) + output);
+      assert.fail(`${name} run: ${String(e.stack || e)}${output}`);
     }
-  };
-  try {
-    const tarball = packTarball(base);
-    check("npm pack", existsSync(tarball), tarball);
-    await step("wrangler", () => wrangler(base, tarball));
-    let browser;
-    await step("browser project", () => (browser = pageProject(base, tarball)));
-    if (browser) {
-      await step("webpack", () => webpack(browser));
-      await step("esbuild", () => esbuild(browser));
-    }
-    await step("deno", () => deno(base, tarball));
-    await step("bun", () => bun(base, tarball));
-  } catch (e) {
-    check("bundlers run", false, String(e.stack || e) + (e.stderr ? `\n${e.stderr}` : ""));
-  } finally {
-    rmSync(base, { recursive: true, force: true });
-  }
-  summary();
-  process.exit(t.failed ? 1 : 0);
+  });
+  let tarball, browser;
+  test("npm pack", () => {
+    tarball = packTarball(base);
+    assert.ok(existsSync(tarball), tarball);
+  });
+  step("wrangler", (t) => wrangler(t, base, tarball));
+  // The page both browser bundlers build.
+  step("webpack", (t) => webpack(t, (browser ||= pageProject(base, tarball))));
+  step("esbuild", (t) => esbuild(t, (browser ||= pageProject(base, tarball))));
+  step("deno", (t) => deno(t, base, tarball));
+  step("bun", (t) => bun(t, base, tarball));
 }
-
-main();

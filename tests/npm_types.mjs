@@ -2,7 +2,9 @@
 // so pkg/dist must be built): a typed usage file of every entry must compile with `tsc --noEmit
 // --strict`, and each of a set of wrong usages must be rejected (so the types are not `any` in disguise).
 // TypeScript is installed on first run into $SERVERS_PREFIX/npm-ts.
+// Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_types.mjs        last line "N passed, M failed"
+import { after, assert, test } from "./support/harness.mjs";
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +26,7 @@ import { presignPost, presignPostAsync, type PostRequest, type PostForm } from "
 import { corsRules, type CorsRules } from "presign/cors";
 import { verify, type Verified, type Refused } from "presign/verify";
 import { presign as s3Presign, presignMany as s3PresignMany, createPresigner as s3Client, type S3Request } from "presign/s3";
+import { presign as mrapPresign, createPresigner as mrapClient } from "presign/sigv4a";
 import { presign as azurePresign, createPresigner as azureClient } from "presign/azure";
 import { presign as gcsPresign, presignAsync as gcsPresignAsync, createPresigner as gcsClient, PresignError as GcsError } from "presign/gcs";
 const s3: PresignRequest = {
@@ -76,6 +79,8 @@ client.setCredentials({ accessKeyId: "a2", secretAccessKey: "s2", sessionToken: 
 client.free();
 const s3only: S3Request = { provider: "s3", bucket: "b", key: "k", credentials: { accessKeyId: "a", secretAccessKey: "s" } };
 void s3Presign(s3only).url; void s3PresignMany([s3only]); s3Client({ provider: "s3", bucket: "b" }).free();
+const mrap: S3Request = { provider: "s3", bucket: "arn:aws:s3::123456789012:accesspoint/x.mrap", key: "k", regionSet: "us-east-1,eu-west-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } };
+void mrapPresign(mrap).url; mrapClient({ provider: "s3", bucket: mrap.bucket, regionSet: "*" }).free();
 void azurePresign(az).url; azureClient({ provider: "azure", container: "c", credentials: { connectionString: "UseDevelopmentStorage=true" } }).free();
 void gcsPresign(gcs).url; void gcsPresignAsync(sa); gcsClient({ provider: "gcs", bucket: "b" }).free();
 try { gcsPresign(gcs); } catch (e) { if (e instanceof GcsError) { const c: string = e.code; void c; } }
@@ -100,6 +105,8 @@ const BAD = {
   "unknown error code": `import { PresignError } from "presign"; declare const e: PresignError; if (e.code === "NOT_A_CODE") {}`,
   "presignPost is not in the URL entry": `import { presignPost } from "presign"; void presignPost;`,
   "corsRules is not in the URL entry": `import { corsRules } from "presign"; void corsRules;`,
+  "presign/sigv4a takes S3 requests only": `import { presign } from "presign/sigv4a"; presign({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
+  "regionSet is a string": `import { presign } from "presign/sigv4a"; presign({ provider: "s3", bucket: "b", key: "k", regionSet: ["*"], credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
   "presign/s3 takes S3 requests only": `import { presign } from "presign/s3"; presign({ provider: "azure", container: "c", blob: "b", credentials: { connectionString: "UseDevelopmentStorage=true" } });`,
   "presign/azure's client is for Azure": `import { createPresigner } from "presign/azure"; createPresigner({ provider: "s3", bucket: "b" });`,
   "presign/s3 has no presignAsync": `import { presignAsync } from "presign/s3"; void presignAsync;`,
@@ -107,34 +114,27 @@ const BAD = {
   "a client call has no provider switch": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ provider: "gcs", key: "k" });`,
 };
 
-let passed = 0, failed = 0;
-const check = (name, ok, detail = "") => {
-  ok ? passed++ : failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
-};
 const base = mkdtempSync(join(tmpdir(), "presign-types-"));
-try {
-  mkdirSync(join(base, "node_modules"));
-  symlinkSync(join(ROOT, "pkg"), join(base, "node_modules/presign"));
-  const tsc = (file) => {
-    try {
-      execFileSync(TSC, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
-        "--target", "es2022", "--skipLibCheck", "false", file], { cwd: base, stdio: "pipe" });
-      return { ok: true, out: "" };
-    } catch (e) {
-      return { ok: false, out: `${e.stdout}${e.stderr}` };
-    }
-  };
+after(() => rmSync(base, { recursive: true, force: true }));
+mkdirSync(join(base, "node_modules"));
+symlinkSync(join(ROOT, "pkg"), join(base, "node_modules/presign"));
+const tsc = (file) => {
+  try {
+    execFileSync(TSC, ["--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext",
+      "--target", "es2022", "--skipLibCheck", "false", file], { cwd: base, stdio: "pipe" });
+    return { ok: true, out: "" };
+  } catch (e) {
+    return { ok: false, out: `${e.stdout}${e.stderr}` };
+  }
+};
+test("typed usage of all three providers compiles (tsc --strict)", () => {
   writeFileSync(join(base, "good.mts"), GOOD);
   const g = tsc("good.mts");
-  check("typed usage of all three providers compiles (tsc --strict)", g.ok, g.out);
-  for (const [name, src] of Object.entries(BAD)) {
+  assert.ok(g.ok, `tsc refused it:\n${g.out}`);
+});
+for (const [name, src] of Object.entries(BAD)) {
+  test(`rejected: ${name}`, () => {
     writeFileSync(join(base, "bad.mts"), src);
-    const r = tsc("bad.mts");
-    check(`rejected: ${name}`, !r.ok, "tsc accepted it");
-  }
-} finally {
-  rmSync(base, { recursive: true, force: true });
+    assert.equal(tsc("bad.mts").ok, false, "tsc accepted it");
+  });
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

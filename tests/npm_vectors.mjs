@@ -11,7 +11,9 @@
 // - @azure/storage-blob's SAS cases (tests/vectors/azure/storage-blob-js-sas.json), with the
 //   request's instants given as text, Dates and milliseconds.
 // - The S3 documentation's presigned GET (tests/vectors/aws/s3-docs-examples.json).
+// Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_vectors.mjs     last line "N passed, M failed"
+import { assert, test } from "./support/harness.mjs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,11 +34,23 @@ const ways = (p) => [
   }, null],
 ];
 
-let passed = 0, failed = 0, skipped = 0;
-const check = (name, ok, detail = "") => {
-  ok ? passed++ : failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
-};
+let skipped = 0;
+
+/** `f()` (sync or async) throws / rejects, and `check(e)` asserts on the error; a return is a failure. */
+async function throws(f, check) {
+  let out;
+  try {
+    out = await f();
+  } catch (e) {
+    return check(e);
+  }
+  assert.fail(`returned ${JSON.stringify(out)?.slice(0, 200)}`);
+}
+/** A PresignError with `code`: its class and code. */
+function isPresignError(e, code) {
+  assert.ok(e instanceof PresignError, `not a PresignError: ${e && e.stack || e}`);
+  assert.equal(e.code, code);
+}
 
 // --- GCS conformance, RSA through WebCrypto ------------------------------------------------------
 const gcs = JSON.parse(readFileSync(join(ROOT, "tests/vectors/gcs/v4_signatures.json"), "utf8"));
@@ -60,22 +74,17 @@ for (const t of gcs.signingV4Tests) {
     req.bucketBoundHostname = t.bucketBoundHostname;
   }
   for (const [way, , presignAsync] of ways("gcs").filter((w) => w[2])) {
-    try {
+    test(`gcs conformance (${way}): ${t.description}`, async () => {
       const out = await presignAsync(req);
-      check(`gcs conformance (${way}): ${t.description}`, out.url === t.expectedUrl, `\n   got  ${out.url}\n   want ${t.expectedUrl}`);
-    } catch (e) {
-      check(`gcs conformance (${way}): ${t.description}`, false, `${e.code}: ${e.message}`);
-    }
+      assert.equal(out.url, t.expectedUrl);
+    });
   }
 }
 
 // A service-account request without a private key is a PresignError, not a crash.
-try {
-  await main.presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: key.client_email } } });
-  check("service account without private_key rejects", false, "resolved");
-} catch (e) {
-  check("service account without private_key rejects with INVALID_CREDENTIALS", e instanceof PresignError && e.code === "INVALID_CREDENTIALS", String(e));
-}
+test("service account without private_key rejects with INVALID_CREDENTIALS", () => throws(
+  () => main.presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: key.client_email } } }),
+  (e) => isPresignError(e, "INVALID_CREDENTIALS")));
 
 // --- GCS POST-policy conformance, RSA through WebCrypto -----------------------------------------
 // Each policyInput said through the post request schema; the form (url + every field, policy and
@@ -104,24 +113,21 @@ for (const t of gcs.postPolicyV4Tests) {
   const c = i.conditions || {};
   if (c.startsWith) req.startsWith = { [c.startsWith[0].replace(/^\$/, "")]: c.startsWith[1] };
   if (c.contentLengthRange) req.contentLengthRange = { min: c.contentLengthRange[0], max: c.contentLengthRange[1] };
-  const name = `gcs post conformance: ${t.description}`;
-  try {
+  test(`gcs post conformance: ${t.description}`, async () => {
     const form = await presignPostAsync(req);
-    const got = JSON.stringify([form.url, Object.fromEntries(form.fields.map(([k, v]) => [k, v]))], null, 0);
     const want = t.policyOutput;
-    const sameFields = form.fields.length === Object.keys(want.fields).length &&
-      form.fields.every(([k, v]) => want.fields[k] === v);
-    check(name, form.url === want.url && sameFields, `\n   got  ${got}\n   want ${JSON.stringify([want.url, want.fields])}`);
-  } catch (e) {
-    check(name, false, `${e.code}: ${e.message}`);
-  }
+    assert.equal(form.url, want.url);
+    // every field, each once (the order is not compared)
+    assert.equal(form.fields.length, Object.keys(want.fields).length, `fields: ${JSON.stringify(form.fields)}`);
+    assert.deepEqual(Object.fromEntries(form.fields), want.fields);
+  });
 }
-try {
-  presignPost({ provider: "azure", bucket: "c", key: "k" });
-  check("azure post refused", false, "returned");
-} catch (e) {
-  check("azure post refused with UNSUPPORTED naming a SAS PUT", e instanceof PresignError && e.code === "UNSUPPORTED" && /SAS PUT/.test(e.message), String(e));
-}
+test("azure post refused with UNSUPPORTED naming a SAS PUT", () => throws(
+  () => presignPost({ provider: "azure", bucket: "c", key: "k" }),
+  (e) => {
+    isPresignError(e, "UNSUPPORTED");
+    assert.match(e.message, /SAS PUT/);
+  }));
 
 // --- Azure: @azure/storage-blob's SAS cases (tests/vectors/azure/storage-blob-js-sas.json) ---------
 // Each request as written (RFC 3339 text), then with its instants (signedAt, startsOn, expiresOn)
@@ -133,15 +139,12 @@ for (const c of azureCases) {
   for (const [form, req] of [["text", c.request], ["Date", asInstants(c.request, (ms) => new Date(ms))],
     ["ms", asInstants(c.request, (ms) => ms)]]) {
     for (const [way, presign] of ways("azure")) {
-      let got;
-      try {
-        got = new URL(presign(req).url).searchParams;
-      } catch (e) {
-        check(`azure ${c.id} (${way}, instants as ${form})`, false, String(e));
-        continue;
-      }
-      const bad = Object.entries(c.expected.params).filter(([k, v]) => got.get(k) !== v).map(([k, v]) => `${k}: ours ${got.get(k)}, sdk ${v}`);
-      check(`azure ${c.id} (${way}, instants as ${form}): the SDK's sig and parameters`, bad.length === 0 && got.get("sig") === c.expected.signature, bad.join("; "));
+      test(`azure ${c.id} (${way}, instants as ${form}): the SDK's sig and parameters`, () => {
+        const got = new URL(presign(req).url).searchParams;
+        const ours = Object.fromEntries(Object.keys(c.expected.params).map((k) => [k, got.get(k)]));
+        assert.deepEqual(ours, c.expected.params);
+        assert.equal(got.get("sig"), c.expected.signature);
+      });
     }
   }
 }
@@ -163,11 +166,12 @@ for (const v of nodeVectors.filter((v) => v.inputs.account_name !== "storageAcco
   if (v.kind === "service_sas_blob") Object.assign(req, { container: i.container, blob: i.blob });
   else Object.assign(req, { sas: "account", services: i.services, resourceTypes: i.resource_types });
   for (const [way, presign] of ways("azure")) {
-    const got = new URL(presign(req).url).searchParams;
-    const bad = Object.entries(v.expected.query_values || {}).filter(([k, want]) => got.get(k) !== want)
-      .map(([k, want]) => `${k}: ours ${got.get(k)}, vector ${want}`);
-    check(`azure ${v.id} (${way}): the vector's signature and parameters`, bad.length === 0 && got.get("sig") === v.expected.signature,
-      `${bad.join("; ")} sig ours ${got.get("sig")}, vector ${v.expected.signature}`);
+    test(`azure ${v.id} (${way}): the vector's signature and parameters`, () => {
+      const got = new URL(presign(req).url).searchParams;
+      const want = v.expected.query_values || {};
+      assert.deepEqual(Object.fromEntries(Object.keys(want).map((k) => [k, got.get(k)])), want);
+      assert.equal(got.get("sig"), v.expected.signature);
+    });
   }
 }
 
@@ -175,43 +179,39 @@ for (const v of nodeVectors.filter((v) => v.inputs.account_name !== "storageAcco
 const docs = JSON.parse(readFileSync(join(ROOT, "tests/vectors/aws/s3-docs-examples.json"), "utf8"));
 const text = JSON.stringify(docs);
 const sig = "aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404";
-check("s3 docs example present in the vector file", text.includes(sig));
+test("s3 docs example present in the vector file", () => assert.ok(text.includes(sig), `${sig} is not in s3-docs-examples.json`));
 const DOC = {
   provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: "2013-05-24T00:00:00Z",
   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
 };
+/** The URL ends with the documented signature. */
+const signedAsDocumented = (url) => assert.equal(url.slice(url.lastIndexOf("X-Amz-Signature=")), `X-Amz-Signature=${sig}`, url);
 for (const [way, presign] of ways("s3")) {
-  const r = presign(DOC);
-  check(`s3 docs presigned GET (${way})`, r.url.endsWith(`X-Amz-Signature=${sig}`), r.url);
+  test(`s3 docs presigned GET (${way})`, () => signedAsDocumented(presign(DOC).url));
 }
 const { presign, presignAsync } = main;
-const s3 = presign(DOC);
-const viaAsync = await presignAsync({
-  provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: "2013-05-24T00:00:00Z",
-  credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+test("presignAsync of an HMAC request equals presign", async () => {
+  const viaAsync = await presignAsync({
+    provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: "2013-05-24T00:00:00Z",
+    credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+  });
+  assert.equal(viaAsync.url, presign(DOC).url);
 });
-check("presignAsync of an HMAC request equals presign", viaAsync.url === s3.url, viaAsync.url);
 
 // signedAt as a Date, milliseconds (fractions dropped, as `new Date(ms)` does) and RFC 3339 text
 // name the same instant: each must give the documented signature.
 const AWS_DOC_MS = Date.UTC(2013, 4, 24);
 for (const [label, at] of [["Date", new Date(AWS_DOC_MS)], ["ms", AWS_DOC_MS], ["ms + 0.9", AWS_DOC_MS + 0.9],
   ["Date 999 ms later", new Date(AWS_DOC_MS + 999)], ["RFC 3339 with offset", "2013-05-24T02:00:00+02:00"]]) {
-  const r = presign({
+  test(`s3 docs presigned GET with signedAt as ${label}`, () => signedAsDocumented(presign({
     provider: "s3", bucket: "examplebucket", key: "test.txt", expiresIn: 86400, signedAt: at,
     credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
-  });
-  check(`s3 docs presigned GET with signedAt as ${label}`, r.url.endsWith(`X-Amz-Signature=${sig}`), r.url);
+  }).url));
 }
 for (const [label, at] of [["an invalid Date", new Date(NaN)], ["NaN", NaN], ["Infinity", Infinity], ["9e15 ms", 9e15], ["a boolean", true]]) {
-  try {
-    presign({ provider: "s3", bucket: "examplebucket", key: "test.txt", signedAt: at, credentials: { accessKeyId: "A", secretAccessKey: "S" } });
-    check(`signedAt ${label} refused`, false, "returned");
-  } catch (e) {
-    check(`signedAt ${label} refused with INVALID_TIME`, e instanceof PresignError && e.code === "INVALID_TIME", String(e));
-  }
+  test(`signedAt ${label} refused with INVALID_TIME`, () => throws(
+    () => presign({ provider: "s3", bucket: "examplebucket", key: "test.txt", signedAt: at, credentials: { accessKeyId: "A", secretAccessKey: "S" } }),
+    (e) => isPresignError(e, "INVALID_TIME")));
 }
 
 console.log(`note: ${skipped} GCS conformance cases with client hostname/emulator/universe fields are run by tests/gcs_vectors.rs only`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed || passed === 0 ? 1 : 0);

@@ -4,7 +4,9 @@
 // refused with the check that failed; every verdict equals the native CLI's (`presign verify --json`)
 // for the same URL, method, headers and key. SDKs are installed on first run into $SERVERS_PREFIX
 // (npm-bench, npm-azure), the same folders and versions as benches/npm.mjs and azure_js_diff.mjs.
+// Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_verify.mjs     last line "N passed, M failed"
+import { assert, test } from "./support/harness.mjs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createPublicKey } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,13 +38,7 @@ const { Storage } = createRequire(join(AWS_DIR, "package.json"))("@google-cloud/
 const { verify, verifyAsync, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/node.js")).href);
 const { presignAsync, PresignError: MainError } = await import(pathToFileURL(join(ROOT, "pkg/dist/main/node.js")).href);
 
-let passed = 0, failed = 0;
-const check = (name, ok, detail = "") => {
-  ok ? passed++ : failed++;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${ok ? "" : `  -- ${detail}`}`);
-};
-
-check("one PresignError class for every entry (presign/verify's is presign's)", PresignError === MainError);
+test("one PresignError class for every entry (presign/verify's is presign's)", () => assert.ok(PresignError === MainError, "two classes"));
 
 /** The CLI's verdict for the same input (keys from the environment, as `presign verify` reads them). */
 function cli(url, method, headers, env) {
@@ -55,12 +51,19 @@ function cli(url, method, headers, env) {
 
 /** Checks one URL from JS and from the CLI: `want` is "valid" or the expected failure code. */
 async function both(name, { url, method, headers = {}, credentials, env }, want) {
-  const js = await verifyAsync({ url, method, headers, credentials });
-  const got = js.valid ? "valid" : js.error.code;
-  check(`${name}: ${want}`, got === want, JSON.stringify(js));
-  const c = cli(url, method, headers, env);
-  const same = c.verdict && JSON.stringify(c.verdict) === JSON.stringify(js) && c.status === (js.valid ? 0 : 1);
-  check(`${name}: CLI verdict equals the npm verdict`, same, `${c.status} ${JSON.stringify(c.verdict)} ${c.stderr}`);
+  const js = () => verifyAsync({ url, method, headers, credentials });
+  await test(`${name}: ${want}`, async () => {
+    const v = await js();
+    assert.equal(v.valid ? "valid" : v.error.code, want, JSON.stringify(v));
+  });
+  await test(`${name}: CLI verdict equals the npm verdict`, async () => {
+    const v = await js();
+    const c = cli(url, method, headers, env);
+    assert.ok(c.verdict, `no verdict from the CLI (exit ${c.status}): ${c.stderr}`);
+    // the same verdict, member for member and in the same order, and the exit status that goes with it
+    assert.equal(JSON.stringify(c.verdict), JSON.stringify(v));
+    assert.equal(c.status, v.valid ? 0 : 1, c.stderr);
+  });
 }
 
 const flip = (url, param) => url.replace(new RegExp(`([?&]${param}=[^&]*?)([0-9a-f])(&|$)`), (_, a, d, e) => a + (d === "0" ? "1" : "0") + e);
@@ -127,21 +130,23 @@ for (const [who, url] of [["google-cloud-storage", sdkGcs[0]], ["presignAsync", 
   await both(`${who} GCS RSA PUT, sent as GET`, gcs(url, "GET"), "SIGNATURE_MISMATCH");
   await both(`${who} GCS RSA PUT, without its signed content-type`, gcs(url, "PUT", {}), "MISSING_HEADER");
   // The same verdict from an SPKI public key (derived here by node:crypto, not by presign).
-  const viaSpki = await verifyAsync({ url, method: "PUT", headers: { "content-type": "text/plain" }, credentials: { publicKey: { clientEmail: sa.client_email, pem: spki } } });
-  check(`${who} GCS RSA PUT verifies with the SPKI public key`, viaSpki.valid === true, JSON.stringify(viaSpki));
+  await test(`${who} GCS RSA PUT verifies with the SPKI public key`, async () => {
+    const viaSpki = await verifyAsync({ url, method: "PUT", headers: { "content-type": "text/plain" }, credentials: { publicKey: { clientEmail: sa.client_email, pem: spki } } });
+    assert.equal(viaSpki.valid, true, JSON.stringify(viaSpki));
+  });
 }
-const sync = verify({ url: ours.url, method: "PUT", headers: ours.headers, credentials: { serviceAccount: sa } });
-check("verify (sync) of a GCS RSA URL says UNSUPPORTED and points to verifyAsync", !sync.valid && sync.error.code === "UNSUPPORTED", JSON.stringify(sync));
+test("verify (sync) of a GCS RSA URL says UNSUPPORTED and points to verifyAsync", () => {
+  const sync = verify({ url: ours.url, method: "PUT", headers: ours.headers, credentials: { serviceAccount: sa } });
+  assert.equal(sync.valid, false, JSON.stringify(sync));
+  assert.equal(sync.error.code, "UNSUPPORTED");
+});
 
 // Input that is not a verify request throws; a verdict never does.
-try {
-  verify({ url: 5 });
-  check("malformed input throws PresignError", false, "returned");
-} catch (e) {
-  check("malformed input throws PresignError(INVALID_REQUEST)", e instanceof PresignError && e.code === "INVALID_REQUEST", String(e));
-}
-const junk = verify({ url: "https://example.com/no-signature", credentials: s3creds });
-check("a URL without a signature is a verdict, not a throw", junk.valid === false && typeof junk.error.code === "string", JSON.stringify(junk));
-
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed || passed === 0 ? 1 : 0);
+test("malformed input throws PresignError(INVALID_REQUEST)", () => {
+  assert.throws(() => verify({ url: 5 }), (e) => e instanceof PresignError && e.code === "INVALID_REQUEST");
+});
+test("a URL without a signature is a verdict, not a throw", () => {
+  const junk = verify({ url: "https://example.com/no-signature", credentials: s3creds });
+  assert.equal(junk.valid, false, JSON.stringify(junk));
+  assert.equal(typeof junk.error.code, "string");
+});

@@ -67,7 +67,10 @@ fn form(provider: &str, members: Value) -> (Vec<(String, String)>, String) {
         })
         .collect();
     let policy = fields.iter().find(|(n, _)| n == "policy").unwrap();
-    let text = String::from_utf8(presign::encoding::base64_decode(&policy.1).unwrap()).unwrap();
+    let text = String::from_utf8(
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &policy.1).unwrap(),
+    )
+    .unwrap();
     (fields, text)
 }
 

@@ -43,7 +43,10 @@ const KEY_FILE: &str = include_str!("vectors/gcs/test_service_account.not-a-test
 const AWS_VECTORS: &str = include_str!("vectors/aws/s3-docs-examples.json");
 
 fn decode(b64: &str) -> String {
-    String::from_utf8(presign::encoding::base64_decode(b64).unwrap()).unwrap()
+    String::from_utf8(
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b64).unwrap(),
+    )
+    .unwrap()
 }
 
 fn key_file() -> Value {
@@ -90,17 +93,17 @@ fn gcs_request(input: &Value, credentials: GcsCredentials) -> GcsPostRequest {
     }
     let mut req = GcsPostRequest::new(p);
     req.credentials = Some(credentials);
-    req.url_style = match input.get("urlStyle").and_then(Value::as_str) {
+    req.endpoint.url_style = match input.get("urlStyle").and_then(Value::as_str) {
         None | Some("PATH_STYLE") => None,
         Some("VIRTUAL_HOSTED_STYLE") => Some(UrlStyle::VirtualHosted),
         Some("BUCKET_BOUND_HOSTNAME") => Some(UrlStyle::BucketBound),
         Some(s) => panic!("unknown urlStyle {s}"),
     };
-    req.bucket_bound_hostname = input
+    req.endpoint.bucket_bound_hostname = input
         .get("bucketBoundHostname")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    req.scheme = match input.get("scheme").and_then(Value::as_str) {
+    req.endpoint.scheme = match input.get("scheme").and_then(Value::as_str) {
         Some("http") => Some(UrlScheme::Http),
         _ => None,
     };
@@ -310,7 +313,7 @@ fn s3_documentation_policy_rebuilt_through_the_model() {
     p.fields.push("x-amz-server-side-encryption", "AES256");
     p.starts_with.push("x-amz-meta-tag", "");
     let mut req = S3PostRequest::new(p);
-    req.region = Some(v["inputs"]["region"].as_str().unwrap().into());
+    req.endpoint.region = Some(v["inputs"]["region"].as_str().unwrap().into());
     req.credentials = Some(s3_credentials(&creds));
     let form = presign::s3::Presigner::new()
         .presign_post(&req, Timestamp::from_unix(0).unwrap())

@@ -179,11 +179,11 @@ proptest! {
         expires in 1u64..=604_800,
     ) {
         let mut req = S3Request::new(method, bucket.clone(), key.clone());
-        req.endpoint = endpoint;
-        req.url_style = path_style.then_some(UrlStyle::Path);
+        req.endpoint.url = endpoint;
+        req.endpoint.url_style = path_style.then_some(UrlStyle::Path);
         req.credentials = Some(creds(token));
         req.expires_in = Some(expires);
-        req.region = Some("eu-west-1".into());
+        req.endpoint.region = Some("eu-west-1".into());
         req.query = Params(extra.iter().filter(|(n, _)| !n.to_ascii_lowercase().starts_with("x-amz-"))
             .map(|(n, v)| (n.clone(), v.clone())).collect());
         let out = match presign::s3::presign(&req, now()) {
@@ -242,16 +242,16 @@ proptest! {
         style in prop::option::of(prop_oneof![Just(UrlStyle::Path), Just(UrlStyle::VirtualHosted)]),
     ) {
         let mut req = S3Request::new(method, bucket, key);
-        req.region = region;
-        req.endpoint = endpoint;
+        req.endpoint.region = region;
+        req.endpoint.url = endpoint;
         req.key_prefix = prefix;
         req.headers = Params(headers);
         req.query = Params(query);
         req.expires_in = expires;
-        req.dualstack = dualstack;
-        req.accelerate = accelerate;
-        req.fips = fips;
-        req.url_style = style;
+        req.endpoint.dualstack = dualstack;
+        req.endpoint.accelerate = accelerate;
+        req.endpoint.fips = fips;
+        req.endpoint.url_style = style;
         req.credentials = Some(creds(true));
         let now = Timestamp::from_unix(at.rem_euclid(253_402_300_799)).unwrap();
         match presign::s3::presign(&req, now) {

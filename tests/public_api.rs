@@ -5,7 +5,8 @@
 //!
 //! The list is read from the source (stable Rust has no rustdoc JSON): public modules, `pub use`
 //! re-exports at the root and in public modules, `pub` items at a module's top level, the `pub`
-//! methods and associated constants of their `impl` blocks, and the variants of public enums.
+//! methods and associated constants of their `impl` blocks (also those a `macro_rules!` of the
+//! crate writes, at the line that calls it with the type), and the variants of public enums.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::BTreeSet;
@@ -52,8 +53,65 @@ fn word_after(s: &str, kw: &str) -> Option<String> {
     (!w.is_empty()).then_some(w)
 }
 
+/// The `pub fn`s that each `macro_rules!` under `src/` writes into an `impl $ty` block (the
+/// builders a provider's URL and POST requests share): macro name → method names.
+fn macro_methods() -> Vec<(String, Vec<String>)> {
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut paths = Vec::new();
+    files(&src(), &mut paths);
+    paths.sort();
+    let mut macros = Vec::new();
+    for p in paths {
+        let lines = code_lines(&std::fs::read_to_string(&p).unwrap());
+        let mut current: Option<(String, Vec<String>, i32)> = None;
+        let mut depth = 0i32;
+        for line in &lines {
+            let t = line.trim();
+            if current.is_none() {
+                if let Some(name) = word_after(t, "macro_rules! ") {
+                    current = Some((name, Vec::new(), depth));
+                }
+            } else if let Some((_, fns, _)) = &mut current {
+                if let Some(f) = word_after(t, "pub fn ") {
+                    fns.push(f);
+                }
+            }
+            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+            if let Some((name, fns, start)) = current.take() {
+                if depth > start {
+                    current = Some((name, fns, start));
+                } else if !fns.is_empty() {
+                    macros.push((name, fns));
+                }
+            }
+        }
+    }
+    macros
+}
+
+/// The methods a top-level `name!(Type);` line adds to `Type`, if `name` is one of `macros`.
+fn macro_call(t: &str, macros: &[(String, Vec<String>)]) -> Option<(String, Vec<String>)> {
+    let (callee, arg) = t.strip_suffix(");")?.split_once("!(")?;
+    let name = callee.rsplit("::").next()?;
+    let (_, fns) = macros.iter().find(|(m, _)| m == name)?;
+    Some((arg.trim().to_owned(), fns.clone()))
+}
+
 /// Public items of one module file, as `prefix::Item` lines; public submodules are walked too.
 fn walk(path: &[String], out: &mut BTreeSet<String>) {
+    walk_with(path, out, &macro_methods());
+}
+
+fn walk_with(path: &[String], out: &mut BTreeSet<String>, macros: &[(String, Vec<String>)]) {
     let Some(file) = module_file(path) else {
         return;
     };
@@ -76,7 +134,7 @@ fn walk(path: &[String], out: &mut BTreeSet<String>) {
                 out.insert(format!("mod {prefix}::{m}"));
                 let mut sub = path.to_vec();
                 sub.push(m);
-                walk(&sub, out);
+                walk_with(&sub, out, macros);
             } else if t.starts_with("pub use ") {
                 // Possibly over several lines, until `;`.
                 let mut stmt = t.to_owned();
@@ -103,6 +161,10 @@ fn walk(path: &[String], out: &mut BTreeSet<String>) {
                         .next()
                         .unwrap();
                     out.insert(format!("use {prefix}::{shown}"));
+                }
+            } else if let Some((target, fns)) = macro_call(t, macros) {
+                for f in fns {
+                    out.insert(format!("fn {prefix}::{target}::{f}"));
                 }
             } else {
                 for kw in [

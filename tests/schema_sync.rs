@@ -46,6 +46,59 @@ fn rust_structs(text: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
     out
 }
 
+/// `json_flat!(Type { f: "a", … })` blocks of a Rust file (members read flat in an enclosing
+/// object, all optional): type name → member name → false.
+fn rust_flat_structs(text: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
+    let mut out = BTreeMap::new();
+    for block in text.split("json_flat!(").skip(1) {
+        let name: String = block
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let (Some(open), Some(close)) = (block.find('{'), block.find('}')) else {
+            continue;
+        };
+        if name.is_empty() || close < open {
+            continue;
+        }
+        let members = block[open + 1..close]
+            .split(',')
+            .filter_map(|pair| pair.split_once(':'))
+            .map(|(_, json)| json.trim().trim_matches('"').to_owned())
+            .filter(|json| !json.is_empty())
+            .map(|json| (json, false))
+            .collect();
+        out.insert(name, members);
+    }
+    out
+}
+
+/// The types of the fields a `json_struct!(Type { … flatten { f, … } })` block of a Rust file
+/// reads flat, from the struct's `pub f: FieldType,` lines.
+fn rust_flattened_types(text: &str, name: &str) -> Vec<String> {
+    let Some(block) = text.split(&format!("json_struct!({name} {{")).nth(1) else {
+        return Vec::new();
+    };
+    let body = &block[..block.find("});").unwrap_or(block.len())];
+    let Some(start) = body.find("flatten {") else {
+        return Vec::new();
+    };
+    let rest = &body[start + "flatten {".len()..];
+    rest[..rest.find('}').unwrap()]
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            let decl = format!("pub {f}: ");
+            let at = text
+                .find(&decl)
+                .unwrap_or_else(|| panic!("no field `{f}` of {name}"));
+            let ty = &text[at + decl.len()..];
+            ty[..ty.find(',').unwrap()].trim().to_owned()
+        })
+        .collect()
+}
+
 /// `interface Name [extends Base] { member?: type; … }` blocks of a .d.ts file: name → (base
 /// interfaces, member → required). Nested object types (`{ … }`) are skipped as one member.
 fn ts_interfaces(text: &str) -> BTreeMap<String, (Vec<String>, BTreeMap<String, bool>)> {
@@ -124,7 +177,18 @@ fn typescript_types_declare_exactly_the_members_rust_reads() {
         "src/azure/delegation.rs",
         "src/gcs/mod.rs",
     ] {
-        for (k, v) in rust_structs(&read(file)) {
+        let text = read(file);
+        for (k, mut v) in rust_structs(&text) {
+            // Members of flattened fields (a provider's endpoint options, declared beside its
+            // endpoint rules) sit in the same object.
+            let dir = &file[..file.rfind('/').unwrap()];
+            for ty in rust_flattened_types(&text, &k) {
+                let flat = rust_flat_structs(&read(&format!("{dir}/endpoint.rs")));
+                let members = flat
+                    .get(&ty)
+                    .unwrap_or_else(|| panic!("no json_flat! for {ty} in {dir}/endpoint.rs"));
+                v.extend(members.clone());
+            }
             rust.insert(format!("{file}:{k}"), v);
         }
     }
@@ -186,6 +250,11 @@ fn the_parsers_see_members_and_requiredness() {
         rust_structs(r#"json_struct!(A { required { a: "aa", b: "bB" } optional { c: "c" } });"#);
     assert_eq!(r["A"].len(), 3);
     assert!(r["A"]["bB"] && !r["A"]["c"]);
+    let text = "pub struct A {\n    pub e: Flat,\n}\njson_struct!(A { required { a: \"a\" } optional { } flatten { e } });\njson_flat!(Flat { x: \"xX\", y: \"y\" });";
+    assert_eq!(rust_flattened_types(text, "A"), ["Flat"]);
+    let f = rust_flat_structs(text);
+    assert_eq!(f["Flat"].len(), 2);
+    assert!(!f["Flat"]["xX"] && !f["Flat"]["y"]);
     let t = ts_interfaces(
         "interface B { x: string; }\nexport interface A extends B {\n  /** doc: y */\n  y?: { min: number; max: number };\n  z: number;\n}\n",
     );

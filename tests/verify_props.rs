@@ -90,9 +90,7 @@ fn udk(at: Timestamp) -> UserDelegationKey {
 /// Every kind of key the generated URLs are signed with.
 fn keyring(at: Timestamp) -> Keyring {
     let (email, pem) = service_account();
-    let public = presign::crypto::RsaKey::from_pem(&pem)
-        .unwrap()
-        .public_key();
+    let public = presign::verify::RsaPublicKey::from_private_key_pem(&pem).unwrap();
     Keyring::new()
         .with_s3(Credentials::new(AK, SK))
         .with_s3(Credentials::new(TEMP_AK, SK).with_session_token(TOKEN))
@@ -148,9 +146,7 @@ fn google_conformance_urls_verify_with_the_service_account_public_key() {
     let data: serde_json::Value =
         serde_json::from_str(include_str!("vectors/gcs/v4_signatures.json")).unwrap();
     let (email, pem) = service_account();
-    let public = presign::crypto::RsaKey::from_pem(&pem)
-        .unwrap()
-        .public_key();
+    let public = presign::verify::RsaPublicKey::from_private_key_pem(&pem).unwrap();
     let keys = Keyring::new().with_gcs_public_key(&email, public);
     let mut n = 0;
     let mut failures = Vec::new();
@@ -322,8 +318,8 @@ fn s3_case() -> impl Strategy<Value = Case> {
                     Credentials::new(AK, SK)
                 };
                 r.credentials = Some(c);
-                r.region = Some("eu-west-1".into());
-                r.endpoint = endpoint;
+                r.endpoint.region = Some("eu-west-1".into());
+                r.endpoint.url = endpoint;
                 r.expires_in = Some(expires);
                 for (n, v) in hnames.iter().zip(&values) {
                     r.headers.push(*n, v.clone());
@@ -377,8 +373,8 @@ fn gcs_case(rsa: bool) -> impl Strategy<Value = Case> {
                 } else {
                     GcsCreds::hmac(GCS_ID, GCS_SECRET)
                 });
-                r.url_style = style;
-                r.endpoint = endpoint;
+                r.endpoint.url_style = style;
+                r.endpoint.url = endpoint;
                 r.expires_in = Some(expires);
                 for (n, v) in hnames.iter().zip(&values) {
                     r.headers.push(*n, v.clone());

@@ -6,10 +6,27 @@ const ORIGIN = location.origin;
 const STORE = "presign-demo-files";
 let config = null;
 
+// The signer wants a caller: `Authorization: Bearer <token>`. The demo's worker hands out short-lived
+// tokens for its demo user (POST /api/demo-token, which exists only in the demo); a real page would
+// get its token from its identity provider instead. Renewed a minute before it expires, or on a 401.
+let token = null;
+async function bearer(renew) {
+  if (renew || !token || Date.parse(token.expiresAt) - Date.now() < 60000) {
+    const r = await fetch("/api/demo-token", { method: "POST" });
+    if (!r.ok) throw Object.assign(new Error(`no demo token (HTTP ${r.status})`), { code: "NO_TOKEN", fromSigner: true });
+    token = await r.json();
+  }
+  return token.token;
+}
+
 async function api(path, body) {
-  const r = await fetch(path, body === undefined ? {} : {
-    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-  });
+  const call = async (renew) => {
+    const headers = { authorization: `Bearer ${await bearer(renew)}` };
+    if (body === undefined) return fetch(path, { headers });
+    return fetch(path, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+  };
+  let r = await call(false);
+  if (r.status === 401) r = await call(true);
   const data = await r.json().catch(() => ({ error: { code: "BAD_ANSWER", message: `the signer answered HTTP ${r.status}` } }));
   if (!r.ok || data.error) {
     const e = new Error(data.error ? data.error.message : `HTTP ${r.status}`);

@@ -15,6 +15,9 @@
 # Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers; where servers and tools are installed),
 #      PRESIGN_BIN (a prebuilt CLI; default: cargo build --release --features cli),
 #      SKIP_S3=1 / SKIP_AZURE=1 / SKIP_GCS=1 to leave a provider out.
+# The signer (www/worker/) only signs for an authenticated caller: the demo makes an HS256 secret for
+# this run and turns on its demo-only token endpoint (POST /api/demo-token, DEMO_TOKENS), which the
+# page uses; the demo user's keys are under "uploads/" (DEMO_USER_PREFIX).
 # When everything is up it prints "DEMO_URL=http://127.0.0.1:PORT/" (the tests wait for that line).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +30,7 @@ for a in "$@"; do
   case "$a" in
     --once) ONCE=1 ;;
     --no-cors) CORS=0 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -152,6 +155,12 @@ done
 [ "${SKIP_S3:-0}" = 1 ] && unset S3_ENDPOINT
 [ "${SKIP_GCS:-0}" = 1 ] && unset GCS_ENDPOINT
 export MAX_BYTES
+# Who may sign: the demo's worker accepts HS256 tokens under a secret made for this run only, and hands
+# them out for its demo user at POST /api/demo-token (DEMO_TOKENS: the wrangler template has no such
+# endpoint). The demo user's keys live under "uploads/" (a deployment has "users/{sub}/", one prefix
+# per user; the browser tests sign keys under "uploads/").
+JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+export JWT_SECRET DEMO_TOKENS=1 DEMO_SUB=demo USER_PREFIX="${DEMO_USER_PREFIX:-uploads/}"
 node "$ROOT/www/worker/make-config.mjs" "$RUN/worker" "$PORT" >/dev/null
 start_bg "presign-demo-worker-$PORT" "$SERVERS_LOGS/presign-demo-worker-$PORT.log" "$WORKERD" serve "$RUN/worker/config.capnp"
 wait_http "$ORIGIN/api/config" 30 || { cat "$SERVERS_LOGS/presign-demo-worker-$PORT.log" >&2; exit 1; }
@@ -160,10 +169,20 @@ if [ "$ONCE" = 1 ]; then
   # The page's steps without a browser: sign through the worker, PUT, GET, tampered GET.
   ok=0 bad=0
   check() { if [ "$2" = "$3" ]; then ok=$((ok + 1)); say "  ok   $1"; else bad=$((bad + 1)); say "  FAIL $1: got $2, want $3"; fi; }
-  KEY='uploads/demo once+ünï (1).txt'
+  json_field() { "$PY" -c 'import json,sys; v=json.load(sys.stdin)
+for k in sys.argv[1:]: v=v[k]
+print(v)' "$@"; }
+  TOKEN=$(curl -s -X POST "$ORIGIN/api/demo-token" | json_field token)
+  AUTH="authorization: Bearer $TOKEN"
+  PFX=$(curl -s -H "$AUTH" "$ORIGIN/api/config" | json_field prefix)
+  check "the signer refuses a request without a token (401)" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data-binary '{}' "$ORIGIN/api/sign")" 401
+  check "the signer refuses a token signed with another secret (401)" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -H "authorization: Bearer ${TOKEN%.*}.AAAA" "$ORIGIN/api/config")" 401
+  KEY="${PFX}demo once+ünï (1).txt"
   BODY="uploaded through the demo signer at $(date -u +%FT%TZ)"
   for p in "${PROVIDERS[@]}"; do
-    sign() { curl -s -X POST -H 'content-type: application/json' --data-binary "$1" "$ORIGIN/api/sign"; }
+    sign() { curl -s -X POST -H "$AUTH" -H 'content-type: application/json' --data-binary "$1" "$ORIGIN/api/sign"; }
     put=$(sign "$(printf '{"provider":"%s","op":"upload","key":"%s","contentType":"text/plain","size":%d}' "$p" "$KEY" "${#BODY}")")
     url=$(printf '%s' "$put" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])')
     hdrs=()
@@ -184,15 +203,17 @@ print(re.sub(r"([?&](?:X-Amz-Signature|X-Goog-Signature|sig)=)(.)", lambda m: m[
     check "$p: tampered URL refused with 403" "$(curl -s -o /dev/null -w '%{http_code}' "$bad_url")" 403
     refused=$(sign "$(printf '{"provider":"%s","op":"upload","key":"elsewhere/x.txt","contentType":"text/plain","size":1}' "$p")")
     check "$p: signer refuses a key outside the prefix" "$(printf '%s' "$refused" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["error"]["code"])')" KEY_PREFIX
+    refused=$(sign "$(printf '{"provider":"%s","op":"download","key":"%s../x.txt"}' "$p" "$PFX")")
+    check "$p: signer refuses a key leaving the prefix with ../" "$(printf '%s' "$refused" | json_field error code)" BAD_KEY
     # the rule the page shows (corsRules in the worker) is the rule applied above (presign cors)
     ext=json; [ "$p" = azure ] && ext=xml
     check "$p: the worker's corsRules equals \`presign cors\`" \
-      "$(curl -s "$ORIGIN/api/cors?provider=$p" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rule"])')" "$(cat "$RUN/cors-$p.$ext")"
+      "$(curl -s -H "$AUTH" "$ORIGIN/api/cors?provider=$p" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["rule"])')" "$(cat "$RUN/cors-$p.$ext")"
     # a form upload under the worker's POST policy (presignPostAsync): fields in order, the file last.
     # S3: SeaweedFS checks the policy's signature and conditions. GCS: the form goes to fake-gcs-server,
     # which checks nothing — this shows the flow works, it is not a signature check.
-    FKEY='uploads/demo once form+ünï (1).txt'
-    form=$(curl -s -X POST -H 'content-type: application/json' --data-binary \
+    FKEY="${PFX}demo once form+ünï (1).txt"
+    form=$(curl -s -X POST -H "$AUTH" -H 'content-type: application/json' --data-binary \
       "$(printf '{"provider":"%s","key":"%s","contentType":"text/plain","size":%d}' "$p" "$FKEY" "${#BODY}")" "$ORIGIN/api/form")
     if [ "$p" = azure ]; then
       check "azure: the worker answers a form request with the library's UNSUPPORTED" \

@@ -4,6 +4,11 @@
 //!
 //! Spec: <https://learn.microsoft.com/rest/api/storageservices/get-user-delegation-key>.
 //!
+//! The request [`KeyRequest::build`] returns has no `Authorization` header: the caller adds
+//! `Authorization: Bearer <token>` with an Entra ID access token for the scope
+//! `https://storage.azure.com/.default` (from [`super::token`], or any other source). The token
+//! never passes through the library.
+//!
 //! ```
 //! use presign::azure::delegation::{KeyRequest, UserDelegationKey};
 //! use presign::Timestamp;
@@ -231,9 +236,13 @@ impl UserDelegationKey {
 /// Options of a `Get User Delegation Key` request.
 #[derive(Clone, Debug)]
 pub struct KeyRequest {
-    /// The storage account.
+    /// The storage account; may be empty when `endpoint` is the account's URL.
     pub account: String,
-    /// A custom blob endpoint (see [`crate::azure`]); default `https://{account}.blob.core.windows.net`.
+    /// The account's blob endpoint URL, as the SDKs' `accountUrl` (the JS helper's
+    /// `accountUrl` is this): `https://acct.blob.core.windows.net`, Azurite's
+    /// `http://127.0.0.1:10000/devstoreaccount1`, or an IP / localhost endpoint without the
+    /// account path when `account` is given (see [`crate::azure`]). Default
+    /// `https://{account}.blob.core.windows.net`.
     pub endpoint: Option<String>,
     /// When the key becomes valid: at most 7 days before the request is sent (clients
     /// back-date it to absorb clock skew).
@@ -249,8 +258,11 @@ pub struct KeyRequest {
 
 #[cfg(feature = "json")]
 crate::schema::json_struct!(KeyRequest {
-    required { account: "account", start: "start", expiry: "expiry" }
-    optional { endpoint: "endpoint", version: "version", delegated_user_tid: "delegatedUserTid" }
+    required { start: "start", expiry: "expiry" }
+    optional {
+        account: "account", endpoint: "endpoint", version: "version",
+        delegated_user_tid: "delegatedUserTid",
+    }
 });
 
 impl KeyRequest {
@@ -266,7 +278,9 @@ impl KeyRequest {
         }
     }
 
-    /// Builds the request to send at `now` (`x-ms-date`).
+    /// Builds the request to send at `now` (`x-ms-date`), without `Authorization`: the caller
+    /// adds `Authorization: Bearer <token>` (an Entra ID token for Azure Storage, see
+    /// [`super::token`]).
     ///
     /// # Errors
     /// [`Error::InvalidExpiry`] when `expiry` is not after `start` or after `now`, or more than
@@ -274,7 +288,13 @@ impl KeyRequest {
     /// user tenant before 2025-07-05; [`Error::InvalidEndpoint`] / [`Error::InvalidRequest`] for
     /// a bad endpoint or account.
     pub fn build(&self, now: Timestamp) -> Result<HttpRequest> {
-        super::validate_account(&self.account)?;
+        let account = match (self.account.as_str(), &self.endpoint) {
+            ("", Some(_)) => None,
+            (a, _) => {
+                super::validate_account(a)?;
+                Some(a)
+            }
+        };
         let version = match &self.version {
             Some(v) => SignedVersion::parse(v)?,
             None => SignedVersion::default_version(),
@@ -291,12 +311,7 @@ impl KeyRequest {
                 "the key's expiry is not after now".into(),
             ));
         }
-        let base = endpoint::resolve(
-            Some(&self.account),
-            self.endpoint.as_deref(),
-            "https",
-            DEFAULT_SUFFIX,
-        )?;
+        let base = endpoint::resolve(account, self.endpoint.as_deref(), "https", DEFAULT_SUFFIX)?;
         let mut body = String::with_capacity(160);
         body.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<KeyInfo><Start>");
         body.push_str(&self.start.rfc3339());
@@ -414,6 +429,70 @@ mod tests {
             assert_eq!(e.code(), "INVALID_CREDENTIALS", "{xml}");
             assert!(!e.message().contains("SECRETKEY"), "{e}");
         }
+    }
+
+    /// Azure Storage's error document, as
+    /// <https://learn.microsoft.com/rest/api/storageservices/status-and-error-codes2> lays it out
+    /// (with the `AuthenticationErrorDetail` of a bad bearer token), and garbage: `from_response`
+    /// gives `SERVICE_ERROR` with the service's code for a non-2xx status, never a panic.
+    #[test]
+    fn from_response_reads_the_documented_error_document_and_survives_garbage() {
+        let doc = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>AuthenticationFailed</Code>\
+            <Message>Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.\nRequestId:0000\nTime:2026-11-24T10:00:00.0000000Z</Message>\
+            <AuthenticationErrorDetail>Lifetime validation failed. The token is expired.</AuthenticationErrorDetail></Error>";
+        let e = UserDelegationKey::from_response(403, doc).unwrap_err();
+        assert_eq!(e.code(), "SERVICE_ERROR");
+        assert!(
+            e.message().contains("403")
+                && e.message().contains("AuthenticationFailed")
+                && !e.message().contains("RequestId"),
+            "{e}"
+        );
+        for (status, body) in [
+            (500, ""),
+            (503, "<html>busy</html>"),
+            (403, "<Error><Code>x"),
+            (200, ""),
+            (200, "{\"not\":\"xml\"}"),
+            (200, &RESPONSE[..RESPONSE.len() / 2]),
+        ] {
+            let e = UserDelegationKey::from_response(status, body).unwrap_err();
+            assert!(
+                matches!(e.code(), "SERVICE_ERROR" | "INVALID_CREDENTIALS"),
+                "{e}"
+            );
+            assert!(!e.message().contains("SECRETKEY"), "{e}");
+        }
+        for cut in 0..RESPONSE.len() {
+            if let Some(part) = RESPONSE.get(..cut) {
+                let _ = UserDelegationKey::from_response(200, part);
+            }
+        }
+    }
+
+    /// The JS helper's `accountUrl` is `endpoint` alone: an account URL needs no `account`.
+    #[test]
+    fn an_account_url_needs_no_account() {
+        let now = t("2026-11-24T10:00:00Z");
+        let mut r = KeyRequest::new("", now, t("2026-11-24T11:00:00Z"));
+        for (url, want) in [
+            (
+                "https://acct.blob.core.windows.net",
+                "https://acct.blob.core.windows.net/?",
+            ),
+            (
+                "http://127.0.0.1:10000/devstoreaccount1",
+                "http://127.0.0.1:10000/devstoreaccount1/?",
+            ),
+        ] {
+            r.endpoint = Some(url.into());
+            assert!(r.build(now).unwrap().url.starts_with(want), "{url}");
+        }
+        // An IP endpoint without the account path still needs `account`, and no endpoint at all too.
+        r.endpoint = Some("http://127.0.0.1:10000".into());
+        assert_eq!(r.build(now).unwrap_err().code(), "INVALID_ENDPOINT");
+        r.endpoint = None;
+        assert_eq!(r.build(now).unwrap_err().code(), "INVALID_REQUEST");
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //!
 //! # Rules
 //! - Blob names are signed exactly as typed (the canonicalized resource holds the raw name) and
-//!   percent-encoded once in the URL path, `/` kept — see [`crate::encoding`]. No Unicode
+//!   percent-encoded once in the URL path, `/` kept — the crate's one encoder (see the crate's encoding contract). No Unicode
 //!   normalisation. Control characters are refused in every signed field, blob names included:
 //!   a line break would shift the lines of the string-to-sign.
 //! - Permissions are typed flags ([`Permissions`]) emitted in the canonical order of the
@@ -65,6 +65,10 @@ mod ready;
 pub mod sas;
 mod service;
 mod sign;
+// Not in the npm URL entries (wasm without `exchange`): its callers would change how the shared
+// endpoint and encoding code is inlined there (pkg/size.mjs: no growth).
+#[cfg(any(feature = "exchange", not(feature = "wasm")))]
+pub mod token;
 mod user_delegation;
 mod validate;
 
@@ -74,6 +78,8 @@ pub use delegation::{KeyRequest, UserDelegationKey};
 pub use endpoint::DEFAULT_SUFFIX;
 pub use permissions::{PermissionScope, Permissions};
 pub use sas::{SignedVersion, DEFAULT_VERSION};
+#[cfg(any(feature = "exchange", not(feature = "wasm")))]
+pub use token::{AccessToken, ManagedIdentityRequest, TokenRequest};
 pub(crate) use validate::validate_account;
 
 use crate::encoding::append_param;

@@ -3,7 +3,7 @@
 //!
 //! [`SasFields`] holds every signed field as the exact text that is both signed and emitted, so
 //! the string-to-sign and the query cannot drift apart. Field values are signed *decoded* (as
-//! typed) and emitted percent-encoded once by [`crate::encoding`].
+//! typed) and emitted percent-encoded once by the crate's one encoder.
 //!
 //! Layouts (one line per field, joined by `\n`; an absent field is an empty line):
 //!
@@ -367,7 +367,7 @@ fn unsupported(what: &str, since: &str) -> Error {
 }
 
 /// The signature: base64 of HMAC-SHA256 of the UTF-8 string-to-sign under the decoded key.
-pub fn sign(key: &HmacKey, string_to_sign: &str) -> String {
+pub(crate) fn sign(key: &HmacKey, string_to_sign: &str) -> String {
     base64(&key.sign(string_to_sign.as_bytes()))
 }
 

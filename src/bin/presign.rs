@@ -231,7 +231,7 @@ fn parse_target(target: &str) -> Result<Target, Failure> {
         };
         let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
         if let Some((account, _)) = host.split_once(".blob.") {
-            let path = presign::encoding::percent_decode(path).ok_or_else(|| {
+            let path = presign::percent_decode(path).ok_or_else(|| {
                 Failure::Usage("the target has a malformed percent-escape".into())
             })?;
             let (container, blob) = split_bucket_path(

@@ -64,6 +64,56 @@ impl UrlScheme {
 /// The universe domain of Google's public cloud.
 pub(crate) const DEFAULT_UNIVERSE: &str = "googleapis.com";
 
+/// Where requests go: URL style, bucket-bound host, scheme, custom endpoint and universe
+/// domain, shared by signed URLs ([`GcsRequest::endpoint`](super::GcsRequest::endpoint)) and
+/// form uploads ([`GcsPostRequest::endpoint`](super::post::GcsPostRequest::endpoint)). In the
+/// request schema its members sit flat in the request object (`urlStyle`,
+/// `bucketBoundHostname`, `scheme`, `endpoint`, `universeDomain`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `path` (default), `virtualHosted` or `bucketBound`.
+    pub url_style: Option<UrlStyle>,
+    /// The CNAME / load-balancer host (`[scheme://]host[:port]`) of a bucket-bound URL or form.
+    pub bucket_bound_hostname: Option<String>,
+    /// `https` (default) or `http`.
+    pub scheme: Option<UrlScheme>,
+    /// A custom endpoint or emulator, `[scheme://]host[:port]`, in place of
+    /// `storage.googleapis.com` (the schema's `endpoint`). The signed `host` omits the port
+    /// (Google's conformance cases).
+    pub url: Option<String>,
+    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
+    pub universe_domain: Option<String>,
+}
+
+#[cfg(feature = "json")]
+crate::schema::json_flat!(Endpoint {
+    url_style: "urlStyle",
+    bucket_bound_hostname: "bucketBoundHostname",
+    scheme: "scheme",
+    url: "endpoint",
+    universe_domain: "universeDomain",
+});
+
+impl Endpoint {
+    /// The options that address `bucket`, signed by credentials of `credentials_universe`.
+    pub(crate) fn options<'a>(
+        &'a self,
+        bucket: &'a str,
+        credentials_universe: Option<&'a str>,
+    ) -> EndpointOptions<'a> {
+        EndpointOptions {
+            bucket,
+            url_style: self.url_style,
+            bucket_bound_hostname: self.bucket_bound_hostname.as_deref(),
+            scheme: self.scheme,
+            endpoint: self.url.as_deref(),
+            universe_domain: self.universe_domain.as_deref(),
+            credentials_universe,
+        }
+    }
+}
+
+/// The options that decide the endpoint, borrowed from an [`Endpoint`].
 pub(crate) struct EndpointOptions<'a> {
     pub bucket: &'a str,
     pub url_style: Option<UrlStyle>,

@@ -6,7 +6,7 @@
 //! Specs: <https://cloud.google.com/storage/docs/authentication/signatures>,
 //! <https://cloud.google.com/storage/docs/access-control/signed-urls>,
 //! <https://cloud.google.com/storage/docs/authentication/hmackeys>. The canonical request, string
-//! to sign and key derivation are the shared V4 code in [`crate::sigv4`], with credential scope
+//! to sign and key derivation are the V4 code shared with S3 (the crate's `sigv4` module), with credential scope
 //! `{date}/auto/storage/goog4_request`.
 //!
 //! With an HMAC key:
@@ -56,7 +56,7 @@ pub mod post;
 #[cfg(feature = "gcs-rsa")]
 mod rsa;
 
-pub use endpoint::{UrlScheme, UrlStyle};
+pub use endpoint::{Endpoint, UrlScheme, UrlStyle};
 
 use checks::{check_query, object_path, payload_hash, signed_headers};
 pub(crate) use checks::{
@@ -69,7 +69,7 @@ use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Presigned, Secret};
-use endpoint::{resolve, EndpointOptions};
+use endpoint::resolve;
 
 pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Longest object name GCS accepts, in UTF-8 bytes.
@@ -183,6 +183,58 @@ impl Credentials {
     }
 }
 
+/// The endpoint builders of a request that holds an [`Endpoint`] (URLs and form uploads).
+macro_rules! gcs_endpoint_builders {
+    ($ty:ident) => {
+        impl $ty {
+            /// Where the request goes, all options at once (one [`Endpoint`] can serve URLs and
+            /// form uploads).
+            #[must_use]
+            pub fn with_endpoint_options(mut self, endpoint: $crate::gcs::Endpoint) -> Self {
+                self.endpoint = endpoint;
+                self
+            }
+
+            /// `path` (default), `virtualHosted` or `bucketBound` (with
+            /// `with_bucket_bound_hostname`).
+            #[must_use]
+            pub fn with_url_style(mut self, style: $crate::gcs::UrlStyle) -> Self {
+                self.endpoint.url_style = Some(style);
+                self
+            }
+
+            /// The CNAME / load-balancer host of a bucket-bound URL, `[scheme://]host[:port]`.
+            #[must_use]
+            pub fn with_bucket_bound_hostname(mut self, host: impl Into<String>) -> Self {
+                self.endpoint.bucket_bound_hostname = Some(host.into());
+                self
+            }
+
+            /// `https` (default) or `http`.
+            #[must_use]
+            pub fn with_scheme(mut self, scheme: $crate::gcs::UrlScheme) -> Self {
+                self.endpoint.scheme = Some(scheme);
+                self
+            }
+
+            /// A custom endpoint or emulator in place of `storage.googleapis.com`.
+            #[must_use]
+            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+                self.endpoint.url = Some(endpoint.into());
+                self
+            }
+
+            /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
+            #[must_use]
+            pub fn with_universe_domain(mut self, domain: impl Into<String>) -> Self {
+                self.endpoint.universe_domain = Some(domain.into());
+                self
+            }
+        }
+    };
+}
+use gcs_endpoint_builders;
+
 /// A signed-URL request for Cloud Storage (the `"provider": "gcs"` member of the request schema).
 #[derive(Clone, Debug, Default)]
 pub struct GcsRequest {
@@ -196,17 +248,8 @@ pub struct GcsRequest {
     pub object: Option<String>,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
-    /// `path` (default), `virtualHosted` or `bucketBound`.
-    pub url_style: Option<UrlStyle>,
-    /// The CNAME / load-balancer host (`[scheme://]host[:port]`) of a bucket-bound URL.
-    pub bucket_bound_hostname: Option<String>,
-    /// `https` (default) or `http`.
-    pub scheme: Option<UrlScheme>,
-    /// A custom endpoint or emulator, `[scheme://]host[:port]`, in place of
-    /// `storage.googleapis.com`. The signed `host` omits the port (Google's conformance cases).
-    pub endpoint: Option<String>,
-    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
-    pub universe_domain: Option<String>,
+    /// Where the request goes: URL style, bucket-bound host, scheme, custom endpoint, universe.
+    pub endpoint: Endpoint,
     /// Headers to sign (`content-type`, `content-md5`, `x-goog-meta-*`,
     /// `x-goog-content-length-range: min,max`, `x-goog-resumable: start`…); the client must send
     /// them with exactly these values. `x-goog-content-sha256` replaces `UNSIGNED-PAYLOAD`.
@@ -224,11 +267,10 @@ pub struct GcsRequest {
 crate::schema::json_struct!(GcsRequest {
     required { bucket: "bucket" }
     optional {
-        method: "method", object: "object", credentials: "credentials", url_style: "urlStyle",
-        bucket_bound_hostname: "bucketBoundHostname", scheme: "scheme", endpoint: "endpoint",
-        universe_domain: "universeDomain", headers: "headers", query: "query",
-        expires_in: "expiresIn", signed_at: "signedAt",
+        method: "method", object: "object", credentials: "credentials", headers: "headers",
+        query: "query", expires_in: "expiresIn", signed_at: "signedAt",
     }
+    flatten { endpoint }
 });
 
 impl GcsRequest {
@@ -258,42 +300,11 @@ impl GcsRequest {
         self.credentials = Some(credentials);
         self
     }
+}
 
-    /// `path` (default), `virtualHosted` or `bucketBound` (with [`GcsRequest::with_bucket_bound_hostname`]).
-    #[must_use]
-    pub fn with_url_style(mut self, style: UrlStyle) -> Self {
-        self.url_style = Some(style);
-        self
-    }
+gcs_endpoint_builders!(GcsRequest);
 
-    /// The CNAME / load-balancer host of a bucket-bound URL, `[scheme://]host[:port]`.
-    #[must_use]
-    pub fn with_bucket_bound_hostname(mut self, host: impl Into<String>) -> Self {
-        self.bucket_bound_hostname = Some(host.into());
-        self
-    }
-
-    /// `https` (default) or `http`.
-    #[must_use]
-    pub fn with_scheme(mut self, scheme: UrlScheme) -> Self {
-        self.scheme = Some(scheme);
-        self
-    }
-
-    /// A custom endpoint or emulator in place of `storage.googleapis.com`.
-    #[must_use]
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
-    #[must_use]
-    pub fn with_universe_domain(mut self, domain: impl Into<String>) -> Self {
-        self.universe_domain = Some(domain.into());
-        self
-    }
-
+impl GcsRequest {
     /// A header to sign; the client must send it with exactly this value.
     #[must_use]
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -538,15 +549,7 @@ impl<'r> Parts<'r> {
             validate_object("object", object)?;
         }
 
-        let target = resolve(&EndpointOptions {
-            bucket: &req.bucket,
-            url_style: req.url_style,
-            bucket_bound_hostname: req.bucket_bound_hostname.as_deref(),
-            scheme: req.scheme,
-            endpoint: req.endpoint.as_deref(),
-            universe_domain: req.universe_domain.as_deref(),
-            credentials_universe: creds_universe,
-        })?;
+        let target = resolve(&req.endpoint.options(&req.bucket, creds_universe))?;
 
         let headers = signed_headers(&req.headers)?;
         let payload_hash = payload_hash(&headers)?;

@@ -30,10 +30,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
-use super::endpoint::{resolve, EndpointOptions};
-use super::{
-    no_credentials, validate_object, Credentials, Presigner, UrlScheme, UrlStyle, REGION, SERVICE,
-};
+use super::endpoint::resolve;
+use super::{no_credentials, validate_object, Credentials, Endpoint, Presigner, REGION, SERVICE};
 use crate::encoding::base64;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
@@ -48,17 +46,9 @@ pub struct GcsPostRequest {
     pub policy: PostPolicy,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
-    /// `path` (default), `virtualHosted` or `bucketBound`.
-    pub url_style: Option<UrlStyle>,
-    /// The CNAME / load-balancer host (`[scheme://]host[:port]`) of a bucket-bound form.
-    pub bucket_bound_hostname: Option<String>,
-    /// `https` (default) or `http`.
-    pub scheme: Option<UrlScheme>,
-    /// A custom endpoint or emulator, `[scheme://]host[:port]`, in place of
-    /// `storage.googleapis.com`.
-    pub endpoint: Option<String>,
-    /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
-    pub universe_domain: Option<String>,
+    /// Where the form posts: URL style, bucket-bound host, scheme, custom endpoint, universe
+    /// (the same options as a signed URL's).
+    pub endpoint: Endpoint,
 }
 
 impl GcsPostRequest {
@@ -69,7 +59,16 @@ impl GcsPostRequest {
             ..Self::default()
         }
     }
+
+    /// Who signs.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
 }
+
+super::gcs_endpoint_builders!(GcsPostRequest);
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-goog-meta-",
@@ -205,15 +204,7 @@ impl Presigner {
         let plan = req.policy.plan(now, &DIALECT)?;
         validate_object("key", &plan.key_field)?;
 
-        let target = resolve(&EndpointOptions {
-            bucket: &req.policy.bucket,
-            url_style: req.url_style,
-            bucket_bound_hostname: req.bucket_bound_hostname.as_deref(),
-            scheme: req.scheme,
-            endpoint: req.endpoint.as_deref(),
-            universe_domain: req.universe_domain.as_deref(),
-            credentials_universe: creds_universe,
-        })?;
+        let target = resolve(&req.endpoint.options(&req.policy.bucket, creds_universe))?;
         let url = crate::text::concat(&[
             target.scheme,
             "://",
@@ -284,6 +275,7 @@ pub fn presign_post(req: &GcsPostRequest, now: Timestamp) -> Result<PostForm> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gcs::UrlStyle;
     use crate::sigv4::SigningKey;
 
     fn t0() -> Timestamp {
@@ -337,19 +329,19 @@ mod tests {
     #[test]
     fn url_styles() {
         let mut r = hmac_req(PostPolicy::new("bkt", "o"));
-        r.url_style = Some(UrlStyle::VirtualHosted);
+        r.endpoint.url_style = Some(UrlStyle::VirtualHosted);
         assert_eq!(
             presign_post(&r, t0()).unwrap().url,
             "https://bkt.storage.googleapis.com/"
         );
         let mut r = hmac_req(PostPolicy::new("bkt", "o"));
-        r.bucket_bound_hostname = Some("http://cdn.example.com".into());
+        r.endpoint.bucket_bound_hostname = Some("http://cdn.example.com".into());
         assert_eq!(
             presign_post(&r, t0()).unwrap().url,
             "http://cdn.example.com/"
         );
         let mut r = hmac_req(PostPolicy::new("bkt", "o"));
-        r.endpoint = Some("http://127.0.0.1:4443".into());
+        r.endpoint.url = Some("http://127.0.0.1:4443".into());
         assert_eq!(
             presign_post(&r, t0()).unwrap().url,
             "http://127.0.0.1:4443/bkt/"

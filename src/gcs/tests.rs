@@ -253,7 +253,7 @@ fn bucket_level_urls() {
     r.object = None;
     let p = prepare(&r, t0()).unwrap();
     assert_eq!(p.canonical_request().lines().nth(1).unwrap(), "/bkt");
-    r.url_style = Some(UrlStyle::VirtualHosted);
+    r.endpoint.url_style = Some(UrlStyle::VirtualHosted);
     let out = presign(&r, t0()).unwrap();
     assert!(
         out.url
@@ -331,8 +331,8 @@ fn deserializes_the_schema_and_a_whole_key_file() {
     )
     .unwrap();
     assert_eq!(r.method, Method::Put);
-    assert_eq!(r.url_style, Some(UrlStyle::BucketBound));
-    assert_eq!(r.scheme, Some(UrlScheme::Http));
+    assert_eq!(r.endpoint.url_style, Some(UrlStyle::BucketBound));
+    assert_eq!(r.endpoint.scheme, Some(UrlScheme::Http));
     assert!(presign(&r, t0())
         .unwrap()
         .url

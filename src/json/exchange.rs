@@ -3,16 +3,17 @@
 //! (`fetch`), and the library reads the answer. Every exchange is named by `kind`:
 //!
 //! - request:  `{"kind": K, …options}` → `{"url","method","headers","body"}` (the request to send;
-//!   where the exchange needs the caller's bearer token, the options carry it and it goes into a
-//!   header of the request here, never into an error);
+//!   where the exchange needs the caller's bearer token, the caller adds `Authorization` itself —
+//!   the JS helpers do, so the token never enters wasm);
 //! - response: `{"kind": K, "status": 200, "body": "…", …options}` → the exchange's result object
 //!   (credentials in the request schema's shape, ready to put in `credentials`, plus `expiresAt`
 //!   where the service says), or `{"error":{"code","message"}}` (`SERVICE_ERROR` for an error
 //!   document, with the service's own code and message).
 //!
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
-//! `azure.userDelegationKey`, `aws.assumeRoleWithWebIdentity`, `aws.cognitoGetId`,
-//! `aws.cognitoGetCredentials`.
+//! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
+//! `azure.managedIdentityToken` (IMDS, App Service), `aws.assumeRoleWithWebIdentity`,
+//! `aws.cognitoGetId`, `aws.cognitoGetCredentials`.
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -24,6 +25,10 @@ use crate::time::Timestamp;
 const KINDS: &[&str] = &[
     #[cfg(feature = "azure")]
     "\"azure.userDelegationKey\"",
+    #[cfg(feature = "azure")]
+    "\"azure.token\"",
+    #[cfg(feature = "azure")]
+    "\"azure.managedIdentityToken\"",
     #[cfg(feature = "s3")]
     "\"aws.assumeRoleWithWebIdentity\"",
     #[cfg(feature = "s3")]
@@ -81,6 +86,10 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
     match kind {
         #[cfg(feature = "azure")]
         "azure.userDelegationKey" => options::<crate::azure::KeyRequest>(r)?.build(now),
+        #[cfg(feature = "azure")]
+        "azure.token" => options::<crate::azure::TokenRequest>(r)?.build(),
+        #[cfg(feature = "azure")]
+        "azure.managedIdentityToken" => options::<crate::azure::ManagedIdentityRequest>(r)?.build(),
         #[cfg(feature = "s3")]
         "aws.assumeRoleWithWebIdentity" => {
             options::<crate::s3::sts::WebIdentityRequest>(r)?.build()
@@ -104,11 +113,24 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
             let key = crate::azure::UserDelegationKey::from_response(status, &body)?;
             let mut o = Object::new(out);
             push_user_delegation_key(o.key("userDelegationKey"), &key);
-            let at = o.key("expiresAt");
-            at.push('"');
-            key.signed_expiry.rfc3339_into(at);
-            at.push('"');
-            o.end();
+            o.time("expiresAt", key.signed_expiry).end();
+            Ok(())
+        }
+        #[cfg(feature = "azure")]
+        "azure.token" | "azure.managedIdentityToken" => {
+            use crate::azure::AccessToken;
+            let Answer { status, body } = options(r)?;
+            let exchange = if kind == "azure.token" {
+                AccessToken::CLIENT_CREDENTIALS
+            } else {
+                AccessToken::MANAGED_IDENTITY
+            };
+            let token = AccessToken::from_response(exchange, status, &body, now)?;
+            Object::new(out)
+                .str("accessToken", token.token.expose())
+                .str("tokenType", &token.token_type)
+                .time("expiresAt", token.expires_at)
+                .end();
             Ok(())
         }
         #[cfg(feature = "s3")]
@@ -164,17 +186,9 @@ pub fn http_request_json(req: &HttpRequest) -> String {
 fn push_user_delegation_key(out: &mut String, k: &crate::azure::UserDelegationKey) {
     let mut o = Object::new(out)
         .str("signedOid", &k.signed_oid)
-        .str("signedTid", &k.signed_tid);
-    for (name, t) in [
-        ("signedStart", k.signed_start),
-        ("signedExpiry", k.signed_expiry),
-    ] {
-        let v = o.key(name);
-        v.push('"');
-        t.rfc3339_into(v);
-        v.push('"');
-    }
-    let mut o = o
+        .str("signedTid", &k.signed_tid)
+        .time("signedStart", k.signed_start)
+        .time("signedExpiry", k.signed_expiry)
         .str("signedService", &k.signed_service)
         .str("signedVersion", &k.signed_version);
     if let Some(tid) = &k.signed_delegated_user_tid {
@@ -187,24 +201,18 @@ fn push_user_delegation_key(out: &mut String, k: &crate::azure::UserDelegationKe
 /// S3 credentials, so the credential expiry rule applies when they sign) and `"expiresAt"`.
 #[cfg(feature = "s3")]
 fn push_aws_credentials<'o>(mut o: Object<'o>, c: &crate::s3::Credentials) -> Object<'o> {
-    let mut expires = String::new();
-    if let Some(at) = c.expires_at {
-        expires.push('"');
-        at.rfc3339_into(&mut expires);
-        expires.push('"');
-    }
     let mut creds = Object::new(o.key("credentials"))
         .str("accessKeyId", &c.access_key_id)
         .str("secretAccessKey", c.secret_access_key.expose());
     if let Some(t) = &c.session_token {
         creds = creds.str("sessionToken", t.expose());
     }
-    if !expires.is_empty() {
-        creds = creds.raw("expiresAt", &expires);
+    if let Some(at) = c.expires_at {
+        creds = creds.time("expiresAt", at);
     }
     creds.end();
-    if !expires.is_empty() {
-        o = o.raw("expiresAt", &expires);
+    if let Some(at) = c.expires_at {
+        o = o.time("expiresAt", at);
     }
     o
 }

@@ -84,11 +84,8 @@ pub fn push_presigned(out: &mut String, p: &Presigned) {
     let mut o = Object::new(out)
         .str("url", &p.url)
         .str("method", p.method.as_str())
-        .pairs("headers", p.headers.iter());
-    let at = o.key("expiresAt");
-    at.push('"');
-    p.expires_at.rfc3339_into(at);
-    at.push('"');
+        .pairs("headers", p.headers.iter())
+        .time("expiresAt", p.expires_at);
     push_warnings(&mut o, &p.warnings);
     o.end();
 }

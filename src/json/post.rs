@@ -86,17 +86,11 @@ impl crate::schema::FromJson for PostRequest {
                 let mut q = crate::s3::post::S3PostRequest::default();
                 read_post_object(r, &mut q.policy, |r, name| {
                     match name {
-                        "region" => crate::schema::set_field(&mut q.region, r)?,
-                        "endpoint" => crate::schema::set_field(&mut q.endpoint, r)?,
-                        "urlStyle" => crate::schema::set_field(&mut q.url_style, r)?,
-                        "dualstack" => crate::schema::set_field(&mut q.dualstack, r)?,
-                        "accelerate" => crate::schema::set_field(&mut q.accelerate, r)?,
-                        "fips" => crate::schema::set_field(&mut q.fips, r)?,
                         "credentials" => crate::schema::set_field(&mut q.credentials, r)?,
                         "credentialExpiry" => {
                             crate::schema::set_field(&mut q.credential_expiry, r)?;
                         }
-                        _ => return Ok(false),
+                        _ => return crate::schema::Flat::read_member(&mut q.endpoint, r, name),
                     }
                     Ok(true)
                 })?;
@@ -108,14 +102,7 @@ impl crate::schema::FromJson for PostRequest {
                 read_post_object(r, &mut q.policy, |r, name| {
                     match name {
                         "credentials" => crate::schema::set_field(&mut q.credentials, r)?,
-                        "urlStyle" => crate::schema::set_field(&mut q.url_style, r)?,
-                        "bucketBoundHostname" => {
-                            crate::schema::set_field(&mut q.bucket_bound_hostname, r)?;
-                        }
-                        "scheme" => crate::schema::set_field(&mut q.scheme, r)?,
-                        "endpoint" => crate::schema::set_field(&mut q.endpoint, r)?,
-                        "universeDomain" => crate::schema::set_field(&mut q.universe_domain, r)?,
-                        _ => return Ok(false),
+                        _ => return crate::schema::Flat::read_member(&mut q.endpoint, r, name),
                     }
                     Ok(true)
                 })?;
@@ -161,10 +148,7 @@ pub fn push_post_form(out: &mut String, f: &PostForm) {
         w.push(']');
     }
     w.push(']');
-    let at = o.key("expiresAt");
-    at.push('"');
-    f.expires_at.rfc3339_into(at);
-    at.push('"');
+    o = o.time("expiresAt", f.expires_at);
     crate::json::push_warnings(&mut o, &f.warnings);
     o.end();
 }

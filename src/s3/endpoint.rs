@@ -32,6 +32,58 @@ crate::schema::json_enum!(UrlStyle {
     Path: "path"
 });
 
+/// Where requests go: the region and the endpoint options, shared by presigned URLs
+/// ([`S3Request::endpoint`](super::S3Request::endpoint)) and form uploads
+/// ([`S3PostRequest::endpoint`](super::post::S3PostRequest::endpoint)). In the request schema
+/// its members sit flat in the request object (`region`, `endpoint`, `urlStyle`, `dualstack`,
+/// `accelerate`, `fips`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Region (default `us-east-1`): of the credential scope and, for AWS, of the host.
+    pub region: Option<String>,
+    /// Custom endpoint (`scheme://host[:port][/base]`) for S3-compatible stores (the schema's
+    /// `endpoint`).
+    pub url: Option<String>,
+    /// `virtualHosted` or `path`; default: virtual-hosted when the bucket name allows it.
+    pub url_style: Option<UrlStyle>,
+    /// Use the dual-stack (IPv6) AWS endpoint.
+    pub dualstack: bool,
+    /// Use S3 Transfer Acceleration.
+    pub accelerate: bool,
+    /// Use the FIPS AWS endpoint.
+    pub fips: bool,
+}
+
+#[cfg(feature = "json")]
+crate::schema::json_flat!(Endpoint {
+    region: "region",
+    url: "endpoint",
+    url_style: "urlStyle",
+    dualstack: "dualstack",
+    accelerate: "accelerate",
+    fips: "fips",
+});
+
+impl Endpoint {
+    /// The region of the credential scope: the given one or [`DEFAULT_REGION`](super::DEFAULT_REGION).
+    pub(crate) fn region(&self) -> &str {
+        self.region.as_deref().unwrap_or(super::DEFAULT_REGION)
+    }
+
+    /// The options that address `bucket`.
+    pub(crate) fn options<'a>(&'a self, bucket: &'a str) -> EndpointOptions<'a> {
+        EndpointOptions {
+            bucket,
+            region: self.region(),
+            endpoint: self.url.as_deref(),
+            url_style: self.url_style,
+            dualstack: self.dualstack,
+            accelerate: self.accelerate,
+            fips: self.fips,
+        }
+    }
+}
+
 /// The options that decide the endpoint.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EndpointOptions<'a> {
@@ -272,7 +324,7 @@ pub(crate) fn is_virtual_hostable(b: &str, allow_dots: bool) -> bool {
 }
 
 #[derive(Debug)]
-struct Endpoint {
+struct CustomEndpoint {
     scheme: &'static str,
     /// Host plus a non-default port.
     authority: String,
@@ -281,9 +333,9 @@ struct Endpoint {
     base_path: String,
 }
 
-fn parse_endpoint(s: &str) -> Result<Endpoint> {
+fn parse_endpoint(s: &str) -> Result<CustomEndpoint> {
     let e = crate::endpoint::parse("endpoint", s, false)?;
-    Ok(Endpoint {
+    Ok(CustomEndpoint {
         scheme: e.scheme.unwrap_or("https"),
         authority: e.authority(),
         is_ip: e.is_ip,

@@ -23,12 +23,19 @@
 
 #[cfg(feature = "json")]
 pub mod cognito;
+// Repository-only: reads tests/vectors through tests/common (build.rs sets the cfg).
+#[cfg(all(test, presign_vectors))]
+mod aws_vectors;
 mod endpoint;
+#[cfg(feature = "sigv4a")]
+mod mrap;
 #[cfg(feature = "post")]
 pub mod post;
+#[cfg(all(test, presign_vectors, feature = "sigv4a"))]
+mod sigv4a_vectors;
 pub mod sts;
 
-pub use endpoint::UrlStyle;
+pub use endpoint::{Endpoint, UrlStyle};
 
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{Error, Result};
@@ -36,7 +43,7 @@ use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::text::part;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Presigned, Secret, Warning};
-use endpoint::{resolve_into, EndpointOptions};
+use endpoint::resolve_into;
 
 pub use crate::lifetime::{DEFAULT_EXPIRES, MAX_EXPIRES};
 /// Region when the request names none.
@@ -87,6 +94,65 @@ impl Credentials {
     }
 }
 
+/// The endpoint builders of a request that holds an [`Endpoint`] (URLs and form uploads).
+macro_rules! s3_endpoint_builders {
+    ($ty:ident) => {
+        impl $ty {
+            /// Where the request goes, all options at once (one [`Endpoint`] can serve URLs and
+            /// form uploads).
+            #[must_use]
+            pub fn with_endpoint_options(mut self, endpoint: $crate::s3::Endpoint) -> Self {
+                self.endpoint = endpoint;
+                self
+            }
+
+            /// The region of the credential scope and, for AWS, of the endpoint.
+            #[must_use]
+            pub fn with_region(mut self, region: impl Into<String>) -> Self {
+                self.endpoint.region = Some(region.into());
+                self
+            }
+
+            /// An S3-compatible store's endpoint, `scheme://host[:port][/base]`.
+            #[must_use]
+            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+                self.endpoint.url = Some(endpoint.into());
+                self
+            }
+
+            /// Virtual-hosted or path-style URLs (default: virtual-hosted when the bucket allows
+            /// it).
+            #[must_use]
+            pub fn with_url_style(mut self, style: $crate::s3::UrlStyle) -> Self {
+                self.endpoint.url_style = Some(style);
+                self
+            }
+
+            /// The AWS dual-stack (IPv6) endpoint.
+            #[must_use]
+            pub fn with_dualstack(mut self, on: bool) -> Self {
+                self.endpoint.dualstack = on;
+                self
+            }
+
+            /// S3 Transfer Acceleration.
+            #[must_use]
+            pub fn with_accelerate(mut self, on: bool) -> Self {
+                self.endpoint.accelerate = on;
+                self
+            }
+
+            /// The AWS FIPS endpoint.
+            #[must_use]
+            pub fn with_fips(mut self, on: bool) -> Self {
+                self.endpoint.fips = on;
+                self
+            }
+        }
+    };
+}
+use s3_endpoint_builders;
+
 /// A presign request for S3 (the `"provider": "s3"` member of the request schema).
 #[derive(Clone, Debug, Default)]
 pub struct S3Request {
@@ -98,18 +164,8 @@ pub struct S3Request {
     pub key: String,
     /// A "folder" put before the key; a `/` is inserted between them when missing.
     pub key_prefix: Option<String>,
-    /// Region (default `us-east-1`).
-    pub region: Option<String>,
-    /// Custom endpoint (`scheme://host[:port][/base]`) for S3-compatible stores.
-    pub endpoint: Option<String>,
-    /// `virtualHosted` or `path`; default: virtual-hosted when the bucket name allows it.
-    pub url_style: Option<UrlStyle>,
-    /// Use the dual-stack (IPv6) AWS endpoint.
-    pub dualstack: bool,
-    /// Use S3 Transfer Acceleration.
-    pub accelerate: bool,
-    /// Use the FIPS AWS endpoint.
-    pub fips: bool,
+    /// Where the request goes: region, custom endpoint, URL style, AWS endpoint variants.
+    pub endpoint: Endpoint,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
     /// Lifetime in seconds, 1–604800 (default 3600).
@@ -123,17 +179,21 @@ pub struct S3Request {
     pub query: Params,
     /// What to do when temporary credentials expire before the URL (default `warn`).
     pub credential_expiry: CredentialExpiry,
+    /// The regions a Multi-Region Access Point URL is valid in (`X-Amz-Region-Set`): `*` (the
+    /// default) or names separated by commas. Only with a `bucket` that is a Multi-Region Access
+    /// Point ARN, which is signed with SigV4a (cargo feature `sigv4a`).
+    pub region_set: Option<String>,
 }
 
 #[cfg(feature = "json")]
 crate::schema::json_struct!(S3Request {
     required { bucket: "bucket", key: "key" }
     optional {
-        method: "method", key_prefix: "keyPrefix", region: "region", endpoint: "endpoint",
-        url_style: "urlStyle", dualstack: "dualstack", accelerate: "accelerate", fips: "fips",
-        credentials: "credentials", expires_in: "expiresIn", signed_at: "signedAt",
-        headers: "headers", query: "query", credential_expiry: "credentialExpiry",
+        method: "method", key_prefix: "keyPrefix", credentials: "credentials",
+        expires_in: "expiresIn", signed_at: "signedAt", headers: "headers", query: "query",
+        credential_expiry: "credentialExpiry", region_set: "regionSet",
     }
+    flatten { endpoint }
 });
 
 impl S3Request {
@@ -154,49 +214,11 @@ impl S3Request {
         self.credentials = Some(credentials);
         self
     }
+}
 
-    /// The region of the credential scope and, for AWS, of the endpoint.
-    #[must_use]
-    pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.region = Some(region.into());
-        self
-    }
+s3_endpoint_builders!(S3Request);
 
-    /// An S3-compatible store's endpoint, `scheme://host[:port][/base]`.
-    #[must_use]
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// Virtual-hosted or path-style URLs (default: virtual-hosted when the bucket allows it).
-    #[must_use]
-    pub fn with_url_style(mut self, style: UrlStyle) -> Self {
-        self.url_style = Some(style);
-        self
-    }
-
-    /// The AWS dual-stack (IPv6) endpoint.
-    #[must_use]
-    pub fn with_dualstack(mut self, on: bool) -> Self {
-        self.dualstack = on;
-        self
-    }
-
-    /// S3 Transfer Acceleration.
-    #[must_use]
-    pub fn with_accelerate(mut self, on: bool) -> Self {
-        self.accelerate = on;
-        self
-    }
-
-    /// The AWS FIPS endpoint.
-    #[must_use]
-    pub fn with_fips(mut self, on: bool) -> Self {
-        self.fips = on;
-        self
-    }
-
+impl S3Request {
     /// A "folder" put before the key (a `/` is inserted when missing).
     #[must_use]
     pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
@@ -256,6 +278,8 @@ const RESERVED_HEADERS: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Presigner {
     keys: KeyCache,
+    #[cfg(feature = "sigv4a")]
+    sigv4a_keys: crate::sigv4a::KeyCache,
 }
 
 impl Presigner {
@@ -271,13 +295,25 @@ impl Presigner {
     /// [`Error::InvalidQuery`], [`Error::InvalidExpiry`], [`Error::InvalidEndpoint`],
     /// [`Error::InvalidCredentials`], [`Error::CredentialsExpire`] — each with the reason.
     pub fn presign(&self, req: &S3Request, now: Timestamp) -> Result<Presigned> {
+        // A Multi-Region Access Point ARN as the bucket: SigV4a (without the feature, the ARN is
+        // an invalid bucket name).
+        #[cfg(feature = "sigv4a")]
+        if let Some(arn) = mrap::parse(&req.bucket)? {
+            return self.presign_mrap(req, arn, now);
+        }
+        if req.region_set.is_some() {
+            return Err(Error::InvalidRequest(
+                "`regionSet` needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
+                    .into(),
+            ));
+        }
         let time = req.signed_at.unwrap_or(now);
         let creds = req
             .credentials
             .as_ref()
             .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
         validate_credentials(creds)?;
-        let region = req.region.as_deref().unwrap_or(DEFAULT_REGION);
+        let region = req.endpoint.region();
 
         let mut warnings = Vec::new();
         let expires_in = expiry(
@@ -291,18 +327,7 @@ impl Presigner {
         let key = ObjectKey::of(req)?;
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
-        let host = resolve_into(
-            &EndpointOptions {
-                bucket: &req.bucket,
-                region,
-                endpoint: req.endpoint.as_deref(),
-                url_style: req.url_style,
-                dualstack: req.dualstack,
-                accelerate: req.accelerate,
-                fips: req.fips,
-            },
-            &mut url,
-        )?;
+        let host = resolve_into(&req.endpoint.options(&req.bucket), &mut url)?;
 
         let headers = signed_headers(&req.headers)?;
         check_query(&req.query)?;
@@ -396,7 +421,7 @@ impl<'r> ObjectKey<'r> {
 fn url_capacity(req: &S3Request, region: &str, creds: &Credentials, key_len: usize) -> usize {
     URL_ROOM
         + req.bucket.len() * 4
-        + req.endpoint.as_ref().map_or(0, String::len)
+        + req.endpoint.url.as_ref().map_or(0, String::len)
         + region.len() * 4
         + creds.access_key_id.len() * 3
         + creds

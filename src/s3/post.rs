@@ -20,9 +20,9 @@
 //! policy.content_length_range = Some(ContentLengthRange { min: 0, max: 10_000_000 });
 //! policy.content_type_prefix = Some("image/".into());
 //! policy.expires_in = Some(600);
-//! let mut req = S3PostRequest::new(policy);
-//! req.region = Some("eu-west-1".into());
-//! req.credentials = Some(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
+//! let req = S3PostRequest::new(policy)
+//!     .with_region("eu-west-1")
+//!     .with_credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
 //!
 //! let form = presign::s3::Presigner::new().presign_post(&req, Timestamp::parse_rfc3339("2026-11-24T10:00:00Z")?)?;
 //! assert_eq!(form.url, "https://my-bucket.s3.eu-west-1.amazonaws.com/");
@@ -33,8 +33,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
-use super::endpoint::{resolve_into, EndpointOptions};
-use super::{validate_credentials, Credentials, Presigner, UrlStyle, DEFAULT_REGION};
+use super::endpoint::resolve_into;
+use super::{validate_credentials, Credentials, Endpoint, Presigner};
 use crate::encoding::base64;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
@@ -48,18 +48,9 @@ use crate::types::{CredentialExpiry, Secret};
 pub struct S3PostRequest {
     /// What the form may upload.
     pub policy: PostPolicy,
-    /// Region (default `us-east-1`).
-    pub region: Option<String>,
-    /// Custom endpoint (`scheme://host[:port][/base]`) for S3-compatible stores.
-    pub endpoint: Option<String>,
-    /// `virtualHosted` or `path`; default: virtual-hosted when the bucket name allows it.
-    pub url_style: Option<UrlStyle>,
-    /// Use the dual-stack (IPv6) AWS endpoint.
-    pub dualstack: bool,
-    /// Use S3 Transfer Acceleration.
-    pub accelerate: bool,
-    /// Use the FIPS AWS endpoint.
-    pub fips: bool,
+    /// Where the form posts: region, custom endpoint, URL style, AWS endpoint variants (the
+    /// same options as a presigned URL's).
+    pub endpoint: Endpoint,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
     /// What to do when temporary credentials expire before the policy (default `warn`).
@@ -74,7 +65,23 @@ impl S3PostRequest {
             ..Self::default()
         }
     }
+
+    /// Who signs.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// What to do when temporary credentials expire before the policy (default: warn).
+    #[must_use]
+    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
+        self.credential_expiry = policy;
+        self
+    }
 }
+
+super::s3_endpoint_builders!(S3PostRequest);
 
 const DIALECT: Dialect = Dialect {
     meta_prefix: "x-amz-meta-",
@@ -95,7 +102,7 @@ impl Presigner {
             .as_ref()
             .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
         validate_credentials(creds)?;
-        let region = req.region.as_deref().unwrap_or(DEFAULT_REGION);
+        let region = req.endpoint.region();
         let mut plan = req.policy.plan(now, &DIALECT)?;
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
@@ -114,7 +121,7 @@ impl Presigner {
                 .add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?;
         }
 
-        let url = form_action(req, region)?;
+        let url = form_action(req)?;
 
         let stamp = plan.time.amz_stamp();
         let credential = crate::text::concat(&[
@@ -165,20 +172,9 @@ impl Presigner {
 
 /// The form's action URL, as boto3 writes it: `https://bucket.host/` (virtual-hosted),
 /// `https://host/bucket` (path style, no trailing slash).
-fn form_action(req: &S3PostRequest, region: &str) -> Result<String> {
+fn form_action(req: &S3PostRequest) -> Result<String> {
     let mut url = String::with_capacity(96 + req.policy.bucket.len() * 2);
-    let host = resolve_into(
-        &EndpointOptions {
-            bucket: &req.policy.bucket,
-            region,
-            endpoint: req.endpoint.as_deref(),
-            url_style: req.url_style,
-            dualstack: req.dualstack,
-            accelerate: req.accelerate,
-            fips: req.fips,
-        },
-        &mut url,
-    )?;
+    let host = resolve_into(&req.endpoint.options(&req.policy.bucket), &mut url)?;
     if host.end == url.len() {
         url.push('/');
     }
@@ -284,19 +280,19 @@ mod tests {
     #[test]
     fn endpoints_follow_the_url_presigner() {
         let mut r = req(PostPolicy::new("bkt", "k"));
-        r.endpoint = Some("http://127.0.0.1:8333".into());
+        r.endpoint.url = Some("http://127.0.0.1:8333".into());
         assert_eq!(
             Presigner::new().presign_post(&r, t0()).unwrap().url,
             "http://127.0.0.1:8333/bkt"
         );
         let mut r = req(PostPolicy::new("my.bucket", "k"));
-        r.region = Some("eu-west-1".into());
+        r.endpoint.region = Some("eu-west-1".into());
         assert_eq!(
             Presigner::new().presign_post(&r, t0()).unwrap().url,
             "https://s3.eu-west-1.amazonaws.com/my.bucket"
         );
         let mut r = req(PostPolicy::new("bad bucket", "k"));
-        r.region = Some("eu-west-1".into());
+        r.endpoint.region = Some("eu-west-1".into());
         assert_eq!(
             Presigner::new().presign_post(&r, t0()).unwrap_err().code(),
             "INVALID_BUCKET"

@@ -10,6 +10,7 @@ mod write;
 
 pub use read::{from_str, missing, unknown, FromJson, Reader};
 pub(crate) use typed::{
-    check_required, json_enum, json_struct, read_struct, set_field, Members, Placeholder,
+    check_required, json_enum, json_flat, json_struct, read_struct, set_field, Flat, Members,
+    Placeholder,
 };
 pub use write::{push_str, string, Object};

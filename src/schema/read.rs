@@ -101,7 +101,7 @@ impl<'a> Reader<'a> {
 
     /// The next byte after whitespace, not consumed.
     #[inline(always)]
-    pub(super) fn next_token(&mut self) -> Option<u8> {
+    pub(crate) fn next_token(&mut self) -> Option<u8> {
         self.ws();
         self.peek()
     }

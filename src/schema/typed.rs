@@ -179,13 +179,14 @@ impl FromJson for Method {
 /// });
 /// ```
 /// With `lenient` before `required`, unknown members are skipped instead (key files that carry
-/// more than we read).
+/// more than we read). After `optional`, `flatten { field }` names fields whose own members
+/// ([`json_flat!`]) sit flat in the same object (a provider's endpoint options).
 macro_rules! json_struct {
-    ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::schema::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*]);
+    ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } $(flatten { $($ff:ident),* $(,)? })? }) => {
+        $crate::schema::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*], [$($($ff),*)?]);
     };
     ($ty:ident { lenient required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } }) => {
-        $crate::schema::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*]);
+        $crate::schema::json_struct!(@impl $ty, skip, [$($rf : $rn),*], [$($of : $on),*], []);
     };
     (@unknown deny, $r:ident, $name:ident) => {
         return Err($crate::schema::unknown($name))
@@ -193,7 +194,7 @@ macro_rules! json_struct {
     (@unknown skip, $r:ident, $name:ident) => {
         $r.skip()?
     };
-    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*]) => {
+    (@impl $ty:ident, $mode:ident, [$($rf:ident : $rn:literal),*], [$($of:ident : $on:literal),*], [$($ff:ident),*]) => {
         impl $crate::schema::Members for $ty {
             const REQUIRED: &'static [&'static str] = &[$($rn),*];
 
@@ -222,7 +223,14 @@ macro_rules! json_struct {
                     let _ = i;
                     match name {
                         $($on => $crate::schema::set_field(&mut self.$of, r)?,)*
-                        _ => $crate::schema::json_struct!(@unknown $mode, r, name),
+                        _ => {
+                            $(
+                                if $crate::schema::Flat::read_member(&mut self.$ff, r, name)? {
+                                    return Ok(());
+                                }
+                            )*
+                            $crate::schema::json_struct!(@unknown $mode, r, name)
+                        }
                     }
                     Ok(())
                 })
@@ -232,6 +240,7 @@ macro_rules! json_struct {
                 $ty {
                     $($rf: $crate::schema::Placeholder::placeholder(),)*
                     $($of: Default::default(),)*
+                    $($ff: Default::default(),)*
                 }
             }
         }
@@ -241,6 +250,37 @@ macro_rules! json_struct {
                 // Read straight into the struct's fields (no local per member to move out and
                 // drop: wasm size); a flag per required member says whether it was present.
                 $crate::schema::read_struct(r)
+            }
+        }
+    };
+}
+
+/// A struct whose members sit flat in an enclosing object ([`json_flat!`]): the endpoint
+/// options a provider's URL request and POST request share.
+pub(crate) trait Flat {
+    /// Reads member `name` into `self`; `false` (nothing read) when it is not one of its members.
+    fn read_member(&mut self, r: &mut Reader<'_>, name: &str) -> Result<bool>;
+}
+
+/// Implements [`Flat`] for a struct of optional members, read in the enclosing object
+/// (`flatten` in [`json_struct!`], or a hand-written reader).
+///
+/// ```ignore
+/// json_flat!(Endpoint { region: "region", url: "endpoint" });
+/// ```
+macro_rules! json_flat {
+    ($ty:ident { $($f:ident : $n:literal),* $(,)? }) => {
+        impl $crate::schema::Flat for $ty {
+            fn read_member(
+                &mut self,
+                r: &mut $crate::schema::Reader<'_>,
+                name: &str,
+            ) -> $crate::error::Result<bool> {
+                match name {
+                    $($n => $crate::schema::set_field(&mut self.$f, r)?,)*
+                    _ => return Ok(false),
+                }
+                Ok(true)
             }
         }
     };
@@ -265,7 +305,7 @@ macro_rules! json_enum {
     };
 }
 
-pub(crate) use {json_enum, json_struct};
+pub(crate) use {json_enum, json_flat, json_struct};
 
 json_enum!(CredentialExpiry {
     Warn: "warn",

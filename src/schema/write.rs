@@ -43,6 +43,15 @@ impl<'o> Object<'o> {
         self
     }
 
+    /// An instant member, as RFC 3339 text (`"2026-12-05T13:00:00Z"`).
+    pub fn time(mut self, name: &str, t: crate::time::Timestamp) -> Self {
+        let v = self.key(name);
+        v.push('"');
+        t.rfc3339_into(v);
+        v.push('"');
+        self
+    }
+
     /// A member whose value is already JSON.
     pub fn raw(mut self, name: &str, json: &str) -> Self {
         self.key(name).push_str(json);

@@ -67,7 +67,7 @@ pub(super) fn canonical_request(
     cr.push_str(req.canonical_uri);
     cr.push('\n');
     let q_start = cr.len();
-    if req.query.is_empty() {
+    if req.query.is_empty() && scheme.scope_has_region() {
         // Only the auth parameters: written straight in, already in sorted order.
         auth_query_into(&mut cr, auth, stamp, head, headers.clone());
     } else {
@@ -94,9 +94,14 @@ pub(super) fn canonical_request(
 }
 
 /// `X-Amz-Credential`'s value from its parts (access key id, date, region, service,
-/// terminator): each encoded, joined by an encoded `/`.
-fn credential_into(out: &mut String, parts: [&str; 5]) {
+/// terminator): each encoded, joined by an encoded `/`; the region is left out when the
+/// scheme's scope has none (SigV4a).
+fn credential_into(out: &mut String, scheme: &Scheme, parts: [&str; 5]) {
+    let regional = scheme.scope_has_region();
     for (i, part) in parts.into_iter().enumerate() {
+        if i == 2 && !regional {
+            continue;
+        }
         if i > 0 {
             out.push_str("%2F");
         }
@@ -134,7 +139,7 @@ pub(super) fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&s
     out.push('&');
     out.push_str(scheme.params.credential);
     out.push('=');
-    credential_into(out, credential);
+    credential_into(out, scheme, credential);
     out.push('&');
     out.push_str(scheme.params.date);
     out.push('=');
@@ -184,7 +189,7 @@ fn general_query<'h>(
     let mut credential = String::with_capacity(
         (auth.access_key_id.len() + auth.region.len() + auth.service.len()) * 3 + 40,
     );
-    credential_into(&mut credential, credential_parts(auth, stamp));
+    credential_into(&mut credential, scheme, credential_parts(auth, stamp));
     let mut signed_headers_q = String::new();
     signed_headers_into(&mut signed_headers_q, headers);
     let mut expires = String::with_capacity(20);
@@ -202,6 +207,11 @@ fn general_query<'h>(
     q.push_encoded(names.signed_headers, signed_headers_q);
     if let Some(token) = auth.session_token {
         q.push_encoded(names.security_token, encode_component(token));
+    }
+    #[cfg(feature = "sigv4a")]
+    if !scheme.scope_has_region() {
+        // SigV4a: the regions the signature is valid in (`*` or a comma-separated list).
+        q.push_encoded(super::REGION_SET_PARAM, encode_component(auth.region));
     }
     q.finish(0)
 }

@@ -250,7 +250,7 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
 #[cfg(feature = "gcs-rsa")]
 fn public_from_private(pem: &Secret) -> Result<VerifyKey> {
     Ok(VerifyKey::GcsRsa(
-        crate::crypto::RsaKey::from_pem(pem.expose())?.public_key(),
+        crate::crypto::RsaPublicKey::from_private_key_pem(pem.expose())?,
     ))
 }
 

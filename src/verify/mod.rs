@@ -3,7 +3,9 @@
 //! serve it.
 //!
 //! - S3 SigV4 query authentication (`X-Amz-*`),
-//!   <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>;
+//!   <https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html>; with the cargo
+//!   feature `sigv4a`, also S3 SigV4a (`AWS4-ECDSA-P256-SHA256`, Multi-Region Access Points), checked
+//!   with the public key derived from the secret ([`crate::sigv4a`]);
 //! - Google Cloud Storage V4 signed URLs (`X-Goog-*`): `GOOG4-HMAC-SHA256` with the HMAC secret,
 //!   `GOOG4-RSA-SHA256` with the service account's public key or certificate (cargo feature
 //!   `gcs-rsa`), <https://cloud.google.com/storage/docs/authentication/signatures>;
@@ -12,8 +14,8 @@
 //!
 //! # One canonicalisation
 //! The verifier takes the URL apart and recomputes the signature through the very functions the
-//! signers use — [`crate::sigv4::prepare`] for the V4 canonical request and string to sign,
-//! [`crate::azure::sas`] for the SAS string-to-sign layouts, [`crate::encoding`] for every
+//! signers use — the crate's `sigv4` code for the V4 canonical request and string to sign,
+//! [`crate::azure::sas`] for the SAS string-to-sign layouts, its one encoder for every
 //! percent-encoding — so a URL verifies here exactly when this crate would have produced it from
 //! the same inputs, and the two cannot drift apart.
 //!
@@ -70,6 +72,10 @@ mod azure;
 mod json;
 mod v4;
 
+/// A service account's RSA public key, to check `GOOG4-RSA-SHA256` URLs
+/// ([`Keyring::with_gcs_public_key`]).
+#[cfg(feature = "gcs-rsa")]
+pub use crate::crypto::RsaPublicKey;
 #[cfg(feature = "json")]
 pub use json::{result_json, verify_json};
 

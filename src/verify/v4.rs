@@ -33,6 +33,10 @@ pub(super) fn verify(
     let algorithm = url.required(n.algorithm)?;
     let scheme: &'static Scheme = match (provider, algorithm) {
         (Provider::S3, a) if a == AWS4_HMAC_SHA256.algorithm => &AWS4_HMAC_SHA256,
+        #[cfg(feature = "sigv4a")]
+        (Provider::S3, a) if a == sigv4::AWS4_ECDSA_P256_SHA256.algorithm => {
+            &sigv4::AWS4_ECDSA_P256_SHA256
+        }
         (Provider::Gcs, a) if a == GOOG4_HMAC_SHA256.algorithm => &GOOG4_HMAC_SHA256,
         (Provider::Gcs, a) if a == GOOG4_RSA_SHA256.algorithm => &GOOG4_RSA_SHA256,
         _ => {
@@ -74,16 +78,31 @@ pub(super) fn verify(
         );
     }
 
-    // X-Amz-Credential: id/date/region/service/terminator.
+    // X-Amz-Credential: id/date/region/service/terminator; SigV4a's has no region, its region
+    // set is X-Amz-Region-Set (signed, and in the place of the region below).
     let parts: Vec<&str> = credential.split('/').collect();
-    let [id, scope_date, region, service, terminator] = parts.as_slice() else {
-        return fail(
-            Check::Malformed,
-            format!(
-                "{} must be id/date/region/service/{}",
-                n.credential, scheme.terminator
-            ),
-        );
+    let region_set = match scheme.scope_has_region() {
+        true => None,
+        false => Some(url.required(sigv4::REGION_SET_PARAM)?),
+    };
+    let (id, scope_date, region, service, terminator) = match (parts.as_slice(), region_set) {
+        ([id, d, r, s, t], None) => (id, d, *r, s, t),
+        ([id, d, s, t], Some(set)) => (id, d, set, s, t),
+        _ => {
+            return fail(
+                Check::Malformed,
+                format!(
+                    "{} must be id/date/{}service/{}",
+                    n.credential,
+                    if scheme.scope_has_region() {
+                        "region/"
+                    } else {
+                        ""
+                    },
+                    scheme.terminator
+                ),
+            )
+        }
     };
     if id.is_empty() {
         return fail(Check::Malformed, format!("{} has no key id", n.credential));
@@ -177,7 +196,10 @@ pub(super) fn verify(
     let query: Vec<(String, String)> = url
         .query
         .iter()
-        .filter(|(n, _)| !names.params.all().contains(&n.as_str()))
+        .filter(|(n, _)| {
+            !names.params.all().contains(&n.as_str())
+                && (scheme.scope_has_region() || n != sigv4::REGION_SET_PARAM)
+        })
         .cloned()
         .collect();
     let canonical_uri = encode_path(&url.path);
@@ -222,6 +244,16 @@ pub(super) fn verify(
         e
     };
     let hmac_ok = |secret: &str| {
+        #[cfg(feature = "sigv4a")]
+        if !scheme.scope_has_region() {
+            // SigV4a: the public key of the key derived from the secret verifies the DER
+            // signature, written in lower-case hex as the SDKs do.
+            return !signature.bytes().any(|b| b.is_ascii_uppercase())
+                && crate::sigv4a::SigningKey::derive(id, secret).is_ok_and(|k| {
+                    k.public_key()
+                        .verify_hex(prepared.string_to_sign.as_bytes(), signature)
+                });
+        }
         let k = SigningKey::derive(scheme, secret, scope_date, region, service);
         let expected = k.sign_hex(prepared.string_to_sign.as_bytes());
         constant_time_eq(expected.as_bytes(), signature.as_bytes())
@@ -289,7 +321,12 @@ pub(super) fn verify(
         .map_err(|_| VerifyError::new(Check::InvalidExpiry, "the expiry is out of range"))?;
     check_times(Some(time), expires_at, now, opts)?;
     if let Some(r) = &opts.region {
-        if r != region {
+        let in_set = |set: &str| set == "*" || set.split(',').any(|s| s == r);
+        let ok = match region_set {
+            None => r == region,
+            Some(set) => in_set(set),
+        };
+        if !ok {
             return fail(
                 Check::ScopeMismatch,
                 "the URL is signed for another region than this server's",

@@ -3,6 +3,8 @@
 //! test fails once at the end printing all of them.
 #![allow(dead_code, clippy::unwrap_used, clippy::panic)]
 
+pub mod aws_suite;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

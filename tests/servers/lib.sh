@@ -21,6 +21,7 @@ unset _k _v
 PY_PACKAGES=(
   "azure-storage-blob==$PY_AZURE_STORAGE_BLOB" "boto3==$PY_BOTO3" "requests"
   "google-cloud-storage==$PY_GOOGLE_CLOUD_STORAGE" "cryptography"
+  "azure-identity==$PY_AZURE_IDENTITY" "msal==$PY_MSAL"
 )
 
 log() { printf '%s\n' "$*" >&2; }

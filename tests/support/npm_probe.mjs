@@ -4,6 +4,7 @@
 // `presign cors`), and the comparison; `npm pack` of pkg/ and fresh projects that install the tarball;
 // running a worker in workerd, and a built page in headless Chromium (playwright-core + Debian's
 // chromium), each returning the probe's output.
+import assert from "node:assert/strict";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -96,6 +97,14 @@ const CORS = [
   },
 ];
 
+// An S3 Multi-Region Access Point (SigV4a, ECDSA P-256 in the wasm): presign/sigv4a, whose point is
+// to run where the AWS SDK's CRT cannot (workerd, browsers). RFC 6979: the CLI's URL, byte for byte.
+const MRAP = {
+  provider: "s3", method: "PUT", bucket: "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", key: "uploads/cat 1+ü.jpg",
+  regionSet: "us-east-1,eu-west-1", signedAt: AT, expiresIn: 900, headers: { "content-type": "image/jpeg" },
+  credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "tok+/=" },
+};
+
 const BAD = { provider: "s3", bucket: "b", key: "", credentials: { accessKeyId: "a", secretAccessKey: "TOPSECRET" } };
 
 // Which entry each name of the probe comes from: the URL signer of all three providers ("presign"),
@@ -107,6 +116,7 @@ const USE = [
   ["/gcs", ["presign as gcsPresign", "presignMany as gcsPresignMany", "createPresigner as gcsClient"]],
   ["/post", ["presignPost"]],
   ["/cors", ["corsRules"]],
+  ["/sigv4a", ["presign as sigv4aPresign"]],
 ];
 /** The entries the probe imports ("", "/s3", …). */
 export const PROBE_ENTRIES = USE.map(([sub]) => sub);
@@ -157,7 +167,8 @@ const posts = ${JSON.stringify(POSTS)}.map((r) => {
   try { return presignPost(r); } catch (e) { return { error: { code: e.code, message: e.message } }; }
 });
 const cors = ${JSON.stringify(CORS.map((c) => c.opts))}.map((o) => corsRules(o));
-const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors });
+const mrap = sigv4aPresign(${JSON.stringify(MRAP)});
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap });
 `;
 
 function expected() {
@@ -186,22 +197,24 @@ function expectedCors() {
   return corsWanted;
 }
 
-/** Checks a probe's output (its last line) against the native CLI's answers, one check(name, ok, detail) each. */
-export function verifyProbe(check, runtime, text) {
+/**
+ * Checks a probe's output (its last line) against the native CLI's answers: one node:test subtest of
+ * `t` (a test's context) per check, each named after `runtime`.
+ */
+export async function verifyProbe(t, runtime, text) {
   let got;
   try {
     got = JSON.parse(text.trim().split("\n").pop());
-  } catch (e) {
-    check(`${runtime}: prints a result`, false, text.slice(0, 500));
+  } catch {
+    await t.test(`${runtime}: prints a result`, () => assert.fail(`not JSON: ${text.slice(0, 500)}`));
     return;
   }
+  // Both sides re-serialised with JSON.stringify: member order and every string are compared.
+  const same = (g, w) => assert.equal(JSON.stringify(g), JSON.stringify(w));
   const want = expected();
-  REQUESTS.forEach((r, i) => {
-    const w = JSON.stringify(want[i]);
-    check(`${runtime}: ${r.provider} #${i} presign() equals the native CLI`, JSON.stringify(got.one[i]) === w,
-      `\n   js:  ${JSON.stringify(got.one[i])}\n   cli: ${w}`);
-    check(`${runtime}: ${r.provider} #${i} presignMany() equals the native CLI`, JSON.stringify(got.many[i]) === w,
-      `\n   js:  ${JSON.stringify(got.many[i])}\n   cli: ${w}`);
+  for (const [i, r] of REQUESTS.entries()) {
+    await t.test(`${runtime}: ${r.provider} #${i} presign() equals the native CLI`, () => same(got.one[i], want[i]));
+    await t.test(`${runtime}: ${r.provider} #${i} presignMany() equals the native CLI`, () => same(got.many[i], want[i]));
     const client = (got.client || [])[i] || [];
     for (const [what, g] of [
       [`presign/${r.provider}'s presign()`, (got.own || [])[i]],
@@ -211,30 +224,35 @@ export function verifyProbe(check, runtime, text) {
       ["createPresigner(config).presignMany([call, call]) (second)", (client[1] || [])[1]],
       [`presign/${r.provider}'s createPresigner(config).presign(call)`, (got.ownClient || [])[i]],
     ]) {
-      check(`${runtime}: ${r.provider} #${i} ${what} equals the native CLI`, JSON.stringify(g) === w,
-        `\n   js:  ${JSON.stringify(g)}\n   cli: ${w}`);
+      await t.test(`${runtime}: ${r.provider} #${i} ${what} equals the native CLI`, () => same(g, want[i]));
     }
-  });
+  }
   const posts = expectedPosts();
-  POSTS.forEach((r, i) => {
-    const w = JSON.stringify(posts[i]);
-    const g = JSON.stringify((got.posts || [])[i]);
-    check(`${runtime}: ${r.provider} form #${i} presignPost() equals \`presign post --json-request\``, g === w, `\n   js:  ${g}\n   cli: ${w}`);
-  });
+  for (const [i, r] of POSTS.entries()) {
+    await t.test(`${runtime}: ${r.provider} form #${i} presignPost() equals \`presign post --json-request\``,
+      () => same((got.posts || [])[i], posts[i]));
+  }
   const cors = expectedCors();
-  CORS.forEach((c, i) => {
+  for (const [i, c] of CORS.entries()) {
     const g = (got.cors || [])[i] || {};
     // the CLI prints the rules text and a newline
-    check(`${runtime}: corsRules(${c.opts.provider}, ${c.opts.format || "native"}) rules equal \`presign cors\` byte for byte`,
-      g.rules + "\n" === cors[i], `\n   js:  ${g.rules}\n   cli: ${cors[i]}`);
-    check(`${runtime}: corsRules(${c.opts.provider}) lists the origins and every method asked for`,
-      JSON.stringify(g.allowedOrigins) === JSON.stringify(c.opts.origins) &&
-      c.opts.requests.every((q) => (g.allowedMethods || []).includes(q.method)), JSON.stringify(g));
-  });
+    await t.test(`${runtime}: corsRules(${c.opts.provider}, ${c.opts.format || "native"}) rules equal \`presign cors\` byte for byte`,
+      () => assert.equal(g.rules + "\n", cors[i]));
+    await t.test(`${runtime}: corsRules(${c.opts.provider}) lists the origins and every method asked for`, () => {
+      assert.deepEqual(g.allowedOrigins, c.opts.origins);
+      for (const q of c.opts.requests) assert.ok((g.allowedMethods || []).includes(q.method), `${q.method} not in ${JSON.stringify(g)}`);
+    });
+  }
+  const mrap = JSON.stringify(execFileSync(PRESIGN, ["batch"], { input: JSON.stringify(MRAP) + "\n", env: { PATH: process.env.PATH } })
+    .toString().trim().split("\n").map((l) => JSON.parse(l))[0]);
+  await t.test(`${runtime}: presign/sigv4a (S3 Multi-Region Access Point, SigV4a) equals the native CLI`,
+    () => assert.equal(JSON.stringify(got.mrap), mrap));
   const e = got.error || {};
-  check(`${runtime}: bad input throws PresignError with code INVALID_KEY, no secret`,
-    e.isPresignError && e.isError && e.code === "INVALID_KEY" && e.name === "PresignError" && !String(e.message).includes("TOPSECRET"),
-    JSON.stringify(e));
+  await t.test(`${runtime}: bad input throws PresignError with code INVALID_KEY, no secret`, () => {
+    assert.deepEqual({ isPresignError: e.isPresignError, isError: e.isError, code: e.code, name: e.name },
+      { isPresignError: true, isError: true, code: "INVALID_KEY", name: "PresignError" });
+    assert.ok(!String(e.message).includes("TOPSECRET"), `the message holds the secret: ${e.message}`);
+  });
 }
 
 

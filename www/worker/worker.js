@@ -1,9 +1,13 @@
-// The edge-worker signer of the demo: a Cloudflare-Workers-style module (runs under workerd).
-// It holds the storage credentials in its environment bindings, checks what the page asks for
-// (allowed key prefix, content type, size) and answers with presigned URLs made by the `presign`
-// npm package. The page then talks to the storage service directly; no file passes through here.
+// The edge signer: a Cloudflare Worker (deploy with `wrangler deploy`, see README.md here; the demo
+// runs it under workerd through demo.js, which adds the page). It holds the storage credentials in its
+// bindings, lets only authenticated callers sign (auth.js: a bearer JWT or a session cookie), keeps
+// each caller under their own key prefix, checks what they ask for (content type, size) and answers
+// with presigned URLs made by the `presign` npm package. The browser then talks to the storage
+// directly; no file passes through here. Every URL signed is logged as one JSON line.
 //
-//   GET  /api/config              providers configured, key prefix, size limit, allowed types
+// Every /api/ route needs a caller (401 with `WWW-Authenticate: Bearer` otherwise), except the demo's
+// token endpoint:
+//   GET  /api/config              providers configured, the caller's key prefix, size limit, allowed types
 //   POST /api/sign                {provider, op: "upload"|"download"|"head", key, contentType?, size?}
 //                                 -> {url, method, headers, expiresAt, key} or {error: {code, message}}
 //   POST /api/form                {provider, key, contentType, size} -> a browser form upload under a
@@ -18,30 +22,34 @@
 //                                 for S3 and GCS, the form POST): {provider, origin, rule, format, how,
 //                                 allowedOrigins, allowedMethods, allowedHeaders, exposedHeaders, maxAge,
 //                                 requests (the method and headers fed to corsRules)}
-//   GET  /, /app.js, /style.css   the demo page itself (same origin as the API); /selftest.js drives
-//                                 it for driverless browser tests (only with ?selftest=CONTROLLER)
+//   POST /api/demo-token          DEMO ONLY, exists only when the DEMO_TOKENS binding is set (www/demo.sh
+//                                 sets it, wrangler.toml does not): a short-lived HS256 token for the
+//                                 user DEMO_SUB (default "demo"), signed with JWT_SECRET: {token, expiresAt, sub}
 //
-// Bindings (text): PREFIX (default "uploads/"), MAX_BYTES (default 10485760), ALLOWED_TYPES
+// Keys: a caller may only sign keys under USER_PREFIX with `{sub}` replaced by their token's subject
+// (default "users/{sub}/"); a key with a `..` or `.` or empty segment, a leading `/`, a backslash, a
+// percent-encoded escape (%XX) or a control character is refused (403), and so is a key under
+// another prefix (403 KEY_PREFIX). A USER_PREFIX without `{sub}` (one prefix for everybody) is only
+// accepted with DEMO_TOKENS.
+//
+// Bindings (text): authentication, see auth.js (JWT_SECRET, JWKS, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE,
+// LEEWAY, SESSION_SECRET, SESSION_COOKIE); USER_PREFIX; MAX_BYTES (default 10485760), ALLOWED_TYPES
 // (comma list, `type/*` allowed; default "image/*,text/plain,application/pdf,application/octet-stream"),
-// EXPIRES_IN (seconds, default 600), ORIGIN (the page's origin for CORS rules; default: this worker's);
+// EXPIRES_IN (seconds, default 600), ORIGIN (the page's origin for CORS rules and the session cookie's
+// Origin check; default: this worker's);
 // S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY;
 // AZURE_CONNECTION_STRING, AZURE_CONTAINER; GCS_ENDPOINT, GCS_BUCKET, GCS_SERVICE_ACCOUNT (key JSON),
 // GCS_FORM_ENDPOINT (an emulator for GCS form uploads; default GCS_ENDPOINT — the demo points it
-// at fake-gcs-server itself, which verifies no POST policy, see demo.sh). The page comes in as text
-// modules (page/*).
-import { presignAsync, PresignError } from "./presign/dist/main/workerd.js";
-import { presignPostAsync } from "./presign/dist/post/workerd.js";
-import { corsRules } from "./presign/dist/cors/workerd.js";
-import PAGE_HTML from "./page/index.html";
-import PAGE_JS from "./page/app.js";
-import PAGE_CSS from "./page/style.css";
-import PAGE_SELFTEST from "./page/selftest.js";
+// at fake-gcs-server itself, which verifies no POST policy, see demo.sh); DEMO_TOKENS, DEMO_SUB.
+import { presignAsync, PresignError } from "presign";
+import { presignPostAsync } from "presign/post";
+import { corsRules } from "presign/cors";
+import { authenticate, AuthError, signHs256 } from "./auth.js";
 
 const LABELS = { s3: "S3 (SeaweedFS)", azure: "Azure Blob (Azurite)", gcs: "Google Cloud Storage (fake-gcs + verifying proxy)" };
 
 function settings(env) {
   return {
-    prefix: env.PREFIX || "uploads/",
     maxBytes: Number(env.MAX_BYTES || 10 * 1024 * 1024),
     allowedTypes: (env.ALLOWED_TYPES || "image/*,text/plain,application/pdf,application/octet-stream")
       .split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
@@ -72,15 +80,29 @@ function json(body, status = 200) {
   });
 }
 
-// The object key: under the allowed prefix, no empty, `.` or `..` segments, no control characters.
+// The caller's key prefix: USER_PREFIX with {sub} replaced (auth.js allows only plain names as sub).
+function userPrefix(env, sub) {
+  const template = env.USER_PREFIX || "users/{sub}/";
+  if (!template.includes("{sub}") && !env.DEMO_TOKENS) {
+    throw new Refused(500, "CONFIG", "USER_PREFIX must contain {sub}: without it every user shares one prefix");
+  }
+  return template.split("{sub}").join(sub);
+}
+
+// The object key: under the caller's prefix, which it cannot leave: no empty, `.` or `..` segments,
+// no leading "/", no backslash, no percent-encoded escape, no control characters.
 function checkKey(key, prefix) {
   if (typeof key !== "string" || key.length === 0) throw new Refused(400, "BAD_KEY", "the key is missing");
-  if (!key.startsWith(prefix)) throw new Refused(403, "KEY_PREFIX", `keys must start with "${prefix}"`);
   if (new TextEncoder().encode(key).length > 512) throw new Refused(400, "BAD_KEY", "the key is longer than 512 bytes");
-  if (/[\u0000-\u001f\u007f]/.test(key)) throw new Refused(400, "BAD_KEY", "the key contains control characters");
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(key)) throw new Refused(403, "BAD_KEY", "the key contains control characters");
+  if (key.startsWith("/")) throw new Refused(403, "BAD_KEY", 'the key starts with "/"');
+  if (key.includes("\\")) throw new Refused(403, "BAD_KEY", "the key contains a backslash");
+  if (/%[0-9A-Fa-f]{2}/.test(key)) throw new Refused(403, "BAD_KEY", "the key contains a percent-encoded escape (%XX): send the key itself");
+  if (key.split("/").some((s) => s === "." || s === "..")) throw new Refused(403, "BAD_KEY", "the key has a '.' or '..' path segment");
+  if (!key.startsWith(prefix)) throw new Refused(403, "KEY_PREFIX", `keys must start with "${prefix}"`);
   const rest = key.slice(prefix.length);
-  if (rest.length === 0 || rest.split("/").some((s) => s === "" || s === "." || s === "..")) {
-    throw new Refused(400, "BAD_KEY", "the key has an empty, '.' or '..' path segment");
+  if (rest.length === 0 || rest.split("/").some((s) => s === "")) {
+    throw new Refused(400, "BAD_KEY", "the key has an empty path segment");
   }
 }
 
@@ -163,13 +185,13 @@ function postRequest(env, provider, key, type, family) {
   return { provider, bucket: env.AZURE_CONTAINER || "presign-demo", ...common };
 }
 
-async function form(env, body) {
+async function form(env, body, prefix) {
   const s = settings(env);
   const provider = body && body.provider;
   if (!configured(env).includes(provider)) {
     throw new Refused(400, "NO_PROVIDER", `provider "${provider}" is not configured on this worker`);
   }
-  checkKey(body.key, s.prefix);
+  checkKey(body.key, prefix);
   // In a form's key, ${filename} is replaced by the storage with the uploaded file's name.
   if (body.key.includes("${")) throw new Refused(400, "BAD_KEY", 'the key must not contain "${"');
   const type = checkType(body.contentType, s.allowedTypes);
@@ -187,14 +209,14 @@ async function form(env, body) {
 // The CORS configuration for the requests this worker signs, computed by `corsRules` from the
 // signed results themselves (their method and headers): an upload, a download and, where the
 // provider has POST policies, the form post (multipart/form-data: no custom headers).
-async function cors(env, provider, origin) {
+async function cors(env, provider, origin, prefix) {
   if (!configured(env).includes(provider)) {
     throw new Refused(404, "NO_PROVIDER", `provider "${provider}" is not configured on this worker`);
   }
-  const key = settings(env).prefix + "a.png";
+  const key = prefix + "a.png";
   const signed = [
-    await sign(env, { provider, op: "upload", key, contentType: "image/png", size: 1 }),
-    await sign(env, { provider, op: "download", key }),
+    await sign(env, { provider, op: "upload", key, contentType: "image/png", size: 1 }, prefix),
+    await sign(env, { provider, op: "download", key }, prefix),
   ];
   const requests = signed.map((r) => ({ method: r.method, headers: r.headers }));
   if (provider !== "azure") requests.push({ method: "POST" });
@@ -211,13 +233,13 @@ async function cors(env, provider, origin) {
   };
 }
 
-async function sign(env, body) {
+async function sign(env, body, prefix) {
   const s = settings(env);
   const provider = body && body.provider;
   if (!configured(env).includes(provider)) {
     throw new Refused(400, "NO_PROVIDER", `provider "${provider}" is not configured on this worker`);
   }
-  checkKey(body.key, s.prefix);
+  checkKey(body.key, prefix);
   let req;
   if (body.op === "upload") {
     const type = checkType(body.contentType, s.allowedTypes);
@@ -256,43 +278,106 @@ async function readJson(request) {
   }
 }
 
+// One JSON line per URL signed: who, what, until when. No token, secret or URL (a URL is a bearer credential).
+function audit(caller, provider, op, result) {
+  console.log(JSON.stringify({
+    time: new Date().toISOString(), sub: caller.sub, via: caller.via, provider, op, key: result.key,
+    method: result.method || "POST", expiresAt: result.expiresAt,
+  }));
+}
+
+function unauthorized(e) {
+  const error = e.code === "UNAUTHENTICATED" ? "" : ', error="invalid_token"';
+  const r = json({ error: { code: e.code, message: e.message } }, 401);
+  r.headers.set("www-authenticate", `Bearer realm="presign"${error}`);
+  return r;
+}
+
+// The demo's token endpoint (only with DEMO_TOKENS): a short-lived HS256 token for DEMO_SUB.
+async function demoToken(env) {
+  if (!env.JWT_SECRET) throw new Refused(500, "CONFIG", "DEMO_TOKENS needs JWT_SECRET");
+  const now = Math.floor(Date.now() / 1000);
+  const ttl = Math.min(Number(env.DEMO_TOKEN_SECONDS || 600), 3600);
+  const claims = { sub: env.DEMO_SUB || "demo", iat: now, exp: now + ttl };
+  if (env.JWT_ISSUER) claims.iss = env.JWT_ISSUER;
+  if (env.JWT_AUDIENCE) claims.aud = env.JWT_AUDIENCE;
+  return { token: await signHs256(claims, env.JWT_SECRET), expiresAt: new Date(claims.exp * 1000).toISOString(), sub: claims.sub };
+}
+
+// A page on another origin (ORIGIN) calls the API with an Authorization header: the browser asks
+// first (preflight). Only ORIGIN is allowed, and without credentials (cookies): it sends a bearer token.
+function withCors(request, env, response) {
+  const origin = request.headers.get("origin");
+  if (env.ORIGIN && origin === env.ORIGIN) {
+    response.headers.set("access-control-allow-origin", origin);
+    response.headers.set("access-control-expose-headers", "www-authenticate");
+  }
+  response.headers.append("vary", "Origin");
+  return response;
+}
+
+function preflight(request, env) {
+  const r = new Response(null, { status: 204 });
+  if (env.ORIGIN && request.headers.get("origin") === env.ORIGIN) {
+    r.headers.set("access-control-allow-methods", "GET, POST");
+    r.headers.set("access-control-allow-headers", "authorization, content-type");
+    r.headers.set("access-control-max-age", "600");
+  }
+  return withCors(request, env, r);
+}
+
 export default {
   async fetch(request, env) {
-    const url = new URL(request.url);
-    try {
-      if (url.pathname === "/" || url.pathname === "/index.html") {
-        return new Response(PAGE_HTML, { headers: { "content-type": "text/html; charset=utf-8" } });
-      }
-      if (url.pathname === "/app.js") {
-        return new Response(PAGE_JS, { headers: { "content-type": "text/javascript; charset=utf-8" } });
-      }
-      if (url.pathname === "/selftest.js") {
-        return new Response(PAGE_SELFTEST, { headers: { "content-type": "text/javascript; charset=utf-8" } });
-      }
-      if (url.pathname === "/style.css") {
-        return new Response(PAGE_CSS, { headers: { "content-type": "text/css; charset=utf-8" } });
-      }
-      if (url.pathname === "/api/config") {
-        const s = settings(env);
-        return json({
-          providers: configured(env).map((id) => ({ id, label: LABELS[id] })),
-          prefix: s.prefix, maxBytes: s.maxBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
-        });
-      }
-      if (url.pathname === "/api/cors") {
-        return json(await cors(env, url.searchParams.get("provider"), env.ORIGIN || url.origin));
-      }
-      if (url.pathname === "/api/form" && request.method === "POST") {
-        return json(await form(env, await readJson(request)));
-      }
-      if (url.pathname === "/api/sign" && request.method === "POST") {
-        return json(await sign(env, await readJson(request)));
-      }
-      return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
-    } catch (e) {
-      if (e instanceof Refused) return json({ error: { code: e.code, message: e.message } }, e.status);
-      if (e instanceof PresignError) return json({ error: { code: e.code, message: e.message } }, e.code === "UNSUPPORTED" ? 501 : 400);
-      return json({ error: { code: "INTERNAL", message: String(e && e.message || e) } }, 500);
-    }
+    if (request.method === "OPTIONS") return preflight(request, env);
+    return withCors(request, env, await handle(request, env));
   },
 };
+
+async function handle(request, env) {
+  const url = new URL(request.url);
+  try {
+    if (url.pathname === "/api/demo-token" && env.DEMO_TOKENS && request.method === "POST") {
+      return json(await demoToken(env));
+    }
+    if (!url.pathname.startsWith("/api/")) {
+      return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
+    }
+    const caller = await authenticate(request, env);
+    // A cookie comes with any request the browser makes, also from other sites' pages: those are refused.
+    const origin = request.headers.get("origin");
+    if (caller.via === "session-cookie" && origin !== null && origin !== url.origin && origin !== env.ORIGIN) {
+      throw new Refused(403, "BAD_ORIGIN", "a session cookie is only accepted from this signer's own pages");
+    }
+    const prefix = userPrefix(env, caller.sub);
+    if (url.pathname === "/api/config") {
+      const s = settings(env);
+      return json({
+        providers: configured(env).map((id) => ({ id, label: LABELS[id] })), sub: caller.sub,
+        prefix, maxBytes: s.maxBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
+      });
+    }
+    if (url.pathname === "/api/cors") {
+      return json(await cors(env, url.searchParams.get("provider"), env.ORIGIN || url.origin, prefix));
+    }
+    if (url.pathname === "/api/form" && request.method === "POST") {
+      const body = await readJson(request);
+      const result = await form(env, body, prefix);
+      audit(caller, body.provider, "form", result);
+      return json(result);
+    }
+    if (url.pathname === "/api/sign" && request.method === "POST") {
+      const body = await readJson(request);
+      const result = await sign(env, body, prefix);
+      audit(caller, body.provider, body.op, result);
+      return json(result);
+    }
+    return json({ error: { code: "NOT_FOUND", message: `no route for ${request.method} ${url.pathname}` } }, 404);
+  } catch (e) {
+    if (e instanceof AuthError) {
+      return e.status === 401 ? unauthorized(e) : json({ error: { code: e.code, message: e.message } }, e.status);
+    }
+    if (e instanceof Refused) return json({ error: { code: e.code, message: e.message } }, e.status);
+    if (e instanceof PresignError) return json({ error: { code: e.code, message: e.message } }, e.code === "UNSUPPORTED" ? 501 : 400);
+    return json({ error: { code: "INTERNAL", message: String(e && e.message || e) } }, 500);
+  }
+}

@@ -6,9 +6,9 @@
 
 use super::{env, now};
 use presign::azure::{ConnectionString, UserDelegationKey};
-use presign::crypto::{RsaKey, RsaPublicKey};
 use presign::gcs::ServiceAccountKey;
 use presign::s3::Credentials;
+use presign::verify::RsaPublicKey;
 use presign::verify::{
     result_json, verify, IncomingRequest, KeyId, KeyLookup, Keyring, VerifyKey, VerifyOptions,
 };
@@ -118,9 +118,9 @@ fn read_keys(a: &VerifyArgs) -> Result<Keys, String> {
             format!("GOOGLE_APPLICATION_CREDENTIALS: {path:?} is not a JSON key file")
         })?;
         if let Some(pem) = &sa.private_key {
-            let key = RsaKey::from_pem(pem.expose())
+            let key = RsaPublicKey::from_private_key_pem(pem.expose())
                 .map_err(|e| format!("GOOGLE_APPLICATION_CREDENTIALS: {}", e.message()))?;
-            ring = ring.with_gcs_public_key(&sa.client_email, key.public_key());
+            ring = ring.with_gcs_public_key(&sa.client_email, key);
         }
     }
     for spec in &a.gcs_public_key {

@@ -1,96 +1,22 @@
 //! AWS's SigV4 test suite (query-signing outputs) and the S3 documentation example, run from one
 //! data-driven loop. Every case is compared stage by stage — canonical request, string to sign,
-//! signature, signed URL — all differences are printed, and the test fails once at the end.
+//! signature, signed URL — all differences are printed, and the test fails once at the end. A
+//! unit test: the canonical request and string to sign are the SigV4 layer's own, not public.
 //!
 //! Vectors: tests/vectors/aws (copied byte-identical from aws-c-auth, Apache-2.0; see SOURCE.md).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
-use presign::encoding::{canonical_headers, encode_path, hex, percent_decode};
-use presign::sigv4::{self, Auth, SigningKey, AWS4_HMAC_SHA256};
-use presign::Timestamp;
+use crate::encoding::{canonical_headers, encode_path, hex, percent_decode};
+use crate::sigv4::{self, Auth, SigningKey, AWS4_HMAC_SHA256};
+use crate::Timestamp;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-mod common;
+// The runner the integration vector tests share.
+#[path = "../../tests/common/mod.rs"]
+pub(super) mod common;
+use common::aws_suite::{normalize_path, parse_request};
 use common::{vector_json, vector_path, Diffs};
-
-struct Parsed {
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-/// Parses the suite's raw `request.txt`: the request-target is not encoded (it may contain
-/// spaces); header continuation lines start with whitespace.
-fn parse_request(raw: &str) -> Parsed {
-    let (head, body) = match raw.split_once("\n\n") {
-        Some((head, body)) => (head, body.as_bytes().to_vec()),
-        None => (raw, Vec::new()),
-    };
-    let mut lines = head.lines();
-    let request_line = lines.next().unwrap();
-    let (method, rest) = request_line.split_once(' ').unwrap();
-    let target = rest.strip_suffix(" HTTP/1.1").unwrap();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k).unwrap(), percent_decode(v).unwrap())
-        })
-        .collect();
-    let mut headers: Vec<(String, String)> = Vec::new();
-    for line in lines {
-        if line.starts_with([' ', '\t']) {
-            // obs-fold: the continuation joins the previous value with a space.
-            let last = headers.last_mut().unwrap();
-            last.1.push(' ');
-            last.1.push_str(line.trim());
-        } else {
-            let (n, v) = line.split_once(':').unwrap();
-            headers.push((n.to_string(), v.to_string()));
-        }
-    }
-    Parsed {
-        method: method.to_string(),
-        path: percent_decode(path).unwrap(),
-        query,
-        headers,
-        body,
-    }
-}
-
-/// RFC 3986 §5.2.4 dot-segment removal plus duplicate-slash collapsing — what the suite's
-/// `normalize: true` cases expect (generic AWS services; S3 never does this).
-fn normalize_path(p: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segments: Vec<&str> = p.split('/').filter(|s| !s.is_empty()).collect();
-    for s in &segments {
-        match *s {
-            "." => {}
-            ".." => {
-                out.pop();
-            }
-            s => out.push(s),
-        }
-    }
-    let trailing = p.ends_with('/') || p.ends_with("/.") || p.ends_with("/..");
-    let mut r = String::from("/");
-    r.push_str(&out.join("/"));
-    if trailing && !out.is_empty() {
-        r.push('/');
-    }
-    r
-}
 
 fn read(dir: &Path, f: &str) -> String {
     std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{}/{f}: {e}", dir.display()))
@@ -138,9 +64,9 @@ fn sigv4_test_suite_query_signing() {
         let headers =
             canonical_headers(req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
         let payload_hash = if ctx["sign_body"].as_bool().unwrap() {
-            hex(&presign::crypto::sha256(&req.body))
+            hex(&crate::crypto::sha256(&req.body))
         } else {
-            hex(&presign::crypto::sha256(b""))
+            hex(&crate::crypto::sha256(b""))
         };
         let key = SigningKey::derive(
             &AWS4_HMAC_SHA256,
@@ -191,7 +117,7 @@ fn sigv4_test_suite_query_signing() {
         // differs from our sorted order).
         let mut url_query = signed.query.clone();
         if omit_token {
-            presign::encoding::append_param(&mut url_query, "X-Amz-Security-Token", token.unwrap());
+            crate::encoding::append_param(&mut url_query, "X-Amz-Security-Token", token.unwrap());
         }
         let line = read(dir, "query-signed-request.txt");
         let first = line.lines().next().unwrap();
@@ -233,18 +159,18 @@ fn s3_documentation_presigned_get() {
     let time = Timestamp::parse_rfc3339(inp["now"].as_str().unwrap()).unwrap();
 
     // Through the public S3 API: the full URL must be the documented one, byte for byte.
-    let mut req = presign::s3::S3Request::new(
+    let mut req = crate::s3::S3Request::new(
         inp["method"].as_str().unwrap().parse().unwrap(),
         inp["bucket"].as_str().unwrap(),
         inp["key"].as_str().unwrap(),
     );
-    req.region = Some(inp["region"].as_str().unwrap().into());
+    req.endpoint.region = Some(inp["region"].as_str().unwrap().into());
     req.expires_in = inp["expires_in"].as_u64();
-    req.credentials = Some(presign::s3::Credentials::new(
+    req.credentials = Some(crate::s3::Credentials::new(
         creds["access_key_id"].as_str().unwrap(),
         creds["secret_access_key"].as_str().unwrap(),
     ));
-    let out = presign::s3::presign(&req, time).unwrap();
+    let out = crate::s3::presign(&req, time).unwrap();
     assert_eq!(out.url, exp["url"].as_str().unwrap());
     assert!(out
         .url
@@ -314,7 +240,7 @@ fn s3_documentation_post_policy_signature() {
         v["expected"]["signature"].as_str().unwrap()
     );
     assert_eq!(
-        presign::encoding::base64_decode(policy).unwrap(),
+        crate::encoding::base64_decode(policy).unwrap(),
         v["expected"]["policy_json"].as_str().unwrap().as_bytes()
     );
 }
