@@ -129,8 +129,9 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
     }
 }
 
-fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
-    let region = o.region;
+/// The DNS suffix of `region`'s partition: `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the
+/// ISO partitions'. Also the services' regional endpoints (STS, Cognito Identity) use it.
+pub(crate) fn dns_suffix(region: &str) -> Result<&'static str> {
     if region.is_empty()
         || !region
             .bytes()
@@ -141,7 +142,7 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
                 .into(),
         ));
     }
-    let suffix = if region.starts_with("cn-") {
+    Ok(if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else if region.starts_with("us-isob-") {
         "sc2s.sgov.gov"
@@ -153,7 +154,12 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
         "cloud.adc-e.uk"
     } else {
         "amazonaws.com"
-    };
+    })
+}
+
+fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
+    let region = o.region;
+    let suffix = dns_suffix(region)?;
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
         Some(UrlStyle::Path) => false,
