@@ -203,7 +203,10 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(any(feature = "azure", feature = "s3"))]
+#[cfg(any(
+    feature = "azure",
+    all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
+))]
 mod xml;
 
 #[cfg(feature = "s3")]

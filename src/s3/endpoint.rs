@@ -130,19 +130,17 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
 }
 
 /// The DNS suffix of `region`'s partition: `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the
-/// ISO partitions'. Also the services' regional endpoints (STS, Cognito Identity) use it.
-pub(crate) fn dns_suffix(region: &str) -> Result<&'static str> {
+/// ISO partitions'; `None` for what is not a region name. Also the services' regional endpoints
+/// (STS, Cognito Identity) use it.
+pub(crate) fn dns_suffix(region: &str) -> Option<&'static str> {
     if region.is_empty()
         || !region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        ));
+        return None;
     }
-    Ok(if region.starts_with("cn-") {
+    Some(if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else if region.starts_with("us-isob-") {
         "sc2s.sgov.gov"
@@ -159,7 +157,12 @@ pub(crate) fn dns_suffix(region: &str) -> Result<&'static str> {
 
 fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     let region = o.region;
-    let suffix = dns_suffix(region)?;
+    let Some(suffix) = dns_suffix(region) else {
+        return Err(Error::InvalidEndpoint(
+            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+                .into(),
+        ));
+    };
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
         Some(UrlStyle::Path) => false,

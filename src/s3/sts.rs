@@ -223,12 +223,11 @@ pub(super) fn aws_endpoint(
         ));
     }
     let region = region.unwrap_or(super::DEFAULT_REGION);
-    if region.len() > 32 {
-        return Err(Error::InvalidEndpoint(
-            "`region`: expected an AWS region (e.g. eu-west-1)".into(),
-        ));
-    }
-    let suffix = super::endpoint::dns_suffix(region)?;
+    let suffix = super::endpoint::dns_suffix(region)
+        .filter(|_| region.len() <= 32)
+        .ok_or_else(|| {
+            Error::InvalidEndpoint("`region`: expected an AWS region (e.g. eu-west-1)".into())
+        })?;
     Ok(format!("https://{service}.{region}.{suffix}/"))
 }
 
