@@ -452,3 +452,52 @@ export function azureManagedIdentityTokenProviderFn(glue) {
     return cachedUntilExpiry(() => get(options), refreshMargin);
   };
 }
+
+/** A value given as is, or as a function (sync or async) called for every request. */
+async function fresh(v) {
+  return typeof v === "function" ? v() : v;
+}
+
+/**
+ * `awsWebIdentityCredentials({ roleArn, webIdentityToken, roleSessionName?, durationSeconds?, policy?,
+ * policyArns?, providerId?, region?, endpoint?, refreshMargin?, fetch? })`: STS AssumeRoleWithWebIdentity
+ * with an OpenID Connect token (a string, or a sync/async function called for each exchange, e.g. one
+ * that reads a projected token file or asks the identity provider). Returns a function resolving to
+ * `{ credentials: { accessKeyId, secretAccessKey, sessionToken, expiresAt }, expiresAt }`, kept until
+ * `refreshMargin` ms (default 5 min) before they expire; concurrent callers share one request.
+ * `roleSessionName` defaults to `presign-<ms since 1970>`; `fetch` replaces globalThis.fetch.
+ */
+export function awsWebIdentityCredentialsFn(glue) {
+  return function awsWebIdentityCredentials({ webIdentityToken, roleSessionName, refreshMargin = 5 * MINUTE, fetch, ...options } = {}) {
+    return cachedUntilExpiry(async () => {
+      const token = await fresh(webIdentityToken);
+      return exchange(glue, "aws.assumeRoleWithWebIdentity", {
+        ...options,
+        roleSessionName: roleSessionName ?? `presign-${Date.now()}`,
+        webIdentityToken: token,
+      }, { fetch });
+    }, refreshMargin);
+  };
+}
+
+/**
+ * `cognitoCredentials({ identityPoolId, logins?, identityId?, customRoleArn?, accountId?, region?,
+ * endpoint?, refreshMargin?, fetch? })`: Cognito identity pool credentials — GetId (once; skipped when
+ * `identityId` is given) then GetCredentialsForIdentity. `logins` maps provider names to their tokens
+ * (an object, or a sync/async function returning one, called for each exchange); without it, a guest
+ * identity. Returns a function resolving to `{ identityId, credentials: { accessKeyId, secretAccessKey,
+ * sessionToken, expiresAt }, expiresAt }`, kept until `refreshMargin` ms (default 5 min) before they
+ * expire; concurrent callers share one request. `fetch` replaces globalThis.fetch.
+ */
+export function cognitoCredentialsFn(glue) {
+  return function cognitoCredentials({ identityPoolId, logins, identityId, customRoleArn, accountId, region, endpoint, refreshMargin = 5 * MINUTE, fetch } = {}) {
+    let id = identityId;
+    return cachedUntilExpiry(async () => {
+      const map = (await fresh(logins)) ?? undefined;
+      if (id === undefined) {
+        ({ identityId: id } = await exchange(glue, "aws.cognitoGetId", { identityPoolId, logins: map, accountId, region, endpoint }, { fetch }));
+      }
+      return exchange(glue, "aws.cognitoGetCredentials", { identityId: id, logins: map, customRoleArn, region, endpoint }, { fetch });
+    }, refreshMargin);
+  };
+}

@@ -728,3 +728,59 @@ export type UploadResponse =
   | { uploadId: string }
   | { parts: Array<{ partNumber: number; size: number; etag: string; digest?: string }>; isTruncated: boolean; nextPartNumberMarker?: number }
   | { ok: true };
+/** Temporary AWS credentials from an exchange: `credentials` is ready for an `S3Request`'s `credentials` (its `expiresAt` lets `credentialExpiry` warn, refuse or clamp). */
+export interface AwsTemporaryCredentials {
+  credentials: Required<AwsCredentials>;
+  /** When they expire (RFC 3339), as `credentials.expiresAt`. */
+  expiresAt: string;
+}
+
+/** STS AssumeRoleWithWebIdentity (unsigned POST to `https://sts.{region}.amazonaws.com/`). */
+export interface AwsWebIdentityCredentialsOptions extends ExchangeOptions, CacheOptions {
+  /** `arn:aws:iam::123456789012:role/name`: a role whose trust policy accepts the token's issuer and audience. */
+  roleArn: string;
+  /** The OpenID Connect token (or OAuth 2.0 access token), or a function returning it, called per exchange. */
+  webIdentityToken: string | (() => string | Promise<string>);
+  /** 2–64 of `A-Za-z0-9_+=,.@-`; default `presign-<ms since 1970>`. */
+  roleSessionName?: string;
+  /** 900–43200; STS's default 3600. */
+  durationSeconds?: number;
+  /** An inline session policy (JSON text) narrowing the role's permissions. */
+  policy?: string;
+  /** Managed policy ARNs narrowing the role's permissions. */
+  policyArns?: string[];
+  /** Only for OAuth 2.0 access tokens of `www.amazon.com` / `graph.facebook.com`. */
+  providerId?: string;
+  /** Default `us-east-1`. */
+  region?: string;
+  /** Another STS endpoint (`https://sts.amazonaws.com`, a VPC endpoint, a local stand-in). */
+  endpoint?: string;
+}
+
+/** A function resolving to temporary credentials for the role, cached until `refreshMargin` ms before they expire (concurrent callers share one request). */
+export function awsWebIdentityCredentials(options: AwsWebIdentityCredentialsOptions): () => Promise<AwsTemporaryCredentials>;
+
+/** Cognito identity pool: GetId (once) then GetCredentialsForIdentity (unsigned POSTs to `https://cognito-identity.{region}.amazonaws.com/`). */
+export interface CognitoCredentialsOptions extends ExchangeOptions, CacheOptions {
+  /** `region:uuid`; its region is the default `region`. */
+  identityPoolId?: string;
+  /** Provider name (`accounts.google.com`, `cognito-idp.{region}.amazonaws.com/{userPoolId}`, …) → its token; or a function returning that map, called per exchange. None: a guest identity. */
+  logins?: Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
+  /** An identity already known (GetId is then skipped). */
+  identityId?: string;
+  /** A role the pool's rules allow for this token (`cognito:roles`), when the pool lets the token choose. */
+  customRoleArn?: string;
+  /** The pool's AWS account (GetId's `AccountId`). */
+  accountId?: string;
+  region?: string;
+  /** Another endpoint (a local stand-in). */
+  endpoint?: string;
+}
+
+/** Temporary credentials of a Cognito identity. */
+export interface CognitoCredentialsResult extends AwsTemporaryCredentials {
+  identityId: string;
+}
+
+/** A function resolving to the identity's temporary credentials, cached until `refreshMargin` ms before they expire (concurrent callers share one request). */
+export function cognitoCredentials(options: CognitoCredentialsOptions): () => Promise<CognitoCredentialsResult>;

@@ -204,7 +204,11 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(any(feature = "azure", feature = "upload"))]
+#[cfg(any(
+    feature = "azure",
+    feature = "upload",
+    all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
+))]
 mod xml;
 
 #[cfg(feature = "s3")]

@@ -12,7 +12,8 @@
 //!
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
 //! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
-//! `azure.managedIdentityToken` (IMDS, App Service).
+//! `azure.managedIdentityToken` (IMDS, App Service), `aws.assumeRoleWithWebIdentity`,
+//! `aws.cognitoGetId`, `aws.cognitoGetCredentials`.
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -28,6 +29,12 @@ const KINDS: &[&str] = &[
     "\"azure.token\"",
     #[cfg(feature = "azure")]
     "\"azure.managedIdentityToken\"",
+    #[cfg(feature = "s3")]
+    "\"aws.assumeRoleWithWebIdentity\"",
+    #[cfg(feature = "s3")]
+    "\"aws.cognitoGetId\"",
+    #[cfg(feature = "s3")]
+    "\"aws.cognitoGetCredentials\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -83,6 +90,16 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         "azure.token" => options::<crate::azure::TokenRequest>(r)?.build(),
         #[cfg(feature = "azure")]
         "azure.managedIdentityToken" => options::<crate::azure::ManagedIdentityRequest>(r)?.build(),
+        #[cfg(feature = "s3")]
+        "aws.assumeRoleWithWebIdentity" => {
+            options::<crate::s3::sts::WebIdentityRequest>(r)?.build()
+        }
+        #[cfg(feature = "s3")]
+        "aws.cognitoGetId" => options::<crate::s3::cognito::GetIdRequest>(r)?.build(),
+        #[cfg(feature = "s3")]
+        "aws.cognitoGetCredentials" => {
+            options::<crate::s3::cognito::CredentialsForIdentityRequest>(r)?.build()
+        }
         _ => Err(unknown_kind()),
     }
 }
@@ -114,6 +131,28 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 .str("tokenType", &token.token_type)
                 .time("expiresAt", token.expires_at)
                 .end();
+            Ok(())
+        }
+        #[cfg(feature = "s3")]
+        "aws.assumeRoleWithWebIdentity" => {
+            let Answer { status, body } = options(r)?;
+            let c = crate::s3::sts::web_identity_credentials(status, &body)?;
+            push_aws_credentials(Object::new(out), &c).end();
+            Ok(())
+        }
+        #[cfg(feature = "s3")]
+        "aws.cognitoGetId" => {
+            let Answer { status, body } = options(r)?;
+            let id = crate::s3::cognito::identity_id(status, &body)?;
+            Object::new(out).str("identityId", &id).end();
+            Ok(())
+        }
+        #[cfg(feature = "s3")]
+        "aws.cognitoGetCredentials" => {
+            let Answer { status, body } = options(r)?;
+            let c = crate::s3::cognito::identity_credentials(status, &body)?;
+            let o = Object::new(out).str("identityId", &c.identity_id);
+            push_aws_credentials(o, &c.credentials).end();
             Ok(())
         }
         _ => Err(unknown_kind()),
@@ -156,4 +195,118 @@ fn push_user_delegation_key(out: &mut String, k: &crate::azure::UserDelegationKe
         o = o.str("signedDelegatedUserTid", tid);
     }
     o.str("value", k.value.expose()).end();
+}
+
+/// `"credentials":{accessKeyId, secretAccessKey, sessionToken, expiresAt}` (the request schema's
+/// S3 credentials, so the credential expiry rule applies when they sign) and `"expiresAt"`.
+#[cfg(feature = "s3")]
+fn push_aws_credentials<'o>(mut o: Object<'o>, c: &crate::s3::Credentials) -> Object<'o> {
+    let mut creds = Object::new(o.key("credentials"))
+        .str("accessKeyId", &c.access_key_id)
+        .str("secretAccessKey", c.secret_access_key.expose());
+    if let Some(t) = &c.session_token {
+        creds = creds.str("sessionToken", t.expose());
+    }
+    if let Some(at) = c.expires_at {
+        creds = creds.time("expiresAt", at);
+    }
+    creds.end();
+    if let Some(at) = c.expires_at {
+        o = o.time("expiresAt", at);
+    }
+    o
+}
+
+#[cfg(all(test, feature = "s3"))]
+mod aws_tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        Timestamp::parse_rfc3339("2026-11-24T10:00:00Z").unwrap()
+    }
+
+    #[test]
+    fn aws_requests_from_json() {
+        let out = exchange_request_json(
+            r#"{"kind":"aws.assumeRoleWithWebIdentity","roleArn":"arn:aws:iam::1:role/r","roleSessionName":"app","webIdentityToken":"SECRETTOKEN","endpoint":"http://127.0.0.1:5055","durationSeconds":900}"#,
+            now(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["url"], "http://127.0.0.1:5055/");
+        assert_eq!(v["method"], "POST");
+        assert_eq!(
+            v["body"],
+            "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr&RoleSessionName=app&WebIdentityToken=SECRETTOKEN&DurationSeconds=900"
+        );
+        let out = exchange_request_json(
+            r#"{"kind":"aws.cognitoGetId","identityPoolId":"eu-west-1:p","logins":{"accounts.google.com":"t"}}"#,
+            now(),
+        );
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["headers"]["x-amz-target"],
+            "AWSCognitoIdentityService.GetId"
+        );
+        assert_eq!(
+            v["body"],
+            r#"{"IdentityPoolId":"eu-west-1:p","Logins":{"accounts.google.com":"t"}}"#
+        );
+        let out = exchange_request_json(
+            r#"{"kind":"aws.cognitoGetCredentials","identityId":"eu-west-1:i","webIdentityToken":"SECRETTOKEN"}"#,
+            now(),
+        );
+        assert!(
+            out.contains("INVALID_REQUEST") && !out.contains("SECRETTOKEN"),
+            "{out}"
+        );
+    }
+
+    /// The credentials an exchange answers are the request schema's: signing with them past
+    /// their `expiresAt` under `credentialExpiry: "error"` fails, and `clamp` shortens the URL.
+    #[test]
+    fn aws_credentials_sign_under_the_expiry_rule() {
+        let body =
+            "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials>\
+            <AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>SECRETKEY</SecretAccessKey>\
+            <SessionToken>SESSION/TOKEN</SessionToken><Expiration>2026-11-24T10:30:00Z</Expiration>\
+            </Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+        let input = format!(
+            r#"{{"kind":"aws.assumeRoleWithWebIdentity","status":200,"body":{}}}"#,
+            crate::schema::string(body)
+        );
+        let out = exchange_response_json(&input, now());
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["expiresAt"], "2026-11-24T10:30:00Z");
+        assert_eq!(v["credentials"]["sessionToken"], "SESSION/TOKEN");
+        let creds = v["credentials"].to_string();
+        let sign = |rule: &str| {
+            let req = format!(
+                r#"{{"provider":"s3","bucket":"b","key":"k","expiresIn":3600,"signedAt":"2026-11-24T10:00:00Z","credentialExpiry":"{rule}","credentials":{creds}}}"#
+            );
+            let out = crate::json::presign_json(&crate::json::Signer::new(), &req, now());
+            serde_json::from_str::<serde_json::Value>(&out).unwrap()
+        };
+        let e = sign("error");
+        assert_eq!(e["error"]["code"], "CREDENTIALS_EXPIRE", "{e}");
+        let c = sign("clamp");
+        assert_eq!(c["expiresAt"], "2026-11-24T10:30:00Z", "{c}");
+        assert!(c["url"]
+            .as_str()
+            .unwrap()
+            .contains("X-Amz-Security-Token=SESSION%2FTOKEN"));
+        // Error documents: SERVICE_ERROR with the service's code.
+        for (kind, status, body) in [
+            ("aws.assumeRoleWithWebIdentity", 400, "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidIdentityToken</Code><Message>m</Message></Error></ErrorResponse>"),
+            ("aws.cognitoGetId", 400, r#"{"__type":"ResourceNotFoundException","message":"m"}"#),
+            ("aws.cognitoGetCredentials", 400, r#"{"__type":"NotAuthorizedException","message":"m"}"#),
+        ] {
+            let input = format!(
+                r#"{{"kind":"{kind}","status":{status},"body":{}}}"#,
+                crate::schema::string(body)
+            );
+            let v: serde_json::Value =
+                serde_json::from_str(&exchange_response_json(&input, now())).unwrap();
+            assert_eq!(v["error"]["code"], "SERVICE_ERROR", "{v}");
+        }
+    }
 }

@@ -156,19 +156,18 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
     }
 }
 
-fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
-    let region = o.region;
+/// The DNS suffix of `region`'s partition: `amazonaws.com`, `amazonaws.com.cn` for `cn-*`, and the
+/// ISO partitions'; `None` for what is not a region name. Also the services' regional endpoints
+/// (STS, Cognito Identity) use it.
+pub(crate) fn dns_suffix(region: &str) -> Option<&'static str> {
     if region.is_empty()
         || !region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        ));
+        return None;
     }
-    let suffix = if region.starts_with("cn-") {
+    Some(if region.starts_with("cn-") {
         "amazonaws.com.cn"
     } else if region.starts_with("us-isob-") {
         "sc2s.sgov.gov"
@@ -180,6 +179,16 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
         "cloud.adc-e.uk"
     } else {
         "amazonaws.com"
+    })
+}
+
+fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
+    let region = o.region;
+    let Some(suffix) = dns_suffix(region) else {
+        return Err(Error::InvalidEndpoint(
+            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+                .into(),
+        ));
     };
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
