@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 // Subcommand modules live next to the binary, in src/bin/presign/ (a crate root looks for
 // `mod x;` beside itself, so the path is spelled out).
+#[path = "presign/checksum.rs"]
+mod checksum;
 #[path = "presign/cors.rs"]
 mod cors;
 #[path = "presign/defaults.rs"]
@@ -69,6 +71,9 @@ enum Command {
     /// Check a presigned URL as the storage server would: signature, expiry, signed headers,
     /// scope, SAS permissions, IP range. Exit 0 valid, 1 invalid, 2 usage error.
     Verify(verify::VerifyArgs),
+    /// A file's upload checksum (crc32, crc32c, crc64nvme, md5, sha1, sha256), as a value or as
+    /// the header (S3 x-amz-checksum-*, Azure x-ms-content-crc64, GCS x-goog-hash) a PUT signs.
+    Checksum(checksum::ChecksumArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
         (Some(Command::Cors(a)), _) => cors::run(a),
         (Some(Command::Post(a)), _) => post::run(a),
         (Some(Command::Verify(a)), _) => return verify::run(a),
+        (Some(Command::Checksum(a)), _) => checksum::run(a),
         (None, Some(target)) => single(target, &cli.opts),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),
