@@ -499,5 +499,79 @@ export function cognitoCredentialsFn(glue) {
       }
       return exchange(glue, "aws.cognitoGetCredentials", { identityId: id, logins: map, customRoleArn, region, endpoint }, { fetch });
     }, refreshMargin);
+// The bytes of a chunk for the wasm Hasher: a Uint8Array as it is, another view or an ArrayBuffer
+// as a Uint8Array over the same memory, a string as its UTF-8.
+function chunkBytes(chunk) {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && chunk instanceof SharedArrayBuffer)) return new Uint8Array(chunk);
+  if (typeof chunk === "string") return encoder.encode(chunk);
+  throw new PresignError("INVALID_REQUEST", "update takes a Uint8Array, an ArrayBuffer(View) or a string");
+}
+
+// A call into the wasm Hasher, its thrown error object text turned into PresignError.
+function hasherCall(f) {
+  try {
+    return f();
+  } catch (e) {
+    if (typeof e === "string") unwrap(JSON.parse(e));
+    throw e;
+  }
+}
+
+/**
+ * `new Hasher(algorithm)` (presign/upload): a streaming upload checksum, "crc32", "crc32c",
+ * "crc64nvme", "md5", "sha1" or "sha256". `update(chunk)` as often as needed, then one of
+ * `digest()` (base64, the header value), `digest("hex")`, `digestBytes()` or `digestHeaders(provider)`
+ * (the headers S3, Azure or GCS verify it from), which finish it. `free()` / `using` release the
+ * wasm memory at once (a FinalizationRegistry does it otherwise).
+ */
+export function HasherFn(glue) {
+  return class Hasher {
+    #wasm;
+    constructor(algorithm) {
+      if (typeof algorithm !== "string") {
+        throw new PresignError("INVALID_REQUEST", "new Hasher(algorithm): crc32, crc32c, crc64nvme, md5, sha1 or sha256");
+      }
+      this.#wasm = hasherCall(() => new glue.Hasher(algorithm));
+      /** The algorithm's name, lower case. */
+      this.algorithm = algorithm.toLowerCase();
+    }
+    /** Absorbs the next chunk of the body; returns this. */
+    update(chunk) {
+      const bytes = chunkBytes(chunk);
+      hasherCall(() => this.#live().update(bytes));
+      return this;
+    }
+    /** Finishes: the digest in base64 (default; S3 x-amz-checksum-*, Content-MD5) or hex. */
+    digest(encoding = "base64") {
+      if (encoding !== "base64" && encoding !== "hex") {
+        throw new PresignError("INVALID_REQUEST", "digest(encoding): base64 or hex");
+      }
+      return hasherCall(() => this.#live().digest(encoding));
+    }
+    /** Finishes: the digest bytes (a CRC's value big-endian). */
+    digestBytes() {
+      return hasherCall(() => this.#live().digestBytes());
+    }
+    /** Finishes: the headers `provider` ("s3", "azure", "gcs") verifies the body from. */
+    digestHeaders(provider) {
+      if (provider !== "s3" && provider !== "azure" && provider !== "gcs") {
+        throw new PresignError("INVALID_REQUEST", "digestHeaders(provider): s3, azure or gcs");
+      }
+      return JSON.parse(hasherCall(() => this.#live().digest(provider)));
+    }
+    #live() {
+      if (!this.#wasm) throw new PresignError("INVALID_REQUEST", "this Hasher was freed");
+      return this.#wasm;
+    }
+    /** Releases the wasm memory now; a later call throws. */
+    free() {
+      this.#wasm?.free();
+      this.#wasm = undefined;
+    }
+    [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
+      this.free();
+    }
   };
 }

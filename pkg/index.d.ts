@@ -784,3 +784,42 @@ export interface CognitoCredentialsResult extends AwsTemporaryCredentials {
 
 /** A function resolving to the identity's temporary credentials, cached until `refreshMargin` ms before they expire (concurrent callers share one request). */
 export function cognitoCredentials(options: CognitoCredentialsOptions): () => Promise<CognitoCredentialsResult>;
+// --- Uploads (the `presign/upload` entry) ----------------------------------------------------
+
+/** An upload checksum the clouds verify: S3 all of them (`x-amz-checksum-*`, MD5 as `Content-MD5`), Azure `md5` and `crc64nvme` (`x-ms-content-crc64`), GCS `crc32c` and `md5` (`x-goog-hash`). Names are matched without regard to ASCII case. */
+export type ChecksumAlgorithm = "crc32" | "crc32c" | "crc64nvme" | "md5" | "sha1" | "sha256";
+
+/**
+ * A streaming checksum of an upload's body (WebCrypto has no streaming digest and no CRC or MD5):
+ * `update` each chunk in order, then take one digest, which finishes the hasher (a later call throws
+ * PresignError INVALID_REQUEST). An unknown algorithm throws PresignError INVALID_REQUEST.
+ *
+ * ```js
+ * import { Hasher } from "presign/upload";
+ * const h = new Hasher("crc32c");
+ * for await (const chunk of file.stream()) h.update(chunk);
+ * const headers = h.digestHeaders("s3"); // { "x-amz-checksum-crc32c": "…" }: sign it, send it
+ * ```
+ */
+export class Hasher {
+  constructor(algorithm: ChecksumAlgorithm);
+  /** The algorithm's name, lower case. */
+  readonly algorithm: ChecksumAlgorithm;
+  /** Absorbs the next chunk (a string as its UTF-8); returns this. */
+  update(chunk: Uint8Array | ArrayBufferView | ArrayBuffer | string): this;
+  /** Finishes: base64 (default; the value of `x-amz-checksum-*`, `Content-MD5`, an `x-goog-hash` entry) or hex of the digest. */
+  digest(encoding?: "base64" | "hex"): string;
+  /** Finishes: the digest bytes (a CRC's value big-endian). */
+  digestBytes(): Uint8Array;
+  /**
+   * Finishes: the header the provider verifies the body from, e.g. `{ "x-amz-checksum-crc32c": "4waSgw==" }`,
+   * `{ "x-ms-content-crc64": "…" }` (little-endian, as Azure reads it), `{ "x-goog-hash": "crc32c=…" }`.
+   * PresignError UNSUPPORTED for an algorithm the provider does not verify (the hasher stays usable).
+   */
+  digestHeaders(provider: "s3" | "azure" | "gcs"): Record<string, string>;
+  /**
+   * Releases the wasm memory now (otherwise when the object is collected); a later call throws.
+   * Also under `Symbol.dispose` where the runtime has it (`using h = new Hasher("crc32c")`).
+   */
+  free(): void;
+}

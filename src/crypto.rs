@@ -1,5 +1,6 @@
 //! The only file of the library that touches `hmac` / `sha2` (RustCrypto, `default-features = false`) and, with
-//! the `gcs-rsa` feature, AWS-LC's RSA ([`RsaKey`]).
+//! the `gcs-rsa` feature, AWS-LC's RSA ([`RsaKey`]). The upload checksums (`crate::checksum`, feature
+//! `upload`) take their streaming SHA-256 from here ([`Sha256Stream`]).
 //!
 //! [`HmacKey`] keeps the HMAC state *after* the key has been absorbed (the inner and outer pad
 //! blocks already compressed), so signing a string with a cached key costs only the blocks of
@@ -13,6 +14,24 @@ type HmacSha256 = hmac::Hmac<Sha256>;
 /// SHA-256 of `data`.
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
+}
+
+/// A streaming SHA-256: the upload checksum of a body fed in chunks.
+#[cfg(feature = "upload")]
+#[derive(Clone, Default)]
+pub struct Sha256Stream(Sha256);
+
+#[cfg(feature = "upload")]
+impl Sha256Stream {
+    /// Absorbs `data`.
+    pub fn update(&mut self, data: &[u8]) {
+        self.0.update(data);
+    }
+
+    /// The digest of everything absorbed.
+    pub fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
 }
 
 /// HMAC-SHA256 of `data` under `key` (RFC 4231's vectors check it).

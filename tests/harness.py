@@ -62,6 +62,23 @@ def isolate(prefixes=AMBIENT, no_aws_files=False):
 CLI_ENV = clean_env()
 
 
+def awscrt_path():
+    """awscrt, pinned (PY_AWSCRT in tests/servers/versions.env), installed on first use into a folder
+    of its own, for sys.path.insert(0, ...) by the scripts that need botocore's CRT code (the SigV4a
+    signer, the CRC-32C and CRC-64/NVME checksums). Never in the shared venv: there botocore would
+    sign everything with the CRT (botocore.auth replaces its SigV4 signers when awscrt imports),
+    which the other Python tests, freezing botocore.auth's clock, must not get."""
+    versions = dict(line.split("=", 1) for line in open(os.path.join(SERVERS, "versions.env")).read().splitlines()
+                    if "=" in line and not line.startswith("#"))
+    version = os.environ.get("PY_AWSCRT") or versions["PY_AWSCRT"]
+    target = os.path.join(SERVERS_PREFIX, "py", f"awscrt-{version}")
+    if not os.path.isdir(os.path.join(target, "awscrt")):
+        print(f"pip install awscrt=={version} --target {target}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
+                        "--target", target, f"awscrt=={version}"], check=True)
+    return target
+
+
 def require_presign(features="cli"):
     """Exits with a hint when the binary is missing."""
     if not (os.path.isfile(PRESIGN) and os.access(PRESIGN, os.X_OK)):

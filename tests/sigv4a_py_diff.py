@@ -34,7 +34,6 @@ import hashlib
 import hmac
 import os
 import random
-import subprocess
 import sys
 from collections import Counter
 from urllib.parse import quote, unquote, urlsplit
@@ -46,23 +45,8 @@ from harness import check, sign, summary, verify, FrozenClock  # noqa: E402
 harness.isolate(no_aws_files=True)
 
 
-def _awscrt_path():
-    """awscrt, pinned (PY_AWSCRT in tests/servers/versions.env), installed on first use into a folder
-    of its own and put first on sys.path for this script only: in the shared venv it would switch
-    every botocore signer to the CRT (botocore.auth replaces its SigV4 signers when awscrt imports),
-    which the other Python tests, freezing botocore.auth's clock, must not get."""
-    versions = dict(line.split("=", 1) for line in open(os.path.join(harness.SERVERS, "versions.env")).read().splitlines()
-                    if "=" in line and not line.startswith("#"))
-    version = os.environ.get("PY_AWSCRT") or versions["PY_AWSCRT"]
-    target = os.path.join(harness.SERVERS_PREFIX, "py", f"awscrt-{version}")
-    if not os.path.isdir(os.path.join(target, "awscrt")):
-        print(f"pip install awscrt=={version} --target {target}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check", "--no-deps",
-                        "--target", target, f"awscrt=={version}"], check=True)
-    return target
-
-
-sys.path.insert(0, _awscrt_path())
+# awscrt: pinned, in its own folder (harness.awscrt_path says why), first on sys.path for this script.
+sys.path.insert(0, harness.awscrt_path())
 
 import boto3  # noqa: E402
 import botocore.compat  # noqa: E402

@@ -12,6 +12,8 @@ use std::process::ExitCode;
 
 // Subcommand modules live next to the binary, in src/bin/presign/ (a crate root looks for
 // `mod x;` beside itself, so the path is spelled out).
+#[path = "presign/checksum.rs"]
+mod checksum;
 #[path = "presign/cors.rs"]
 mod cors;
 #[path = "presign/defaults.rs"]
@@ -92,6 +94,9 @@ enum Command {
     /// The plan of a large upload in parts (S3 multipart, Azure blocks, GCS XML multipart):
     /// part size and count, the create request, and with --upload-id every part's request.
     UploadPlan(upload::UploadPlanArgs),
+    /// A file's upload checksum (crc32, crc32c, crc64nvme, md5, sha1, sha256), as a value or as
+    /// the header (S3 x-amz-checksum-*, Azure x-ms-content-crc64, GCS x-goog-hash) a PUT signs.
+    Checksum(checksum::ChecksumArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -147,6 +152,7 @@ fn main() -> ExitCode {
         (Some(Command::Post(a)), _) => post::run(a),
         (Some(Command::Verify(a)), _) => return verify::run(a),
         (Some(Command::UploadPlan(a)), _) => upload::run(a),
+        (Some(Command::Checksum(a)), _) => checksum::run(a),
         (None, Some(target)) => single(target, &cli.opts, &cli.limits),
         (None, None) => Err(Failure::Usage(
             "missing target, e.g. s3://bucket/key".into(),

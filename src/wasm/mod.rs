@@ -13,6 +13,9 @@ use crate::time::Timestamp;
 use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
 
+#[cfg(feature = "upload")]
+mod hash;
+
 /// The size build's allocator (feature `wasm-small-alloc`): a free list, no size classes.
 #[cfg(all(feature = "wasm-small-alloc", target_arch = "wasm32"))]
 #[global_allocator]

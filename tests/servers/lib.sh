@@ -22,6 +22,7 @@ PY_PACKAGES=(
   "azure-storage-blob==$PY_AZURE_STORAGE_BLOB" "boto3==$PY_BOTO3" "requests"
   "google-cloud-storage==$PY_GOOGLE_CLOUD_STORAGE" "cryptography"
   "azure-identity==$PY_AZURE_IDENTITY" "msal==$PY_MSAL"
+  "azure-storage-extensions==$PY_AZURE_STORAGE_EXTENSIONS"
 )
 
 log() { printf '%s\n' "$*" >&2; }

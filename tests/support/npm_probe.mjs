@@ -117,6 +117,7 @@ const USE = [
   ["/post", ["presignPost"]],
   ["/cors", ["corsRules"]],
   ["/sigv4a", ["presign as sigv4aPresign"]],
+  ["/upload", ["Hasher"]],
 ];
 /** The entries the probe imports ("", "/s3", …). */
 export const PROBE_ENTRIES = USE.map(([sub]) => sub);
@@ -168,7 +169,9 @@ const posts = ${JSON.stringify(POSTS)}.map((r) => {
 });
 const cors = ${JSON.stringify(CORS.map((c) => c.opts))}.map((o) => corsRules(o));
 const mrap = sigv4aPresign(${JSON.stringify(MRAP)});
-const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap });
+const sum = (a) => new Hasher(a).update("1234").update(new TextEncoder().encode("56789"));
+const upload = [sum("crc32c").digestHeaders("s3"), sum("crc64nvme").digestHeaders("azure"), sum("md5").digestHeaders("gcs"), sum("sha256").digestHeaders("s3")];
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap, upload });
 `;
 
 function expected() {
@@ -247,6 +250,14 @@ export async function verifyProbe(t, runtime, text) {
     .toString().trim().split("\n").map((l) => JSON.parse(l))[0]);
   await t.test(`${runtime}: presign/sigv4a (S3 Multi-Region Access Point, SigV4a) equals the native CLI`,
     () => assert.equal(JSON.stringify(got.mrap), mrap));
+  // presign/upload: the streaming Hasher's headers for "123456789" fed in two chunks = `presign checksum`'s.
+  const checkFile = join(PREFIX, "npm-probe-123456789.txt");
+  writeFileSync(checkFile, "123456789");
+  const uploadWant = [["crc32c", "s3"], ["crc64nvme", "azure"], ["md5", "gcs"], ["sha256", "s3"]].map(([a, f]) =>
+    Object.fromEntries(execFileSync(PRESIGN, ["checksum", "-a", a, "--format", f, checkFile], { encoding: "utf8" })
+      .trim().split("\n").map((l) => l.split(": "))));
+  await t.test(`${runtime}: presign/upload's Hasher headers equal \`presign checksum\``,
+    () => assert.equal(JSON.stringify(got.upload), JSON.stringify(uploadWant)));
   const e = got.error || {};
   await t.test(`${runtime}: bad input throws PresignError with code INVALID_KEY, no secret`, () => {
     assert.deepEqual({ isPresignError: e.isPresignError, isError: e.isError, code: e.code, name: e.name },
