@@ -12,7 +12,9 @@
 //!
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
 //! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
-//! `azure.managedIdentityToken` (IMDS, App Service).
+//! `azure.managedIdentityToken` (IMDS, App Service), `gcs.signBlob` (IAM Credentials: a
+//! signature of `stringToSign` by `serviceAccountEmail`; the result is `{"keyId","signature"}`,
+//! the signature in hex for `gcsFinishJson` / `gcsPostFinishJson`).
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -28,6 +30,8 @@ const KINDS: &[&str] = &[
     "\"azure.token\"",
     #[cfg(feature = "azure")]
     "\"azure.managedIdentityToken\"",
+    #[cfg(feature = "gcs")]
+    "\"gcs.signBlob\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -83,6 +87,8 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         "azure.token" => options::<crate::azure::TokenRequest>(r)?.build(),
         #[cfg(feature = "azure")]
         "azure.managedIdentityToken" => options::<crate::azure::ManagedIdentityRequest>(r)?.build(),
+        #[cfg(feature = "gcs")]
+        "gcs.signBlob" => options::<crate::gcs::sign_blob::SignBlobJson>(r)?.build(),
         _ => Err(unknown_kind()),
     }
 }
@@ -113,6 +119,16 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 .str("accessToken", token.token.expose())
                 .str("tokenType", &token.token_type)
                 .time("expiresAt", token.expires_at)
+                .end();
+            Ok(())
+        }
+        #[cfg(feature = "gcs")]
+        "gcs.signBlob" => {
+            let Answer { status, body } = options(r)?;
+            let blob = crate::gcs::sign_blob::SignedBlob::from_response(status, &body)?;
+            Object::new(out)
+                .str("keyId", &blob.key_id)
+                .str("signature", &blob.signature_hex())
                 .end();
             Ok(())
         }
