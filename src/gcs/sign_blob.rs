@@ -281,7 +281,7 @@ fn read_fields(body: &str) -> Result<Fields<'_>> {
 
 /// `gcs.signBlob` over JSON (`presign::json::exchange_request_json`): the request's options
 /// and the string to sign.
-#[cfg(feature = "json")]
+#[cfg(feature = "exchange")]
 #[derive(Default)]
 pub(crate) struct SignBlobJson {
     service_account_email: String,
@@ -290,13 +290,13 @@ pub(crate) struct SignBlobJson {
     string_to_sign: String,
 }
 
-#[cfg(feature = "json")]
+#[cfg(feature = "exchange")]
 crate::schema::json_struct!(SignBlobJson {
     required { service_account_email: "serviceAccountEmail", string_to_sign: "stringToSign" }
     optional { endpoint: "endpoint", universe_domain: "universeDomain" }
 });
 
-#[cfg(feature = "json")]
+#[cfg(feature = "exchange")]
 impl SignBlobJson {
     /// The request to send ([`SignBlobRequest::build`]).
     pub(crate) fn build(self) -> Result<HttpRequest> {
