@@ -195,18 +195,38 @@ function signMany(requests, sign, what) {
   );
 }
 
-// GCS with a service-account key: the core prepares the string to sign, WebCrypto signs it
-// (RSASSA-PKCS1-v1_5 / SHA-256), the core completes the result. The same instant for both
-// halves: signing is a pure function of the request and the instant.
+// GCS signed outside the core: the core prepares the string to sign, `sign` signs it
+// (RSASSA-PKCS1-v1_5 / SHA-256: WebCrypto with a service-account key, or a signer such as
+// gcsSignBlobSigner's), the core completes the result. The same instant for both halves:
+// signing is a pure function of the request and the instant.
 async function signWithWebCrypto(request, stringToSignJson, finishJson) {
+  const c = request.credentials;
+  const signer = c.signer;
+  if (signer !== undefined) {
+    if (signer === null || typeof signer.sign !== "function" || typeof signer.clientEmail !== "string" || Object.keys(c).length !== 1) {
+      throw new PresignError("INVALID_CREDENTIALS", "`credentials.signer`: expected { clientEmail, sign(stringToSign) } (gcsSignBlobSigner makes one), alone in `credentials`");
+    }
+    const serviceAccount = { type: "service_account", client_email: signer.clientEmail };
+    if (signer.universeDomain !== undefined) serviceAccount.universe_domain = signer.universeDomain;
+    request = { ...request, credentials: { serviceAccount } };
+  }
   const json = utf8(toJson(request)).slice(); // kept across the await
   const now = Date.now();
   const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
-  const key = await importRsaKey(request.credentials.serviceAccount.private_key);
-  const sig = await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(stringToSign));
-  return unwrap(JSON.parse(finishJson(json, now, hex(new Uint8Array(sig)))));
+  let sig;
+  if (signer !== undefined) {
+    sig = await signer.sign(stringToSign);
+    if (typeof sig !== "string") {
+      if (!(sig instanceof ArrayBuffer || ArrayBuffer.isView(sig))) throw new PresignError("INVALID_REQUEST", "the signer must return the signature as hex or bytes");
+      sig = hex(new Uint8Array(sig.buffer || sig, sig.byteOffset || 0, sig.byteLength));
+    }
+  } else {
+    const key = await importRsaKey(c.serviceAccount.private_key);
+    sig = hex(new Uint8Array(await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, encoder.encode(stringToSign))));
+  }
+  return unwrap(JSON.parse(finishJson(json, now, sig)));
 }
-const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && r.credentials.serviceAccount;
+const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && (r.credentials.serviceAccount || r.credentials.signer);
 
 /** `presign(request)`: one presigned request, synchronously. */
 export function presignFn(glue) {
@@ -222,7 +242,8 @@ export function presignManyFn(glue) {
   };
 }
 
-/** `presignAsync(request)`: as presign; GCS service-account keys are signed with WebCrypto. */
+/** `presignAsync(request)`: as presign; GCS service-account keys are signed with WebCrypto, and
+ * `credentials: { signer }` (e.g. gcsSignBlobSigner) signs elsewhere. */
 export function presignAsyncFn(glue) {
   const presign = presignFn(glue);
   return async function presignAsync(request) {
@@ -268,7 +289,8 @@ export function presignPostFn(glue) {
   };
 }
 
-/** `presignPostAsync(request)`: as presignPost; GCS service-account keys are signed with WebCrypto. */
+/** `presignPostAsync(request)`: as presignPost; GCS service-account keys are signed with WebCrypto,
+ * and `credentials: { signer }` (e.g. gcsSignBlobSigner) signs elsewhere. */
 export function presignPostAsyncFn(glue) {
   const presignPost = presignPostFn(glue);
   return async function presignPostAsync(request) {
@@ -366,11 +388,11 @@ function cachedUntilExpiry(make, margin = 5 * 60 * 1000) {
 
 /** The bearer token of `accessToken`: a string, or a function returning one (or `{ accessToken }`,
  * as the token providers resolve), sync or async; called for every request it authorizes. */
-async function bearerToken(accessToken) {
+async function bearerToken(accessToken, what = "an Entra ID access token") {
   const v = typeof accessToken === "function" ? await accessToken() : accessToken;
   const t = v !== null && typeof v === "object" ? v.accessToken : v;
   if (typeof t !== "string" || t === "") {
-    throw new PresignError("INVALID_CREDENTIALS", "`accessToken`: an Entra ID access token (a non-empty string, or a function returning one) is required");
+    throw new PresignError("INVALID_CREDENTIALS", `\`accessToken\`: ${what} (a non-empty string, or a function returning one) is required`);
   }
   return t;
 }
@@ -573,5 +595,30 @@ export function HasherFn(glue) {
     [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
       this.free();
     }
+/**
+ * `gcsSignBlobSigner({ serviceAccountEmail, accessToken, endpoint?, universeDomain?, fetch? })`: a GCS
+ * signer for `presignAsync` / `presignPostAsync` (`credentials: { signer }`) without a private key:
+ * each string to sign goes to the IAM Credentials signBlob method
+ * (`https://iamcredentials.{universe}/v1/projects/-/serviceAccounts/{email}:signBlob`) with the bearer
+ * token (Cloud Run, GKE Workload Identity, Compute Engine, Workload Identity Federation: a token of a
+ * principal allowed iam.serviceAccounts.signBlob on the account). `accessToken` is a string or a
+ * function (sync or async) returning one or `{ accessToken }`, called per signature (cache it there:
+ * a signature is per string to sign, so the signer itself has nothing to cache). A plain object
+ * `{ clientEmail, universeDomain, sign(stringToSign) }`, usable with any entry's presignAsync.
+ */
+export function gcsSignBlobSignerFn(glue) {
+  return function gcsSignBlobSigner({ accessToken, fetch, ...options } = {}) {
+    // The e-mail and the endpoint are checked now, not at the first signature.
+    unwrap(JSON.parse(glue.exchangeRequestJson(utf8(toJson({ ...options, kind: "gcs.signBlob", stringToSign: "-" }, "options must be an object")), Date.now())));
+    const { serviceAccountEmail: clientEmail, universeDomain } = options;
+    return {
+      clientEmail,
+      universeDomain,
+      async sign(stringToSign) {
+        const token = await bearerToken(accessToken, "an OAuth 2.0 access token allowed to sign as the service account");
+        const out = await exchange(glue, "gcs.signBlob", { ...options, stringToSign }, { fetch, headers: { authorization: `Bearer ${token}` } });
+        return out.signature;
+      },
+    };
   };
 }

@@ -184,7 +184,22 @@ export interface AzureRequest extends Common {
 export type GcsCredentials =
   | { hmac: { accessId: string; secret: string } }
   /** A service-account key file's JSON: sign with `presignAsync` (WebCrypto). */
-  | { serviceAccount: { client_email: string; private_key?: string; [field: string]: unknown } };
+  | { serviceAccount: { client_email: string; private_key?: string; [field: string]: unknown } }
+  /** A service account signed for elsewhere (`gcsSignBlobSigner`, a KMS, an HSM): `presignAsync` / `presignPostAsync` only. */
+  | { signer: GcsSigner };
+
+/**
+ * Signs a GCS string to sign with a service account's key held elsewhere: RSASSA-PKCS1-v1_5 with
+ * SHA-256. `gcsSignBlobSigner` (presign/credentials) makes one; any object of this shape works.
+ */
+export interface GcsSigner {
+  /** The service account's e-mail: the URL's credential. */
+  clientEmail: string;
+  /** The universe domain (default `googleapis.com`). */
+  universeDomain?: string;
+  /** The signature of `stringToSign`: hex, or bytes. */
+  sign(stringToSign: string): Promise<string | Uint8Array | ArrayBuffer>;
+}
 
 /** Google Cloud Storage V4 signed URL. */
 export interface GcsRequest extends Common {
@@ -823,3 +838,17 @@ export class Hasher {
    */
   free(): void;
 }
+/** The IAM Credentials signBlob method, with a bearer token for a principal allowed `iam.serviceAccounts.signBlob` on the account. */
+export interface GcsSignBlobSignerOptions extends ExchangeOptions {
+  /** The service account that signs (`name@project.iam.gserviceaccount.com`): the URL's credential. */
+  serviceAccountEmail: string;
+  /** An OAuth 2.0 access token (cloud-platform or iam scope), or a function returning one, called per signature; sent in `Authorization`, never into wasm. */
+  accessToken: string | (() => string | { accessToken: string } | Promise<string | { accessToken: string }>);
+  /** The IAM Credentials endpoint (default `https://iamcredentials.{universeDomain}`); `http://` only to a loopback address. */
+  endpoint?: string;
+  /** Default `googleapis.com`; also selects `storage.{universeDomain}` for the URLs. */
+  universeDomain?: string;
+}
+
+/** A `GcsSigner` that signs through IAM Credentials signBlob: `credentials: { signer }` for `presignAsync` / `presignPostAsync`. */
+export function gcsSignBlobSigner(options: GcsSignBlobSignerOptions): GcsSigner;

@@ -42,6 +42,14 @@ impl Endpoint<'_> {
         }
     }
 
+    /// `localhost`, `[::1]` or an address in 127.0.0.0/8: where `http://` may go (a local
+    /// stand-in of a token or signing service).
+    pub fn is_loopback(&self) -> bool {
+        self.host == "localhost"
+            || self.host == "[::1]"
+            || parse_ipv4(&self.host).is_some_and(|ip| ip >> 24 == 127)
+    }
+
     /// The path decoded once and re-encoded with the crate's rules, without a trailing slash.
     ///
     /// # Errors

@@ -198,7 +198,7 @@ mod lifetime;
 pub mod post;
 mod request;
 // The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
-#[cfg(any(feature = "json", feature = "azure"))]
+#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
 #[cfg_attr(not(feature = "json"), allow(dead_code, unused_imports))]
 mod schema;
 mod sigv4;

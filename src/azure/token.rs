@@ -159,10 +159,7 @@ impl TokenRequest {
             .as_deref()
             .unwrap_or(DEFAULT_AUTHORITY_HOST);
         let e = crate::endpoint::parse("authorityHost", host, false)?;
-        let loopback = e.host == "localhost"
-            || e.host == "[::1]"
-            || crate::endpoint::parse_ipv4(&e.host).is_some_and(|ip| ip >> 24 == 127);
-        if e.scheme != Some("https") && !loopback {
+        if e.scheme != Some("https") && !e.is_loopback() {
             return Err(Error::InvalidEndpoint(
                 "`authorityHost`: https is required (http only to a loopback address)".into(),
             ));

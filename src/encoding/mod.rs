@@ -16,7 +16,7 @@ mod json;
 pub use canonical::{canonical_headers, CanonicalQuery};
 pub(crate) use codec::hex32;
 pub use codec::{base64, base64_decode, hex, hex_decode, hex_into, push_decimal};
-#[cfg(any(feature = "json", feature = "azure"))]
+#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
 pub(crate) use json::json_special;
 pub use json::json_string_into;
 

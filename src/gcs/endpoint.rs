@@ -322,7 +322,7 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
     })
 }
 
-fn validate_universe(what: &str, u: &str) -> Result<()> {
+pub(super) fn validate_universe(what: &str, u: &str) -> Result<()> {
     if !crate::endpoint::is_host_name(u) {
         return Err(Error::InvalidEndpoint(format!(
             "`{what}`: must be a domain name such as \"googleapis.com\" (no scheme, port or path)"

@@ -55,6 +55,7 @@ mod endpoint;
 pub mod post;
 #[cfg(feature = "gcs-rsa")]
 mod rsa;
+pub mod sign_blob;
 
 pub use endpoint::{Endpoint, UrlScheme, UrlStyle};
 

@@ -13,7 +13,9 @@
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
 //! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
 //! `azure.managedIdentityToken` (IMDS, App Service), `aws.assumeRoleWithWebIdentity`,
-//! `aws.cognitoGetId`, `aws.cognitoGetCredentials`.
+//! `aws.cognitoGetId`, `aws.cognitoGetCredentials`, `gcs.signBlob` (IAM Credentials: a
+//! signature of `stringToSign` by `serviceAccountEmail`; the result is `{"keyId","signature"}`,
+//! the signature in hex for `gcsFinishJson` / `gcsPostFinishJson`).
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -35,6 +37,8 @@ const KINDS: &[&str] = &[
     "\"aws.cognitoGetId\"",
     #[cfg(feature = "s3")]
     "\"aws.cognitoGetCredentials\"",
+    #[cfg(feature = "gcs")]
+    "\"gcs.signBlob\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -100,6 +104,8 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         "aws.cognitoGetCredentials" => {
             options::<crate::s3::cognito::CredentialsForIdentityRequest>(r)?.build()
         }
+        #[cfg(feature = "gcs")]
+        "gcs.signBlob" => options::<crate::gcs::sign_blob::SignBlobJson>(r)?.build(),
         _ => Err(unknown_kind()),
     }
 }
@@ -153,6 +159,16 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
             let c = crate::s3::cognito::identity_credentials(status, &body)?;
             let o = Object::new(out).str("identityId", &c.identity_id);
             push_aws_credentials(o, &c.credentials).end();
+            Ok(())
+        }
+        #[cfg(feature = "gcs")]
+        "gcs.signBlob" => {
+            let Answer { status, body } = options(r)?;
+            let blob = crate::gcs::sign_blob::SignedBlob::from_response(status, &body)?;
+            Object::new(out)
+                .str("keyId", &blob.key_id)
+                .str("signature", &blob.signature_hex())
+                .end();
             Ok(())
         }
         _ => Err(unknown_kind()),
