@@ -203,7 +203,7 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(feature = "azure")]
+#[cfg(any(feature = "azure", feature = "s3"))]
 mod xml;
 
 #[cfg(feature = "s3")]

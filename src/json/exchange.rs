@@ -12,7 +12,8 @@
 //!
 //! Kinds (each provider's exchange lives in its module; this file only dispatches):
 //! `azure.userDelegationKey`, `azure.token` (Entra ID client credentials),
-//! `azure.managedIdentityToken` (IMDS, App Service).
+//! `azure.managedIdentityToken` (IMDS, App Service), `aws.s3ExpressCreateSession` (S3 Express
+//! One Zone session credentials for a directory bucket).
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -28,6 +29,8 @@ const KINDS: &[&str] = &[
     "\"azure.token\"",
     #[cfg(feature = "azure")]
     "\"azure.managedIdentityToken\"",
+    #[cfg(feature = "s3")]
+    "\"aws.s3ExpressCreateSession\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -83,6 +86,8 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         "azure.token" => options::<crate::azure::TokenRequest>(r)?.build(),
         #[cfg(feature = "azure")]
         "azure.managedIdentityToken" => options::<crate::azure::ManagedIdentityRequest>(r)?.build(),
+        #[cfg(feature = "s3")]
+        "aws.s3ExpressCreateSession" => options::<crate::s3::express::CreateSession>(r)?.build(now),
         _ => Err(unknown_kind()),
     }
 }
@@ -114,6 +119,24 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 .str("tokenType", &token.token_type)
                 .time("expiresAt", token.expires_at)
                 .end();
+            Ok(())
+        }
+        #[cfg(feature = "s3")]
+        "aws.s3ExpressCreateSession" => {
+            let Answer { status, body } = options(r)?;
+            let c = crate::s3::express::parse_create_session(status, &body)?;
+            let expires_at = c.expires_at.unwrap_or(now);
+            let mut o = Object::new(out);
+            Object::new(o.key("credentials"))
+                .str("accessKeyId", &c.access_key_id)
+                .str("secretAccessKey", c.secret_access_key.expose())
+                .str(
+                    "sessionToken",
+                    c.session_token.as_ref().map_or("", |t| t.expose()),
+                )
+                .time("expiresAt", expires_at)
+                .end();
+            o.time("expiresAt", expires_at).end();
             Ok(())
         }
         _ => Err(unknown_kind()),

@@ -131,29 +131,7 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
 
 fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     let region = o.region;
-    if region.is_empty()
-        || !region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Err(Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        ));
-    }
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else if region.starts_with("us-isob-") {
-        "sc2s.sgov.gov"
-    } else if region.starts_with("us-isof-") {
-        "csp.hci.ic.gov"
-    } else if region.starts_with("us-iso-") {
-        "c2s.ic.gov"
-    } else if region.starts_with("eu-isoe-") {
-        "cloud.adc-e.uk"
-    } else {
-        "amazonaws.com"
-    };
+    let suffix = aws_dns_suffix(region)?;
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
         Some(UrlStyle::Path) => false,
@@ -214,7 +192,39 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
     Ok(host)
 }
 
-fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result<Range<usize>> {
+/// The DNS suffix of an AWS region's partition (`amazonaws.com`, `amazonaws.com.cn`, the ISO
+/// partitions'), after checking the region is an AWS region name.
+pub(super) fn aws_dns_suffix(region: &str) -> Result<&'static str> {
+    if region.is_empty()
+        || !region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Err(Error::InvalidEndpoint(
+            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+                .into(),
+        ));
+    }
+    Ok(if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else if region.starts_with("us-isob-") {
+        "sc2s.sgov.gov"
+    } else if region.starts_with("us-isof-") {
+        "csp.hci.ic.gov"
+    } else if region.starts_with("us-iso-") {
+        "c2s.ic.gov"
+    } else if region.starts_with("eu-isoe-") {
+        "cloud.adc-e.uk"
+    } else {
+        "amazonaws.com"
+    })
+}
+
+pub(super) fn resolve_custom(
+    o: &EndpointOptions<'_>,
+    ep: &str,
+    out: &mut String,
+) -> Result<Range<usize>> {
     if o.dualstack || o.accelerate || o.fips {
         return Err(Error::InvalidEndpoint(
             "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),
