@@ -133,6 +133,12 @@ pub(crate) fn resolve_into(
         ));
     }
     let suffix = aws_dns_suffix(o.region)?;
+    if o.fips && suffix == "amazonaws.com.cn" {
+        // As the AWS endpoint rules: "Partition does not support FIPS".
+        return Err(Error::InvalidEndpoint(
+            "`fips`: the China regions have no FIPS endpoints".into(),
+        ));
+    }
     out.push_str("https://");
     let start = out.len();
     for part in [

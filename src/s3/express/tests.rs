@@ -106,6 +106,9 @@ fn zonal_endpoints_match_botocore() {
     for (region, f, want) in cases {
         assert_eq!(url_of(b, region, f).unwrap(), want);
     }
+    // botocore: "Partition does not support FIPS".
+    let e = url_of(b, "cn-north-1", |e| e.fips = true).unwrap_err();
+    assert_eq!(e.code(), "INVALID_ENDPOINT");
     // botocore: "S3Express does not support S3 Accelerate."
     let e = url_of(b, "us-west-2", |e| e.accelerate = true).unwrap_err();
     assert_eq!(e.code(), "INVALID_ENDPOINT");
@@ -314,46 +317,4 @@ fn garbage_never_panics() {
     proptest!(ProptestConfig::with_cases(2_000), |(bytes in proptest::collection::vec(any::<u8>(), 0..300))| {
         let _ = parse_create_session(200, &String::from_utf8_lossy(&bytes));
     });
-}
-
-/// The JSON façade: the request botocore sends, and the answer in the request schema's shape.
-#[cfg(feature = "exchange")]
-#[test]
-fn the_json_exchange_builds_and_reads() {
-    use crate::json::{exchange_request_json, exchange_response_json};
-    let now = t("2026-11-24T10:00:00Z");
-    let out = exchange_request_json(
-        r#"{"kind":"aws.s3ExpressCreateSession","bucket":"mybucket--usw2-az1--x-s3","region":"us-west-2",
-            "credentials":{"accessKeyId":"AKIAIOSFODNN7EXAMPLE","secretAccessKey":"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}}"#,
-        now,
-    );
-    assert!(
-        out.starts_with(r#"{"url":"https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/?session","method":"GET","headers":{"#),
-        "{out}"
-    );
-    assert!(
-        out.contains("Signature=dab7d9d4631641035a7af602b1a3bec2b010b53ca9a0fb0b78ac8a741655aaeb"),
-        "{out}"
-    );
-    let bad = exchange_request_json(
-        r#"{"kind":"aws.s3ExpressCreateSession","bucket":"b--usw2-az1--x-s3","credentials":{"accessKeyId":"A","secretAccessKey":"S"},"sessionMode":"Write"}"#,
-        now,
-    );
-    assert!(bad.starts_with(r#"{"error":"#), "{bad}");
-    let input = format!(
-        r#"{{"kind":"aws.s3ExpressCreateSession","status":200,"body":{}}}"#,
-        crate::schema::string(SESSION_XML)
-    );
-    assert_eq!(
-        exchange_response_json(&input, now),
-        r#"{"credentials":{"accessKeyId":"ASIASESSIONKEY","secretAccessKey":"sessSecret/+x","sessionToken":"TOKEN/+=abc","expiresAt":"2026-11-24T10:05:00Z"},"expiresAt":"2026-11-24T10:05:00Z"}"#
-    );
-    let denied = exchange_response_json(
-        r#"{"kind":"aws.s3ExpressCreateSession","status":403,"body":"<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"}"#,
-        now,
-    );
-    assert!(
-        denied.contains("SERVICE_ERROR") && denied.contains("AccessDenied"),
-        "{denied}"
-    );
 }
