@@ -249,6 +249,8 @@ mod docs {
     mod reference {}
     #[doc = include_str!("../docs/s3.md")]
     mod s3 {}
+    #[doc = include_str!("../docs/s3express.md")]
+    mod s3express {}
     #[doc = include_str!("../docs/security.md")]
     mod security {}
     #[doc = include_str!("../docs/testing.md")]

@@ -2,8 +2,8 @@
 //! `CreateSession` exchange (sans-io: request builder and response parser) and presigned URLs
 //! signed with the session's credentials.
 //!
-//! A directory bucket is recognised by its `--x-s3` suffix, as the AWS SDKs do: [`presign`]
-//! (super::presign) then addresses `https://{bucket}.s3express-{azid}.{region}.amazonaws.com`,
+//! A directory bucket is recognised by its `--x-s3` suffix, as the AWS SDKs do:
+//! [`presign`](super::presign) then addresses `https://{bucket}.s3express-{azid}.{region}.amazonaws.com`,
 //! signs with the SigV4 service name `s3express` and puts the credentials' session token in
 //! `X-Amz-S3session-Token` (instead of `X-Amz-Security-Token`) — what botocore's
 //! `S3ExpressQueryAuth` does. The session token is the one [`CreateSession`] returns; session
