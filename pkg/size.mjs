@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 65.9, s3: 38.6, sigv4a: 62.2, azure: 46.8, gcs: 41.8, post: 43.7, cors: 20.4, credentials: 49.2, verify: 57.3 };
+const GUARDS = { main: 65.9, s3: 38.6, sigv4a: 62.2, azure: 46.8, gcs: 41.8, post: 44.0, cors: 20.4, credentials: 49.2, verify: 57.3 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(
