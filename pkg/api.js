@@ -620,5 +620,22 @@ export function gcsSignBlobSignerFn(glue) {
         return out.signature;
       },
     };
+/**
+ * `s3ExpressSession({ bucket, region?, credentials, sessionMode?, endpoint?, fips?, dualstack?, fetch? })`:
+ * S3 Express One Zone `CreateSession` for a directory bucket (`name--usw2-az1--x-s3`), signed with the
+ * IAM `credentials` (long-term or STS); resolves to `{ credentials, expiresAt }`, session credentials
+ * (5 minutes) ready for `credentials` in a request for that bucket.
+ */
+export function s3ExpressSessionFn(glue) {
+  return function s3ExpressSession({ fetch, ...options } = {}) {
+    return exchange(glue, "aws.s3ExpressCreateSession", options, { fetch });
+  };
+}
+
+/** `s3ExpressSessionProvider(options)`: s3ExpressSession's answer, kept until `refreshMargin` ms (default 1 min: sessions last 5) before it expires. */
+export function s3ExpressSessionProviderFn(glue) {
+  const get = s3ExpressSessionFn(glue);
+  return function s3ExpressSessionProvider({ refreshMargin = MINUTE, ...options } = {}) {
+    return cachedUntilExpiry(() => get(options), refreshMargin);
   };
 }

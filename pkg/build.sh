@@ -78,7 +78,7 @@ node pkg/entries.mjs --generate "$OUT"
 
 # api.js as CommonJS for require(): the same file with its exports rewritten.
 sed -e 's/^export class /class /' -e 's/^export function /function /' pkg/api.js >"$OUT/api.cjs"
-echo "module.exports = { $(sed -n 's/^export \(class\|function\) \([A-Za-z]*\).*/\2/p' pkg/api.js | paste -sd, | sed 's/,/, /g') };" >>"$OUT/api.cjs"
+echo "module.exports = { $(sed -n 's/^export \(class\|function\) \([A-Za-z0-9_]*\).*/\2/p' pkg/api.js | paste -sd, | sed 's/,/, /g') };" >>"$OUT/api.cjs"
 grep -q '^export' "$OUT/api.cjs" && { log "api.cjs still has an export"; exit 1; }
 # The licences ship in the package too (package.json "files"); copies, git-ignored.
 cp LICENSE-MIT LICENSE-APACHE pkg/

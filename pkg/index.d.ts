@@ -60,7 +60,7 @@ export interface UploadLimits {
 /** Amazon S3 and S3-compatible stores (MinIO, R2, SeaweedFS, B2, Wasabi…): SigV4 query signing. */
 export interface S3Request extends Common {
   provider: "s3";
-  /** Bucket name. */
+  /** Bucket name. A directory bucket (`name--usw2-az1--x-s3`, S3 Express One Zone) is signed for its zonal endpoint with session credentials (`s3ExpressSession`). */
   bucket: string;
   /** Object key exactly as stored: never normalised, percent-encoded once. 1–1024 bytes of UTF-8. */
   key: string;
@@ -852,3 +852,40 @@ export interface GcsSignBlobSignerOptions extends ExchangeOptions {
 
 /** A `GcsSigner` that signs through IAM Credentials signBlob: `credentials: { signer }` for `presignAsync` / `presignPostAsync`. */
 export function gcsSignBlobSigner(options: GcsSignBlobSignerOptions): GcsSigner;
+/** S3 Express One Zone `CreateSession` (exchange `aws.s3ExpressCreateSession`): session credentials for one directory bucket, valid 5 minutes. */
+export interface S3ExpressCreateSessionRequest {
+  /** The directory bucket, `name--usw2-az1--x-s3`. */
+  bucket: string;
+  /** The bucket's region (default `us-east-1`). */
+  region?: string;
+  /** `scheme://host[:port][/base]` instead of the zonal endpoint `{bucket}.s3express-{azid}.{region}.amazonaws.com`. */
+  endpoint?: string;
+  /** Only with `endpoint`: AWS zonal endpoints are virtual-hosted. */
+  urlStyle?: "virtualHosted" | "path";
+  dualstack?: boolean;
+  /** Directory buckets have no Transfer Acceleration: `true` is an error. */
+  accelerate?: boolean;
+  fips?: boolean;
+  /** As in `S3Request` (the endpoint options are shared); directory buckets are Amazon S3's, so `"aws"` (the default). */
+  store?: S3Store;
+  /** As in `S3Request`; not used by Amazon S3. */
+  accountId?: string;
+  /** IAM credentials (long-term or STS) that sign `CreateSession`. */
+  credentials: AwsCredentials;
+  /** `x-amz-create-session-mode` (default: the service's, `ReadWrite`). */
+  sessionMode?: "ReadWrite" | "ReadOnly";
+}
+
+/** Session credentials with their expiry. */
+export interface S3ExpressSession {
+  /** Ready for `credentials` in an `S3Request` for the same bucket (signed as `X-Amz-S3session-Token`). */
+  credentials: AwsCredentials;
+  /** When the session ends (5 minutes after it is created); `credentialExpiry: "clamp"` bounds URLs to it. */
+  expiresAt: string;
+}
+
+/** Session credentials for a directory bucket (one `CreateSession`). */
+export function s3ExpressSession(options: S3ExpressCreateSessionRequest & ExchangeOptions): Promise<S3ExpressSession>;
+
+/** As `s3ExpressSession`, cached until `refreshMargin` ms (default 60000) before the session ends. */
+export function s3ExpressSessionProvider(options: S3ExpressCreateSessionRequest & ExchangeOptions & CacheOptions): () => Promise<S3ExpressSession>;

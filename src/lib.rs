@@ -207,11 +207,7 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(any(
-    feature = "azure",
-    feature = "upload",
-    all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
-))]
+#[cfg(any(feature = "azure", feature = "s3", feature = "upload"))]
 mod xml;
 
 #[cfg(feature = "s3")]
@@ -260,6 +256,8 @@ mod docs {
     mod reference {}
     #[doc = include_str!("../docs/s3.md")]
     mod s3 {}
+    #[doc = include_str!("../docs/s3express.md")]
+    mod s3express {}
     #[doc = include_str!("../docs/security.md")]
     mod security {}
     #[doc = include_str!("../docs/testing.md")]

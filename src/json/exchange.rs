@@ -15,7 +15,8 @@
 //! `azure.managedIdentityToken` (IMDS, App Service), `aws.assumeRoleWithWebIdentity`,
 //! `aws.cognitoGetId`, `aws.cognitoGetCredentials`, `gcs.signBlob` (IAM Credentials: a
 //! signature of `stringToSign` by `serviceAccountEmail`; the result is `{"keyId","signature"}`,
-//! the signature in hex for `gcsFinishJson` / `gcsPostFinishJson`).
+//! the signature in hex for `gcsFinishJson` / `gcsPostFinishJson`), `aws.s3ExpressCreateSession`
+//! (S3 Express One Zone session credentials for a directory bucket).
 
 use super::{error_json, missing, Object, Reader};
 use crate::error::{Error, Result};
@@ -39,6 +40,8 @@ const KINDS: &[&str] = &[
     "\"aws.cognitoGetCredentials\"",
     #[cfg(feature = "gcs")]
     "\"gcs.signBlob\"",
+    #[cfg(feature = "s3")]
+    "\"aws.s3ExpressCreateSession\"",
 ];
 
 /// The HTTP request of the exchange `input` names, at `now`; or the error object.
@@ -106,6 +109,8 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         }
         #[cfg(feature = "gcs")]
         "gcs.signBlob" => options::<crate::gcs::sign_blob::SignBlobJson>(r)?.build(),
+        #[cfg(feature = "s3")]
+        "aws.s3ExpressCreateSession" => options::<crate::s3::express::CreateSession>(r)?.build(now),
         _ => Err(unknown_kind()),
     }
 }
@@ -169,6 +174,13 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 .str("keyId", &blob.key_id)
                 .str("signature", &blob.signature_hex())
                 .end();
+            Ok(())
+        }
+        #[cfg(feature = "s3")]
+        "aws.s3ExpressCreateSession" => {
+            let Answer { status, body } = options(r)?;
+            let c = crate::s3::express::parse_create_session(status, &body)?;
+            push_aws_credentials(Object::new(out), &c).end();
             Ok(())
         }
         _ => Err(unknown_kind()),

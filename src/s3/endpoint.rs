@@ -184,12 +184,7 @@ pub(crate) fn dns_suffix(region: &str) -> Option<&'static str> {
 
 fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
     let region = o.region;
-    let Some(suffix) = dns_suffix(region) else {
-        return Err(Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        ));
-    };
+    let suffix = aws_dns_suffix(region)?;
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
         Some(UrlStyle::Path) => false,
@@ -250,7 +245,22 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
     Ok(host)
 }
 
-fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result<Range<usize>> {
+/// The DNS suffix of an AWS region's partition (`amazonaws.com`, `amazonaws.com.cn`, the ISO
+/// partitions'), after checking the region is an AWS region name.
+pub(super) fn aws_dns_suffix(region: &str) -> Result<&'static str> {
+    dns_suffix(region).ok_or_else(|| {
+        Error::InvalidEndpoint(
+            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+                .into(),
+        )
+    })
+}
+
+pub(super) fn resolve_custom(
+    o: &EndpointOptions<'_>,
+    ep: &str,
+    out: &mut String,
+) -> Result<Range<usize>> {
     if o.dualstack || o.accelerate || o.fips {
         return Err(Error::InvalidEndpoint(
             "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),

@@ -29,6 +29,7 @@ pub mod cognito;
 #[cfg(all(test, presign_vectors))]
 mod aws_vectors;
 mod endpoint;
+pub mod express;
 #[cfg(feature = "sigv4a")]
 mod mrap;
 #[cfg(feature = "post")]
@@ -297,6 +298,7 @@ const RESERVED_HEADERS: &[&str] = &[
     "authorization",
     "x-amz-date",
     "x-amz-security-token",
+    "x-amz-s3session-token",
     "x-amz-content-sha256",
     "x-amz-algorithm",
     "x-amz-credential",
@@ -369,7 +371,17 @@ impl Presigner {
         let key = ObjectKey::of(req)?;
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
-        let host = resolve_into(&req.endpoint.options(&req.bucket), &mut url)?;
+        // A directory bucket (S3 Express One Zone): its zonal endpoint, service and token name.
+        let zone = express::zone_id(&req.bucket)?;
+        let options = req.endpoint.options(&req.bucket);
+        let (host, scheme, service) = match zone {
+            Some(zone) => (
+                express::resolve_into(&options, zone, &mut url)?,
+                &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
+                express::SERVICE,
+            ),
+            None => (resolve_into(&options, &mut url)?, &AWS4_HMAC_SHA256, "s3"),
+        };
 
         let headers = match &req.limits {
             None => signed_headers(&req.headers)?,
@@ -393,12 +405,12 @@ impl Presigner {
 
         let stamp = time.amz_stamp();
         let signing_key = self.keys.scoped(
-            &AWS4_HMAC_SHA256,
+            scheme,
             creds.secret_access_key.expose(),
             &creds.access_key_id,
             stamp.date(),
             region,
-            "s3",
+            service,
         );
         let signed = sigv4::sign_query(
             &sigv4::Request {
@@ -410,12 +422,12 @@ impl Presigner {
             },
             Some(part(&url, host)?),
             &sigv4::Auth {
-                scheme: &AWS4_HMAC_SHA256,
+                scheme,
                 access_key_id: &creds.access_key_id,
                 session_token: creds.session_token.as_ref().map(Secret::expose),
                 time,
                 region,
-                service: "s3",
+                service,
                 expires_in,
             },
             &stamp,

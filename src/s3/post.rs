@@ -176,6 +176,13 @@ impl Presigner {
 /// The form's action URL, as boto3 writes it: `https://bucket.host/` (virtual-hosted),
 /// `https://host/bucket` (path style, no trailing slash).
 fn form_action(req: &S3PostRequest) -> Result<String> {
+    if super::express::is_directory_bucket(&req.policy.bucket) {
+        // Not built: the form would need the zonal endpoint, the s3express scope and
+        // X-Amz-S3session-Token (botocore's S3ExpressPostAuth); refused rather than wrong.
+        return Err(Error::InvalidBucket(
+            "`bucket`: form uploads to directory buckets (S3 Express One Zone) are not supported; presign a PUT URL".into(),
+        ));
+    }
     let mut url = String::with_capacity(96 + req.policy.bucket.len() * 2);
     let host = resolve_into(&req.endpoint.options(&req.policy.bucket), &mut url)?;
     if host.end == url.len() {
@@ -296,6 +303,12 @@ mod tests {
         );
         let mut r = req(PostPolicy::new("bad bucket", "k"));
         r.endpoint.region = Some("eu-west-1".into());
+        assert_eq!(
+            Presigner::new().presign_post(&r, t0()).unwrap_err().code(),
+            "INVALID_BUCKET"
+        );
+        // Directory buckets: not built, refused (a form for the general endpoint would fail there).
+        let r = req(PostPolicy::new("b--usw2-az1--x-s3", "k"));
         assert_eq!(
             Presigner::new().presign_post(&r, t0()).unwrap_err().code(),
             "INVALID_BUCKET"

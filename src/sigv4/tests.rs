@@ -61,7 +61,11 @@ fn cache_distinguishes_schemes_secrets_and_scopes() {
 
 #[test]
 fn the_fast_path_writes_auth_parameters_in_canonical_order() {
-    for names in [&AMZ_PARAMS, &GOOG_PARAMS] {
+    for names in [
+        &AMZ_PARAMS,
+        &GOOG_PARAMS,
+        &AWS4_HMAC_SHA256_S3EXPRESS.params,
+    ] {
         let six = &names.all()[..6];
         let mut sorted = six.to_vec();
         sorted.sort_unstable();

@@ -517,3 +517,47 @@ fn an_externally_checked_rsa_signature_still_gets_every_other_check() {
         .string_to_sign
         .starts_with("GOOG4-RSA-SHA256\n20190201T090000Z\n")));
 }
+
+/// An S3 Express One Zone URL as botocore 1.44.18 wrote it (session credentials from a stubbed
+/// CreateSession, frozen clock; the set-up of tests/s3express_py_diff.py): its parameter order,
+/// not ours.
+const BOTOCORE_S3EXPRESS_URL: &str = "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/a%20b/c?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIASESSIONKEY%2F20261124%2Fus-west-2%2Fs3express%2Faws4_request&X-Amz-Date=20261124T100000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&X-Amz-S3session-Token=TOKEN%2F%2B%3Dabc&X-Amz-Signature=bb25e6d317ca8116a6b14f3da4334d57b08c36a7e8d75e2e90a5bae5ab5e47c3";
+
+#[test]
+fn s3_express_session_urls_verify_with_the_session_credentials() {
+    let opts = VerifyOptions::default();
+    let session =
+        Credentials::new("ASIASESSIONKEY", "sessSecret/+x").with_session_token("TOKEN/+=abc");
+    let keys = Keyring::new().with_s3(session.clone());
+    let now = t("2026-11-24T10:01:00Z");
+    let req = IncomingRequest::new(BOTOCORE_S3EXPRESS_URL, Method::Get);
+    let ok = verify(&req, &keys, now, &opts).unwrap();
+    assert_eq!(ok.key_id, "ASIASESSIONKEY");
+    assert_eq!(ok.expires_at, t("2026-11-24T10:10:00Z"));
+    // Another session token, a wrong secret, the token moved to X-Amz-Security-Token: refused.
+    let other = Keyring::new().with_s3(session.clone().with_session_token("OTHER"));
+    assert_eq!(code(verify(&req, &other, now, &opts)), "TOKEN_MISMATCH");
+    let wrong = Keyring::new()
+        .with_s3(Credentials::new("ASIASESSIONKEY", "x").with_session_token("TOKEN/+=abc"));
+    assert_eq!(code(verify(&req, &wrong, now, &opts)), "SIGNATURE_MISMATCH");
+    let moved = BOTOCORE_S3EXPRESS_URL.replace("X-Amz-S3session-Token", "X-Amz-Security-Token");
+    let req = IncomingRequest::new(&moved, Method::Get);
+    assert_ne!(code(verify(&req, &keys, now, &opts)), "OK");
+    // Our own URL for the same request verifies too.
+    let mut ours =
+        S3Request::new(Method::Get, "mybucket--usw2-az1--x-s3", "a b/c").with_region("us-west-2");
+    ours.credentials = Some(session);
+    ours.expires_in = Some(600);
+    let url = crate::s3::presign(&ours, t("2026-11-24T10:00:00Z"))
+        .unwrap()
+        .url;
+    assert_eq!(
+        code(verify(
+            &IncomingRequest::new(&url, Method::Get),
+            &keys,
+            now,
+            &opts
+        )),
+        "OK"
+    );
+}

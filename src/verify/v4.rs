@@ -47,11 +47,20 @@ pub(super) fn verify(
         }
     };
     let credential = url.required(n.credential)?;
+    // S3 Express One Zone (a directory bucket's session): SigV4 for the service `s3express`, its
+    // session token in X-Amz-S3session-Token (`crate::s3::express`).
+    let express = matches!(provider, Provider::S3)
+        && scheme.algorithm == AWS4_HMAC_SHA256.algorithm
+        && credential.split('/').nth(3) == Some(crate::s3::express::SERVICE);
+    let scheme = match express {
+        true => &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
+        false => scheme,
+    };
     let date_text = url.required(n.date)?;
     let expires_text = url.required(n.expires)?;
     let signed_headers_text = url.required(n.signed_headers)?;
     let signature = url.required(n.signature)?;
-    let token = url.param(n.security_token)?;
+    let token = url.param(scheme.params.security_token)?;
 
     // X-Amz-Date: exactly the form the signer writes.
     let time = Timestamp::parse_amz_datetime(date_text).ok_or_else(|| {
@@ -109,6 +118,7 @@ pub(super) fn verify(
     }
     let expected_service = match provider {
         Provider::Gcs => crate::gcs::SERVICE,
+        _ if express => crate::s3::express::SERVICE,
         _ => "s3",
     };
     if *terminator != scheme.terminator || *service != expected_service {
@@ -197,7 +207,7 @@ pub(super) fn verify(
         .query
         .iter()
         .filter(|(n, _)| {
-            !names.params.all().contains(&n.as_str())
+            !scheme.params.all().contains(&n.as_str())
                 && (scheme.scope_has_region() || n != sigv4::REGION_SET_PARAM)
         })
         .cloned()
