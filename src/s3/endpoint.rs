@@ -14,6 +14,7 @@
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
 use crate::encoding::encode_path_into;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use core::ops::Range;
 
@@ -136,10 +137,10 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        return Err(Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "region",
+            "not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+        )));
     }
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -167,19 +168,18 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
     };
     if o.accelerate {
         if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
-            return Err(Error::InvalidEndpoint(
-                "`accelerate`: S3 Transfer Acceleration is not available in this region".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg_at!(
+                "accelerate",
+                "S3 Transfer Acceleration is not available in this region"
+            )));
         }
         if o.fips {
-            return Err(Error::InvalidEndpoint(
-                "S3 Transfer Acceleration cannot be combined with FIPS endpoints".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg!(
+                "S3 Transfer Acceleration cannot be combined with FIPS endpoints"
+            )));
         }
         if !hostable || o.url_style == Some(UrlStyle::Path) {
-            return Err(Error::InvalidBucket(
-                "`bucket`: S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots".into(),
-            ));
+            return Err(Error::InvalidBucket(msg_at!("bucket", "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots")));
         }
     }
     out.push_str("https://");
@@ -216,9 +216,7 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
 
 fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result<Range<usize>> {
     if o.dualstack || o.accelerate || o.fips {
-        return Err(Error::InvalidEndpoint(
-            "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg!("dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint")));
     }
     if o.region.is_empty()
         || !o
@@ -226,9 +224,10 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
-        return Err(Error::InvalidEndpoint(
-            "`region`: may contain only letters, digits, '-', '_' and '.'".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "region",
+            "may contain only letters, digits, '-', '_' and '.'"
+        )));
     }
     let ep = parse_endpoint(ep)?;
     let hostable = !ep.is_ip && is_virtual_hostable(o.bucket, ep.scheme == "http");
@@ -236,9 +235,7 @@ fn resolve_custom(o: &EndpointOptions<'_>, ep: &str, out: &mut String) -> Result
         Some(UrlStyle::Path) => false,
         Some(UrlStyle::VirtualHosted) => {
             if ep.is_ip {
-                return Err(Error::InvalidEndpoint(
-                    "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
-                ));
+                return Err(Error::InvalidEndpoint(msg!("a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style")));
             }
             if !hostable {
                 return Err(not_hostable(o.bucket, ep.scheme == "https"));
@@ -270,8 +267,9 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
     } else {
         ""
     };
-    Error::InvalidBucket(format!(
-        "`bucket`: cannot be virtual-hosted{why}; use urlStyle \"path\""
+    Error::InvalidBucket(msg_at!(
+        "bucket",
+        "cannot be virtual-hosted{why}; use urlStyle \"path\""
     ))
 }
 
@@ -279,7 +277,7 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
 /// `A-Z a-z 0-9 . - _`.
 fn validate_bucket(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidBucket("`bucket`: empty".into()));
+        return Err(Error::InvalidBucket(msg_at!("bucket", "empty")));
     }
     if b.len() > 255
         || !b
@@ -291,8 +289,9 @@ fn validate_bucket(b: &str) -> Result<()> {
         } else {
             ""
         };
-        return Err(Error::InvalidBucket(format!(
-            "`bucket`: not a valid bucket name (1-255 of A-Z a-z 0-9 . - _){hint}"
+        return Err(Error::InvalidBucket(msg_at!(
+            "bucket",
+            "not a valid bucket name (1-255 of A-Z a-z 0-9 . - _){hint}"
         )));
     }
     Ok(())
