@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 65.0, s3: 37.4, sigv4a: 61.1, azure: 46.8, gcs: 41.8, post: 43.7, cors: 20.4, credentials: 40.5, verify: 57.3 };
+const GUARDS = { main: 59.5, s3: 34.6, sigv4a: 57.8, azure: 43.0, gcs: 38.7, post: 39.9, cors: 19.2, credentials: 38.1, verify: 55.0 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(

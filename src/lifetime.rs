@@ -65,11 +65,15 @@ pub(crate) fn credential_expiry(
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
     credentials_in_force(credentials_expire, time, || {
-        format!("`{member}`: {credentials} expire at or before the signing instant")
+        msg_at!(
+            member,
+            "{credentials} expire at or before the signing instant"
+        )
     })?;
     expire_first(policy, credentials_expire, expires, warnings, || {
-        format!(
-            "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
+        msg_at!(
+            member,
+            "{credentials} expire before {signed} would; {signed} stops working when they do"
         )
     })
 }
