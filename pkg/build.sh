@@ -45,9 +45,10 @@ build_flavor() { # FEATURES PROFILE DIR NAME [cjs]
   # Size build: wasm-opt without its inlining (smaller after gzip, though larger raw) and with a
   # control-flow rewrite between two -Oz runs: 2.1 KB gzip less than a plain -Oz, measured.
   # It also uses sha2's compact SHA-256 (a loop instead of 64 unrolled rounds) and the
-  # `wasm-small-alloc` allocator; both were measured (commit messages, node pkg/size.mjs).
+  # `wasm-small-alloc` allocator, and `terse-errors` (messages keep the code and the member path,
+  # not the sentence); each was measured (commit messages, node pkg/size.mjs).
   local target_dir="${CARGO_TARGET_DIR:-target}" simd=() rustflags='--cfg sha2_backend_soft="compact"'
-  local extra=",wasm-small-alloc"
+  local extra=",wasm-small-alloc,terse-errors"
   local passes=(--no-inline='*' -Oz --converge --flatten --rereloop -Oz)
   if [ "$profile" = wasm-speed ]; then
     target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd) rustflags="-C target-feature=+simd128" extra=""

@@ -33,6 +33,7 @@
 //! Origins and header names are validated to a character set that needs no escaping in JSON or
 //! XML, so every output is written directly.
 
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::types::{Method, Params, Presigned};
 use core::fmt;
@@ -80,9 +81,10 @@ impl core::str::FromStr for Provider {
             "s3" => Ok(Provider::S3),
             "azure" => Ok(Provider::Azure),
             "gcs" => Ok(Provider::Gcs),
-            _ => Err(Error::InvalidRequest(
-                "`provider`: not one of s3, azure, gcs".into(),
-            )),
+            _ => Err(Error::InvalidRequest(msg_at!(
+                "provider",
+                "not one of s3, azure, gcs"
+            ))),
         }
     }
 }
@@ -172,14 +174,14 @@ pub fn cors_rules<S: AsRef<str>>(
     requests: &[CorsRequest],
 ) -> Result<CorsRules> {
     if origins.is_empty() {
-        return Err(Error::InvalidRequest(
-            "CORS rules need at least one origin, e.g. https://app.example.com".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "CORS rules need at least one origin, e.g. https://app.example.com"
+        )));
     }
     if requests.is_empty() {
-        return Err(Error::InvalidRequest(
-            "CORS rules need at least one request (its method and headers)".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "CORS rules need at least one request (its method and headers)"
+        )));
     }
     let out_origins = distinct_origins(provider, origins)?;
     let (methods, allowed, resumable) = methods_and_headers(provider, requests)?;
@@ -188,9 +190,7 @@ pub fn cors_rules<S: AsRef<str>>(
     if provider == Provider::Azure
         && (out_origins.len() > AZURE_MAX_ITEMS || allowed.len() > AZURE_MAX_ITEMS)
     {
-        return Err(Error::InvalidRequest(format!(
-            "Azure allows at most {AZURE_MAX_ITEMS} origins and {AZURE_MAX_ITEMS} allowed headers in a CORS rule"
-        )));
+        return Err(Error::InvalidRequest(msg!("Azure allows at most {AZURE_MAX_ITEMS} origins and {AZURE_MAX_ITEMS} allowed headers in a CORS rule")));
     }
     Ok(CorsRules {
         provider,
@@ -304,8 +304,9 @@ fn check_origin(provider: Provider, i: usize, o: &str) -> Result<&str> {
         return Ok(o);
     }
     let bad = |why: &str| {
-        Err(Error::InvalidRequest(format!(
-            "`origins[{i}]`: {why}; an origin is scheme://host[:port], e.g. https://app.example.com"
+        Err(Error::InvalidRequest(msg_at!(
+            &indexed("origins", i),
+            "{why}; an origin is scheme://host[:port], e.g. https://app.example.com"
         )))
     };
     if o.len() > AZURE_MAX_LEN {
@@ -355,9 +356,7 @@ fn check_header_name(i: usize, j: usize, name: &str) -> Result<()> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     {
-        return Err(Error::InvalidHeader(format!(
-            "`requests[{i}].headers[{j}]`: this header name cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)"
-        )));
+        return Err(Error::InvalidHeader(msg!("`requests[{i}].headers[{j}]`: this header name cannot be put in a CORS rule (use A-Z a-z 0-9 - _ .)")));
     }
     Ok(())
 }

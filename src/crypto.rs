@@ -102,6 +102,7 @@ pub use self::rsa_pkcs1::{RsaKey, RsaPublicKey};
 
 #[cfg(feature = "gcs-rsa")]
 mod rsa_pkcs1 {
+    use crate::error::msg;
     use crate::error::{Error, Result};
     use zeroize::Zeroizing;
 
@@ -123,7 +124,7 @@ mod rsa_pkcs1 {
         /// [`Error::InvalidCredentials`] for anything that is not an RSA key of 2048–8192 bits. The
         /// message never contains key material.
         pub fn from_pem(pem: &str) -> Result<Self> {
-            let bad = |why: &str| Error::InvalidCredentials(format!("the private key {why}"));
+            let bad = |why: &str| Error::InvalidCredentials(msg!("the private key {why}"));
             let (label, der) = pem_decode(pem, &bad)?;
             let parsed = match label.as_str() {
                 "PRIVATE KEY" => aws_lc_rs::rsa::KeyPair::from_pkcs8(&der),
@@ -159,7 +160,7 @@ mod rsa_pkcs1 {
                     msg,
                     &mut sig,
                 )
-                .map_err(|_| Error::InvalidCredentials("RSA signing failed".into()))?;
+                .map_err(|_| Error::InvalidCredentials(msg!("RSA signing failed")))?;
             Ok(sig)
         }
 
@@ -242,7 +243,7 @@ mod rsa_pkcs1 {
         /// [`Error::InvalidCredentials`] for anything that is not an RSA public key of
         /// 2048–8192 bits.
         pub fn from_pem(pem: &str) -> Result<Self> {
-            let bad = |why: &str| Error::InvalidCredentials(format!("the public key {why}"));
+            let bad = |why: &str| Error::InvalidCredentials(msg!("the public key {why}"));
             let (label, der) = pem_decode(pem, &bad)?;
             let key_der = match label.as_str() {
                 "PUBLIC KEY" | "RSA PUBLIC KEY" => der.as_slice(),

@@ -4,6 +4,7 @@
 //! rules live here once.
 
 use crate::encoding::{encode_path, percent_decode};
+use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::text::{concat, find_str, split_byte, split_once_byte};
 
@@ -56,7 +57,7 @@ impl Endpoint<'_> {
     /// [`Error::InvalidEndpoint`] for a malformed percent-escape.
     pub fn encoded_path(&self, what: &str) -> Result<String> {
         let decoded = percent_decode(self.path).ok_or_else(|| {
-            Error::InvalidEndpoint(format!("`{what}`: the path has a malformed percent-escape"))
+            Error::InvalidEndpoint(msg_at!(what, "the path has a malformed percent-escape"))
         })?;
         Ok(encode_path(decoded.trim_end_matches('/')))
     }
@@ -70,7 +71,7 @@ impl Endpoint<'_> {
 /// information, a malformed IPv6 address, an empty host, a host name with characters outside
 /// `A-Z a-z 0-9 - _` or an empty label, a port outside 1–65535.
 pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result<Endpoint<'a>> {
-    let bad = |why: &str| Error::InvalidEndpoint(format!("`{what}`: {why}"));
+    let bad = |why: &str| Error::InvalidEndpoint(msg_at!(what, "{why}"));
     let split = find_str(s, "://").and_then(|i| Some((s.get(..i)?, s.get(i + 3..)?)));
     let (scheme, rest) = match split {
         Some((sc, rest)) if sc.eq_ignore_ascii_case("https") => (Some("https"), rest),

@@ -131,6 +131,107 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
+/// The text of an error message, at one error site: the member path (if the site has one) and
+/// the sentence, as `` `path`: sentence `` (`msg_at!`) or the sentence alone (`msg!`); the sentence
+/// is a `format!` string and its arguments, or a literal.
+///
+/// The npm package's browser builds (feature `terse-errors`, which acts on wasm32 only) compile
+/// the sentence out: the message is then the member path alone (`` `key` ``), or empty, and the
+/// error still carries its stable [`Error::code`]. Every other build — the crate, the CLI, the
+/// npm package's server builds (Node, Deno, workerd) — keeps the full sentence. In the terse
+/// build the sentence is still type-checked (inside an `if false`, which the compiler drops with
+/// its text), so both builds accept the same sites.
+macro_rules! msg {
+    ($s:literal $(, $($arg:tt)*)?) => {{
+        #[cfg(not(all(feature = "terse-errors", target_arch = "wasm32")))]
+        let m = ::std::format!($s $(, $($arg)*)?);
+        #[cfg(all(feature = "terse-errors", target_arch = "wasm32"))]
+        let m = {
+            if false {
+                let _ = ::std::format!($s $(, $($arg)*)?);
+            }
+            ::std::string::String::new()
+        };
+        m
+    }};
+}
+pub(crate) use msg;
+
+/// [`msg!`] with the member path first: `` msg_at!("credentials.secretAccessKey", "is empty") ``
+/// reads `` `credentials.secretAccessKey`: is empty ``, and `` `credentials.secretAccessKey` `` in
+/// the terse build. The path is a `&str` expression (a literal or a name the site was given).
+macro_rules! msg_at {
+    ($path:expr, $($s:tt)+) => {
+        $crate::error::at_path($path, $crate::error::msg!($($s)+))
+    };
+}
+pub(crate) use msg_at;
+
+/// A sentence put before a message that already names its member path:
+/// `` msg_before!(m; "not a valid request: ") `` (a [`msg!`] sentence: a literal or a `format!`
+/// string and its arguments); the terse build keeps `m` alone.
+macro_rules! msg_before {
+    ($m:expr; $($s:tt)+) => {{
+        let m: ::std::string::String = $m;
+        #[cfg(not(all(feature = "terse-errors", target_arch = "wasm32")))]
+        let m = {
+            let mut s = $crate::error::msg!($($s)+);
+            s.push_str(&m);
+            s
+        };
+        #[cfg(all(feature = "terse-errors", target_arch = "wasm32"))]
+        if false {
+            let _ = $crate::error::msg!($($s)+);
+        }
+        m
+    }};
+}
+pub(crate) use msg_before;
+
+/// The member path of element `i` (from 0) of `name`: `` headers[2] `` (for [`msg_at!`]; no
+/// `format!`, so the terse build carries no formatting machinery for it).
+pub(crate) fn indexed(name: &str, i: usize) -> String {
+    let mut s = String::with_capacity(name.len() + 6);
+    s.push_str(name);
+    s.push('[');
+    crate::encoding::push_decimal(&mut s, i as u64);
+    s.push(']');
+    s
+}
+
+/// `` `path`: sentence ``, or `` `path` `` alone when the sentence is empty (the terse build's).
+/// One home of the message layout; the schema reader's path prefixing ([`prefix_path`]) reads it.
+pub(crate) fn at_path(path: &str, sentence: String) -> String {
+    let mut m = String::with_capacity(path.len() + sentence.len() + 4);
+    m.push('`');
+    m.push_str(path);
+    m.push('`');
+    if !sentence.is_empty() {
+        m.push_str(": ");
+        m.push_str(&sentence);
+    }
+    m
+}
+
+/// Puts a segment in front of a message's member path: a member's name (`key` before
+/// `` `accessKeyId`: … `` gives `` `key.accessKeyId`: … ``) or a position (`key` before
+/// `` `[2]`: … `` gives `` `key[2]`: … ``); a message without a path gets `` `key`: `` (or, empty,
+/// becomes `` `key` ``).
+pub(crate) fn prefix_path(key: &str, m: String) -> String {
+    match m.strip_prefix('`') {
+        Some(rest) => {
+            let dot = if rest.starts_with('[') { "" } else { "." };
+            let mut out = String::with_capacity(key.len() + m.len() + 2);
+            out.push('`');
+            out.push_str(key);
+            out.push_str(dot);
+            out.push_str(rest);
+            out
+        }
+        None => at_path(key, m),
+    }
+}
+
 /// Shorthand used throughout the crate.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 

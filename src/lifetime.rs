@@ -2,6 +2,7 @@
 //! and their verifier), the default lifetime, and the rule for credentials that expire before
 //! what they sign (S3 temporary credentials, Azure user-delegation keys).
 
+use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Warning};
@@ -22,8 +23,9 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
     if (1..=MAX_EXPIRES).contains(&expires_in) {
         Ok(expires_in)
     } else {
-        Err(Error::InvalidExpiry(format!(
-            "`expiresIn`: {what} last from 1 to {MAX_EXPIRES} seconds (7 days)"
+        Err(Error::InvalidExpiry(msg_at!(
+            "expiresIn",
+            "{what} last from 1 to {MAX_EXPIRES} seconds (7 days)"
         )))
     }
 }
@@ -63,11 +65,15 @@ pub(crate) fn credential_expiry(
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
     credentials_in_force(credentials_expire, time, || {
-        format!("`{member}`: {credentials} expire at or before the signing instant")
+        msg_at!(
+            member,
+            "{credentials} expire at or before the signing instant"
+        )
     })?;
     expire_first(policy, credentials_expire, expires, warnings, || {
-        format!(
-            "`{member}`: {credentials} expire before {signed} would; {signed} stops working when they do"
+        msg_at!(
+            member,
+            "{credentials} expire before {signed} would; {signed} stops working when they do"
         )
     })
 }

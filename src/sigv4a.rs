@@ -29,6 +29,7 @@
 use crate::cache;
 use crate::crypto::HmacKey;
 use crate::encoding::{hex, hex_decode};
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::sigv4::{self, Auth, Request, Signed};
 use p256::ecdsa::signature::{Signer, Verifier};
@@ -94,9 +95,9 @@ impl SigningKey {
                 return Ok(SigningKey(key));
             }
         }
-        Err(Error::InvalidCredentials(
-            "no SigV4a key can be derived from these credentials".into(),
-        ))
+        Err(Error::InvalidCredentials(msg!(
+            "no SigV4a key can be derived from these credentials"
+        )))
     }
 
     /// The public key, which verifies this key's signatures.
@@ -114,7 +115,7 @@ impl SigningKey {
         let sig: p256::ecdsa::Signature = self
             .0
             .try_sign(string_to_sign)
-            .map_err(|_| Error::InvalidCredentials("the SigV4a signature failed".into()))?;
+            .map_err(|_| Error::InvalidCredentials(msg!("the SigV4a signature failed")))?;
         Ok(hex(sig.normalize_s().to_der().as_bytes()))
     }
 }
@@ -142,7 +143,7 @@ impl PublicKey {
     pub fn from_sec1(bytes: &[u8]) -> Result<Self> {
         VerifyingKey::from_sec1_bytes(bytes)
             .map(PublicKey)
-            .map_err(|_| Error::InvalidCredentials("not a P-256 public key".into()))
+            .map_err(|_| Error::InvalidCredentials(msg!("not a P-256 public key")))
     }
 
     /// The uncompressed SEC1 point, `04 ‖ X ‖ Y` (65 bytes; X and Y are big-endian).

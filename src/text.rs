@@ -2,6 +2,7 @@
 //! (each of which costs kilobytes of wasm): byte searches and splits for ASCII separators, a
 //! stable sort, join and concat. Each is checked against the standard library by a proptest.
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 
 /// `&s[range]` for a range the crate computed itself (an offset recorded while writing `s`, or
@@ -25,7 +26,7 @@ pub(crate) fn bytes_from(b: &[u8], start: usize) -> Result<&[u8]> {
 #[cold]
 #[inline(never)]
 fn out_of_bounds() -> Error {
-    Error::InvalidRequest("internal error: a text range out of bounds".into())
+    Error::InvalidRequest(msg!("internal error: a text range out of bounds"))
 }
 
 /// The byte offset of the first `pat` in `s`, as `s.find(pat)` gives it, by a plain scan:

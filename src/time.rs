@@ -9,6 +9,7 @@
 //! - [`Timestamp::rfc3339`]: `2026-11-23T10:15:00Z` (results, Azure `se`/`st`);
 //! - [`Timestamp::http_date`]: `Mon, 23 Nov 2026 10:15:00 GMT` (Azure `x-ms-date`).
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 use core::fmt;
 
@@ -45,9 +46,9 @@ impl Timestamp {
         if (MIN_UNIX..=MAX_UNIX).contains(&secs) {
             Ok(Timestamp(secs))
         } else {
-            Err(Error::InvalidTime(
-                "the instant is outside the supported range (years 0001-9999)".into(),
-            ))
+            Err(Error::InvalidTime(msg!(
+                "the instant is outside the supported range (years 0001-9999)"
+            )))
         }
     }
 
@@ -72,7 +73,7 @@ impl Timestamp {
     pub fn add_secs(self, secs: i64) -> Result<Self> {
         match self.0.checked_add(secs) {
             Some(t) => Self::from_unix(t),
-            None => Err(Error::InvalidTime("time overflow".into())),
+            None => Err(Error::InvalidTime(msg!("time overflow"))),
         }
     }
 
@@ -84,7 +85,9 @@ impl Timestamp {
     pub fn parse_rfc3339(s: &str) -> Result<Self> {
         parse_rfc3339(s.as_bytes())
             .ok_or_else(|| {
-                Error::InvalidTime("not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)".into())
+                Error::InvalidTime(msg!(
+                    "not an RFC 3339 date-time (e.g. 2026-11-23T10:15:00Z)"
+                ))
             })
             .and_then(Self::from_unix)
     }
@@ -275,7 +278,7 @@ impl core::str::FromStr for Timestamp {
 /// # Errors
 /// [`Error::InvalidExpiry`] for anything else (including zero-length input and overflow).
 pub fn parse_duration(s: &str) -> Result<u64> {
-    let bad = || Error::InvalidExpiry("not a duration (e.g. 3600, 90s, 15m, 1h, 7d)".into());
+    let bad = || Error::InvalidExpiry(msg!("not a duration (e.g. 3600, 90s, 15m, 1h, 7d)"));
     let t = s.trim();
     if t.is_empty() {
         return Err(bad());

@@ -1,6 +1,7 @@
 //! The types every provider shares: the HTTP method, secrets, ordered name/value pairs, the
 //! presigned result and its warnings, and the credential-expiry policy.
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use core::fmt;
@@ -51,9 +52,9 @@ impl core::str::FromStr for Method {
             "HEAD" => Ok(Method::Head),
             "DELETE" => Ok(Method::Delete),
             "POST" => Ok(Method::Post),
-            _ => Err(Error::InvalidRequest(
-                "the method is not one of GET, PUT, HEAD, DELETE, POST".into(),
-            )),
+            _ => Err(Error::InvalidRequest(msg!(
+                "the method is not one of GET, PUT, HEAD, DELETE, POST"
+            ))),
         }
     }
 }

@@ -8,8 +8,11 @@
 //   PresignError in that element's place, the others are signed.
 // - Error messages quote nothing from the input: a canary put in a member never comes back.
 // Each check is a node:test test (tests/support/harness.mjs).
+// - The browser builds (pkg/dist/<entry>/web, feature terse-errors) give the same codes with
+//   messages of the member path alone; the server builds give the path and the sentence.
 //   node tests/npm_bad_input.mjs     last line "N passed, M failed"
 import { assert, test } from "./support/harness.mjs";
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -225,3 +228,41 @@ test("no echo: verify with an unknown key id", () => {
   assert.equal(v.valid, false);
   assert.ok(!v.error.message.includes(C), `the message quotes ${C}: ${v.error.message}`);
 });
+
+// --- Browser builds: the code and the member path, not the sentence -------------------------
+/** An entry's browser (size) build, run in Node: its `presign`. */
+async function browserPresign(dir) {
+  const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
+  glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
+  const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
+  return api.presignFn(glue);
+}
+const web = { main: await browserPresign("main"), s3: await browserPresign("s3"), azure: await browserPresign("azure"), gcs: await browserPresign("gcs") };
+// [request, code, the browser build's message, the start of the server build's]
+const terse = [
+  [{ ...S3, key: "" }, "INVALID_KEY", "`key`", "`key`: empty"],
+  [{ ...S3, bucket: "" }, "INVALID_BUCKET", "`bucket`", "`bucket`: empty"],
+  [{ ...S3, credentials: { ...AWS, accessKeyId: "" } }, "INVALID_CREDENTIALS", "`credentials.accessKeyId`", "`credentials.accessKeyId`: empty"],
+  [{ ...S3, credentials: { ...AWS, accessKeyId: 5 } }, "INVALID_REQUEST", "`credentials.accessKeyId`", "not a valid request: `credentials.accessKeyId`: expected a string"],
+  [{ ...S3, headers: { host: "h" } }, "INVALID_HEADER", "`headers[0]`", "`headers[0]`: this header is set by the signature"],
+  [{ ...S3, query: { "X-Amz-Date": "d" } }, "INVALID_QUERY", "`query[0]`", "`query[0]`: X-Amz-* parameters are reserved"],
+  [{ ...S3, expiresIn: 0 }, "INVALID_EXPIRY", "`expiresIn`", "`expiresIn`:"],
+  [{ ...S3, region: "us east" }, "INVALID_ENDPOINT", "`region`", "`region`:"],
+  [{ ...S3, surprise: 1 }, "INVALID_REQUEST", "`[5]`: unknown member", "not a valid request: `[5]`: unknown member"],
+  [{ ...AZURE, account: "A!" }, "INVALID_REQUEST", "`account`", "`account`: must be 3-24"],
+  [{ ...AZURE, container: "x" }, "INVALID_BUCKET", "`container`", "`container`: must be 3-63"],
+  [{ ...GCS, bucket: "" }, "INVALID_BUCKET", "`bucket`", "`bucket`: empty"],
+];
+for (const [req, code, short, long] of terse) {
+  const label = JSON.stringify(req).slice(0, 90);
+  for (const dir of ["main", req.provider]) {
+    test(`browser build ${dir}: ${code} ${short} for ${label}`, () => throws(() => web[dir](req), (e) => {
+      isPresignError(e, code);
+      assert.equal(e.message, short);
+    }));
+  }
+  test(`server build: ${code} with its sentence for ${label}`, () => throws(() => own[req.provider].presign(req), (e) => {
+    isPresignError(e, code);
+    assert.ok(e.message.startsWith(long) && (e.message.length > short.length || short.includes(":")), `message: ${e.message}`);
+  }));
+}

@@ -2,24 +2,23 @@
 //! none of the resource, stored policy or response-header members of a service SAS.
 
 use super::{permissions, AzureRequest};
+use crate::error::msg;
 use crate::error::{Error, Result};
 
 /// Refuses the members an account SAS does not have.
 pub(super) fn check(req: &AzureRequest) -> Result<()> {
     if req.resource.is_some() {
-        return Err(Error::InvalidRequest(
-            "resource applies to a service or user-delegation SAS; an account SAS names resourceTypes".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!("resource applies to a service or user-delegation SAS; an account SAS names resourceTypes")));
     }
     if req.identifier.is_some() {
-        return Err(Error::Unsupported(
-            "an account SAS cannot name a stored access policy (identifier)".into(),
-        ));
+        return Err(Error::Unsupported(msg!(
+            "an account SAS cannot name a stored access policy (identifier)"
+        )));
     }
     if !req.response_headers.is_empty() {
-        return Err(Error::Unsupported(
-            "response header overrides exist only in a service or user-delegation SAS".into(),
-        ));
+        return Err(Error::Unsupported(msg!(
+            "response header overrides exist only in a service or user-delegation SAS"
+        )));
     }
     Ok(())
 }

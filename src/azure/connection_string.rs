@@ -9,6 +9,7 @@
 //!
 //! Spec: <https://learn.microsoft.com/azure/storage/common/storage-configure-connection-string>.
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::types::Secret;
 
@@ -49,7 +50,7 @@ const IGNORED: &[&str] = &[
 
 /// A malformed connection string; `why` names the part, never its text.
 fn bad(why: String) -> Error {
-    Error::InvalidCredentials(format!("connection string: {why}"))
+    Error::InvalidCredentials(msg!("connection string: {why}"))
 }
 
 impl ConnectionString {
@@ -145,9 +146,7 @@ impl ConnectionString {
                 *dev = Some(());
             }
             "developmentstorageproxyuri" => {
-                return Err(Error::Unsupported(
-                    "connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead".into(),
-                ))
+                return Err(Error::Unsupported(msg!("connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead")))
             }
             other if IGNORED.contains(&other) => {}
             _ => return Err(bad(format!("part {i}: unknown key"))),

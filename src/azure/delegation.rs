@@ -29,6 +29,7 @@
 
 use super::endpoint::{self, DEFAULT_SUFFIX};
 use super::sas::SignedVersion;
+use crate::error::{msg, msg_at};
 use crate::error::{quoted, Error, Result};
 use crate::http::{service_error, HttpRequest};
 use crate::time::Timestamp;
@@ -126,7 +127,7 @@ impl UserDelegationKey {
             ("signedVersion", self.signed_version.as_str()),
         ] {
             if v.is_empty() || v.chars().any(char::is_control) {
-                return Err(Error::InvalidCredentials(format!(
+                return Err(Error::InvalidCredentials(msg!(
                     "userDelegationKey.{name} is empty or has a control character"
                 )));
             }
@@ -136,17 +137,16 @@ impl UserDelegationKey {
             .as_deref()
             .is_some_and(|v| v.is_empty() || v.chars().any(char::is_control))
         {
-            return Err(Error::InvalidCredentials(
+            return Err(Error::InvalidCredentials(msg!(
                 "userDelegationKey.signedDelegatedUserTid is empty or has a control character"
-                    .into(),
-            ));
+            )));
         }
         check_key_times(self.signed_start, self.signed_expiry, None)
-            .map_err(|why| Error::InvalidCredentials(format!("`userDelegationKey`: {why}")))?;
+            .map_err(|why| Error::InvalidCredentials(msg_at!("userDelegationKey", "{why}")))?;
         if crate::encoding::base64_decode(self.value.expose()).is_none_or(|k| k.is_empty()) {
-            return Err(Error::InvalidCredentials(
-                "userDelegationKey.value is not base64".into(),
-            ));
+            return Err(Error::InvalidCredentials(msg!(
+                "userDelegationKey.value is not base64"
+            )));
         }
         Ok(())
     }
@@ -160,9 +160,8 @@ impl UserDelegationKey {
     /// [`Error::InvalidCredentials`] for an error body, malformed XML, a missing, repeated or
     /// invalid element, or a key that fails [`UserDelegationKey::validate`].
     pub fn from_xml(xml: &str) -> Result<Self> {
-        let bad = |why: &str| {
-            Error::InvalidCredentials(format!("Get User Delegation Key response: {why}"))
-        };
+        let bad =
+            |why: &str| Error::InvalidCredentials(msg!("Get User Delegation Key response: {why}"));
         let doc = Xml::parse(xml).map_err(|e| bad(&e))?;
         let root = doc.root.as_str();
         let get = |name: &str| -> Result<Option<String>> {
@@ -300,16 +299,16 @@ impl KeyRequest {
             None => SignedVersion::default_version(),
         };
         if version.as_str() < "2020-12-06" {
-            return Err(Error::Unsupported(
-                "user-delegation keys need version 2020-12-06 or later here".into(),
-            ));
+            return Err(Error::Unsupported(msg!(
+                "user-delegation keys need version 2020-12-06 or later here"
+            )));
         }
         check_key_times(self.start, self.expiry, Some(now))
             .map_err(|why| Error::InvalidExpiry(why.into()))?;
         if self.expiry <= now {
-            return Err(Error::InvalidExpiry(
-                "the key's expiry is not after now".into(),
-            ));
+            return Err(Error::InvalidExpiry(msg!(
+                "the key's expiry is not after now"
+            )));
         }
         let base = endpoint::resolve(account, self.endpoint.as_deref(), "https", DEFAULT_SUFFIX)?;
         let mut body = String::with_capacity(160);
@@ -320,14 +319,14 @@ impl KeyRequest {
         body.push_str("</Expiry>");
         if let Some(tid) = &self.delegated_user_tid {
             if version.as_str() < "2025-07-05" {
-                return Err(Error::Unsupported(
-                    "DelegatedUserTid needs version 2025-07-05 or later".into(),
-                ));
+                return Err(Error::Unsupported(msg!(
+                    "DelegatedUserTid needs version 2025-07-05 or later"
+                )));
             }
             if tid.is_empty() || !tid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                return Err(Error::InvalidRequest(
-                    "delegatedUserTid must be a tenant id (letters, digits and '-')".into(),
-                ));
+                return Err(Error::InvalidRequest(msg!(
+                    "delegatedUserTid must be a tenant id (letters, digits and '-')"
+                )));
             }
             body.push_str("<DelegatedUserTid>");
             body.push_str(tid);

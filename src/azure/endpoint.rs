@@ -10,6 +10,7 @@
 //!
 //! Default ports (`:443` for https, `:80` for http) are dropped.
 
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 
 /// The public Azure cloud's endpoint suffix.
@@ -39,9 +40,7 @@ pub(crate) fn resolve(
         let mut base = parse(ep)?;
         if base.path_style && base.base.path.is_empty() {
             let account = account.ok_or_else(|| {
-                Error::InvalidEndpoint(
-                    "`endpoint`: an IP address or localhost: the URL needs the account as its first path segment, but no account is given".into(),
-                )
+                Error::InvalidEndpoint(msg_at!("endpoint", "an IP address or localhost: the URL needs the account as its first path segment, but no account is given"))
             })?;
             base.base.path.push('/');
             base.base.path.push_str(account);
@@ -49,9 +48,9 @@ pub(crate) fn resolve(
         return Ok(base.base);
     }
     let account = account.ok_or_else(|| {
-        Error::InvalidRequest(
-            "no account given (and no endpoint to address the blob service)".into(),
-        )
+        Error::InvalidRequest(msg!(
+            "no account given (and no endpoint to address the blob service)"
+        ))
     })?;
     validate_suffix(suffix)?;
     // `{account}.blob.{suffix}`, the suffix lower-cased (built by hand: this runs per URL).
@@ -80,9 +79,7 @@ fn validate_suffix(suffix: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidEndpoint(
-            "the endpoint suffix (connection string EndpointSuffix) must be a DNS name such as core.windows.net".into(),
-        ))
+        Err(Error::InvalidEndpoint(msg!("the endpoint suffix (connection string EndpointSuffix) must be a DNS name such as core.windows.net")))
     }
 }
 
@@ -94,9 +91,10 @@ struct Parsed {
 
 fn parse(s: &str) -> Result<Parsed> {
     if s.contains(['?', '#']) {
-        return Err(Error::InvalidEndpoint(
-            "`endpoint`: it cannot carry a query or fragment (pass a SAS through a connection string)".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "endpoint",
+            "it cannot carry a query or fragment (pass a SAS through a connection string)"
+        )));
     }
     let e = crate::endpoint::parse("endpoint", s, false)?;
     Ok(Parsed {

@@ -15,6 +15,7 @@
 //! Spec: <https://learn.microsoft.com/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob>,
 //! <https://learn.microsoft.com/rest/api/storageservices/create-account-sas#account-sas-permissions-by-operation>.
 
+use crate::error::msg_at;
 use crate::error::{Error, Result};
 
 /// What a permission set applies to; each kind has its own letters and order.
@@ -81,9 +82,10 @@ impl Permissions {
     pub fn parse(s: &str, scope: PermissionScope, version: &str) -> Result<Self> {
         let order = scope.canonical_order().as_bytes();
         if s.is_empty() {
-            return Err(Error::InvalidRequest(
-                "`permissions`: empty; name at least one permission letter".into(),
-            ));
+            return Err(Error::InvalidRequest(msg_at!(
+                "permissions",
+                "empty; name at least one permission letter"
+            )));
         }
         let mut bits = 0u16;
         for (i, c) in s.chars().enumerate() {
@@ -91,16 +93,18 @@ impl Permissions {
                 .ok()
                 .and_then(|b| order.iter().position(|&o| o == b).map(|pos| (b, pos)));
             let Some((letter, pos)) = found else {
-                return Err(Error::InvalidRequest(format!(
-                    "`permissions`: letter {i} is not valid for {}; valid letters: {}",
+                return Err(Error::InvalidRequest(msg_at!(
+                    "permissions",
+                    "letter {i} is not valid for {}; valid letters: {}",
                     scope.name(),
                     scope.canonical_order()
                 )));
             };
             let since = scope.since(letter);
             if version < since {
-                return Err(Error::InvalidRequest(format!(
-                    "`permissions`: letter {i} needs signed version {since} or later"
+                return Err(Error::InvalidRequest(msg_at!(
+                    "permissions",
+                    "letter {i} needs signed version {since} or later"
                 )));
             }
             bits |= 1 << pos;
@@ -138,8 +142,9 @@ impl Permissions {
 /// allowed, and returns the canonical string.
 fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
     if s.is_empty() {
-        return Err(Error::InvalidRequest(format!(
-            "`{what}`: empty; valid letters: {valid}"
+        return Err(Error::InvalidRequest(msg_at!(
+            what,
+            "empty; valid letters: {valid}"
         )));
     }
     // Byte scans: `valid` is ASCII.
@@ -147,8 +152,9 @@ fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
         .chars()
         .position(|c| !valid.bytes().any(|v| char::from(v) == c))
     {
-        return Err(Error::InvalidRequest(format!(
-            "`{what}`: letter {i} is not valid; valid letters: {valid}"
+        return Err(Error::InvalidRequest(msg_at!(
+            what,
+            "letter {i} is not valid; valid letters: {valid}"
         )));
     }
     Ok(valid

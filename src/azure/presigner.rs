@@ -9,6 +9,7 @@ use super::DEFAULT_SUFFIX;
 use super::{ready, AzureRequest, ConnectionString, Credentials, Presigner, SasKind};
 use crate::crypto::HmacKey;
 use crate::encoding::{base64_decode, encode_component_into, encode_path_into};
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Presigned, Warning};
@@ -33,7 +34,7 @@ impl KeyCache {
                     base64_decode(key_b64)
                         .filter(|k| !k.is_empty())
                         .ok_or_else(|| {
-                            Error::InvalidCredentials(format!("the {what} is not base64"))
+                            Error::InvalidCredentials(msg!("the {what} is not base64"))
                         })?,
                 );
                 Ok((Zeroizing::new(key_b64.to_owned()), HmacKey::new(&raw)))
@@ -81,7 +82,7 @@ impl Presigner {
         let creds = req
             .credentials
             .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+            .ok_or_else(|| Error::InvalidCredentials(msg!("no credentials given")))?;
         let cs = connection_string(creds)?;
         let key = key(creds, cs.as_ref())?;
         let Address {
@@ -100,7 +101,7 @@ impl Presigner {
             }
             Key::Account(_) | Key::Delegation(_) => {
                 let account = account
-                    .ok_or_else(|| Error::InvalidRequest("no account given to sign for".into()))?;
+                    .ok_or_else(|| Error::InvalidRequest(msg!("no account given to sign for")))?;
                 let kind = sas_kind(&key, req.sas)?;
                 let (signing_key, udk) = match key {
                     Key::Account(k) => (self.keys.get(k, "account key")?, None),
@@ -109,9 +110,7 @@ impl Presigner {
                         let value = k.value.expose();
                         (self.keys.get(value, "user-delegation key value")?, Some(k))
                     }
-                    Key::Ready(_) => {
-                        return Err(Error::InvalidCredentials("no signing key".into()))
-                    }
+                    Key::Ready(_) => return Err(Error::InvalidCredentials(msg!("no signing key"))),
                 };
                 sign(Signing {
                     req,
@@ -160,9 +159,9 @@ fn key<'a>(creds: &'a Credentials, cs: Option<&'a ConnectionString>) -> Result<K
         (_, _, Some(cs)) => match (&cs.account_key, &cs.shared_access_signature) {
             (Some(k), _) => Ok(Key::Account(k.expose())),
             (None, Some(s)) => Ok(Key::Ready(s.expose())),
-            (None, None) => Err(Error::InvalidCredentials(
-                "the connection string has neither AccountKey nor SharedAccessSignature".into(),
-            )),
+            (None, None) => Err(Error::InvalidCredentials(msg!(
+                "the connection string has neither AccountKey nor SharedAccessSignature"
+            ))),
         },
         _ => Err(Error::InvalidCredentials(EXACTLY_ONE.into())),
     }
@@ -174,13 +173,12 @@ fn sas_kind(key: &Key<'_>, asked: Option<SasKind>) -> Result<SasKind> {
         (Key::Account(_), None | Some(SasKind::Service)) => Ok(SasKind::Service),
         (Key::Account(_), Some(SasKind::Account)) => Ok(SasKind::Account),
         (Key::Delegation(_), None | Some(SasKind::UserDelegation)) => Ok(SasKind::UserDelegation),
-        (Key::Delegation(_), Some(_)) => Err(Error::InvalidCredentials(
+        (Key::Delegation(_), Some(_)) => Err(Error::InvalidCredentials(msg!(
             "a user-delegation key signs only a user-delegation SAS (sas: \"userDelegation\")"
-                .into(),
-        )),
-        _ => Err(Error::InvalidCredentials(
-            "a user-delegation SAS needs credentials.userDelegationKey".into(),
-        )),
+        ))),
+        _ => Err(Error::InvalidCredentials(msg!(
+            "a user-delegation SAS needs credentials.userDelegationKey"
+        ))),
     }
 }
 
@@ -190,9 +188,10 @@ fn address<'a>(req: &'a AzureRequest, cs: Option<&'a ConnectionString>) -> Resul
     let cs_account = cs.and_then(|c| c.account_name.as_deref());
     let account = match (req.account.as_deref(), cs_account) {
         (Some(a), Some(b)) if a != b => {
-            return Err(Error::InvalidRequest(
-                "`account`: differs from the connection string's AccountName".into(),
-            ))
+            return Err(Error::InvalidRequest(msg_at!(
+                "account",
+                "differs from the connection string's AccountName"
+            )))
         }
         (a, b) => a.or(b),
     };
@@ -216,7 +215,7 @@ fn address<'a>(req: &'a AzureRequest, cs: Option<&'a ConnectionString>) -> Resul
     if let Some(b) = &req.blob {
         validate_blob(b)?;
         if req.container.is_none() {
-            return Err(Error::InvalidBucket("a blob needs its container".into()));
+            return Err(Error::InvalidBucket(msg!("a blob needs its container")));
         }
     }
     validate_query(&req.query)?;

@@ -5,6 +5,7 @@ use super::user_delegation::delegation_only_fields;
 use super::validate::validate_text;
 use super::{push_query, AzureRequest};
 use crate::encoding::percent_decode;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Warning;
@@ -32,9 +33,7 @@ pub(super) fn check_ready_sas_request(req: &AzureRequest) -> Result<()> {
     .chain(delegation_only_fields(req))
     {
         if given {
-            return Err(Error::InvalidRequest(format!(
-                "{name} cannot be applied: the connection string carries a ready SAS, which this crate only appends to URLs"
-            )));
+            return Err(Error::InvalidRequest(msg!("{name} cannot be applied: the connection string carries a ready SAS, which this crate only appends to URLs")));
         }
     }
     for (name, v) in [("snapshot", &req.snapshot), ("versionId", &req.version_id)] {
@@ -55,9 +54,7 @@ pub(super) fn ready_sas(
     warnings: &mut Vec<Warning>,
 ) -> Result<Timestamp> {
     let bad = |why: &str| {
-        Error::InvalidCredentials(format!(
-            "the connection string's SharedAccessSignature {why}"
-        ))
+        Error::InvalidCredentials(msg!("the connection string's SharedAccessSignature {why}"))
     };
     if !sas
         .bytes()
@@ -85,10 +82,10 @@ pub(super) fn ready_sas(
     }
     push_query(url, query_start, sas);
     match expiry {
-        Some(e) if e <= time => Err(Error::CredentialsExpire(
-            "`credentials.connectionString`: its SAS expires at or before the signing instant"
-                .into(),
-        )),
+        Some(e) if e <= time => Err(Error::CredentialsExpire(msg_at!(
+            "credentials.connectionString",
+            "its SAS expires at or before the signing instant"
+        ))),
         Some(e) => Ok(e),
         None => {
             warnings.push(Warning {

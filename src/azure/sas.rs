@@ -25,6 +25,7 @@
 
 use crate::crypto::HmacKey;
 use crate::encoding::{append_param, base64};
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 
 /// Signed versions (`sv`) this crate can sign, oldest first: the service versions from
@@ -95,9 +96,7 @@ impl SignedVersion {
             .find(|v| **v == sv)
             .map(|v| SignedVersion(v))
             .ok_or_else(|| {
-                Error::Unsupported(format!(
-                    "`version`: not a supported signed version; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})"
-                ))
+                Error::Unsupported(msg_at!("version", "not a supported signed version; use a service version from 2020-12-06 to 2026-10-06 (default {DEFAULT_VERSION})"))
             })
     }
 
@@ -260,10 +259,9 @@ pub fn service_string_to_sign(
             None => line(&mut s, f.identifier),
             Some(d) => {
                 if f.identifier.is_some() {
-                    return Err(Error::Unsupported(
+                    return Err(Error::Unsupported(msg!(
                         "a user-delegation SAS cannot name a stored access policy (identifier)"
-                            .into(),
-                    ));
+                    )));
                 }
                 delegation_key_lines(&mut s, layout, d)?;
             }
@@ -363,7 +361,7 @@ pub fn account_string_to_sign(layout: Layout, account: &str, f: &SasFields<'_>) 
 }
 
 fn unsupported(what: &str, since: &str) -> Error {
-    Error::Unsupported(format!("{what} need signed version {since} or later"))
+    Error::Unsupported(msg!("{what} need signed version {since} or later"))
 }
 
 /// The signature: base64 of HMAC-SHA256 of the UTF-8 string-to-sign under the decoded key.

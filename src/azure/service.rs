@@ -4,6 +4,7 @@
 use super::permissions::PermissionScope;
 use super::sas::{self, Layout};
 use super::{AzureRequest, Resource};
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 
 /// What a service or user-delegation SAS signs.
@@ -21,14 +22,14 @@ pub(super) struct Target {
 /// Refuses the members of an account SAS, and a missing container.
 pub(super) fn check(req: &AzureRequest) -> Result<()> {
     if req.services.is_some() || req.resource_types.is_some() {
-        return Err(Error::InvalidRequest(
-            "services and resourceTypes belong to an account SAS (sas: \"account\")".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "services and resourceTypes belong to an account SAS (sas: \"account\")"
+        )));
     }
     if req.container.is_none() {
-        return Err(Error::InvalidBucket(
-            "a service or user-delegation SAS needs a container".into(),
-        ));
+        return Err(Error::InvalidBucket(msg!(
+            "a service or user-delegation SAS needs a container"
+        )));
     }
     Ok(())
 }
@@ -46,10 +47,9 @@ pub(super) fn target(req: &AzureRequest, account: &str, layout: Layout) -> Resul
         Resource::Blob => blob(req, account, container),
         Resource::Container => {
             if req.snapshot.is_some() || req.version_id.is_some() {
-                return Err(Error::InvalidRequest(
+                return Err(Error::InvalidRequest(msg!(
                     "a container SAS cannot name a snapshot or versionId (use resource \"blob\")"
-                        .into(),
-                ));
+                )));
             }
             Ok(Target {
                 scope: PermissionScope::Container,
@@ -67,12 +67,12 @@ fn blob(req: &AzureRequest, account: &str, container: &str) -> Result<Target> {
     let blob = req
         .blob
         .as_deref()
-        .ok_or_else(|| Error::InvalidKey("a blob SAS needs a blob name".into()))?;
+        .ok_or_else(|| Error::InvalidKey(msg!("a blob SAS needs a blob name")))?;
     let sr = match (&req.snapshot, &req.version_id) {
         (Some(_), Some(_)) => {
-            return Err(Error::InvalidRequest(
-                "give snapshot or versionId, not both".into(),
-            ))
+            return Err(Error::InvalidRequest(msg!(
+                "give snapshot or versionId, not both"
+            )))
         }
         (Some(_), None) => "bs",
         (None, Some(_)) => "bv",
@@ -91,21 +91,22 @@ fn directory(req: &AzureRequest, account: &str, container: &str, layout: Layout)
     let dir = req
         .blob
         .as_deref()
-        .ok_or_else(|| Error::InvalidKey("a directory SAS names its directory in blob".into()))?;
+        .ok_or_else(|| Error::InvalidKey(msg!("a directory SAS names its directory in blob")))?;
     if dir.starts_with('/') || dir.ends_with('/') {
-        return Err(Error::InvalidKey(
-            "a directory SAS's directory must not start or end with '/'".into(),
-        ));
+        return Err(Error::InvalidKey(msg!(
+            "a directory SAS's directory must not start or end with '/'"
+        )));
     }
     if req.snapshot.is_some() || req.version_id.is_some() {
-        return Err(Error::InvalidRequest(
-            "a directory SAS cannot name a snapshot or versionId".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "a directory SAS cannot name a snapshot or versionId"
+        )));
     }
     if layout == Layout::V2015_04_05 {
-        return Err(Error::Unsupported(
-            "`resource`: a directory SAS needs signed version 2020-02-10 or later".into(),
-        ));
+        return Err(Error::Unsupported(msg_at!(
+            "resource",
+            "a directory SAS needs signed version 2020-02-10 or later"
+        )));
     }
     let depth = u32::try_from(crate::text::split_byte(dir, b'/').count()).unwrap_or(u32::MAX);
     Ok(Target {

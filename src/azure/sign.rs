@@ -9,6 +9,7 @@ use super::{account, service, user_delegation, write_addressing};
 use super::{push_query, AzureRequest, Protocol, SasKind, UserDelegationKey};
 use super::{DEFAULT_EXPIRES, MAX_CLOCK_SKEW};
 use crate::crypto::HmacKey;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::{Method, Warning};
@@ -136,18 +137,18 @@ fn resolve<'a>(
     let delegation = match (kind, udk) {
         (SasKind::UserDelegation, Some(k)) => Some(k),
         (SasKind::UserDelegation, None) => {
-            return Err(Error::InvalidCredentials(
-                "a user-delegation SAS needs credentials.userDelegationKey".into(),
-            ))
+            return Err(Error::InvalidCredentials(msg!(
+                "a user-delegation SAS needs credentials.userDelegationKey"
+            )))
         }
         _ => None,
     };
     match delegation {
         None => user_delegation::refuse_fields(req)?,
         Some(_) if req.identifier.is_some() => {
-            return Err(Error::Unsupported(
-                "a user-delegation SAS cannot name a stored access policy (identifier)".into(),
-            ))
+            return Err(Error::Unsupported(msg!(
+                "a user-delegation SAS cannot name a stored access policy (identifier)"
+            )))
         }
         Some(_) => {}
     }
@@ -179,9 +180,9 @@ fn permissions(
         ),
     };
     if delegation && permissions.is_none() {
-        return Err(Error::InvalidRequest(
-            "a user-delegation SAS needs permissions".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "a user-delegation SAS needs permissions"
+        )));
     }
     Ok(permissions)
 }
@@ -194,9 +195,9 @@ fn default_permissions(method: Method, scope: PermissionScope) -> Result<&'stati
         Method::Get | Method::Head => Ok("r"),
         Method::Put => Ok("cw"),
         Method::Delete => Ok("d"),
-        Method::Post => Err(Error::InvalidRequest(
-            "a POST SAS needs explicit permissions".into(),
-        )),
+        Method::Post => Err(Error::InvalidRequest(msg!(
+            "a POST SAS needs explicit permissions"
+        ))),
     }
 }
 
@@ -210,8 +211,9 @@ fn times(
     let start = match (req.starts_on, req.clock_skew) {
         (st, Some(skew)) => {
             if skew > MAX_CLOCK_SKEW {
-                return Err(Error::InvalidTime(format!(
-                    "`clockSkew`: at most {MAX_CLOCK_SKEW} s"
+                return Err(Error::InvalidTime(msg_at!(
+                    "clockSkew",
+                    "at most {MAX_CLOCK_SKEW} s"
                 )));
             }
             Some(st.unwrap_or(time).add_secs(-(skew as i64))?)
@@ -220,20 +222,20 @@ fn times(
     };
     let mut expiry = match (req.expires_on, req.expires_in) {
         (Some(_), Some(_)) => {
-            return Err(Error::InvalidExpiry(
-                "give expiresOn or expiresIn, not both".into(),
-            ))
+            return Err(Error::InvalidExpiry(msg!(
+                "give expiresOn or expiresIn, not both"
+            )))
         }
         (Some(e), None) => Some(e),
         (None, Some(0)) => {
-            return Err(Error::InvalidExpiry(
-                "expiresIn must be at least 1 second".into(),
-            ))
+            return Err(Error::InvalidExpiry(msg!(
+                "expiresIn must be at least 1 second"
+            )))
         }
         (None, Some(n)) => Some(
             time.add_secs(
                 i64::try_from(n)
-                    .map_err(|_| Error::InvalidExpiry("`expiresIn`: out of range".into()))?,
+                    .map_err(|_| Error::InvalidExpiry(msg_at!("expiresIn", "out of range")))?,
             )?,
         ),
         (None, None) if req.identifier.is_some() && !matches!(sas, Sas::UserDelegation(..)) => None,
@@ -245,14 +247,16 @@ fn times(
     }
     if let Some(e) = expiry {
         if e <= time {
-            return Err(Error::InvalidExpiry(
-                "`expiresOn`: not after the signing instant".into(),
-            ));
+            return Err(Error::InvalidExpiry(msg_at!(
+                "expiresOn",
+                "not after the signing instant"
+            )));
         }
         if start.is_some_and(|st| st >= e) {
-            return Err(Error::InvalidExpiry(
-                "`startsOn`: not before the expiry".into(),
-            ));
+            return Err(Error::InvalidExpiry(msg_at!(
+                "startsOn",
+                "not before the expiry"
+            )));
         }
     }
     Ok((start, expiry))

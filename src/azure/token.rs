@@ -33,6 +33,7 @@
 //! ```
 
 use crate::encoding::append_param;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::http::{bad_response, service_error, HttpRequest};
 use crate::schema::Reader;
@@ -130,22 +131,23 @@ impl TokenRequest {
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
         {
-            return Err(Error::InvalidCredentials(
-                "`tenantId`: a directory (tenant) id or domain (letters, digits, '-', '.', '_') is required".into(),
-            ));
+            return Err(Error::InvalidCredentials(msg_at!(
+                "tenantId",
+                "a directory (tenant) id or domain (letters, digits, '-', '.', '_') is required"
+            )));
         }
         non_empty("clientId", &self.client_id)?;
         let (name, value) = match (&self.client_secret, &self.client_assertion) {
             (Some(s), None) => ("client_secret", s),
             (None, Some(a)) => ("client_assertion", a),
             _ => {
-                return Err(Error::InvalidCredentials(
-                    "give exactly one of `clientSecret` and `clientAssertion`".into(),
-                ))
+                return Err(Error::InvalidCredentials(msg!(
+                    "give exactly one of `clientSecret` and `clientAssertion`"
+                )))
             }
         };
         if value.expose().is_empty() {
-            return Err(Error::InvalidCredentials(format!(
+            return Err(Error::InvalidCredentials(msg!(
                 "`{}` is empty",
                 if name == "client_secret" {
                     "clientSecret"
@@ -160,9 +162,10 @@ impl TokenRequest {
             .unwrap_or(DEFAULT_AUTHORITY_HOST);
         let e = crate::endpoint::parse("authorityHost", host, false)?;
         if e.scheme != Some("https") && !e.is_loopback() {
-            return Err(Error::InvalidEndpoint(
-                "`authorityHost`: https is required (http only to a loopback address)".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg_at!(
+                "authorityHost",
+                "https is required (http only to a loopback address)"
+            )));
         }
         let mut url = String::with_capacity(host.len() + tenant.len() + 24);
         url.push_str(e.scheme.unwrap_or("https"));
@@ -261,21 +264,21 @@ impl ManagedIdentityRequest {
             if let Some(v) = v {
                 non_empty(what, v)?;
                 if id.replace((wire, v)).is_some() {
-                    return Err(Error::InvalidCredentials(
-                        "give at most one of `clientId`, `objectId` and `resourceId`".into(),
-                    ));
+                    return Err(Error::InvalidCredentials(msg!(
+                        "give at most one of `clientId`, `objectId` and `resourceId`"
+                    )));
                 }
             }
         }
-        let endpoint =
-            match (&self.endpoint, app_service) {
-                (Some(e), _) => e.as_str(),
-                (None, None) => IMDS_ENDPOINT,
-                (None, Some(_)) => return Err(Error::InvalidCredentials(
+        let endpoint = match (&self.endpoint, app_service) {
+            (Some(e), _) => e.as_str(),
+            (None, None) => IMDS_ENDPOINT,
+            (None, Some(_)) => {
+                return Err(Error::InvalidCredentials(msg!(
                     "`identityHeader` without `endpoint`: pass App Service's IDENTITY_ENDPOINT too"
-                        .into(),
-                )),
-            };
+                )))
+            }
+        };
         let e = crate::endpoint::parse("endpoint", endpoint, false)?;
         let mut query = String::with_capacity(96);
         let version = if app_service.is_some() {
@@ -296,7 +299,10 @@ impl ManagedIdentityRequest {
         url.push_str(&e.authority());
         // The path as given, trailing slash kept (azure-identity sends IDENTITY_ENDPOINT as is).
         let path = crate::encoding::percent_decode(e.path).ok_or_else(|| {
-            Error::InvalidEndpoint("`endpoint`: the path has a malformed percent-escape".into())
+            Error::InvalidEndpoint(msg_at!(
+                "endpoint",
+                "the path has a malformed percent-escape"
+            ))
         })?;
         crate::encoding::encode_path_into(&mut url, &path);
         url.push('?');
@@ -318,7 +324,7 @@ impl ManagedIdentityRequest {
 
 fn non_empty(what: &str, v: &str) -> Result<()> {
     if v.is_empty() || v.chars().any(char::is_control) {
-        return Err(Error::InvalidCredentials(format!(
+        return Err(Error::InvalidCredentials(msg!(
             "`{what}` is empty or has a control character"
         )));
     }

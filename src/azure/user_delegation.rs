@@ -2,6 +2,7 @@
 //! correlation ids, and the headers and query parameters bound to the request (`srh`, `srq`).
 
 use super::{sas, AzureRequest, UserDelegationKey};
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::lifetime::{credentials_in_force, expire_first};
 use crate::time::Timestamp;
@@ -35,7 +36,7 @@ pub(super) fn delegation_only_fields(req: &AzureRequest) -> [(&'static str, bool
 pub(super) fn refuse_fields(req: &AzureRequest) -> Result<()> {
     for (name, given) in delegation_only_fields(req) {
         if given {
-            return Err(Error::Unsupported(format!(
+            return Err(Error::Unsupported(msg!(
                 "{name} exists only in a user-delegation SAS"
             )));
         }
@@ -59,14 +60,10 @@ pub(super) fn key_times(
 ) -> Result<Option<Timestamp>> {
     credentials_in_force(k.signed_expiry, time, || KEY_EXPIRED.to_owned())?;
     if expiry.is_some_and(|e| e <= k.signed_start) {
-        return Err(Error::InvalidExpiry(
-            "`expiresOn`: at or before the user-delegation key's start; Azure would refuse every request with this SAS".into(),
-        ));
+        return Err(Error::InvalidExpiry(msg_at!("expiresOn", "at or before the user-delegation key's start; Azure would refuse every request with this SAS")));
     }
     if start.is_some_and(|st| st >= k.signed_expiry) {
-        return Err(Error::InvalidTime(
-            "`startsOn`: at or after the user-delegation key's expiry; Azure would refuse every request with this SAS".into(),
-        ));
+        return Err(Error::InvalidTime(msg_at!("startsOn", "at or after the user-delegation key's expiry; Azure would refuse every request with this SAS")));
     }
     expiry
         .map(|e| {
@@ -120,19 +117,22 @@ pub(super) fn bound_headers(h: &Params) -> Result<Vec<(String, String)>> {
     let mut out: Vec<(String, String)> = Vec::with_capacity(h.0.len());
     for (i, (name, value)) in h.iter().enumerate() {
         if !is_token(name) {
-            return Err(Error::InvalidHeader(format!(
-                "`requestHeaders[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
+            return Err(Error::InvalidHeader(msg_at!(
+                &indexed("requestHeaders", i),
+                "the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if !value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            return Err(Error::InvalidHeader(format!(
-                "`requestHeaders[{i}]`: the value must be printable ASCII"
+            return Err(Error::InvalidHeader(msg_at!(
+                &indexed("requestHeaders", i),
+                "the value must be printable ASCII"
             )));
         }
         let lower = name.to_ascii_lowercase();
         if out.iter().any(|(n, _)| *n == lower) {
-            return Err(Error::InvalidHeader(format!(
-                "`requestHeaders[{i}]`: the name is given twice (names are case-insensitive)"
+            return Err(Error::InvalidHeader(msg_at!(
+                &indexed("requestHeaders", i),
+                "the name is given twice (names are case-insensitive)"
             )));
         }
         out.push((lower, value.to_owned()));
@@ -146,26 +146,30 @@ pub(super) fn bound_query(q: &Params, extra: &Params) -> Result<Vec<(String, Str
     let mut out: Vec<(String, String)> = Vec::with_capacity(q.0.len());
     for (i, (name, value)) in q.iter().enumerate() {
         if !is_token(name) {
-            return Err(Error::InvalidQuery(format!(
-                "`requestQuery[{i}]`: the name may contain only letters, digits, '-', '_', '.', '~'"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("requestQuery", i),
+                "the name may contain only letters, digits, '-', '_', '.', '~'"
             )));
         }
         if sas::RESERVED_QUERY
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name))
         {
-            return Err(Error::InvalidQuery(format!(
-                "`requestQuery[{i}]`: this is a SAS parameter"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("requestQuery", i),
+                "this is a SAS parameter"
             )));
         }
         if value.chars().any(char::is_control) {
-            return Err(Error::InvalidQuery(format!(
-                "`requestQuery[{i}]`: the value contains a control character"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("requestQuery", i),
+                "the value contains a control character"
             )));
         }
         if out.iter().any(|(n, _)| n == name) || extra.iter().any(|(n, _)| n == name) {
-            return Err(Error::InvalidQuery(format!(
-                "`requestQuery[{i}]`: the name is given twice (in requestQuery, or in requestQuery and query)"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("requestQuery", i),
+                "the name is given twice (in requestQuery, or in requestQuery and query)"
             )));
         }
         out.push((name.to_owned(), value.to_owned()));

@@ -1,6 +1,7 @@
 //! Checks of the request's names and signed text fields, shared by every SAS kind.
 
 use super::{sas, AzureRequest, MAX_BLOB_NAME_CHARS, MAX_IDENTIFIER_CHARS};
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::types::Params;
 
@@ -12,9 +13,10 @@ pub(crate) fn validate_account(a: &str) -> Result<()> {
     {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(
-            "`account`: must be 3-24 lower-case letters and digits".into(),
-        ))
+        Err(Error::InvalidRequest(msg_at!(
+            "account",
+            "must be 3-24 lower-case letters and digits"
+        )))
     }
 }
 
@@ -34,27 +36,26 @@ pub(super) fn validate_container(c: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidBucket(
-            "`container`: must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)".into(),
-        ))
+        Err(Error::InvalidBucket(msg_at!("container", "must be 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit (or $root, $web, $logs)")))
     }
 }
 
 /// Blob names: 1–1024 characters, no control characters.
 pub(super) fn validate_blob(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidKey("`blob`: empty".into()));
+        return Err(Error::InvalidKey(msg_at!("blob", "empty")));
     }
     if b.chars().count() > MAX_BLOB_NAME_CHARS {
-        return Err(Error::InvalidKey(format!(
-            "`blob`: longer than the {MAX_BLOB_NAME_CHARS} characters Azure allows"
+        return Err(Error::InvalidKey(msg_at!(
+            "blob",
+            "longer than the {MAX_BLOB_NAME_CHARS} characters Azure allows"
         )));
     }
     if b.chars().any(char::is_control) {
-        return Err(Error::InvalidKey(
-            "`blob`: contains a control character (it would break the string-to-sign's lines)"
-                .into(),
-        ));
+        return Err(Error::InvalidKey(msg_at!(
+            "blob",
+            "contains a control character (it would break the string-to-sign's lines)"
+        )));
     }
     Ok(())
 }
@@ -62,13 +63,15 @@ pub(super) fn validate_blob(b: &str) -> Result<()> {
 /// A signed text field: not empty, no control characters.
 pub(super) fn validate_text(name: &str, v: &str) -> Result<()> {
     if v.is_empty() {
-        return Err(Error::InvalidRequest(format!(
-            "`{name}`: empty; leave it out instead"
+        return Err(Error::InvalidRequest(msg_at!(
+            name,
+            "empty; leave it out instead"
         )));
     }
     if v.chars().any(char::is_control) {
-        return Err(Error::InvalidRequest(format!(
-            "`{name}`: contains a control character (it would break the string-to-sign's lines)"
+        return Err(Error::InvalidRequest(msg_at!(
+            name,
+            "contains a control character (it would break the string-to-sign's lines)"
         )));
     }
     Ok(())
@@ -84,9 +87,10 @@ pub(super) fn validate_ip_range(s: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::InvalidRequest(
-            "`ipRange`: must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)".into(),
-        ))
+        Err(Error::InvalidRequest(msg_at!(
+            "ipRange",
+            "must be an IPv4 address or a range like 168.1.5.60-168.1.5.70 (first <= last)"
+        )))
     }
 }
 
@@ -94,21 +98,24 @@ pub(super) fn validate_ip_range(s: &str) -> Result<()> {
 pub(super) fn validate_query(q: &Params) -> Result<()> {
     for (i, (name, value)) in q.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: the name is empty"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "the name is empty"
             )));
         }
         if sas::RESERVED_QUERY
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name))
         {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: this parameter is set by the SAS or by a request field (snapshot, versionId)"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "this parameter is set by the SAS or by a request field (snapshot, versionId)"
             )));
         }
         if name.chars().chain(value.chars()).any(char::is_control) {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: contains a control character"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "contains a control character"
             )));
         }
     }
@@ -130,7 +137,7 @@ pub(super) fn validate_signed_text(req: &AzureRequest) -> Result<()> {
         .as_ref()
         .is_some_and(|i| i.chars().count() > MAX_IDENTIFIER_CHARS)
     {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::InvalidRequest(msg!(
             "identifier is longer than {MAX_IDENTIFIER_CHARS} characters"
         )));
     }

@@ -2,6 +2,7 @@
 //! emitted as the same string.
 
 use super::encode_component;
+use crate::error::{indexed, msg_at};
 use crate::error::{Error, Result};
 use crate::text::sort_by;
 use std::borrow::Cow;
@@ -73,8 +74,9 @@ pub fn canonical_headers<'h>(
     let mut out: Vec<(String, String)> = Vec::with_capacity(headers.size_hint().0 + 1);
     for (i, (name, value)) in headers.enumerate() {
         if name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-            return Err(Error::InvalidHeader(format!(
-                "`headers[{i}]`: the name must be visible ASCII without ':'"
+            return Err(Error::InvalidHeader(msg_at!(
+                &indexed("headers", i),
+                "the name must be visible ASCII without ':'"
             )));
         }
         // One pass: the first forbidden byte, and whether any whitespace needs collapsing
@@ -99,8 +101,9 @@ pub fn canonical_headers<'h>(
                 }
                 _ => "a control character",
             };
-            return Err(Error::InvalidHeader(format!(
-                "`headers[{i}]`: the value contains {what}"
+            return Err(Error::InvalidHeader(msg_at!(
+                &indexed("headers", i),
+                "the value contains {what}"
             )));
         }
         let value = if untidy {

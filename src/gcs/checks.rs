@@ -4,6 +4,7 @@
 
 use super::{Credentials, MAX_OBJECT_BYTES};
 use crate::encoding::{canonical_headers, encode_path_into, hex};
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::sigv4;
 use crate::sigv4::{Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
@@ -19,7 +20,7 @@ pub(crate) fn signing_identity<'c>(
         Credentials::Hmac(h) => {
             validate_identity("the HMAC access id", &h.access_id)?;
             if h.secret.expose().is_empty() {
-                return Err(Error::InvalidCredentials("the HMAC secret is empty".into()));
+                return Err(Error::InvalidCredentials(msg!("the HMAC secret is empty")));
             }
             Ok((&GOOG4_HMAC_SHA256, &h.access_id, None))
         }
@@ -29,9 +30,7 @@ pub(crate) fn signing_identity<'c>(
                 .as_deref()
                 .is_some_and(|t| t != "service_account")
             {
-                return Err(Error::InvalidCredentials(format!(
-                    "`credentials.serviceAccount.type`: this key type cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed"
-                )));
+                return Err(Error::InvalidCredentials(msg_at!("credentials.serviceAccount.type", "this key type cannot sign {what}; a service-account key (type \"service_account\") or an HMAC key is needed")));
             }
             validate_identity("the service account's client_email", &sa.client_email)?;
             Ok((
@@ -51,7 +50,7 @@ pub(crate) fn external_signature_hex(algorithm: &str, signature_hex: &str) -> Re
         && signature_hex.bytes().all(|b| b.is_ascii_hexdigit())
         && plausible_signature_len(algorithm, signature_hex.len() / 2);
     if !ok {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::InvalidRequest(msg!(
             "the signature must be the hex of a {} signature",
             expected_signature(algorithm)
         )));
@@ -62,7 +61,7 @@ pub(crate) fn external_signature_hex(algorithm: &str, signature_hex: &str) -> Re
 /// [`external_signature_hex`] for raw signature bytes (what WebCrypto's `sign` returns).
 pub(crate) fn external_signature_bytes(algorithm: &str, signature: &[u8]) -> Result<String> {
     if !plausible_signature_len(algorithm, signature.len()) {
-        return Err(Error::InvalidRequest(format!(
+        return Err(Error::InvalidRequest(msg!(
             "the signature must be a {}",
             expected_signature(algorithm)
         )));
@@ -89,10 +88,10 @@ fn expected_signature(algorithm: &str) -> &'static str {
 /// The identity goes into `X-Goog-Credential` before `/{scope}`: visible ASCII without `/`.
 fn validate_identity(what: &str, id: &str) -> Result<()> {
     if id.is_empty() {
-        return Err(Error::InvalidCredentials(format!("{what} is empty")));
+        return Err(Error::InvalidCredentials(msg!("{what} is empty")));
     }
     if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-        return Err(Error::InvalidCredentials(format!(
+        return Err(Error::InvalidCredentials(msg!(
             "{what} may contain only visible ASCII characters other than '/'"
         )));
     }
@@ -100,7 +99,7 @@ fn validate_identity(what: &str, id: &str) -> Result<()> {
 }
 
 pub(crate) fn no_credentials() -> Error {
-    Error::InvalidCredentials("no credentials given".into())
+    Error::InvalidCredentials(msg!("no credentials given"))
 }
 
 /// Google's object naming rules (<https://cloud.google.com/storage/docs/objects#naming>): 1–1024
@@ -108,28 +107,33 @@ pub(crate) fn no_credentials() -> Error {
 /// else is signed exactly as given.
 pub(crate) fn validate_object(what: &str, o: &str) -> Result<()> {
     if o.is_empty() {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: empty (leave `object` out to sign the bucket itself)"
+        return Err(Error::InvalidKey(msg_at!(
+            what,
+            "empty (leave `object` out to sign the bucket itself)"
         )));
     }
     if o.len() > MAX_OBJECT_BYTES {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: longer than the {MAX_OBJECT_BYTES} bytes of UTF-8 Cloud Storage allows"
+        return Err(Error::InvalidKey(msg_at!(
+            what,
+            "longer than the {MAX_OBJECT_BYTES} bytes of UTF-8 Cloud Storage allows"
         )));
     }
     if o.contains(['\r', '\n']) {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: Cloud Storage object names cannot contain CR or LF"
+        return Err(Error::InvalidKey(msg_at!(
+            what,
+            "Cloud Storage object names cannot contain CR or LF"
         )));
     }
     if o == "." || o == ".." {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: \".\" and \"..\" are not valid Cloud Storage object names"
+        return Err(Error::InvalidKey(msg_at!(
+            what,
+            "\".\" and \"..\" are not valid Cloud Storage object names"
         )));
     }
     if o.starts_with(".well-known/acme-challenge/") {
-        return Err(Error::InvalidKey(format!(
-            "`{what}`: Cloud Storage object names cannot start with .well-known/acme-challenge/"
+        return Err(Error::InvalidKey(msg_at!(
+            what,
+            "Cloud Storage object names cannot start with .well-known/acme-challenge/"
         )));
     }
     Ok(())
@@ -154,17 +158,15 @@ pub(super) fn signed_headers(given: &Params) -> Result<Vec<(String, String)>> {
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name.trim()))
         {
-            return Err(Error::InvalidHeader(format!(
-                "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
-            )));
+            return Err(Error::InvalidHeader(msg_at!(&indexed("headers", i), "this header is set by the signature or the HTTP client and cannot be signed as a caller header")));
         }
     }
     let caller_headers = canonical_headers(given.iter())?;
     // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
     if caller_headers.len() != given.0.len() {
-        return Err(Error::InvalidHeader(
-            "a header is given more than once (names are case-insensitive)".into(),
-        ));
+        return Err(Error::InvalidHeader(msg!(
+            "a header is given more than once (names are case-insensitive)"
+        )));
     }
     Ok(caller_headers)
 }
@@ -176,10 +178,9 @@ pub(super) fn payload_hash(headers: &[(String, String)]) -> Result<String> {
         return Ok(sigv4::UNSIGNED_PAYLOAD.to_owned());
     };
     if v != sigv4::UNSIGNED_PAYLOAD && (v.is_empty() || !v.bytes().all(|b| b.is_ascii_hexdigit())) {
-        return Err(Error::InvalidHeader(
+        return Err(Error::InvalidHeader(msg!(
             "x-goog-content-sha256 must be the hex SHA-256 of the payload (or UNSIGNED-PAYLOAD)"
-                .into(),
-        ));
+        )));
     }
     Ok(v.clone())
 }
@@ -188,13 +189,15 @@ pub(super) fn payload_hash(headers: &[(String, String)]) -> Result<String> {
 pub(super) fn check_query(query: &Params, scheme: &Scheme) -> Result<()> {
     for (i, (name, _)) in query.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: the name is empty"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "the name is empty"
             )));
         }
         if scheme.is_reserved_param(name) {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: this parameter is set by the signature (other X-Goog-* parameters may be signed)"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "this parameter is set by the signature (other X-Goog-* parameters may be signed)"
             )));
         }
     }

@@ -16,6 +16,7 @@
 //! client" (`storage.googleapis.com:443`).
 
 use crate::encoding::encode_path;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 
 /// How the bucket appears in the URL.
@@ -166,9 +167,10 @@ fn check_universes(o: &EndpointOptions<'_>) -> Result<()> {
     }
     if let (Some(req), Some(key)) = (o.universe_domain, o.credentials_universe) {
         if !req.eq_ignore_ascii_case(key) {
-            return Err(Error::InvalidCredentials(
-                "`universeDomain`: differs from the service-account key's universe_domain".into(),
-            ));
+            return Err(Error::InvalidCredentials(msg_at!(
+                "universeDomain",
+                "differs from the service-account key's universe_domain"
+            )));
         }
     }
     Ok(())
@@ -180,14 +182,15 @@ fn url_style(o: &EndpointOptions<'_>) -> Result<UrlStyle> {
     Ok(match (o.url_style, o.bucket_bound_hostname) {
         (None | Some(UrlStyle::BucketBound), Some(_)) => UrlStyle::BucketBound,
         (Some(UrlStyle::BucketBound), None) => {
-            return Err(Error::InvalidEndpoint(
-                "urlStyle \"bucketBound\" needs a bucketBoundHostname".into(),
-            ))
+            return Err(Error::InvalidEndpoint(msg!(
+                "urlStyle \"bucketBound\" needs a bucketBoundHostname"
+            )))
         }
         (Some(_), Some(_)) => {
-            return Err(Error::InvalidEndpoint(
-                "`bucketBoundHostname`: only used with urlStyle \"bucketBound\"".into(),
-            ))
+            return Err(Error::InvalidEndpoint(msg_at!(
+                "bucketBoundHostname",
+                "only used with urlStyle \"bucketBound\""
+            )))
         }
         (style, None) => style.unwrap_or(UrlStyle::Path),
     })
@@ -196,14 +199,12 @@ fn url_style(o: &EndpointOptions<'_>) -> Result<UrlStyle> {
 /// The target on a bucket-bound hostname (a CNAME or load balancer in front of the bucket).
 fn bucket_bound(o: &EndpointOptions<'_>, hostname: &str) -> Result<Target> {
     if o.endpoint.is_some() {
-        return Err(Error::InvalidEndpoint(
-            "endpoint and bucketBoundHostname both name the host; give one".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg!(
+            "endpoint and bucketBoundHostname both name the host; give one"
+        )));
     }
     if o.universe_domain.is_some() {
-        return Err(Error::InvalidEndpoint(
-            "universeDomain selects storage.{universe}; it cannot be combined with bucketBoundHostname".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg!("universeDomain selects storage.{{universe}}; it cannot be combined with bucketBoundHostname")));
     }
     let spec = parse_host_spec("bucketBoundHostname", hostname)?;
     let scheme = pick_scheme("bucketBoundHostname", spec.scheme, o.scheme)?;
@@ -220,9 +221,7 @@ fn base_host(o: &EndpointOptions<'_>) -> Result<(&'static str, HostSpec)> {
     Ok(match o.endpoint {
         Some(ep) => {
             if o.universe_domain.is_some() {
-                return Err(Error::InvalidEndpoint(
-                    "universeDomain selects storage.{universe}; it cannot be combined with a custom endpoint".into(),
-                ));
+                return Err(Error::InvalidEndpoint(msg!("universeDomain selects storage.{{universe}}; it cannot be combined with a custom endpoint")));
             }
             let spec = parse_host_spec("endpoint", ep)?;
             (pick_scheme("endpoint", spec.scheme, o.scheme)?, spec)
@@ -251,14 +250,10 @@ fn virtual_hosted(
     base: &HostSpec,
 ) -> Result<Target> {
     if base.is_ip {
-        return Err(Error::InvalidEndpoint(
-            "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg!("a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style")));
     }
     if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
-        return Err(Error::InvalidBucket(
-            "`bucket`: a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"".into(),
-        ));
+        return Err(Error::InvalidBucket(msg_at!("bucket", "a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"")));
     }
     let host = format!("{}.{}", o.bucket, base.host);
     let authority = match &base.port {
@@ -279,8 +274,9 @@ fn pick_scheme(
     asked: Option<UrlScheme>,
 ) -> Result<&'static str> {
     match (written, asked) {
-        (Some(w), Some(a)) if w != a.as_str() => Err(Error::InvalidEndpoint(format!(
-            "`{what}`: its scheme and `scheme` differ; give one or make them agree"
+        (Some(w), Some(a)) if w != a.as_str() => Err(Error::InvalidEndpoint(msg_at!(
+            what,
+            "its scheme and `scheme` differ; give one or make them agree"
         ))),
         (Some(w), _) => Ok(w),
         (None, a) => Ok(a.unwrap_or(UrlScheme::Https).as_str()),
@@ -310,8 +306,9 @@ impl HostSpec {
 fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
     let e = crate::endpoint::parse(what, s, true)?;
     if !e.path.is_empty() && e.path != "/" {
-        return Err(Error::InvalidEndpoint(format!(
-            "`{what}`: it cannot carry a path (GCS signs the object path from the root)"
+        return Err(Error::InvalidEndpoint(msg_at!(
+            what,
+            "it cannot carry a path (GCS signs the object path from the root)"
         )));
     }
     Ok(HostSpec {
@@ -324,8 +321,9 @@ fn parse_host_spec(what: &str, s: &str) -> Result<HostSpec> {
 
 pub(super) fn validate_universe(what: &str, u: &str) -> Result<()> {
     if !crate::endpoint::is_host_name(u) {
-        return Err(Error::InvalidEndpoint(format!(
-            "`{what}`: must be a domain name such as \"googleapis.com\" (no scheme, port or path)"
+        return Err(Error::InvalidEndpoint(msg_at!(
+            what,
+            "must be a domain name such as \"googleapis.com\" (no scheme, port or path)"
         )));
     }
     Ok(())
@@ -336,9 +334,9 @@ pub(super) fn validate_universe(what: &str, u: &str) -> Result<()> {
 /// characters, or up to 222 with dots when every dot-separated part has at most 63; not an IPv4
 /// address.
 fn validate_bucket(b: &str) -> Result<()> {
-    let bad = |why: &str| Error::InvalidBucket(format!("`bucket`: not a valid bucket name: {why}"));
+    let bad = |why: &str| Error::InvalidBucket(msg_at!("bucket", "not a valid bucket name: {why}"));
     if b.is_empty() {
-        return Err(Error::InvalidBucket("`bucket`: empty".into()));
+        return Err(Error::InvalidBucket(msg_at!("bucket", "empty")));
     }
     if !b
         .bytes()

@@ -66,6 +66,7 @@ pub(crate) use checks::{
 };
 
 use crate::encoding::hex;
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, Scheme, GOOG4_HMAC_SHA256};
 use crate::time::Timestamp;
@@ -144,13 +145,13 @@ impl crate::schema::FromJson for Credentials {
                 _ => return Err(crate::schema::unknown(name)),
             };
             if out.replace(c).is_some() {
-                return Err(Error::InvalidRequest(
-                    "expected one of `serviceAccount`, `hmac`, not both".into(),
-                ));
+                return Err(Error::InvalidRequest(msg!(
+                    "expected one of `serviceAccount`, `hmac`, not both"
+                )));
             }
             Ok(())
         })?;
-        out.ok_or_else(|| Error::InvalidRequest("expected `serviceAccount` or `hmac`".into()))
+        out.ok_or_else(|| Error::InvalidRequest(msg!("expected `serviceAccount` or `hmac`")))
     }
 }
 
@@ -457,9 +458,7 @@ impl Presigner {
             }
             Some(Credentials::ServiceAccount(sa)) => {
                 let pem = sa.private_key.as_ref().ok_or_else(|| {
-                    Error::InvalidCredentials(
-                        "the service-account key has no private_key; to sign elsewhere use prepare() and finish()".into(),
-                    )
+                    Error::InvalidCredentials(msg!("the service-account key has no private_key; to sign elsewhere use prepare() and finish()"))
                 })?;
                 let prepared = self.prepare(req, now)?;
                 self.sign_rsa(pem, prepared)
@@ -477,9 +476,7 @@ impl Presigner {
 
     #[cfg(not(feature = "gcs-rsa"))]
     fn sign_rsa(&self, _pem: &Secret, _prepared: PreparedUrl) -> Result<Presigned> {
-        Err(Error::Unsupported(
-            "signing with a service-account key needs the `gcs-rsa` cargo feature; without it, sign the string to sign elsewhere (prepare() and finish())".into(),
-        ))
+        Err(Error::Unsupported(msg!("signing with a service-account key needs the `gcs-rsa` cargo feature; without it, sign the string to sign elsewhere (prepare() and finish())")))
     }
 
     /// Validates `req` and builds its canonical request and string to sign, leaving the

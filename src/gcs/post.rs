@@ -33,6 +33,7 @@
 use super::endpoint::resolve;
 use super::{no_credentials, validate_object, Credentials, Endpoint, Presigner, REGION, SERVICE};
 use crate::encoding::base64;
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::sigv4::GOOG4_HMAC_SHA256;
@@ -165,9 +166,7 @@ impl Presigner {
             }
             Some(Credentials::ServiceAccount(sa)) => {
                 let pem = sa.private_key.as_ref().ok_or_else(|| {
-                    Error::InvalidCredentials(
-                        "the service-account key has no private_key; to sign elsewhere use gcs::post::prepare() and finish()".into(),
-                    )
+                    Error::InvalidCredentials(msg!("the service-account key has no private_key; to sign elsewhere use gcs::post::prepare() and finish()"))
                 })?;
                 let prepared = self.prepare_post(req, now)?;
                 self.sign_post_rsa(pem.expose(), prepared)
@@ -185,9 +184,7 @@ impl Presigner {
 
     #[cfg(not(feature = "gcs-rsa"))]
     fn sign_post_rsa(&self, _pem: &str, _prepared: PreparedPost) -> Result<PostForm> {
-        Err(Error::Unsupported(
-            "signing with a service-account key needs the `gcs-rsa` cargo feature; without it, sign the policy elsewhere (gcs::post::prepare() and finish())".into(),
-        ))
+        Err(Error::Unsupported(msg!("signing with a service-account key needs the `gcs-rsa` cargo feature; without it, sign the policy elsewhere (gcs::post::prepare() and finish())")))
     }
 
     /// Validates `req` and builds its policy document, leaving the signature to the caller:

@@ -6,6 +6,7 @@
 //! the configuration and then to the call. Derived keys are cached across calls.
 
 use super::{not_a_request, result_json, sign_many, PROVIDERS};
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::schema::{check_required, missing, Members, Reader};
@@ -24,9 +25,10 @@ pub struct Client {
 fn read_into(req: &mut Request, r: &mut Reader<'_>, present: &mut [bool]) -> Result<()> {
     if let Some(p) = r.peek_member("provider")? {
         if p != provider_of(req) {
-            return Err(Error::InvalidRequest(
-                "`provider`: a call names another provider than the client's".into(),
-            ));
+            return Err(Error::InvalidRequest(msg_at!(
+                "provider",
+                "a call names another provider than the client's"
+            )));
         }
         r.skip_member_once("provider");
     }
@@ -38,7 +40,7 @@ fn read_into(req: &mut Request, r: &mut Reader<'_>, present: &mut [bool]) -> Res
         #[cfg(feature = "gcs")]
         Request::Gcs(q) => q.read_members(r, present),
         #[allow(unreachable_patterns)]
-        _ => Err(Error::Unsupported("this build has no provider".into())),
+        _ => Err(Error::Unsupported(msg!("this build has no provider"))),
     }
 }
 
@@ -92,8 +94,9 @@ impl Client {
             #[cfg(feature = "gcs")]
             "gcs" => Request::Gcs(Members::placeholder_struct()),
             _ => {
-                return Err(Error::InvalidRequest(format!(
-                    "`provider`: expected one of {}",
+                return Err(Error::InvalidRequest(msg_at!(
+                    "provider",
+                    "expected one of {}",
                     crate::text::join(PROVIDERS, ", ")
                 )))
             }

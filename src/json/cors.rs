@@ -1,6 +1,7 @@
 //! CORS rules over JSON, for the JS bindings (`corsRules`).
 
 use crate::cors::{cors_rules, CorsRequest, Provider};
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::types::{Method, Params};
 
@@ -66,7 +67,7 @@ fn cors_from_json(input: &str) -> Result<String> {
     let mut rules = cors_rules(provider, &origins, &requests)?;
     if let Some(m) = max_age {
         rules.max_age =
-            u32::try_from(m).map_err(|_| Error::InvalidRequest("`maxAge` is too large".into()))?;
+            u32::try_from(m).map_err(|_| Error::InvalidRequest(msg!("`maxAge` is too large")))?;
     }
     let format = format.unwrap_or_else(|| "native".into());
     let text = match format.as_str() {
@@ -76,9 +77,9 @@ fn cors_from_json(input: &str) -> Result<String> {
         "gcs-json" => rules.gcs_json(),
         "azure-xml" => rules.azure_xml(),
         _ => {
-            return Err(Error::InvalidRequest(
-                "`format` must be native, s3-json, s3-xml, gcs-json or azure-xml".into(),
-            ))
+            return Err(Error::InvalidRequest(msg!(
+                "`format` must be native, s3-json, s3-xml, gcs-json or azure-xml"
+            )))
         }
     };
     let list = |items: &[String]| {

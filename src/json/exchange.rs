@@ -19,6 +19,7 @@
 //! (S3 Express One Zone session credentials for a directory bucket).
 
 use super::{error_json, missing, Object, Reader};
+use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
 use crate::schema::{json_struct, read_struct};
@@ -75,8 +76,9 @@ fn read_kind(input: &str) -> Result<(String, Reader<'_>)> {
 }
 
 fn unknown_kind() -> Error {
-    Error::InvalidRequest(format!(
-        "`kind`: expected one of {}",
+    Error::InvalidRequest(msg_at!(
+        "kind",
+        "expected one of {}",
         crate::text::join(KINDS, ", ")
     ))
 }

@@ -32,6 +32,7 @@ pub use crate::schema::{push_str, string, Object};
 #[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 pub use client::Client;
 
+use crate::error::{msg, msg_at, msg_before};
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::time::Timestamp;
@@ -48,7 +49,7 @@ pub fn parse_request(json: &str) -> Result<Request> {
 
 pub(crate) fn not_a_request(e: Error) -> Error {
     match e {
-        Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid request: {m}")),
+        Error::InvalidRequest(m) => Error::InvalidRequest(msg_before!(m; "not a valid request: ")),
         other => other,
     }
 }
@@ -66,8 +67,9 @@ impl FromJson for Request {
             "azure" => FromJson::from_json(r).map(Request::Azure),
             #[cfg(feature = "gcs")]
             "gcs" => FromJson::from_json(r).map(Request::Gcs),
-            _ => Err(Error::InvalidRequest(format!(
-                "`provider`: expected one of {}",
+            _ => Err(Error::InvalidRequest(msg_at!(
+                "provider",
+                "expected one of {}",
                 crate::text::join(PROVIDERS, ", ")
             ))),
         }
@@ -194,9 +196,9 @@ pub(crate) fn sign_many(
         })
         .and_then(|()| r.finish());
     if let Err(e) = listed {
-        return error_json(&Error::InvalidRequest(format!(
-            "expected an array of {what}: {}",
-            e.message()
+        return error_json(&Error::InvalidRequest(msg_before!(
+            e.message().into();
+            "expected an array of {what}: "
         )));
     }
     out.push(']');
@@ -232,9 +234,9 @@ fn gcs_prepared(json: &str, now: Timestamp) -> Result<crate::gcs::PreparedUrl> {
     match parse_request(json)? {
         Request::Gcs(r) => crate::gcs::prepare(&r, now),
         #[allow(unreachable_patterns)]
-        _ => Err(Error::InvalidRequest(
-            "only \"provider\": \"gcs\" requests are signed by an external signer".into(),
-        )),
+        _ => Err(Error::InvalidRequest(msg!(
+            "only \"provider\": \"gcs\" requests are signed by an external signer"
+        ))),
     }
 }
 

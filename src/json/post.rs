@@ -1,6 +1,7 @@
 //! Form uploads (POST policies) over JSON: the `post` request schema in, `{"url","fields",
 //! "expiresAt"}` or an error object out, for the CLI and the JS bindings.
 
+use crate::error::{msg, msg_at, msg_before};
 use crate::error::{Error, Result};
 use crate::post::{PostForm, PostPolicy};
 use crate::request::post::{presign_post, PostRequest, PostSigner};
@@ -28,7 +29,7 @@ fn read_policy_member(
             p.success_action_status = s
                 .map(|s| {
                     u16::try_from(s)
-                        .map_err(|_| Error::InvalidRequest("expected 200, 201 or 204".into()))
+                        .map_err(|_| Error::InvalidRequest(msg!("expected 200, 201 or 204")))
                 })
                 .transpose()?;
         }
@@ -112,9 +113,10 @@ impl crate::schema::FromJson for PostRequest {
                 r.skip()?;
                 Ok(PostRequest::Azure(PostPolicy::default()))
             }
-            _ => Err(Error::InvalidRequest(
-                "`provider`: expected \"s3\" or \"gcs\" (\"azure\" has no POST policy)".into(),
-            )),
+            _ => Err(Error::InvalidRequest(msg_at!(
+                "provider",
+                "expected \"s3\" or \"gcs\" (\"azure\" has no POST policy)"
+            ))),
         }
     }
 }
@@ -125,7 +127,9 @@ impl crate::schema::FromJson for PostRequest {
 /// [`Error::InvalidRequest`] naming the member that did not fit; never quoting a value.
 pub fn parse_post_request(json: &str) -> Result<PostRequest> {
     crate::schema::from_str(json).map_err(|e| match e {
-        Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid post request: {m}")),
+        Error::InvalidRequest(m) => {
+            Error::InvalidRequest(msg_before!(m; "not a valid post request: "))
+        }
         other => other,
     })
 }
@@ -203,9 +207,9 @@ pub fn gcs_post_finish_json(input: &str, now: Timestamp, signature_hex: &str) ->
 fn gcs_prepared(input: &str, now: Timestamp) -> Result<crate::gcs::post::PreparedPost> {
     match parse_post_request(input)? {
         PostRequest::Gcs(r) => crate::gcs::post::prepare(&r, now),
-        _ => Err(Error::InvalidRequest(
-            "only \"provider\": \"gcs\" forms are signed by an external signer".into(),
-        )),
+        _ => Err(Error::InvalidRequest(msg!(
+            "only \"provider\": \"gcs\" forms are signed by an external signer"
+        ))),
     }
 }
 

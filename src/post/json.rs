@@ -4,6 +4,7 @@
 use super::Condition;
 #[cfg(feature = "json")]
 use super::ContentLengthRange;
+use crate::error::msg;
 #[cfg(feature = "json")]
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
@@ -120,9 +121,9 @@ impl crate::schema::FromJson for Condition {
             })?;
             return match one {
                 Some((n, v)) if count == 1 => Ok(Condition::Eq(n, v)),
-                _ => Err(Error::InvalidRequest(
-                    "an object condition has exactly one member, {\"field\": \"value\"}".into(),
-                )),
+                _ => Err(Error::InvalidRequest(msg!(
+                    "an object condition has exactly one member, {{\"field\": \"value\"}}"
+                ))),
             };
         }
         if !text.starts_with('[') {
@@ -149,26 +150,26 @@ impl crate::schema::FromJson for Condition {
                     name = s
                         .strip_prefix('$')
                         .ok_or_else(|| {
-                            Error::InvalidRequest(
-                                "the field name of an array condition starts with $".into(),
-                            )
+                            Error::InvalidRequest(msg!(
+                                "the field name of an array condition starts with $"
+                            ))
                         })?
                         .to_owned();
                 }
                 (2, _) => value = r.string()?.into_owned(),
                 _ => {
-                    return Err(Error::InvalidRequest(
-                        "a condition array has three elements".into(),
-                    ))
+                    return Err(Error::InvalidRequest(msg!(
+                        "a condition array has three elements"
+                    )))
                 }
             }
             n += 1;
             Ok(())
         })?;
         if n != 3 {
-            return Err(Error::InvalidRequest(
-                "a condition array has three elements".into(),
-            ));
+            return Err(Error::InvalidRequest(msg!(
+                "a condition array has three elements"
+            )));
         }
         Ok(match op.as_str() {
             "eq" => Condition::EqArray(name, value),

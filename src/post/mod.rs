@@ -64,6 +64,7 @@ mod json;
 use json::json_string;
 pub(crate) use json::{policy_json, Layout};
 
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Params;
@@ -348,22 +349,22 @@ fn is_ignored(name: &str) -> bool {
 /// signature sets.
 fn check_name(what: &str, i: usize, name: &str) -> Result<()> {
     if name.is_empty() {
-        return Err(Error::InvalidRequest(format!(
-            "`{what}[{i}]`: the field name is empty"
+        return Err(Error::InvalidRequest(msg_at!(
+            &indexed(what, i),
+            "the field name is empty"
         )));
     }
     if !name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
-        return Err(Error::InvalidRequest(format!(
-            "`{what}[{i}]`: a field name may contain only ASCII letters, digits, '-', '_' and '.'"
+        return Err(Error::InvalidRequest(msg_at!(
+            &indexed(what, i),
+            "a field name may contain only ASCII letters, digits, '-', '_' and '.'"
         )));
     }
     if RESERVED_FIELDS.iter().any(|r| r.eq_ignore_ascii_case(name)) {
-        return Err(Error::InvalidRequest(format!(
-            "`{what}[{i}]`: this field is set by the form or its signature (the key through `key` / `keyPrefix` / `anyKey`, the size through `contentLengthRange`)"
-        )));
+        return Err(Error::InvalidRequest(msg_at!(&indexed(what, i), "this field is set by the form or its signature (the key through `key` / `keyPrefix` / `anyKey`, the size through `contentLengthRange`)")));
     }
     Ok(())
 }
@@ -371,9 +372,12 @@ fn check_name(what: &str, i: usize, name: &str) -> Result<()> {
 /// A condition the caller gave in `conditions`, at index `i`.
 fn check_condition(i: usize, c: &Condition) -> Result<()> {
     match c {
-        Condition::ContentLengthRange(min, max) if min > max => Err(Error::InvalidRequest(
-            format!("`conditions[{i}]`: content-length-range has its minimum above its maximum"),
-        )),
+        Condition::ContentLengthRange(min, max) if min > max => {
+            Err(Error::InvalidRequest(msg_at!(
+                &indexed("conditions", i),
+                "content-length-range has its minimum above its maximum"
+            )))
+        }
         Condition::ContentLengthRange(..) => Ok(()),
         Condition::Eq(n, _) | Condition::EqArray(n, _) | Condition::StartsWith(n, _) => {
             check_name("conditions", i, n)
@@ -384,12 +388,12 @@ fn check_condition(i: usize, c: &Condition) -> Result<()> {
 /// Keys (and the `key` field) are sent as form values: CR and LF are refused.
 fn check_key_text(what: &str, k: &str) -> Result<()> {
     if k.len() > MAX_KEY_BYTES {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::InvalidKey(msg!(
             "{what}: longer than the {MAX_KEY_BYTES} bytes of UTF-8 allowed"
         )));
     }
     if k.contains(['\r', '\n']) {
-        return Err(Error::InvalidKey(format!(
+        return Err(Error::InvalidKey(msg!(
             "{what} contains CR or LF, which object keys in a form cannot carry"
         )));
     }
@@ -445,9 +449,10 @@ impl PostPolicy {
         }
         if let Some(s) = self.success_action_status {
             if !matches!(s, 200 | 201 | 204) {
-                return Err(Error::InvalidRequest(
-                    "`successActionStatus`: must be 200, 201 or 204".into(),
-                ));
+                return Err(Error::InvalidRequest(msg_at!(
+                    "successActionStatus",
+                    "must be 200, 201 or 204"
+                )));
             }
             fields.push(("success_action_status".into(), s.to_string()));
         }
@@ -456,16 +461,17 @@ impl PostPolicy {
             .as_deref()
             .is_some_and(str::is_empty)
         {
-            return Err(Error::InvalidRequest(
-                "successActionRedirect is empty; leave it out instead".into(),
-            ));
+            return Err(Error::InvalidRequest(msg!(
+                "successActionRedirect is empty; leave it out instead"
+            )));
         }
         for (i, (name, value)) in self.metadata.iter().enumerate() {
             check_name("metadata", i, name)?;
             for p in ["x-amz-meta-", "x-goog-meta-"] {
                 if starts_with_ignore_case(name, p) {
-                    return Err(Error::InvalidRequest(format!(
-                        "`metadata[{i}]`: give the name without the {p} prefix (it is added for the provider)"
+                    return Err(Error::InvalidRequest(msg_at!(
+                        &indexed("metadata", i),
+                        "give the name without the {p} prefix (it is added for the provider)"
                     )));
                 }
             }
@@ -486,9 +492,10 @@ impl PostPolicy {
         let mut conditions = Vec::new();
         if let Some(r) = self.content_length_range {
             if r.min > r.max {
-                return Err(Error::InvalidRequest(
-                    "`contentLengthRange`: min is larger than max".into(),
-                ));
+                return Err(Error::InvalidRequest(msg_at!(
+                    "contentLengthRange",
+                    "min is larger than max"
+                )));
             }
             conditions.push(Condition::ContentLengthRange(r.min, r.max));
         }
@@ -516,13 +523,13 @@ impl PostPolicy {
         let prefix_cond = |p: &str| Condition::StartsWith("key".into(), p.into());
         if self.any_key {
             if self.key_prefix.is_some() {
-                return Err(Error::InvalidKey(
-                    "anyKey and keyPrefix both say which keys are allowed; give one".into(),
-                ));
+                return Err(Error::InvalidKey(msg!(
+                    "anyKey and keyPrefix both say which keys are allowed; give one"
+                )));
             }
             let field = match &self.key {
                 Some(k) if k.is_empty() => {
-                    return Err(Error::InvalidKey("the object key is empty".into()))
+                    return Err(Error::InvalidKey(msg!("the object key is empty")))
                 }
                 Some(k) => k.clone(),
                 None => FILENAME_VARIABLE.to_owned(),
@@ -531,20 +538,18 @@ impl PostPolicy {
             return Ok((field, prefix_cond("")));
         }
         match (&self.key, &self.key_prefix) {
-            (None, None) => Err(Error::InvalidKey(
-                "give `key` (exact, may contain ${filename}), `keyPrefix` or `anyKey`".into(),
-            )),
+            (None, None) => Err(Error::InvalidKey(msg!(
+                "give `key` (exact, may contain ${{filename}}), `keyPrefix` or `anyKey`"
+            ))),
             (Some(k), None) => {
                 if k.is_empty() {
-                    return Err(Error::InvalidKey("the object key is empty".into()));
+                    return Err(Error::InvalidKey(msg!("the object key is empty")));
                 }
                 check_key_text("the object key", k)?;
                 let cond = match d.filename_key {
                     FilenameKey::StartsWithWhenLast => match k.strip_suffix(FILENAME_VARIABLE) {
                         Some("") => {
-                            return Err(Error::InvalidKey(format!(
-                                "a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}"
-                            )))
+                            return Err(Error::InvalidKey(msg!("a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}")))
                         }
                         Some(before) => prefix_cond(before),
                         None => {
@@ -563,23 +568,22 @@ impl PostPolicy {
             }
             (key, Some(p)) => {
                 if p.is_empty() {
-                    return Err(Error::InvalidKey(format!(
-                        "keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}"
-                    )));
+                    return Err(Error::InvalidKey(msg!("keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}")));
                 }
                 check_key_text("keyPrefix", p)?;
                 if crate::text::find_str(p, FILENAME_VARIABLE).is_some() {
-                    return Err(Error::InvalidKey(
-                        "keyPrefix cannot contain ${filename}; put it in `key`".into(),
-                    ));
+                    return Err(Error::InvalidKey(msg!(
+                        "keyPrefix cannot contain ${{filename}}; put it in `key`"
+                    )));
                 }
                 let field = match key {
                     Some(k) => {
                         check_key_text("the object key", k)?;
                         if !k.starts_with(p.as_str()) || k.is_empty() {
-                            return Err(Error::InvalidKey(
-                                "`key`: does not start with `keyPrefix`".into(),
-                            ));
+                            return Err(Error::InvalidKey(msg_at!(
+                                "key",
+                                "does not start with `keyPrefix`"
+                            )));
                         }
                         k.clone()
                     }
@@ -603,9 +607,7 @@ fn check_fields_unique(fields: &[(String, String)]) -> Result<()> {
     for (n, _) in fields {
         let lower = n.to_ascii_lowercase();
         if seen.contains(&lower) {
-            return Err(Error::InvalidRequest(
-                "a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once".into(),
-            ));
+            return Err(Error::InvalidRequest(msg!("a field is constrained twice (by two members, or twice in `metadata`, `fields` or `startsWith`; names are case-insensitive); give it once")));
         }
         seen.push(lower);
     }
@@ -630,9 +632,7 @@ fn exact_conditions(
         if named.peek().is_none() {
             exact.push((n.clone(), v.clone()));
         } else if !named.all(|c| c.accepts(v)) {
-            return Err(Error::InvalidRequest(
-                "a pre-filled form field (fields, metadata or a typed member such as contentType) does not satisfy the condition that names it; the upload would be refused".into(),
-            ));
+            return Err(Error::InvalidRequest(msg!("a pre-filled form field (fields, metadata or a typed member such as contentType) does not satisfy the condition that names it; the upload would be refused")));
         }
     }
     Ok(exact)

@@ -10,6 +10,7 @@
 //!  "credentials": {"accessKeyId": "AKIA…", "secretAccessKey": "…"}}
 //! ```
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Presigned;
@@ -84,9 +85,9 @@ impl Signer {
             Request::Gcs(r) => self.gcs.presign(r, now),
             // Only reachable in a build without any provider.
             #[allow(unreachable_patterns)]
-            _ => Err(Error::Unsupported(
-                "this build of presign has no provider (features s3, azure, gcs)".into(),
-            )),
+            _ => Err(Error::Unsupported(msg!(
+                "this build of presign has no provider (features s3, azure, gcs)"
+            ))),
         }
     }
 }

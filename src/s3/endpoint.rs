@@ -14,6 +14,7 @@
 //!   to path style. An explicit `virtualHosted` for such a bucket is an error.
 
 use crate::encoding::encode_path_into;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use core::ops::Range;
 
@@ -198,19 +199,18 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
     };
     if o.accelerate {
         if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
-            return Err(Error::InvalidEndpoint(
-                "`accelerate`: S3 Transfer Acceleration is not available in this region".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg_at!(
+                "accelerate",
+                "S3 Transfer Acceleration is not available in this region"
+            )));
         }
         if o.fips {
-            return Err(Error::InvalidEndpoint(
-                "S3 Transfer Acceleration cannot be combined with FIPS endpoints".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg!(
+                "S3 Transfer Acceleration cannot be combined with FIPS endpoints"
+            )));
         }
         if !hostable || o.url_style == Some(UrlStyle::Path) {
-            return Err(Error::InvalidBucket(
-                "`bucket`: S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots".into(),
-            ));
+            return Err(Error::InvalidBucket(msg_at!("bucket", "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots")));
         }
     }
     out.push_str("https://");
@@ -249,10 +249,10 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
 /// partitions'), after checking the region is an AWS region name.
 pub(super) fn aws_dns_suffix(region: &str) -> Result<&'static str> {
     dns_suffix(region).ok_or_else(|| {
-        Error::InvalidEndpoint(
-            "`region`: not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
-                .into(),
-        )
+        Error::InvalidEndpoint(msg_at!(
+            "region",
+            "not an AWS region name (e.g. eu-west-1); for other stores pass an endpoint"
+        ))
     })
 }
 
@@ -262,9 +262,7 @@ pub(super) fn resolve_custom(
     out: &mut String,
 ) -> Result<Range<usize>> {
     if o.dualstack || o.accelerate || o.fips {
-        return Err(Error::InvalidEndpoint(
-            "dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg!("dualstack, accelerate and fips select AWS endpoints; they cannot be combined with a custom endpoint")));
     }
     if o.region.is_empty()
         || !o
@@ -272,9 +270,10 @@ pub(super) fn resolve_custom(
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
     {
-        return Err(Error::InvalidEndpoint(
-            "`region`: may contain only letters, digits, '-', '_' and '.'".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "region",
+            "may contain only letters, digits, '-', '_' and '.'"
+        )));
     }
     let ep = parse_endpoint(ep)?;
     let hostable = !ep.is_ip && is_virtual_hostable(o.bucket, ep.scheme == "http");
@@ -282,9 +281,7 @@ pub(super) fn resolve_custom(
         Some(UrlStyle::Path) => false,
         Some(UrlStyle::VirtualHosted) => {
             if ep.is_ip {
-                return Err(Error::InvalidEndpoint(
-                    "a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style".into(),
-                ));
+                return Err(Error::InvalidEndpoint(msg!("a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style")));
             }
             if !hostable {
                 return Err(not_hostable(o.bucket, ep.scheme == "https"));
@@ -316,8 +313,9 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
     } else {
         ""
     };
-    Error::InvalidBucket(format!(
-        "`bucket`: cannot be virtual-hosted{why}; use urlStyle \"path\""
+    Error::InvalidBucket(msg_at!(
+        "bucket",
+        "cannot be virtual-hosted{why}; use urlStyle \"path\""
     ))
 }
 
@@ -325,7 +323,7 @@ fn not_hostable(bucket: &str, https: bool) -> Error {
 /// `A-Z a-z 0-9 . - _`.
 fn validate_bucket(b: &str) -> Result<()> {
     if b.is_empty() {
-        return Err(Error::InvalidBucket("`bucket`: empty".into()));
+        return Err(Error::InvalidBucket(msg_at!("bucket", "empty")));
     }
     if b.len() > 255
         || !b
@@ -337,8 +335,9 @@ fn validate_bucket(b: &str) -> Result<()> {
         } else {
             ""
         };
-        return Err(Error::InvalidBucket(format!(
-            "`bucket`: not a valid bucket name (1-255 of A-Z a-z 0-9 . - _){hint}"
+        return Err(Error::InvalidBucket(msg_at!(
+            "bucket",
+            "not a valid bucket name (1-255 of A-Z a-z 0-9 . - _){hint}"
         )));
     }
     Ok(())

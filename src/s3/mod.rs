@@ -44,6 +44,7 @@ pub use endpoint::{Endpoint, UrlStyle};
 pub use store::{Checksum, ChecksumValue, Store, UploadLimits};
 
 use crate::encoding::{canonical_headers, encode_path_into};
+use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::sigv4::{self, KeyCache, AWS4_HMAC_SHA256};
 use crate::text::part;
@@ -335,16 +336,16 @@ impl Presigner {
             return self.presign_mrap(req, arn, now);
         }
         if req.region_set.is_some() {
-            return Err(Error::InvalidRequest(
-                "`regionSet` needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
-                    .into(),
-            ));
+            return Err(Error::InvalidRequest(msg_at!(
+                "regionSet",
+                "needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
+            )));
         }
         let time = req.signed_at.unwrap_or(now);
         let creds = req
             .credentials
             .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+            .ok_or_else(|| Error::InvalidCredentials(msg_at!("credentials", "not given")))?;
         validate_credentials(creds)?;
         let region = req.endpoint.region();
 
@@ -462,11 +463,12 @@ impl<'r> ObjectKey<'r> {
         let slash = prefix.is_some_and(|p| !p.ends_with('/'));
         let len = prefix.map_or(0, str::len) + usize::from(slash) + req.key.len();
         if req.key.is_empty() {
-            return Err(Error::InvalidKey("the object key is empty".into()));
+            return Err(Error::InvalidKey(msg_at!("key", "empty")));
         }
         if len > MAX_KEY_BYTES {
-            return Err(Error::InvalidKey(format!(
-                "`key`: longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
+            return Err(Error::InvalidKey(msg_at!(
+                "key",
+                "longer (with `keyPrefix`) than the {MAX_KEY_BYTES} bytes of UTF-8 S3 allows"
             )));
         }
         Ok(ObjectKey { prefix, slash, len })
@@ -517,17 +519,15 @@ fn signed_headers(given: &Params) -> Result<Vec<(String, String)>> {
             .iter()
             .any(|r| r.eq_ignore_ascii_case(name))
         {
-            return Err(Error::InvalidHeader(format!(
-                "`headers[{i}]`: this header is set by the signature or the HTTP client and cannot be signed as a caller header"
-            )));
+            return Err(Error::InvalidHeader(msg_at!(&indexed("headers", i), "this header is set by the signature or the HTTP client and cannot be signed as a caller header")));
         }
     }
     let headers = canonical_headers(given.iter())?;
     // canonical_headers joins repeated names with ','; for a caller that is ambiguous input.
     if headers.len() != given.0.len() {
-        return Err(Error::InvalidHeader(
-            "a header is given more than once (names are case-insensitive)".into(),
-        ));
+        return Err(Error::InvalidHeader(msg!(
+            "a header is given more than once (names are case-insensitive)"
+        )));
     }
     Ok(headers)
 }
@@ -536,8 +536,9 @@ fn signed_headers(given: &Params) -> Result<Vec<(String, String)>> {
 fn check_query(query: &Params) -> Result<()> {
     for (i, (name, _)) in query.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: the name is empty"
+            return Err(Error::InvalidQuery(msg_at!(
+                &indexed("query", i),
+                "the name is empty"
             )));
         }
         if name.len() >= 6
@@ -545,9 +546,7 @@ fn check_query(query: &Params) -> Result<()> {
                 .get(..6)
                 .is_some_and(|p| p.eq_ignore_ascii_case("x-amz-"))
         {
-            return Err(Error::InvalidQuery(format!(
-                "`query[{i}]`: X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)"
-            )));
+            return Err(Error::InvalidQuery(msg_at!(&indexed("query", i), "X-Amz-* parameters are reserved for the signature (sign x-amz-* headers through `headers`)")));
         }
     }
     Ok(())
@@ -564,27 +563,31 @@ pub fn presign(req: &S3Request, now: Timestamp) -> Result<Presigned> {
 fn validate_credentials(c: &Credentials) -> Result<()> {
     let id = &c.access_key_id;
     if id.is_empty() {
-        return Err(Error::InvalidCredentials(
-            "the access key id is empty".into(),
-        ));
+        return Err(Error::InvalidCredentials(msg_at!(
+            "credentials.accessKeyId",
+            "empty"
+        )));
     }
     if !id.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-        return Err(Error::InvalidCredentials(
-            "the access key id may contain only visible ASCII characters other than '/'".into(),
-        ));
+        return Err(Error::InvalidCredentials(msg_at!(
+            "credentials.accessKeyId",
+            "may contain only visible ASCII characters other than '/'"
+        )));
     }
     if c.secret_access_key.expose().is_empty() {
-        return Err(Error::InvalidCredentials(
-            "the secret access key is empty".into(),
-        ));
+        return Err(Error::InvalidCredentials(msg_at!(
+            "credentials.secretAccessKey",
+            "empty"
+        )));
     }
     if c.session_token
         .as_ref()
         .is_some_and(|t| t.expose().is_empty())
     {
-        return Err(Error::InvalidCredentials(
-            "the session token is empty".into(),
-        ));
+        return Err(Error::InvalidCredentials(msg_at!(
+            "credentials.sessionToken",
+            "empty"
+        )));
     }
     Ok(())
 }

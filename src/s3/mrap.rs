@@ -10,6 +10,7 @@
 //! Spec: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/MultiRegionAccessPointRequests.html>.
 
 use super::{Presigner, S3Request};
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::types::Presigned;
@@ -28,9 +29,7 @@ pub(super) fn parse(bucket: &str) -> Result<Option<MrapArn<'_>>> {
         return Ok(None);
     };
     let bad = |why: &str| {
-        Err(Error::InvalidBucket(format!(
-            "`bucket`: an ARN must be a Multi-Region Access Point's, arn:aws:s3::{{account}}:accesspoint/{{alias}} ({why})"
-        )))
+        Err(Error::InvalidBucket(msg_at!("bucket", "an ARN must be a Multi-Region Access Point's, arn:aws:s3::{{account}}:accesspoint/{{alias}} ({why})")))
     };
     let mut parts = rest.splitn(5, ':');
     let (Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
@@ -82,9 +81,7 @@ pub(super) fn check_options(req: &S3Request) -> Result<()> {
         (req.endpoint.fips, "fips"),
     ];
     if let Some((_, name)) = conflict.iter().find(|(on, _)| *on) {
-        return Err(Error::InvalidRequest(format!(
-            "`{name}` cannot be used with a Multi-Region Access Point ARN (its host is {{alias}}.accesspoint.s3-global.amazonaws.com)"
-        )));
+        return Err(Error::InvalidRequest(msg!("`{name}` cannot be used with a Multi-Region Access Point ARN (its host is {{alias}}.accesspoint.s3-global.amazonaws.com)")));
     }
     Ok(())
 }
@@ -103,10 +100,9 @@ pub(super) fn region_set(req: &S3Request) -> Result<&str> {
     if set == "*" || set.split(',').all(name_ok) {
         Ok(set)
     } else {
-        Err(Error::InvalidRequest(
+        Err(Error::InvalidRequest(msg!(
             "`regionSet` must be * or region names separated by commas (us-east-1,eu-west-1)"
-                .into(),
-        ))
+        )))
     }
 }
 
@@ -129,7 +125,7 @@ impl Presigner {
         let creds = req
             .credentials
             .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+            .ok_or_else(|| Error::InvalidCredentials(msg!("no credentials given")))?;
         validate_credentials(creds)?;
         let mut warnings = Vec::new();
         let expires_in = expiry(

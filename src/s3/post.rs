@@ -36,6 +36,7 @@
 use super::endpoint::resolve_into;
 use super::{validate_credentials, Credentials, Endpoint, Presigner};
 use crate::encoding::base64;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
 use crate::sigv4::AWS4_HMAC_SHA256;
@@ -100,7 +101,7 @@ impl Presigner {
         let creds = req
             .credentials
             .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+            .ok_or_else(|| Error::InvalidCredentials(msg!("no credentials given")))?;
         validate_credentials(creds)?;
         let region = req.endpoint.region();
         let profile = req.endpoint.store.profile();
@@ -207,14 +208,15 @@ pub fn sign_policy(
 ) -> Result<String> {
     validate_credentials(credentials)?;
     if region.is_empty() || region.as_bytes().contains(&b'/') {
-        return Err(Error::InvalidEndpoint(
-            "`region`: empty or has a '/'; it cannot be part of a credential scope".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "region",
+            "empty or has a '/'; it cannot be part of a credential scope"
+        )));
     }
     if crate::encoding::base64_decode(policy_base64).is_none() {
-        return Err(Error::InvalidRequest(
-            "the policy must be base64 (the text of the form's policy field)".into(),
-        ));
+        return Err(Error::InvalidRequest(msg!(
+            "the policy must be base64 (the text of the form's policy field)"
+        )));
     }
     let stamp = time.amz_stamp();
     Ok(crate::sigv4::SigningKey::derive(

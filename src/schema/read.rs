@@ -7,6 +7,7 @@
 //! byte offset of a syntax error). They never quote the input: a secret put in the wrong member
 //! does not echo back.
 
+use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::text::{bytes_from, part};
 
@@ -58,11 +59,7 @@ fn lone_surrogate() -> Error {
 /// (`` `credentials.accessKeyId`: … ``) or a position (`` `headers[2]`: … ``).
 fn at(key: &str, e: Error) -> Error {
     match e {
-        Error::InvalidRequest(m) => Error::InvalidRequest(match m.strip_prefix('`') {
-            Some(rest) if rest.starts_with('[') => format!("`{key}{rest}"),
-            Some(rest) => format!("`{key}.{rest}"),
-            None => format!("`{key}`: {m}"),
-        }),
+        Error::InvalidRequest(m) => Error::InvalidRequest(crate::error::prefix_path(key, m)),
         other => other,
     }
 }
@@ -70,7 +67,11 @@ fn at(key: &str, e: Error) -> Error {
 /// The path segment of the member or element at position `i` (from 0): how a path names what
 /// the input chose the name of (a map's entry, an unknown member), so that no error quotes it.
 fn position(i: usize) -> String {
-    format!("[{i}]")
+    let mut s = String::with_capacity(8);
+    s.push('[');
+    crate::encoding::push_decimal(&mut s, i as u64);
+    s.push(']');
+    s
 }
 
 /// The message of [`unknown`].
@@ -107,7 +108,7 @@ impl<'a> Reader<'a> {
     }
 
     fn syntax(&self, what: &str) -> Error {
-        invalid(format!("not valid JSON: {what} at byte {}", self.pos))
+        invalid(msg!("not valid JSON: {what} at byte {}", self.pos))
     }
 
     fn kind(&mut self) -> &'static str {
@@ -126,7 +127,7 @@ impl<'a> Reader<'a> {
     /// An error for a value of the wrong type (`expected a string, found a number`).
     pub fn expected(&mut self, what: &str) -> Error {
         let found = self.kind();
-        invalid(format!("expected {what}, found {found}"))
+        invalid(msg!("expected {what}, found {found}"))
     }
 
     fn literal(&mut self, word: &str) -> bool {
@@ -168,11 +169,11 @@ impl<'a> Reader<'a> {
         self.number()?;
         let digits = part(self.text, start..self.pos)?;
         if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid(format!("expected {WHAT}, found a fraction")));
+            return Err(invalid(msg!("expected {WHAT}, found a fraction")));
         }
         digits
             .parse()
-            .map_err(|_| invalid(format!("expected {WHAT}, found one too large")))
+            .map_err(|_| invalid(msg!("expected {WHAT}, found one too large")))
     }
 
     /// Skips a number, checking its grammar: `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
@@ -579,7 +580,7 @@ impl<'a> Reader<'a> {
 
 /// A missing required member.
 pub fn missing(name: &str) -> Error {
-    invalid(format!("missing member `{name}`"))
+    invalid(msg!("missing member `{name}`"))
 }
 
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).

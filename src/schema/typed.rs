@@ -4,6 +4,7 @@
 //! methods).
 
 use super::read::{invalid, missing, FromJson, Reader};
+use crate::error::msg;
 use crate::error::Result;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Secret};
@@ -112,7 +113,7 @@ impl FromJson for u16 {
     /// A number from 0 to 65535 (an HTTP status).
     fn from_json(r: &mut Reader<'_>) -> Result<Self> {
         let n = r.u64()?;
-        u16::try_from(n).map_err(|_| invalid(String::from("expected a number from 0 to 65535")))
+        u16::try_from(n).map_err(|_| invalid(msg!("expected a number from 0 to 65535")))
     }
 }
 
@@ -152,7 +153,7 @@ impl FromJson for Timestamp {
             }
             Some(b'"') => {
                 let s = r.string()?;
-                Timestamp::parse_rfc3339(&s).map_err(|_| invalid(format!("expected {WHAT}")))
+                Timestamp::parse_rfc3339(&s).map_err(|_| invalid(msg!("expected {WHAT}")))
             }
             _ => Err(r.expected(WHAT)),
         }

@@ -19,6 +19,7 @@ use super::{
     verify, IncomingRequest, KeyId, Provider, Verified, VerifyError, VerifyKey, VerifyOptions,
 };
 use crate::azure::ConnectionString;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::gcs::{HmacCredentials, ServiceAccountKey};
 use crate::schema::{from_str, missing, unknown, FromJson, Object, Reader};
@@ -123,14 +124,16 @@ impl FromJson for GcsCredentials {
                 _ => return Err(unknown(name)),
             };
             if out.replace(c).is_some() {
-                return Err(Error::InvalidRequest(
-                    "give one of hmac, serviceAccount, publicKey, rsaChecked".into(),
-                ));
+                return Err(Error::InvalidRequest(msg!(
+                    "give one of hmac, serviceAccount, publicKey, rsaChecked"
+                )));
             }
             Ok(())
         })?;
         out.ok_or_else(|| {
-            Error::InvalidRequest("give one of hmac, serviceAccount, publicKey, rsaChecked".into())
+            Error::InvalidRequest(msg!(
+                "give one of hmac, serviceAccount, publicKey, rsaChecked"
+            ))
         })
     }
 }
@@ -180,7 +183,7 @@ fn provider_of(url: &str) -> Option<Provider> {
 
 fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
     let at = |e: Error| match e {
-        Error::InvalidRequest(m) => Error::InvalidRequest(format!("`credentials`: {m}")),
+        Error::InvalidRequest(m) => Error::InvalidRequest(msg_at!("credentials", "{m}")),
         other => other,
     };
     match provider {
@@ -201,9 +204,7 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
                 (None, Some(cs), None) => {
                     let cs = ConnectionString::parse(cs.expose())?;
                     let key = cs.account_key.ok_or_else(|| {
-                        Error::InvalidCredentials(
-                            "the connection string has no AccountKey to verify with".into(),
-                        )
+                        Error::InvalidCredentials(msg!("the connection string has no AccountKey to verify with"))
                     })?;
                     Ok(OneKey {
                         id: cs.account_name,
@@ -214,9 +215,7 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
                     id: None,
                     key: VerifyKey::AzureUserDelegation(udk),
                 }),
-                _ => Err(Error::InvalidCredentials(
-                    "credentials must hold exactly one of accountKey, connectionString, userDelegationKey".into(),
-                )),
+                _ => Err(Error::InvalidCredentials(msg!("credentials must hold exactly one of accountKey, connectionString, userDelegationKey"))),
             }
         }
         Provider::Gcs => match from_str::<GcsCredentials>(json).map_err(at)? {
@@ -226,9 +225,7 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
             }),
             GcsCredentials::ServiceAccount(sa) => {
                 let pem = sa.private_key.ok_or_else(|| {
-                    Error::InvalidCredentials(
-                        "the service-account key has no private_key; give publicKey {clientEmail, pem} instead".into(),
-                    )
+                    Error::InvalidCredentials(msg!("the service-account key has no private_key; give publicKey {{clientEmail, pem}} instead"))
                 })?;
                 Ok(OneKey {
                     id: Some(sa.client_email),
@@ -273,9 +270,9 @@ fn public_from_pem(_pem: &str) -> Result<VerifyKey> {
 
 #[cfg(not(feature = "gcs-rsa"))]
 fn rsa_unsupported() -> Error {
-    Error::Unsupported(
-        "verifying GOOG4-RSA-SHA256 signatures needs the `gcs-rsa` cargo feature".into(),
-    )
+    Error::Unsupported(msg!(
+        "verifying GOOG4-RSA-SHA256 signatures needs the `gcs-rsa` cargo feature"
+    ))
 }
 
 /// Verifies one presigned URL given as JSON (see the module docs for the shapes) at `now`.
@@ -303,12 +300,12 @@ pub fn result_json(r: &core::result::Result<Verified, VerifyError>) -> String {
 
 fn run(input: &str, now: Timestamp) -> Result<Result<Verified, VerifyError>> {
     let input: Input = from_str(input).map_err(|e| match e {
-        Error::InvalidRequest(m) => Error::InvalidRequest(format!("not a valid verify input: {m}")),
+        Error::InvalidRequest(m) => Error::InvalidRequest(msg!("not a valid verify input: {m}")),
         other => other,
     })?;
     let client_ip = match &input.client_ip {
         Some(ip) => Some(ip.parse().map_err(|_| {
-            Error::InvalidRequest("`clientIp`: expected an IPv4 or IPv6 address".into())
+            Error::InvalidRequest(msg_at!("clientIp", "expected an IPv4 or IPv6 address"))
         })?),
         None => None,
     };

@@ -4,6 +4,7 @@
 //! reads the clock, parses the result and throws `PresignError` for error objects. Nothing here
 //! but conversions.
 
+use crate::error::msg;
 use crate::json;
 
 #[cfg(feature = "upload")]
@@ -40,9 +41,9 @@ fn now(now_ms: f64) -> Result<Timestamp, String> {
 /// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
 fn text(bytes: &[u8]) -> Result<&str, String> {
     core::str::from_utf8(bytes).map_err(|_| {
-        json::error_json(&crate::Error::InvalidRequest(
-            "the request is not UTF-8 text".into(),
-        ))
+        json::error_json(&crate::Error::InvalidRequest(msg!(
+            "the request is not UTF-8 text"
+        )))
     })
 }
 
