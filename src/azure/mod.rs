@@ -197,21 +197,31 @@ impl ResponseHeaders {
     }
 }
 
-/// Who signs: exactly one of an account key, a connection string or a user-delegation key.
-/// `Debug` redacts every secret.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credentials {
-    /// The storage account key (base64).
-    pub account_key: Option<Secret>,
-    /// A connection string (see [`ConnectionString`]). One with only a `SharedAccessSignature`
-    /// makes the presigner build URLs with that ready SAS.
-    pub connection_string: Option<Secret>,
-    /// A user-delegation key (see [`delegation`]).
-    pub user_delegation_key: Option<UserDelegationKey>,
+/// Who signs: an account key, a connection string or a user-delegation key. In JSON, an object
+/// with exactly one of `accountKey`, `connectionString`, `userDelegationKey`. `Debug` redacts
+/// every secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// The storage account key (base64): a service or account SAS.
+    AccountKey(Secret),
+    /// A connection string (see [`ConnectionString`]): its account key signs; one with only a
+    /// `SharedAccessSignature` makes the presigner build URLs with that ready SAS.
+    ConnectionString(Secret),
+    /// A user-delegation key (see [`delegation`]): a user-delegation SAS.
+    UserDelegationKey(UserDelegationKey),
+}
+
+/// The members of a credentials object as read, before [`Credentials`] takes exactly one.
+#[cfg(feature = "json")]
+#[derive(Default)]
+struct CredentialMembers {
+    account_key: Option<Secret>,
+    connection_string: Option<Secret>,
+    user_delegation_key: Option<UserDelegationKey>,
 }
 
 #[cfg(feature = "json")]
-crate::schema::json_struct!(Credentials {
+crate::schema::json_struct!(CredentialMembers {
     required {}
     optional {
         account_key: "accountKey", connection_string: "connectionString",
@@ -219,27 +229,44 @@ crate::schema::json_struct!(Credentials {
     }
 });
 
+#[cfg(feature = "json")]
+impl crate::schema::FromJson for Credentials {
+    /// Exactly one of `accountKey`, `connectionString`, `userDelegationKey`.
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+        let mut m: CredentialMembers = crate::schema::FromJson::from_json(r)?;
+        let given = usize::from(m.account_key.is_some())
+            + usize::from(m.connection_string.is_some())
+            + usize::from(m.user_delegation_key.is_some());
+        if given == 1 {
+            if let Some(k) = m.account_key.take() {
+                return Ok(Credentials::AccountKey(k));
+            }
+            if let Some(s) = m.connection_string.take() {
+                return Ok(Credentials::ConnectionString(s));
+            }
+            if let Some(k) = m.user_delegation_key.take() {
+                return Ok(Credentials::UserDelegationKey(k));
+            }
+        }
+        Err(crate::error::Error::InvalidCredentials(
+            "credentials must hold exactly one of accountKey, connectionString, userDelegationKey"
+                .into(),
+        ))
+    }
+}
+
 impl Credentials {
     /// An account key.
     pub fn account_key(key: impl Into<Secret>) -> Self {
-        Credentials {
-            account_key: Some(key.into()),
-            ..Self::default()
-        }
+        Credentials::AccountKey(key.into())
     }
     /// A connection string.
     pub fn connection_string(s: impl Into<Secret>) -> Self {
-        Credentials {
-            connection_string: Some(s.into()),
-            ..Self::default()
-        }
+        Credentials::ConnectionString(s.into())
     }
     /// A user-delegation key.
     pub fn user_delegation_key(key: UserDelegationKey) -> Self {
-        Credentials {
-            user_delegation_key: Some(key),
-            ..Self::default()
-        }
+        Credentials::UserDelegationKey(key)
     }
 }
 
@@ -266,8 +293,9 @@ pub struct AzureRequest {
     pub endpoint: Option<String>,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
-    /// Permission letters (`sp`), any order.
-    pub permissions: Option<String>,
+    /// The permissions (`sp`; in JSON their letters, any order), checked for the resource and
+    /// emitted in its canonical order when signing.
+    pub permissions: Option<Permissions>,
     /// `st`: when the SAS becomes valid (default: absent = immediately).
     pub starts_on: Option<Timestamp>,
     /// `se`: when the SAS expires. Not together with `expires_in`.
@@ -410,10 +438,11 @@ impl AzureRequest {
         self
     }
 
-    /// Permission letters (`sp`), any order; they are checked and put in canonical order when signing.
+    /// The permissions (`sp`), e.g. `Permissions::READ | Permissions::LIST`; they are checked
+    /// for the resource and put in its canonical order when signing.
     #[must_use]
-    pub fn with_permissions(mut self, permissions: impl Into<String>) -> Self {
-        self.permissions = Some(permissions.into());
+    pub fn with_permissions(mut self, permissions: Permissions) -> Self {
+        self.permissions = Some(permissions);
         self
     }
 

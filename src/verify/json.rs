@@ -193,12 +193,12 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
         }
         Provider::Azure => {
             let c: crate::azure::Credentials = from_str(json).map_err(at)?;
-            match (c.account_key, c.connection_string, c.user_delegation_key) {
-                (Some(k), None, None) => Ok(OneKey {
+            match c {
+                crate::azure::Credentials::AccountKey(k) => Ok(OneKey {
                     id: None,
                     key: VerifyKey::AzureAccountKey(k),
                 }),
-                (None, Some(cs), None) => {
+                crate::azure::Credentials::ConnectionString(cs) => {
                     let cs = ConnectionString::parse(cs.expose())?;
                     let key = cs.account_key.ok_or_else(|| {
                         Error::InvalidCredentials(
@@ -210,13 +210,10 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
                         key: VerifyKey::AzureAccountKey(key),
                     })
                 }
-                (None, None, Some(udk)) => Ok(OneKey {
+                crate::azure::Credentials::UserDelegationKey(udk) => Ok(OneKey {
                     id: None,
                     key: VerifyKey::AzureUserDelegation(udk),
                 }),
-                _ => Err(Error::InvalidCredentials(
-                    "credentials must hold exactly one of accountKey, connectionString, userDelegationKey".into(),
-                )),
             }
         }
         Provider::Gcs => match from_str::<GcsCredentials>(json).map_err(at)? {
