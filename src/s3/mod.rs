@@ -94,58 +94,24 @@ impl Credentials {
 /// The endpoint builders of a request that holds an [`Endpoint`] (URLs and form uploads).
 macro_rules! s3_endpoint_builders {
     ($ty:ident) => {
-        impl $ty {
+        $crate::builders::with_methods!($ty {
             /// Where the request goes, all options at once (one [`Endpoint`] can serve URLs and
             /// form uploads).
-            #[must_use]
-            pub fn with_endpoint_options(mut self, endpoint: $crate::s3::Endpoint) -> Self {
-                self.endpoint = endpoint;
-                self
-            }
-
+            set with_endpoint_options(endpoint: $crate::s3::Endpoint) => endpoint;
             /// The region of the credential scope and, for AWS, of the endpoint.
-            #[must_use]
-            pub fn with_region(mut self, region: impl Into<String>) -> Self {
-                self.endpoint.region = Some(region.into());
-                self
-            }
-
+            into with_region(region: String) => endpoint.region;
             /// An S3-compatible store's endpoint, `scheme://host[:port][/base]`.
-            #[must_use]
-            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-                self.endpoint.url = Some(endpoint.into());
-                self
-            }
-
+            into with_endpoint(endpoint: String) => endpoint.url;
             /// Virtual-hosted or path-style URLs (default: virtual-hosted when the bucket allows
             /// it).
-            #[must_use]
-            pub fn with_url_style(mut self, style: $crate::s3::UrlStyle) -> Self {
-                self.endpoint.url_style = Some(style);
-                self
-            }
-
+            some with_url_style(style: $crate::s3::UrlStyle) => endpoint.url_style;
             /// The AWS dual-stack (IPv6) endpoint.
-            #[must_use]
-            pub fn with_dualstack(mut self, on: bool) -> Self {
-                self.endpoint.dualstack = on;
-                self
-            }
-
+            set with_dualstack(on: bool) => endpoint.dualstack;
             /// S3 Transfer Acceleration.
-            #[must_use]
-            pub fn with_accelerate(mut self, on: bool) -> Self {
-                self.endpoint.accelerate = on;
-                self
-            }
-
+            set with_accelerate(on: bool) => endpoint.accelerate;
             /// The AWS FIPS endpoint.
-            #[must_use]
-            pub fn with_fips(mut self, on: bool) -> Self {
-                self.endpoint.fips = on;
-                self
-            }
-        }
+            set with_fips(on: bool) => endpoint.fips;
+        });
     };
 }
 use s3_endpoint_builders;
@@ -204,54 +170,25 @@ impl S3Request {
             ..Self::default()
         }
     }
-
-    /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
 }
 
-s3_endpoint_builders!(S3Request);
-
-impl S3Request {
+crate::builders::with_methods!(S3Request {
+    /// Who signs.
+    some with_credentials(credentials: Credentials) => credentials;
     /// A "folder" put before the key (a `/` is inserted when missing).
-    #[must_use]
-    pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.key_prefix = Some(prefix.into());
-        self
-    }
-
+    into with_key_prefix(prefix: String) => key_prefix;
     /// How long the URL works: 1 s to 7 days, whole seconds (a fraction is dropped). Default 1
     /// hour.
-    #[must_use]
-    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
-        self.expires_in = Some(lifetime.as_secs());
-        self
-    }
-
+    secs with_expires_in(lifetime) => expires_in;
     /// A header to sign; the client must send it with exactly this value.
-    #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push(name, value);
-        self
-    }
-
+    push with_header(name, value) => headers;
     /// A query parameter to sign (`response-content-disposition`, `versionId`, `partNumber`…).
-    #[must_use]
-    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push(name, value);
-        self
-    }
-
+    push with_query(name, value) => query;
     /// What to do when temporary credentials expire before the URL (default: warn).
-    #[must_use]
-    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
-        self.credential_expiry = policy;
-        self
-    }
-}
+    set with_credential_expiry(policy: CredentialExpiry) => credential_expiry;
+});
+
+s3_endpoint_builders!(S3Request);
 
 /// Bytes of a presigned URL besides its variable parts: scheme, AWS host name, parameter names,
 /// fixed values and the signature.
