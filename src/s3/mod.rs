@@ -241,24 +241,14 @@ impl Presigner {
                     .into(),
             ));
         }
-        let time = req.signed_at.unwrap_or(now);
-        let creds = req
-            .credentials
-            .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
-        validate_credentials(creds)?;
-        let region = req.endpoint.region();
-
-        let mut warnings = Vec::new();
-        let expires_in = expiry(
-            req.expires_in,
-            req.credential_expiry,
-            creds,
+        let Start {
             time,
-            &mut warnings,
-        )?;
-
-        let key = ObjectKey::of(req)?;
+            creds,
+            expires_in,
+            warnings,
+            key,
+        } = Start::of(req, now)?;
+        let region = req.endpoint.region();
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
         let host = resolve_into(&req.endpoint.options(&req.bucket), &mut url)?;
@@ -309,6 +299,47 @@ impl Presigner {
             headers: Params(headers),
             expires_at: time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?,
             warnings,
+        })
+    }
+}
+
+/// What SigV4 and SigV4a signing (a Multi-Region Access Point) both start with.
+struct Start<'r> {
+    /// The signing instant.
+    time: Timestamp,
+    /// The credentials, checked.
+    creds: &'r Credentials,
+    /// The URL's lifetime, seconds.
+    expires_in: u64,
+    /// The warnings so far (temporary credentials expiring first).
+    warnings: Vec<Warning>,
+    /// The object's path, checked.
+    key: ObjectKey<'r>,
+}
+
+impl<'r> Start<'r> {
+    fn of(req: &'r S3Request, now: Timestamp) -> Result<Self> {
+        let time = req.signed_at.unwrap_or(now);
+        let creds = req
+            .credentials
+            .as_ref()
+            .ok_or_else(|| Error::InvalidCredentials("no credentials given".into()))?;
+        validate_credentials(creds)?;
+        let mut warnings = Vec::new();
+        let expires_in = expiry(
+            req.expires_in,
+            req.credential_expiry,
+            creds,
+            time,
+            &mut warnings,
+        )?;
+        let key = ObjectKey::of(req)?;
+        Ok(Start {
+            time,
+            creds,
+            expires_in,
+            warnings,
+            key,
         })
     }
 }
