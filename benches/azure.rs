@@ -200,7 +200,7 @@ fn assert_same_signature(template: &AzureRequest, name: &str, peer: &str) -> Res
     req.expires_in = None;
     req.expires_on = Some(Timestamp::parse_rfc3339(&param("se")?)?);
     req.version = Some(param("sv")?);
-    req.permissions = Some(param("sp")?);
+    req.permissions = Some(param("sp")?.parse()?);
     let ours = presign::azure::presign(&req, start)?.url;
     let our_sig = ours
         .split_once("&sig=")

@@ -181,6 +181,12 @@
     )
 )]
 
+// `with_*` builders of the request types (unused in a build without any provider).
+#[cfg_attr(
+    not(any(feature = "s3", feature = "azure", feature = "gcs")),
+    allow(unused_macros, unused_imports)
+)]
+mod builders;
 mod cache;
 #[cfg(feature = "upload")]
 pub mod checksum;

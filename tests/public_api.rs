@@ -6,7 +6,8 @@
 //! The list is read from the source (stable Rust has no rustdoc JSON): public modules, `pub use`
 //! re-exports at the root and in public modules, `pub` items at a module's top level, the `pub`
 //! methods and associated constants of their `impl` blocks (also those a `macro_rules!` of the
-//! crate writes, at the line that calls it with the type), and the variants of public enums.
+//! crate writes, at the line that calls it with the type, and the `with_*` lines of a
+//! `with_methods!(Type { … })`), and the variants of public enums.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::collections::BTreeSet;
@@ -53,6 +54,16 @@ fn word_after(s: &str, kw: &str) -> Option<String> {
     (!w.is_empty()).then_some(w)
 }
 
+/// The builder a line of `with_methods!` (src/builders.rs) writes: `some with_x(x: T) => x;` →
+/// `with_x`.
+fn with_line(t: &str) -> Option<String> {
+    let rest = ["set ", "some ", "into ", "secs ", "push "]
+        .iter()
+        .find_map(|k| t.strip_prefix(k))?;
+    let name = word_after(rest, "with_")?;
+    rest.contains("=>").then(|| format!("with_{name}"))
+}
+
 /// The `pub fn`s that each `macro_rules!` under `src/` writes into an `impl $ty` block (the
 /// builders a provider's URL and POST requests share): macro name → method names.
 fn macro_methods() -> Vec<(String, Vec<String>)> {
@@ -81,7 +92,7 @@ fn macro_methods() -> Vec<(String, Vec<String>)> {
                     current = Some((name, Vec::new(), depth));
                 }
             } else if let Some((_, fns, _)) = &mut current {
-                if let Some(f) = word_after(t, "pub fn ") {
+                if let Some(f) = word_after(t, "pub fn ").or_else(|| with_line(t)) {
                     fns.push(f);
                 }
             }
@@ -188,6 +199,9 @@ fn walk_with(path: &[String], out: &mut BTreeSet<String>, macros: &[(String, Vec
                         }
                     }
                 }
+                if let Some((_, rest)) = t.split_once("with_methods!(") {
+                    impl_target = word_after(rest, "");
+                }
                 if t.starts_with("impl") && !t.contains(" for ") {
                     // `impl<'a> Name<'a> {` → Name
                     let after = t.trim_start_matches("impl");
@@ -210,6 +224,9 @@ fn walk_with(path: &[String], out: &mut BTreeSet<String>, macros: &[(String, Vec
                     if let Some(name) = word_after(t, kw) {
                         out.insert(format!("fn {prefix}::{target}::{name}"));
                     }
+                }
+                if let Some(name) = with_line(t) {
+                    out.insert(format!("fn {prefix}::{target}::{name}"));
                 }
             }
             if let Some(e) = &enum_name {

@@ -197,21 +197,31 @@ impl ResponseHeaders {
     }
 }
 
-/// Who signs: exactly one of an account key, a connection string or a user-delegation key.
-/// `Debug` redacts every secret.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Credentials {
-    /// The storage account key (base64).
-    pub account_key: Option<Secret>,
-    /// A connection string (see [`ConnectionString`]). One with only a `SharedAccessSignature`
-    /// makes the presigner build URLs with that ready SAS.
-    pub connection_string: Option<Secret>,
-    /// A user-delegation key (see [`delegation`]).
-    pub user_delegation_key: Option<UserDelegationKey>,
+/// Who signs: an account key, a connection string or a user-delegation key. In JSON, an object
+/// with exactly one of `accountKey`, `connectionString`, `userDelegationKey`. `Debug` redacts
+/// every secret.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credentials {
+    /// The storage account key (base64): a service or account SAS.
+    AccountKey(Secret),
+    /// A connection string (see [`ConnectionString`]): its account key signs; one with only a
+    /// `SharedAccessSignature` makes the presigner build URLs with that ready SAS.
+    ConnectionString(Secret),
+    /// A user-delegation key (see [`delegation`]): a user-delegation SAS.
+    UserDelegationKey(UserDelegationKey),
+}
+
+/// The members of a credentials object as read, before [`Credentials`] takes exactly one.
+#[cfg(feature = "json")]
+#[derive(Default)]
+struct CredentialMembers {
+    account_key: Option<Secret>,
+    connection_string: Option<Secret>,
+    user_delegation_key: Option<UserDelegationKey>,
 }
 
 #[cfg(feature = "json")]
-crate::schema::json_struct!(Credentials {
+crate::schema::json_struct!(CredentialMembers {
     required {}
     optional {
         account_key: "accountKey", connection_string: "connectionString",
@@ -219,27 +229,44 @@ crate::schema::json_struct!(Credentials {
     }
 });
 
+#[cfg(feature = "json")]
+impl crate::schema::FromJson for Credentials {
+    /// Exactly one of `accountKey`, `connectionString`, `userDelegationKey`.
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+        let mut m: CredentialMembers = crate::schema::FromJson::from_json(r)?;
+        let given = usize::from(m.account_key.is_some())
+            + usize::from(m.connection_string.is_some())
+            + usize::from(m.user_delegation_key.is_some());
+        if given == 1 {
+            if let Some(k) = m.account_key.take() {
+                return Ok(Credentials::AccountKey(k));
+            }
+            if let Some(s) = m.connection_string.take() {
+                return Ok(Credentials::ConnectionString(s));
+            }
+            if let Some(k) = m.user_delegation_key.take() {
+                return Ok(Credentials::UserDelegationKey(k));
+            }
+        }
+        Err(crate::error::Error::InvalidCredentials(
+            "credentials must hold exactly one of accountKey, connectionString, userDelegationKey"
+                .into(),
+        ))
+    }
+}
+
 impl Credentials {
     /// An account key.
     pub fn account_key(key: impl Into<Secret>) -> Self {
-        Credentials {
-            account_key: Some(key.into()),
-            ..Self::default()
-        }
+        Credentials::AccountKey(key.into())
     }
     /// A connection string.
     pub fn connection_string(s: impl Into<Secret>) -> Self {
-        Credentials {
-            connection_string: Some(s.into()),
-            ..Self::default()
-        }
+        Credentials::ConnectionString(s.into())
     }
     /// A user-delegation key.
     pub fn user_delegation_key(key: UserDelegationKey) -> Self {
-        Credentials {
-            user_delegation_key: Some(key),
-            ..Self::default()
-        }
+        Credentials::UserDelegationKey(key)
     }
 }
 
@@ -266,8 +293,9 @@ pub struct AzureRequest {
     pub endpoint: Option<String>,
     /// Who signs. Required by the core; the CLI fills it from the environment.
     pub credentials: Option<Credentials>,
-    /// Permission letters (`sp`), any order.
-    pub permissions: Option<String>,
+    /// The permissions (`sp`; in JSON their letters, any order), checked for the resource and
+    /// emitted in its canonical order when signing.
+    pub permissions: Option<Permissions>,
     /// `st`: when the SAS becomes valid (default: absent = immediately).
     pub starts_on: Option<Timestamp>,
     /// `se`: when the SAS expires. Not together with `expires_in`.
@@ -381,210 +409,69 @@ impl AzureRequest {
             ..Self::default()
         }
     }
+}
 
+crate::builders::with_methods!(AzureRequest {
     /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
+    some with_credentials(credentials: Credentials) => credentials;
     /// The kind of SAS (default: from the credentials).
-    #[must_use]
-    pub fn with_sas(mut self, sas: SasKind) -> Self {
-        self.sas = Some(sas);
-        self
-    }
-
+    some with_sas(sas: SasKind) => sas;
     /// What a service or user-delegation SAS grants (default: the blob when one is named, else the container).
-    #[must_use]
-    pub fn with_resource(mut self, resource: Resource) -> Self {
-        self.resource = Some(resource);
-        self
-    }
-
+    some with_resource(resource: Resource) => resource;
     /// A custom blob endpoint, `scheme://host[:port][/path]` (Azurite, sovereign clouds).
-    #[must_use]
-    pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// Permission letters (`sp`), any order; they are checked and put in canonical order when signing.
-    #[must_use]
-    pub fn with_permissions(mut self, permissions: impl Into<String>) -> Self {
-        self.permissions = Some(permissions.into());
-        self
-    }
-
+    into with_endpoint(endpoint: String) => endpoint;
+    /// The permissions (`sp`), e.g. `Permissions::READ | Permissions::LIST`; they are checked
+    /// for the resource and put in its canonical order when signing.
+    some with_permissions(permissions: Permissions) => permissions;
     /// When the SAS becomes valid (`st`).
-    #[must_use]
-    pub fn with_starts_on(mut self, starts_on: Timestamp) -> Self {
-        self.starts_on = Some(starts_on);
-        self
-    }
-
+    some with_starts_on(starts_on: Timestamp) => starts_on;
     /// When the SAS expires (`se`); not together with [`AzureRequest::with_expires_in`].
-    #[must_use]
-    pub fn with_expires_on(mut self, expires_on: Timestamp) -> Self {
-        self.expires_on = Some(expires_on);
-        self
-    }
-
+    some with_expires_on(expires_on: Timestamp) => expires_on;
     /// How long the SAS works from the signing instant, whole seconds (a fraction is dropped).
     /// Default 1 hour.
-    #[must_use]
-    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
-        self.expires_in = Some(lifetime.as_secs());
-        self
-    }
-
+    secs with_expires_in(lifetime) => expires_in;
     /// Back-dates `st` by this much (whole seconds, at most [`MAX_CLOCK_SKEW`]), from
     /// `startsOn` or from the signing instant.
-    #[must_use]
-    pub fn with_clock_skew(mut self, skew: core::time::Duration) -> Self {
-        self.clock_skew = Some(skew.as_secs());
-        self
-    }
-
+    secs with_clock_skew(skew) => clock_skew;
     /// The client addresses allowed (`sip`): one IPv4 address or `a.b.c.d-e.f.g.h`.
-    #[must_use]
-    pub fn with_ip_range(mut self, ip_range: impl Into<String>) -> Self {
-        self.ip_range = Some(ip_range.into());
-        self
-    }
-
+    into with_ip_range(ip_range: String) => ip_range;
     /// The protocols allowed (`spr`).
-    #[must_use]
-    pub fn with_protocol(mut self, protocol: Protocol) -> Self {
-        self.protocol = Some(protocol);
-        self
-    }
-
+    some with_protocol(protocol: Protocol) => protocol;
     /// A stored access policy on the container (`si`).
-    #[must_use]
-    pub fn with_identifier(mut self, identifier: impl Into<String>) -> Self {
-        self.identifier = Some(identifier.into());
-        self
-    }
-
+    into with_identifier(identifier: String) => identifier;
     /// The encryption scope for writes (`ses`).
-    #[must_use]
-    pub fn with_encryption_scope(mut self, encryption_scope: impl Into<String>) -> Self {
-        self.encryption_scope = Some(encryption_scope.into());
-        self
-    }
-
+    into with_encryption_scope(encryption_scope: String) => encryption_scope;
     /// A blob snapshot (`sr=bs`).
-    #[must_use]
-    pub fn with_snapshot(mut self, snapshot: impl Into<String>) -> Self {
-        self.snapshot = Some(snapshot.into());
-        self
-    }
-
+    into with_snapshot(snapshot: String) => snapshot;
     /// A blob version (`sr=bv`).
-    #[must_use]
-    pub fn with_version_id(mut self, version_id: impl Into<String>) -> Self {
-        self.version_id = Some(version_id.into());
-        self
-    }
-
+    into with_version_id(version_id: String) => version_id;
     /// The signed version (`sv`), one of [`sas::KNOWN_VERSIONS`].
-    #[must_use]
-    pub fn with_version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-
+    into with_version(version: String) => version;
     /// Response header overrides.
-    #[must_use]
-    pub fn with_response_headers(mut self, headers: ResponseHeaders) -> Self {
-        self.response_headers = headers;
-        self
-    }
-
+    set with_response_headers(headers: ResponseHeaders) => response_headers;
     /// Account SAS: the services (`ss`, default `b`).
-    #[must_use]
-    pub fn with_services(mut self, services: impl Into<String>) -> Self {
-        self.services = Some(services.into());
-        self
-    }
-
+    into with_services(services: String) => services;
     /// Account SAS: the resource types (`srt`, default from the URL).
-    #[must_use]
-    pub fn with_resource_types(mut self, resource_types: impl Into<String>) -> Self {
-        self.resource_types = Some(resource_types.into());
-        self
-    }
-
+    into with_resource_types(resource_types: String) => resource_types;
     /// An extra unsigned query parameter for the URL (`comp`, `blockid`, `restype`…).
-    #[must_use]
-    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push(name, value);
-        self
-    }
-
+    push with_query(name, value) => query;
     /// User delegation: a pre-authorized agent object id (`saoid`).
-    #[must_use]
-    pub fn with_preauthorized_agent_object_id(
-        mut self,
-        preauthorized_agent_object_id: impl Into<String>,
-    ) -> Self {
-        self.preauthorized_agent_object_id = Some(preauthorized_agent_object_id.into());
-        self
-    }
-
+    into with_preauthorized_agent_object_id(preauthorized_agent_object_id: String) => preauthorized_agent_object_id;
     /// User delegation: an agent object id checked against POSIX ACLs (`suoid`).
-    #[must_use]
-    pub fn with_agent_object_id(mut self, agent_object_id: impl Into<String>) -> Self {
-        self.agent_object_id = Some(agent_object_id.into());
-        self
-    }
-
+    into with_agent_object_id(agent_object_id: String) => agent_object_id;
     /// User delegation: a correlation id for audit logs (`scid`).
-    #[must_use]
-    pub fn with_correlation_id(mut self, correlation_id: impl Into<String>) -> Self {
-        self.correlation_id = Some(correlation_id.into());
-        self
-    }
-
+    into with_correlation_id(correlation_id: String) => correlation_id;
     /// User delegation (2025-07-05+): the only user who may use the SAS (`sduoid`).
-    #[must_use]
-    pub fn with_delegated_user_object_id(
-        mut self,
-        delegated_user_object_id: impl Into<String>,
-    ) -> Self {
-        self.delegated_user_object_id = Some(delegated_user_object_id.into());
-        self
-    }
-
+    into with_delegated_user_object_id(delegated_user_object_id: String) => delegated_user_object_id;
     /// User delegation (2026-04-06+): a header the request must carry (`srh`); it is returned
     /// in the result's `headers`.
-    #[must_use]
-    pub fn with_request_header(
-        mut self,
-        name: impl Into<String>,
-        value: impl Into<String>,
-    ) -> Self {
-        self.request_headers.push(name, value);
-        self
-    }
-
+    push with_request_header(name, value) => request_headers;
     /// User delegation (2026-04-06+): a query parameter the request must carry (`srq`); it is
     /// added to the URL.
-    #[must_use]
-    pub fn with_request_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.request_query.push(name, value);
-        self
-    }
-
+    push with_request_query(name, value) => request_query;
     /// User delegation: what to do when the key expires before the SAS (default: warn).
-    #[must_use]
-    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
-        self.credential_expiry = policy;
-        self
-    }
-}
+    set with_credential_expiry(policy: CredentialExpiry) => credential_expiry;
+});
 
 /// A reusable Azure presigner: caches decoded keys across calls.
 #[derive(Debug, Default)]

@@ -1,9 +1,11 @@
-//! SAS permission letters, signed services (`ss`) and signed resource types (`srt`) as typed
-//! flag sets, emitted in the canonical order of the kind of resource they apply to.
+//! SAS permissions (`sp`) as a typed flag set, parsed when the request is read; signed services
+//! (`ss`) and resource types (`srt`) of an account SAS.
 //!
-//! Letters may be given in any order; they are always emitted in the canonical order. A letter
-//! the resource kind does not know, an upper-case letter or a letter newer than the signed
-//! version is an error, never dropped.
+//! [`Permissions`] holds any of the letters Azure defines for blob-service SAS tokens, given in
+//! any order; an unknown letter (upper case included) is an error when the request is read.
+//! Signing then checks the set against the kind of resource it applies to ([`PermissionScope`]:
+//! a letter the kind does not know, or one newer than the signed version, is an error, never
+//! dropped) and emits it in that kind's canonical order.
 //!
 //! Canonical orders (as the official SDKs emit them — azure-storage-blob's `BlobSasPermissions`,
 //! `ContainerSasPermissions`, `AccountSasPermissions`, which follow the REST docs' tables):
@@ -12,11 +14,29 @@
 //! - container (`sr=c`): `racwdxyltfmei`
 //! - account SAS: `rwdxylacupfti`
 //!
+//! ```
+//! use presign::azure::{PermissionScope, Permissions};
+//!
+//! let p = Permissions::READ | Permissions::CREATE | Permissions::WRITE;
+//! assert_eq!(p, "wcr".parse()?);
+//! assert_eq!(p.to_sp(PermissionScope::Blob, "2025-07-05")?, "rcw");
+//! assert!((Permissions::READ | Permissions::LIST).to_sp(PermissionScope::Blob, "2025-07-05").is_err());
+//! # Ok::<(), presign::Error>(())
+//! ```
+//!
 //! Spec: <https://learn.microsoft.com/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob>,
 //! <https://learn.microsoft.com/rest/api/storageservices/create-account-sas#account-sas-permissions-by-operation>.
 
-use crate::error::msg_at;
+use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+
+/// Every permission letter, in the order of [`Permissions`]' bits.
+const LETTERS: &str = "racwdxyltfmeiup";
+
+/// The bit of letter `c` in [`Permissions`], 0 when Azure defines no such letter.
+fn bit(c: u8) -> u16 {
+    LETTERS.bytes().position(|l| l == c).map_or(0, |i| 1 << i)
+}
 
 /// What a permission set applies to; each kind has its own letters and order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,76 +85,184 @@ impl PermissionScope {
     }
 }
 
-/// A set of SAS permissions for one [`PermissionScope`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Permissions {
-    scope: PermissionScope,
-    /// Bit `i` set = the `i`-th letter of the scope's canonical order.
-    bits: u16,
+/// A set of SAS permissions (`sp`): combine the constants with `|`, or parse letters
+/// (`"rcw".parse()`). Which letters a SAS may hold depends on what it applies to; see
+/// [`Permissions::to_sp`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Permissions(u16);
+
+macro_rules! permission_consts {
+    ($($name:ident = $bit:literal, $letter:literal, $doc:literal;)*) => {
+        impl Permissions {
+            $(
+                #[doc = concat!("`", $letter, "`: ", $doc)]
+                pub const $name: Permissions = Permissions(1 << $bit);
+            )*
+        }
+    };
+}
+
+permission_consts! {
+    READ = 0, "r", "read the content, properties, metadata and block list.";
+    ADD = 1, "a", "add a block to an append blob.";
+    CREATE = 2, "c", "write a new blob, snapshot or block; copy to a new blob.";
+    WRITE = 3, "w", "create or write content, properties, metadata or a block list.";
+    DELETE = 4, "d", "delete a blob (or, for an account SAS, a resource).";
+    DELETE_VERSION = 5, "x", "delete a blob version (2019-10-10+).";
+    PERMANENT_DELETE = 6, "y", "permanently delete a snapshot or version (2019-10-10+).";
+    LIST = 7, "l", "list blobs (a container, directory or account SAS).";
+    TAGS = 8, "t", "read or write blob tags (2019-12-12+).";
+    FILTER_BY_TAGS = 9, "f", "find blobs by tags (a container or account SAS).";
+    MOVE = 10, "m", "move a blob or directory (2020-02-10+).";
+    EXECUTE = 11, "e", "get the system properties; with a hierarchical namespace, the ACL (2020-02-10+).";
+    SET_IMMUTABILITY_POLICY = 12, "i", "set or delete an immutability policy or legal hold (2020-08-04+).";
+    UPDATE = 13, "u", "update queue messages and table entities (account SAS).";
+    PROCESS = 14, "p", "process queue messages (account SAS).";
+}
+
+impl core::ops::BitOr for Permissions {
+    type Output = Permissions;
+    fn bitor(self, other: Permissions) -> Permissions {
+        Permissions(self.0 | other.0)
+    }
+}
+
+impl core::ops::BitOrAssign for Permissions {
+    fn bitor_assign(&mut self, other: Permissions) {
+        self.0 |= other.0;
+    }
+}
+
+impl core::str::FromStr for Permissions {
+    type Err = Error;
+
+    /// As [`Permissions::parse`].
+    fn from_str(s: &str) -> Result<Self> {
+        Permissions::parse(s)
+    }
 }
 
 impl Permissions {
-    /// Parses letters in any order (repeats allowed) for `scope` at signed version `version`.
+    /// Parses letters of [`Permissions`]' constants in any order (repeats allowed). The
+    /// messages name no member: the JSON reader puts the member's path in front.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for an empty set, a letter the scope does not know (the message
-    /// lists the valid ones) or a letter newer than `version`.
-    pub fn parse(s: &str, scope: PermissionScope, version: &str) -> Result<Self> {
-        let order = scope.canonical_order().as_bytes();
+    /// [`Error::InvalidRequest`] for an empty set or a letter Azure does not define (the
+    /// message lists the valid ones).
+    pub fn parse(s: &str) -> Result<Self> {
         if s.is_empty() {
+            return Err(Error::InvalidRequest(msg!(
+                "empty; name at least one permission letter"
+            )));
+        }
+        let mut bits = 0;
+        // Bytes: a non-ASCII letter is no letter of ours either.
+        for c in s.bytes() {
+            let bit = bit(c);
+            if bit == 0 {
+                return Err(Error::InvalidRequest(msg!(
+                    "a letter is not a SAS permission; valid letters: racwdxyltfmeiup"
+                )));
+            }
+            bits |= bit;
+        }
+        Ok(Permissions(bits))
+    }
+
+    /// Parses `sp` as [`Permissions::parse`] and checks it for `scope` at signed version
+    /// `version` as [`Permissions::to_sp`] does.
+    ///
+    /// # Errors
+    /// As both.
+    pub fn parse_for(s: &str, scope: PermissionScope, version: &str) -> Result<Self> {
+        let p = Permissions::parse(s)?;
+        p.check(scope, version)?;
+        Ok(p)
+    }
+
+    /// The permission of one letter, if Azure defines it.
+    pub fn letter(c: char) -> Option<Permissions> {
+        Some(Permissions(u8::try_from(c).map_or(0, bit))).filter(|p| !p.is_empty())
+    }
+
+    /// Whether every permission of `other` is in the set.
+    pub fn contains(self, other: Permissions) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Checks the set for `scope` at signed version `version`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for an empty set, a letter `scope` does not know (the message
+    /// lists the valid ones) or a letter newer than `version`.
+    pub fn check(self, scope: PermissionScope, version: &str) -> Result<()> {
+        self.scan(scope, version, None)
+    }
+
+    /// The letters in `scope`'s canonical order (`sp`), after [`Permissions::check`].
+    ///
+    /// # Errors
+    /// As [`Permissions::check`].
+    pub fn to_sp(self, scope: PermissionScope, version: &str) -> Result<String> {
+        let mut sp = String::new();
+        self.scan(scope, version, Some(&mut sp))?;
+        Ok(sp)
+    }
+
+    /// [`Permissions::check`], writing the letters in canonical order to `sp` when given.
+    fn scan(
+        self,
+        scope: PermissionScope,
+        version: &str,
+        mut sp: Option<&mut String>,
+    ) -> Result<()> {
+        let order = scope.canonical_order();
+        // The scope's letters, as bits.
+        let mut known = 0u16;
+        for c in order.bytes() {
+            let bit = bit(c);
+            known |= bit;
+            if self.0 & bit == 0 {
+                continue;
+            }
+            let since = scope.since(c);
+            if version < since {
+                return Err(Error::InvalidRequest(msg_at!(
+                    "permissions",
+                    "a letter needs signed version {since} or later"
+                )));
+            }
+            if let Some(sp) = sp.as_mut() {
+                sp.push(char::from(c));
+            }
+        }
+        if self.0 & !known != 0 {
+            return Err(Error::InvalidRequest(msg_at!(
+                "permissions",
+                "a letter is not valid for {}; valid letters: {order}",
+                scope.name()
+            )));
+        }
+        if self.is_empty() {
             return Err(Error::InvalidRequest(msg_at!(
                 "permissions",
                 "empty; name at least one permission letter"
             )));
         }
-        let mut bits = 0u16;
-        for (i, c) in s.chars().enumerate() {
-            let found = u8::try_from(c)
-                .ok()
-                .and_then(|b| order.iter().position(|&o| o == b).map(|pos| (b, pos)));
-            let Some((letter, pos)) = found else {
-                return Err(Error::InvalidRequest(msg_at!(
-                    "permissions",
-                    "letter {i} is not valid for {}; valid letters: {}",
-                    scope.name(),
-                    scope.canonical_order()
-                )));
-            };
-            let since = scope.since(letter);
-            if version < since {
-                return Err(Error::InvalidRequest(msg_at!(
-                    "permissions",
-                    "letter {i} needs signed version {since} or later"
-                )));
-            }
-            bits |= 1 << pos;
-        }
-        Ok(Permissions { scope, bits })
+        Ok(())
     }
+}
 
-    /// The scope the set was parsed for.
-    pub fn scope(&self) -> PermissionScope {
-        self.scope
-    }
-
-    /// Whether `letter` is in the set.
-    pub fn contains(&self, letter: char) -> bool {
-        self.scope
-            .canonical_order()
-            .chars()
-            .position(|c| c == letter)
-            .is_some_and(|pos| self.bits & (1 << pos) != 0)
-    }
-
-    /// The letters in canonical order (`sp`).
-    pub fn as_string(&self) -> String {
-        self.scope
-            .canonical_order()
-            .chars()
-            .enumerate()
-            .filter(|(i, _)| self.bits & (1 << i) != 0)
-            .map(|(_, c)| c)
-            .collect()
+#[cfg(feature = "json")]
+impl crate::schema::FromJson for Permissions {
+    /// Letters as [`Permissions::parse`] reads them.
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+        Permissions::parse(&r.string()?)
     }
 }
 
@@ -188,19 +316,59 @@ mod tests {
 
     const V: &str = "2025-07-05";
 
+    fn sp(s: &str, scope: PermissionScope, version: &str) -> Result<String> {
+        Permissions::parse(s)?.to_sp(scope, version)
+    }
+
     #[test]
     fn letters_are_emitted_in_canonical_order_per_scope() {
-        let p = Permissions::parse("wdcar", PermissionScope::Blob, V).unwrap();
-        assert_eq!(p.as_string(), "racwd");
-        let p = Permissions::parse("ifemtlyxdwcar", PermissionScope::Container, V).unwrap();
-        assert_eq!(p.as_string(), "racwdxyltfmei");
-        let p = Permissions::parse("itfpucalyxdwr", PermissionScope::Account, V).unwrap();
-        assert_eq!(p.as_string(), "rwdxylacupfti");
-        let p = Permissions::parse("lr", PermissionScope::Directory, V).unwrap();
-        assert_eq!(p.as_string(), "rl");
-        let p = Permissions::parse("rrr", PermissionScope::Blob, V).unwrap();
-        assert_eq!(p.as_string(), "r");
-        assert!(p.contains('r') && !p.contains('w'));
+        assert_eq!(sp("wdcar", PermissionScope::Blob, V).unwrap(), "racwd");
+        let c = sp("ifemtlyxdwcar", PermissionScope::Container, V).unwrap();
+        assert_eq!(c, "racwdxyltfmei");
+        let a = sp("itfpucalyxdwr", PermissionScope::Account, V).unwrap();
+        assert_eq!(a, "rwdxylacupfti");
+        assert_eq!(sp("lr", PermissionScope::Directory, V).unwrap(), "rl");
+        assert_eq!(sp("rrr", PermissionScope::Blob, V).unwrap(), "r");
+        let p = Permissions::parse("rrr").unwrap();
+        assert!(p.contains(Permissions::READ) && !p.contains(Permissions::WRITE));
+        assert_eq!(p, Permissions::READ);
+        let all = Permissions::parse(LETTERS).unwrap();
+        assert_eq!(all.0, (1 << LETTERS.len()) - 1);
+        assert_eq!(
+            Permissions::READ | Permissions::LIST,
+            "lr".parse::<Permissions>().unwrap()
+        );
+    }
+
+    #[test]
+    fn the_constants_are_their_letters() {
+        for (p, c) in [
+            (Permissions::READ, 'r'),
+            (Permissions::ADD, 'a'),
+            (Permissions::CREATE, 'c'),
+            (Permissions::WRITE, 'w'),
+            (Permissions::DELETE, 'd'),
+            (Permissions::DELETE_VERSION, 'x'),
+            (Permissions::PERMANENT_DELETE, 'y'),
+            (Permissions::LIST, 'l'),
+            (Permissions::TAGS, 't'),
+            (Permissions::FILTER_BY_TAGS, 'f'),
+            (Permissions::MOVE, 'm'),
+            (Permissions::EXECUTE, 'e'),
+            (Permissions::SET_IMMUTABILITY_POLICY, 'i'),
+            (Permissions::UPDATE, 'u'),
+            (Permissions::PROCESS, 'p'),
+        ] {
+            assert_eq!(Permissions::letter(c), Some(p), "{c}");
+        }
+    }
+
+    #[test]
+    fn unknown_letters_are_refused_on_parse() {
+        for s in ["R", "", "r ", "ré", "rz", "q"] {
+            let e = Permissions::parse(s).unwrap_err();
+            assert_eq!(e.code(), "INVALID_REQUEST", "{s:?}");
+        }
     }
 
     #[test]
@@ -210,23 +378,26 @@ mod tests {
             ("rf", PermissionScope::Directory),
             ("ru", PermissionScope::Container),
             ("rm", PermissionScope::Account),
-            ("R", PermissionScope::Blob),
-            ("", PermissionScope::Blob),
-            ("r ", PermissionScope::Blob),
-            ("ré", PermissionScope::Blob),
+            ("rp", PermissionScope::Blob),
         ] {
-            let e = Permissions::parse(s, scope, V).unwrap_err();
+            let e = sp(s, scope, V).unwrap_err();
             assert_eq!(e.code(), "INVALID_REQUEST", "{s:?}");
+            assert!(e.message().contains(scope.canonical_order()), "{e}");
         }
+        let e = Permissions::default()
+            .check(PermissionScope::Blob, V)
+            .unwrap_err();
+        assert_eq!(e.code(), "INVALID_REQUEST");
     }
 
     #[test]
     fn letters_newer_than_the_signed_version_are_refused() {
-        let e = Permissions::parse("rf", PermissionScope::Container, "2020-12-06").unwrap_err();
+        let e = sp("rf", PermissionScope::Container, "2020-12-06").unwrap_err();
         assert!(e.message().contains("2021-04-10"), "{e}");
-        assert!(Permissions::parse("rf", PermissionScope::Container, "2021-04-10").is_ok());
-        assert!(Permissions::parse("rx", PermissionScope::Blob, "2018-03-28").is_err());
-        assert!(Permissions::parse("racwd", PermissionScope::Blob, "2018-03-28").is_ok());
+        assert!(sp("rf", PermissionScope::Container, "2021-04-10").is_ok());
+        assert!(sp("rx", PermissionScope::Blob, "2018-03-28").is_err());
+        assert!(sp("racwd", PermissionScope::Blob, "2018-03-28").is_ok());
+        assert!(Permissions::parse_for("rx", PermissionScope::Blob, "2018-03-28").is_err());
     }
 
     #[test]

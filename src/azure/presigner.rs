@@ -2,7 +2,7 @@
 //! signed with the key or a ready SAS appended.
 
 use super::endpoint;
-use super::sign::{sign, Signing};
+use super::sign::{sign, Kind, Signing};
 use super::validate::{validate_account, validate_blob, validate_container, validate_query};
 use super::UserDelegationKey;
 use super::DEFAULT_SUFFIX;
@@ -49,13 +49,19 @@ impl core::fmt::Debug for KeyCache {
     }
 }
 
-/// The signing material after connection-string resolution, one variant per kind of
-/// credential.
+/// The signing material after connection-string resolution: a key that signs, or a ready SAS.
 enum Key<'a> {
-    Account(&'a str),
-    Delegation(&'a UserDelegationKey),
+    Sign(SigningKey<'a>),
     /// A ready SAS token from a connection string.
     Ready(&'a str),
+}
+
+/// A key that signs, one variant per kind of key.
+enum SigningKey<'a> {
+    /// An account key (base64): a service or an account SAS.
+    Account(&'a str),
+    /// A user-delegation key: a user-delegation SAS.
+    Delegation(&'a UserDelegationKey),
 }
 
 /// The URL of the target, up to and including `?`.
@@ -67,9 +73,6 @@ struct Address<'a> {
     /// Where the query starts in `url`.
     query_start: usize,
 }
-
-const EXACTLY_ONE: &str =
-    "credentials must hold exactly one of accountKey, connectionString, userDelegationKey";
 
 impl Presigner {
     pub(super) fn presign_inner(
@@ -83,7 +86,10 @@ impl Presigner {
             .credentials
             .as_ref()
             .ok_or_else(|| Error::InvalidCredentials(msg!("no credentials given")))?;
-        let cs = connection_string(creds)?;
+        let cs = match creds {
+            Credentials::ConnectionString(s) => Some(ConnectionString::parse(s.expose())?),
+            _ => None,
+        };
         let key = key(creds, cs.as_ref())?;
         let Address {
             account,
@@ -99,26 +105,26 @@ impl Presigner {
                 super::write_addressing(&mut url, query_start, req, &[]);
                 ready::ready_sas(&mut url, query_start, sas, time, &mut warnings)?
             }
-            Key::Account(_) | Key::Delegation(_) => {
+            Key::Sign(key) => {
                 let account = account
                     .ok_or_else(|| Error::InvalidRequest(msg!("no account given to sign for")))?;
-                let kind = sas_kind(&key, req.sas)?;
-                let (signing_key, udk) = match key {
-                    Key::Account(k) => (self.keys.get(k, "account key")?, None),
-                    Key::Delegation(k) => {
+                let (kind, key_b64, what) = match key {
+                    SigningKey::Account(k) => (account_key_sas(req.sas)?, k, "account key"),
+                    SigningKey::Delegation(k) => {
+                        if matches!(req.sas, Some(SasKind::Service | SasKind::Account)) {
+                            return Err(Error::InvalidCredentials(msg!("a user-delegation key signs only a user-delegation SAS (sas: \"userDelegation\")")));
+                        }
                         k.validate()?;
                         let value = k.value.expose();
-                        (self.keys.get(value, "user-delegation key value")?, Some(k))
+                        (Kind::UserDelegation(k), value, "user-delegation key value")
                     }
-                    Key::Ready(_) => return Err(Error::InvalidCredentials(msg!("no signing key"))),
                 };
                 sign(Signing {
                     req,
                     kind,
                     account,
                     scheme,
-                    udk,
-                    signing_key: &signing_key,
+                    signing_key: &self.keys.get(key_b64, what)?,
                     time,
                     url: &mut url,
                     query_start,
@@ -132,51 +138,29 @@ impl Presigner {
     }
 }
 
-/// Checks that exactly one credential is given; parses a connection string.
-fn connection_string(creds: &Credentials) -> Result<Option<ConnectionString>> {
-    let given = [
-        creds.account_key.is_some(),
-        creds.connection_string.is_some(),
-        creds.user_delegation_key.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    if given != 1 {
-        return Err(Error::InvalidCredentials(EXACTLY_ONE.into()));
-    }
-    match &creds.connection_string {
-        Some(s) => Ok(Some(ConnectionString::parse(s.expose())?)),
-        None => Ok(None),
-    }
-}
-
-/// The key that signs (or the ready SAS).
+/// The key that signs (or the ready SAS); `cs` is the parsed connection string.
 fn key<'a>(creds: &'a Credentials, cs: Option<&'a ConnectionString>) -> Result<Key<'a>> {
-    match (&creds.account_key, &creds.user_delegation_key, cs) {
-        (Some(k), _, _) => Ok(Key::Account(k.expose())),
-        (_, Some(k), _) => Ok(Key::Delegation(k)),
-        (_, _, Some(cs)) => match (&cs.account_key, &cs.shared_access_signature) {
-            (Some(k), _) => Ok(Key::Account(k.expose())),
-            (None, Some(s)) => Ok(Key::Ready(s.expose())),
-            (None, None) => Err(Error::InvalidCredentials(msg!(
-                "the connection string has neither AccountKey nor SharedAccessSignature"
-            ))),
-        },
-        _ => Err(Error::InvalidCredentials(EXACTLY_ONE.into())),
+    match (creds, cs) {
+        (Credentials::AccountKey(k), _) => Ok(Key::Sign(SigningKey::Account(k.expose()))),
+        (Credentials::UserDelegationKey(k), _) => Ok(Key::Sign(SigningKey::Delegation(k))),
+        (Credentials::ConnectionString(_), cs) => {
+            match cs.map(|c| (&c.account_key, &c.shared_access_signature)) {
+                Some((Some(k), _)) => Ok(Key::Sign(SigningKey::Account(k.expose()))),
+                Some((None, Some(s))) => Ok(Key::Ready(s.expose())),
+                _ => Err(Error::InvalidCredentials(msg!(
+                    "the connection string has neither AccountKey nor SharedAccessSignature"
+                ))),
+            }
+        }
     }
 }
 
-/// The kind of SAS `key` makes: the one asked for, or the key's default.
-fn sas_kind(key: &Key<'_>, asked: Option<SasKind>) -> Result<SasKind> {
-    match (key, asked) {
-        (Key::Account(_), None | Some(SasKind::Service)) => Ok(SasKind::Service),
-        (Key::Account(_), Some(SasKind::Account)) => Ok(SasKind::Account),
-        (Key::Delegation(_), None | Some(SasKind::UserDelegation)) => Ok(SasKind::UserDelegation),
-        (Key::Delegation(_), Some(_)) => Err(Error::InvalidCredentials(msg!(
-            "a user-delegation key signs only a user-delegation SAS (sas: \"userDelegation\")"
-        ))),
-        _ => Err(Error::InvalidCredentials(msg!(
+/// The kind of SAS an account key makes: the one asked for, a service SAS by default.
+fn account_key_sas(asked: Option<SasKind>) -> Result<Kind<'static>> {
+    match asked {
+        None | Some(SasKind::Service) => Ok(Kind::Service),
+        Some(SasKind::Account) => Ok(Kind::Account),
+        Some(SasKind::UserDelegation) => Err(Error::InvalidCredentials(msg!(
             "a user-delegation SAS needs credentials.userDelegationKey"
         ))),
     }

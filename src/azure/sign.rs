@@ -6,7 +6,7 @@ use super::sas::{self, Layout, SasFields, SignedVersion};
 use super::service::Target;
 use super::validate::{validate_ip_range, validate_signed_text};
 use super::{account, service, user_delegation, write_addressing};
-use super::{push_query, AzureRequest, Protocol, SasKind, UserDelegationKey};
+use super::{push_query, AzureRequest, Protocol, UserDelegationKey};
 use super::{DEFAULT_EXPIRES, MAX_CLOCK_SKEW};
 use crate::crypto::HmacKey;
 use crate::error::{msg, msg_at};
@@ -17,10 +17,9 @@ use crate::types::{Method, Warning};
 /// One signing: the request, what signs it and where the results go.
 pub(super) struct Signing<'a, 'b> {
     pub req: &'a AzureRequest,
-    pub kind: SasKind,
+    pub kind: Kind<'a>,
     pub account: &'a str,
     pub scheme: &'static str,
-    pub udk: Option<&'a UserDelegationKey>,
     pub signing_key: &'a HmacKey,
     pub time: Timestamp,
     pub url: &'b mut String,
@@ -29,6 +28,15 @@ pub(super) struct Signing<'a, 'b> {
     pub warnings: &'b mut Vec<Warning>,
     /// Receives the string-to-sign when `Some`.
     pub sts_out: &'b mut Option<String>,
+}
+
+/// The kind of SAS the key makes: an account key makes a service or an account SAS, a
+/// user-delegation key (carried here) a user-delegation SAS.
+#[derive(Clone, Copy)]
+pub(super) enum Kind<'a> {
+    Service,
+    Account,
+    UserDelegation(&'a UserDelegationKey),
 }
 
 /// The SAS to make, one variant per kind, with what the kind signs.
@@ -78,8 +86,8 @@ pub(super) fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
     };
     let layout = version.layout();
     let sv = version.as_str();
-    let sas = resolve(req, s.kind, s.udk, s.account, layout)?;
-    let permissions = permissions(req, sas.scope(), sv, matches!(sas, Sas::UserDelegation(..)))?;
+    let sas = resolve(req, s.kind, s.account, layout)?;
+    let permissions = permissions(req, sas.scope(), sv)?;
     let (start, expiry) = times(req, s.time, &sas, s.warnings)?;
     check_signed_fields(req, s.scheme, s.warnings)?;
     let services = match sas {
@@ -94,7 +102,10 @@ pub(super) fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         services,
         bound_headers: user_delegation::bound_headers(&req.request_headers)?,
         bound_query: user_delegation::bound_query(&req.request_query, &req.query)?,
-        key_times: s.udk.map(user_delegation::key_time_strings),
+        key_times: match s.kind {
+            Kind::UserDelegation(k) => Some(user_delegation::key_time_strings(k)),
+            Kind::Service | Kind::Account => None,
+        },
         sas,
     };
     let fields = fields(req, &parts);
@@ -129,72 +140,50 @@ pub(super) fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
 /// The SAS kind with its target, after refusing the members other kinds have.
 fn resolve<'a>(
     req: &AzureRequest,
-    kind: SasKind,
-    udk: Option<&'a UserDelegationKey>,
+    kind: Kind<'a>,
     account: &str,
     layout: Layout,
 ) -> Result<Sas<'a>> {
-    let delegation = match (kind, udk) {
-        (SasKind::UserDelegation, Some(k)) => Some(k),
-        (SasKind::UserDelegation, None) => {
-            return Err(Error::InvalidCredentials(msg!(
-                "a user-delegation SAS needs credentials.userDelegationKey"
-            )))
-        }
-        _ => None,
-    };
-    match delegation {
-        None => user_delegation::refuse_fields(req)?,
-        Some(_) if req.identifier.is_some() => {
+    match kind {
+        Kind::UserDelegation(_) if req.identifier.is_some() => {
             return Err(Error::Unsupported(msg!(
                 "a user-delegation SAS cannot name a stored access policy (identifier)"
             )))
         }
-        Some(_) => {}
+        Kind::UserDelegation(_) => {}
+        Kind::Service | Kind::Account => user_delegation::refuse_fields(req)?,
     }
-    if kind == SasKind::Account {
+    if let Kind::Account = kind {
         account::check(req)?;
         return Ok(Sas::Account);
     }
     service::check(req)?;
     let target = service::target(req, account, layout)?;
-    Ok(match delegation {
-        Some(k) => Sas::UserDelegation(target, k),
-        None => Sas::Service(target),
+    Ok(match kind {
+        Kind::UserDelegation(k) => Sas::UserDelegation(target, k),
+        Kind::Service | Kind::Account => Sas::Service(target),
     })
 }
 
-/// `sp` in canonical order: the request's, none with a stored access policy, else the
-/// method's default.
-fn permissions(
-    req: &AzureRequest,
-    scope: PermissionScope,
-    sv: &str,
-    delegation: bool,
-) -> Result<Option<String>> {
-    let permissions = match (&req.permissions, &req.identifier) {
-        (Some(p), _) => Some(Permissions::parse(p, scope, sv)?.as_string()),
-        (None, Some(_)) => None,
-        (None, None) => Some(
-            Permissions::parse(default_permissions(req.method, scope)?, scope, sv)?.as_string(),
-        ),
+/// `sp` in canonical order: the request's, none with a stored access policy (which a
+/// user-delegation SAS cannot name: [`resolve`] refused it), else the method's default.
+fn permissions(req: &AzureRequest, scope: PermissionScope, sv: &str) -> Result<Option<String>> {
+    let permissions = match (req.permissions, &req.identifier) {
+        (Some(p), _) => p,
+        (None, Some(_)) => return Ok(None),
+        (None, None) => default_permissions(req.method, scope)?,
     };
-    if delegation && permissions.is_none() {
-        return Err(Error::InvalidRequest(msg!(
-            "a user-delegation SAS needs permissions"
-        )));
-    }
-    Ok(permissions)
+    permissions.to_sp(scope, sv).map(Some)
 }
 
 /// Permissions when the request names none and no stored access policy.
-fn default_permissions(method: Method, scope: PermissionScope) -> Result<&'static str> {
+fn default_permissions(method: Method, scope: PermissionScope) -> Result<Permissions> {
     let listing = matches!(scope, PermissionScope::Container | PermissionScope::Account);
     match method {
-        Method::Get | Method::Head if listing => Ok("rl"),
-        Method::Get | Method::Head => Ok("r"),
-        Method::Put => Ok("cw"),
-        Method::Delete => Ok("d"),
+        Method::Get | Method::Head if listing => Ok(Permissions::READ | Permissions::LIST),
+        Method::Get | Method::Head => Ok(Permissions::READ),
+        Method::Put => Ok(Permissions::CREATE | Permissions::WRITE),
+        Method::Delete => Ok(Permissions::DELETE),
         Method::Post => Err(Error::InvalidRequest(msg!(
             "a POST SAS needs explicit permissions"
         ))),

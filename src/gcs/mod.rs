@@ -188,51 +188,22 @@ impl Credentials {
 /// The endpoint builders of a request that holds an [`Endpoint`] (URLs and form uploads).
 macro_rules! gcs_endpoint_builders {
     ($ty:ident) => {
-        impl $ty {
+        $crate::builders::with_methods!($ty {
             /// Where the request goes, all options at once (one [`Endpoint`] can serve URLs and
             /// form uploads).
-            #[must_use]
-            pub fn with_endpoint_options(mut self, endpoint: $crate::gcs::Endpoint) -> Self {
-                self.endpoint = endpoint;
-                self
-            }
-
+            set with_endpoint_options(endpoint: $crate::gcs::Endpoint) => endpoint;
             /// `path` (default), `virtualHosted` or `bucketBound` (with
             /// `with_bucket_bound_hostname`).
-            #[must_use]
-            pub fn with_url_style(mut self, style: $crate::gcs::UrlStyle) -> Self {
-                self.endpoint.url_style = Some(style);
-                self
-            }
-
+            some with_url_style(style: $crate::gcs::UrlStyle) => endpoint.url_style;
             /// The CNAME / load-balancer host of a bucket-bound URL, `[scheme://]host[:port]`.
-            #[must_use]
-            pub fn with_bucket_bound_hostname(mut self, host: impl Into<String>) -> Self {
-                self.endpoint.bucket_bound_hostname = Some(host.into());
-                self
-            }
-
+            into with_bucket_bound_hostname(host: String) => endpoint.bucket_bound_hostname;
             /// `https` (default) or `http`.
-            #[must_use]
-            pub fn with_scheme(mut self, scheme: $crate::gcs::UrlScheme) -> Self {
-                self.endpoint.scheme = Some(scheme);
-                self
-            }
-
+            some with_scheme(scheme: $crate::gcs::UrlScheme) => endpoint.scheme;
             /// A custom endpoint or emulator in place of `storage.googleapis.com`.
-            #[must_use]
-            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-                self.endpoint.url = Some(endpoint.into());
-                self
-            }
-
+            into with_endpoint(endpoint: String) => endpoint.url;
             /// The universe domain (default `googleapis.com`, or the key's `universe_domain`).
-            #[must_use]
-            pub fn with_universe_domain(mut self, domain: impl Into<String>) -> Self {
-                self.endpoint.universe_domain = Some(domain.into());
-                self
-            }
-        }
+            into with_universe_domain(domain: String) => endpoint.universe_domain;
+        });
     };
 }
 use gcs_endpoint_builders;
@@ -295,40 +266,21 @@ impl GcsRequest {
             ..Self::default()
         }
     }
-
-    /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
 }
 
-gcs_endpoint_builders!(GcsRequest);
-
-impl GcsRequest {
+crate::builders::with_methods!(GcsRequest {
+    /// Who signs.
+    some with_credentials(credentials: Credentials) => credentials;
     /// A header to sign; the client must send it with exactly this value.
-    #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push(name, value);
-        self
-    }
-
+    push with_header(name, value) => headers;
     /// A query parameter to sign (`response-content-disposition`, `generation`…).
-    #[must_use]
-    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push(name, value);
-        self
-    }
-
+    push with_query(name, value) => query;
     /// How long the URL works: 1 s to 7 days, whole seconds (a fraction is dropped). Default 1
     /// hour.
-    #[must_use]
-    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
-        self.expires_in = Some(lifetime.as_secs());
-        self
-    }
-}
+    secs with_expires_in(lifetime) => expires_in;
+});
+
+gcs_endpoint_builders!(GcsRequest);
 
 /// A request with everything but its signature: the external-signer seam. Sign
 /// [`PreparedUrl::string_to_sign`] with the credential's key, then [`PreparedUrl::finish`].

@@ -60,14 +60,12 @@ impl GcsPostRequest {
             ..Self::default()
         }
     }
-
-    /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
 }
+
+crate::builders::with_methods!(GcsPostRequest {
+    /// Who signs.
+    some with_credentials(credentials: Credentials) => credentials;
+});
 
 super::gcs_endpoint_builders!(GcsPostRequest);
 

@@ -15,11 +15,76 @@ use std::path::{Path, PathBuf};
 // The runner the integration vector tests share.
 #[path = "../../tests/common/mod.rs"]
 pub(super) mod common;
-use common::aws_suite::{normalize_path, parse_request};
+use common::aws_suite::{normalize_path, parse_request, Parsed};
 use common::{vector_json, vector_path, Diffs};
 
-fn read(dir: &Path, f: &str) -> String {
+pub(super) fn read(dir: &Path, f: &str) -> String {
     std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{}/{f}: {e}", dir.display()))
+}
+
+/// One case of an aws-c-auth suite (SigV4 or SigV4a), read from its folder: the context, the
+/// request, and what the signer is given besides the key (the path normalised as the context
+/// says and encoded, the canonical headers, the payload hash).
+pub(super) struct Case {
+    pub name: String,
+    pub ctx: Value,
+    pub req: Parsed,
+    pub time: Timestamp,
+    /// The context's `omit_session_token`: the token is added to the URL after signing.
+    pub omit_token: bool,
+    canonical_uri: String,
+    headers: Vec<(String, String)>,
+    payload_hash: String,
+}
+
+impl Case {
+    pub fn read(dir: &Path) -> Case {
+        let ctx: Value = serde_json::from_str(&read(dir, "context.json")).unwrap();
+        let req = parse_request(&read(dir, "request.txt"));
+        let raw_path = if ctx["normalize"].as_bool().unwrap() {
+            normalize_path(&req.path)
+        } else {
+            req.path.clone()
+        };
+        let headers =
+            canonical_headers(req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
+        let payload_hash = if ctx["sign_body"].as_bool().unwrap() {
+            hex(&crate::crypto::sha256(&req.body))
+        } else {
+            hex(&crate::crypto::sha256(b""))
+        };
+        Case {
+            name: dir.file_name().unwrap().to_string_lossy().to_string(),
+            time: Timestamp::parse_rfc3339(ctx["timestamp"].as_str().unwrap()).unwrap(),
+            omit_token: ctx["omit_session_token"].as_bool().unwrap_or(false),
+            canonical_uri: encode_path(&raw_path),
+            headers,
+            payload_hash,
+            ctx,
+            req,
+        }
+    }
+
+    /// The request as the SigV4 layer takes it.
+    pub fn request(&self) -> sigv4::Request<'_> {
+        sigv4::Request {
+            method: &self.req.method,
+            canonical_uri: &self.canonical_uri,
+            query: &self.req.query,
+            headers: &self.headers,
+            payload_hash: &self.payload_hash,
+        }
+    }
+
+    /// The session token signed into the URL (none when the context omits it).
+    pub fn signed_token(&self) -> Option<&str> {
+        let token = self.ctx["credentials"]["token"].as_str();
+        if self.omit_token {
+            None
+        } else {
+            token
+        }
+    }
 }
 
 /// Query parameters, decoded, as a set (the suite writes some raw UTF-8, we always encode).
@@ -45,49 +110,25 @@ fn sigv4_test_suite_query_signing() {
 
     let mut failures = Diffs::new();
     for dir in &cases {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let ctx: Value = serde_json::from_str(&read(dir, "context.json")).unwrap();
-        let req = parse_request(&read(dir, "request.txt"));
+        let case = Case::read(dir);
+        let Case { name, ctx, req, .. } = &case;
         let creds = &ctx["credentials"];
-        let token = creds["token"].as_str();
-        let omit_token = ctx["omit_session_token"].as_bool().unwrap_or(false);
-        let time = Timestamp::parse_rfc3339(ctx["timestamp"].as_str().unwrap()).unwrap();
         let region = ctx["region"].as_str().unwrap();
         let service = ctx["service"].as_str().unwrap();
-
-        let raw_path = if ctx["normalize"].as_bool().unwrap() {
-            normalize_path(&req.path)
-        } else {
-            req.path.clone()
-        };
-        let canonical_uri = encode_path(&raw_path);
-        let headers =
-            canonical_headers(req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
-        let payload_hash = if ctx["sign_body"].as_bool().unwrap() {
-            hex(&crate::crypto::sha256(&req.body))
-        } else {
-            hex(&crate::crypto::sha256(b""))
-        };
         let key = SigningKey::derive(
             &AWS4_HMAC_SHA256,
             creds["secret_access_key"].as_str().unwrap(),
-            &time.amz_date(),
+            &case.time.amz_date(),
             region,
             service,
         );
         let signed = sigv4::presign(
-            &sigv4::Request {
-                method: &req.method,
-                canonical_uri: &canonical_uri,
-                query: &req.query,
-                headers: &headers,
-                payload_hash: &payload_hash,
-            },
+            &case.request(),
             &Auth {
                 scheme: &AWS4_HMAC_SHA256,
                 access_key_id: creds["access_key_id"].as_str().unwrap(),
-                session_token: if omit_token { None } else { token },
-                time,
+                session_token: case.signed_token(),
+                time: case.time,
                 region,
                 service,
                 expires_in: ctx["expiration_in_seconds"].as_u64().unwrap(),
@@ -95,8 +136,7 @@ fn sigv4_test_suite_query_signing() {
             &key,
         );
 
-        let mut check =
-            |stage: &str, got: &str, want: &str| failures.check(&name, stage, got, want);
+        let mut check = |stage: &str, got: &str, want: &str| failures.check(name, stage, got, want);
         check(
             "canonical request",
             &signed.canonical_request,
@@ -116,8 +156,9 @@ fn sigv4_test_suite_query_signing() {
         // The signed request line: compare path and the query as a set (aws-c-auth's emit order
         // differs from our sorted order).
         let mut url_query = signed.query.clone();
-        if omit_token {
-            crate::encoding::append_param(&mut url_query, "X-Amz-Security-Token", token.unwrap());
+        if case.omit_token {
+            let token = creds["token"].as_str().unwrap();
+            crate::encoding::append_param(&mut url_query, "X-Amz-Security-Token", token);
         }
         let line = read(dir, "query-signed-request.txt");
         let first = line.lines().next().unwrap();

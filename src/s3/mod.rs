@@ -104,74 +104,30 @@ impl Credentials {
 /// The endpoint builders of a request that holds an [`Endpoint`] (URLs and form uploads).
 macro_rules! s3_endpoint_builders {
     ($ty:ident) => {
-        impl $ty {
+        $crate::builders::with_methods!($ty {
             /// Where the request goes, all options at once (one [`Endpoint`] can serve URLs and
             /// form uploads).
-            #[must_use]
-            pub fn with_endpoint_options(mut self, endpoint: $crate::s3::Endpoint) -> Self {
-                self.endpoint = endpoint;
-                self
-            }
-
+            set with_endpoint_options(endpoint: $crate::s3::Endpoint) => endpoint;
             /// The region of the credential scope and, for AWS, of the endpoint.
-            #[must_use]
-            pub fn with_region(mut self, region: impl Into<String>) -> Self {
-                self.endpoint.region = Some(region.into());
-                self
-            }
-
+            into with_region(region: String) => endpoint.region;
             /// An S3-compatible store's endpoint, `scheme://host[:port][/base]`.
-            #[must_use]
-            pub fn with_endpoint(mut self, endpoint: impl Into<String>) -> Self {
-                self.endpoint.url = Some(endpoint.into());
-                self
-            }
-
+            into with_endpoint(endpoint: String) => endpoint.url;
             /// Virtual-hosted or path-style URLs (default: virtual-hosted when the bucket allows
             /// it).
-            #[must_use]
-            pub fn with_url_style(mut self, style: $crate::s3::UrlStyle) -> Self {
-                self.endpoint.url_style = Some(style);
-                self
-            }
-
+            some with_url_style(style: $crate::s3::UrlStyle) => endpoint.url_style;
             /// The AWS dual-stack (IPv6) endpoint.
-            #[must_use]
-            pub fn with_dualstack(mut self, on: bool) -> Self {
-                self.endpoint.dualstack = on;
-                self
-            }
-
+            set with_dualstack(on: bool) => endpoint.dualstack;
             /// S3 Transfer Acceleration.
-            #[must_use]
-            pub fn with_accelerate(mut self, on: bool) -> Self {
-                self.endpoint.accelerate = on;
-                self
-            }
-
+            set with_accelerate(on: bool) => endpoint.accelerate;
             /// The AWS FIPS endpoint.
-            #[must_use]
-            pub fn with_fips(mut self, on: bool) -> Self {
-                self.endpoint.fips = on;
-                self
-            }
-
+            set with_fips(on: bool) => endpoint.fips;
             /// The store's profile ([`Store`](crate::s3::Store)): endpoint shape, default
             /// region, documented limits.
-            #[must_use]
-            pub fn with_store(mut self, store: $crate::s3::Store) -> Self {
-                self.endpoint.store = store;
-                self
-            }
-
+            set with_store(store: $crate::s3::Store) => endpoint.store;
             /// R2's account id (with `Store::R2`): the endpoint becomes
             /// `https://<accountId>.r2.cloudflarestorage.com`.
-            #[must_use]
-            pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
-                self.endpoint.account_id = Some(account_id.into());
-                self
-            }
-        }
+            into with_account_id(account_id: String) => endpoint.account_id;
+        });
     };
 }
 use s3_endpoint_builders;
@@ -233,61 +189,27 @@ impl S3Request {
             ..Self::default()
         }
     }
-
-    /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
 }
 
-s3_endpoint_builders!(S3Request);
-
-impl S3Request {
+crate::builders::with_methods!(S3Request {
+    /// Who signs.
+    some with_credentials(credentials: Credentials) => credentials;
     /// A "folder" put before the key (a `/` is inserted when missing).
-    #[must_use]
-    pub fn with_key_prefix(mut self, prefix: impl Into<String>) -> Self {
-        self.key_prefix = Some(prefix.into());
-        self
-    }
-
+    into with_key_prefix(prefix: String) => key_prefix;
     /// How long the URL works: 1 s to 7 days, whole seconds (a fraction is dropped). Default 1
     /// hour.
-    #[must_use]
-    pub fn with_expires_in(mut self, lifetime: core::time::Duration) -> Self {
-        self.expires_in = Some(lifetime.as_secs());
-        self
-    }
-
+    secs with_expires_in(lifetime) => expires_in;
     /// A header to sign; the client must send it with exactly this value.
-    #[must_use]
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push(name, value);
-        self
-    }
-
+    push with_header(name, value) => headers;
     /// A query parameter to sign (`response-content-disposition`, `versionId`, `partNumber`…).
-    #[must_use]
-    pub fn with_query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push(name, value);
-        self
-    }
-
+    push with_query(name, value) => query;
     /// What to do when temporary credentials expire before the URL (default: warn).
-    #[must_use]
-    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
-        self.credential_expiry = policy;
-        self
-    }
-
+    set with_credential_expiry(policy: CredentialExpiry) => credential_expiry;
     /// What a PUT upload must be ([`UploadLimits`]).
-    #[must_use]
-    pub fn with_limits(mut self, limits: UploadLimits) -> Self {
-        self.limits = Some(limits);
-        self
-    }
-}
+    some with_limits(limits: UploadLimits) => limits;
+});
+
+s3_endpoint_builders!(S3Request);
 
 /// Bytes of a presigned URL besides its variable parts: scheme, AWS host name, parameter names,
 /// fixed values and the signature.
@@ -341,22 +263,14 @@ impl Presigner {
                 "needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
             )));
         }
-        let time = req.signed_at.unwrap_or(now);
-        let creds = req
-            .credentials
-            .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials(msg_at!("credentials", "not given")))?;
-        validate_credentials(creds)?;
-        let region = req.endpoint.region();
-
-        let mut warnings = Vec::new();
-        let expires_in = expiry(
-            req.expires_in,
-            req.credential_expiry,
-            creds,
+        let Start {
             time,
-            &mut warnings,
-        )?;
+            creds,
+            expires_in,
+            mut warnings,
+            key,
+        } = Start::of(req, now)?;
+        let region = req.endpoint.region();
 
         let profile = req.endpoint.store.profile();
         store::expiry_warning(profile, expires_in, &mut warnings);
@@ -368,8 +282,6 @@ impl Presigner {
             &req.headers,
             &mut warnings,
         );
-
-        let key = ObjectKey::of(req)?;
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
         // A directory bucket (S3 Express One Zone): its zonal endpoint, service and token name.
@@ -444,6 +356,47 @@ impl Presigner {
             headers: Params(headers),
             expires_at: time.add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))?,
             warnings,
+        })
+    }
+}
+
+/// What SigV4 and SigV4a signing (a Multi-Region Access Point) both start with.
+struct Start<'r> {
+    /// The signing instant.
+    time: Timestamp,
+    /// The credentials, checked.
+    creds: &'r Credentials,
+    /// The URL's lifetime, seconds.
+    expires_in: u64,
+    /// The warnings so far (temporary credentials expiring first).
+    warnings: Vec<Warning>,
+    /// The object's path, checked.
+    key: ObjectKey<'r>,
+}
+
+impl<'r> Start<'r> {
+    fn of(req: &'r S3Request, now: Timestamp) -> Result<Self> {
+        let time = req.signed_at.unwrap_or(now);
+        let creds = req
+            .credentials
+            .as_ref()
+            .ok_or_else(|| Error::InvalidCredentials(msg_at!("credentials", "not given")))?;
+        validate_credentials(creds)?;
+        let mut warnings = Vec::new();
+        let expires_in = expiry(
+            req.expires_in,
+            req.credential_expiry,
+            creds,
+            time,
+            &mut warnings,
+        )?;
+        let key = ObjectKey::of(req)?;
+        Ok(Start {
+            time,
+            creds,
+            expires_in,
+            warnings,
+            key,
         })
     }
 }

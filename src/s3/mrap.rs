@@ -114,28 +114,20 @@ impl Presigner {
         arn: MrapArn<'_>,
         now: Timestamp,
     ) -> Result<Presigned> {
-        use super::{check_query, expiry, signed_headers, validate_credentials, ObjectKey};
+        use super::{check_query, signed_headers, Start};
         use crate::sigv4;
         use crate::text::part;
         use crate::types::{Params, Secret};
 
         check_options(req)?;
         let region_set = region_set(req)?;
-        let time = req.signed_at.unwrap_or(now);
-        let creds = req
-            .credentials
-            .as_ref()
-            .ok_or_else(|| Error::InvalidCredentials(msg!("no credentials given")))?;
-        validate_credentials(creds)?;
-        let mut warnings = Vec::new();
-        let expires_in = expiry(
-            req.expires_in,
-            req.credential_expiry,
-            creds,
+        let Start {
             time,
-            &mut warnings,
-        )?;
-        let key = ObjectKey::of(req)?;
+            creds,
+            expires_in,
+            warnings,
+            key,
+        } = Start::of(req, now)?;
         let headers = signed_headers(&req.headers)?;
         check_query(&req.query)?;
 

@@ -66,21 +66,14 @@ impl S3PostRequest {
             ..Self::default()
         }
     }
-
-    /// Who signs.
-    #[must_use]
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// What to do when temporary credentials expire before the policy (default: warn).
-    #[must_use]
-    pub fn with_credential_expiry(mut self, policy: CredentialExpiry) -> Self {
-        self.credential_expiry = policy;
-        self
-    }
 }
+
+crate::builders::with_methods!(S3PostRequest {
+    /// Who signs.
+    some with_credentials(credentials: Credentials) => credentials;
+    /// What to do when temporary credentials expire before the policy (default: warn).
+    set with_credential_expiry(policy: CredentialExpiry) => credential_expiry;
+});
 
 super::s3_endpoint_builders!(S3PostRequest);
 

@@ -6,21 +6,15 @@
 //!
 //! Vectors: tests/vectors/sigv4a (copied byte-identical from aws-c-auth, Apache-2.0; see SOURCE.md).
 
-use crate::encoding::{canonical_headers, encode_path, hex};
-use crate::sigv4::{self, Auth, AWS4_ECDSA_P256_SHA256};
+use crate::encoding::hex;
+use crate::sigv4::{Auth, AWS4_ECDSA_P256_SHA256};
 use crate::sigv4a::{self, SigningKey};
-use crate::Timestamp;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-// The runner the AWS SigV4 suite loads (one copy of the module).
-use super::aws_vectors::common;
-use common::aws_suite::{normalize_path, parse_request};
+// The runner the AWS SigV4 suite loads (one copy of the module), and its case reader.
+use super::aws_vectors::{common, read, Case};
 use common::{vector_path, Diffs};
-
-fn read(dir: &Path, f: &str) -> String {
-    std::fs::read_to_string(dir.join(f)).unwrap_or_else(|e| panic!("{}/{f}: {e}", dir.display()))
-}
 
 #[test]
 fn sigv4a_test_suite_query_signing() {
@@ -40,14 +34,10 @@ fn sigv4a_test_suite_query_signing() {
     let mut failures = Diffs::new();
     let mut suite_signatures_verified = 0;
     for dir in &cases {
-        let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let ctx: Value = serde_json::from_str(&read(dir, "context.json")).unwrap();
-        let req = parse_request(&read(dir, "request.txt"));
+        let case = Case::read(dir);
+        let Case { name, ctx, .. } = &case;
         let creds = &ctx["credentials"];
         let access_key_id = creds["access_key_id"].as_str().unwrap();
-        let token = creds["token"].as_str();
-        let omit_token = ctx["omit_session_token"].as_bool().unwrap_or(false);
-        let time = Timestamp::parse_rfc3339(ctx["timestamp"].as_str().unwrap()).unwrap();
 
         // The key derivation, against the suite's public key.
         let key = SigningKey::derive(access_key_id, creds["secret_access_key"].as_str().unwrap())
@@ -60,38 +50,19 @@ fn sigv4a_test_suite_query_signing() {
         );
         let public = key.public_key();
         failures.check(
-            &name,
+            name,
             "public key",
             &hex(&public.to_sec1_uncompressed()),
             &want_point,
         );
 
-        let raw_path = if ctx["normalize"].as_bool().unwrap() {
-            normalize_path(&req.path)
-        } else {
-            req.path.clone()
-        };
-        let canonical_uri = encode_path(&raw_path);
-        let headers =
-            canonical_headers(req.headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
-        let payload_hash = if ctx["sign_body"].as_bool().unwrap() {
-            hex(&crate::crypto::sha256(&req.body))
-        } else {
-            hex(&crate::crypto::sha256(b""))
-        };
         let signed = sigv4a::presign(
-            &sigv4::Request {
-                method: &req.method,
-                canonical_uri: &canonical_uri,
-                query: &req.query,
-                headers: &headers,
-                payload_hash: &payload_hash,
-            },
+            &case.request(),
             &Auth {
                 scheme: &AWS4_ECDSA_P256_SHA256,
                 access_key_id,
-                session_token: if omit_token { None } else { token },
-                time,
+                session_token: case.signed_token(),
+                time: case.time,
                 // The suite's region is the region set.
                 region: ctx["region"].as_str().unwrap(),
                 service: ctx["service"].as_str().unwrap(),
@@ -102,13 +73,13 @@ fn sigv4a_test_suite_query_signing() {
         .unwrap();
 
         failures.check(
-            &name,
+            name,
             "canonical request",
             &signed.canonical_request,
             &read(dir, "query-canonical-request.txt"),
         );
         failures.check(
-            &name,
+            name,
             "string to sign",
             &signed.string_to_sign,
             &read(dir, "query-string-to-sign.txt"),
@@ -118,13 +89,13 @@ fn sigv4a_test_suite_query_signing() {
         // key does), over the string to sign we built.
         let theirs = read(dir, "query-signature.txt");
         let ok = public.verify_hex(signed.string_to_sign.as_bytes(), theirs.trim());
-        failures.check(&name, "suite signature verifies", &ok.to_string(), "true");
+        failures.check(name, "suite signature verifies", &ok.to_string(), "true");
         suite_signatures_verified += usize::from(ok);
         let ours = public.verify_hex(signed.string_to_sign.as_bytes(), &signed.signature);
-        failures.check(&name, "our signature verifies", &ours.to_string(), "true");
+        failures.check(name, "our signature verifies", &ours.to_string(), "true");
         // And a signature of anything else does not.
         let tampered = public.verify_hex(b"AWS4-ECDSA-P256-SHA256\n", theirs.trim());
-        failures.check(&name, "tampered rejected", &tampered.to_string(), "false");
+        failures.check(name, "tampered rejected", &tampered.to_string(), "false");
     }
     println!("{suite_signatures_verified} of the suite's signatures verified");
     failures.finish("SigV4a query signing (aws-c-auth v4a suite)");

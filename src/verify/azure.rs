@@ -1,6 +1,6 @@
 //! Azure Blob SAS: service, account and user-delegation. The string to sign is rebuilt from the
 //! URL's parameters by the signer's own layouts ([`crate::azure::sas`]) and signed by
-//! [`sas::sign`]; permissions are read by [`Permissions::parse`].
+//! [`sas::sign`]; permissions are read by [`Permissions::parse_for`].
 
 use super::{
     check_times, fail, header_values, Check, DebugInfo, IncomingRequest, KeyId, KeyLookup,
@@ -581,14 +581,18 @@ fn allowed_letter(
     target: &Target<'_>,
     signed: &Signed<'_>,
 ) -> Result<char, VerifyError> {
-    let perms = Permissions::parse(sas.sp, signed.scope, sas.version.as_str())
+    let perms = Permissions::parse_for(sas.sp, signed.scope, sas.version.as_str())
         .map_err(|e| VerifyError::new(Check::Malformed, format!("sp: {}", e.message())))?;
     if sas.kind == Kind::Account {
         check_account_scope(sas, target.level)?;
     }
     let comp = find_ci(url, "comp")?.map(str::to_ascii_lowercase);
     let needed = required_letters(req.method, target.level, comp.as_deref(), signed.version_id);
-    match needed.iter().copied().find(|c| perms.contains(*c)) {
+    match needed
+        .iter()
+        .copied()
+        .find(|c| Permissions::letter(*c).is_some_and(|p| perms.contains(p)))
+    {
         Some(letter) => Ok(letter),
         None => {
             let any: String = needed.iter().collect();

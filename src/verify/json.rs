@@ -196,26 +196,27 @@ fn credentials_key(provider: Provider, json: &str) -> Result<OneKey> {
         }
         Provider::Azure => {
             let c: crate::azure::Credentials = from_str(json).map_err(at)?;
-            match (c.account_key, c.connection_string, c.user_delegation_key) {
-                (Some(k), None, None) => Ok(OneKey {
+            match c {
+                crate::azure::Credentials::AccountKey(k) => Ok(OneKey {
                     id: None,
                     key: VerifyKey::AzureAccountKey(k),
                 }),
-                (None, Some(cs), None) => {
+                crate::azure::Credentials::ConnectionString(cs) => {
                     let cs = ConnectionString::parse(cs.expose())?;
                     let key = cs.account_key.ok_or_else(|| {
-                        Error::InvalidCredentials(msg!("the connection string has no AccountKey to verify with"))
+                        Error::InvalidCredentials(msg!(
+                            "the connection string has no AccountKey to verify with"
+                        ))
                     })?;
                     Ok(OneKey {
                         id: cs.account_name,
                         key: VerifyKey::AzureAccountKey(key),
                     })
                 }
-                (None, None, Some(udk)) => Ok(OneKey {
+                crate::azure::Credentials::UserDelegationKey(udk) => Ok(OneKey {
                     id: None,
                     key: VerifyKey::AzureUserDelegation(udk),
                 }),
-                _ => Err(Error::InvalidCredentials(msg!("credentials must hold exactly one of accountKey, connectionString, userDelegationKey"))),
             }
         }
         Provider::Gcs => match from_str::<GcsCredentials>(json).map_err(at)? {

@@ -206,7 +206,7 @@ fn session_tokens_must_be_the_credentials_own() {
 fn az(method: Method, blob: &str, permissions: Option<&str>) -> String {
     let mut r = AzureRequest::new(method, "myaccount", "photos", blob);
     r.credentials = Some(AzCreds::account_key(AZ_KEY));
-    r.permissions = permissions.map(str::to_owned);
+    r.permissions = permissions.map(|p| p.parse().unwrap());
     r.signed_at = Some(t("2026-11-24T10:00:00Z"));
     crate::azure::presign(&r, t("2026-11-24T10:00:00Z"))
         .unwrap()
