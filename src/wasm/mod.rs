@@ -7,7 +7,12 @@
 use crate::error::msg;
 use crate::json;
 
-#[cfg(feature = "upload")]
+// The plan's exports only where a provider can sign its steps: the `presign/upload` entry carries
+// the checksum hashers alone (features "upload"), so the multipart model stays out of it.
+#[cfg(all(
+    feature = "upload",
+    any(feature = "s3", feature = "azure", feature = "gcs")
+))]
 mod upload;
 use crate::request::Signer;
 use crate::time::Timestamp;
