@@ -521,6 +521,9 @@ export function cognitoCredentialsFn(glue) {
       }
       return exchange(glue, "aws.cognitoGetCredentials", { identityId: id, logins: map, customRoleArn, region, endpoint }, { fetch });
     }, refreshMargin);
+  };
+}
+
 // The bytes of a chunk for the wasm Hasher: a Uint8Array as it is, another view or an ArrayBuffer
 // as a Uint8Array over the same memory, a string as its UTF-8.
 function chunkBytes(chunk) {
@@ -595,6 +598,9 @@ export function HasherFn(glue) {
     [Symbol.dispose ?? Symbol.for("Symbol.dispose")]() {
       this.free();
     }
+  };
+}
+
 /**
  * `gcsSignBlobSigner({ serviceAccountEmail, accessToken, endpoint?, universeDomain?, fetch? })`: a GCS
  * signer for `presignAsync` / `presignPostAsync` (`credentials: { signer }`) without a private key:
@@ -620,6 +626,9 @@ export function gcsSignBlobSignerFn(glue) {
         return out.signature;
       },
     };
+  };
+}
+
 /**
  * `s3ExpressSession({ bucket, region?, credentials, sessionMode?, endpoint?, fips?, dualstack?, fetch? })`:
  * S3 Express One Zone `CreateSession` for a directory bucket (`name--usw2-az1--x-s3`), signed with the
