@@ -22,10 +22,11 @@ export const ENTRIES = [
   { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
   { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
   { path: "./sigv4a", dir: "sigv4a", features: "wasm-url,s3,sigv4a", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./s3express", dir: "s3express", features: "wasm-url,s3,s3express", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
-  { path: "./credentials", dir: "credentials", features: "exchange,azure,s3,gcs", exports: ["azureUserDelegationKey", "azureUserDelegationKeyProvider", "azureToken", "azureTokenProvider", "azureManagedIdentityToken", "azureManagedIdentityTokenProvider", "awsWebIdentityCredentials", "cognitoCredentials", "gcsSignBlobSigner", "s3ExpressSession", "s3ExpressSessionProvider"] },
-  { path: "./verify", dir: "verify", features: "s3,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
+  { path: "./credentials", dir: "credentials", features: "exchange,azure,s3,s3express,gcs", exports: ["azureUserDelegationKey", "azureUserDelegationKeyProvider", "azureToken", "azureTokenProvider", "azureManagedIdentityToken", "azureManagedIdentityTokenProvider", "awsWebIdentityCredentials", "cognitoCredentials", "gcsSignBlobSigner", "s3ExpressSession", "s3ExpressSessionProvider"] },
+  { path: "./verify", dir: "verify", features: "s3,s3express,azure,gcs,verify", exports: ["verify", "verifyAsync"] },
   { path: "./upload", dir: "upload", features: "upload", exports: ["Hasher"] },
 ];
 

@@ -213,7 +213,12 @@ pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(any(feature = "azure", feature = "s3", feature = "upload"))]
+#[cfg(any(
+    feature = "azure",
+    feature = "upload",
+    feature = "s3express",
+    all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
+))]
 mod xml;
 
 #[cfg(feature = "s3")]

@@ -131,7 +131,7 @@ pub const AWS4_HMAC_SHA256: Scheme = Scheme {
 /// `X-Amz-S3session-Token` (the `CreateSession` token) instead of `X-Amz-Security-Token`
 /// (botocore's `S3ExpressQueryAuth`). The name sorts where the STS token's does (after
 /// `X-Amz-Expires`, before `X-Amz-SignedHeaders`), so the fast path's order holds.
-#[cfg(feature = "s3")]
+#[cfg(feature = "s3express")]
 pub const AWS4_HMAC_SHA256_S3EXPRESS: Scheme = Scheme {
     algorithm: "AWS4-HMAC-SHA256",
     key_prefix: "AWS4",
@@ -586,7 +586,7 @@ fn string_to_sign_parts<'a>(
 /// and every `x-amz-*` header sent, and its payload hash), signed with `key` in the scope of
 /// `auth` (`auth.expires_in` and `auth.session_token` are not read: a session token is one of
 /// `req.headers`). Credential exchanges signed with SigV4 (S3 Express `CreateSession`) use it.
-#[cfg(feature = "s3")]
+#[cfg(feature = "s3express")]
 pub(crate) fn authorization(req: &Request<'_>, auth: &Auth<'_>, key: &SigningKey) -> String {
     let amz = auth.time.amz_stamp();
     let stamp = StampText::of(&amz);

@@ -6,7 +6,8 @@
 // sends for the same bucket, credentials and instant (URL, x-amz-date, x-amz-content-sha256 and the
 // Authorization signature, taken from botocore with a stubbed CreateSession; see
 // tests/s3express_py_diff.py for 240 generated cases through the same wasm); it reads the answer into
-// `{ credentials, expiresAt }` ready for an S3Request (and the URL signed with them is botocore's); an S3
+// `{ credentials, expiresAt }` ready for an S3Request (and the URL presign/s3express signs with them is
+// botocore's, while presign/s3 refuses the directory bucket with UNSUPPORTED); an S3
 // error document becomes a SERVICE_ERROR PresignError without the secret; the provider shares one
 // request and refreshes `refreshMargin` before the session ends. What it does not prove: that AWS accepts
 // the request (no directory bucket is reachable here).
@@ -18,7 +19,8 @@ import { tally } from "./support/demo_stack.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { s3ExpressSession, s3ExpressSessionProvider, PresignError } = await import(pathToFileURL(join(ROOT, "pkg/dist/credentials/node.js")).href);
-const { presign } = await import(pathToFileURL(join(ROOT, "pkg/dist/s3/node.js")).href);
+const { presign } = await import(pathToFileURL(join(ROOT, "pkg/dist/s3express/node.js")).href);
+const { presign: s3Presign } = await import(pathToFileURL(join(ROOT, "pkg/dist/s3/node.js")).href);
 const t = tally();
 
 let now = Date.parse("2026-11-24T10:00:00Z");
@@ -49,6 +51,12 @@ try {
   const { url } = presign({ provider: "s3", method: "GET", bucket: BUCKET, key: "a b/c", region: "us-west-2", credentials: s.credentials, expiresIn: 600 });
   t.check("a URL signed with them is botocore's (canonical parameter order)",
     url.includes("X-Amz-S3session-Token=TOKEN%2F%2B%3Dabc&") && url.endsWith("X-Amz-Signature=bb25e6d317ca8116a6b14f3da4334d57b08c36a7e8d75e2e90a5bae5ab5e47c3"), url);
+  // presign/s3 (built without the feature s3express) refuses the directory bucket, naming the entry
+  // that signs it, instead of signing it for the general endpoint.
+  let refused;
+  try { s3Presign({ provider: "s3", method: "GET", bucket: BUCKET, key: "a b/c", region: "us-west-2", credentials: s.credentials, expiresIn: 600 }); } catch (e) { refused = e; }
+  t.check("presign/s3 refuses a directory bucket: UNSUPPORTED naming presign/s3express",
+    refused instanceof PresignError && refused.code === "UNSUPPORTED" && /presign\/s3express/.test(refused.message), refused && `${refused.code} ${refused.message}`);
   const ro = seen.length;
   await s3ExpressSession({ bucket: BUCKET, region: "us-west-2", credentials: { ...IAM, sessionToken: "STS-TOKEN" }, sessionMode: "ReadOnly", fetch });
   const h = seen[ro].headers;
@@ -81,4 +89,4 @@ try {
   t.check("no unexpected exception", false, e && e.stack);
 }
 t.summary();
-process.exit(t.failed === 0 && t.passed >= 9 ? 0 : 1);
+process.exit(t.failed === 0 && t.passed >= 10 ? 0 : 1);

@@ -27,6 +27,7 @@ import { corsRules, type CorsRules } from "presign/cors";
 import { verify, type Verified, type Refused } from "presign/verify";
 import { presign as s3Presign, presignMany as s3PresignMany, createPresigner as s3Client, type S3Request } from "presign/s3";
 import { presign as mrapPresign, createPresigner as mrapClient } from "presign/sigv4a";
+import { presign as expressPresign, presignMany as expressPresignMany, createPresigner as expressClient } from "presign/s3express";
 import { presign as azurePresign, createPresigner as azureClient } from "presign/azure";
 import { presign as gcsPresign, presignAsync as gcsPresignAsync, createPresigner as gcsClient, PresignError as GcsError } from "presign/gcs";
 const s3: PresignRequest = {
@@ -81,6 +82,8 @@ const s3only: S3Request = { provider: "s3", bucket: "b", key: "k", credentials: 
 void s3Presign(s3only).url; void s3PresignMany([s3only]); s3Client({ provider: "s3", bucket: "b" }).free();
 const mrap: S3Request = { provider: "s3", bucket: "arn:aws:s3::123456789012:accesspoint/x.mrap", key: "k", regionSet: "us-east-1,eu-west-1", credentials: { accessKeyId: "a", secretAccessKey: "s" } };
 void mrapPresign(mrap).url; mrapClient({ provider: "s3", bucket: mrap.bucket, regionSet: "*" }).free();
+const express: S3Request = { provider: "s3", bucket: "photos--usw2-az1--x-s3", key: "k", region: "us-west-2", credentials: { accessKeyId: "a", secretAccessKey: "s", sessionToken: "t" } };
+void expressPresign(express).url; void expressPresignMany([express]); expressClient({ provider: "s3", bucket: express.bucket, region: "us-west-2" }).free();
 void azurePresign(az).url; azureClient({ provider: "azure", container: "c", credentials: { connectionString: "UseDevelopmentStorage=true" } }).free();
 void gcsPresign(gcs).url; void gcsPresignAsync(sa); gcsClient({ provider: "gcs", bucket: "b" }).free();
 try { gcsPresign(gcs); } catch (e) { if (e instanceof GcsError) { const c: string = e.code; void c; } }
@@ -107,6 +110,8 @@ const BAD = {
   "corsRules is not in the URL entry": `import { corsRules } from "presign"; void corsRules;`,
   "presign/sigv4a takes S3 requests only": `import { presign } from "presign/sigv4a"; presign({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
   "regionSet is a string": `import { presign } from "presign/sigv4a"; presign({ provider: "s3", bucket: "b", key: "k", regionSet: ["*"], credentials: { accessKeyId: "a", secretAccessKey: "s" } });`,
+  "presign/s3express takes S3 requests only": `import { presign } from "presign/s3express"; presign({ provider: "gcs", bucket: "b", key: "k", credentials: { hmac: { accessId: "a", secret: "s" } } });`,
+  "presign/s3express has no presignAsync": `import { presignAsync } from "presign/s3express"; void presignAsync;`,
   "presign/s3 takes S3 requests only": `import { presign } from "presign/s3"; presign({ provider: "azure", container: "c", blob: "b", credentials: { connectionString: "UseDevelopmentStorage=true" } });`,
   "presign/azure's client is for Azure": `import { createPresigner } from "presign/azure"; createPresigner({ provider: "s3", bucket: "b" });`,
   "presign/s3 has no presignAsync": `import { presignAsync } from "presign/s3"; void presignAsync;`,

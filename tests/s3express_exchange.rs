@@ -2,7 +2,7 @@
 //! calls): the request botocore 1.44.18 sends for the same inputs (its Authorization, taken from
 //! botocore with a stubbed CreateSession and a frozen clock; see tests/s3express_py_diff.py), and
 //! the answer in the request schema's shape.
-#![cfg(feature = "exchange")]
+#![cfg(all(feature = "exchange", feature = "s3express"))]
 #![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
 
 use presign::json::{exchange_request_json, exchange_response_json};

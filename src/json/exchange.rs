@@ -41,7 +41,7 @@ const KINDS: &[&str] = &[
     "\"aws.cognitoGetCredentials\"",
     #[cfg(feature = "gcs")]
     "\"gcs.signBlob\"",
-    #[cfg(feature = "s3")]
+    #[cfg(feature = "s3express")]
     "\"aws.s3ExpressCreateSession\"",
 ];
 
@@ -111,7 +111,7 @@ fn request(kind: &str, r: Reader<'_>, now: Timestamp) -> Result<HttpRequest> {
         }
         #[cfg(feature = "gcs")]
         "gcs.signBlob" => options::<crate::gcs::sign_blob::SignBlobJson>(r)?.build(),
-        #[cfg(feature = "s3")]
+        #[cfg(feature = "s3express")]
         "aws.s3ExpressCreateSession" => options::<crate::s3::express::CreateSession>(r)?.build(now),
         _ => Err(unknown_kind()),
     }
@@ -178,7 +178,7 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
                 .end();
             Ok(())
         }
-        #[cfg(feature = "s3")]
+        #[cfg(feature = "s3express")]
         "aws.s3ExpressCreateSession" => {
             let Answer { status, body } = options(r)?;
             let c = crate::s3::express::parse_create_session(status, &body)?;

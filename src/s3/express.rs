@@ -10,6 +10,11 @@
 //! credentials last 5 minutes, and their `expires_at` bounds the URL through the request's
 //! `credential_expiry` policy (warn, error or clamp).
 //!
+//! All of it but [`is_directory_bucket`] and the constants needs the cargo feature `s3express`
+//! (default; the npm entries `presign/s3express`, `presign/credentials` and `presign/verify`).
+//! Without it a directory bucket is refused with [`Error::Unsupported`]: signed as an ordinary
+//! bucket, its URL would be one AWS refuses.
+//!
 //! Spec: <https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html>,
 //! <https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-Regions-and-Zones.html>.
 //!
@@ -40,16 +45,26 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+#[cfg(feature = "s3express")]
 use super::endpoint::{
     aws_dns_suffix, is_virtual_hostable, resolve_custom, EndpointOptions, UrlStyle,
 };
+#[cfg(feature = "s3express")]
 use super::{validate_credentials, Credentials, Endpoint};
-use crate::error::{Error, Result};
+use crate::error::Error;
+#[cfg(feature = "s3express")]
+use crate::error::Result;
+#[cfg(feature = "s3express")]
 use crate::http::{bad_response, service_error, HttpRequest};
+#[cfg(feature = "s3express")]
 use crate::sigv4::{self, SigningKey, AWS4_HMAC_SHA256};
+#[cfg(feature = "s3express")]
 use crate::time::Timestamp;
+#[cfg(feature = "s3express")]
 use crate::types::{Method, Params, Secret};
+#[cfg(feature = "s3express")]
 use crate::xml::Xml;
+#[cfg(feature = "s3express")]
 use core::ops::Range;
 
 /// The suffix that marks a directory bucket's name.
@@ -61,6 +76,7 @@ pub const SESSION_TOKEN_PARAM: &str = "X-Amz-S3session-Token";
 /// How long the credentials `CreateSession` returns last, in seconds (5 minutes).
 pub const SESSION_LIFETIME: u64 = 300;
 
+#[cfg(feature = "s3express")]
 /// The Availability Zone id lengths the AWS endpoint rules try, in their order (`usw2-az1`,
 /// `use1-az10`, `usw2-lax1-az1`, `usw2-lax1-az10`, and a 20-character form).
 const ZONE_ID_LENGTHS: [usize; 5] = [8, 9, 13, 14, 20];
@@ -70,6 +86,7 @@ pub fn is_directory_bucket(bucket: &str) -> bool {
     bucket.ends_with(DIRECTORY_BUCKET_SUFFIX)
 }
 
+#[cfg(feature = "s3express")]
 /// The Availability Zone id of a directory bucket's name (`usw2-az1` of
 /// `photos--usw2-az1--x-s3`), found as the AWS endpoint rules find it: the first of the zone-id
 /// lengths they know that is preceded by `--`. `None` for other buckets.
@@ -95,6 +112,7 @@ pub fn zone_id(bucket: &str) -> Result<Option<&str>> {
     ))
 }
 
+#[cfg(feature = "s3express")]
 /// Appends a directory bucket's zonal endpoint (scheme, host and path prefix, as
 /// [`super::endpoint::resolve_into`]) to `out` and returns the host's byte range.
 ///
@@ -159,6 +177,7 @@ pub(crate) fn resolve_into(
     Ok(start..out.len())
 }
 
+#[cfg(feature = "s3express")]
 /// The access `CreateSession` asks for (`x-amz-create-session-mode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SessionMode {
@@ -168,12 +187,13 @@ pub enum SessionMode {
     ReadOnly,
 }
 
-#[cfg(feature = "json")]
+#[cfg(all(feature = "s3express", feature = "json"))]
 crate::schema::json_enum!(SessionMode {
     ReadWrite: "ReadWrite",
     ReadOnly: "ReadOnly"
 });
 
+#[cfg(feature = "s3express")]
 impl SessionMode {
     fn as_str(self) -> &'static str {
         match self {
@@ -183,6 +203,7 @@ impl SessionMode {
     }
 }
 
+#[cfg(feature = "s3express")]
 /// A `CreateSession` request (`GET /?session` on the bucket's zonal endpoint, signed with SigV4
 /// for the service `s3express` with IAM credentials: long-term keys or STS credentials). The
 /// JSON exchange `aws.s3ExpressCreateSession` reads it.
@@ -200,7 +221,7 @@ pub struct CreateSession {
     pub session_mode: Option<SessionMode>,
 }
 
-#[cfg(feature = "json")]
+#[cfg(all(feature = "s3express", feature = "json"))]
 crate::schema::json_struct!(CreateSession {
     required { bucket: "bucket", credentials: "credentials" }
     optional { session_mode: "sessionMode" }
@@ -208,16 +229,18 @@ crate::schema::json_struct!(CreateSession {
 });
 
 // A stand-in before `credentials` is read (a required member: never left in a result).
-#[cfg(feature = "json")]
+#[cfg(all(feature = "s3express", feature = "json"))]
 impl crate::schema::Placeholder for Credentials {
     fn placeholder() -> Self {
         Credentials::new("", "")
     }
 }
 
+#[cfg(feature = "s3express")]
 /// SHA-256 of the empty body, the `x-amz-content-sha256` of a `GET`.
 const EMPTY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
+#[cfg(feature = "s3express")]
 impl CreateSession {
     /// A request for a session on `bucket`, signed with `credentials`, in `us-east-1` until
     /// [`CreateSession::with_region`].
@@ -330,9 +353,11 @@ impl CreateSession {
     }
 }
 
+#[cfg(feature = "s3express")]
 /// The exchange's name in errors.
 const EXCHANGE: &str = "S3 Express CreateSession";
 
+#[cfg(feature = "s3express")]
 /// Reads `CreateSession`'s answer: on a 2xx, `<CreateSessionResult><Credentials>` with
 /// `AccessKeyId`, `SecretAccessKey`, `SessionToken` and `Expiration`, as [`Credentials`] whose
 /// `expires_at` is the session's end; otherwise S3's `<Error><Code/><Message/></Error>`.
@@ -397,5 +422,41 @@ pub fn parse_create_session(status: u16, body: &str) -> Result<Credentials> {
     Ok(creds)
 }
 
-#[cfg(test)]
+/// The refusal of a directory bucket by a build without the feature `s3express`.
+#[cfg(not(feature = "s3express"))]
+pub(crate) fn unsupported() -> Error {
+    Error::Unsupported(
+        "`bucket`: a directory bucket (S3 Express One Zone, --x-s3) needs the S3 Express build: \
+         import from \"presign/s3express\" (npm) or enable the cargo feature `s3express`"
+            .into(),
+    )
+}
+
+#[cfg(all(test, feature = "s3express"))]
 mod tests;
+
+#[cfg(all(test, not(feature = "s3express")))]
+mod without_the_feature {
+    use crate::s3::{presign, Credentials, S3Request};
+    use crate::{Method, Timestamp};
+
+    fn req(bucket: &str) -> S3Request {
+        S3Request::new(Method::Get, bucket, "k")
+            .with_region("us-west-2")
+            .with_credentials(Credentials::new("ASIAEXAMPLE", "secret").with_session_token("t"))
+    }
+
+    #[test]
+    fn a_directory_bucket_is_refused_not_signed_as_an_ordinary_bucket() {
+        let now = Timestamp::from_unix(1_800_000_000).unwrap();
+        let err = presign(&req("photos--usw2-az1--x-s3"), now).unwrap_err();
+        assert_eq!(err.code(), "UNSUPPORTED");
+        assert!(err.to_string().contains("presign/s3express"), "{err}");
+        assert!(err.to_string().contains("`s3express`"), "{err}");
+        // Even a name with no zone id: the suffix alone decides.
+        let err = presign(&req("photos--x-s3"), now).unwrap_err();
+        assert_eq!(err.code(), "UNSUPPORTED");
+        // Ordinary buckets are signed as before.
+        assert!(presign(&req("photos--usw2-az1"), now).is_ok());
+    }
+}

@@ -263,6 +263,12 @@ impl Presigner {
                 "needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
             )));
         }
+        // A directory bucket without the S3 Express build: refused, never signed as an ordinary
+        // bucket (a URL AWS would refuse with no hint).
+        #[cfg(not(feature = "s3express"))]
+        if express::is_directory_bucket(&req.bucket) {
+            return Err(express::unsupported());
+        }
         let Start {
             time,
             creds,
@@ -284,10 +290,10 @@ impl Presigner {
         );
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
-        // A directory bucket (S3 Express One Zone): its zonal endpoint, service and token name.
-        let zone = express::zone_id(&req.bucket)?;
         let options = req.endpoint.options(&req.bucket);
-        let (host, scheme, service) = match zone {
+        // A directory bucket (S3 Express One Zone): its zonal endpoint, service and token name.
+        #[cfg(feature = "s3express")]
+        let (host, scheme, service) = match express::zone_id(&req.bucket)? {
             Some(zone) => (
                 express::resolve_into(&options, zone, &mut url)?,
                 &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
@@ -295,6 +301,8 @@ impl Presigner {
             ),
             None => (resolve_into(&options, &mut url)?, &AWS4_HMAC_SHA256, "s3"),
         };
+        #[cfg(not(feature = "s3express"))]
+        let (host, scheme, service) = (resolve_into(&options, &mut url)?, &AWS4_HMAC_SHA256, "s3");
 
         let headers = match &req.limits {
             None => signed_headers(&req.headers)?,

@@ -521,8 +521,10 @@ fn an_externally_checked_rsa_signature_still_gets_every_other_check() {
 /// An S3 Express One Zone URL as botocore 1.44.18 wrote it (session credentials from a stubbed
 /// CreateSession, frozen clock; the set-up of tests/s3express_py_diff.py): its parameter order,
 /// not ours.
+#[cfg(feature = "s3express")]
 const BOTOCORE_S3EXPRESS_URL: &str = "https://mybucket--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/a%20b/c?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIASESSIONKEY%2F20261124%2Fus-west-2%2Fs3express%2Faws4_request&X-Amz-Date=20261124T100000Z&X-Amz-Expires=600&X-Amz-SignedHeaders=host&X-Amz-S3session-Token=TOKEN%2F%2B%3Dabc&X-Amz-Signature=bb25e6d317ca8116a6b14f3da4334d57b08c36a7e8d75e2e90a5bae5ab5e47c3";
 
+#[cfg(feature = "s3express")]
 #[test]
 fn s3_express_session_urls_verify_with_the_session_credentials() {
     let opts = VerifyOptions::default();

@@ -52,6 +52,14 @@ pub(super) fn verify(
     let express = matches!(provider, Provider::S3)
         && scheme.algorithm == AWS4_HMAC_SHA256.algorithm
         && credential.split('/').nth(3) == Some(crate::s3::express::SERVICE);
+    #[cfg(not(feature = "s3express"))]
+    if express {
+        return fail(
+            Check::Unsupported,
+            "an S3 Express One Zone session URL (service s3express): verifying it needs the cargo feature `s3express`",
+        );
+    }
+    #[cfg(feature = "s3express")]
     let scheme = match express {
         true => &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
         false => scheme,

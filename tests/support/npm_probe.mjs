@@ -105,6 +105,15 @@ const MRAP = {
   credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "tok+/=" },
 };
 
+// An S3 Express One Zone directory bucket with session credentials: presign/s3express signs it for the
+// zonal endpoint (the CLI's URL, byte for byte); presign/s3, built without the feature, refuses it
+// (UNSUPPORTED, naming presign/s3express) rather than signing it as an ordinary bucket.
+const EXPRESS = {
+  provider: "s3", method: "GET", bucket: "photos--usw2-az1--x-s3", key: "cat 1+ü.jpg", region: "us-west-2",
+  signedAt: AT, expiresIn: 300,
+  credentials: { accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "session+/=" },
+};
+
 const BAD = { provider: "s3", bucket: "b", key: "", credentials: { accessKeyId: "a", secretAccessKey: "TOPSECRET" } };
 
 // Which entry each name of the probe comes from: the URL signer of all three providers ("presign"),
@@ -117,6 +126,7 @@ const USE = [
   ["/post", ["presignPost"]],
   ["/cors", ["corsRules"]],
   ["/sigv4a", ["presign as sigv4aPresign"]],
+  ["/s3express", ["presign as s3expressPresign"]],
   ["/upload", ["Hasher"]],
 ];
 /** The entries the probe imports ("", "/s3", …). */
@@ -169,9 +179,12 @@ const posts = ${JSON.stringify(POSTS)}.map((r) => {
 });
 const cors = ${JSON.stringify(CORS.map((c) => c.opts))}.map((o) => corsRules(o));
 const mrap = sigv4aPresign(${JSON.stringify(MRAP)});
+const express = s3expressPresign(${JSON.stringify(EXPRESS)});
+let expressInS3 = null;
+try { expressInS3 = { url: s3Presign(${JSON.stringify(EXPRESS)}).url }; } catch (e) { expressInS3 = { code: e.code, message: e.message }; }
 const sum = (a) => new Hasher(a).update("1234").update(new TextEncoder().encode("56789"));
 const upload = [sum("crc32c").digestHeaders("s3"), sum("crc64nvme").digestHeaders("azure"), sum("md5").digestHeaders("gcs"), sum("sha256").digestHeaders("s3")];
-const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap, upload });
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap, express, expressInS3, upload });
 `;
 
 function expected() {
@@ -250,6 +263,17 @@ export async function verifyProbe(t, runtime, text) {
     .toString().trim().split("\n").map((l) => JSON.parse(l))[0]);
   await t.test(`${runtime}: presign/sigv4a (S3 Multi-Region Access Point, SigV4a) equals the native CLI`,
     () => assert.equal(JSON.stringify(got.mrap), mrap));
+  const express = JSON.stringify(execFileSync(PRESIGN, ["batch"], { input: JSON.stringify(EXPRESS) + "\n", env: { PATH: process.env.PATH } })
+    .toString().trim().split("\n").map((l) => JSON.parse(l))[0]);
+  await t.test(`${runtime}: presign/s3express (S3 Express One Zone directory bucket) equals the native CLI`, () => {
+    assert.equal(JSON.stringify(got.express), express);
+    assert.match(String((got.express || {}).url), /^https:\/\/photos--usw2-az1--x-s3\.s3express-usw2-az1\.us-west-2\.amazonaws\.com\/.*X-Amz-S3session-Token=/);
+  });
+  await t.test(`${runtime}: presign/s3 refuses a directory bucket (UNSUPPORTED, naming presign/s3express)`, () => {
+    const g = got.expressInS3 || {};
+    assert.equal(g.code, "UNSUPPORTED", JSON.stringify(g));
+    assert.match(String(g.message), /presign\/s3express/);
+  });
   // presign/upload: the streaming Hasher's headers for "123456789" fed in two chunks = `presign checksum`'s.
   const checkFile = join(PREFIX, "npm-probe-123456789.txt");
   writeFileSync(checkFile, "123456789");
