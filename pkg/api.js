@@ -499,6 +499,9 @@ export function cognitoCredentialsFn(glue) {
       }
       return exchange(glue, "aws.cognitoGetCredentials", { identityId: id, logins: map, customRoleArn, region, endpoint }, { fetch });
     }, refreshMargin);
+  };
+}
+
 // The bytes of a chunk for the wasm Hasher: a Uint8Array as it is, another view or an ArrayBuffer
 // as a Uint8Array over the same memory, a string as its UTF-8.
 function chunkBytes(chunk) {
