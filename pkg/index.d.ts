@@ -667,6 +667,7 @@ export function azureManagedIdentityTokenProvider(options?: AzureManagedIdentity
 // feature `upload`, the `presign/upload` entry). Digests are base64 (standard, padded).
 
 /** The checksum every part carries. S3: crc32, crc32c, crc64nvme, sha1, sha256, md5; Azure: md5, crc64; GCS: crc32c, md5. */
+/** `"crc64"` is read as `"crc64nvme"` (Azure's CRC-64 is CRC-64/NVME; its digest is given big-endian like every other). */
 export type UploadChecksum = "crc32" | "crc32c" | "crc64nvme" | "crc64" | "sha1" | "sha256" | "md5";
 
 /** The upload's members, beside the target request's (its `method` is ignored). */

@@ -1,7 +1,10 @@
-//! Upload checksums the clouds verify (feature `upload`): a body's CRC-32, CRC-32C, CRC-64/NVME,
-//! MD5, SHA-1 or SHA-256, computed in one pass over chunks ([`Hasher`]), and each cloud's header
-//! for it ([`Checksum`]). A presigned PUT (or part) that signs such a header makes the storage
-//! service check the bytes it receives against the value; a body damaged on the way is refused.
+//! Upload checksums the clouds verify: the algorithms (CRC-32, CRC-32C, CRC-64/NVME, MD5, SHA-1,
+//! SHA-256; [`Algorithm`]), a digest value and each cloud's header for it ([`Checksum`]), with any
+//! provider feature; and, with feature `upload`, a body's checksum computed in one pass over chunks
+//! (`Hasher`). A presigned PUT (or part) that signs such a header makes the storage service check
+//! the bytes it receives against the value; a body damaged on the way is refused. The S3 request's
+//! `limits.checksum` ([`crate::s3::UploadLimits`]) and the upload plans (`presign::upload`) take
+//! their algorithm and digest from here.
 //!
 //! | algorithm | S3 (PUT, UploadPart) | Azure (Put Blob, Put Block) | GCS (XML API PUT) |
 //! | --- | --- | --- | --- |
@@ -21,6 +24,7 @@
 //! compares both SDKs' header values with ours).
 //!
 //! ```
+//! # #[cfg(feature = "upload")] {
 //! use presign::checksum::{Algorithm, Hasher};
 //!
 //! let mut h = Hasher::new(Algorithm::Crc32c);
@@ -30,20 +34,25 @@
 //! let sum = h.finish();
 //! assert_eq!(sum.hex(), "e3069283"); // CRC-32/ISCSI's check value
 //! assert_eq!(sum.s3_header(), ("x-amz-checksum-crc32c", "4waSgw==".to_string()));
-//! assert_eq!(sum.gcs_hash()?, "crc32c=4waSgw==");
-//! # Ok::<(), presign::Error>(())
+//! assert_eq!(sum.gcs_hash().unwrap(), "crc32c=4waSgw==");
+//! # }
 //! ```
 //!
-//! The CRCs use the `crc` crate with slice-by-16 tables built at first use (not stored in the
+//! The hashers' CRCs use the `crc` crate with slice-by-16 tables built at first use (not stored in the
 //! binary: 16 KiB per CRC-32, 32 KiB for the CRC-64); MD5 and SHA-1 are RustCrypto's `md-5` and
 //! `sha1`, SHA-256 the crate's own (`sha2`, shared with signing).
 
-use crate::crypto::Sha256Stream;
 use crate::encoding::{base64, base64_decode, hex};
 use crate::error::{Error, Result};
 use core::fmt;
+
+#[cfg(feature = "upload")]
+use crate::crypto::Sha256Stream;
+#[cfg(feature = "upload")]
 use crc::{Crc, Table};
+#[cfg(feature = "upload")]
 use md5::Digest as _;
+#[cfg(feature = "upload")]
 use std::sync::OnceLock;
 
 /// A checksum algorithm the clouds verify on upload (see the [module](self) table).
@@ -103,6 +112,19 @@ impl Algorithm {
             })
     }
 
+    /// The S3 header that carries a digest of this algorithm (lower case): `x-amz-checksum-<name>`,
+    /// or `content-md5` for MD5.
+    pub fn s3_header_name(self) -> &'static str {
+        match self {
+            Algorithm::Crc32 => "x-amz-checksum-crc32",
+            Algorithm::Crc32c => "x-amz-checksum-crc32c",
+            Algorithm::Crc64Nvme => "x-amz-checksum-crc64nvme",
+            Algorithm::Md5 => "content-md5",
+            Algorithm::Sha1 => "x-amz-checksum-sha1",
+            Algorithm::Sha256 => "x-amz-checksum-sha256",
+        }
+    }
+
     /// The digest's length in bytes.
     pub fn digest_len(self) -> usize {
         match self {
@@ -128,27 +150,35 @@ impl fmt::Display for Algorithm {
     }
 }
 
+#[cfg(feature = "upload")]
 type Crc32Tables = Crc<u32, Table<16>>;
+#[cfg(feature = "upload")]
 type Crc64Tables = Crc<u64, Table<16>>;
+#[cfg(feature = "upload")]
 type Crc32Digest = crc::Digest<'static, u32, Table<16>>;
+#[cfg(feature = "upload")]
 type Crc64Digest = crc::Digest<'static, u64, Table<16>>;
 
 // Slice-by-16 tables, built on first use rather than stored in the binary (they do not compress).
+#[cfg(feature = "upload")]
 fn crc32_iso_hdlc() -> &'static Crc32Tables {
     static T: OnceLock<Crc32Tables> = OnceLock::new();
     T.get_or_init(|| Crc32Tables::new(&crc::CRC_32_ISO_HDLC))
 }
 
+#[cfg(feature = "upload")]
 fn crc32_iscsi() -> &'static Crc32Tables {
     static T: OnceLock<Crc32Tables> = OnceLock::new();
     T.get_or_init(|| Crc32Tables::new(&crc::CRC_32_ISCSI))
 }
 
+#[cfg(feature = "upload")]
 fn crc64_nvme() -> &'static Crc64Tables {
     static T: OnceLock<Crc64Tables> = OnceLock::new();
     T.get_or_init(|| Crc64Tables::new(&crc::CRC_64_NVME))
 }
 
+#[cfg(feature = "upload")]
 #[derive(Clone)]
 enum State {
     Crc32(Crc32Digest),
@@ -160,13 +190,15 @@ enum State {
 }
 
 /// A checksum computed over a body fed in chunks of any size: `update` each chunk in order, then
-/// [`finish`](Hasher::finish). Chunk boundaries do not change the result.
+/// [`finish`](Hasher::finish). Chunk boundaries do not change the result. Feature `upload`.
+#[cfg(feature = "upload")]
 #[derive(Clone)]
 pub struct Hasher {
     algorithm: Algorithm,
     state: State,
 }
 
+#[cfg(feature = "upload")]
 impl Hasher {
     /// A hasher with nothing absorbed yet.
     pub fn new(algorithm: Algorithm) -> Self {
@@ -217,11 +249,22 @@ impl Hasher {
     }
 }
 
+#[cfg(feature = "upload")]
 impl fmt::Debug for Hasher {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Hasher")
             .field("algorithm", &self.algorithm)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "upload")]
+impl Checksum {
+    /// The checksum of `data` in one call.
+    pub fn compute(algorithm: Algorithm, data: &[u8]) -> Self {
+        let mut h = Hasher::new(algorithm);
+        h.update(data);
+        h.finish()
     }
 }
 
@@ -234,13 +277,6 @@ pub struct Checksum {
 }
 
 impl Checksum {
-    /// The checksum of `data` in one call.
-    pub fn compute(algorithm: Algorithm, data: &[u8]) -> Self {
-        let mut h = Hasher::new(algorithm);
-        h.update(data);
-        h.finish()
-    }
-
     /// A checksum known beforehand, as its digest bytes (a CRC's big-endian).
     ///
     /// # Errors
@@ -260,15 +296,21 @@ impl Checksum {
         Ok(Checksum { algorithm, bytes })
     }
 
-    /// A checksum known beforehand, in base64 as S3's headers carry it.
+    /// A checksum known beforehand, in base64 as the headers carry it (standard alphabet, with
+    /// padding; a CRC's value big-endian, Azure's CRC-64 too).
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] for text that is not base64 of the algorithm's digest length.
+    /// [`Error::InvalidRequest`] for text that is not the standard padded base64 of the
+    /// algorithm's digest length.
     pub fn from_base64(algorithm: Algorithm, value: &str) -> Result<Self> {
-        let bytes = base64_decode(value).ok_or_else(|| {
-            Error::InvalidRequest(format!("a {} checksum must be base64", algorithm.name()))
-        })?;
-        Checksum::from_bytes(algorithm, &bytes)
+        match base64_decode(value) {
+            Some(bytes) if base64(&bytes) == value => Checksum::from_bytes(algorithm, &bytes),
+            _ => Err(Error::InvalidRequest(format!(
+                "a {} checksum is {} bytes in standard base64 with padding",
+                algorithm.name(),
+                algorithm.digest_len()
+            ))),
+        }
     }
 
     /// The algorithm.
@@ -297,15 +339,7 @@ impl Checksum {
     /// The S3 header that makes S3 verify the body (PUT Object, UploadPart): `x-amz-checksum-<name>`,
     /// or `content-md5` for MD5; the value is [`base64`](Checksum::base64).
     pub fn s3_header(&self) -> (&'static str, String) {
-        let name = match self.algorithm {
-            Algorithm::Crc32 => "x-amz-checksum-crc32",
-            Algorithm::Crc32c => "x-amz-checksum-crc32c",
-            Algorithm::Crc64Nvme => "x-amz-checksum-crc64nvme",
-            Algorithm::Md5 => "content-md5",
-            Algorithm::Sha1 => "x-amz-checksum-sha1",
-            Algorithm::Sha256 => "x-amz-checksum-sha256",
-        };
-        (name, self.base64())
+        (self.algorithm.s3_header_name(), self.base64())
     }
 
     /// The Azure header that makes Put Blob / Put Block verify the body: `content-md5` (MD5) or
@@ -376,12 +410,53 @@ pub fn gcs_hash_header(checksums: &[Checksum]) -> Result<String> {
     Ok(out)
 }
 
+// The request schema: an algorithm by name (`"sha256"`), a checksum as
+// `{"algorithm": "sha256", "value": "<base64>"}` (the S3 request's `limits.checksum`).
+#[cfg(feature = "json")]
+crate::schema::json_enum!(Algorithm {
+    Crc32: "crc32",
+    Crc32c: "crc32c",
+    Crc64Nvme: "crc64nvme",
+    Md5: "md5",
+    Sha1: "sha1",
+    Sha256: "sha256",
+});
+
+/// The value before `algorithm` is read (a required member: never left in a result).
+#[cfg(feature = "json")]
+impl crate::schema::Placeholder for Algorithm {
+    fn placeholder() -> Self {
+        Algorithm::Md5
+    }
+}
+
+#[cfg(feature = "json")]
+struct ChecksumJson {
+    algorithm: Algorithm,
+    value: String,
+}
+
+#[cfg(feature = "json")]
+crate::schema::json_struct!(ChecksumJson {
+    required { algorithm: "algorithm", value: "value" }
+    optional { }
+});
+
+#[cfg(feature = "json")]
+impl crate::schema::FromJson for Checksum {
+    fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+        let c = <ChecksumJson as crate::schema::FromJson>::from_json(r)?;
+        Checksum::from_base64(c.algorithm, &c.value)
+    }
+}
+
 impl fmt::Debug for Checksum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Checksum({}={})", self.algorithm.name(), self.base64())
     }
 }
 
+#[cfg(feature = "upload")]
 #[cfg(test)]
 mod tests {
     use super::*;

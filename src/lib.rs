@@ -146,7 +146,7 @@
 //! | `gcs-rsa` | no | GCS `GOOG4-RSA-SHA256` signed natively with a service-account key (AWS-LC through `aws-lc-rs`; keep it out of wasm builds) |
 //! | `upload` | no | `upload`: large uploads in parts (S3 multipart, Azure blocks, GCS XML multipart) with per-part checksums |
 //! | `verify` | no | `verify`: checking presigned URLs as the storage server would (all three providers) |
-//! | `upload` | no | `checksum`: the upload checksums clouds verify (CRC-32, CRC-32C, CRC-64/NVME, MD5, SHA-1, SHA-256), streaming, with each cloud's header |
+//! | `upload` | no | `checksum::Hasher`: the upload checksums clouds verify (CRC-32, CRC-32C, CRC-64/NVME, MD5, SHA-1, SHA-256), streaming (the algorithms and each cloud's header are in `checksum` with any provider) |
 //! | `cli` | no | the `presign` command-line tool (`cargo install presign --features cli`) |
 //! | `wasm` | no | the wasm-bindgen bindings of the npm package (built by `pkg/build.sh`) |
 //!
@@ -188,7 +188,7 @@
 )]
 mod builders;
 mod cache;
-#[cfg(feature = "upload")]
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
 pub mod checksum;
 #[cfg(feature = "cors")]
 pub mod cors;

@@ -174,6 +174,7 @@ fn typescript_types_declare_exactly_the_members_rust_reads() {
     for file in [
         "src/s3/mod.rs",
         "src/s3/store.rs",
+        "src/checksum.rs",
         "src/azure/mod.rs",
         "src/azure/delegation.rs",
         "src/gcs/mod.rs",
@@ -201,7 +202,7 @@ fn typescript_types_declare_exactly_the_members_rust_reads() {
         ("src/s3/mod.rs:S3Request", "S3Request", true),
         ("src/s3/mod.rs:Credentials", "AwsCredentials", false),
         ("src/s3/store.rs:UploadLimits", "UploadLimits", false),
-        ("src/s3/store.rs:ChecksumValue", "ChecksumValue", false),
+        ("src/checksum.rs:ChecksumJson", "ChecksumValue", false),
         ("src/azure/mod.rs:AzureRequest", "AzureRequest", true),
         (
             "src/azure/delegation.rs:UserDelegationKey",

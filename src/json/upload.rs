@@ -8,7 +8,7 @@
 //! | --- | --- | --- |
 //! | `size` | all | the object's size in bytes (required) |
 //! | `partSize` | all | bytes per part (default: [`crate::upload::DEFAULT_PART_SIZE`] or larger) |
-//! | `checksum` | all | `crc32`, `crc32c`, `crc64nvme`, `crc64`, `sha1`, `sha256`, `md5` |
+//! | `checksum` | all | `crc32`, `crc32c`, `crc64nvme`, `sha1`, `sha256`, `md5` (`crc64` is read as `crc64nvme`) |
 //! | `contentType` | all | the object's type: signed into create (S3, GCS), sent with complete (Azure) and put |
 //! | `uploadId` | plan, steps | the create step's answer (S3, GCS) |
 //! | `step` | steps | `create`, `part`, `complete`, `abort`, `list`, `put` |
@@ -21,11 +21,12 @@
 //! checksum is named, and `list` / `abort` follow); a step `{"url","method","headers",
 //! "expiresAt","body"?,"part"?}`; errors `{"error":{"code","message"}}`.
 
+use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::json::{error_json, parse_request, push_presigned, push_str, Object, Reader};
 use crate::time::Timestamp;
 use crate::upload::{
-    parse_complete_response, parse_create_response, parse_list_response, ChecksumAlgorithm,
+    checksum_algorithm, parse_complete_response, parse_create_response, parse_list_response,
     CompletedPart, PartRange, Provider, StepRequest, UploadRequest, Uploads,
 };
 
@@ -34,7 +35,7 @@ use crate::upload::{
 struct Input {
     size: Option<u64>,
     part_size: Option<u64>,
-    checksum: Option<ChecksumAlgorithm>,
+    checksum: Option<Algorithm>,
     content_type: Option<String>,
     upload_id: Option<String>,
     step: Option<String>,
@@ -53,7 +54,7 @@ fn read_input(json: &str) -> Result<Input> {
         match name {
             "size" => input.size = Some(r.u64()?),
             "partSize" => input.part_size = Some(r.u64()?),
-            "checksum" => input.checksum = Some(r.string()?.parse()?),
+            "checksum" => input.checksum = Some(checksum_algorithm(&r.string()?)?),
             "contentType" => input.content_type = Some(r.string()?.into_owned()),
             "uploadId" => input.upload_id = Some(r.string()?.into_owned()),
             "step" => input.step = Some(r.string()?.into_owned()),
@@ -143,7 +144,7 @@ pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
         .raw("partSize", &plan.part_size.to_string())
         .raw("partCount", &plan.part_count.to_string());
     if let Some(a) = plan.checksum {
-        o = o.str("checksum", a.as_str());
+        o = o.str("checksum", a.name());
     }
     match &plan.create {
         Some(p) => push_presigned(o.key("create"), p),

@@ -41,7 +41,7 @@ pub mod store;
 pub mod sts;
 
 pub use endpoint::{Endpoint, UrlStyle};
-pub use store::{Checksum, ChecksumValue, Store, UploadLimits};
+pub use store::{Store, UploadLimits};
 
 use crate::encoding::{canonical_headers, encode_path_into};
 use crate::error::{indexed, msg, msg_at};

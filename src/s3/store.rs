@@ -13,6 +13,7 @@
 //! naming the alternative — never a URL that the store would accept without enforcing what was
 //! asked.
 
+use crate::checksum::{Algorithm, Checksum};
 use crate::error::{Error, Result};
 use crate::types::{Params, Warning};
 
@@ -72,90 +73,12 @@ pub enum ChecksumSupport {
     Unknown,
 }
 
-/// A checksum algorithm of S3 uploads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Checksum {
-    /// `Content-MD5` (base64 of the 16-byte MD5).
-    Md5,
-    /// `x-amz-checksum-crc32` (base64 of the 4-byte big-endian CRC-32).
-    Crc32,
-    /// `x-amz-checksum-crc32c` (base64 of the 4-byte big-endian CRC-32C).
-    Crc32c,
-    /// `x-amz-checksum-crc64nvme` (base64 of the 8-byte big-endian CRC-64/NVME).
-    Crc64nvme,
-    /// `x-amz-checksum-sha1` (base64 of the 20-byte SHA-1).
-    Sha1,
-    /// `x-amz-checksum-sha256` (base64 of the 32-byte SHA-256).
-    Sha256,
-}
-
-#[cfg(feature = "json")]
-crate::schema::json_enum!(Checksum {
-    Md5: "md5",
-    Crc32: "crc32",
-    Crc32c: "crc32c",
-    Crc64nvme: "crc64nvme",
-    Sha1: "sha1",
-    Sha256: "sha256",
-});
-
-/// The value before `algorithm` is read (a required member: never left in a result).
-#[cfg(feature = "json")]
-impl crate::schema::Placeholder for Checksum {
-    fn placeholder() -> Self {
-        Checksum::Md5
-    }
-}
-
-impl Checksum {
-    /// Every algorithm, in the order of [`Profile::put_checksums`].
-    pub const ALL: [Checksum; 6] = [
-        Checksum::Md5,
-        Checksum::Crc32,
-        Checksum::Crc32c,
-        Checksum::Crc64nvme,
-        Checksum::Sha1,
-        Checksum::Sha256,
-    ];
-
-    /// The schema's name (`"sha256"`).
-    pub fn name(self) -> &'static str {
-        match self {
-            Checksum::Md5 => "md5",
-            Checksum::Crc32 => "crc32",
-            Checksum::Crc32c => "crc32c",
-            Checksum::Crc64nvme => "crc64nvme",
-            Checksum::Sha1 => "sha1",
-            Checksum::Sha256 => "sha256",
-        }
-    }
-
-    /// The header that carries it (lower case).
-    pub fn header(self) -> &'static str {
-        match self {
-            Checksum::Md5 => "content-md5",
-            Checksum::Crc32 => "x-amz-checksum-crc32",
-            Checksum::Crc32c => "x-amz-checksum-crc32c",
-            Checksum::Crc64nvme => "x-amz-checksum-crc64nvme",
-            Checksum::Sha1 => "x-amz-checksum-sha1",
-            Checksum::Sha256 => "x-amz-checksum-sha256",
-        }
-    }
-
-    /// Bytes of the digest (before base64).
-    pub fn digest_len(self) -> usize {
-        match self {
-            Checksum::Md5 => 16,
-            Checksum::Crc32 | Checksum::Crc32c => 4,
-            Checksum::Crc64nvme => 8,
-            Checksum::Sha1 => 20,
-            Checksum::Sha256 => 32,
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
+/// The position of `a` in the profiles' checksum tables ([`Algorithm::ALL`]'s order).
+fn index(a: Algorithm) -> usize {
+    Algorithm::ALL
+        .iter()
+        .position(|x| *x == a)
+        .unwrap_or(usize::MAX)
 }
 
 /// The upload operation a presigned PUT performs.
@@ -211,9 +134,10 @@ pub struct Profile {
     pub signed_headers: Fact,
     /// Accepts presigned URLs on a custom domain (an endpoint off `api_host_suffix`).
     pub custom_domain: Fact,
-    /// Checksums on PutObject, in the order of [`Checksum::ALL`].
+    /// Checksums on PutObject, in the order of [`Algorithm::ALL`] (crc32, crc32c, crc64nvme, md5,
+    /// sha1, sha256).
     pub put_checksums: [ChecksumSupport; 6],
-    /// Checksums on UploadPart, in the order of [`Checksum::ALL`].
+    /// Checksums on UploadPart, in the order of [`Algorithm::ALL`].
     pub part_checksums: [ChecksumSupport; 6],
 }
 
@@ -241,8 +165,8 @@ const AWS: Profile = Profile {
     content_length_range: Yes,
     signed_headers: Yes,
     custom_domain: Unknown,
-    put_checksums: [V, U, U, U, U, U],
-    part_checksums: [V, U, U, U, U, U],
+    put_checksums: [U, U, U, V, U, U],
+    part_checksums: [U, U, U, V, U, U],
 };
 
 /// Cloudflare R2.
@@ -266,7 +190,7 @@ const R2: Profile = Profile {
     signed_headers: Yes,
     custom_domain: No,
     put_checksums: [V, V, V, V, V, V],
-    part_checksums: [V, U, U, U, R, R],
+    part_checksums: [U, U, U, V, R, R],
 };
 
 /// Backblaze B2 (S3-compatible API).
@@ -437,13 +361,13 @@ impl Store {
 
 impl Profile {
     /// What the store does with `checksum` on `op`.
-    pub fn checksum(&self, op: Upload, checksum: Checksum) -> ChecksumSupport {
+    pub fn checksum(&self, op: Upload, checksum: Algorithm) -> ChecksumSupport {
         let table = match op {
             Upload::PutObject => &self.put_checksums,
             Upload::UploadPart => &self.part_checksums,
         };
         table
-            .get(checksum.index())
+            .get(index(checksum))
             .copied()
             .unwrap_or(ChecksumSupport::Unknown)
     }
@@ -453,7 +377,7 @@ impl Profile {
     fn verified_list(&self, op: Upload) -> String {
         // Written by hand: `[&str]::join` and its panic paths cost wasm bytes.
         let mut out = String::new();
-        for c in Checksum::ALL {
+        for c in Algorithm::ALL {
             if self.checksum(op, c) == ChecksumSupport::Verified {
                 if !out.is_empty() {
                     out.push_str(", ");
@@ -544,8 +468,9 @@ pub struct UploadLimits {
     pub max_size: Option<u64>,
     /// The exact `Content-Type`.
     pub content_type: Option<String>,
-    /// The body's checksum, which the store must verify.
-    pub checksum: Option<ChecksumValue>,
+    /// The body's checksum, which the store must verify (JSON: `{"algorithm": "sha256", "value":
+    /// "<base64>"}`).
+    pub checksum: Option<Checksum>,
 }
 
 #[cfg(feature = "json")]
@@ -554,21 +479,6 @@ crate::schema::json_struct!(UploadLimits {
     optional {
         size: "size", max_size: "maxSize", content_type: "contentType", checksum: "checksum",
     }
-});
-
-/// A checksum of the body: the algorithm and its base64 value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ChecksumValue {
-    /// The algorithm.
-    pub algorithm: Checksum,
-    /// The digest, base64 (as the header carries it).
-    pub value: String,
-}
-
-#[cfg(feature = "json")]
-crate::schema::json_struct!(ChecksumValue {
-    required { algorithm: "algorithm", value: "value" }
-    optional { }
 });
 
 impl UploadLimits {
@@ -616,16 +526,8 @@ impl UploadLimits {
             out.push(("content-type", t.clone()));
         }
         if let Some(c) = &self.checksum {
-            let decoded = crate::encoding::base64_decode(&c.value);
-            if decoded.map(|d| d.len()) != Some(c.algorithm.digest_len()) {
-                return Err(Error::InvalidRequest(format!(
-                    "`limits.checksum.value`: not the base64 of a {}-byte {} digest",
-                    c.algorithm.digest_len(),
-                    c.algorithm.name()
-                )));
-            }
-            match profile.checksum(op, c.algorithm) {
-                ChecksumSupport::Verified => out.push((c.algorithm.header(), c.value.clone())),
+            match profile.checksum(op, c.algorithm()) {
+                ChecksumSupport::Verified => out.push(c.s3_header()),
                 support => {
                     let what = if support == ChecksumSupport::Refused {
                         "refuses"
@@ -635,7 +537,7 @@ impl UploadLimits {
                     return Err(Error::Unsupported(format!(
                         "`limits.checksum`: {} {what} {} on {}; it verifies: {}",
                         profile.name,
-                        c.algorithm.name(),
+                        c.algorithm().name(),
                         op.name(),
                         profile.verified_list(op)
                     )));
@@ -674,9 +576,9 @@ pub(crate) fn url_warnings(
     }
     let Some(op) = put else { return };
     for (name, _) in headers.iter() {
-        let Some(c) = Checksum::ALL
+        let Some(c) = Algorithm::ALL
             .iter()
-            .find(|c| c.header().eq_ignore_ascii_case(name))
+            .find(|c| c.s3_header_name().eq_ignore_ascii_case(name))
         else {
             continue;
         };

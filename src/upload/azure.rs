@@ -4,9 +4,7 @@
 //! blob has the same length (Azure requires it), they sort as the parts do, and the ids need no
 //! percent-escape; the list step reads the part number back.
 
-use super::{
-    document, exchange, with_step, ChecksumAlgorithm, ListedPart, ListedParts, Step, StepRequest,
-};
+use super::{document, exchange, with_step, ListedPart, ListedParts, Step, StepRequest};
 use crate::encoding::{base64, base64_decode};
 use crate::error::{Error, Result};
 use crate::request::Signer;
@@ -41,12 +39,12 @@ pub(super) fn sign(
 ) -> Result<StepRequest> {
     let mut r = target.clone();
     let mut body = String::new();
-    let mut extra: Vec<(&str, &str)> = Vec::new();
+    let mut extra: Vec<(&str, String)> = Vec::new();
     if let (Some(ct), Step::Complete { .. } | Step::Put { .. }) = (content_type, step) {
         // Put Block List and Put Blob set the blob's type from this header.
         crate::encoding::canonical_headers([("x-ms-blob-content-type", ct)])
             .map_err(|_| Error::InvalidHeader("`contentType`: not a valid header value".into()))?;
-        extra.push(("x-ms-blob-content-type", ct));
+        extra.push(("x-ms-blob-content-type", ct.into()));
     }
     match step {
         Step::Create | Step::Abort { .. } => return Err(Error::Unsupported(
@@ -62,7 +60,10 @@ pub(super) fn sign(
                 Method::Put,
                 &[("comp", "block"), ("blockid", &id)],
             );
-            extra.extend(digest.map(|(a, v)| (header(a), v)));
+            if let Some(c) = digest {
+                // Content-MD5, or x-ms-content-crc64 (the CRC-64/NVME little-endian).
+                extra.push(c.azure_header()?);
+            }
         }
         Step::Complete { parts, .. } => {
             with_step(
@@ -89,7 +90,10 @@ pub(super) fn sign(
         }
         Step::Put { digest } => {
             r.method = Method::Put;
-            extra.extend(digest.map(|(a, v)| (header(a), v)));
+            if let Some(c) = digest {
+                // Content-MD5, or x-ms-content-crc64 (the CRC-64/NVME little-endian).
+                extra.push(c.azure_header()?);
+            }
         }
     }
     let mut presigned = signer.presign(&crate::Request::Azure(r), now)?;
@@ -106,14 +110,6 @@ pub(super) fn sign(
         body,
         range: None,
     })
-}
-
-/// The header Put Block and Put Blob check a digest against.
-fn header(a: ChecksumAlgorithm) -> &'static str {
-    match a {
-        ChecksumAlgorithm::Crc64 => "x-ms-content-crc64",
-        _ => "content-md5",
-    }
 }
 
 /// A `BlockList` answer: the uncommitted blocks, as parts.

@@ -2,19 +2,11 @@
 //! `POST ?uploadId=`, `DELETE ?uploadId=`, `GET ?uploadId=`) through the V4 signer. Digests go
 //! in `x-goog-hash` (`crc32c=…` or `md5=…`), a signed header.
 
-use super::{with_step, ChecksumAlgorithm, Step, StepRequest};
+use super::{with_step, Step, StepRequest};
 use crate::error::Result;
 use crate::request::Signer;
 use crate::time::Timestamp;
 use crate::types::Method;
-
-fn hash_header(a: ChecksumAlgorithm, v: &str) -> String {
-    let name = match a {
-        ChecksumAlgorithm::Md5 => "md5=",
-        _ => "crc32c=",
-    };
-    crate::text::concat(&[name, v])
-}
 
 #[cfg(feature = "gcs")]
 pub(super) fn sign(
@@ -51,8 +43,8 @@ pub(super) fn sign(
                 &[("partNumber", &n), ("uploadId", upload_id)],
             );
             r.headers.0.clear();
-            if let Some((a, v)) = digest {
-                r.headers.push("x-goog-hash", hash_header(a, v));
+            if let Some(c) = digest {
+                r.headers.push("x-goog-hash", c.gcs_hash()?);
             }
         }
         Step::Complete { upload_id, parts } => {
@@ -89,8 +81,8 @@ pub(super) fn sign(
         }
         Step::Put { digest } => {
             r.method = Method::Put;
-            if let Some((a, v)) = digest {
-                r.headers.push("x-goog-hash", hash_header(a, v));
+            if let Some(c) = digest {
+                r.headers.push("x-goog-hash", c.gcs_hash()?);
             }
         }
     }

@@ -38,10 +38,8 @@
 mod azure;
 mod gcs;
 mod s3;
-#[cfg(test)]
-mod tests;
 
-use crate::encoding::{base64, base64_decode};
+use crate::checksum::{Algorithm, Checksum};
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::time::Timestamp;
@@ -68,6 +66,17 @@ impl Provider {
             Provider::S3 => "s3",
             Provider::Azure => "azure",
             Provider::Gcs => "gcs",
+        }
+    }
+
+    /// Whether the provider verifies `algorithm` on a part and a single PUT: S3 all of them
+    /// (`x-amz-checksum-*`, `Content-MD5`), Azure md5 and crc64nvme (`Content-MD5`,
+    /// `x-ms-content-crc64`), GCS crc32c and md5 (`x-goog-hash`).
+    pub fn verifies(self, algorithm: Algorithm) -> bool {
+        match self {
+            Provider::S3 => true,
+            Provider::Azure => matches!(algorithm, Algorithm::Md5 | Algorithm::Crc64Nvme),
+            Provider::Gcs => matches!(algorithm, Algorithm::Crc32c | Algorithm::Md5),
         }
     }
 
@@ -112,99 +121,22 @@ pub struct Limits {
 /// the smallest whole number of MiB that keeps the object within the provider's part count.
 pub const DEFAULT_PART_SIZE: u64 = 8 * MIB;
 
-/// A checksum algorithm whose digest a part (or a single PUT) carries for the server to verify.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ChecksumAlgorithm {
-    /// CRC-32 (S3 `x-amz-checksum-crc32`).
-    Crc32,
-    /// CRC-32C (S3 `x-amz-checksum-crc32c`, GCS `x-goog-hash: crc32c=`).
-    Crc32c,
-    /// CRC-64/NVME (S3 `x-amz-checksum-crc64nvme`).
-    Crc64Nvme,
-    /// Azure's CRC-64 (`x-ms-content-crc64`).
-    Crc64,
-    /// SHA-1 (S3 `x-amz-checksum-sha1`).
-    Sha1,
-    /// SHA-256 (S3 `x-amz-checksum-sha256`).
-    Sha256,
-    /// MD5 (S3 and Azure `Content-MD5`, GCS `x-goog-hash: md5=`).
-    Md5,
-}
-
-impl ChecksumAlgorithm {
-    /// The name in the request schema (`crc32`, `crc32c`, `crc64nvme`, `crc64`, `sha1`, `sha256`,
-    /// `md5`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChecksumAlgorithm::Crc32 => "crc32",
-            ChecksumAlgorithm::Crc32c => "crc32c",
-            ChecksumAlgorithm::Crc64Nvme => "crc64nvme",
-            ChecksumAlgorithm::Crc64 => "crc64",
-            ChecksumAlgorithm::Sha1 => "sha1",
-            ChecksumAlgorithm::Sha256 => "sha256",
-            ChecksumAlgorithm::Md5 => "md5",
-        }
+/// The checksum algorithm of an upload by its name in the request schema: an [`Algorithm`] name
+/// (`crc32`, `crc32c`, `crc64nvme`, `md5`, `sha1`, `sha256`), or `crc64`, read as `crc64nvme`
+/// (Azure's CRC-64 is CRC-64/NVME; its digest is given big-endian like every other).
+///
+/// # Errors
+/// [`Error::InvalidRequest`] for any other name.
+pub fn checksum_algorithm(name: &str) -> Result<Algorithm> {
+    if name.eq_ignore_ascii_case("crc64") {
+        return Ok(Algorithm::Crc64Nvme);
     }
-
-    /// The digest's length in bytes.
-    pub fn digest_len(self) -> usize {
-        match self {
-            ChecksumAlgorithm::Crc32 | ChecksumAlgorithm::Crc32c => 4,
-            ChecksumAlgorithm::Crc64Nvme | ChecksumAlgorithm::Crc64 => 8,
-            ChecksumAlgorithm::Sha1 => 20,
-            ChecksumAlgorithm::Sha256 => 32,
-            ChecksumAlgorithm::Md5 => 16,
-        }
-    }
-
-    /// Whether `provider` verifies this algorithm on a part and a PUT.
-    pub fn supported_by(self, provider: Provider) -> bool {
-        use ChecksumAlgorithm::*;
-        match provider {
-            Provider::S3 => matches!(self, Crc32 | Crc32c | Crc64Nvme | Sha1 | Sha256 | Md5),
-            Provider::Azure => matches!(self, Md5 | Crc64),
-            Provider::Gcs => matches!(self, Crc32c | Md5),
-        }
-    }
-
-    /// Checks a digest the caller computed: standard base64 with padding, of the algorithm's
-    /// length.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] naming the algorithm and the expected length.
-    pub fn check_digest(self, base64_value: &str) -> Result<()> {
-        let ok = base64_decode(base64_value)
-            .is_some_and(|d| d.len() == self.digest_len() && base64(&d) == base64_value);
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::InvalidRequest(format!(
-                "`checksum`: a {} digest is {} bytes in standard base64 with padding",
-                self.as_str(),
-                self.digest_len()
-            )))
-        }
-    }
-}
-
-impl core::str::FromStr for ChecksumAlgorithm {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self> {
-        use ChecksumAlgorithm::*;
-        Ok(match s.to_ascii_lowercase().as_str() {
-            "crc32" => Crc32,
-            "crc32c" => Crc32c,
-            "crc64nvme" => Crc64Nvme,
-            "crc64" => Crc64,
-            "sha1" => Sha1,
-            "sha256" => Sha256,
-            "md5" => Md5,
-            _ => return Err(Error::InvalidRequest(
-                "`checksum`: expected one of crc32, crc32c, crc64nvme, crc64, sha1, sha256, md5"
-                    .into(),
-            )),
-        })
-    }
+    Algorithm::from_name(name).map_err(|_| {
+        Error::InvalidRequest(
+            "`checksum`: expected one of crc32, crc32c, crc64nvme (or crc64), sha1, sha256, md5"
+                .into(),
+        )
+    })
 }
 
 /// An upload to plan: the target object (a request of the schema: bucket, key, credentials,
@@ -220,7 +152,7 @@ pub struct UploadRequest {
     /// The part size; default: see [`DEFAULT_PART_SIZE`].
     pub part_size: Option<u64>,
     /// The checksum every part carries (its digest is given per part).
-    pub checksum: Option<ChecksumAlgorithm>,
+    pub checksum: Option<Algorithm>,
     /// The object's content type: signed into the create step (S3, GCS), sent with the complete
     /// step as `x-ms-blob-content-type` (Azure); and with the single PUT.
     pub content_type: Option<String>,
@@ -344,7 +276,7 @@ pub struct UploadPlan {
     /// How many parts.
     pub part_count: u32,
     /// The checksum each part carries.
-    pub checksum: Option<ChecksumAlgorithm>,
+    pub checksum: Option<Algorithm>,
     /// The request that starts the upload and answers its upload id (S3, GCS); `None` for Azure.
     pub create: Option<Presigned>,
 }
@@ -509,7 +441,7 @@ impl Uploads {
                 )));
             }
             // S3 repeats each part's digest in the body (not MD5, which only Content-MD5 carries).
-            let repeated = req.checksum.filter(|a| *a != ChecksumAlgorithm::Md5);
+            let repeated = req.checksum.filter(|a| *a != Algorithm::Md5);
             if provider == Provider::S3 && (repeated.is_some() || p.checksum.is_some()) {
                 digest(provider, repeated, p.checksum.as_deref())
                     .map_err(|_| part_digest_error(i, repeated))?;
@@ -606,7 +538,7 @@ enum Step<'a> {
     Part {
         upload_id: &'a str,
         number: u32,
-        digest: Option<(ChecksumAlgorithm, &'a str)>,
+        digest: Option<Checksum>,
     },
     Complete {
         upload_id: &'a str,
@@ -619,22 +551,25 @@ enum Step<'a> {
         upload_id: &'a str,
     },
     Put {
-        digest: Option<(ChecksumAlgorithm, &'a str)>,
+        digest: Option<Checksum>,
     },
 }
 
-fn check_algorithm(provider: Provider, algorithm: Option<ChecksumAlgorithm>) -> Result<()> {
+fn check_algorithm(provider: Provider, algorithm: Option<Algorithm>) -> Result<()> {
     match algorithm {
-        Some(a) if !a.supported_by(provider) => Err(Error::InvalidRequest(format!(
-            "`checksum`: {} does not verify {} (it verifies {})",
-            provider.as_str(),
-            a.as_str(),
-            match provider {
-                Provider::S3 => "crc32, crc32c, crc64nvme, sha1, sha256, md5",
-                Provider::Azure => "md5, crc64",
-                Provider::Gcs => "crc32c, md5",
-            }
-        ))),
+        Some(a) if !provider.verifies(a) => {
+            let verified: Vec<&str> = Algorithm::ALL
+                .iter()
+                .filter(|a| provider.verifies(**a))
+                .map(|a| a.name())
+                .collect();
+            Err(Error::InvalidRequest(format!(
+                "`checksum`: {} does not verify {} (it verifies {})",
+                provider.as_str(),
+                a.name(),
+                verified.join(", ")
+            )))
+        }
         _ => Ok(()),
     }
 }
@@ -642,16 +577,18 @@ fn check_algorithm(provider: Provider, algorithm: Option<ChecksumAlgorithm>) -> 
 /// The digest a part carries: required with an algorithm, refused without one.
 fn digest(
     provider: Provider,
-    algorithm: Option<ChecksumAlgorithm>,
+    algorithm: Option<Algorithm>,
     value: Option<&str>,
-) -> Result<Option<(ChecksumAlgorithm, &str)>> {
+) -> Result<Option<Checksum>> {
     check_algorithm(provider, algorithm)?;
     match (algorithm, value) {
         (None, None) => Ok(None),
-        (Some(a), Some(v)) => a.check_digest(v).map(|()| Some((a, v))),
+        (Some(a), Some(v)) => Checksum::from_base64(a, v)
+            .map(Some)
+            .map_err(|e| Error::InvalidRequest(format!("`checksum`: {}", e.message()))),
         (Some(a), None) => Err(Error::InvalidRequest(format!(
             "`checksum`: the upload names {}: each part needs its digest",
-            a.as_str()
+            a.name()
         ))),
         (None, Some(_)) => Err(Error::InvalidRequest(
             "`checksum`: a digest without an algorithm: name it in the plan (`checksum`)".into(),
@@ -659,11 +596,11 @@ fn digest(
     }
 }
 
-fn part_digest_error(i: usize, algorithm: Option<ChecksumAlgorithm>) -> Error {
+fn part_digest_error(i: usize, algorithm: Option<Algorithm>) -> Error {
     Error::InvalidRequest(match algorithm {
         Some(a) => format!(
             "`parts[{i}].checksum`: the part's {} digest, {} bytes in standard base64",
-            a.as_str(),
+            a.name(),
             a.digest_len()
         ),
         None => format!("`parts[{i}].checksum`: the upload names no checksum algorithm"),
@@ -816,3 +753,7 @@ fn error_document(what: &str, status: u16, body: &str) -> Error {
         &format!("the service answered {status} without an error document"),
     )
 }
+
+// Last in the file: the public-API lister reads a file up to its test module.
+#[cfg(test)]
+mod tests;

@@ -3,36 +3,25 @@
 //! XML API answers the same document).
 
 use super::{
-    document, exchange, with_step, xml_text, ChecksumAlgorithm, ListedPart, ListedParts, Provider,
-    Step, StepRequest,
+    document, exchange, with_step, xml_text, ListedPart, ListedParts, Provider, Step, StepRequest,
 };
+use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::request::Signer;
 use crate::time::Timestamp;
 use crate::types::Method;
 
-/// The header a part's digest travels in, and the `CompletedPart` element that repeats it.
-pub(super) fn checksum_names(a: ChecksumAlgorithm) -> (&'static str, &'static str) {
-    match a {
-        ChecksumAlgorithm::Crc32 => ("x-amz-checksum-crc32", "ChecksumCRC32"),
-        ChecksumAlgorithm::Crc32c => ("x-amz-checksum-crc32c", "ChecksumCRC32C"),
-        ChecksumAlgorithm::Crc64Nvme => ("x-amz-checksum-crc64nvme", "ChecksumCRC64NVME"),
-        ChecksumAlgorithm::Sha1 => ("x-amz-checksum-sha1", "ChecksumSHA1"),
-        ChecksumAlgorithm::Sha256 => ("x-amz-checksum-sha256", "ChecksumSHA256"),
-        // S3 verifies MD5 as Content-MD5; the complete step does not repeat it.
-        ChecksumAlgorithm::Md5 | ChecksumAlgorithm::Crc64 => ("content-md5", ""),
-    }
-}
-
-/// The `x-amz-checksum-algorithm` value the create step declares (none for MD5).
-fn algorithm_name(a: ChecksumAlgorithm) -> Option<&'static str> {
+/// The S3 name of the algorithm (`x-amz-checksum-algorithm` on the create step, the suffix of
+/// the `CompletedPart` element that repeats a part's digest): none for MD5, which only
+/// `Content-MD5` carries.
+fn s3_name(a: Algorithm) -> Option<&'static str> {
     Some(match a {
-        ChecksumAlgorithm::Crc32 => "CRC32",
-        ChecksumAlgorithm::Crc32c => "CRC32C",
-        ChecksumAlgorithm::Crc64Nvme => "CRC64NVME",
-        ChecksumAlgorithm::Sha1 => "SHA1",
-        ChecksumAlgorithm::Sha256 => "SHA256",
-        ChecksumAlgorithm::Md5 | ChecksumAlgorithm::Crc64 => return None,
+        Algorithm::Crc32 => "CRC32",
+        Algorithm::Crc32c => "CRC32C",
+        Algorithm::Crc64Nvme => "CRC64NVME",
+        Algorithm::Sha1 => "SHA1",
+        Algorithm::Sha256 => "SHA256",
+        _ => return None,
     })
 }
 
@@ -40,7 +29,7 @@ fn algorithm_name(a: ChecksumAlgorithm) -> Option<&'static str> {
 pub(super) fn sign(
     signer: &Signer,
     target: &crate::s3::S3Request,
-    algorithm: Option<ChecksumAlgorithm>,
+    algorithm: Option<Algorithm>,
     content_type: Option<&str>,
     step: Step<'_>,
     now: Timestamp,
@@ -58,7 +47,7 @@ pub(super) fn sign(
                 Method::Post,
                 &[("uploads", "")],
             );
-            if let Some(name) = algorithm.and_then(algorithm_name) {
+            if let Some(name) = algorithm.and_then(s3_name) {
                 r.headers.push("x-amz-checksum-algorithm", name);
             }
         }
@@ -76,8 +65,9 @@ pub(super) fn sign(
             );
             // The object's headers (content-type, metadata) belong to the create step.
             r.headers.0.clear();
-            if let Some((a, v)) = digest {
-                r.headers.push(checksum_names(a).0, v);
+            if let Some(c) = digest {
+                let (name, value) = c.s3_header();
+                r.headers.push(name, value);
             }
         }
         Step::Complete { upload_id, parts } => {
@@ -91,10 +81,8 @@ pub(super) fn sign(
             body = complete_body(
                 "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
                 parts.iter().map(|p| {
-                    let checksum = match (algorithm, &p.checksum) {
-                        (Some(a), Some(v)) if !checksum_names(a).1.is_empty() => {
-                            Some((checksum_names(a).1, v.as_str()))
-                        }
+                    let checksum = match (algorithm.and_then(s3_name), &p.checksum) {
+                        (Some(name), Some(v)) => Some((name, v.as_str())),
                         _ => None,
                     };
                     (p.number, p.etag.as_str(), checksum)
@@ -122,8 +110,9 @@ pub(super) fn sign(
         }
         Step::Put { digest } => {
             r.method = Method::Put;
-            if let Some((a, v)) = digest {
-                r.headers.push(checksum_names(a).0, v);
+            if let Some(c) = digest {
+                let (name, value) = c.s3_header();
+                r.headers.push(name, value);
             }
         }
     }
@@ -138,7 +127,8 @@ pub(super) fn sign(
 /// A `CompleteMultipartUpload` document: `open` (the root's start tag), then one `<Part>` per
 /// part. S3: `ETag`, `PartNumber`, then the checksum, as boto3 sends it (botocore serializes the
 /// members in the caller's order; its transfer manager, s3transfer, gives them in this one). GCS:
-/// `PartNumber` then `ETag`, as google-cloud-storage's `XMLMPUContainer` writes them.
+/// `PartNumber` then `ETag`, as google-cloud-storage's `XMLMPUContainer` writes them. A part's
+/// checksum is its algorithm's S3 name (`CRC32`) and digest.
 pub(super) fn complete_body<'p>(
     open: &str,
     parts: impl Iterator<Item = (u32, &'p str, Option<(&'static str, &'p str)>)>,
@@ -157,12 +147,13 @@ pub(super) fn complete_body<'p>(
         if etag_first {
             push_number(&mut out, number);
         }
+        // `<ChecksumCRC32>…</ChecksumCRC32>`: the algorithm's S3 name after `Checksum`.
         if let Some((name, v)) = checksum {
-            for piece in ["<", name, ">"] {
+            for piece in ["<Checksum", name, ">"] {
                 out.push_str(piece);
             }
             xml_text(&mut out, v);
-            for piece in ["</", name, ">"] {
+            for piece in ["</Checksum", name, ">"] {
                 out.push_str(piece);
             }
         }

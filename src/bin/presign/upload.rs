@@ -40,7 +40,8 @@ pub struct UploadPlanArgs {
     #[arg(long, value_name = "SIZE")]
     part_size: Option<String>,
     /// The checksum each part carries: crc32, crc32c, crc64nvme, sha1, sha256, md5 (S3);
-    /// md5, crc64 (Azure); crc32c, md5 (GCS).
+    /// md5, crc64nvme (Azure: sent little-endian as x-ms-content-crc64; crc64 is the same);
+    /// crc32c, md5 (GCS). Digests are base64, a CRC's big-endian.
     #[arg(long, value_name = "ALGORITHM")]
     checksum: Option<String>,
     /// The object's content type: signed into the create step (S3, GCS), sent with the complete
