@@ -177,7 +177,8 @@ const AWS: Profile = Profile {
 ///   <https://developers.cloudflare.com/r2/api/s3/presigned-urls/>.
 /// - Content-MD5 on PutObject and UploadPart; CRC-64/NVME full-object, CRC-32/CRC-32C/SHA-1/
 ///   SHA-256 composite: <https://developers.cloudflare.com/r2/api/s3/api/> ("Checksum Types").
-///   Per operation, as reported in the issue this profile answers (measured on R2): PutObject
+///   Per operation, as users report it from R2 in the SDKs' public issue trackers (not in R2's
+///   documentation, not measured here): PutObject
 ///   verifies crc32, crc32c, sha1, sha256 and md5; UploadPart answers 501 to sha1 and sha256.
 const R2: Profile = Profile {
     store: Store::R2,
