@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 74.5, s3: 46.9, sigv4a: 70.6, s3express: 48.1, azure: 46.8, gcs: 41.8, post: 45.4, cors: 20.4, credentials: 59.7, verify: 57.3, upload: 41.0 };
+const GUARDS = { main: 64.5, s3: 40.2, sigv4a: 63.7, s3express: 41.3, azure: 43.1, gcs: 39.1, post: 42.1, cors: 19.2, credentials: 57.7, verify: 55.4, upload: 21.4 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(
