@@ -33,7 +33,14 @@ ensure_npm "$SERVERS_PREFIX/binaryen" "binaryen@$BINARYEN_VERSION"
 WASM_OPT="$SERVERS_PREFIX/binaryen/node_modules/.bin/wasm-opt"
 
 OUT="pkg/dist"
-rm -rf "$OUT"
+# A partial build (PRESIGN_ENTRIES) replaces only its entries: the others keep what an earlier build
+# made (the generated entry files below point at every entry, so wiping them would leave those
+# pointing at nothing — which is how a test that builds one entry broke the next that needs another).
+if [ -n "${PRESIGN_ENTRIES:-}" ]; then
+  for e in $PRESIGN_ENTRIES; do rm -rf "${OUT:?}/$e"; done
+else
+  rm -rf "$OUT"
+fi
 # The speed build also uses wasm SIMD (sha2's simd128 backend: ~12% faster per URL, measured with
 # benches/npm.mjs), which every server runtime has; the browser build stays without it for older
 # Safari. RUSTFLAGS differ, so it has its own target dir (both stay cached).

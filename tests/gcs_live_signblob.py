@@ -69,7 +69,8 @@ def last_request(endpoint):
 
 
 def main():
-    missing = [e for e in ENTRIES if not os.path.exists(os.path.join(ROOT, "pkg", "dist", e, "node.js"))]
+    missing = [e for e in ENTRIES
+               if not os.path.exists(os.path.join(ROOT, "pkg", "dist", e, "server", f"presign_{e}.js"))]
     if missing:
         # .ci/test-all runs the live tests before it builds the npm package: build the entries used.
         print(f"pkg/dist lacks {missing}: PRESIGN_ENTRIES=\"{' '.join(ENTRIES)}\" bash pkg/build.sh")
