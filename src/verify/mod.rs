@@ -532,6 +532,20 @@ fn fail<T>(check: Check, message: impl Into<String>) -> Result<T, VerifyError> {
     Err(VerifyError::new(check, message))
 }
 
+/// `SIGNATURE_MISMATCH` with `message`; with [`VerifyOptions::debug`], what `debug` gives (the
+/// canonical request and string to sign), never the expected signature.
+fn signature_mismatch(
+    message: &'static str,
+    opts: &VerifyOptions,
+    debug: impl FnOnce() -> DebugInfo,
+) -> VerifyError {
+    let mut e = VerifyError::new(Check::SignatureMismatch, message);
+    if opts.debug {
+        e.debug = Some(Box::new(debug()));
+    }
+    e
+}
+
 /// Verifies a presigned URL as received by a server.
 ///
 /// `keys` finds the key for the identity the URL names; `now` is the server's clock (the crate
