@@ -1,4 +1,5 @@
 use super::*;
+use crate::types::Method;
 use crate::time::Timestamp;
 
 fn now() -> Timestamp {
