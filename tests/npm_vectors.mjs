@@ -14,6 +14,7 @@
 // Each check is a node:test test (tests/support/harness.mjs).
 //   node tests/npm_vectors.mjs     last line "N passed, M failed"
 import { assert, test } from "./support/harness.mjs";
+import { KEY, postRequest, urlRequest, VECTORS } from "./support/gcs_conformance.mjs";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -53,25 +54,12 @@ function isPresignError(e, code) {
 }
 
 // --- GCS conformance, RSA through WebCrypto ------------------------------------------------------
-const gcs = JSON.parse(readFileSync(join(ROOT, "tests/vectors/gcs/v4_signatures.json"), "utf8"));
-const key = JSON.parse(readFileSync(join(ROOT, "tests/vectors/gcs/test_service_account.not-a-test.json"), "utf8"));
-for (const t of gcs.signingV4Tests) {
-  if (t.hostname || t.emulatorHostname || t.clientEndpoint || t.universeDomain) {
+// The cases said through the request schema by tests/support/gcs_conformance.mjs.
+for (const t of VECTORS.signingV4Tests) {
+  const req = urlRequest(t, { serviceAccount: KEY });
+  if (req === null) {
     skipped++;
     continue;
-  }
-  const req = {
-    provider: "gcs", method: t.method, bucket: t.bucket, expiresIn: Number(t.expiration), signedAt: t.timestamp,
-    credentials: { serviceAccount: key },
-  };
-  if (t.object !== undefined) req.object = t.object;
-  if (t.headers) req.headers = t.headers;
-  if (t.queryParameters) req.query = t.queryParameters;
-  if (t.scheme) req.scheme = t.scheme;
-  if (t.urlStyle === "VIRTUAL_HOSTED_STYLE") req.urlStyle = "virtualHosted";
-  if (t.urlStyle === "BUCKET_BOUND_HOSTNAME") {
-    req.urlStyle = "bucketBound";
-    req.bucketBoundHostname = t.bucketBoundHostname;
   }
   for (const [way, , presignAsync] of ways("gcs").filter((w) => w[2])) {
     test(`gcs conformance (${way}): ${t.description}`, async () => {
@@ -83,36 +71,14 @@ for (const t of gcs.signingV4Tests) {
 
 // A service-account request without a private key is a PresignError, not a crash.
 test("service account without private_key rejects with INVALID_CREDENTIALS", () => throws(
-  () => main.presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: key.client_email } } }),
+  () => main.presignAsync({ provider: "gcs", bucket: "my-bucket", object: "o", credentials: { serviceAccount: { client_email: KEY.client_email } } }),
   (e) => isPresignError(e, "INVALID_CREDENTIALS")));
 
 // --- GCS POST-policy conformance, RSA through WebCrypto -----------------------------------------
-// Each policyInput said through the post request schema; the form (url + every field, policy and
-// signature included) must equal Google's policyOutput.
-const FIELD_MEMBERS = {
-  acl: "acl", "cache-control": "cacheControl", "content-disposition": "contentDisposition",
-  "content-encoding": "contentEncoding", "content-type": "contentType",
-  success_action_status: "successActionStatus", success_action_redirect: "successActionRedirect",
-};
-for (const t of gcs.postPolicyV4Tests) {
-  const i = t.policyInput;
-  const req = {
-    provider: "gcs", bucket: i.bucket, key: i.object, expiresIn: Number(i.expiration), signedAt: i.timestamp,
-    scheme: i.scheme, credentials: { serviceAccount: key },
-  };
-  if (i.urlStyle === "VIRTUAL_HOSTED_STYLE") req.urlStyle = "virtualHosted";
-  if (i.urlStyle === "BUCKET_BOUND_HOSTNAME") {
-    req.urlStyle = "bucketBound";
-    req.bucketBoundHostname = i.bucketBoundHostname;
-  }
-  for (const [name, value] of Object.entries(i.fields || {})) {
-    if (name.startsWith("x-goog-meta-")) (req.metadata ||= {})[name.slice(12)] = value;
-    else if (name === "success_action_status") req.successActionStatus = Number(value);
-    else req[FIELD_MEMBERS[name]] = value;
-  }
-  const c = i.conditions || {};
-  if (c.startsWith) req.startsWith = { [c.startsWith[0].replace(/^\$/, "")]: c.startsWith[1] };
-  if (c.contentLengthRange) req.contentLengthRange = { min: c.contentLengthRange[0], max: c.contentLengthRange[1] };
+// Each policyInput said through the post request schema (tests/support/gcs_conformance.mjs); the
+// form (url + every field, policy and signature included) must equal Google's policyOutput.
+for (const t of VECTORS.postPolicyV4Tests) {
+  const req = postRequest(t, { serviceAccount: KEY });
   test(`gcs post conformance: ${t.description}`, async () => {
     const form = await presignPostAsync(req);
     const want = t.policyOutput;

@@ -1,7 +1,7 @@
 //! What only an account SAS has: the services (`ss`) and resource types (`srt`) it covers, and
 //! none of the resource, stored policy or response-header members of a service SAS.
 
-use super::{permissions, AzureRequest};
+use super::{AzureRequest, ResourceTypes, Services};
 use crate::error::msg;
 use crate::error::{Error, Result};
 
@@ -26,20 +26,15 @@ pub(super) fn check(req: &AzureRequest) -> Result<()> {
 /// `ss` (default `b`) and `srt` (default from the URL: `o` with a blob, `c` with a container,
 /// else `s`), in canonical order.
 pub(super) fn services_and_resource_types(req: &AzureRequest) -> Result<(String, String)> {
-    let services = match &req.services {
-        Some(v) => permissions::parse_services(v)?,
-        None => "b".to_owned(),
+    let services = match req.services {
+        Some(v) => v.non_empty("services")?,
+        None => Services::BLOB,
     };
-    let resource_types = match &req.resource_types {
-        Some(v) => permissions::parse_resource_types(v)?,
-        None => if req.blob.is_some() {
-            "o"
-        } else if req.container.is_some() {
-            "c"
-        } else {
-            "s"
-        }
-        .to_owned(),
+    let resource_types = match req.resource_types {
+        Some(v) => v.non_empty("resourceTypes")?,
+        None if req.blob.is_some() => ResourceTypes::OBJECT,
+        None if req.container.is_some() => ResourceTypes::CONTAINER,
+        None => ResourceTypes::SERVICE,
     };
-    Ok((services, resource_types))
+    Ok((services.to_string(), resource_types.to_string()))
 }

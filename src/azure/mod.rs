@@ -76,7 +76,7 @@ pub use crate::http::HttpRequest;
 pub use connection_string::ConnectionString;
 pub use delegation::{KeyRequest, UserDelegationKey};
 pub use endpoint::DEFAULT_SUFFIX;
-pub use permissions::{PermissionScope, Permissions};
+pub use permissions::{PermissionScope, Permissions, ResourceTypes, Services};
 pub use sas::{SignedVersion, DEFAULT_VERSION};
 #[cfg(any(feature = "exchange", not(feature = "wasm")))]
 pub use token::{AccessToken, ManagedIdentityRequest, TokenRequest};
@@ -318,11 +318,11 @@ pub struct AzureRequest {
     pub version: Option<String>,
     /// Response header overrides.
     pub response_headers: ResponseHeaders,
-    /// Account SAS: `ss` letters (default `b`).
-    pub services: Option<String>,
-    /// Account SAS: `srt` letters (default from the URL: `o` with a blob, `c` with a container,
-    /// else `s`).
-    pub resource_types: Option<String>,
+    /// Account SAS: the services (`ss`; in JSON their letters, any order; default `b`).
+    pub services: Option<Services>,
+    /// Account SAS: the resource types (`srt`; in JSON their letters, any order; default from
+    /// the URL: `o` with a blob, `c` with a container, else `s`).
+    pub resource_types: Option<ResourceTypes>,
     /// Back-dates `st` by this many seconds (see the module docs).
     pub clock_skew: Option<u64>,
     /// The signing instant; when absent the caller's `now` is used.
@@ -449,10 +449,11 @@ crate::builders::with_methods!(AzureRequest {
     into with_version(version: String) => version;
     /// Response header overrides.
     set with_response_headers(headers: ResponseHeaders) => response_headers;
-    /// Account SAS: the services (`ss`, default `b`).
-    into with_services(services: String) => services;
-    /// Account SAS: the resource types (`srt`, default from the URL).
-    into with_resource_types(resource_types: String) => resource_types;
+    /// Account SAS: the services (`ss`, default `b`), e.g. `Services::BLOB`.
+    some with_services(services: Services) => services;
+    /// Account SAS: the resource types (`srt`, default from the URL), e.g.
+    /// `ResourceTypes::CONTAINER | ResourceTypes::OBJECT`.
+    some with_resource_types(resource_types: ResourceTypes) => resource_types;
     /// An extra unsigned query parameter for the URL (`comp`, `blockid`, `restype`…).
     push with_query(name, value) => query;
     /// User delegation: a pre-authorized agent object id (`saoid`).

@@ -1,5 +1,5 @@
-//! SAS permissions (`sp`) as a typed flag set, parsed when the request is read; signed services
-//! (`ss`) and resource types (`srt`) of an account SAS.
+//! SAS permissions (`sp`) as a typed flag set, parsed when the request is read; the signed
+//! services (`ss`) and resource types (`srt`) of an account SAS, flag sets too.
 //!
 //! [`Permissions`] holds any of the letters Azure defines for blob-service SAS tokens, given in
 //! any order; an unknown letter (upper case included) is an error when the request is read.
@@ -29,6 +29,7 @@
 
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use core::fmt::Write as _;
 
 /// Every permission letter, in the order of [`Permissions`]' bits.
 const LETTERS: &str = "racwdxyltfmeiup";
@@ -266,49 +267,146 @@ impl crate::schema::FromJson for Permissions {
     }
 }
 
-/// Parses a set of single-letter flags from `valid` (canonical order), any order and repeats
-/// allowed, and returns the canonical string.
-fn parse_letters(s: &str, valid: &str, what: &str) -> Result<String> {
+/// The bits of letters of `valid` (canonical order, bit `i` for its letter `i`), any order and
+/// repeats allowed. The messages name no member: the JSON reader puts the member's path in front.
+fn letter_bits(s: &str, valid: &str) -> Result<u8> {
     if s.is_empty() {
-        return Err(Error::InvalidRequest(msg_at!(
-            what,
-            "empty; valid letters: {valid}"
-        )));
+        return Err(Error::InvalidRequest(msg!("empty; valid letters: {valid}")));
     }
+    let mut bits = 0u8;
     // Byte scans: `valid` is ASCII.
-    if let Some(i) = s
-        .chars()
-        .position(|c| !valid.bytes().any(|v| char::from(v) == c))
-    {
-        return Err(Error::InvalidRequest(msg_at!(
-            what,
-            "letter {i} is not valid; valid letters: {valid}"
-        )));
+    for (i, c) in s.chars().enumerate() {
+        match valid.bytes().position(|v| char::from(v) == c) {
+            Some(b) => bits |= 1 << b,
+            None => {
+                return Err(Error::InvalidRequest(msg!(
+                    "letter {i} is not valid; valid letters: {valid}"
+                )))
+            }
+        }
     }
-    Ok(valid
-        .bytes()
-        .filter(|v| s.as_bytes().contains(v))
-        .map(char::from)
-        .collect())
+    Ok(bits)
 }
 
-/// Signed services of an account SAS (`ss`): `b` blob, `q` queue, `t` table, `f` file; emitted
-/// in that order.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] for an empty or unknown letter.
-pub fn parse_services(s: &str) -> Result<String> {
-    parse_letters(s, "bqtf", "services")
+/// The flag sets of an account SAS (`ss`, `srt`): the set operators, parsing, the canonical
+/// letters (`Display`) and the JSON reader, over the type's `LETTERS` (canonical order, one bit
+/// a letter).
+macro_rules! letter_set {
+    ($ty:ident) => {
+        impl $ty {
+            /// Parses letters in any order (repeats allowed). The messages name no member: the
+            /// JSON reader puts the member's path in front.
+            ///
+            /// # Errors
+            /// [`Error::InvalidRequest`] for an empty set or a letter that is not one of the
+            /// set's (the message lists the valid ones).
+            pub fn parse(s: &str) -> Result<Self> {
+                letter_bits(s, Self::LETTERS).map($ty)
+            }
+
+            /// Whether every flag of `other` is in the set.
+            pub fn contains(self, other: $ty) -> bool {
+                self.0 & other.0 == other.0
+            }
+
+            /// Whether the set is empty.
+            pub fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+
+            /// The set, checked not to be empty (a SAS names at least one letter), for member
+            /// `path`.
+            pub(crate) fn non_empty(self, path: &str) -> Result<Self> {
+                if self.is_empty() {
+                    return Err(Error::InvalidRequest(msg_at!(
+                        path,
+                        "empty; valid letters: {}",
+                        Self::LETTERS
+                    )));
+                }
+                Ok(self)
+            }
+        }
+
+        impl core::ops::BitOr for $ty {
+            type Output = $ty;
+            fn bitor(self, other: $ty) -> $ty {
+                $ty(self.0 | other.0)
+            }
+        }
+
+        impl core::ops::BitOrAssign for $ty {
+            fn bitor_assign(&mut self, other: $ty) {
+                self.0 |= other.0;
+            }
+        }
+
+        impl core::str::FromStr for $ty {
+            type Err = Error;
+
+            fn from_str(s: &str) -> Result<Self> {
+                $ty::parse(s)
+            }
+        }
+
+        /// The letters in canonical order, as the SAS carries them.
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                for (i, c) in Self::LETTERS.bytes().enumerate() {
+                    if self.0 & (1 << i) != 0 {
+                        f.write_char(char::from(c))?;
+                    }
+                }
+                Ok(())
+            }
+        }
+
+        #[cfg(feature = "json")]
+        impl crate::schema::FromJson for $ty {
+            fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
+                $ty::parse(&r.string()?)
+            }
+        }
+    };
 }
 
-/// Signed resource types of an account SAS (`srt`): `s` service, `c` container, `o` object;
-/// emitted in that order.
-///
-/// # Errors
-/// [`Error::InvalidRequest`] for an empty or unknown letter.
-pub fn parse_resource_types(s: &str) -> Result<String> {
-    parse_letters(s, "sco", "resourceTypes")
+/// The signed services of an account SAS (`ss`): combine the constants with `|`, or parse
+/// letters (`"bf".parse()`); emitted in the order `bqtf`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Services(u8);
+
+impl Services {
+    /// `b`: the blob service.
+    pub const BLOB: Services = Services(1);
+    /// `q`: the queue service.
+    pub const QUEUE: Services = Services(1 << 1);
+    /// `t`: the table service.
+    pub const TABLE: Services = Services(1 << 2);
+    /// `f`: the file service.
+    pub const FILE: Services = Services(1 << 3);
+    /// The letters, in canonical order.
+    const LETTERS: &'static str = "bqtf";
 }
+
+letter_set!(Services);
+
+/// The signed resource types of an account SAS (`srt`): combine the constants with `|`, or
+/// parse letters (`"co".parse()`); emitted in the order `sco`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct ResourceTypes(u8);
+
+impl ResourceTypes {
+    /// `s`: service-level operations (list containers, service properties).
+    pub const SERVICE: ResourceTypes = ResourceTypes(1);
+    /// `c`: container-level operations (create a container, list blobs).
+    pub const CONTAINER: ResourceTypes = ResourceTypes(1 << 1);
+    /// `o`: object-level operations (read or write a blob).
+    pub const OBJECT: ResourceTypes = ResourceTypes(1 << 2);
+    /// The letters, in canonical order.
+    const LETTERS: &'static str = "sco";
+}
+
+letter_set!(ResourceTypes);
 
 #[cfg(test)]
 mod tests {
@@ -402,10 +500,34 @@ mod tests {
 
     #[test]
     fn services_and_resource_types_are_canonical() {
-        assert_eq!(parse_services("fb").unwrap(), "bf");
-        assert_eq!(parse_services("ftqb").unwrap(), "bqtf");
-        assert_eq!(parse_resource_types("ocs").unwrap(), "sco");
-        assert!(parse_services("x").is_err());
-        assert!(parse_resource_types("").is_err());
+        let services = |s: &str| Services::parse(s).map(|v| v.to_string());
+        let resource_types = |s: &str| ResourceTypes::parse(s).map(|v| v.to_string());
+        assert_eq!(services("fb").unwrap(), "bf");
+        assert_eq!(services("ftqb").unwrap(), "bqtf");
+        assert_eq!(services("bbb").unwrap(), "b");
+        assert_eq!(resource_types("ocs").unwrap(), "sco");
+        assert_eq!(
+            Services::FILE | Services::BLOB,
+            "fb".parse::<Services>().unwrap()
+        );
+        assert_eq!(
+            ResourceTypes::SERVICE | ResourceTypes::CONTAINER | ResourceTypes::OBJECT,
+            "ocs".parse::<ResourceTypes>().unwrap()
+        );
+        assert!(Services::parse("bf").unwrap().contains(Services::FILE));
+        assert!(!Services::parse("bf").unwrap().contains(Services::QUEUE));
+    }
+
+    #[test]
+    fn unknown_service_and_resource_type_letters_are_refused_with_their_position() {
+        let e = Services::parse("bx").unwrap_err();
+        assert_eq!(e.code(), "INVALID_REQUEST");
+        assert_eq!(e.message(), "letter 1 is not valid; valid letters: bqtf");
+        let e = ResourceTypes::parse("").unwrap_err();
+        assert_eq!(e.message(), "empty; valid letters: sco");
+        let e = ResourceTypes::default()
+            .non_empty("resourceTypes")
+            .unwrap_err();
+        assert_eq!(e.message(), "`resourceTypes`: empty; valid letters: sco");
     }
 }

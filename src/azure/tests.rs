@@ -268,8 +268,8 @@ fn account_sas_defaults_and_refusals() {
     );
     r.blob = None;
     r.container = None;
-    r.services = Some("fb".into());
-    r.resource_types = Some("os".into());
+    r.services = Some(Services::FILE | Services::BLOB);
+    r.resource_types = Some("os".parse().unwrap());
     r.permissions = Some(perms("lrw"));
     let out = presign(&r, now()).unwrap();
     assert!(
@@ -288,7 +288,7 @@ fn account_sas_defaults_and_refusals() {
     r.permissions = Some(perms("rm"));
     assert_eq!(code(presign(&r, now())), "INVALID_REQUEST");
     let mut s = blob_req(Method::Get, "x");
-    s.services = Some("b".into());
+    s.services = Some(Services::BLOB);
     assert_eq!(code(presign(&s, now())), "INVALID_REQUEST");
     s.services = None;
     s.correlation_id = Some("c".into());
@@ -607,8 +607,8 @@ fn builders_set_the_same_fields() {
     );
     let account = AzureRequest::account_sas(Method::Get, "myaccount")
         .with_credentials(Credentials::account_key(KEY))
-        .with_services("b")
-        .with_resource_types("s");
+        .with_services(Services::BLOB)
+        .with_resource_types(ResourceTypes::SERVICE);
     assert!(presign(&account, now())
         .unwrap()
         .url

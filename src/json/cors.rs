@@ -37,23 +37,7 @@ fn cors_from_json(input: &str) -> Result<String> {
                 })?;
                 origins = Some(v);
             }
-            "requests" => {
-                let mut v = Vec::new();
-                r.array(|r| {
-                    let mut req = CorsRequest::default();
-                    r.object(|r, name| {
-                        match name {
-                            "method" => req.method = Method::from_json(r)?,
-                            "headers" => req.headers = Params::from_json(r)?,
-                            _ => r.skip()?,
-                        }
-                        Ok(())
-                    })?;
-                    v.push(req);
-                    Ok(())
-                })?;
-                requests = Some(v);
-            }
+            "requests" => requests = Some(read_requests(r)?),
             "maxAge" => max_age = Some(u64::from_json(r)?),
             "format" => format = Some(String::from_json(r)?),
             other => return Err(unknown(other)),
@@ -82,6 +66,37 @@ fn cors_from_json(input: &str) -> Result<String> {
             )))
         }
     };
+    Ok(result_json(provider, &format, &text, &rules))
+}
+
+/// `requests`: each one's `method` and `headers`; its other members (a presign result's `url`,
+/// a request's `bucket`…) are skipped.
+fn read_requests(r: &mut crate::schema::Reader<'_>) -> Result<Vec<CorsRequest>> {
+    use crate::schema::FromJson;
+    let mut v = Vec::new();
+    r.array(|r| {
+        let mut req = CorsRequest::default();
+        r.object(|r, name| {
+            match name {
+                "method" => req.method = Method::from_json(r)?,
+                "headers" => req.headers = Params::from_json(r)?,
+                _ => r.skip()?,
+            }
+            Ok(())
+        })?;
+        v.push(req);
+        Ok(())
+    })?;
+    Ok(v)
+}
+
+/// The result object: the rules as text in `format`, and their parts as lists.
+fn result_json(
+    provider: Provider,
+    format: &str,
+    text: &str,
+    rules: &crate::cors::CorsRules,
+) -> String {
     let list = |items: &[String]| {
         let mut s = String::from("[");
         for (i, v) in items.iter().enumerate() {
@@ -96,15 +111,15 @@ fn cors_from_json(input: &str) -> Result<String> {
     let mut out = String::new();
     crate::schema::Object::new(&mut out)
         .str("provider", provider.as_str())
-        .str("format", &format)
-        .str("rules", &text)
+        .str("format", format)
+        .str("rules", text)
         .raw("allowedOrigins", &list(&rules.origins))
         .raw("allowedMethods", &list(&rules.method_names()))
         .raw("allowedHeaders", &list(&rules.allowed_headers))
         .raw("exposedHeaders", &list(&rules.exposed_headers))
         .raw("maxAge", &rules.max_age.to_string())
         .end();
-    Ok(out)
+    out
 }
 
 #[cfg(test)]

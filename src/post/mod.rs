@@ -513,92 +513,117 @@ impl PostPolicy {
         Ok(conditions)
     }
 
-    /// The `key` field and its condition.
+    /// The `key` field and its condition: `anyKey`, an exact `key` (which may end with
+    /// `${filename}`), or `keyPrefix` (with or without a `key` under it).
     fn key_plan(
         &self,
         d: &Dialect,
         warnings: &mut Vec<crate::types::Warning>,
     ) -> Result<(String, Condition)> {
-        const ANY_KEY: &str = "set anyKey: true (--any-key in the CLI)";
-        let prefix_cond = |p: &str| Condition::StartsWith("key".into(), p.into());
         if self.any_key {
-            if self.key_prefix.is_some() {
-                return Err(Error::InvalidKey(msg!(
-                    "anyKey and keyPrefix both say which keys are allowed; give one"
-                )));
-            }
-            let field = match &self.key {
-                Some(k) if k.is_empty() => {
-                    return Err(Error::InvalidKey(msg!("the object key is empty")))
-                }
-                Some(k) => k.clone(),
-                None => FILENAME_VARIABLE.to_owned(),
-            };
-            check_key_text("the object key", &field)?;
-            return Ok((field, prefix_cond("")));
+            return self.any_key_plan();
         }
         match (&self.key, &self.key_prefix) {
             (None, None) => Err(Error::InvalidKey(msg!(
                 "give `key` (exact, may contain ${{filename}}), `keyPrefix` or `anyKey`"
             ))),
-            (Some(k), None) => {
-                if k.is_empty() {
-                    return Err(Error::InvalidKey(msg!("the object key is empty")));
-                }
-                check_key_text("the object key", k)?;
-                let cond = match d.filename_key {
-                    FilenameKey::StartsWithWhenLast => match k.strip_suffix(FILENAME_VARIABLE) {
-                        Some("") => {
-                            return Err(Error::InvalidKey(msg!("a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}")))
-                        }
-                        Some(before) => prefix_cond(before),
-                        None => {
-                            if crate::text::find_str(k, FILENAME_VARIABLE).is_some() {
-                                warnings.push(crate::types::Warning {
-                                    code: "KEY_FILENAME_NOT_LAST",
-                                    message: "the key holds ${filename} before its end, so its condition is the exact key (as boto3 writes it); servers that replace ${filename} with the file's name before checking the policy (SeaweedFS does, and S3 is reported to) refuse every upload to it; end the key with ${filename} or use keyPrefix".into(),
-                                });
-                            }
-                            Condition::Eq("key".into(), k.clone())
-                        }
-                    },
-                    FilenameKey::Exact => Condition::Eq("key".into(), k.clone()),
-                };
-                Ok((k.clone(), cond))
-            }
-            (key, Some(p)) => {
-                if p.is_empty() {
-                    return Err(Error::InvalidKey(msg!("keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}")));
-                }
-                check_key_text("keyPrefix", p)?;
-                if crate::text::find_str(p, FILENAME_VARIABLE).is_some() {
-                    return Err(Error::InvalidKey(msg!(
-                        "keyPrefix cannot contain ${{filename}}; put it in `key`"
-                    )));
-                }
-                let field = match key {
-                    Some(k) => {
-                        check_key_text("the object key", k)?;
-                        if !k.starts_with(p.as_str()) || k.is_empty() {
-                            return Err(Error::InvalidKey(msg_at!(
-                                "key",
-                                "does not start with `keyPrefix`"
-                            )));
-                        }
-                        k.clone()
-                    }
-                    None => {
-                        let mut f = String::with_capacity(p.len() + FILENAME_VARIABLE.len());
-                        f.push_str(p);
-                        f.push_str(FILENAME_VARIABLE);
-                        f
-                    }
-                };
-                check_key_text("the key field", &field)?;
-                Ok((field, prefix_cond(p)))
-            }
+            (Some(k), None) => exact_key_plan(k, d, warnings),
+            (key, Some(p)) => prefix_key_plan(key.as_deref(), p),
         }
     }
+
+    /// `anyKey`: every key in the bucket; the field is `key`, or `${filename}`.
+    fn any_key_plan(&self) -> Result<(String, Condition)> {
+        if self.key_prefix.is_some() {
+            return Err(Error::InvalidKey(msg!(
+                "anyKey and keyPrefix both say which keys are allowed; give one"
+            )));
+        }
+        let field = match &self.key {
+            Some(k) if k.is_empty() => {
+                return Err(Error::InvalidKey(msg!("the object key is empty")))
+            }
+            Some(k) => k.clone(),
+            None => FILENAME_VARIABLE.to_owned(),
+        };
+        check_key_text("the object key", &field)?;
+        Ok((field, key_starts_with("")))
+    }
+}
+
+/// How a message says to allow every key.
+const ANY_KEY: &str = "set anyKey: true (--any-key in the CLI)";
+
+/// The condition on the `key` field that allows the keys starting with `prefix`.
+fn key_starts_with(prefix: &str) -> Condition {
+    Condition::StartsWith("key".into(), prefix.into())
+}
+
+/// An exact `key`; where the service replaces a final `${filename}` (S3), its condition is a
+/// prefix.
+fn exact_key_plan(
+    k: &str,
+    d: &Dialect,
+    warnings: &mut Vec<crate::types::Warning>,
+) -> Result<(String, Condition)> {
+    if k.is_empty() {
+        return Err(Error::InvalidKey(msg!("the object key is empty")));
+    }
+    check_key_text("the object key", k)?;
+    let cond = match d.filename_key {
+        FilenameKey::StartsWithWhenLast => match k.strip_suffix(FILENAME_VARIABLE) {
+            Some("") => {
+                return Err(Error::InvalidKey(msg!("a key that is only ${{filename}} lets the uploader choose any key in the bucket; to allow that, {ANY_KEY}")))
+            }
+            Some(before) => key_starts_with(before),
+            None => {
+                if crate::text::find_str(k, FILENAME_VARIABLE).is_some() {
+                    warnings.push(crate::types::Warning {
+                        code: "KEY_FILENAME_NOT_LAST",
+                        message: "the key holds ${filename} before its end, so its condition is the exact key (as boto3 writes it); servers that replace ${filename} with the file's name before checking the policy (SeaweedFS does, and S3 is reported to) refuse every upload to it; end the key with ${filename} or use keyPrefix".into(),
+                    });
+                }
+                Condition::Eq("key".into(), k.to_owned())
+            }
+        },
+        FilenameKey::Exact => Condition::Eq("key".into(), k.to_owned()),
+    };
+    Ok((k.to_owned(), cond))
+}
+
+/// `keyPrefix`: the field is the `key` under it, or the prefix and `${filename}`.
+fn prefix_key_plan(key: Option<&str>, p: &str) -> Result<(String, Condition)> {
+    if p.is_empty() {
+        return Err(Error::InvalidKey(msg!(
+            "keyPrefix is empty, which would allow any key in the bucket; to allow that, {ANY_KEY}"
+        )));
+    }
+    check_key_text("keyPrefix", p)?;
+    if crate::text::find_str(p, FILENAME_VARIABLE).is_some() {
+        return Err(Error::InvalidKey(msg!(
+            "keyPrefix cannot contain ${{filename}}; put it in `key`"
+        )));
+    }
+    let field = match key {
+        Some(k) => {
+            check_key_text("the object key", k)?;
+            if !k.starts_with(p) || k.is_empty() {
+                return Err(Error::InvalidKey(msg_at!(
+                    "key",
+                    "does not start with `keyPrefix`"
+                )));
+            }
+            k.to_owned()
+        }
+        None => {
+            let mut f = String::with_capacity(p.len() + FILENAME_VARIABLE.len());
+            f.push_str(p);
+            f.push_str(FILENAME_VARIABLE);
+            f
+        }
+    };
+    check_key_text("the key field", &field)?;
+    Ok((field, key_starts_with(p)))
 }
 
 /// One value per form field (names are case-insensitive in both services).

@@ -128,10 +128,7 @@ impl GetIdRequest {
 
     /// Adds a provider's token to `Logins`.
     pub fn with_login(mut self, provider: impl Into<String>, token: impl Into<String>) -> Self {
-        self.logins
-            .get_or_insert_with(Params::default)
-            .0
-            .push((provider.into(), token.into()));
+        push_login(&mut self.logins, provider.into(), token.into());
         self
     }
 
@@ -142,21 +139,16 @@ impl GetIdRequest {
     /// [`Error::InvalidRequest`] for a pool id that is not `region:id` or bad logins;
     /// [`Error::InvalidEndpoint`] for a bad region or endpoint.
     pub fn build(&self) -> Result<HttpRequest> {
-        let url = endpoint_for(
-            "identityPoolId",
-            &self.identity_pool_id,
-            self.region.as_deref(),
-            self.endpoint.as_deref(),
-        )?;
-        // The members in the API model's order, as botocore and the other SDKs write them.
-        let mut body = String::with_capacity(128);
-        let mut o = Object::new(&mut body);
-        if let Some(a) = &self.account_id {
-            o = o.str("AccountId", a);
-        }
-        o = o.str("IdentityPoolId", &self.identity_pool_id);
-        push_logins(o, self.logins.as_ref())?.end();
-        Ok(json_request(url, "GetId", body))
+        let id = ("identityPoolId", self.identity_pool_id.as_str());
+        let (region, endpoint) = (self.region.as_deref(), self.endpoint.as_deref());
+        json_request("GetId", id, region, endpoint, |mut o| {
+            // The members in the API model's order, as botocore and the other SDKs write them.
+            if let Some(a) = &self.account_id {
+                o = o.str("AccountId", a);
+            }
+            o = o.str("IdentityPoolId", &self.identity_pool_id);
+            push_logins(o, self.logins.as_ref())
+        })
     }
 }
 
@@ -174,10 +166,7 @@ impl CredentialsForIdentityRequest {
 
     /// Adds a provider's token to `Logins`.
     pub fn with_login(mut self, provider: impl Into<String>, token: impl Into<String>) -> Self {
-        self.logins
-            .get_or_insert_with(Params::default)
-            .0
-            .push((provider.into(), token.into()));
+        push_login(&mut self.logins, provider.into(), token.into());
         self
     }
 
@@ -186,20 +175,15 @@ impl CredentialsForIdentityRequest {
     /// # Errors
     /// As [`GetIdRequest::build`], for the identity id.
     pub fn build(&self) -> Result<HttpRequest> {
-        let url = endpoint_for(
-            "identityId",
-            &self.identity_id,
-            self.region.as_deref(),
-            self.endpoint.as_deref(),
-        )?;
-        let mut body = String::with_capacity(128);
-        let o = Object::new(&mut body).str("IdentityId", &self.identity_id);
-        let mut o = push_logins(o, self.logins.as_ref())?;
-        if let Some(arn) = &self.custom_role_arn {
-            o = o.str("CustomRoleArn", arn);
-        }
-        o.end();
-        Ok(json_request(url, "GetCredentialsForIdentity", body))
+        let id = ("identityId", self.identity_id.as_str());
+        let (region, endpoint) = (self.region.as_deref(), self.endpoint.as_deref());
+        json_request("GetCredentialsForIdentity", id, region, endpoint, |o| {
+            let mut o = push_logins(o.str("IdentityId", &self.identity_id), self.logins.as_ref())?;
+            if let Some(arn) = &self.custom_role_arn {
+                o = o.str("CustomRoleArn", arn);
+            }
+            Ok(o)
+        })
     }
 }
 
@@ -233,8 +217,27 @@ fn push_logins<'o>(mut o: Object<'o>, logins: Option<&Params>) -> Result<Object<
     Ok(o)
 }
 
-fn json_request(url: String, target: &str, body: String) -> HttpRequest {
-    HttpRequest {
+/// Adds a provider's token to `Logins`.
+fn push_login(logins: &mut Option<Params>, provider: String, token: String) {
+    logins
+        .get_or_insert_with(Params::default)
+        .0
+        .push((provider, token));
+}
+
+/// `POST /` to the endpoint of `id` (its member name and value), `X-Amz-Target` the operation
+/// `target`, with the JSON object whose members `members` writes.
+fn json_request(
+    target: &str,
+    (what, id): (&str, &str),
+    region: Option<&str>,
+    endpoint: Option<&str>,
+    members: impl FnOnce(Object<'_>) -> Result<Object<'_>>,
+) -> Result<HttpRequest> {
+    let url = endpoint_for(what, id, region, endpoint)?;
+    let mut body = String::with_capacity(128);
+    members(Object::new(&mut body))?.end();
+    Ok(HttpRequest {
         url,
         method: Method::Post,
         headers: Params(vec![
@@ -245,7 +248,7 @@ fn json_request(url: String, target: &str, body: String) -> HttpRequest {
             ("content-type".into(), "application/x-amz-json-1.1".into()),
         ]),
         body,
-    }
+    })
 }
 
 /// Reads a `GetId` answer: the identity id.

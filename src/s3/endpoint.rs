@@ -184,8 +184,7 @@ pub(crate) fn dns_suffix(region: &str) -> Option<&'static str> {
 }
 
 fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>> {
-    let region = o.region;
-    let suffix = aws_dns_suffix(region)?;
+    let suffix = aws_dns_suffix(o.region)?;
     let hostable = is_virtual_hostable(o.bucket, false);
     let virtual_hosted = match o.url_style {
         Some(UrlStyle::Path) => false,
@@ -198,20 +197,7 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
         None => hostable,
     };
     if o.accelerate {
-        if suffix != "amazonaws.com" || region.starts_with("us-gov-") {
-            return Err(Error::InvalidEndpoint(msg_at!(
-                "accelerate",
-                "S3 Transfer Acceleration is not available in this region"
-            )));
-        }
-        if o.fips {
-            return Err(Error::InvalidEndpoint(msg!(
-                "S3 Transfer Acceleration cannot be combined with FIPS endpoints"
-            )));
-        }
-        if !hostable || o.url_style == Some(UrlStyle::Path) {
-            return Err(Error::InvalidBucket(msg_at!("bucket", "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots")));
-        }
+        check_accelerate(o, suffix, hostable)?;
     }
     out.push_str("https://");
     let start = out.len();
@@ -219,30 +205,56 @@ fn resolve_aws(o: &EndpointOptions<'_>, out: &mut String) -> Result<Range<usize>
         out.push_str(o.bucket);
         out.push('.');
     }
-    if o.accelerate {
-        out.push_str(if o.dualstack {
-            "s3-accelerate.dualstack.amazonaws.com"
-        } else {
-            "s3-accelerate.amazonaws.com"
-        });
-    } else {
-        out.push_str(if o.fips { "s3-fips" } else { "s3" });
-        if o.dualstack {
-            out.push_str(".dualstack");
-        }
-        if region != "us-east-1" || o.dualstack || o.fips {
-            out.push('.');
-            out.push_str(region);
-        }
-        out.push('.');
-        out.push_str(suffix);
-    }
+    push_aws_host(o, suffix, out);
     let host = start..out.len();
     if !virtual_hosted {
         out.push('/');
         encode_path_into(out, o.bucket);
     }
     Ok(host)
+}
+
+/// S3 Transfer Acceleration: the commercial partition outside GovCloud, not with FIPS, a
+/// virtual-hosted bucket name without dots.
+fn check_accelerate(o: &EndpointOptions<'_>, suffix: &str, hostable: bool) -> Result<()> {
+    if suffix != "amazonaws.com" || o.region.starts_with("us-gov-") {
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "accelerate",
+            "S3 Transfer Acceleration is not available in this region"
+        )));
+    }
+    if o.fips {
+        return Err(Error::InvalidEndpoint(msg!(
+            "S3 Transfer Acceleration cannot be combined with FIPS endpoints"
+        )));
+    }
+    if !hostable || o.url_style == Some(UrlStyle::Path) {
+        return Err(Error::InvalidBucket(msg_at!("bucket", "S3 Transfer Acceleration needs a virtual-hosted, DNS-compatible bucket name without dots")));
+    }
+    Ok(())
+}
+
+/// The AWS S3 host after the bucket label: the accelerate, FIPS and dual-stack forms; us-east-1's
+/// plain endpoint has no region.
+fn push_aws_host(o: &EndpointOptions<'_>, suffix: &str, out: &mut String) {
+    if o.accelerate {
+        out.push_str(if o.dualstack {
+            "s3-accelerate.dualstack.amazonaws.com"
+        } else {
+            "s3-accelerate.amazonaws.com"
+        });
+        return;
+    }
+    out.push_str(if o.fips { "s3-fips" } else { "s3" });
+    if o.dualstack {
+        out.push_str(".dualstack");
+    }
+    if o.region != "us-east-1" || o.dualstack || o.fips {
+        out.push('.');
+        out.push_str(o.region);
+    }
+    out.push('.');
+    out.push_str(suffix);
 }
 
 /// The DNS suffix of an AWS region's partition (`amazonaws.com`, `amazonaws.com.cn`, the ISO

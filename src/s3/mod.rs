@@ -257,18 +257,7 @@ impl Presigner {
         if let Some(arn) = mrap::parse(&req.bucket)? {
             return self.presign_mrap(req, arn, now);
         }
-        if req.region_set.is_some() {
-            return Err(Error::InvalidRequest(msg_at!(
-                "regionSet",
-                "needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
-            )));
-        }
-        // A directory bucket without the S3 Express build: refused, never signed as an ordinary
-        // bucket (a URL AWS would refuse with no hint).
-        #[cfg(not(feature = "s3express"))]
-        if express::is_directory_bucket(&req.bucket) {
-            return Err(express::unsupported());
-        }
+        refuse_unsupported(req)?;
         let Start {
             time,
             creds,
@@ -279,46 +268,12 @@ impl Presigner {
         let region = req.endpoint.region();
 
         let profile = req.endpoint.store.profile();
-        store::expiry_warning(profile, expires_in, &mut warnings);
         let put = (req.method == Method::Put).then(|| store::Upload::of(&req.query));
-        store::url_warnings(
-            profile,
-            req.endpoint.url.as_deref(),
-            put,
-            &req.headers,
-            &mut warnings,
-        );
+        store_warnings(req, profile, expires_in, put, &mut warnings);
         // One allocation for the URL: scheme, host, path, and room for the signed query.
         let mut url = String::with_capacity(url_capacity(req, region, creds, key.len));
-        let options = req.endpoint.options(&req.bucket);
-        // A directory bucket (S3 Express One Zone): its zonal endpoint, service and token name.
-        #[cfg(feature = "s3express")]
-        let (host, scheme, service) = match express::zone_id(&req.bucket)? {
-            Some(zone) => (
-                express::resolve_into(&options, zone, &mut url)?,
-                &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
-                express::SERVICE,
-            ),
-            None => (resolve_into(&options, &mut url)?, &AWS4_HMAC_SHA256, "s3"),
-        };
-        #[cfg(not(feature = "s3express"))]
-        let (host, scheme, service) = (resolve_into(&options, &mut url)?, &AWS4_HMAC_SHA256, "s3");
-
-        let headers = match &req.limits {
-            None => signed_headers(&req.headers)?,
-            Some(limits) => {
-                let Some(op) = put else {
-                    return Err(Error::InvalidRequest(
-                        "`limits`: upload limits apply to PUT requests".into(),
-                    ));
-                };
-                let mut all = req.headers.clone();
-                for (name, value) in limits.headers(profile, op)? {
-                    all.push(name, value);
-                }
-                signed_headers(&all)?
-            }
-        };
+        let (host, scheme, service) = resolve_host(req, &mut url)?;
+        let headers = headers_to_sign(req, profile, put)?;
         check_query(&req.query)?;
 
         let path_start = host.end;
@@ -366,6 +321,85 @@ impl Presigner {
             warnings,
         })
     }
+}
+
+/// What an ordinary bucket cannot be signed for: a region set (SigV4a's, for a Multi-Region
+/// Access Point ARN), and a directory bucket without the S3 Express build — refused, never
+/// signed as an ordinary bucket (a URL AWS would refuse with no hint).
+fn refuse_unsupported(req: &S3Request) -> Result<()> {
+    if req.region_set.is_some() {
+        return Err(Error::InvalidRequest(msg_at!(
+            "regionSet",
+            "needs a Multi-Region Access Point ARN as `bucket` (feature sigv4a)"
+        )));
+    }
+    #[cfg(not(feature = "s3express"))]
+    if express::is_directory_bucket(&req.bucket) {
+        return Err(express::unsupported());
+    }
+    Ok(())
+}
+
+/// The store profile's warnings: its longest lifetime, and what its URLs or uploads lack.
+fn store_warnings(
+    req: &S3Request,
+    profile: &store::Profile,
+    expires_in: u64,
+    put: Option<store::Upload>,
+    warnings: &mut Vec<Warning>,
+) {
+    store::expiry_warning(profile, expires_in, warnings);
+    store::url_warnings(
+        profile,
+        req.endpoint.url.as_deref(),
+        put,
+        &req.headers,
+        warnings,
+    );
+}
+
+/// Writes the endpoint into `url`; the host's range in it, the scheme and the service. A
+/// directory bucket (S3 Express One Zone) has its zonal endpoint, service and token name.
+fn resolve_host(
+    req: &S3Request,
+    url: &mut String,
+) -> Result<(
+    core::ops::Range<usize>,
+    &'static sigv4::Scheme,
+    &'static str,
+)> {
+    let options = req.endpoint.options(&req.bucket);
+    #[cfg(feature = "s3express")]
+    if let Some(zone) = express::zone_id(&req.bucket)? {
+        return Ok((
+            express::resolve_into(&options, zone, url)?,
+            &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
+            express::SERVICE,
+        ));
+    }
+    Ok((resolve_into(&options, url)?, &AWS4_HMAC_SHA256, "s3"))
+}
+
+/// The headers the URL signs: the caller's, and with `limits` (PUT only) the headers that
+/// enforce them.
+fn headers_to_sign(
+    req: &S3Request,
+    profile: &store::Profile,
+    put: Option<store::Upload>,
+) -> Result<Vec<(String, String)>> {
+    let Some(limits) = &req.limits else {
+        return signed_headers(&req.headers);
+    };
+    let Some(op) = put else {
+        return Err(Error::InvalidRequest(
+            "`limits`: upload limits apply to PUT requests".into(),
+        ));
+    };
+    let mut all = req.headers.clone();
+    for (name, value) in limits.headers(profile, op)? {
+        all.push(name, value);
+    }
+    signed_headers(&all)
 }
 
 /// What SigV4 and SigV4a signing (a Multi-Region Access Point) both start with.

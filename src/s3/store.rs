@@ -15,6 +15,7 @@
 
 use crate::checksum::{Algorithm, Checksum};
 use crate::error::{Error, Result};
+use crate::lifetime::MAX_EXPIRES;
 use crate::types::{Params, Warning};
 
 /// Which store a request is for (the schema's `store`). Default: [`Store::Aws`].
@@ -160,7 +161,7 @@ const AWS: Profile = Profile {
     name: "Amazon S3",
     default_region: "us-east-1",
     api_host_suffix: None,
-    max_expires: Some(crate::lifetime::MAX_EXPIRES),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: Yes,
     content_length_range: Yes,
     signed_headers: Yes,
@@ -185,7 +186,7 @@ const R2: Profile = Profile {
     name: "Cloudflare R2",
     default_region: "auto",
     api_host_suffix: Some("r2.cloudflarestorage.com"),
-    max_expires: Some(604_800),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: No,
     content_length_range: No,
     signed_headers: Yes,
@@ -225,7 +226,7 @@ const MINIO: Profile = Profile {
     name: "MinIO",
     default_region: "us-east-1",
     api_host_suffix: None,
-    max_expires: Some(604_800),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: Yes,
     content_length_range: Yes,
     signed_headers: Yes,
@@ -249,7 +250,7 @@ const SEAWEEDFS: Profile = Profile {
     name: "SeaweedFS",
     default_region: "us-east-1",
     api_host_suffix: None,
-    max_expires: Some(604_800),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: Yes,
     content_length_range: Yes,
     signed_headers: Yes,
@@ -269,7 +270,7 @@ const WASABI: Profile = Profile {
     name: "Wasabi",
     default_region: "us-east-1",
     api_host_suffix: Some("wasabisys.com"),
-    max_expires: Some(604_800),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: Unknown,
     content_length_range: Unknown,
     signed_headers: Yes,
@@ -291,7 +292,7 @@ const GCS_XML: Profile = Profile {
     name: "Google Cloud Storage (XML API)",
     default_region: "us-east-1",
     api_host_suffix: Some("storage.googleapis.com"),
-    max_expires: Some(604_800),
+    max_expires: Some(MAX_EXPIRES),
     post_policy: Unknown,
     content_length_range: Unknown,
     signed_headers: Yes,

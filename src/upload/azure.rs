@@ -4,12 +4,13 @@
 //! blob has the same length (Azure requires it), they sort as the parts do, and the ids need no
 //! percent-escape; the list step reads the part number back.
 
-use super::{document, exchange, with_step, ListedPart, ListedParts, Step, StepRequest};
+use super::step::with_step;
+use super::{document, exchange, ListedPart, ListedParts, Step, StepRequest};
 use crate::encoding::{base64, base64_decode};
 use crate::error::{Error, Result};
 use crate::request::Signer;
 use crate::time::Timestamp;
-use crate::types::Method;
+use crate::types::{Method, Params};
 
 /// Digits of the part number in a block id (50,000 blocks at most: 5 would do; 6 keeps the
 /// base64 free of padding).
@@ -46,32 +47,15 @@ pub(super) fn sign(
             .map_err(|_| Error::InvalidHeader("`contentType`: not a valid header value".into()))?;
         extra.push(("x-ms-blob-content-type", ct.into()));
     }
+    block_step(&mut r.method, &mut r.query, step)?;
     match step {
-        Step::Create | Step::Abort { .. } => return Err(Error::Unsupported(
-            "Azure block blobs have no create or abort step: stage blocks, then commit the list \
-                 (uncommitted blocks expire after 7 days)"
-                .into(),
-        )),
-        Step::Part { number, digest, .. } => {
-            let id = block_id(number);
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Put,
-                &[("comp", "block"), ("blockid", &id)],
-            );
+        Step::Part { digest, .. } | Step::Put { digest } => {
             if let Some(c) = digest {
                 // Content-MD5, or x-ms-content-crc64 (the CRC-64/NVME little-endian).
                 extra.push(c.azure_header()?);
             }
         }
         Step::Complete { parts, .. } => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Put,
-                &[("comp", "blocklist")],
-            );
             body.push_str("<?xml version='1.0' encoding='utf-8'?>\n<BlockList>");
             for p in parts {
                 body.push_str("<Latest>");
@@ -80,21 +64,7 @@ pub(super) fn sign(
             }
             body.push_str("</BlockList>");
         }
-        Step::List { .. } => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Get,
-                &[("comp", "blocklist"), ("blocklisttype", "uncommitted")],
-            );
-        }
-        Step::Put { digest } => {
-            r.method = Method::Put;
-            if let Some(c) = digest {
-                // Content-MD5, or x-ms-content-crc64 (the CRC-64/NVME little-endian).
-                extra.push(c.azure_header()?);
-            }
-        }
+        Step::Create | Step::Abort { .. } | Step::List { .. } => {}
     }
     let mut presigned = signer.presign(&crate::Request::Azure(r), now)?;
     if !extra.is_empty() {
@@ -110,6 +80,36 @@ pub(super) fn sign(
         body,
         range: None,
     })
+}
+
+/// The Blob service operation of a step: its method and signed query (Put Block, Put Block
+/// List, Get Block List, Put Blob).
+fn block_step(method: &mut Method, query: &mut Params, step: Step<'_>) -> Result<()> {
+    match step {
+        Step::Create | Step::Abort { .. } => return Err(Error::Unsupported(
+            "Azure block blobs have no create or abort step: stage blocks, then commit the list \
+                 (uncommitted blocks expire after 7 days)"
+                .into(),
+        )),
+        Step::Part { number, .. } => {
+            let id = block_id(number);
+            with_step(
+                method,
+                query,
+                Method::Put,
+                &[("comp", "block"), ("blockid", &id)],
+            );
+        }
+        Step::Complete { .. } => with_step(method, query, Method::Put, &[("comp", "blocklist")]),
+        Step::List { .. } => with_step(
+            method,
+            query,
+            Method::Get,
+            &[("comp", "blocklist"), ("blocklisttype", "uncommitted")],
+        ),
+        Step::Put { .. } => *method = Method::Put,
+    }
+    Ok(())
 }
 
 /// A `BlockList` answer: the uncommitted blocks, as parts.

@@ -35,18 +35,23 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+mod answer;
 mod azure;
+mod digest;
 mod gcs;
+mod layout;
 mod s3;
+mod step;
 
-use crate::checksum::{Algorithm, Checksum};
+use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::time::Timestamp;
-use crate::types::{Method, Params, Presigned};
-
-const MIB: u64 = 1 << 20;
-const GIB: u64 = 1 << 30;
+use crate::types::Presigned;
+use answer::{document, error_document, exchange};
+use digest::{check_algorithm, digest, part_digest_error};
+use layout::{layout, part_range, GIB, MIB};
+use step::Step;
 
 /// Which cloud an upload goes to (from the target [`Request`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -196,62 +201,6 @@ impl UploadRequest {
     }
 }
 
-/// The part size and count for `size` bytes (see [`UploadRequest::layout`]).
-fn layout(provider: Provider, size: u64, part_size: Option<u64>) -> Result<(u64, u32)> {
-    let l = provider.limits();
-    if size == 0 {
-        return Err(Error::InvalidRequest(
-            "`size`: an upload in parts needs at least 1 byte (send an empty object with one PUT)"
-                .into(),
-        ));
-    }
-    let max_size = l.max_part.saturating_mul(u64::from(l.max_parts));
-    if size > max_size {
-        return Err(Error::InvalidRequest(format!(
-            "`size`: {} takes at most {} parts of at most {} MiB",
-            provider.as_str(),
-            l.max_parts,
-            l.max_part / MIB
-        )));
-    }
-    let part = match part_size {
-        Some(p) => {
-            if p == 0 || p > l.max_part {
-                return Err(Error::InvalidRequest(format!(
-                    "`partSize`: {} parts are 1 byte to {} MiB",
-                    provider.as_str(),
-                    l.max_part / MIB
-                )));
-            }
-            // The minimum binds every part but the last: a single part may be smaller.
-            if p < l.min_part && p < size {
-                return Err(Error::InvalidRequest(format!(
-                    "`partSize`: {} parts but the last are at least {} MiB",
-                    provider.as_str(),
-                    l.min_part / MIB
-                )));
-            }
-            p
-        }
-        None => {
-            let needed = size.div_ceil(u64::from(l.max_parts)).div_ceil(MIB) * MIB;
-            needed.max(DEFAULT_PART_SIZE).min(l.max_part)
-        }
-    };
-    let count = size.div_ceil(part);
-    let count = u32::try_from(count)
-        .ok()
-        .filter(|c| *c <= l.max_parts)
-        .ok_or_else(|| {
-            Error::InvalidRequest(format!(
-                "`partSize`: too small for `size`: {} takes at most {} parts",
-                provider.as_str(),
-                l.max_parts
-            ))
-        })?;
-    Ok((part, count))
-}
-
 /// One part's bytes: part `number` (from 1) is `length` bytes from `offset` of the object.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PartRange {
@@ -294,20 +243,6 @@ impl UploadPlan {
     pub fn parts(&self) -> impl Iterator<Item = PartRange> + '_ {
         (1..=self.part_count).filter_map(|n| self.part_range(n).ok())
     }
-}
-
-fn part_range(size: u64, part_size: u64, count: u32, number: u32) -> Result<PartRange> {
-    if number == 0 || number > count {
-        return Err(Error::InvalidRequest(
-            "`partNumber`: not a part of this upload (parts are numbered from 1)".into(),
-        ));
-    }
-    let offset = u64::from(number - 1) * part_size;
-    Ok(PartRange {
-        number,
-        offset,
-        length: part_size.min(size - offset),
-    })
 }
 
 /// A request of one upload step: the presigned request (URL, method, headers to send), the body
@@ -531,102 +466,6 @@ impl Uploads {
     }
 }
 
-/// One step, with what it needs beyond the target.
-#[derive(Clone, Copy)]
-enum Step<'a> {
-    Create,
-    Part {
-        upload_id: &'a str,
-        number: u32,
-        digest: Option<Checksum>,
-    },
-    Complete {
-        upload_id: &'a str,
-        parts: &'a [&'a CompletedPart],
-    },
-    Abort {
-        upload_id: &'a str,
-    },
-    List {
-        upload_id: &'a str,
-    },
-    Put {
-        digest: Option<Checksum>,
-    },
-}
-
-fn check_algorithm(provider: Provider, algorithm: Option<Algorithm>) -> Result<()> {
-    match algorithm {
-        Some(a) if !provider.verifies(a) => {
-            let verified: Vec<&str> = Algorithm::ALL
-                .iter()
-                .filter(|a| provider.verifies(**a))
-                .map(|a| a.name())
-                .collect();
-            Err(Error::InvalidRequest(format!(
-                "`checksum`: {} does not verify {} (it verifies {})",
-                provider.as_str(),
-                a.name(),
-                verified.join(", ")
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The digest a part carries: required with an algorithm, refused without one.
-fn digest(
-    provider: Provider,
-    algorithm: Option<Algorithm>,
-    value: Option<&str>,
-) -> Result<Option<Checksum>> {
-    check_algorithm(provider, algorithm)?;
-    match (algorithm, value) {
-        (None, None) => Ok(None),
-        (Some(a), Some(v)) => Checksum::from_base64(a, v)
-            .map(Some)
-            .map_err(|e| Error::InvalidRequest(format!("`checksum`: {}", e.message()))),
-        (Some(a), None) => Err(Error::InvalidRequest(format!(
-            "`checksum`: the upload names {}: each part needs its digest",
-            a.name()
-        ))),
-        (None, Some(_)) => Err(Error::InvalidRequest(
-            "`checksum`: a digest without an algorithm: name it in the plan (`checksum`)".into(),
-        )),
-    }
-}
-
-fn part_digest_error(i: usize, algorithm: Option<Algorithm>) -> Error {
-    Error::InvalidRequest(match algorithm {
-        Some(a) => format!(
-            "`parts[{i}].checksum`: the part's {} digest, {} bytes in standard base64",
-            a.name(),
-            a.digest_len()
-        ),
-        None => format!("`parts[{i}].checksum`: the upload names no checksum algorithm"),
-    })
-}
-
-/// The signing request of a step: the target's method, extra signed query and headers.
-fn with_step(method: &mut Method, query: &mut Params, m: Method, q: &[(&str, &str)]) {
-    *method = m;
-    for (n, v) in q {
-        query.push(*n, *v);
-    }
-}
-
-/// Escapes XML text (`&`, `<`, `>`), as the SDKs' serializers do.
-fn xml_text(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-}
-
 /// The upload id in the create step's answer (S3 and GCS `InitiateMultipartUploadResult`).
 ///
 /// # Errors
@@ -708,50 +547,6 @@ pub fn parse_complete_response(provider: Provider, status: u16, body: &str) -> R
         return Err(error_document(what, status, body));
     }
     document(what, status, body, "CompleteMultipartUploadResult").map(drop)
-}
-
-fn exchange(provider: Provider, step: &str) -> &'static str {
-    match (provider, step) {
-        (Provider::S3, "create") => "S3 CreateMultipartUpload",
-        (Provider::S3, "complete") => "S3 CompleteMultipartUpload",
-        (Provider::S3, _) => "S3 ListParts",
-        (Provider::Gcs, "create") => "GCS initiate multipart upload",
-        (Provider::Gcs, "complete") => "GCS complete multipart upload",
-        (Provider::Gcs, _) => "GCS list parts",
-        (Provider::Azure, "complete") => "Azure Put Block List",
-        (Provider::Azure, _) => "Azure Get Block List",
-    }
-}
-
-/// The document with root `root`, or the error of an error document / another status.
-fn document(what: &str, status: u16, body: &str, root: &str) -> Result<crate::xml::Xml> {
-    if !(200..300).contains(&status) {
-        return Err(error_document(what, status, body));
-    }
-    let x = crate::xml::Xml::parse(body).map_err(|e| crate::http::bad_response(what, &e))?;
-    if x.root == "Error" {
-        return Err(error_document(what, status, body));
-    }
-    if x.root != root {
-        return Err(crate::http::bad_response(what, "not the document expected"));
-    }
-    Ok(x)
-}
-
-/// An `<Error><Code>…</Code><Message>…</Message></Error>` answer (all three clouds) as
-/// [`Error::Service`]; any other body: the status alone.
-fn error_document(what: &str, status: u16, body: &str) -> Error {
-    if let Ok(x) = crate::xml::Xml::parse(body) {
-        if x.root == "Error" {
-            let code = x.one("Code").ok().flatten().unwrap_or("");
-            let message = x.one("Message").ok().flatten().unwrap_or("");
-            return crate::http::service_error(what, status, code, message);
-        }
-    }
-    crate::http::bad_response(
-        what,
-        &format!("the service answered {status} without an error document"),
-    )
 }
 
 // Last in the file: the public-API lister reads a file up to its test module.

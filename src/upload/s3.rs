@@ -2,14 +2,12 @@
 //! AbortMultipartUpload, ListParts) through the S3 presigner, and the ListParts answer (GCS's
 //! XML API answers the same document).
 
-use super::{
-    document, exchange, with_step, xml_text, ListedPart, ListedParts, Provider, Step, StepRequest,
-};
+use super::step::xml_api_step;
+use super::{document, exchange, ListedPart, ListedParts, Provider, Step, StepRequest};
 use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::request::Signer;
 use crate::time::Timestamp;
-use crate::types::Method;
 
 /// The S3 name of the algorithm (`x-amz-checksum-algorithm` on the create step, the suffix of
 /// the `CompletedPart` element that repeats a part's digest): none for MD5, which only
@@ -38,46 +36,21 @@ pub(super) fn sign(
     if let (Some(ct), Step::Create | Step::Put { .. }) = (content_type, step) {
         r.headers.push("content-type", ct);
     }
+    xml_api_step(&mut r.method, &mut r.query, &mut r.headers, step);
     let mut body = String::new();
     match step {
         Step::Create => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Post,
-                &[("uploads", "")],
-            );
             if let Some(name) = algorithm.and_then(s3_name) {
                 r.headers.push("x-amz-checksum-algorithm", name);
             }
         }
-        Step::Part {
-            upload_id,
-            number,
-            digest,
-        } => {
-            let n = number.to_string();
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Put,
-                &[("partNumber", &n), ("uploadId", upload_id)],
-            );
-            // The object's headers (content-type, metadata) belong to the create step.
-            r.headers.0.clear();
+        Step::Part { digest, .. } | Step::Put { digest } => {
             if let Some(c) = digest {
                 let (name, value) = c.s3_header();
                 r.headers.push(name, value);
             }
         }
-        Step::Complete { upload_id, parts } => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Post,
-                &[("uploadId", upload_id)],
-            );
-            r.headers.0.clear();
+        Step::Complete { parts, .. } => {
             body = complete_body(
                 "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">",
                 parts.iter().map(|p| {
@@ -90,31 +63,7 @@ pub(super) fn sign(
                 true,
             );
         }
-        Step::Abort { upload_id } => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Delete,
-                &[("uploadId", upload_id)],
-            );
-            r.headers.0.clear();
-        }
-        Step::List { upload_id } => {
-            with_step(
-                &mut r.method,
-                &mut r.query,
-                Method::Get,
-                &[("uploadId", upload_id)],
-            );
-            r.headers.0.clear();
-        }
-        Step::Put { digest } => {
-            r.method = Method::Put;
-            if let Some(c) = digest {
-                let (name, value) = c.s3_header();
-                r.headers.push(name, value);
-            }
-        }
+        Step::Abort { .. } | Step::List { .. } => {}
     }
     let presigned = signer.presign(&crate::Request::S3(r), now)?;
     Ok(StepRequest {
@@ -167,6 +116,18 @@ fn push_number(out: &mut String, n: u32) {
     out.push_str("<PartNumber>");
     crate::encoding::push_decimal(out, u64::from(n));
     out.push_str("</PartNumber>");
+}
+
+/// Escapes XML text (`&`, `<`, `>`), as the SDKs' serializers do.
+fn xml_text(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// A `ListPartsResult` (S3, GCS).

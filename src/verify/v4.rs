@@ -1,15 +1,20 @@
 //! S3 SigV4 and GCS V4 query authentication: the URL's parts go back through
 //! [`crate::sigv4::prepare`], the one canonical request and string-to-sign builder.
+//!
+//! The steps, in the order the checks run: [`Params::parse`] (the URL's syntax: algorithm,
+//! credential scope, date, expiry, signed header names), [`signed_header_values`] (the request's
+//! values of the headers the URL signs), [`prepare`] (canonical request and string to sign),
+//! [`check_signature`] (key lookup, signature, session token), [`check_time_and_region`].
 
 use super::{
-    check_times, fail, header_values, Check, DebugInfo, IncomingRequest, KeyId, KeyLookup,
-    ParsedUrl, Provider, Verified, VerifyError, VerifyKey, VerifyOptions,
+    check_times, fail, header_values, signature_mismatch, Check, DebugInfo, IncomingRequest, KeyId,
+    KeyLookup, ParsedUrl, Provider, Verified, VerifyError, VerifyKey, VerifyOptions,
 };
 use crate::crypto::constant_time_eq;
 use crate::encoding::{canonical_headers, encode_path};
 use crate::sigv4::{
-    self, Scheme, SigningKey, AWS4_HMAC_SHA256, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256,
-    UNSIGNED_PAYLOAD,
+    self, ParamNames, Prepared, Scheme, SigningKey, AWS4_HMAC_SHA256, GOOG4_HMAC_SHA256,
+    GOOG4_RSA_SHA256, UNSIGNED_PAYLOAD,
 };
 use crate::time::Timestamp;
 
@@ -24,12 +29,98 @@ pub(super) fn verify(
     opts: &VerifyOptions,
     provider: Provider,
 ) -> Result<Verified, VerifyError> {
-    // The dialect: both share parameter names per provider; GCS has two algorithms.
-    let names = match provider {
-        Provider::Gcs => &GOOG4_HMAC_SHA256,
-        _ => &AWS4_HMAC_SHA256,
+    let p = Params::parse(url, provider)?;
+    let headers = signed_header_values(url, req, &p, provider)?;
+    let prepared = prepare(url, req, &p, &headers, provider);
+    let debug = || DebugInfo {
+        canonical_request: prepared.canonical_request.clone(),
+        string_to_sign: prepared.string_to_sign.clone(),
     };
-    let n = &names.params;
+    let mismatch = || {
+        signature_mismatch(
+            "the signature does not match the request (method, path, query, the headers it signs)",
+            opts,
+            debug,
+        )
+    };
+    check_signature(keys, &p, &prepared, provider, mismatch)?;
+    let expires_at = check_time_and_region(&p, now, opts)?;
+    Ok(Verified {
+        provider,
+        algorithm: p.scheme.algorithm,
+        key_id: p.id.to_owned(),
+        method: req.method,
+        resource: url.path.clone(),
+        permissions: None,
+        signed_headers: p.signed.iter().map(|s| (*s).to_owned()).collect(),
+        not_before: Some(p.time),
+        expires_at,
+        ip_range: None,
+        debug: opts.debug.then(debug),
+    })
+}
+
+/// The URL's V4 parameters, read and checked for syntax; nothing here needs a key.
+struct Params<'u> {
+    /// The dialect's parameter names (`X-Amz-*` or `X-Goog-*`), for messages.
+    names: &'static ParamNames,
+    scheme: &'static Scheme,
+    time: Timestamp,
+    expires_in: u64,
+    id: &'u str,
+    scope_date: &'u str,
+    /// The scope's region; SigV4a's region set in its place.
+    region: &'u str,
+    service: &'u str,
+    /// SigV4a's `X-Amz-Region-Set`.
+    region_set: Option<&'u str>,
+    signed: Vec<&'u str>,
+    signature: &'u str,
+    token: Option<&'u str>,
+}
+
+impl<'u> Params<'u> {
+    fn parse(url: &'u ParsedUrl, provider: Provider) -> Result<Self, VerifyError> {
+        // The dialect: both share parameter names per provider; GCS has two algorithms.
+        let names = match provider {
+            Provider::Gcs => &GOOG4_HMAC_SHA256.params,
+            _ => &AWS4_HMAC_SHA256.params,
+        };
+        let (scheme, credential, express) = scheme(url, names, provider)?;
+        let date_text = url.required(names.date)?;
+        let expires_text = url.required(names.expires)?;
+        let signed_headers_text = url.required(names.signed_headers)?;
+        let signature = url.required(names.signature)?;
+        let token = url.param(scheme.params.security_token)?;
+        let (time, expires_in) = times(names, date_text, expires_text)?;
+        let scope = Scope::parse(url, names, scheme, credential)?;
+        scope.check(names, scheme, provider, express, time)?;
+        let signed = signed_header_names(names, signed_headers_text)?;
+        Ok(Params {
+            names,
+            scheme,
+            time,
+            expires_in,
+            id: scope.id,
+            scope_date: scope.date,
+            region: scope.region,
+            service: scope.service,
+            region_set: scope.region_set,
+            signed,
+            signature,
+            token,
+        })
+    }
+}
+
+/// The algorithm's scheme and the credential; S3 Express One Zone session URLs (SigV4 for the
+/// service `s3express`, the session token in X-Amz-S3session-Token, `crate::s3::express`) have
+/// their own scheme.
+fn scheme<'u>(
+    url: &'u ParsedUrl,
+    n: &ParamNames,
+    provider: Provider,
+) -> Result<(&'static Scheme, &'u str, bool), VerifyError> {
     let algorithm = url.required(n.algorithm)?;
     let scheme: &'static Scheme = match (provider, algorithm) {
         (Provider::S3, a) if a == AWS4_HMAC_SHA256.algorithm => &AWS4_HMAC_SHA256,
@@ -47,8 +138,6 @@ pub(super) fn verify(
         }
     };
     let credential = url.required(n.credential)?;
-    // S3 Express One Zone (a directory bucket's session): SigV4 for the service `s3express`, its
-    // session token in X-Amz-S3session-Token (`crate::s3::express`).
     let express = matches!(provider, Provider::S3)
         && scheme.algorithm == AWS4_HMAC_SHA256.algorithm
         && credential.split('/').nth(3) == Some(crate::s3::express::SERVICE);
@@ -64,21 +153,22 @@ pub(super) fn verify(
         true => &sigv4::AWS4_HMAC_SHA256_S3EXPRESS,
         false => scheme,
     };
-    let date_text = url.required(n.date)?;
-    let expires_text = url.required(n.expires)?;
-    let signed_headers_text = url.required(n.signed_headers)?;
-    let signature = url.required(n.signature)?;
-    let token = url.param(scheme.params.security_token)?;
+    Ok((scheme, credential, express))
+}
 
-    // X-Amz-Date: exactly the form the signer writes.
+/// X-Amz-Date, exactly the form the signer writes; X-Amz-Expires, decimal seconds as the signer
+/// writes them (no sign, no leading zero), within the lifetimes of presigned URLs.
+fn times(
+    n: &ParamNames,
+    date_text: &str,
+    expires_text: &str,
+) -> Result<(Timestamp, u64), VerifyError> {
     let time = Timestamp::parse_amz_datetime(date_text).ok_or_else(|| {
         VerifyError::new(
             Check::Malformed,
             format!("{} must be YYYYMMDD'T'HHMMSS'Z'", n.date),
         )
     })?;
-
-    // X-Amz-Expires: decimal seconds, as the signer writes them (no sign, no leading zero).
     let expires_in = parse_decimal(expires_text).ok_or_else(|| {
         VerifyError::new(
             Check::Malformed,
@@ -94,60 +184,100 @@ pub(super) fn verify(
             ),
         );
     }
+    Ok((time, expires_in))
+}
 
-    // X-Amz-Credential: id/date/region/service/terminator; SigV4a's has no region, its region
-    // set is X-Amz-Region-Set (signed, and in the place of the region below).
-    let parts: Vec<&str> = credential.split('/').collect();
-    let region_set = match scheme.scope_has_region() {
-        true => None,
-        false => Some(url.required(sigv4::REGION_SET_PARAM)?),
-    };
-    let (id, scope_date, region, service, terminator) = match (parts.as_slice(), region_set) {
-        ([id, d, r, s, t], None) => (id, d, *r, s, t),
-        ([id, d, s, t], Some(set)) => (id, d, set, s, t),
-        _ => {
+/// X-Amz-Credential: id/date/region/service/terminator; SigV4a's has no region, its region set
+/// is X-Amz-Region-Set (signed, and in the place of the region).
+struct Scope<'u> {
+    id: &'u str,
+    date: &'u str,
+    region: &'u str,
+    service: &'u str,
+    terminator: &'u str,
+    region_set: Option<&'u str>,
+}
+
+impl<'u> Scope<'u> {
+    fn parse(
+        url: &'u ParsedUrl,
+        n: &ParamNames,
+        scheme: &Scheme,
+        credential: &'u str,
+    ) -> Result<Self, VerifyError> {
+        let parts: Vec<&str> = credential.split('/').collect();
+        let region_set = match scheme.scope_has_region() {
+            true => None,
+            false => Some(url.required(sigv4::REGION_SET_PARAM)?),
+        };
+        let (id, date, region, service, terminator) = match (parts.as_slice(), region_set) {
+            ([id, d, r, s, t], None) => (*id, *d, *r, *s, *t),
+            ([id, d, s, t], Some(set)) => (*id, *d, set, *s, *t),
+            _ => {
+                return fail(
+                    Check::Malformed,
+                    format!(
+                        "{} must be id/date/{}service/{}",
+                        n.credential,
+                        if scheme.scope_has_region() {
+                            "region/"
+                        } else {
+                            ""
+                        },
+                        scheme.terminator
+                    ),
+                )
+            }
+        };
+        Ok(Scope {
+            id,
+            date,
+            region,
+            service,
+            terminator,
+            region_set,
+        })
+    }
+
+    /// A key id; the service and terminator of the scheme; the date of X-Amz-Date.
+    fn check(
+        &self,
+        n: &ParamNames,
+        scheme: &Scheme,
+        provider: Provider,
+        express: bool,
+        time: Timestamp,
+    ) -> Result<(), VerifyError> {
+        if self.id.is_empty() {
+            return fail(Check::Malformed, format!("{} has no key id", n.credential));
+        }
+        let expected_service = match provider {
+            Provider::Gcs => crate::gcs::SERVICE,
+            _ if express => crate::s3::express::SERVICE,
+            _ => "s3",
+        };
+        if self.terminator != scheme.terminator || self.service != expected_service {
             return fail(
-                Check::Malformed,
+                Check::ScopeMismatch,
                 format!(
-                    "{} must be id/date/{}service/{}",
-                    n.credential,
-                    if scheme.scope_has_region() {
-                        "region/"
-                    } else {
-                        ""
-                    },
+                    "the credential scope must end with {expected_service}/{}",
                     scheme.terminator
                 ),
-            )
+            );
         }
-    };
-    if id.is_empty() {
-        return fail(Check::Malformed, format!("{} has no key id", n.credential));
+        if self.date != time.amz_date() {
+            return fail(
+                Check::ScopeMismatch,
+                format!("the credential scope's date is not the date of {}", n.date),
+            );
+        }
+        Ok(())
     }
-    let expected_service = match provider {
-        Provider::Gcs => crate::gcs::SERVICE,
-        _ if express => crate::s3::express::SERVICE,
-        _ => "s3",
-    };
-    if *terminator != scheme.terminator || *service != expected_service {
-        return fail(
-            Check::ScopeMismatch,
-            format!(
-                "the credential scope must end with {expected_service}/{}",
-                scheme.terminator
-            ),
-        );
-    }
-    let stamp = time.amz_date();
-    if *scope_date != stamp {
-        return fail(
-            Check::ScopeMismatch,
-            format!("the credential scope's date is not the date of {}", n.date),
-        );
-    }
+}
 
-    // X-Amz-SignedHeaders: lower-case names, sorted, no repeats, host among them.
-    let signed: Vec<&str> = signed_headers_text.split(';').collect();
+/// X-Amz-SignedHeaders: lower-case names, sorted, no repeats, host among them.
+fn signed_header_names<'u>(n: &ParamNames, text: &'u str) -> Result<Vec<&'u str>, VerifyError> {
+    let signed: Vec<&str> = text.split(';').collect();
     let tidy = signed.iter().all(|n| {
         !n.is_empty()
             && n.bytes()
@@ -168,15 +298,23 @@ pub(super) fn verify(
             format!("{} must include host", n.signed_headers),
         );
     }
+    Ok(signed)
+}
 
-    // The signed headers' values from the request; host is the URL's (GCS signs it without a
-    // port, as its signer does — see gcs/endpoint.rs, `Target::host`).
+/// The signed headers' values from the request, canonical; host is the URL's (GCS signs it
+/// without a port, as its signer does — see gcs/endpoint.rs, `Target::host`).
+fn signed_header_values(
+    url: &ParsedUrl,
+    req: &IncomingRequest<'_>,
+    p: &Params<'_>,
+    provider: Provider,
+) -> Result<Vec<(String, String)>, VerifyError> {
     let host = match provider {
         Provider::Gcs => url.host.as_str(),
         _ => url.authority.as_str(),
     };
-    let mut given: Vec<(&str, &str)> = Vec::with_capacity(signed.len());
-    for name in &signed {
+    let mut given: Vec<(&str, &str)> = Vec::with_capacity(p.signed.len());
+    for (position, name) in p.signed.iter().enumerate() {
         if *name == "host" {
             given.push(("host", host));
             continue;
@@ -186,22 +324,31 @@ pub(super) fn verify(
             return fail(
                 Check::MissingHeader,
                 format!(
-                    "the header at position {} of {} is not in the request",
-                    signed.iter().position(|n| n == name).unwrap_or(0),
-                    n.signed_headers
+                    "the header at position {position} of {} is not in the request",
+                    p.names.signed_headers
                 ),
             );
         }
         given.extend(values.into_iter().map(|v| (*name, v)));
     }
-    let headers = canonical_headers(given).map_err(|_| {
+    canonical_headers(given).map_err(|_| {
         VerifyError::new(
             Check::Malformed,
             "a header the URL signs has a value that cannot be signed (a control or non-ASCII character)",
         )
-    })?;
+    })
+}
 
-    // GCS signs a payload hash given as x-goog-content-sha256; S3 presigned URLs never do.
+/// The canonical request and string to sign, through the signer's own builder: every parameter
+/// but the signature's is signed as given (the signer's `query`); GCS signs a payload hash given
+/// as x-goog-content-sha256, S3 presigned URLs never do.
+fn prepare(
+    url: &ParsedUrl,
+    req: &IncomingRequest<'_>,
+    p: &Params<'_>,
+    headers: &[(String, String)],
+    provider: Provider,
+) -> Prepared {
     let payload_hash = match provider {
         Provider::Gcs => headers
             .iter()
@@ -209,8 +356,7 @@ pub(super) fn verify(
             .map_or(UNSIGNED_PAYLOAD, |(_, v)| v.as_str()),
         _ => UNSIGNED_PAYLOAD,
     };
-
-    // Every other parameter is signed as given (the signer's `query`).
+    let scheme = p.scheme;
     let query: Vec<(String, String)> = url
         .query
         .iter()
@@ -221,127 +367,137 @@ pub(super) fn verify(
         .cloned()
         .collect();
     let canonical_uri = encode_path(&url.path);
-    let prepared = sigv4::prepare(
+    sigv4::prepare(
         &sigv4::Request {
             method: req.method.as_str(),
             canonical_uri: &canonical_uri,
             query: &query,
-            headers: &headers,
+            headers,
             payload_hash,
         },
         &sigv4::Auth {
             scheme,
-            access_key_id: id,
-            session_token: token,
-            time,
-            region,
-            service,
-            expires_in,
+            access_key_id: p.id,
+            session_token: p.token,
+            time: p.time,
+            region: p.region,
+            service: p.service,
+            expires_in: p.expires_in,
         },
-    );
-    let debug = || DebugInfo {
-        canonical_request: prepared.canonical_request.clone(),
-        string_to_sign: prepared.string_to_sign.clone(),
-    };
+    )
+}
 
-    // The key, then the signature.
+/// The key the URL names, then the signature with it, then the session token.
+fn check_signature(
+    keys: &(impl KeyLookup + ?Sized),
+    p: &Params<'_>,
+    prepared: &Prepared,
+    provider: Provider,
+    mismatch: impl Fn() -> VerifyError,
+) -> Result<(), VerifyError> {
+    let (scheme, id, signature, token) = (p.scheme, p.id, p.signature, p.token);
     let key_id = match (provider, scheme.algorithm) {
         (Provider::S3, _) => KeyId::S3 { access_key_id: id },
         (_, a) if a == GOOG4_RSA_SHA256.algorithm => KeyId::GcsServiceAccount { client_email: id },
         _ => KeyId::GcsHmac { access_id: id },
     };
-    let key = keys.lookup(&key_id);
-    let mismatch = || {
-        let mut e = VerifyError::new(
-            Check::SignatureMismatch,
-            "the signature does not match the request (method, path, query, the headers it signs)",
-        );
-        if opts.debug {
-            e.debug = Some(Box::new(debug()));
-        }
-        e
-    };
-    let hmac_ok = |secret: &str| {
-        #[cfg(feature = "sigv4a")]
-        if !scheme.scope_has_region() {
-            // SigV4a: the public key of the key derived from the secret verifies the DER
-            // signature, written in lower-case hex as the SDKs do.
-            return !signature.bytes().any(|b| b.is_ascii_uppercase())
-                && crate::sigv4a::SigningKey::derive(id, secret).is_ok_and(|k| {
-                    k.public_key()
-                        .verify_hex(prepared.string_to_sign.as_bytes(), signature)
-                });
-        }
-        let k = SigningKey::derive(scheme, secret, scope_date, region, service);
-        let expected = k.sign_hex(prepared.string_to_sign.as_bytes());
-        constant_time_eq(expected.as_bytes(), signature.as_bytes())
-    };
-    match (key, scheme.algorithm) {
+    let string_to_sign = prepared.string_to_sign.as_bytes();
+    // Hex of the signature, lower case as the SDKs, Google and the signers write it.
+    let lower_hex = !signature.bytes().any(|b| b.is_ascii_uppercase());
+    match (keys.lookup(&key_id), scheme.algorithm) {
         (Some(VerifyKey::S3(creds)), _) if provider == Provider::S3 => {
-            if !hmac_ok(creds.secret_access_key.expose()) {
+            if !hmac_ok(p, string_to_sign, creds.secret_access_key.expose()) {
                 return Err(mismatch());
             }
-            match (&creds.session_token, token) {
-                (None, None) => {}
-                (Some(expected), Some(given))
-                    if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) => {}
-                (Some(_), _) => {
-                    return fail(
-                        Check::TokenMismatch,
-                        "the URL does not carry the credentials' session token",
-                    )
-                }
-                (None, Some(_)) => {
-                    return fail(
-                        Check::TokenMismatch,
-                        "the URL carries a session token the credentials do not have",
-                    )
-                }
-            }
+            check_session_token(creds.session_token.as_ref(), token)
         }
         (Some(VerifyKey::GcsHmac(secret)), a) if a == GOOG4_HMAC_SHA256.algorithm => {
             if token.is_some() {
                 return fail(Check::Malformed, "GCS signed URLs carry no security token");
             }
-            if !hmac_ok(secret.expose()) {
-                return Err(mismatch());
+            match hmac_ok(p, string_to_sign, secret.expose()) {
+                true => Ok(()),
+                false => Err(mismatch()),
             }
         }
         #[cfg(feature = "gcs-rsa")]
         (Some(VerifyKey::GcsRsa(public)), a) if a == GOOG4_RSA_SHA256.algorithm => {
-            // Hex of the RSA signature, lower case as Google and the signer write it.
             let ok = token.is_none()
-                && !signature.bytes().any(|b| b.is_ascii_uppercase())
-                && crate::encoding::hex_decode(signature).is_some_and(|sig| {
-                    public.verify_pkcs1_sha256(prepared.string_to_sign.as_bytes(), &sig)
-                });
-            if !ok {
-                return Err(mismatch());
+                && lower_hex
+                && crate::encoding::hex_decode(signature)
+                    .is_some_and(|sig| public.verify_pkcs1_sha256(string_to_sign, &sig));
+            match ok {
+                true => Ok(()),
+                false => Err(mismatch()),
             }
         }
         (Some(VerifyKey::GcsRsaChecked(valid)), a) if a == GOOG4_RSA_SHA256.algorithm => {
             // The same rules as the native check; the signature itself was checked elsewhere.
-            if !(valid && token.is_none() && !signature.bytes().any(|b| b.is_ascii_uppercase())) {
-                return Err(mismatch());
+            match valid && token.is_none() && lower_hex {
+                true => Ok(()),
+                false => Err(mismatch()),
             }
         }
-        _ => {
-            return fail(
-                Check::UnknownKey,
-                format!("no {} key is known for the URL's key id", scheme.algorithm),
-            )
-        }
+        _ => fail(
+            Check::UnknownKey,
+            format!("no {} key is known for the URL's key id", scheme.algorithm),
+        ),
     }
+}
 
-    // Time, then the scope this server answers for.
-    let expires_at = time
-        .add_secs(i64::try_from(expires_in).unwrap_or(i64::MAX))
+/// The signature made with an HMAC secret: SigV4 and GOOG4-HMAC compare the HMAC in constant
+/// time; for SigV4a the public key of the key derived from the secret verifies the DER
+/// signature, written in lower-case hex as the SDKs do.
+fn hmac_ok(p: &Params<'_>, string_to_sign: &[u8], secret: &str) -> bool {
+    #[cfg(feature = "sigv4a")]
+    if !p.scheme.scope_has_region() {
+        return !p.signature.bytes().any(|b| b.is_ascii_uppercase())
+            && crate::sigv4a::SigningKey::derive(p.id, secret)
+                .is_ok_and(|k| k.public_key().verify_hex(string_to_sign, p.signature));
+    }
+    let k = SigningKey::derive(p.scheme, secret, p.scope_date, p.region, p.service);
+    let expected = k.sign_hex(string_to_sign);
+    constant_time_eq(expected.as_bytes(), p.signature.as_bytes())
+}
+
+/// The URL carries exactly the credentials' session token, or none when they have none.
+fn check_session_token(
+    expected: Option<&crate::types::Secret>,
+    given: Option<&str>,
+) -> Result<(), VerifyError> {
+    match (expected, given) {
+        (None, None) => Ok(()),
+        (Some(expected), Some(given))
+            if constant_time_eq(expected.expose().as_bytes(), given.as_bytes()) =>
+        {
+            Ok(())
+        }
+        (Some(_), _) => fail(
+            Check::TokenMismatch,
+            "the URL does not carry the credentials' session token",
+        ),
+        (None, Some(_)) => fail(
+            Check::TokenMismatch,
+            "the URL carries a session token the credentials do not have",
+        ),
+    }
+}
+
+/// Time, then the scope this server answers for; the expiry instant.
+fn check_time_and_region(
+    p: &Params<'_>,
+    now: Timestamp,
+    opts: &VerifyOptions,
+) -> Result<Timestamp, VerifyError> {
+    let expires_at = p
+        .time
+        .add_secs(i64::try_from(p.expires_in).unwrap_or(i64::MAX))
         .map_err(|_| VerifyError::new(Check::InvalidExpiry, "the expiry is out of range"))?;
-    check_times(Some(time), expires_at, now, opts)?;
+    check_times(Some(p.time), expires_at, now, opts)?;
     if let Some(r) = &opts.region {
         let in_set = |set: &str| set == "*" || set.split(',').any(|s| s == r);
-        let ok = match region_set {
-            None => r == region,
+        let ok = match p.region_set {
+            None => r == p.region,
             Some(set) => in_set(set),
         };
         if !ok {
@@ -351,20 +507,7 @@ pub(super) fn verify(
             );
         }
     }
-
-    Ok(Verified {
-        provider,
-        algorithm: scheme.algorithm,
-        key_id: (*id).to_owned(),
-        method: req.method,
-        resource: url.path.clone(),
-        permissions: None,
-        signed_headers: signed.iter().map(|s| (*s).to_owned()).collect(),
-        not_before: Some(time),
-        expires_at,
-        ip_range: None,
-        debug: opts.debug.then(debug),
-    })
+    Ok(expires_at)
 }
 
 /// Decimal digits without a leading zero (as [`crate::encoding::push_decimal`] writes them).

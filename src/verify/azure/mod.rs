@@ -1,20 +1,22 @@
 //! Azure Blob SAS: service, account and user-delegation. The string to sign is rebuilt from the
 //! URL's parameters by the signer's own layouts ([`crate::azure::sas`]) and signed by
-//! [`sas::sign`]; permissions are read by [`Permissions::parse_for`].
+//! [`sas::sign`]; permissions are read by [`Permissions::parse_for`](crate::azure::Permissions::parse_for).
+//! The key that signed is found in `key`, what the SAS allows is checked in `allowed`.
+
+mod allowed;
+mod key;
 
 use super::{
-    check_times, fail, header_values, Check, DebugInfo, IncomingRequest, KeyId, KeyLookup,
-    ParsedUrl, Provider, Verified, VerifyError, VerifyKey, VerifyOptions,
+    check_times, fail, header_values, signature_mismatch, Check, DebugInfo, IncomingRequest,
+    KeyLookup, ParsedUrl, Provider, Verified, VerifyError, VerifyOptions,
 };
-use crate::azure::permissions::{PermissionScope, Permissions};
+use crate::azure::permissions::PermissionScope;
 use crate::azure::sas::{self, DelegationFields, SasFields, SignedVersion};
 use crate::azure::UserDelegationKey;
 use crate::crypto::{constant_time_eq, HmacKey};
-use crate::encoding::base64_decode;
 use crate::time::Timestamp;
-use crate::types::Method;
-use std::net::{IpAddr, Ipv4Addr};
-use zeroize::Zeroizing;
+use allowed::{allowed_letter, check_protocol_and_address};
+use key::{key, read_key_fields, KeyFields};
 
 /// What the URL's path addresses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,17 +56,6 @@ struct Target<'u> {
     container: &'u str,
     blob: Option<&'u str>,
     level: Level,
-}
-
-/// The user-delegation key's fields in the URL (`skt`, `ske`, `sks`, `skv`, `sktid`,
-/// `skdutid`).
-struct KeyFields<'u> {
-    skt: Option<&'u str>,
-    ske: Option<&'u str>,
-    sks: Option<&'u str>,
-    skv: Option<&'u str>,
-    sktid: Option<&'u str>,
-    skdutid: Option<&'u str>,
 }
 
 /// The resource the SAS signs: the scope of its permission letters, the canonicalized
@@ -201,84 +192,6 @@ fn target(url: &ParsedUrl) -> Result<Target<'_>, VerifyError> {
         blob,
         level,
     })
-}
-
-fn read_key_fields(url: &ParsedUrl) -> Result<KeyFields<'_>, VerifyError> {
-    let q = |name: &str| url.param(name);
-    Ok(KeyFields {
-        skt: q("skt")?,
-        ske: q("ske")?,
-        sks: q("sks")?,
-        skv: q("skv")?,
-        sktid: q("sktid")?,
-        skdutid: q("skdutid")?,
-    })
-}
-
-/// The key that signed: the account key, or the known user-delegation key whose fields the
-/// URL repeats.
-fn key(
-    keys: &(impl KeyLookup + ?Sized),
-    sas: &Sas<'_>,
-    target: &Target<'_>,
-    kf: &KeyFields<'_>,
-) -> Result<(HmacKey, Option<UserDelegationKey>), VerifyError> {
-    let key_id = match (sas.kind, sas.skoid) {
-        (Kind::UserDelegation, Some(oid)) => KeyId::AzureUserDelegation {
-            account: target.account,
-            signed_oid: oid,
-            signed_tid: kf.sktid.unwrap_or(""),
-        },
-        _ => KeyId::AzureAccount {
-            account: target.account,
-        },
-    };
-    let unknown = || {
-        VerifyError::new(
-            Check::UnknownKey,
-            "no matching key is known for the URL's account",
-        )
-    };
-    let (key_b64, udk) = match (sas.kind, keys.lookup(&key_id)) {
-        (Kind::Service | Kind::Account, Some(VerifyKey::AzureAccountKey(k))) => (k, None),
-        (Kind::UserDelegation, Some(VerifyKey::AzureUserDelegation(k))) => {
-            if !same_key(&k, sas, kf) {
-                return Err(unknown());
-            }
-            // The signer's rule for a key (one function): a key Azure could not have issued
-            // verifies nothing.
-            k.validate().map_err(|e| {
-                VerifyError::new(
-                    Check::UnknownKey,
-                    format!(
-                        "the known user-delegation key is not one Azure issues: {}",
-                        e.message()
-                    ),
-                )
-            })?;
-            (k.value.clone(), Some(k))
-        }
-        _ => return Err(unknown()),
-    };
-    let raw_key = Zeroizing::new(
-        base64_decode(key_b64.expose())
-            .filter(|k| !k.is_empty())
-            .ok_or_else(|| VerifyError::new(Check::UnknownKey, "the known key is not base64"))?,
-    );
-    Ok((HmacKey::new(&raw_key), udk))
-}
-
-/// Whether the URL's key fields are those of the known key `k`.
-fn same_key(k: &UserDelegationKey, sas: &Sas<'_>, kf: &KeyFields<'_>) -> bool {
-    let same_time =
-        |text: Option<&str>, t: Timestamp| text.and_then(parse_time).is_some_and(|x| x == t);
-    Some(k.signed_oid.as_str()) == sas.skoid
-        && Some(k.signed_tid.as_str()) == kf.sktid
-        && same_time(kf.skt, k.signed_start)
-        && same_time(kf.ske, k.signed_expiry)
-        && Some(k.signed_service.as_str()) == kf.sks
-        && Some(k.signed_version.as_str()) == kf.skv
-        && k.signed_delegated_user_tid.as_deref() == kf.skdutid
 }
 
 /// The resource the SAS signs, and the permission scope of its letters.
@@ -482,17 +395,14 @@ fn check_signature(
     if constant_time_eq(expected.as_bytes(), sas.sig.as_bytes()) {
         return Ok(());
     }
-    let mut e = VerifyError::new(
-        Check::SignatureMismatch,
+    Err(signature_mismatch(
         "the signature does not match the SAS fields and the resource",
-    );
-    if opts.debug {
-        e.debug = Some(Box::new(DebugInfo {
+        opts,
+        || DebugInfo {
             canonical_request: String::new(),
             string_to_sign: string_to_sign.to_owned(),
-        }));
-    }
-    Err(e)
+        },
+    ))
 }
 
 /// Time: the SAS's (`st`, `se`), and the user-delegation key's. Returns `st` and `se`.
@@ -530,109 +440,6 @@ fn check_sas_times(
     Ok((not_before, expires_at))
 }
 
-/// Protocol (`spr`) and the client's address (`sip`).
-fn check_protocol_and_address(
-    url: &ParsedUrl,
-    req: &IncomingRequest<'_>,
-    sas: &Sas<'_>,
-) -> Result<(), VerifyError> {
-    match sas.spr {
-        None | Some("https,http") => {}
-        Some("https") if url.scheme == "https" => {}
-        Some("https") => {
-            return fail(
-                Check::ProtocolDenied,
-                "the SAS allows https only (spr=https)",
-            )
-        }
-        Some(_) => return fail(Check::Malformed, "spr is not https or https,http"),
-    }
-    let Some(range) = sas.sip else {
-        return Ok(());
-    };
-    let (first, last) = parse_ip_range(range).ok_or_else(|| {
-        VerifyError::new(
-            Check::Malformed,
-            "sip is not an IPv4 address or range a.b.c.d-e.f.g.h",
-        )
-    })?;
-    let inside = match req.client_ip {
-        None => true,
-        Some(IpAddr::V4(v4)) => first <= v4 && v4 <= last,
-        Some(IpAddr::V6(v6)) => v6
-            .to_ipv4_mapped()
-            .is_some_and(|v4| first <= v4 && v4 <= last),
-    };
-    if !inside {
-        return fail(
-            Check::IpDenied,
-            "the client's address is outside the SAS's IP range (sip)",
-        );
-    }
-    Ok(())
-}
-
-/// What the SAS allows: the permission letter that allows the request (and, for an account
-/// SAS, the blob service and the level's resource type).
-fn allowed_letter(
-    url: &ParsedUrl,
-    req: &IncomingRequest<'_>,
-    sas: &Sas<'_>,
-    target: &Target<'_>,
-    signed: &Signed<'_>,
-) -> Result<char, VerifyError> {
-    let perms = Permissions::parse_for(sas.sp, signed.scope, sas.version.as_str())
-        .map_err(|e| VerifyError::new(Check::Malformed, format!("sp: {}", e.message())))?;
-    if sas.kind == Kind::Account {
-        check_account_scope(sas, target.level)?;
-    }
-    let comp = find_ci(url, "comp")?.map(str::to_ascii_lowercase);
-    let needed = required_letters(req.method, target.level, comp.as_deref(), signed.version_id);
-    match needed
-        .iter()
-        .copied()
-        .find(|c| Permissions::letter(*c).is_some_and(|p| perms.contains(p)))
-    {
-        Some(letter) => Ok(letter),
-        None => {
-            let any: String = needed.iter().collect();
-            fail(
-                Check::PermissionDenied,
-                format!(
-                    "sp does not allow the request's method on this {} (needs one of: {any})",
-                    match target.level {
-                        Level::Service => "service",
-                        Level::Container => "container",
-                        Level::Blob => "blob",
-                    }
-                ),
-            )
-        }
-    }
-}
-
-/// An account SAS must cover the blob service (`ss`) and the URL's level (`srt`).
-fn check_account_scope(sas: &Sas<'_>, level: Level) -> Result<(), VerifyError> {
-    if !sas.ss.is_some_and(|s| s.contains('b')) {
-        return fail(
-            Check::PermissionDenied,
-            "the account SAS does not include the blob service (ss)",
-        );
-    }
-    let (letter, name) = match level {
-        Level::Service => ('s', "service"),
-        Level::Container => ('c', "container"),
-        Level::Blob => ('o', "object"),
-    };
-    if !sas.srt.is_some_and(|s| s.contains(letter)) {
-        return fail(
-            Check::PermissionDenied,
-            format!("the account SAS's resource types (srt) do not include {name} ({letter})"),
-        );
-    }
-    Ok(())
-}
-
 /// The value of the one parameter named `name` in any case (`versionid`, `versionId`).
 fn find_ci<'u>(url: &'u ParsedUrl, name: &str) -> Result<Option<&'u str>, VerifyError> {
     let mut found = None;
@@ -645,53 +452,6 @@ fn find_ci<'u>(url: &'u ParsedUrl, name: &str) -> Result<Option<&'u str>, Verify
         }
     }
     Ok(found)
-}
-
-/// The permission letters of which one allows `method` on `level` with `comp` (any one is
-/// enough), per the REST reference's operation tables:
-/// <https://learn.microsoft.com/rest/api/storageservices/create-service-sas#permissions-for-a-directory-container-or-blob>,
-/// <https://learn.microsoft.com/rest/api/storageservices/create-account-sas#blob-service>.
-fn required_letters(
-    method: Method,
-    level: Level,
-    comp: Option<&str>,
-    version: bool,
-) -> &'static [char] {
-    match (level, method) {
-        (Level::Blob, Method::Get | Method::Head) => match comp {
-            Some("tags") => &['t'],
-            _ => &['r'],
-        },
-        (Level::Blob, Method::Put) => match comp {
-            // Put Blob, Copy Blob, Put Block (List), Snapshot Blob.
-            None | Some("block" | "blocklist" | "snapshot") => &['c', 'w'],
-            Some("appendblock") => &['a', 'w'],
-            Some("tags") => &['t'],
-            Some("immutabilitypolicy" | "legalhold") => &['i'],
-            // metadata, properties, lease, page, tier, copy (abort), expiry, …
-            Some(_) => &['w'],
-        },
-        (Level::Blob, Method::Delete) => match comp {
-            Some("immutabilitypolicy") => &['i'],
-            _ if version => &['x'],
-            _ => &['d'],
-        },
-        (Level::Blob, Method::Post) => match comp {
-            Some("query") => &['r'],
-            _ => &['w'],
-        },
-        (Level::Container | Level::Service, Method::Get | Method::Head) => match comp {
-            Some("list") => &['l'],
-            Some("blobs") => &['f'],
-            _ => &['r'],
-        },
-        (Level::Container, Method::Put) => match comp {
-            None => &['c'],
-            Some(_) => &['w'],
-        },
-        (Level::Container | Level::Service, Method::Delete) => &['d'],
-        (Level::Container | Level::Service, Method::Post) | (Level::Service, Method::Put) => &['w'],
-    }
 }
 
 /// An SAS time: RFC 3339 (`2026-11-24T10:00:00Z`, fractional seconds allowed), or the shorter
@@ -709,13 +469,4 @@ pub(super) fn parse_time(s: &str) -> Option<Timestamp> {
         _ => return None,
     };
     Timestamp::parse_rfc3339(&full).ok()
-}
-
-/// `sip`: one IPv4 address or `first-last`.
-fn parse_ip_range(s: &str) -> Option<(Ipv4Addr, Ipv4Addr)> {
-    let ip = |p: &str| p.parse::<Ipv4Addr>().ok();
-    match s.split_once('-') {
-        Some((a, b)) => Some((ip(a)?, ip(b)?)).filter(|(a, b)| a <= b),
-        None => ip(s).map(|a| (a, a)),
-    }
 }
