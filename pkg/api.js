@@ -212,19 +212,19 @@ async function signWithWebCrypto(request, stringToSignJson, finishJson) {
   }
   const json = utf8(toJson(request)).slice(); // kept across the await
   const now = Date.now();
-  const { stringToSign } = unwrap(JSON.parse(stringToSignJson(json, now)));
-  let sig;
-  if (signer !== undefined) {
-    sig = await signer.sign(stringToSign);
-    if (typeof sig !== "string") {
-      if (!(sig instanceof ArrayBuffer || ArrayBuffer.isView(sig))) throw new PresignError("INVALID_REQUEST", "the signer must return the signature as hex or bytes");
-      sig = hex(new Uint8Array(sig.buffer || sig, sig.byteOffset || 0, sig.byteLength));
-    }
-  } else {
-    const key = await importRsaKey(c.serviceAccount.private_key);
-    sig = hex(new Uint8Array(await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, encoder.encode(stringToSign))));
-  }
-  return unwrap(JSON.parse(finishJson(json, now, sig)));
+  // One string to sign ({stringToSign}), or several ({stringsToSign}: an upload plan's requests),
+  // whose signatures the core takes comma-separated, in order.
+  const out = unwrap(JSON.parse(stringToSignJson(json, now)));
+  const key = signer === undefined ? await importRsaKey(c.serviceAccount.private_key) : undefined;
+  const signOne = async (stringToSign) => {
+    if (key) return hex(new Uint8Array(await globalThis.crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, encoder.encode(stringToSign))));
+    const sig = await signer.sign(stringToSign);
+    if (typeof sig === "string") return sig;
+    if (!(sig instanceof ArrayBuffer || ArrayBuffer.isView(sig))) throw new PresignError("INVALID_REQUEST", "the signer must return the signature as hex or bytes");
+    return hex(new Uint8Array(sig.buffer || sig, sig.byteOffset || 0, sig.byteLength));
+  };
+  const sigs = await Promise.all((out.stringsToSign || [out.stringToSign]).map(signOne));
+  return unwrap(JSON.parse(finishJson(json, now, sigs.join(","))));
 }
 const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && (r.credentials.serviceAccount || r.credentials.signer);
 
@@ -296,6 +296,58 @@ export function presignPostAsyncFn(glue) {
   return async function presignPostAsync(request) {
     if (!serviceAccount(request)) return presignPost(request);
     return signWithWebCrypto(request, glue.gcsPostStringToSignJson, glue.gcsPostFinishJson);
+  };
+}
+
+// An upload's input: the target request with the upload's members (toJson converts its instants).
+const uploadInput = (input) => utf8(toJson(input, "an upload takes an object: the target request with `size` (and the step's members)"));
+
+/** `planUpload(input)` (presign/multipart): the plan of an upload in parts, synchronously. */
+export function planUploadFn(glue) {
+  return function planUpload(input) {
+    return unwrap(JSON.parse(glue.planUploadJson(uploadInput(input), Date.now())));
+  };
+}
+
+/** `uploadRequest(input)` (presign/multipart): one step's request (`step`: create, part, complete, abort, list, put). */
+export function uploadRequestFn(glue) {
+  return function uploadRequest(input) {
+    return unwrap(JSON.parse(glue.uploadRequestJson(uploadInput(input), Date.now())));
+  };
+}
+
+/** `uploadResponse({ provider, step, status, body })` (presign/multipart): a step's answer read. */
+export function uploadResponseFn(glue) {
+  return function uploadResponse(input) {
+    if (input === null || typeof input !== "object" || Array.isArray(input)) {
+      throw new PresignError("INVALID_REQUEST", "uploadResponse takes { provider, step, status, body }");
+    }
+    return unwrap(JSON.parse(glue.uploadResponseJson(utf8(input))));
+  };
+}
+
+// The async upload functions: as the synchronous ones, but a GCS service-account key (or a
+// `credentials: { signer }`) signs every request of the call through the string-to-sign seam.
+const uploadSeam = (glue, plan) => [
+  (bytes, now) => glue.gcsUploadStringsToSignJson(bytes, now, plan),
+  (bytes, now, sigs) => glue.gcsUploadFinishJson(bytes, now, plan, sigs),
+];
+
+/** `planUploadAsync(input)`: as planUpload; GCS service-account keys are signed with WebCrypto, and `credentials: { signer }` signs elsewhere. */
+export function planUploadAsyncFn(glue) {
+  const planUpload = planUploadFn(glue);
+  return async function planUploadAsync(input) {
+    if (!serviceAccount(input)) return planUpload(input);
+    return signWithWebCrypto(input, ...uploadSeam(glue, true));
+  };
+}
+
+/** `uploadRequestAsync(input)`: as uploadRequest; GCS service-account keys are signed with WebCrypto, and `credentials: { signer }` signs elsewhere. */
+export function uploadRequestAsyncFn(glue) {
+  const uploadRequest = uploadRequestFn(glue);
+  return async function uploadRequestAsync(input) {
+    if (!serviceAccount(input)) return uploadRequest(input);
+    return signWithWebCrypto(input, ...uploadSeam(glue, false));
   };
 }
 

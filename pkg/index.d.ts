@@ -663,8 +663,9 @@ export function azureManagedIdentityTokenProvider(options?: AzureManagedIdentity
 
 // --- Uploads ------------------------------------------------------------------------------------
 // Large uploads in parts (S3 multipart upload, Azure blocks, GCS XML API multipart upload): the
-// shapes of the wasm exports planUploadJson / uploadRequestJson / uploadResponseJson (cargo
-// feature `upload`, the `presign/upload` entry). Digests are base64 (standard, padded).
+// shapes of `planUpload` / `uploadRequest` / `uploadResponse` (the `presign/multipart` entry; the
+// wasm exports planUploadJson / uploadRequestJson / uploadResponseJson of cargo feature `upload`).
+// Digests are base64 (standard, padded).
 
 /** The checksum every part carries. S3: crc32, crc32c, crc64nvme, sha1, sha256, md5; Azure: md5, crc64; GCS: crc32c, md5. */
 /** `"crc64"` is read as `"crc64nvme"` (Azure's CRC-64 is CRC-64/NVME; its digest is given big-endian like every other). */
@@ -744,6 +745,32 @@ export type UploadResponse =
   | { uploadId: string }
   | { parts: Array<{ partNumber: number; size: number; etag: string; digest?: string }>; isTruncated: boolean; nextPartNumberMarker?: number }
   | { ok: true };
+
+// The `presign/multipart` entry: the plan and each step's request, signed, and the answers read
+// (docs/uploads.md). Synchronous like `presign`; PresignError (stable `code`) for bad input.
+
+/**
+ * The plan of an upload in parts: layout, the create request (null for Azure) and, with an
+ * `uploadId` (or for Azure) and no checksum, every part's request, `list` and `abort`.
+ *
+ * ```js
+ * import { planUpload, uploadRequest, uploadResponse } from "presign/multipart";
+ * const target = { provider: "s3", bucket: "b", key: "big.bin", credentials, size: file.size };
+ * const plan = planUpload(target);
+ * const created = await fetch(plan.create.url, { method: "POST", headers: plan.create.headers });
+ * const { uploadId } = uploadResponse({ provider: "s3", step: "create", status: created.status, body: await created.text() });
+ * const part = uploadRequest({ ...target, uploadId, step: "part", partNumber: 1 }); // send file.slice(offset, offset + length)
+ * ```
+ */
+export function planUpload(input: UploadPlanInput): UploadPlan;
+/** One step's request: `create`, `part` (+ `partNumber`, `digest`), `complete` (+ `parts`; its XML `body`), `abort`, `list`, `put`. */
+export function uploadRequest(input: UploadStepInput): UploadStepRequest;
+/** Reads a step's answer: the upload id (create), the parts held (list), or `{ ok: true }` (complete); PresignError SERVICE_ERROR for the service's error document. */
+export function uploadResponse(input: UploadResponseInput): UploadResponse;
+/** As `planUpload`; a GCS service-account key is signed with WebCrypto (one signature per request of the plan), `credentials: { signer }` elsewhere (e.g. gcsSignBlobSigner). */
+export function planUploadAsync(input: UploadPlanInput): Promise<UploadPlan>;
+/** As `uploadRequest`; a GCS service-account key is signed with WebCrypto, `credentials: { signer }` elsewhere. */
+export function uploadRequestAsync(input: UploadStepInput): Promise<UploadStepRequest>;
 /** Temporary AWS credentials from an exchange: `credentials` is ready for an `S3Request`'s `credentials` (its `expiresAt` lets `credentialExpiry` warn, refuse or clamp). */
 export interface AwsTemporaryCredentials {
   credentials: Required<AwsCredentials>;

@@ -15,15 +15,19 @@
 //     oversize; Azure answers UNSUPPORTED and the page falls back to a SAS PUT; GCS goes to
 //     fake-gcs-server, which verifies no POST policy (the verifying proxy handles signed URLs only):
 //     it shows the form flow works, NOT that the policy signature is right.
+// Then the large upload in parts (LARGE_SIZE, default 200 MiB, generated in the page) to every provider
+// at once, a reload of the page mid-upload, the resume from the parts each storage lists, complete,
+// download and SHA-256 compared (the original's also computed here from the same seeded generator).
 // Screenshots: target/browser-demo/ (gitignored).
 //
 //   node tests/browser_demo.mjs
 // Env: SERVERS_PREFIX (/tmp/presign-servers), DEMO_PORT (8791), CHROMIUM (/usr/bin/chromium),
-//      PRESIGN_BIN (passed on to demo.sh), PROVIDERS (default "azure s3 gcs"). The demo runs with
+//      PRESIGN_BIN (passed on to demo.sh), PROVIDERS (default "azure s3 gcs"), LARGE_SIZE. The demo runs with
 //      MAX_BYTES=4096, so that an oversize form upload stays small.
 // One node:test test runs the flow; each check is a subtest of it (tests/support/harness.mjs); last
 // line "N passed, M failed"; exit status 1 on any failure (an error of the flow itself included).
 import { assert, exitAfterTests, test } from "./support/harness.mjs";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -38,6 +42,20 @@ const SHOTS = join(ROOT, "target/browser-demo");
 const HOSTILE = "hello world+ünï (1) ✓.txt";
 const FORM_NAME = "form upload+ü (2) ✓.txt";
 const MAX_BYTES = 4096;
+const LARGE_SIZE = Number(process.env.LARGE_SIZE || 200 * 1024 * 1024);
+
+/** SHA-256 of `size` bytes of xorshift32 from `seed` (little-endian words), as the page generates them. */
+function xorshiftSha256(size, seed) {
+  const words = new Uint32Array(Math.ceil(size / 4));
+  let x = seed >>> 0;
+  for (let i = 0; i < words.length; i++) {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    words[i] = x;
+  }
+  return createHash("sha256").update(new Uint8Array(words.buffer, 0, size)).digest("hex");
+}
 /** `r` is a 2xx answer the page read (`ok`). */
 function succeeded(r) {
   assert.equal(r?.ok, true, JSON.stringify(r));
@@ -239,6 +257,56 @@ test("the demo in Chromium", async (ctx) => {
         });
       }
     }
+
+    // 9. the large upload in parts: 200 MiB generated in the page (seeded xorshift), to every provider
+    //    at once, 16 MiB parts, 4 at a time each, through /api/upload/* (presign/multipart in the
+    //    worker). The page reloads itself once every upload has sent 3 parts; after the reload it
+    //    resumes from the parts each storage lists (fewer parts sent than the plan has), completes,
+    //    downloads through a presigned GET and compares the SHA-256 (WebCrypto) with the original's.
+    const large = PROVIDERS;
+    for (const p of large) storage("cors-on", p, ruleFile(demo, p));
+    const t0 = Date.now();
+    const reloaded = page.waitForEvent("load", { timeout: 180000 });
+    await page.evaluate(([ps, size]) => {
+      for (const p of ps) window.demo.largeUpload(p, { size, reloadAfter: 3 });
+    }, [large, LARGE_SIZE]).catch(() => {}); // the reload may cut the evaluation short
+    await reloaded;
+    await page.waitForFunction(() => window.demo && window.demo.ready !== false, null, { timeout: 20000 });
+    const pendingAfter = await page.evaluate(() => window.demo.pendingUploads());
+    await check(`large upload: the page reloaded mid-upload with ${large.length} pending uploads kept in localStorage`, () => {
+      assert.deepEqual(Object.keys(pendingAfter).sort(), [...large].sort(), JSON.stringify(pendingAfter));
+      for (const p of large) assert.equal(pendingAfter[p].size, LARGE_SIZE);
+    });
+    const tReload = Date.now();
+    const results = await page.evaluate(([ps, size]) => Promise.all(ps.map((p) => window.demo.largeUpload(p, { size }))), [large, LARGE_SIZE]);
+    const t1 = Date.now();
+    console.log(`large upload: ${LARGE_SIZE} bytes x ${large.length} providers: ${((tReload - t0) / 1000).toFixed(1)} s to the reload, ` +
+      `${((t1 - tReload) / 1000).toFixed(1)} s to resume, complete and verify`);
+    await page.screenshot({ path: join(SHOTS, "large-upload.png"), fullPage: true });
+    for (const [i, p] of large.entries()) {
+      const r = results[i];
+      console.log(`  ${p}: ${JSON.stringify({ partCount: r.partCount, listedParts: r.listedParts, uploadedParts: r.uploadedParts, ok: r.ok, text: r.text })}`);
+      await check(`${p}: large upload resumed after the reload: the storage listed parts, fewer than all were sent again`, () => {
+        assert.equal(r.resumed, true, JSON.stringify(r));
+        assert.equal(r.partCount, Math.ceil(LARGE_SIZE / (16 * 1024 * 1024)));
+        assert.ok(r.listedParts >= 3, `listed ${r.listedParts}`);
+        assert.ok(r.uploadedParts < r.partCount, `sent ${r.uploadedParts} of ${r.partCount}`);
+        assert.equal(r.listedParts + r.uploadedParts, r.partCount);
+      });
+      await check(`${p}: the downloaded ${LARGE_SIZE}-byte object has the original's SHA-256`, () => {
+        assert.equal(r.ok, true, JSON.stringify(r));
+        assert.equal(r.size, LARGE_SIZE);
+        assert.match(r.sha256, /^[0-9a-f]{64}$/);
+        assert.equal(r.sha256, r.expected);
+      });
+    }
+    // the original's SHA-256, computed here from the same seeded generator: the page's bytes are the ones meant
+    await check("large upload: the page's SHA-256 is that of the seeded xorshift32 bytes (computed here)", () => {
+      assert.equal(results[0].expected, xorshiftSha256(LARGE_SIZE, 20261205));
+    });
+    const pendingEnd = await page.evaluate(() => window.demo.pendingUploads());
+    await check("large upload: nothing pending once completed", () => assert.deepEqual(pendingEnd, {}));
+    await check("large upload: screenshot saved", () => assert.ok(existsSync(join(SHOTS, "large-upload.png")), "no file"));
   } finally {
     if (browser) await browser.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -30,6 +30,7 @@ import { presign as mrapPresign, createPresigner as mrapClient } from "presign/s
 import { presign as expressPresign, presignMany as expressPresignMany, createPresigner as expressClient } from "presign/s3express";
 import { presign as azurePresign, createPresigner as azureClient } from "presign/azure";
 import { presign as gcsPresign, presignAsync as gcsPresignAsync, createPresigner as gcsClient, PresignError as GcsError } from "presign/gcs";
+import { planUpload, uploadRequest, uploadResponse, planUploadAsync, uploadRequestAsync, Hasher as PartHasher, type UploadPlan, type UploadStepRequest, type UploadResponse } from "presign/multipart";
 const s3: PresignRequest = {
   provider: "s3", method: "PUT", bucket: "b", key: "k", region: "eu-west-1", urlStyle: "path",
   headers: { "content-type": "image/png" }, query: { "response-content-disposition": "attachment" },
@@ -88,6 +89,17 @@ void azurePresign(az).url; azureClient({ provider: "azure", container: "c", cred
 void gcsPresign(gcs).url; void gcsPresignAsync(sa); gcsClient({ provider: "gcs", bucket: "b" }).free();
 try { gcsPresign(gcs); } catch (e) { if (e instanceof GcsError) { const c: string = e.code; void c; } }
 void put; void puts;
+const big = { provider: "s3", bucket: "b", key: "big.bin", credentials: { accessKeyId: "a", secretAccessKey: "s" }, size: 300 * 1024 * 1024, checksum: "crc32c" } as const;
+const plan: UploadPlan = planUpload(big);
+const parts: number = plan.partCount + plan.parts.length;
+const firstPart: UploadStepRequest = uploadRequest({ ...big, uploadId: "U", step: "part", partNumber: 1, digest: new PartHasher("crc32c").update("x").digest() });
+const done: UploadStepRequest = uploadRequest({ ...big, uploadId: "U", step: "complete", parts: [{ partNumber: 1, etag: '"e"', digest: "AAAAAA==" }] });
+const xml: string | undefined = done.body;
+const answer: UploadResponse = uploadResponse({ provider: "s3", step: "create", status: 200, body: "<x/>" });
+if ("uploadId" in answer) { const id: string = answer.uploadId; void id; }
+const gplan: Promise<UploadPlan> = planUploadAsync({ ...sa, size: 1 });
+const gpart: Promise<UploadStepRequest> = uploadRequestAsync({ ...sa, size: 1, uploadId: "U", step: "part", partNumber: 1 });
+void parts; void firstPart; void xml; void gplan; void gpart;
 `;
 const BAD = {
   "unknown provider": `import { presign } from "presign"; presign({ provider: "ftp", bucket: "b", key: "k" });`,
@@ -116,6 +128,11 @@ const BAD = {
   "presign/azure's client is for Azure": `import { createPresigner } from "presign/azure"; createPresigner({ provider: "s3", bucket: "b" });`,
   "presign/s3 has no presignAsync": `import { presignAsync } from "presign/s3"; void presignAsync;`,
   "a client call's expiresIn is a number": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ key: "k", expiresIn: "1h" });`,
+  "an upload plan needs its size": `import { planUpload } from "presign/multipart"; planUpload({ provider: "s3", bucket: "b", key: "k" });`,
+  "an upload step is one of six": `import { uploadRequest } from "presign/multipart"; uploadRequest({ provider: "s3", bucket: "b", key: "k", size: 1, step: "explode" });`,
+  "a part step needs its number": `import { uploadRequest } from "presign/multipart"; uploadRequest({ provider: "s3", bucket: "b", key: "k", size: 1, step: "part" });`,
+  "planUploadAsync is not synchronous": `import { planUploadAsync } from "presign/multipart"; const n: number = planUploadAsync({ provider: "s3", bucket: "b", key: "k", size: 1 }).partCount; void n;`,
+  "planUpload is not in the URL entry": `import { planUpload } from "presign"; void planUpload;`,
   "a client call has no provider switch": `import { createPresigner } from "presign"; createPresigner({ provider: "s3", bucket: "b" }).presign({ provider: "gcs", key: "k" });`,
 };
 

@@ -9,6 +9,12 @@
 //     -> URLs that SeaweedFS accepts for PUT then GET; HS256 and ES256 callers also through Azurite and
 //     fake-gcs behind the verifying proxy (tests/servers/*.sh, as demo.sh starts them);
 //   - one JSON log line per URL signed, with no token or secret in the worker's output;
+//   - uploads in parts (/api/upload/*): refused outside the prefix, for a type not allowed and past
+//     MAX_UPLOAD_BYTES on every endpoint; the create / part / complete / list / abort requests the
+//     worker signs equal presign/multipart's for the same input and instant (read back from expiresAt);
+//     an upload in parts through them (with a reload's list step in the middle) completes on SeaweedFS
+//     (CRC-32C per part, verified by the server), Azurite and the GCS proxy (which emulates the XML API
+//     multipart upload over fake-gcs-server); the downloaded object's SHA-256 equals the bytes sent;
 //   - the template bundled by `wrangler deploy --dry-run` (www/worker/wrangler.toml, worker.js,
 //     auth.js and the packed npm package; the same cached wrangler as tests/npm_bundlers.mjs), and
 //     that bundle run under workerd: 401 without a token, 403 for another prefix, URLs SeaweedFS accepts.
@@ -16,12 +22,13 @@
 //   flock /tmp/presign-live.lock node tests/worker_auth.mjs     (pkg/dist must exist: bash pkg/build.sh)
 // The servers not running are started (and stopped at the end); bucket "presign-worker-auth". Env: SERVERS_PREFIX,
 // SKIP_WRANGLER=1. Last line "N passed, M failed"; exit status 1 on any failure.
-import { createHmac, generateKeyPairSync, randomBytes, sign as nodeSign } from "node:crypto";
+import { createHash, createHmac, generateKeyPairSync, randomBytes, sign as nodeSign } from "node:crypto";
 import { execFileSync, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ensureNpm, PREFIX, ROOT, tally, VERSIONS } from "./support/demo_stack.mjs";
 import { distBuilt, freePorts, packTarball, project, sh, workerdBin } from "./support/npm_probe.mjs";
 
@@ -257,6 +264,121 @@ async function signerChecks(base, worker) {
     ![tok.split(".")[2], JWT_SECRET, SESSION_SECRET, good["session cookie"].cookie.split(".")[1]].some((s) => out.includes(s)), "a secret appears in the log");
 }
 
+// ---- uploads in parts ---------------------------------------------------------------------------
+const MiB = 1 << 20;
+const MAX_UPLOAD = 64 * MiB; // the MAX_UPLOAD_BYTES binding of this run
+const EXPIRES_IN = 600; // the worker's default EXPIRES_IN
+
+/** The target request worker.js builds for `provider` (its request()), from the same bindings. */
+function target(provider, key, b) {
+  if (provider === "s3") {
+    return { provider, method: "PUT", bucket: b.S3_BUCKET, key, endpoint: b.S3_ENDPOINT, region: b.S3_REGION, urlStyle: "path", expiresIn: EXPIRES_IN,
+      credentials: { accessKeyId: b.S3_ACCESS_KEY_ID, secretAccessKey: b.S3_SECRET_ACCESS_KEY }, headers: {}, query: {} };
+  }
+  if (provider === "azure") {
+    return { provider, method: "PUT", container: b.AZURE_CONTAINER, blob: key, expiresIn: EXPIRES_IN, credentials: { connectionString: b.AZURE_CONNECTION_STRING } };
+  }
+  return { provider, method: "PUT", bucket: b.GCS_BUCKET, object: key, endpoint: b.GCS_ENDPOINT, urlStyle: "path", expiresIn: EXPIRES_IN,
+    credentials: { serviceAccount: JSON.parse(b.GCS_SERVICE_ACCOUNT) }, headers: {}, query: {} };
+}
+
+async function multipartChecks(base, bindings) {
+  const lib = await import(pathToFileURL(join(ROOT, "pkg/dist/multipart/node.js")).href);
+  const alice = { token: hs(claims()) };
+  const api = (path, body) => call(base, `/api/upload/${path}`, { ...alice, body });
+  for (const provider of ["s3", "azure", "gcs"]) {
+    const up = { provider, key: `users/alice/parts ${provider} ünï (1).bin`, contentType: "application/octet-stream", size: 11 * MiB + 7, partSize: 5 * MiB };
+    if (provider !== "azure") up.checksum = "crc32c";
+    // refusals, on every endpoint
+    const extra = { parts: { uploadId: "U", partNumbers: [1] }, complete: { uploadId: "U", parts: [] }, list: { uploadId: "U" }, abort: { uploadId: "U" }, start: {} };
+    for (const [what, change, status, code] of [
+      ["a key in bob's prefix", { key: "users/bob/big.bin" }, 403, "KEY_PREFIX"],
+      ["a key leaving the prefix with ../", { key: "users/alice/../bob/big.bin" }, 403, "BAD_KEY"],
+      ["a type not allowed", { contentType: "application/x-msdownload" }, 403, "TYPE_NOT_ALLOWED"],
+      ["a size past MAX_UPLOAD_BYTES", { size: MAX_UPLOAD + 1 }, 413, "TOO_LARGE"],
+    ]) {
+      const got = [];
+      for (const [path, more] of Object.entries(extra)) {
+        const r = await api(path, { ...up, ...more, ...change });
+        if (r.status !== status || r.json?.error?.code !== code || r.text.includes("http")) got.push(`${path}: ${r.status} ${r.text.slice(0, 120)}`);
+      }
+      check(`${provider} upload in parts: ${what} -> ${status} ${code} on start, parts, complete, list, abort`, got.length === 0, got.join("; "));
+    }
+    const noAuth = await call(base, "/api/upload/start", { body: up });
+    check(`${provider} upload in parts: no credential -> 401`, noAuth.status === 401, noAuth.status);
+
+    // the signed requests equal the library's for the same input and instant
+    const input = { ...target(provider, up.key, bindings), size: up.size, partSize: up.partSize, contentType: up.contentType };
+    if (up.checksum) input.checksum = up.checksum;
+    const same = async (what, got, step) => {
+      const signedAt = new Date(Date.parse(got.expiresAt) - EXPIRES_IN * 1000).toISOString();
+      const want = await lib.uploadRequestAsync({ ...input, ...step, signedAt });
+      const pick = (r) => JSON.stringify({ url: r.url, method: r.method, headers: r.headers, body: r.body, part: r.part });
+      check(`${provider} upload in parts: the worker's ${what} request equals presign/multipart's`, pick(got) === pick(want), `${pick(got)}\n${pick(want)}`);
+    };
+    const start = await api("start", up);
+    const plan = start.json || {};
+    check(`${provider} upload in parts: start plans 3 parts of 5 MiB (the last 1 MiB + 7)`, start.status === 200 && plan.partCount === 3 &&
+      plan.parts?.[2]?.length === MiB + 7 && (provider === "azure" ? plan.create === null : !!plan.create?.url), start.text.slice(0, 300));
+    if (plan.create) await same("create", plan.create, { step: "create" });
+    // the bytes and their part digests (CRC-32C by the library's Hasher; the server checks them)
+    const bytes = randomBytes(up.size);
+    const slice = (p) => bytes.subarray(p.offset, p.offset + p.length);
+    const digest = (p) => new lib.Hasher("crc32c").update(slice(p)).digest();
+    let uploadId = "";
+    if (plan.create) {
+      const c = await fetch(plan.create.url, { method: "POST", headers: plan.create.headers });
+      const a = await api("answer", { provider, step: "create", status: c.status, body: await c.text() });
+      uploadId = a.json?.uploadId || "";
+      check(`${provider} upload in parts: the storage answers the signed create with an upload id (read by /api/upload/answer)`, uploadId !== "", a.text.slice(0, 300));
+    }
+    const id = uploadId ? { uploadId } : {};
+    const sendParts = async (numbers) => {
+      const ps = numbers.map((n) => plan.parts[n - 1]);
+      const r = await api("parts", { ...up, ...id, partNumbers: numbers, digests: up.checksum ? ps.map(digest) : undefined });
+      const out = [];
+      for (const [i, s] of (r.json?.parts || []).entries()) {
+        await same(`part ${numbers[i]}`, s, { step: "part", ...id, partNumber: numbers[i], ...(up.checksum ? { digest: digest(ps[i]) } : {}) });
+        const res = await fetch(s.url, { method: s.method, headers: s.headers, body: slice(s.part) });
+        out.push({ partNumber: numbers[i], status: res.status, etag: res.headers.get("etag") || "", text: res.ok ? "" : await res.text() });
+      }
+      return out;
+    };
+    const first = await sendParts([1, 3]);
+    check(`${provider} upload in parts: the storage accepts parts 1 and 3`, first.length === 2 && first.every((p) => p.status < 300), JSON.stringify(first));
+    // a reload: the list step says what the storage holds
+    const list = await api("list", { ...up, ...id });
+    await same("list", list.json, { step: "list", ...id });
+    const l = await fetch(list.json.url, { method: list.json.method, headers: list.json.headers });
+    const listed = await api("answer", { provider, step: "list", status: l.status, body: await l.text() });
+    const held = (listed.json?.parts || []).map((p) => p.partNumber).sort();
+    check(`${provider} upload in parts: after a reload the list step names parts 1 and 3`, JSON.stringify(held) === "[1,3]", listed.text.slice(0, 300));
+    const second = await sendParts([2]);
+    check(`${provider} upload in parts: the storage accepts the missing part 2`, second.length === 1 && second[0].status < 300, JSON.stringify(second));
+    const byNumber = Object.fromEntries([...first, ...second].map((p) => [p.partNumber, p]));
+    const parts = plan.parts.map((p) => ({ partNumber: p.partNumber, etag: byNumber[p.partNumber].etag, ...(up.checksum ? { digest: digest(p) } : {}) }));
+    const done = await api("complete", { ...up, ...id, parts });
+    await same("complete", done.json, { step: "complete", ...id, parts });
+    const d = await fetch(done.json.url, { method: done.json.method, headers: done.json.headers, body: new TextEncoder().encode(done.json.body) });
+    const verdict = await api("answer", { provider, step: "complete", status: d.status, body: await d.text() });
+    check(`${provider} upload in parts: the storage completes the upload`, verdict.json?.ok === true, `${d.status} ${verdict.text.slice(0, 300)}`);
+    const get = await call(base, "/api/sign", { ...alice, body: { provider, op: "download", key: up.key } });
+    const g = await fetch(get.json.url);
+    const got = Buffer.from(await g.arrayBuffer());
+    const sha = (b) => createHash("sha256").update(b).digest("hex");
+    check(`${provider} upload in parts: the object downloaded has the SHA-256 of the ${up.size} bytes sent`, g.ok && sha(got) === sha(bytes), `${g.status} ${got.length} bytes`);
+    if (provider !== "azure") {
+      const ab = await api("abort", { ...up, ...id });
+      await same("abort", ab.json, { step: "abort", ...id });
+    } else {
+      const ab = await api("abort", { ...up });
+      check("azure upload in parts: abort is the library's UNSUPPORTED (501): uncommitted blocks expire", ab.status === 501 && ab.json?.error?.code === "UNSUPPORTED", ab.text.slice(0, 200));
+    }
+  }
+  const lines = bindings.log().split("\n").filter((l) => l.includes('"op":"upload-part"'));
+  check("each signed part is logged as one JSON audit line (op upload-part)", lines.length >= 6, `${lines.length} lines`);
+}
+
 // ---- the template bundled by wrangler ----------------------------------------------------------
 async function wranglerBundle(base, storage) {
   const dir = project(base, "signer-template", packTarball(base), "module");
@@ -272,7 +394,7 @@ async function wranglerBundle(base, storage) {
   const files = readdirSync(join(dir, "out"));
   const js = readFileSync(join(dir, "out", files.find((f) => f.endsWith(".js")) || "worker.js"), "utf8");
   check("wrangler deploy --dry-run bundles the template (worker.js + auth.js + presign, its server .wasm modules)",
-    files.filter((f) => f.endsWith(".wasm")).length === 3 && js.includes("WWW-Authenticate".toLowerCase()) && js.includes("users/{sub}/"),
+    files.filter((f) => f.endsWith(".wasm")).length === 4 && js.includes("WWW-Authenticate".toLowerCase()) && js.includes("users/{sub}/"),
     `${files.join(" ")}\n${log.slice(-1500)}`);
   // The bundle itself under workerd, with the bindings a deployment would have: it refuses a caller
   // without a token, and signs for alice under users/alice/ a URL SeaweedFS accepts.
@@ -330,16 +452,19 @@ async function main() {
     });
     await new Promise((r) => jwksServer.listen(jwksPort, "127.0.0.1", r));
     cleanup.push(() => jwksServer.close());
-    const worker = await startWorker(join(base, "worker"), port, {
-      JWT_SECRET, SESSION_SECRET, JWKS: JSON.stringify(JWKS), JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
-      JWT_ISSUER: ISS, JWT_AUDIENCE: AUD, ORIGIN: APP,
+    const storage = {
       S3_ENDPOINT: all.S3_ENDPOINT, S3_ACCESS_KEY_ID: all.S3_ACCESS_KEY, S3_SECRET_ACCESS_KEY: all.S3_SECRET_KEY,
       S3_REGION: "us-east-1", S3_BUCKET: bucket,
       AZURE_CONNECTION_STRING: all.AZURITE_CONNECTION_STRING, AZURE_CONTAINER: bucket,
       GCS_ENDPOINT: all.GCS_ENDPOINT, GCS_BUCKET: bucket, GCS_SERVICE_ACCOUNT: readFileSync(all.GCS_SERVICE_ACCOUNT_JSON, "utf8"),
+    };
+    const worker = await startWorker(join(base, "worker"), port, {
+      JWT_SECRET, SESSION_SECRET, JWKS: JSON.stringify(JWKS), JWKS_URL: `http://127.0.0.1:${jwksPort}/jwks.json`,
+      JWT_ISSUER: ISS, JWT_AUDIENCE: AUD, ORIGIN: APP, MAX_UPLOAD_BYTES: String(MAX_UPLOAD), ...storage,
     });
     cleanup.push(() => worker.child.kill());
     await signerChecks(`http://127.0.0.1:${port}`, worker);
+    await multipartChecks(`http://127.0.0.1:${port}`, { ...storage, log: worker.log });
     if (process.env.SKIP_WRANGLER !== "1") {
       try {
         await wranglerBundle(base, {

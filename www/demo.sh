@@ -9,7 +9,9 @@
 #                               also serves the page, and prints the URL to open. Ctrl-C stops
 #                               everything it started (servers already running are left running).
 #   bash www/demo.sh --once     the same, then a check without a browser (sign, upload, download and a
-#                               tampered URL through each provider with curl), then stops everything.
+#                               tampered URL through each provider with curl; an upload in parts of
+#                               11 MiB through /api/upload/* with node's fetch, resumed from the list
+#                               step, downloaded and compared), then stops everything.
 #   bash www/demo.sh --no-cors  start without applying CORS rules (to see the page's CORS message).
 #
 # Env: DEMO_PORT (8790), SERVERS_PREFIX (/tmp/presign-servers; where servers and tools are installed),
@@ -30,7 +32,7 @@ for a in "$@"; do
   case "$a" in
     --once) ONCE=1 ;;
     --no-cors) CORS=0 ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $a (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,7 +72,7 @@ if [ -z "${PRESIGN_BIN:-}" ]; then
   PRESIGN_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/presign"
 fi
 if ! ls pkg/dist/main/server/presign_main_bg.wasm pkg/dist/post/server/presign_post_bg.wasm \
-  pkg/dist/cors/server/presign_cors_bg.wasm >/dev/null 2>&1; then
+  pkg/dist/cors/server/presign_cors_bg.wasm pkg/dist/multipart/server/presign_multipart_bg.wasm >/dev/null 2>&1; then
   say "building the npm package (bash pkg/build.sh)…"
   bash pkg/build.sh
 fi
@@ -124,12 +126,32 @@ sample_requests() {
       "{\"provider\":\"gcs\",\"method\":\"GET\",\"bucket\":\"$BUCKET\",\"object\":\"uploads/a.png\",\"endpoint\":\"$GCS_ENDPOINT\",\"urlStyle\":\"path\"}" ;;
   esac
 }
+# An upload in parts, as the worker signs it for the page (www/worker/worker.js multipartSamples): create,
+# a part with its CRC-32C header (S3, GCS), complete, list, abort (S3, GCS).
+sample_multipart() {
+  local base
+  case "$1" in
+    s3) base="\"provider\":\"s3\",\"bucket\":\"$BUCKET\",\"key\":\"uploads/a.bin\",\"endpoint\":\"$S3_ENDPOINT\",\"urlStyle\":\"path\",\"checksum\":\"crc32c\"" ;;
+    azure) base="\"provider\":\"azure\",\"container\":\"$BUCKET\",\"blob\":\"uploads/a.bin\"" ;;
+    gcs) base="\"provider\":\"gcs\",\"bucket\":\"$BUCKET\",\"object\":\"uploads/a.bin\",\"endpoint\":\"$GCS_ENDPOINT\",\"urlStyle\":\"path\",\"checksum\":\"crc32c\"" ;;
+  esac
+  base="$base,\"size\":6291456,\"partSize\":5242880,\"contentType\":\"application/octet-stream\""
+  local digest=''
+  if [ "$1" != azure ]; then digest=',"digest":"AAAAAA=="'; fi
+  [ "$1" != azure ] && echo "{$base,\"step\":\"create\"}"
+  echo "{$base,\"uploadId\":\"ID\",\"step\":\"part\",\"partNumber\":1$digest}"
+  echo "{$base,\"uploadId\":\"ID\",\"step\":\"complete\",\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"e\\\"\"$digest},{\"partNumber\":2,\"etag\":\"\\\"e\\\"\"$digest}]}"
+  echo "{$base,\"uploadId\":\"ID\",\"step\":\"list\"}"
+  [ "$1" != azure ] && echo "{$base,\"uploadId\":\"ID\",\"step\":\"abort\"}"
+  return 0
+}
 for p in "${PROVIDERS[@]}"; do
   ext=json; [ "$p" = azure ] && ext=xml
   {
     sample_requests "$p" | "$PRESIGN_BIN" batch
     # browser form uploads (a POST policy, S3 and GCS) post multipart/form-data to the bucket URL
     if [ "$p" != azure ]; then echo '{"method":"POST"}'; fi
+    sample_multipart "$p" | "$PRESIGN_BIN" upload-plan --json-request
   } | "$PRESIGN_BIN" cors "$p" --origin "$ORIGIN" --stdin >"$RUN/cors-$p.$ext"
   if [ "$CORS" = 1 ]; then
     "$PY" "$ROOT/www/storage.py" cors-on "$p" "$RUN/cors-$p.$ext" >&2
@@ -232,6 +254,67 @@ for n, v in json.load(sys.stdin)["fields"]: sys.stdout.write(f"{n}={v}\0")')
     url=$(printf '%s' "$get" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["url"])')
     check "$p: GET returns the bytes of the form upload" "$(curl -s "$url")" "$BODY"
   done
+  # An upload in parts through the worker (/api/upload/*), as the page does it, with node's fetch:
+  # 11 MiB in parts of 5 MiB (CRC-32C per part for S3 and GCS, computed by presign/multipart's Hasher),
+  # parts 1 and 3, then the list step (as after a reload), part 2, complete, download, SHA-256 compared.
+  # GCS: the verifying proxy emulates the XML API multipart upload (fake-gcs-server has none).
+  while read -r status name; do
+    case "$status" in
+      ok) ok=$((ok + 1)); say "  ok   $name" ;;
+      FAIL) bad=$((bad + 1)); say "  FAIL $name" ;;
+      *) say "  $status $name" ;;
+    esac
+  done < <(ORIGIN="$ORIGIN" TOKEN="$TOKEN" PFX="$PFX" PROVIDERS="${PROVIDERS[*]}" \
+    HASHER="$ROOT/pkg/dist/multipart/node.js" node --input-type=module - <<'NODE'
+const { ORIGIN, TOKEN, PFX, PROVIDERS, HASHER } = process.env;
+const { Hasher } = await import(HASHER);
+const { createHash, randomBytes } = await import("node:crypto");
+const MiB = 1 << 20;
+const out = (ok, name) => console.log(`${ok ? "ok" : "FAIL"} ${name}`);
+const api = async (path, body) => (await fetch(ORIGIN + path, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) })).json();
+const send = (s, body) => fetch(s.url, { method: s.method, headers: s.headers, body });
+for (const provider of PROVIDERS.split(" ")) {
+  try {
+    const bytes = randomBytes(11 * MiB + 5);
+    const up = { provider, key: `${PFX}demo once parts ünï.bin`, contentType: "application/octet-stream", size: bytes.length, partSize: 5 * MiB };
+    if (provider !== "azure") up.checksum = "crc32c";
+    const plan = await api("/api/upload/start", up);
+    const part = (n) => bytes.subarray((n - 1) * up.partSize, Math.min(n * up.partSize, bytes.length));
+    if (plan.create) {
+      const c = await send(plan.create);
+      up.uploadId = (await api("/api/upload/answer", { provider, step: "create", status: c.status, body: await c.text() })).uploadId;
+    }
+    const etags = {};
+    const sendParts = async (numbers) => {
+      const digests = up.checksum ? numbers.map((n) => new Hasher("crc32c").update(part(n)).digest()) : undefined;
+      const { parts } = await api("/api/upload/parts", { ...up, partNumbers: numbers, digests });
+      for (const [i, s] of parts.entries()) {
+        const r = await send(s, part(numbers[i]));
+        if (!r.ok) throw new Error(`part ${numbers[i]}: HTTP ${r.status} ${await r.text()}`);
+        etags[numbers[i]] = r.headers.get("etag") || "";
+      }
+    };
+    await sendParts([1, 3]);
+    const list = await api("/api/upload/list", up);
+    const l = await send(list);
+    const listed = await api("/api/upload/answer", { provider, step: "list", status: l.status, body: await l.text() });
+    out(JSON.stringify((listed.parts || []).map((p) => p.partNumber).sort()) === "[1,3]", `${provider}: upload in parts: the list step names the 2 parts sent before the "reload"`);
+    await sendParts([2]);
+    const parts = [1, 2, 3].map((n) => ({ partNumber: n, etag: etags[n], ...(up.checksum ? { digest: new Hasher("crc32c").update(part(n)).digest() } : {}) }));
+    const done = await api("/api/upload/complete", { ...up, parts });
+    const d = await send(done, new TextEncoder().encode(done.body));
+    const verdict = await api("/api/upload/answer", { provider, step: "complete", status: d.status, body: await d.text() });
+    out(verdict.ok === true, `${provider}: upload in parts completed (${JSON.stringify(verdict).slice(0, 200)})`);
+    const get = await api("/api/sign", { provider, op: "download", key: up.key });
+    const g = Buffer.from(await (await fetch(get.url)).arrayBuffer());
+    const sha = (b) => createHash("sha256").update(b).digest("hex");
+    out(sha(g) === sha(bytes), `${provider}: the object of 3 parts downloads with the SHA-256 of the bytes sent`);
+  } catch (e) {
+    out(false, `${provider}: upload in parts: ${e.message}`);
+  }
+}
+NODE
+  )
   say "$ok passed, $bad failed"
   [ "$bad" = 0 ]
   exit

@@ -24,6 +24,8 @@ pub use post::{gcs_post_finish_json, gcs_post_string_to_sign_json};
 #[cfg(feature = "post")]
 pub use post::{parse_post_request, post_json, post_result_json, push_post_form};
 
+#[cfg(all(feature = "upload", feature = "gcs"))]
+pub use upload::{gcs_upload_finish_json, gcs_upload_strings_to_sign_json};
 #[cfg(feature = "upload")]
 pub use upload::{plan_upload, plan_upload_json, upload_request_json, upload_response_json};
 

@@ -25,6 +25,7 @@ use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::json::{error_json, parse_request, push_presigned, push_str, Object, Reader};
 use crate::time::Timestamp;
+use crate::types::Presigned;
 use crate::upload::{
     checksum_algorithm, parse_complete_response, parse_create_response, parse_list_response,
     CompletedPart, PartRange, Provider, StepRequest, UploadRequest, Uploads,
@@ -136,7 +137,20 @@ pub fn plan_upload_json(up: &Uploads, json: &str, now: Timestamp) -> String {
 pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
     let input = read_input(json)?;
     let req = input.upload()?;
-    let plan = up.plan(&req, now)?;
+    plan_sealed(up, &input, &req, now, &mut Seal::Signed)
+}
+
+fn plan_sealed(
+    up: &Uploads,
+    input: &Input,
+    req: &UploadRequest,
+    now: Timestamp,
+    seal: &mut Seal,
+) -> Result<String> {
+    let mut plan = up.plan(req, now)?;
+    if let Some(p) = plan.create.take() {
+        plan.create = Some(seal.seal(p)?);
+    }
     let mut out = String::with_capacity(512);
     let mut o = Object::new(&mut out)
         .str("provider", plan.provider.as_str())
@@ -161,7 +175,7 @@ pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
             parts.push(',');
         }
         if sign_parts {
-            let step = up.part(&req, input.upload_id(), range.number, None, now)?;
+            let step = seal.step(up.part(req, input.upload_id(), range.number, None, now)?)?;
             push_step(parts, &step);
         } else {
             push_range(parts, range);
@@ -169,10 +183,10 @@ pub fn plan_upload(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
     }
     parts.push(']');
     if input.upload_id.is_some() || plan.provider == Provider::Azure {
-        let list = up.list(&req, input.upload_id(), now)?;
+        let list = seal.step(up.list(req, input.upload_id(), now)?)?;
         push_presigned(o.key("list"), &list.presigned);
         if plan.provider != Provider::Azure {
-            let abort = up.abort(&req, input.upload_id(), now)?;
+            let abort = seal.step(up.abort(req, input.upload_id(), now)?)?;
             push_presigned(o.key("abort"), &abort.presigned);
         }
     }
@@ -217,32 +231,239 @@ pub fn upload_request_json(up: &Uploads, json: &str, now: Timestamp) -> String {
 fn step(up: &Uploads, json: &str, now: Timestamp) -> Result<String> {
     let input = read_input(json)?;
     let req = input.upload()?;
+    step_sealed(up, &input, &req, now, &mut Seal::Signed)
+}
+
+fn step_sealed(
+    up: &Uploads,
+    input: &Input,
+    req: &UploadRequest,
+    now: Timestamp,
+    seal: &mut Seal,
+) -> Result<String> {
     let id = input.upload_id();
     let out = match input.step.as_deref() {
-        Some("create") => up.create(&req, now)?,
+        Some("create") => up.create(req, now)?,
         Some("part") => {
             let n = input
                 .part_number
                 .ok_or_else(|| crate::json::missing("partNumber"))?;
             let n = u32::try_from(n).unwrap_or(0);
-            up.part(&req, id, n, input.digest.as_deref(), now)?
+            up.part(req, id, n, input.digest.as_deref(), now)?
         }
         Some("complete") => {
             let parts = input
                 .parts
                 .as_deref()
                 .ok_or_else(|| crate::json::missing("parts"))?;
-            up.complete(&req, id, parts, now)?
+            up.complete(req, id, parts, now)?
         }
-        Some("abort") => up.abort(&req, id, now)?,
-        Some("list") => up.list(&req, id, now)?,
-        Some("put") => up.put(&req, input.digest.as_deref(), now)?,
+        Some("abort") => up.abort(req, id, now)?,
+        Some("list") => up.list(req, id, now)?,
+        Some("put") => up.put(req, input.digest.as_deref(), now)?,
         Some(_) => return Err(bad_step()),
         None => return Err(crate::json::missing("step")),
     };
+    let out = seal.step(out)?;
     let mut s = String::with_capacity(out.presigned.url.len() + out.body.len() + 160);
     push_step(&mut s, &out);
     Ok(s)
+}
+
+/// How the requests of a call are completed: as the builder signs them, or, for GCS with a
+/// service-account key in a build without RSA (the npm package), with signatures made elsewhere
+/// (WebCrypto, IAM signBlob). Each request is then signed by the builder with a stand-in HMAC key
+/// (same method, query, headers, instant and lifetime), and its service-account string to sign is
+/// built from that request; the signatures complete them in the same order.
+enum Seal {
+    Signed,
+    #[cfg(feature = "gcs")]
+    External {
+        /// The target with its service-account credentials.
+        template: Box<crate::gcs::GcsRequest>,
+        now: Timestamp,
+        /// The strings to sign so far (first pass).
+        strings: Vec<String>,
+        /// The signatures, hex, in order (second pass).
+        signatures: Option<std::vec::IntoIter<String>>,
+    },
+}
+
+impl Seal {
+    fn step(&mut self, mut s: StepRequest) -> Result<StepRequest> {
+        s.presigned = self.seal(s.presigned)?;
+        Ok(s)
+    }
+
+    fn seal(&mut self, p: Presigned) -> Result<Presigned> {
+        match self {
+            Seal::Signed => Ok(p),
+            #[cfg(feature = "gcs")]
+            Seal::External {
+                template,
+                now,
+                strings,
+                signatures,
+            } => {
+                let prepared = crate::gcs::prepare(&gcs_request(template, &p)?, *now)?;
+                match signatures {
+                    None => {
+                        strings.push(prepared.string_to_sign().to_owned());
+                        Ok(p)
+                    }
+                    Some(it) => {
+                        let sig = it.next().ok_or_else(signature_count)?;
+                        prepared.finish(&sig)
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "gcs")]
+fn signature_count() -> Error {
+    Error::InvalidRequest(
+        "`signatures`: one signature per string to sign, in the same order".into(),
+    )
+}
+
+/// The service-account request of a request the builder signed with the stand-in key: the
+/// target with the step's method, headers and query (the URL's, less the signature's own
+/// `X-Goog-*` parameters, which a caller cannot set).
+#[cfg(feature = "gcs")]
+fn gcs_request(template: &crate::gcs::GcsRequest, p: &Presigned) -> Result<crate::gcs::GcsRequest> {
+    let mut r = template.clone();
+    r.method = p.method;
+    r.headers = p.headers.clone();
+    let query = p.url.split_once('?').map_or("", |(_, q)| q);
+    let pairs = crate::encoding::split_query(query)
+        .ok_or_else(|| Error::InvalidRequest("the signed URL has a malformed query".into()))?;
+    r.query = crate::types::Params(
+        pairs
+            .into_iter()
+            .filter(|(n, _)| !n.starts_with("X-Goog-"))
+            .collect(),
+    );
+    Ok(r)
+}
+
+/// For GCS with a service-account key: the input's upload request with a stand-in HMAC key, and
+/// the target as given (the template of every request).
+#[cfg(feature = "gcs")]
+fn external(input: &Input) -> Result<(UploadRequest, crate::gcs::GcsRequest)> {
+    let mut req = input.upload()?;
+    let template = match &mut req.target {
+        crate::request::Request::Gcs(g)
+            if matches!(
+                g.credentials,
+                Some(crate::gcs::Credentials::ServiceAccount(_))
+            ) =>
+        {
+            let template = g.clone();
+            g.credentials = Some(crate::gcs::Credentials::Hmac(crate::gcs::HmacCredentials {
+                access_id: "GOOG1ESTANDIN".into(),
+                secret: "stand-in".into(),
+            }));
+            template
+        }
+        #[allow(unreachable_patterns)]
+        _ => {
+            return Err(Error::InvalidRequest(
+                "only GCS requests with a service-account key are signed by an external signer"
+                    .into(),
+            ))
+        }
+    };
+    Ok((req, template))
+}
+
+/// GCS with a service-account key signed elsewhere: the strings to sign of every request the
+/// plan (`plan` true) or the step would sign, in order, `{"stringsToSign":[…]}`; sign each
+/// (RSASSA-PKCS1-v1_5 / SHA-256) and pass the signatures with the same input and instant to
+/// [`gcs_upload_finish_json`].
+#[cfg(feature = "gcs")]
+pub fn gcs_upload_strings_to_sign_json(
+    up: &Uploads,
+    json: &str,
+    now: Timestamp,
+    plan: bool,
+) -> String {
+    let run = || -> Result<String> {
+        let input = read_input(json)?;
+        let (req, template) = external(&input)?;
+        let mut seal = Seal::External {
+            template: Box::new(template),
+            now,
+            strings: Vec::new(),
+            signatures: None,
+        };
+        if plan {
+            plan_sealed(up, &input, &req, now, &mut seal)?;
+        } else {
+            step_sealed(up, &input, &req, now, &mut seal)?;
+        }
+        let Seal::External { strings, .. } = seal else {
+            return Ok(String::new());
+        };
+        let mut out =
+            String::with_capacity(64 + strings.iter().map(|s| s.len() + 3).sum::<usize>());
+        out.push_str("{\"stringsToSign\":[");
+        for (i, s) in strings.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(&mut out, s);
+        }
+        out.push_str("]}");
+        Ok(out)
+    };
+    run().unwrap_or_else(|e| error_json(&e))
+}
+
+/// Completes the plan or the step of [`gcs_upload_strings_to_sign_json`] (same input and
+/// instant) with the signatures, hex, comma-separated, in order: the output of
+/// [`plan_upload_json`] or [`upload_request_json`].
+#[cfg(feature = "gcs")]
+pub fn gcs_upload_finish_json(
+    up: &Uploads,
+    json: &str,
+    now: Timestamp,
+    plan: bool,
+    signatures: &str,
+) -> String {
+    let run = || -> Result<String> {
+        let input = read_input(json)?;
+        let (req, template) = external(&input)?;
+        let mut seal = Seal::External {
+            template: Box::new(template),
+            now,
+            strings: Vec::new(),
+            signatures: Some(
+                signatures
+                    .split(',')
+                    .map(str::to_owned)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+        };
+        let out = if plan {
+            plan_sealed(up, &input, &req, now, &mut seal)?
+        } else {
+            step_sealed(up, &input, &req, now, &mut seal)?
+        };
+        if let Seal::External {
+            signatures: Some(mut rest),
+            ..
+        } = seal
+        {
+            if rest.next().is_some() {
+                return Err(signature_count());
+            }
+        }
+        Ok(out)
+    };
+    run().unwrap_or_else(|e| error_json(&e))
 }
 
 fn bad_step() -> Error {

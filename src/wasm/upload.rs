@@ -37,3 +37,23 @@ pub fn upload_response_json(input: &[u8]) -> String {
         Err(e) => e,
     }
 }
+
+/// GCS with a service-account key (`planUploadAsync`, `uploadRequestAsync`): the strings to sign
+/// of every request of the plan (`plan` true) or of the step, `{"stringsToSign":[…]}`, for
+/// WebCrypto (RSASSA-PKCS1-v1_5 / SHA-256) to sign.
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsUploadStringsToSignJson)]
+pub fn gcs_upload_strings_to_sign_json(input: &[u8], now_ms: f64, plan: bool) -> String {
+    with(input, now_ms, |input, t| {
+        json::gcs_upload_strings_to_sign_json(uploads(), input, t, plan)
+    })
+}
+
+/// Completes the same input and instant with the signatures (hex, comma-separated, in order).
+#[cfg(feature = "gcs")]
+#[wasm_bindgen(js_name = gcsUploadFinishJson)]
+pub fn gcs_upload_finish_json(input: &[u8], now_ms: f64, plan: bool, signatures: &str) -> String {
+    with(input, now_ms, |input, t| {
+        json::gcs_upload_finish_json(uploads(), input, t, plan, signatures)
+    })
+}

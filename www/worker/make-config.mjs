@@ -27,8 +27,8 @@ const files = [
   [join(WWW, "style.css"), "page/style.css", "text"],
   [join(WWW, "selftest.js"), "page/selftest.js", "text"],
   [join(ROOT, "pkg/api.js"), "presign/api.js"],
-  // The entries the worker imports (presign, presign/post, presign/cors), their workerd builds.
-  ...["main", "post", "cors"].flatMap((e) => [
+  // The entries the worker imports (presign, presign/post, presign/cors, presign/multipart), their workerd builds.
+  ...["main", "post", "cors", "multipart"].flatMap((e) => [
     [join(ROOT, `pkg/dist/${e}/workerd.js`), `presign/dist/${e}/workerd.js`],
     [join(ROOT, `pkg/dist/${e}/server/presign_${e}.js`), `presign/dist/${e}/server/presign_${e}.js`],
     [join(ROOT, `pkg/dist/${e}/server/presign_${e}_bg.wasm`), `presign/dist/${e}/server/presign_${e}_bg.wasm`],
@@ -47,13 +47,13 @@ const kind = (name) => (name.endsWith(".wasm") ? "wasm" : name.endsWith(".js") ?
 const modules = files.map(([, to, k]) => `(name = "${to}", ${k || kind(to)} = embed "${to}")`);
 // worker.js imports the package by its npm names (as a wrangler project does): modules of those
 // names re-export the workerd builds copied above.
-for (const [name, entry] of [["presign", "main"], ["presign/post", "post"], ["presign/cors", "cors"]]) {
+for (const [name, entry] of [["presign", "main"], ["presign/post", "post"], ["presign/cors", "cors"], ["presign/multipart", "multipart"]]) {
   modules.push(`(name = "${name}", esModule = ${JSON.stringify(`export * from "/presign/dist/${entry}/workerd.js";`)})`);
 }
 
 const BINDINGS = [
   "USER_PREFIX", "JWT_SECRET", "JWKS", "JWKS_URL", "JWT_ISSUER", "JWT_AUDIENCE", "LEEWAY", "SESSION_SECRET",
-  "SESSION_COOKIE", "DEMO_TOKENS", "DEMO_SUB", "DEMO_TOKEN_SECONDS", "MAX_BYTES", "ALLOWED_TYPES", "EXPIRES_IN",
+  "SESSION_COOKIE", "DEMO_TOKENS", "DEMO_SUB", "DEMO_TOKEN_SECONDS", "MAX_BYTES", "MAX_UPLOAD_BYTES", "ALLOWED_TYPES", "EXPIRES_IN",
   "S3_ENDPOINT", "S3_REGION", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY",
   "AZURE_CONNECTION_STRING", "AZURE_CONTAINER",
   "GCS_ENDPOINT", "GCS_BUCKET", "GCS_SERVICE_ACCOUNT", "GCS_FORM_ENDPOINT", "ORIGIN",

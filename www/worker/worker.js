@@ -7,7 +7,8 @@
 //
 // Every /api/ route needs a caller (401 with `WWW-Authenticate: Bearer` otherwise), except the demo's
 // token endpoint:
-//   GET  /api/config              providers configured, the caller's key prefix, size limit, allowed types
+//   GET  /api/config              providers configured, the caller's key prefix, size limits (maxBytes,
+//                                 maxUploadBytes), allowed types, the checksum parts carry (partChecksums)
 //   POST /api/sign                {provider, op: "upload"|"download"|"head", key, contentType?, size?}
 //                                 -> {url, method, headers, expiresAt, key} or {error: {code, message}}
 //   POST /api/form                {provider, key, contentType, size} -> a browser form upload under a
@@ -22,6 +23,30 @@
 //                                 for S3 and GCS, the form POST): {provider, origin, rule, format, how,
 //                                 allowedOrigins, allowedMethods, allowedHeaders, exposedHeaders, maxAge,
 //                                 requests (the method and headers fed to corsRules)}
+// Uploads in parts (S3 multipart upload, Azure blocks, GCS XML API multipart upload; `presign/multipart`),
+// for files up to MAX_UPLOAD_BYTES. The worker keeps no state: every call carries the upload's
+// {provider, key, contentType, size, partSize?, checksum?} (checked again each time: key prefix,
+// allowed type, size limit), and the browser sends every request to the storage itself:
+//   POST /api/upload/start        {provider, key, contentType, size, partSize?, checksum?} -> {key, provider,
+//                                 size, partSize, partCount, checksum?, parts: [{partNumber, offset, length}],
+//                                 create} — `create` is the signed request that starts the upload and answers
+//                                 its upload id (S3, GCS; null for Azure, whose blocks need no session)
+//   POST /api/upload/parts        {...upload, uploadId, partNumbers: [n...] (at most 100), digests?: [base64...]}
+//                                 -> {parts: [{url, method, headers, expiresAt, part}]} (a digest per part
+//                                 when the upload names a checksum: its header is signed where the provider
+//                                 signs headers)
+//   POST /api/upload/complete     {...upload, uploadId, parts: [{partNumber, etag, digest?}]} -> {url, method,
+//                                 headers, body, expiresAt}: the browser sends it (the XML body as given)
+//   POST /api/upload/abort        {...upload, uploadId} -> the signed DELETE (S3, GCS; Azure: UNSUPPORTED, 501)
+//   POST /api/upload/list         {...upload, uploadId} -> the signed list request (resuming after a reload)
+//   POST /api/upload/answer       {provider, step: "create"|"list"|"complete", status, body} -> the answer
+//                                 read by `uploadResponse` ({uploadId}, {parts, isTruncated}, {ok: true}) or
+//                                 its error (SERVICE_ERROR with the storage's code and message). Signs nothing.
+// The worker only signs, also the complete step: it never talks to the storage, so it needs no route to
+// the bucket, holds no request open while the storage assembles a large object, and nothing the storage
+// answers passes through it unless the page asks it to read an answer (/api/upload/answer).
+// The size limit bounds the plan (part numbers); S3 and GCS part URLs do not sign Content-Length, so the
+// bytes of each part are not pinned by the signature (see README.md: check the object's size after complete).
 //   POST /api/demo-token          DEMO ONLY, exists only when the DEMO_TOKENS binding is set (www/demo.sh
 //                                 sets it, wrangler.toml does not): a short-lived HS256 token for the
 //                                 user DEMO_SUB (default "demo"), signed with JWT_SECRET: {token, expiresAt, sub}
@@ -33,7 +58,8 @@
 // accepted with DEMO_TOKENS.
 //
 // Bindings (text): authentication, see auth.js (JWT_SECRET, JWKS, JWKS_URL, JWT_ISSUER, JWT_AUDIENCE,
-// LEEWAY, SESSION_SECRET, SESSION_COOKIE); USER_PREFIX; MAX_BYTES (default 10485760), ALLOWED_TYPES
+// LEEWAY, SESSION_SECRET, SESSION_COOKIE); USER_PREFIX; MAX_BYTES (default 10485760: single PUTs and
+// forms), MAX_UPLOAD_BYTES (default 5368709120, 5 GiB: uploads in parts), ALLOWED_TYPES
 // (comma list, `type/*` allowed; default "image/*,text/plain,application/pdf,application/octet-stream"),
 // EXPIRES_IN (seconds, default 600), ORIGIN (the page's origin for CORS rules and the session cookie's
 // Origin check; default: this worker's);
@@ -44,6 +70,7 @@
 import { presignAsync, PresignError } from "presign";
 import { presignPostAsync } from "presign/post";
 import { corsRules } from "presign/cors";
+import { planUploadAsync, uploadRequestAsync, uploadResponse } from "presign/multipart";
 import { authenticate, AuthError, signHs256 } from "./auth.js";
 
 const LABELS = { s3: "S3 (SeaweedFS)", azure: "Azure Blob (Azurite)", gcs: "Google Cloud Storage (fake-gcs + verifying proxy)" };
@@ -51,6 +78,7 @@ const LABELS = { s3: "S3 (SeaweedFS)", azure: "Azure Blob (Azurite)", gcs: "Goog
 function settings(env) {
   return {
     maxBytes: Number(env.MAX_BYTES || 10 * 1024 * 1024),
+    maxUploadBytes: Number(env.MAX_UPLOAD_BYTES || 5 * 1024 * 1024 * 1024),
     allowedTypes: (env.ALLOWED_TYPES || "image/*,text/plain,application/pdf,application/octet-stream")
       .split(",").map((s) => s.trim().toLowerCase()).filter(Boolean),
     expiresIn: Number(env.EXPIRES_IN || 600),
@@ -220,6 +248,8 @@ async function cors(env, provider, origin, prefix) {
   ];
   const requests = signed.map((r) => ({ method: r.method, headers: r.headers }));
   if (provider !== "azure") requests.push({ method: "POST" });
+  // an upload in parts: create, a part with its checksum header, complete, list, abort
+  for (const r of await multipartSamples(env, provider, prefix)) requests.push({ method: r.method, headers: r.headers });
   const r = corsRules({ provider, origins: [origin], requests });
   const how = {
     s3: "aws s3api put-bucket-cors --bucket BUCKET --cors-configuration file://cors.json",
@@ -231,6 +261,102 @@ async function cors(env, provider, origin, prefix) {
     allowedHeaders: r.allowedHeaders,
     exposedHeaders: r.exposedHeaders, maxAge: r.maxAge, requests,
   };
+}
+
+// --- uploads in parts --------------------------------------------------------------------------
+
+// The checksum the demo page gives its parts (CRC-32C, which S3 and GCS verify); Azure none (it verifies
+// MD5 and CRC-64 only, and Azurite checks only MD5).
+const PAGE_CHECKSUM = { s3: "crc32c", gcs: "crc32c" };
+
+// The upload's input for presign/multipart after the checks: the target and the upload's members.
+function uploadInput(env, body, prefix) {
+  const s = settings(env);
+  const provider = body && body.provider;
+  if (!configured(env).includes(provider)) {
+    throw new Refused(400, "NO_PROVIDER", `provider "${provider}" is not configured on this worker`);
+  }
+  checkKey(body.key, prefix);
+  const type = checkType(body.contentType, s.allowedTypes);
+  checkSize(body.size, s.maxUploadBytes);
+  if (body.size === 0) throw new Refused(400, "BAD_SIZE", "an empty file is sent with one PUT (/api/sign)");
+  const input = { ...request(env, provider, "PUT", body.key, {}), size: body.size, contentType: type };
+  if (body.partSize !== undefined) input.partSize = body.partSize;
+  if (body.checksum !== undefined) input.checksum = body.checksum;
+  if (body.uploadId !== undefined) {
+    if (typeof body.uploadId !== "string" || body.uploadId.length > 1024) throw new Refused(400, "BAD_UPLOAD_ID", "uploadId must be a string");
+    input.uploadId = body.uploadId;
+  }
+  return input;
+}
+
+const stepResult = (r, key) => {
+  const out = { url: r.url, method: r.method, headers: r.headers, expiresAt: r.expiresAt, key };
+  if (r.body !== undefined) out.body = r.body;
+  if (r.part !== undefined) out.part = r.part;
+  return out;
+};
+
+async function uploadStart(env, body, prefix) {
+  const plan = await planUploadAsync(uploadInput(env, body, prefix));
+  const out = {
+    key: body.key, provider: plan.provider, size: plan.size, partSize: plan.partSize, partCount: plan.partCount,
+    parts: plan.parts.map((p) => p.part || p), create: plan.create && stepResult(plan.create, body.key),
+  };
+  if (plan.checksum) out.checksum = plan.checksum;
+  return out;
+}
+
+async function uploadParts(env, body, prefix) {
+  const input = uploadInput(env, body, prefix);
+  const numbers = body.partNumbers;
+  if (!Array.isArray(numbers) || numbers.length === 0 || numbers.length > 100) {
+    throw new Refused(400, "BAD_PARTS", "partNumbers: an array of 1 to 100 part numbers");
+  }
+  const digests = body.digests;
+  if (digests !== undefined && (!Array.isArray(digests) || digests.length !== numbers.length)) {
+    throw new Refused(400, "BAD_PARTS", "digests: one per part number, in the same order");
+  }
+  const parts = [];
+  for (let i = 0; i < numbers.length; i++) {
+    const step = { ...input, step: "part", partNumber: numbers[i] };
+    if (digests) step.digest = digests[i];
+    parts.push(stepResult(await uploadRequestAsync(step), body.key));
+  }
+  return { parts };
+}
+
+async function uploadStep(env, body, prefix, step) {
+  const input = { ...uploadInput(env, body, prefix), step };
+  if (step === "complete") input.parts = body.parts;
+  return stepResult(await uploadRequestAsync(input), body.key);
+}
+
+// A step's answer read by the library (no signing): what the page got from the storage.
+function uploadAnswer(body) {
+  if (!body || typeof body.body !== "string" || body.body.length > 1 << 20) {
+    throw new Refused(400, "BAD_ANSWER", "{provider, step, status, body}: body is the answer's text (at most 1 MiB)");
+  }
+  return uploadResponse({ provider: body.provider, step: body.step, status: body.status, body: body.body });
+}
+
+// The requests an upload in parts makes, as the page sends them (for the CORS rules).
+async function multipartSamples(env, provider, prefix) {
+  // a type the worker allows (the value is not part of the rule, only the header's name)
+  const allowed = settings(env).allowedTypes;
+  const type = allowed.includes("application/octet-stream") ? "application/octet-stream" : allowed[0].replace(/\*$/, "x");
+  const base = { provider, key: prefix + "a.bin", contentType: type, size: 6 * 1024 * 1024, partSize: 5 * 1024 * 1024 };
+  if (PAGE_CHECKSUM[provider]) base.checksum = PAGE_CHECKSUM[provider];
+  const zero = { crc32c: "AAAAAA==" }[base.checksum];
+  const out = [];
+  if (provider !== "azure") out.push((await uploadStart(env, base, prefix)).create);
+  const id = { ...base, uploadId: "ID" };
+  out.push(...(await uploadParts(env, { ...id, partNumbers: [1], digests: zero ? [zero] : undefined }, prefix)).parts);
+  const parts = [1, 2].map((n) => ({ partNumber: n, etag: '"e"', digest: zero }));
+  out.push(await uploadStep(env, { ...id, parts }, prefix, "complete"));
+  out.push(await uploadStep(env, id, prefix, "list"));
+  if (provider !== "azure") out.push(await uploadStep(env, id, prefix, "abort"));
+  return out;
 }
 
 async function sign(env, body, prefix) {
@@ -353,7 +479,8 @@ async function handle(request, env) {
       const s = settings(env);
       return json({
         providers: configured(env).map((id) => ({ id, label: LABELS[id] })), sub: caller.sub,
-        prefix, maxBytes: s.maxBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
+        prefix, maxBytes: s.maxBytes, maxUploadBytes: s.maxUploadBytes, allowedTypes: s.allowedTypes, expiresIn: s.expiresIn,
+        partChecksums: PAGE_CHECKSUM,
       });
     }
     if (url.pathname === "/api/cors") {
@@ -363,6 +490,20 @@ async function handle(request, env) {
       const body = await readJson(request);
       const result = await form(env, body, prefix);
       audit(caller, body.provider, "form", result);
+      return json(result);
+    }
+    const UPLOAD = { "/api/upload/start": "create", "/api/upload/parts": "part", "/api/upload/complete": "complete",
+      "/api/upload/abort": "abort", "/api/upload/list": "list", "/api/upload/answer": "answer" };
+    if (UPLOAD[url.pathname] && request.method === "POST") {
+      const body = await readJson(request);
+      const op = UPLOAD[url.pathname];
+      if (op === "answer") return json(uploadAnswer(body));
+      const result = op === "create" ? await uploadStart(env, body, prefix) : op === "part" ? await uploadParts(env, body, prefix)
+        : await uploadStep(env, body, prefix, op);
+      // one audit line per URL signed
+      for (const r of op === "create" ? (result.create ? [result.create] : []) : op === "part" ? result.parts : [result]) {
+        audit(caller, body.provider, `upload-${op}`, r);
+      }
       return json(result);
     }
     if (url.pathname === "/api/sign" && request.method === "POST") {
