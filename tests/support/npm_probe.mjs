@@ -114,6 +114,13 @@ const EXPRESS = {
   credentials: { accessKeyId: "ASIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "session+/=" },
 };
 
+// An upload in parts (presign/multipart): an S3 plan with an upload id, so every part is signed.
+const PLAN = {
+  provider: "s3", bucket: "my-bucket", key: "uploads/big ü+.bin", region: "eu-west-1", signedAt: AT, expiresIn: 900,
+  size: 20 * 1024 * 1024 + 3, partSize: 8 * 1024 * 1024, uploadId: "up+id/1=",
+  credentials: { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+};
+
 const BAD = { provider: "s3", bucket: "b", key: "", credentials: { accessKeyId: "a", secretAccessKey: "TOPSECRET" } };
 
 // Which entry each name of the probe comes from: the URL signer of all three providers ("presign"),
@@ -128,6 +135,7 @@ const USE = [
   ["/sigv4a", ["presign as sigv4aPresign"]],
   ["/s3express", ["presign as s3expressPresign"]],
   ["/upload", ["Hasher"]],
+  ["/multipart", ["planUpload"]],
 ];
 /** The entries the probe imports ("", "/s3", …). */
 export const PROBE_ENTRIES = USE.map(([sub]) => sub);
@@ -184,7 +192,8 @@ let expressInS3 = null;
 try { expressInS3 = { url: s3Presign(${JSON.stringify(EXPRESS)}).url }; } catch (e) { expressInS3 = { code: e.code, message: e.message }; }
 const sum = (a) => new Hasher(a).update("1234").update(new TextEncoder().encode("56789"));
 const upload = [sum("crc32c").digestHeaders("s3"), sum("crc64nvme").digestHeaders("azure"), sum("md5").digestHeaders("gcs"), sum("sha256").digestHeaders("s3")];
-const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap, express, expressInS3, upload });
+const plan = planUpload(${JSON.stringify(PLAN)});
+const out = JSON.stringify({ one, many, own, ownMany, client, ownClient, error, posts, cors, mrap, express, expressInS3, upload, plan });
 `;
 
 function expected() {
@@ -282,6 +291,12 @@ export async function verifyProbe(t, runtime, text) {
       .trim().split("\n").map((l) => l.split(": "))));
   await t.test(`${runtime}: presign/upload's Hasher headers equal \`presign checksum\``,
     () => assert.equal(JSON.stringify(got.upload), JSON.stringify(uploadWant)));
+  // presign/multipart: the plan equals the CLI's (`presign upload-plan --json-request`).
+  const planWant = JSON.parse(execFileSync(PRESIGN, ["upload-plan", "--json-request"], {
+    input: `${JSON.stringify(PLAN)}\n`, encoding: "utf8", env: { PATH: process.env.PATH },
+  }));
+  await t.test(`${runtime}: presign/multipart's planUpload equals \`presign upload-plan\``,
+    () => assert.equal(JSON.stringify(got.plan), JSON.stringify(planWant)));
   const e = got.error || {};
   await t.test(`${runtime}: bad input throws PresignError with code INVALID_KEY, no secret`, () => {
     assert.deepEqual({ isPresignError: e.isPresignError, isError: e.isError, code: e.code, name: e.name },
