@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 64.5, s3: 40.2, sigv4a: 63.7, s3express: 41.3, azure: 43.1, gcs: 39.1, post: 42.1, cors: 19.2, credentials: 57.7, verify: 55.4, upload: 21.4 };
+const GUARDS = { main: 64.3, s3: 39.9, sigv4a: 63.5, s3express: 41.1, azure: 42.9, gcs: 38.9, post: 41.9, cors: 19.0, credentials: 57.5, verify: 55.2, upload: 21.2 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(
@@ -91,9 +91,10 @@ try {
     const list = shipped(e, base);
     const t = sum(list);
     const wasm = list.filter((x) => x.f.endsWith(".wasm"));
+    const js = list.filter((x) => x.f.endsWith(".js"));
     const server = readFileSync(join(PKG, "dist", e.dir, `server/presign_${e.dir}_bg.wasm`)).length;
     const name = e.path === "." ? "presign" : `presign/${e.path.slice(2)}`;
-    console.log(`${name.padEnd(19)} | ${kb(t.gzip).padStart(8)} (${kb(t.brotli)}), wasm ${kb(sum(wasm).gzip)} | ${list.length} | ${kb(server)}`);
+    console.log(`${name.padEnd(19)} | ${kb(t.gzip).padStart(8)} (${kb(t.brotli)}), wasm ${kb(sum(wasm).gzip)}, js ${kb(sum(js).gzip)} | ${list.length} | ${kb(server)}`);
     const guard = GUARDS[e.dir];
     const ok = guard !== undefined && t.gzip <= guard * 1024;
     const target = TARGETS[e.dir];
