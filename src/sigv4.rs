@@ -144,6 +144,7 @@ pub const AWS4_HMAC_SHA256_S3EXPRESS: Scheme = Scheme {
 /// SigV4a's query parameter naming the regions a signature is valid in (`*` or a comma-separated
 /// list); signed, and set from `Auth::region` when the scheme is `AWS4_ECDSA_P256_SHA256`
 /// (cargo feature `sigv4a`).
+#[cfg(any(feature = "sigv4a", feature = "verify"))]
 pub const REGION_SET_PARAM: &str = "X-Amz-Region-Set";
 
 /// AWS SigV4a: an ECDSA P-256 signature of the string to sign, with a key derived from the

@@ -1,7 +1,5 @@
 //! Hex, base64 and decimal digits: the crate's only codecs of bytes as text.
 
-use super::hex_val;
-
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
@@ -129,6 +127,8 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Decodes lower- or upper-case hex. Returns `None` for an odd length or a non-hex character.
+/// (SigV4a signatures, and the verifier's RSA signatures.)
+#[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
 pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) {
@@ -136,7 +136,7 @@ pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
     }
     b.chunks_exact(2)
         .map(|pair| match pair {
-            [hi, lo] => Some(hex_val(*hi)? << 4 | hex_val(*lo)?),
+            [hi, lo] => Some(super::hex_val(*hi)? << 4 | super::hex_val(*lo)?),
             _ => None,
         })
         .collect()
@@ -179,6 +179,7 @@ mod tests {
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
     }
 
+    #[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
     #[test]
     fn hex_decode_inverts_hex_and_refuses_junk() {
         assert_eq!(hex_decode("00abFF").unwrap(), [0x00, 0xab, 0xff]);

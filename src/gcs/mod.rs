@@ -65,6 +65,7 @@ pub(crate) use checks::{
     validate_object,
 };
 
+#[cfg(feature = "gcs-rsa")]
 use crate::encoding::hex;
 use crate::error::msg;
 use crate::error::{Error, Result};

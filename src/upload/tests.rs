@@ -1,6 +1,6 @@
 use super::*;
-use crate::types::Method;
 use crate::time::Timestamp;
+use crate::types::Method;
 
 fn now() -> Timestamp {
     Timestamp::parse_rfc3339("2026-11-24T10:00:00Z").unwrap()

@@ -70,6 +70,7 @@
 mod azure;
 #[cfg(feature = "json")]
 mod json;
+mod url;
 mod v4;
 
 /// A service account's RSA public key, to check `GOOG4-RSA-SHA256` URLs
@@ -80,11 +81,11 @@ pub use crate::crypto::RsaPublicKey;
 pub use json::{result_json, verify_json};
 
 use crate::azure::UserDelegationKey;
-use crate::encoding::{percent_decode, split_query};
 use crate::time::Timestamp;
 use crate::types::{Method, Secret};
 use core::fmt;
 use std::net::IpAddr;
+use url::ParsedUrl;
 
 /// The clock-skew tolerance when none is given: 15 minutes, what AWS allows.
 pub const DEFAULT_CLOCK_SKEW: u64 = 900;
@@ -587,82 +588,6 @@ pub fn verify(
             Check::NotPresigned,
             "the URL has no S3 (X-Amz-Signature), GCS (X-Goog-Signature) or Azure SAS (sig) signature",
         )
-    }
-}
-
-/// A URL taken apart: endpoint syntax through the crate's one endpoint parser, the query split
-/// and decoded once.
-#[derive(Debug)]
-struct ParsedUrl {
-    scheme: &'static str,
-    /// Lower-case host, without a port.
-    host: String,
-    /// Host plus a non-default port.
-    authority: String,
-    /// An IP address or `localhost`.
-    is_ip_or_localhost: bool,
-    /// The path, decoded once (`/` when the URL has none).
-    path: String,
-    /// Decoded query parameters, in order.
-    query: Vec<(String, String)>,
-}
-
-impl ParsedUrl {
-    fn parse(url: &str) -> Result<Self, VerifyError> {
-        let url = url.split_once('#').map_or(url, |(u, _)| u);
-        let (base, raw_query) = url.split_once('?').unwrap_or((url, ""));
-        let e = crate::endpoint::parse("url", base, false)
-            .map_err(|e| VerifyError::new(Check::Malformed, e.message().to_owned()))?;
-        let path =
-            percent_decode(if e.path.is_empty() { "/" } else { e.path }).ok_or_else(|| {
-                VerifyError::new(
-                    Check::Malformed,
-                    "the URL's path has a malformed percent-escape or is not UTF-8",
-                )
-            })?;
-        let query = split_query(raw_query).ok_or_else(|| {
-            VerifyError::new(
-                Check::Malformed,
-                "the URL's query has a malformed percent-escape or is not UTF-8",
-            )
-        })?;
-        Ok(ParsedUrl {
-            scheme: e.scheme.unwrap_or("https"),
-            authority: e.authority(),
-            is_ip_or_localhost: e.is_ip || e.host == "localhost",
-            host: e.host,
-            path,
-            query,
-        })
-    }
-
-    /// The value of the one parameter named exactly `name`.
-    ///
-    /// # Errors
-    /// `MALFORMED` when it is given twice, or when a parameter differs from `name` only in case
-    /// (a second spelling a server might read instead).
-    fn param(&self, name: &str) -> Result<Option<&str>, VerifyError> {
-        let mut found = None;
-        for (n, v) in &self.query {
-            if n == name {
-                if found.is_some() {
-                    return fail(Check::Malformed, format!("{name} is given twice"));
-                }
-                found = Some(v.as_str());
-            } else if n.eq_ignore_ascii_case(name) {
-                return fail(
-                    Check::Malformed,
-                    format!("a parameter is a second spelling (another case) of the signature parameter {name}"),
-                );
-            }
-        }
-        Ok(found)
-    }
-
-    /// The value of `name`, which must be present.
-    fn required(&self, name: &str) -> Result<&str, VerifyError> {
-        self.param(name)?
-            .ok_or_else(|| VerifyError::new(Check::Malformed, format!("{name} is missing")))
     }
 }
 
