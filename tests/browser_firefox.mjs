@@ -8,7 +8,11 @@
 // readable 403; a form upload (POST policy from the worker; Azure falls back to a SAS PUT) passes
 // and downloads back. Then the large upload in parts (LARGE_SIZE, default 200 MiB) to every provider,
 // a reload mid-upload (the page reloads itself), the resume from the listed parts, SHA-256 compared.
-// No screenshots: nothing drives this Firefox (tests/browser_demo.mjs saves Chromium's).
+// Screenshots over WebDriver BiDi, which Firefox serves itself (`--remote-debugging-port`; the
+// client is tests/support/bidi.mjs): a session that only takes screenshots, while the page waits for
+// the controller's answer — after each provider's uploads (uploaded-<provider>.png), after the reload
+// mid-upload (large-reloaded.png) and after the resumed upload in parts completed with its SHA-256
+// compare (large-upload.png), each checked to be a PNG. Saved to target/browser-firefox/ (gitignored).
 //
 //   node tests/browser_firefox.mjs
 // Env: SERVERS_PREFIX, DEMO_PORT (8792), FIREFOX (/usr/bin/firefox-esr), PROVIDERS ("azure s3 gcs"), LARGE_SIZE.
@@ -17,10 +21,11 @@
 import { assert, exitAfterTests, test } from "./support/harness.mjs";
 import http from "node:http";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureApt, ruleFile, startDemo, stopDemo, storage } from "./support/demo_stack.mjs";
+import { ensureApt, ROOT, ruleFile, startDemo, stopDemo, storage } from "./support/demo_stack.mjs";
+import { connectBidi, freePort } from "./support/bidi.mjs";
 
 const PORT = process.env.DEMO_PORT || "8792";
 const CONTROL_PORT = Number(process.env.CONTROL_PORT || 8793);
@@ -29,6 +34,8 @@ const PROVIDERS = (process.env.PROVIDERS || "azure s3 gcs").split(/\s+/).filter(
 const HOSTILE = "firefox upload+ünï (1) ✓.txt";
 const FORM_NAME = "firefox form+ü (2) ✓.txt";
 const LARGE_SIZE = Number(process.env.LARGE_SIZE || 200 * 1024 * 1024);
+const SHOTS = join(ROOT, "target/browser-firefox");
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]); // PNG spec, 5.2
 /** `r` is a 2xx answer the page read (`ok`). */
 function succeeded(r) {
   assert.equal(r?.ok, true, JSON.stringify(r));
@@ -89,6 +96,7 @@ function script(demo, check) {
       },
     });
     steps.push({
+      shot: `uploaded-${p}`,
       step: () => ({ op: "download", provider: p, key: formKey }),
       verdict: (r) => check(`${p}: download of the form upload returns its bytes`, () => {
         assert.equal(r?.ok, true, JSON.stringify(r).slice(0, 300));
@@ -109,12 +117,14 @@ function script(demo, check) {
     },
   });
   steps.push({
+    shot: "large-reloaded",
     step: { op: "pending" },
     verdict: (r) => check(`large upload: ${PROVIDERS.length} pending uploads kept in localStorage across the reload`, () => {
       assert.deepEqual(Object.keys(r?.pending || {}).sort(), [...PROVIDERS].sort(), JSON.stringify(r));
     }),
   });
   steps.push({
+    shot: "large-upload",
     step: { op: "large", providers: PROVIDERS, options: { size: LARGE_SIZE } },
     verdict: (r) => {
       const now = Date.now();
@@ -150,6 +160,35 @@ test("the demo in Firefox ESR", async (ctx) => {
   const demo = startDemo(PORT);
   let ff = null;
   let server = null;
+  let bidi = null; // a promise of the WebDriver BiDi session, once Firefox is started
+  // A screenshot of the page while it waits for the controller's answer, then checked to be a PNG.
+  const shoot = async (name) => {
+    const file = join(SHOTS, `${name}.png`);
+    rmSync(file, { force: true });
+    const t0 = Date.now();
+    let err = null;
+    try {
+      const b = await bidi;
+      // the demo's tab (a fresh profile also opens Firefox's privacy notice in a second tab)
+      const { contexts } = await b.command("browsingContext.getTree", { maxDepth: 0 });
+      const tab = contexts.find((c) => String(c.url).startsWith(`http://127.0.0.1:${PORT}/`));
+      if (!tab) throw new Error(`no tab shows the demo: ${JSON.stringify(contexts.map((c) => c.url))}`);
+      const { data } = await b.command("browsingContext.captureScreenshot", { context: tab.context, origin: "document" });
+      writeFileSync(file, Buffer.from(data, "base64"));
+    } catch (e) {
+      err = e;
+    }
+    check(`screenshot ${name}.png (WebDriver BiDi) is a PNG`, () => {
+      if (err) throw err;
+      const png = readFileSync(file);
+      assert.deepEqual(png.subarray(0, 8), PNG_SIGNATURE);
+      assert.equal(png.subarray(12, 16).toString("latin1"), "IHDR");
+      const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      assert.ok(w > 0 && h > 0, `${w}x${h}`);
+      console.log(`screenshot ${file}: ${w}x${h}, ${png.length} bytes, ${Date.now() - t0} ms`);
+    });
+  };
+  mkdirSync(SHOTS, { recursive: true });
   const profile = mkdtempSync(join(tmpdir(), "presign-firefox-"));
   try {
     const url = await demo.ready;
@@ -166,7 +205,7 @@ test("the demo in Firefox ESR", async (ctx) => {
       }
       let b = "";
       req.on("data", (c) => (b += c));
-      req.on("end", () => {
+      req.on("end", async () => {
         let result = null;
         try { result = JSON.parse(b); } catch { /* checked below */ }
         if (i < 0 || (result && result.hello && !steps[i].step.options?.reloadAfter)) {
@@ -181,6 +220,7 @@ test("the demo in Firefox ESR", async (ctx) => {
           });
         } else {
           steps[i].verdict(result);
+          if (steps[i].shot) await shoot(steps[i].shot);
         }
         i++;
         if (i >= steps.length) {
@@ -210,13 +250,22 @@ test("the demo in Firefox ESR", async (ctx) => {
       'user_pref("network.dns.disablePrefetch", true);', 'user_pref("network.prefetch-next", false);',
       'user_pref("browser.startup.homepage_override.mstone", "ignore");', 'user_pref("datareporting.healthreport.uploadEnabled", false);',
       'user_pref("services.settings.server", "http://127.0.0.1:1/");', 'user_pref("network.trr.mode", 5);',
+      // The Remote Agent (screenshots) must not change how the page runs: no automation preferences.
+      'user_pref("remote.prefs.recommended", false);',
     ].join("\n"));
+    const bidiPort = await freePort();
     const target = `${url}?selftest=${encodeURIComponent(`http://127.0.0.1:${CONTROL_PORT}`)}`;
-    ff = spawn(FIREFOX, ["--headless", "--no-remote", "--profile", profile, target], { stdio: "ignore" });
-    console.log(`firefox pid ${ff.pid}: ${target}`);
+    ff = spawn(FIREFOX, ["--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", String(bidiPort), target], { stdio: "ignore" });
+    console.log(`firefox pid ${ff.pid}: ${target} (WebDriver BiDi on port ${bidiPort})`);
+    bidi = connectBidi(bidiPort).then(async (b) => {
+      await b.command("session.new", { capabilities: {} });
+      return b;
+    });
+    bidi.catch(() => {}); // reported by each screenshot's check
     const done = await Promise.race([finished, new Promise((r) => setTimeout(() => r(false), 480000))]);
     check("the page ran every step within 8 minutes", () => assert.equal(done, true, `stopped after step ${i}`));
   } finally {
+    if (bidi) await bidi.then((b) => b.close(), () => {});
     if (ff && ff.exitCode === null) {
       const exited = new Promise((r) => ff.on("exit", r));
       ff.kill("SIGTERM");
