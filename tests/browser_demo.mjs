@@ -17,7 +17,10 @@
 //     it shows the form flow works, NOT that the policy signature is right.
 // Then the large upload in parts (LARGE_SIZE, default 200 MiB, generated in the page) to every provider
 // at once, a reload of the page mid-upload, the resume from the parts each storage lists, complete,
-// download and SHA-256 compared (the original's also computed here from the same seeded generator).
+// download and SHA-256 compared (the original's also computed here from the same seeded generator);
+// each part's checksum header (Azure's Content-MD5 compared with node's MD5 of the parts). Last, the
+// page with presign/upload (its Hasher) unable to load: it says so, an upload in parts fails with the
+// reason, a single upload still passes.
 // Screenshots: target/browser-demo/ (gitignored).
 //
 //   node tests/browser_demo.mjs
@@ -44,8 +47,8 @@ const FORM_NAME = "form upload+ü (2) ✓.txt";
 const MAX_BYTES = 4096;
 const LARGE_SIZE = Number(process.env.LARGE_SIZE || 200 * 1024 * 1024);
 
-/** SHA-256 of `size` bytes of xorshift32 from `seed` (little-endian words), as the page generates them. */
-function xorshiftSha256(size, seed) {
+/** `size` bytes of xorshift32 from `seed` (little-endian words), as the page generates them. */
+function xorshift(size, seed) {
   const words = new Uint32Array(Math.ceil(size / 4));
   let x = seed >>> 0;
   for (let i = 0; i < words.length; i++) {
@@ -54,7 +57,7 @@ function xorshiftSha256(size, seed) {
     x ^= x << 5; x >>>= 0;
     words[i] = x;
   }
-  return createHash("sha256").update(new Uint8Array(words.buffer, 0, size)).digest("hex");
+  return new Uint8Array(words.buffer, 0, size);
 }
 /** `r` is a 2xx answer the page read (`ok`). */
 function succeeded(r) {
@@ -263,8 +266,16 @@ test("the demo in Chromium", async (ctx) => {
     //    worker). The page reloads itself once every upload has sent 3 parts; after the reload it
     //    resumes from the parts each storage lists (fewer parts sent than the plan has), completes,
     //    downloads through a presigned GET and compares the SHA-256 (WebCrypto) with the original's.
+    //    Each part carries its checksum (the page's Hasher from presign/upload), recorded here.
     const large = PROVIDERS;
     for (const p of large) storage("cors-on", p, ruleFile(demo, p));
+    const partHeaders = { azure: [], s3: [], gcs: [] };
+    page.on("request", (req) => {
+      if (req.method() !== "PUT") return;
+      const q = new URL(req.url()).searchParams, h = req.headers();
+      if (q.get("comp") === "block") partHeaders.azure.push(h["content-md5"]);
+      else if (q.has("partNumber") && q.has("uploadId")) partHeaders[h["x-goog-hash"] !== undefined ? "gcs" : "s3"].push(h["x-goog-hash"] ?? h["x-amz-checksum-crc32c"]);
+    });
     const t0 = Date.now();
     const reloaded = page.waitForEvent("load", { timeout: 180000 });
     await page.evaluate(([ps, size]) => {
@@ -301,12 +312,49 @@ test("the demo in Chromium", async (ctx) => {
       });
     }
     // the original's SHA-256, computed here from the same seeded generator: the page's bytes are the ones meant
+    const original = xorshift(LARGE_SIZE, 20261205);
     await check("large upload: the page's SHA-256 is that of the seeded xorshift32 bytes (computed here)", () => {
-      assert.equal(results[0].expected, xorshiftSha256(LARGE_SIZE, 20261205));
+      assert.equal(results[0].expected, createHash("sha256").update(original).digest("hex"));
+    });
+    // Azure's Content-MD5 against node's MD5 of the parts; S3 and GCS: a CRC-32C header on every part
+    // (SeaweedFS and the GCS proxy refuse a wrong one, so the passes above check its value)
+    const PART = 16 * 1024 * 1024;
+    const md5s = new Set();
+    for (let o = 0; o < LARGE_SIZE; o += PART) md5s.add(createHash("md5").update(original.subarray(o, o + PART)).digest("base64"));
+    await check("large upload: every part sent carried its checksum (Azure: Content-MD5 = node's MD5 of a part; S3, GCS: a CRC-32C)", () => {
+      for (const p of large) {
+        const sent = partHeaders[p];
+        assert.ok(sent.length >= 1, `${p}: no part seen`);
+        for (const v of sent) {
+          if (p === "azure") assert.ok(md5s.has(v), `azure: Content-MD5 ${v} is no part's MD5`);
+          else assert.match(String(v), p === "gcs" ? /^crc32c=[A-Za-z0-9+/]{6}==$/ : /^[A-Za-z0-9+/]{6}==$/, `${p}: ${v}`);
+        }
+      }
     });
     const pendingEnd = await page.evaluate(() => window.demo.pendingUploads());
     await check("large upload: nothing pending once completed", () => assert.deepEqual(pendingEnd, {}));
     await check("large upload: screenshot saved", () => assert.ok(existsSync(join(SHOTS, "large-upload.png")), "no file"));
+
+    // 10. the checksum module cannot load (its request aborted): the page says so, an upload in parts
+    //     fails with the reason, a single upload still passes
+    await page.route("**/presign/dist/upload/index.js", (r) => r.abort());
+    await page.reload();
+    await page.waitForFunction(() => window.demo && window.demo.ready !== false, null, { timeout: 20000 });
+    const said = await page.locator('#status .message[data-kind="page"]').first().innerText({ timeout: 10000 }).catch((e) => `none: ${e.message}`);
+    const p0 = large[0];
+    const without = await page.evaluate(async (p) => ({
+      ready: window.demo.ready,
+      large: await window.demo.largeUpload(p, { size: 1024 * 1024 }),
+      single: await window.demo.uploadFile(p, new File(["without the Hasher"], "no-hasher.txt", { type: "text/plain" })),
+    }), p0);
+    await page.unroute("**/presign/dist/upload/index.js");
+    await check(`without presign/upload: the page says so, ${p0}'s upload in parts fails with the reason, a single upload passes`, () => {
+      assert.ok(said.includes("presign/upload") && said.includes("did not load"), said);
+      assert.equal(without.ready, true);
+      assert.deepEqual({ ok: without.large.ok, kind: without.large.kind }, { ok: false, kind: "page" }, JSON.stringify(without.large));
+      assert.ok(without.large.text.includes("did not load"), without.large.text);
+      succeeded(without.single);
+    });
   } finally {
     if (browser) await browser.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 // The demo page: asks the signer (same origin, /api/*) for presigned URLs and talks to the storage
-// service directly. No build step, no dependency. `window.demo` exposes the steps for the tests.
+// service directly. No build step; its one dependency is the npm package's presign/upload (the part
+// checksums), which the demo worker serves. `window.demo` exposes the steps for the tests.
 
 const $ = (sel) => document.querySelector(sel);
 const ORIGIN = location.origin;
@@ -288,26 +289,23 @@ const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart
 async function largeFile(size, seed) {
   if (!largeBytes || largeBytes.size !== size || largeBytes.seed !== seed) {
     const bytes = generate(size, seed);
-    largeBytes = { size, seed, bytes, sha256: hex(await crypto.subtle.digest("SHA-256", bytes)), crc: new Map() };
+    largeBytes = { size, seed, bytes, sha256: hex(await crypto.subtle.digest("SHA-256", bytes)), digests: new Map() };
   }
   return largeBytes;
 }
 
-// CRC-32C (Castagnoli, reflected 0x82F63B78), the checksum S3 and GCS verify on each part.
-const CRC32C = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+// Each part's checksum (config.partChecksums: CRC-32C for S3 and GCS, MD5 for Azure, which the
+// storage verifies on the part) comes from the npm package's streaming Hasher (presign/upload, its
+// browser build; the demo worker serves it at /presign/…). Loaded once, at the start; if it cannot
+// load, the page shows why and the uploads in parts that need a checksum fail with the reason —
+// everything else works without it.
+let hasherLoad = null;
+function loadHasher() {
+  if (!hasherLoad) {
+    hasherLoad = import("/presign/dist/upload/index.js").then((m) => m.Hasher);
+    hasherLoad.catch(() => { hasherLoad = null; }); // the next use tries again
   }
-  return t;
-})();
-function crc32c(bytes) {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC32C[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
-  c = (c ^ 0xffffffff) >>> 0;
-  return btoa(String.fromCharCode(c >>> 24, (c >>> 16) & 0xff, (c >>> 8) & 0xff, c & 0xff));
+  return hasherLoad;
 }
 
 function pendingUploads() {
@@ -401,12 +399,27 @@ async function largeUpload(provider, options = {}) {
   const partCount = Math.ceil(o.size / o.partSize);
   stats.partCount = partCount;
   const range = (n) => ({ partNumber: n, offset: (n - 1) * o.partSize, length: Math.min(o.partSize, o.size - (n - 1) * o.partSize) });
-  const digest = (n) => {
-    if (!file.crc.has(n)) {
-      const r = range(n);
-      file.crc.set(n, crc32c(file.bytes.subarray(r.offset, r.offset + r.length)));
+  let Hasher = null;
+  if (checksum) {
+    try {
+      Hasher = await loadHasher();
+    } catch (e) {
+      return fail(`${label(provider)}: its parts carry a ${checksum} digest, and the checksum module (presign/upload) did not load: ${e.message}`, "page");
     }
-    return file.crc.get(n);
+  }
+  // a part's digest (base64), computed once per file, algorithm and part
+  const digest = (n) => {
+    const k = `${checksum} ${n}`;
+    if (!file.digests.has(k)) {
+      const r = range(n);
+      const h = new Hasher(checksum);
+      try {
+        file.digests.set(k, h.update(file.bytes.subarray(r.offset, r.offset + r.length)).digest());
+      } finally {
+        h.free();
+      }
+    }
+    return file.digests.get(k);
   };
   const etags = new Map();
   try {
@@ -590,6 +603,12 @@ async function start() {
     }
   });
   renderList();
+  // the Hasher for the parts' checksums, loaded now so that a failure shows before any upload
+  const checked = config.providers.filter((p) => config.partChecksums && config.partChecksums[p.id]);
+  if (checked.length) {
+    loadHasher().catch((e) => say("page", `The checksum module (presign/upload) did not load, so uploads in parts to ` +
+      `${checked.map((p) => p.label).join(", ")} cannot start: ${e.message}`));
+  }
   // large uploads: one button for every provider; a pending upload (a reload mid-upload) resumes
   largeNote();
   $("#large-start").addEventListener("click", async () => {

@@ -72,7 +72,8 @@ if [ -z "${PRESIGN_BIN:-}" ]; then
   PRESIGN_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/presign"
 fi
 if ! ls pkg/dist/main/server/presign_main_bg.wasm pkg/dist/post/server/presign_post_bg.wasm \
-  pkg/dist/cors/server/presign_cors_bg.wasm pkg/dist/multipart/server/presign_multipart_bg.wasm >/dev/null 2>&1; then
+  pkg/dist/cors/server/presign_cors_bg.wasm pkg/dist/multipart/server/presign_multipart_bg.wasm \
+  pkg/dist/upload/web/presign_upload_bg.wasm >/dev/null 2>&1; then
   say "building the npm package (bash pkg/build.sh)…"
   bash pkg/build.sh
 fi
@@ -127,17 +128,17 @@ sample_requests() {
   esac
 }
 # An upload in parts, as the worker signs it for the page (www/worker/worker.js multipartSamples): create,
-# a part with its CRC-32C header (S3, GCS), complete, list, abort (S3, GCS).
+# a part with its checksum header (CRC-32C for S3 and GCS, Content-MD5 for Azure), complete, list, abort (S3, GCS).
 sample_multipart() {
   local base
   case "$1" in
     s3) base="\"provider\":\"s3\",\"bucket\":\"$BUCKET\",\"key\":\"uploads/a.bin\",\"endpoint\":\"$S3_ENDPOINT\",\"urlStyle\":\"path\",\"checksum\":\"crc32c\"" ;;
-    azure) base="\"provider\":\"azure\",\"container\":\"$BUCKET\",\"blob\":\"uploads/a.bin\"" ;;
+    azure) base="\"provider\":\"azure\",\"container\":\"$BUCKET\",\"blob\":\"uploads/a.bin\",\"checksum\":\"md5\"" ;;
     gcs) base="\"provider\":\"gcs\",\"bucket\":\"$BUCKET\",\"object\":\"uploads/a.bin\",\"endpoint\":\"$GCS_ENDPOINT\",\"urlStyle\":\"path\",\"checksum\":\"crc32c\"" ;;
   esac
   base="$base,\"size\":6291456,\"partSize\":5242880,\"contentType\":\"application/octet-stream\""
-  local digest=''
-  if [ "$1" != azure ]; then digest=',"digest":"AAAAAA=="'; fi
+  local digest=',"digest":"AAAAAA=="'
+  if [ "$1" = azure ]; then digest=',"digest":"AAAAAAAAAAAAAAAAAAAAAA=="'; fi
   [ "$1" != azure ] && echo "{$base,\"step\":\"create\"}"
   echo "{$base,\"uploadId\":\"ID\",\"step\":\"part\",\"partNumber\":1$digest}"
   echo "{$base,\"uploadId\":\"ID\",\"step\":\"complete\",\"parts\":[{\"partNumber\":1,\"etag\":\"\\\"e\\\"\"$digest},{\"partNumber\":2,\"etag\":\"\\\"e\\\"\"$digest}]}"
@@ -255,7 +256,8 @@ for n, v in json.load(sys.stdin)["fields"]: sys.stdout.write(f"{n}={v}\0")')
     check "$p: GET returns the bytes of the form upload" "$(curl -s "$url")" "$BODY"
   done
   # An upload in parts through the worker (/api/upload/*), as the page does it, with node's fetch:
-  # 11 MiB in parts of 5 MiB (CRC-32C per part for S3 and GCS, computed by presign/multipart's Hasher),
+  # 11 MiB in parts of 5 MiB (each part's checksum as the page sends it, /api/config partChecksums:
+  # CRC-32C for S3 and GCS, MD5 for Azure, computed by presign/multipart's Hasher),
   # parts 1 and 3, then the list step (as after a reload), part 2, complete, download, SHA-256 compared.
   # GCS: the verifying proxy emulates the XML API multipart upload (fake-gcs-server has none).
   while read -r status name; do
@@ -273,11 +275,12 @@ const MiB = 1 << 20;
 const out = (ok, name) => console.log(`${ok ? "ok" : "FAIL"} ${name}`);
 const api = async (path, body) => (await fetch(ORIGIN + path, { method: "POST", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: JSON.stringify(body) })).json();
 const send = (s, body) => fetch(s.url, { method: s.method, headers: s.headers, body });
+const { partChecksums } = await (await fetch(ORIGIN + "/api/config", { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 for (const provider of PROVIDERS.split(" ")) {
   try {
     const bytes = randomBytes(11 * MiB + 5);
     const up = { provider, key: `${PFX}demo once parts ünï.bin`, contentType: "application/octet-stream", size: bytes.length, partSize: 5 * MiB };
-    if (provider !== "azure") up.checksum = "crc32c";
+    if (partChecksums[provider]) up.checksum = partChecksums[provider];
     const plan = await api("/api/upload/start", up);
     const part = (n) => bytes.subarray((n - 1) * up.partSize, Math.min(n * up.partSize, bytes.length));
     if (plan.create) {
@@ -286,7 +289,7 @@ for (const provider of PROVIDERS.split(" ")) {
     }
     const etags = {};
     const sendParts = async (numbers) => {
-      const digests = up.checksum ? numbers.map((n) => new Hasher("crc32c").update(part(n)).digest()) : undefined;
+      const digests = up.checksum ? numbers.map((n) => new Hasher(up.checksum).update(part(n)).digest()) : undefined;
       const { parts } = await api("/api/upload/parts", { ...up, partNumbers: numbers, digests });
       for (const [i, s] of parts.entries()) {
         const r = await send(s, part(numbers[i]));
@@ -300,7 +303,7 @@ for (const provider of PROVIDERS.split(" ")) {
     const listed = await api("/api/upload/answer", { provider, step: "list", status: l.status, body: await l.text() });
     out(JSON.stringify((listed.parts || []).map((p) => p.partNumber).sort()) === "[1,3]", `${provider}: upload in parts: the list step names the 2 parts sent before the "reload"`);
     await sendParts([2]);
-    const parts = [1, 2, 3].map((n) => ({ partNumber: n, etag: etags[n], ...(up.checksum ? { digest: new Hasher("crc32c").update(part(n)).digest() } : {}) }));
+    const parts = [1, 2, 3].map((n) => ({ partNumber: n, etag: etags[n], ...(up.checksum ? { digest: new Hasher(up.checksum).update(part(n)).digest() } : {}) }));
     const done = await api("/api/upload/complete", { ...up, parts });
     const d = await send(done, new TextEncoder().encode(done.body));
     const verdict = await api("/api/upload/answer", { provider, step: "complete", status: d.status, body: await d.text() });

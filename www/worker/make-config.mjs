@@ -1,6 +1,8 @@
 // Lays out a workerd run folder for the demo signer: copies demo.js (the main module: the page,
-// then worker.js), worker.js, auth.js, the page (index.html, app.js, style.css, selftest.js) and the built npm package's entries (api.js, dist/<entry>/…) next to a
-// generated config.capnp whose text bindings carry the settings and credentials.
+// then worker.js), worker.js, auth.js, the page (index.html, app.js, style.css, selftest.js), the
+// package's browser build of presign/upload the page imports (page/presign/…: text and data modules,
+// served, not run in the worker) and the built npm package's entries the worker imports (api.js,
+// dist/<entry>/…) next to a generated config.capnp whose text bindings carry the settings and credentials.
 //
 //   node www/worker/make-config.mjs OUT_DIR PORT
 // Bindings are taken from the environment variables of the same names (see worker.js); unset
@@ -26,6 +28,11 @@ const files = [
   [join(WWW, "app.js"), "page/app.js", "text"], // served to the browser, not run in the worker
   [join(WWW, "style.css"), "page/style.css", "text"],
   [join(WWW, "selftest.js"), "page/selftest.js", "text"],
+  // presign/upload's browser build (the page's Hasher), at the paths its imports resolve to
+  [join(ROOT, "pkg/api.js"), "page/presign/api.js", "text"],
+  [join(ROOT, "pkg/dist/upload/index.js"), "page/presign/dist/upload/index.js", "text"],
+  [join(ROOT, "pkg/dist/upload/web/presign_upload.js"), "page/presign/dist/upload/web/presign_upload.js", "text"],
+  [join(ROOT, "pkg/dist/upload/web/presign_upload_bg.wasm"), "page/presign/dist/upload/web/presign_upload_bg.wasm", "data"],
   [join(ROOT, "pkg/api.js"), "presign/api.js"],
   // The entries the worker imports (presign, presign/post, presign/cors, presign/multipart), their workerd builds.
   ...["main", "post", "cors", "multipart"].flatMap((e) => [

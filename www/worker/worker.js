@@ -265,9 +265,9 @@ async function cors(env, provider, origin, prefix) {
 
 // --- uploads in parts --------------------------------------------------------------------------
 
-// The checksum the demo page gives its parts (CRC-32C, which S3 and GCS verify); Azure none (it verifies
-// MD5 and CRC-64 only, and Azurite checks only MD5).
-const PAGE_CHECKSUM = { s3: "crc32c", gcs: "crc32c" };
+// The checksum the demo page gives its parts, one the storage verifies on each part: CRC-32C for S3 and
+// GCS; MD5 for Azure (Content-MD5: Azure verifies MD5 and CRC-64, Azurite only MD5).
+const PAGE_CHECKSUM = { s3: "crc32c", gcs: "crc32c", azure: "md5" };
 
 // The upload's input for presign/multipart after the checks: the target and the upload's members.
 function uploadInput(env, body, prefix) {
@@ -347,7 +347,7 @@ async function multipartSamples(env, provider, prefix) {
   const type = allowed.includes("application/octet-stream") ? "application/octet-stream" : allowed[0].replace(/\*$/, "x");
   const base = { provider, key: prefix + "a.bin", contentType: type, size: 6 * 1024 * 1024, partSize: 5 * 1024 * 1024 };
   if (PAGE_CHECKSUM[provider]) base.checksum = PAGE_CHECKSUM[provider];
-  const zero = { crc32c: "AAAAAA==" }[base.checksum];
+  const zero = { crc32c: "AAAAAA==", md5: "AAAAAAAAAAAAAAAAAAAAAA==" }[base.checksum];
   const out = [];
   if (provider !== "azure") out.push((await uploadStart(env, base, prefix)).create);
   const id = { ...base, uploadId: "ID" };
