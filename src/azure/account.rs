@@ -36,5 +36,5 @@ pub(super) fn services_and_resource_types(req: &AzureRequest) -> Result<(String,
         None if req.container.is_some() => ResourceTypes::CONTAINER,
         None => ResourceTypes::SERVICE,
     };
-    Ok((services.to_string(), resource_types.to_string()))
+    Ok((services.letters(), resource_types.letters()))
 }

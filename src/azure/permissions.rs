@@ -29,7 +29,6 @@
 
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
-use core::fmt::Write as _;
 
 /// Every permission letter, in the order of [`Permissions`]' bits.
 const LETTERS: &str = "racwdxyltfmeiup";
@@ -288,6 +287,16 @@ fn letter_bits(s: &str, valid: &str) -> Result<u8> {
     Ok(bits)
 }
 
+/// The letters of `valid` whose bits are set in `bits`, in `valid`'s order.
+fn letters_of(bits: u8, valid: &str) -> String {
+    valid
+        .bytes()
+        .enumerate()
+        .filter(|(i, _)| bits & (1 << i) != 0)
+        .map(|(_, c)| char::from(c))
+        .collect()
+}
+
 /// The flag sets of an account SAS (`ss`, `srt`): the set operators, parsing, the canonical
 /// letters (`Display`) and the JSON reader, over the type's `LETTERS` (canonical order, one bit
 /// a letter).
@@ -307,6 +316,12 @@ macro_rules! letter_set {
             /// Whether every flag of `other` is in the set.
             pub fn contains(self, other: $ty) -> bool {
                 self.0 & other.0 == other.0
+            }
+
+            /// The letters in canonical order, as the SAS carries them (what `Display` writes;
+            /// the signer calls this, which needs no formatting machinery).
+            pub(crate) fn letters(self) -> String {
+                letters_of(self.0, Self::LETTERS)
             }
 
             /// Whether the set is empty.
@@ -352,12 +367,7 @@ macro_rules! letter_set {
         /// The letters in canonical order, as the SAS carries them.
         impl core::fmt::Display for $ty {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                for (i, c) in Self::LETTERS.bytes().enumerate() {
-                    if self.0 & (1 << i) != 0 {
-                        f.write_char(char::from(c))?;
-                    }
-                }
-                Ok(())
+                f.write_str(&self.letters())
             }
         }
 

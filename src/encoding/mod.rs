@@ -148,7 +148,11 @@ pub fn append_param(out: &mut String, name: &str, value: &str) {
 /// has the empty value, empty parts (`a=1&&b=2`) are skipped. Returns `None` for a malformed
 /// escape or text that is not UTF-8 once decoded. (The verifier's, and the GCS upload steps' seam
 /// for keys signed outside the crate; tests read bodies with it.)
-#[cfg(any(feature = "verify", all(feature = "upload", feature = "gcs"), all(test, feature = "azure")))]
+#[cfg(any(
+    feature = "verify",
+    all(feature = "upload", feature = "gcs"),
+    all(test, feature = "azure")
+))]
 pub fn split_query(query: &str) -> Option<Vec<(String, String)>> {
     query
         .split('&')
