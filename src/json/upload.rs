@@ -390,19 +390,7 @@ pub fn gcs_upload_strings_to_sign_json(
     plan: bool,
 ) -> String {
     let run = || -> Result<String> {
-        let input = read_input(json)?;
-        let (req, template) = external(&input)?;
-        let mut seal = Seal::External {
-            template: Box::new(template),
-            now,
-            strings: Vec::new(),
-            signatures: None,
-        };
-        if plan {
-            plan_sealed(up, &input, &req, now, &mut seal)?;
-        } else {
-            step_sealed(up, &input, &req, now, &mut seal)?;
-        }
+        let (_, seal) = sealed(up, json, now, plan, None)?;
         let Seal::External { strings, .. } = seal else {
             return Ok(String::new());
         };
@@ -433,25 +421,8 @@ pub fn gcs_upload_finish_json(
     signatures: &str,
 ) -> String {
     let run = || -> Result<String> {
-        let input = read_input(json)?;
-        let (req, template) = external(&input)?;
-        let mut seal = Seal::External {
-            template: Box::new(template),
-            now,
-            strings: Vec::new(),
-            signatures: Some(
-                signatures
-                    .split(',')
-                    .map(str::to_owned)
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            ),
-        };
-        let out = if plan {
-            plan_sealed(up, &input, &req, now, &mut seal)?
-        } else {
-            step_sealed(up, &input, &req, now, &mut seal)?
-        };
+        let signatures = signatures.split(',').map(str::to_owned).collect();
+        let (out, seal) = sealed(up, json, now, plan, Some(signatures))?;
         if let Seal::External {
             signatures: Some(mut rest),
             ..
@@ -464,6 +435,33 @@ pub fn gcs_upload_finish_json(
         Ok(out)
     };
     run().unwrap_or_else(|e| error_json(&e))
+}
+
+/// Both passes of an upload signed outside: the plan or the step of `json` at `now`, sealed by
+/// `signatures` (second pass) or collecting the strings to sign (first pass, `None`). Returns the
+/// output and the seal, which holds the strings or the signatures left over.
+#[cfg(feature = "gcs")]
+fn sealed(
+    up: &Uploads,
+    json: &str,
+    now: Timestamp,
+    plan: bool,
+    signatures: Option<Vec<String>>,
+) -> Result<(String, Seal)> {
+    let input = read_input(json)?;
+    let (req, template) = external(&input)?;
+    let mut seal = Seal::External {
+        template: Box::new(template),
+        now,
+        strings: Vec::new(),
+        signatures: signatures.map(Vec::into_iter),
+    };
+    let out = if plan {
+        plan_sealed(up, &input, &req, now, &mut seal)?
+    } else {
+        step_sealed(up, &input, &req, now, &mut seal)?
+    };
+    Ok((out, seal))
 }
 
 fn bad_step() -> Error {
