@@ -104,11 +104,34 @@ impl std::error::Error for Error {}
 /// escaped), without pulling the standard library's Unicode-aware `Debug` escaper (kilobytes of
 /// tables) into the wasm build. Not for the caller's input, which no message quotes (see the
 /// module documentation); only for what a storage service answered (its error code).
+// Only for services' answers: unused by builds without an exchange or upload step (the npm S3
+// entry, cors, post, json alone).
+#[cfg_attr(
+    not(any(
+        feature = "azure",
+        feature = "gcs",
+        feature = "upload",
+        feature = "s3express",
+        all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
+    )),
+    allow(dead_code)
+)]
 pub(crate) fn quoted(s: &str) -> Quoted<'_> {
     Quoted(s)
 }
 
 /// See [`quoted`].
+// See `quoted` (the same builds leave it unused).
+#[cfg_attr(
+    not(any(
+        feature = "azure",
+        feature = "gcs",
+        feature = "upload",
+        feature = "s3express",
+        all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
+    )),
+    allow(dead_code)
+)]
 pub(crate) struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
@@ -160,16 +183,33 @@ pub(crate) use msg;
 /// [`msg!`] with the member path first: `` msg_at!("credentials.secretAccessKey", "is empty") ``
 /// reads `` `credentials.secretAccessKey`: is empty ``, and `` `credentials.secretAccessKey` `` in
 /// the terse build. The path is a `&str` expression (a literal or a name the site was given).
+#[cfg(any(
+    feature = "s3",
+    feature = "azure",
+    feature = "gcs",
+    feature = "json",
+    feature = "post",
+    feature = "cors"
+))]
 macro_rules! msg_at {
     ($path:expr, $($s:tt)+) => {
         $crate::error::at_path($path, $crate::error::msg!($($s)+))
     };
 }
+#[cfg(any(
+    feature = "s3",
+    feature = "azure",
+    feature = "gcs",
+    feature = "json",
+    feature = "post",
+    feature = "cors"
+))]
 pub(crate) use msg_at;
 
 /// A sentence put before a message that already names its member path:
 /// `` msg_before!(m; "not a valid request: ") `` (a [`msg!`] sentence: a literal or a `format!`
 /// string and its arguments); the terse build keeps `m` alone.
+#[cfg(feature = "json")]
 macro_rules! msg_before {
     ($m:expr; $($s:tt)+) => {{
         let m: ::std::string::String = $m;
@@ -186,10 +226,18 @@ macro_rules! msg_before {
         m
     }};
 }
+#[cfg(feature = "json")]
 pub(crate) use msg_before;
 
 /// The member path of element `i` (from 0) of `name`: `` headers[2] `` (for [`msg_at!`]; no
 /// `format!`, so the terse build carries no formatting machinery for it).
+#[cfg(any(
+    feature = "s3",
+    feature = "azure",
+    feature = "gcs",
+    feature = "post",
+    feature = "cors"
+))]
 pub(crate) fn indexed(name: &str, i: usize) -> String {
     let mut s = String::with_capacity(name.len() + 6);
     s.push_str(name);
@@ -201,6 +249,14 @@ pub(crate) fn indexed(name: &str, i: usize) -> String {
 
 /// `` `path`: sentence ``, or `` `path` `` alone when the sentence is empty (the terse build's).
 /// One home of the message layout; the schema reader's path prefixing ([`prefix_path`]) reads it.
+#[cfg(any(
+    feature = "s3",
+    feature = "azure",
+    feature = "gcs",
+    feature = "json",
+    feature = "post",
+    feature = "cors"
+))]
 pub(crate) fn at_path(path: &str, sentence: String) -> String {
     let mut m = String::with_capacity(path.len() + sentence.len() + 4);
     m.push('`');
@@ -217,6 +273,7 @@ pub(crate) fn at_path(path: &str, sentence: String) -> String {
 /// `` `accessKeyId`: … `` gives `` `key.accessKeyId`: … ``) or a position (`key` before
 /// `` `[2]`: … `` gives `` `key[2]`: … ``); a message without a path gets `` `key`: `` (or, empty,
 /// becomes `` `key` ``).
+#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
 pub(crate) fn prefix_path(key: &str, m: String) -> String {
     match m.strip_prefix('`') {
         Some(rest) => {

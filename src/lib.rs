@@ -156,19 +156,6 @@
 //! Cloudflare Workers, Node and Deno. Both take the same request schema and give byte-identical
 //! results.
 #![forbid(unsafe_code)]
-// A build with some providers or features left out (the npm package's per-entry wasm) leaves
-// shared helpers unused; the full build (every provider and feature) is linted without this.
-#![cfg_attr(
-    not(all(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "json",
-        feature = "post",
-        feature = "cors"
-    )),
-    allow(dead_code, unused_imports, unused_macros)
-)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(missing_docs)]
 #![cfg_attr(
@@ -181,32 +168,32 @@
     )
 )]
 
-// `with_*` builders of the request types (unused in a build without any provider).
-#[cfg_attr(
-    not(any(feature = "s3", feature = "azure", feature = "gcs")),
-    allow(unused_macros, unused_imports)
-)]
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 mod builders;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 mod cache;
 #[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
 pub mod checksum;
 #[cfg(feature = "cors")]
 pub mod cors;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
 mod crypto;
 mod encoding;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 mod endpoint;
 mod error;
 pub mod http;
 #[cfg(feature = "json")]
 pub mod json;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "post"))]
 mod lifetime;
 #[cfg(feature = "post")]
 pub mod post;
 mod request;
 // The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
 #[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
-#[cfg_attr(not(feature = "json"), allow(dead_code, unused_imports))]
 mod schema;
+#[cfg(any(feature = "s3", feature = "gcs"))]
 mod sigv4;
 #[cfg(feature = "sigv4a")]
 pub mod sigv4a;

@@ -19,7 +19,9 @@ mod canonical;
 
 use crate::cache;
 use crate::crypto::{sha256, HmacKey};
-use crate::encoding::{hex, hex32, hex_into};
+#[cfg(any(feature = "post", feature = "verify", feature = "s3express", test))]
+use crate::encoding::hex;
+use crate::encoding::{hex32, hex_into};
 use crate::error::Result;
 use crate::text::part;
 use crate::time::{AmzStamp, Timestamp};
@@ -65,6 +67,7 @@ pub struct ParamNames {
 impl ParamNames {
     /// Every name: the first six in the order the fast path writes them (which must be their
     /// byte order, the canonical query's; a test checks it for both dialects), the signature last.
+    #[cfg(any(feature = "gcs", feature = "verify"))]
     pub(crate) fn all(&self) -> [&'static str; 7] {
         [
             self.algorithm,
@@ -93,6 +96,7 @@ impl Scheme {
         true
     }
     /// Whether `name` (case-insensitively) is one of the parameters the signature sets.
+    #[cfg(feature = "gcs")]
     pub fn is_reserved_param(&self, name: &str) -> bool {
         self.params
             .all()
@@ -101,6 +105,7 @@ impl Scheme {
     }
 }
 
+#[cfg(feature = "s3")]
 const AMZ_PARAMS: ParamNames = ParamNames {
     algorithm: "X-Amz-Algorithm",
     credential: "X-Amz-Credential",
@@ -110,6 +115,7 @@ const AMZ_PARAMS: ParamNames = ParamNames {
     signature: "X-Amz-Signature",
     security_token: "X-Amz-Security-Token",
 };
+#[cfg(feature = "gcs")]
 const GOOG_PARAMS: ParamNames = ParamNames {
     algorithm: "X-Goog-Algorithm",
     credential: "X-Goog-Credential",
@@ -121,6 +127,7 @@ const GOOG_PARAMS: ParamNames = ParamNames {
 };
 
 /// AWS Signature Version 4.
+#[cfg(feature = "s3")]
 pub const AWS4_HMAC_SHA256: Scheme = Scheme {
     algorithm: "AWS4-HMAC-SHA256",
     key_prefix: "AWS4",
@@ -158,6 +165,7 @@ pub const AWS4_ECDSA_P256_SHA256: Scheme = Scheme {
     params: AMZ_PARAMS,
 };
 /// Google V4 with an HMAC key.
+#[cfg(feature = "gcs")]
 pub const GOOG4_HMAC_SHA256: Scheme = Scheme {
     algorithm: "GOOG4-HMAC-SHA256",
     key_prefix: "GOOG4",
@@ -165,6 +173,7 @@ pub const GOOG4_HMAC_SHA256: Scheme = Scheme {
     params: GOOG_PARAMS,
 };
 /// Google V4 with a service account's RSA key.
+#[cfg(feature = "gcs")]
 pub const GOOG4_RSA_SHA256: Scheme = Scheme {
     algorithm: "GOOG4-RSA-SHA256",
     key_prefix: "GOOG4",
@@ -193,6 +202,7 @@ impl SigningKey {
     }
 
     /// Hex HMAC of `string_to_sign` (the final SigV4 signature; also the S3 POST-policy signature).
+    #[cfg(any(feature = "post", feature = "verify", test))]
     pub fn sign_hex(&self, string_to_sign: &[u8]) -> String {
         hex(&self.0.sign(string_to_sign))
     }
@@ -268,6 +278,7 @@ impl KeyCache {
     }
 
     /// The signing key for these inputs, derived on a miss.
+    #[cfg(any(feature = "post", test))]
     pub fn get(
         &self,
         scheme: &Scheme,
@@ -373,6 +384,11 @@ pub struct Auth<'a> {
     /// The session token of temporary credentials; signed as `X-Amz-Security-Token`.
     pub session_token: Option<&'a str>,
     /// The signing instant (`X-Amz-Date`).
+    // Read by `prepare` and `authorization`: not by the S3 URL signer alone (npm presign/s3).
+    #[cfg_attr(
+        not(any(feature = "gcs", feature = "sigv4a", feature = "s3express")),
+        allow(dead_code)
+    )]
     pub time: Timestamp,
     /// Region of the credential scope; with [`AWS4_ECDSA_P256_SHA256`], the region set
     /// (`X-Amz-Region-Set`: `*` or a comma-separated list) and no part of the scope.
@@ -399,6 +415,7 @@ pub struct Request<'a> {
 }
 
 /// A request ready to be signed: everything but the signature.
+#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
     /// The canonical request that is hashed.
@@ -412,6 +429,7 @@ pub struct Prepared {
 
 /// The output of [`presign`] / [`Prepared::finish`], with every intermediate stage for debugging
 /// and test vectors.
+#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signed {
     /// The canonical request that was hashed.
@@ -424,6 +442,7 @@ pub struct Signed {
     pub query: String,
 }
 
+#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
 impl Prepared {
     /// Completes the request with a lower-case hex signature of [`Prepared::string_to_sign`].
     pub fn finish(self, signature_hex: String) -> Signed {
@@ -461,6 +480,7 @@ impl<'a> StampText<'a> {
 
 /// Builds the canonical query (auth parameters and `req.query`), the canonical request and the
 /// string to sign.
+#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
     let amz = auth.time.amz_stamp();

@@ -9,21 +9,43 @@
 //!   ([`CanonicalQuery`]), and the *same* string is signed and emitted in the URL — there is no
 //!   second encoder that could drift from the signed one.
 
+#[cfg(any(feature = "s3", feature = "gcs"))]
 mod canonical;
 mod codec;
+#[cfg(any(
+    feature = "json",
+    feature = "azure",
+    feature = "gcs",
+    feature = "cors",
+    feature = "post"
+))]
 mod json;
 
+#[cfg(any(feature = "s3", feature = "gcs"))]
 pub use canonical::{canonical_headers, CanonicalQuery};
-pub(crate) use codec::hex32;
 #[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
 pub use codec::hex_decode;
-pub use codec::{base64, base64_decode, hex, hex_into, push_decimal};
+#[cfg(any(
+    feature = "s3",
+    feature = "azure",
+    feature = "gcs",
+    feature = "json",
+    feature = "post",
+    feature = "cors"
+))]
+pub use codec::push_decimal;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+pub use codec::{base64, base64_decode, hex};
+#[cfg(any(feature = "s3", feature = "gcs"))]
+pub(crate) use codec::{hex32, hex_into};
 #[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
 pub(crate) use json::json_special;
+#[cfg(any(feature = "json", feature = "gcs", feature = "cors", feature = "post"))]
 pub use json::json_string_into;
 
 /// The upper-case hex digit of a nibble, as a byte.
 #[inline]
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 fn hex_byte(n: u8) -> u8 {
     b"0123456789ABCDEF"
         .get(usize::from(n & 15))
@@ -33,6 +55,7 @@ fn hex_byte(n: u8) -> u8 {
 
 /// Per byte: 1 = unreserved (kept everywhere), 2 = `/` (kept in paths), 0 = percent-encoded.
 // Built at compile time: an index out of bounds here fails the build, never a run.
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 #[allow(clippy::indexing_slicing)]
 static KEEP: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -48,6 +71,7 @@ static KEEP: [u8; 256] = {
     t
 };
 
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
     // KEEP 1 → 0 < keep: always kept; KEEP 2 → 1 < keep: kept in paths; KEEP 0 → 255.
     let keep = if keep_slash { 2 } else { 1 };
@@ -81,11 +105,13 @@ fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
 }
 
 /// Appends `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 pub fn encode_component_into(out: &mut String, s: &str) {
     encode_into(out, s, false);
 }
 
 /// `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
+#[cfg(any(feature = "s3", feature = "gcs"))]
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
     encode_into(&mut out, s, false);
@@ -93,11 +119,13 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// Appends `s` percent-encoded as a URL path (`/` kept).
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 pub fn encode_path_into(out: &mut String, s: &str) {
     encode_into(out, s, true);
 }
 
 /// `s` percent-encoded as a URL path (`/` kept).
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 pub fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
     encode_into(&mut out, s, true);
@@ -134,6 +162,7 @@ pub(super) fn hex_val(c: u8) -> Option<u8> {
 }
 
 /// Appends `name=value` with `value` percent-encoded, preceded by `&` unless `out` is empty.
+#[cfg(any(feature = "azure", test))]
 pub fn append_param(out: &mut String, name: &str, value: &str) {
     if !out.is_empty() {
         out.push('&');

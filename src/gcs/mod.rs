@@ -207,6 +207,7 @@ macro_rules! gcs_endpoint_builders {
         });
     };
 }
+#[cfg(feature = "post")]
 use gcs_endpoint_builders;
 
 /// A signed-URL request for Cloud Storage (the `"provider": "gcs"` member of the request schema).

@@ -22,6 +22,7 @@ use super::{error_json, missing, Object, Reader};
 use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 use crate::schema::{json_struct, read_struct};
 use crate::time::Timestamp;
 
@@ -84,6 +85,7 @@ fn unknown_kind() -> Error {
 }
 
 /// Reads the rest of the object as `T` (every member known, nothing after it).
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 fn options<T: crate::schema::Members>(mut r: Reader<'_>) -> Result<T> {
     let t = read_struct(&mut r)?;
     r.finish()?;
@@ -190,11 +192,13 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
 }
 
 /// A response as the caller received it.
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 struct Answer {
     status: u16,
     body: String,
 }
 
+#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 json_struct!(Answer {
     required { status: "status", body: "body" }
     optional {}

@@ -34,7 +34,9 @@ pub use crate::schema::{push_str, string, Object};
 #[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
 pub use client::Client;
 
-use crate::error::{msg, msg_at, msg_before};
+#[cfg(feature = "gcs")]
+use crate::error::msg;
+use crate::error::{msg_at, msg_before};
 use crate::error::{Error, Result};
 use crate::request::{Request, Signer};
 use crate::time::Timestamp;

@@ -130,6 +130,7 @@ macro_rules! s3_endpoint_builders {
         });
     };
 }
+#[cfg(feature = "post")]
 use s3_endpoint_builders;
 
 /// A presign request for S3 (the `"provider": "s3"` member of the request schema).

@@ -617,6 +617,7 @@ pub(crate) fn expiry_warning(profile: &Profile, expires_in: u64, warnings: &mut 
 /// # Errors
 /// [`Error::Unsupported`] when the store refuses POST policies, or (a named profile) is not
 /// documented to accept them or to enforce the policy's `content-length-range`.
+#[cfg(feature = "post")]
 pub(crate) fn check_post(profile: &Profile, has_length_range: bool) -> Result<()> {
     if profile.store == Store::Custom {
         return Ok(());

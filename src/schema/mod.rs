@@ -5,12 +5,33 @@
 //! that turns request JSON into results is [`crate::json`].
 
 mod read;
+#[cfg(feature = "json")]
 mod typed;
+#[cfg(any(feature = "json", feature = "gcs"))]
 mod write;
 
-pub use read::{from_str, missing, unknown, FromJson, Reader};
-pub(crate) use typed::{
-    check_required, json_enum, json_flat, json_struct, read_struct, set_field, Flat, Members,
-    Placeholder,
-};
-pub use write::{push_str, string, Object};
+pub use read::Reader;
+#[cfg(feature = "json")]
+pub use read::{from_str, missing, unknown, FromJson};
+#[cfg(all(
+    feature = "json",
+    any(feature = "s3", feature = "azure", feature = "gcs", feature = "post")
+))]
+pub(crate) use typed::check_required;
+#[cfg(all(
+    feature = "json",
+    any(
+        feature = "s3",
+        feature = "azure",
+        feature = "gcs",
+        feature = "upload",
+        feature = "post"
+    )
+))]
+pub(crate) use typed::{json_enum, json_struct, read_struct, set_field, Members, Placeholder};
+#[cfg(all(feature = "json", any(feature = "s3", feature = "gcs")))]
+pub(crate) use typed::{json_flat, Flat};
+#[cfg(any(feature = "json", feature = "gcs"))]
+pub use write::Object;
+#[cfg(feature = "json")]
+pub use write::{push_str, string};

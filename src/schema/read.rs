@@ -17,6 +17,7 @@ use std::borrow::Cow;
 const MAX_DEPTH: u32 = 128;
 
 /// A type the request schema can read.
+#[cfg(feature = "json")]
 pub trait FromJson: Sized {
     /// Reads one value of this type at the reader's position.
     ///
@@ -29,6 +30,7 @@ pub trait FromJson: Sized {
 ///
 /// # Errors
 /// [`Error::InvalidRequest`] naming what did not fit.
+#[cfg(feature = "json")]
 pub fn from_str<T: FromJson>(text: &str) -> Result<T> {
     let mut r = Reader::new(text);
     let v = T::from_json(&mut r)?;
@@ -330,6 +332,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// As [`object`](Self::object).
+    #[cfg(feature = "json")]
     pub fn map(
         &mut self,
         mut member: impl FnMut(&mut Reader<'a>, &str) -> Result<()>,
@@ -506,6 +509,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// As [`skip`](Self::skip).
+    #[cfg(feature = "json")]
     pub fn raw(&mut self) -> Result<&'a str> {
         self.ws();
         let start = self.pos;
@@ -518,6 +522,7 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// When the object is malformed or the member is not a string.
+    #[cfg(feature = "json")]
     pub fn peek_member(&self, name: &str) -> Result<Option<Cow<'a, str>>> {
         // Stops at the member: requests usually name their tag first.
         let mut r = self.clone();
@@ -550,11 +555,13 @@ impl<'a> Reader<'a> {
     }
 
     /// The reader's byte offset (to come back to a value's start).
+    #[cfg(feature = "json")]
     pub fn position(&self) -> usize {
         self.pos
     }
 
     /// Goes back to an offset from [`position`](Self::position).
+    #[cfg(feature = "json")]
     pub fn rewind(&mut self, pos: usize) {
         self.pos = pos.min(self.text.len());
         self.tag = None;
@@ -562,6 +569,7 @@ impl<'a> Reader<'a> {
 
     /// Makes the next object read skip member `name` (a tag already read with
     /// [`peek_member`](Self::peek_member)).
+    #[cfg(feature = "json")]
     pub fn skip_member_once(&mut self, name: &'static str) {
         self.tag = Some(name);
     }
@@ -579,11 +587,13 @@ impl<'a> Reader<'a> {
 }
 
 /// A missing required member.
+#[cfg(feature = "json")]
 pub fn missing(name: &str) -> Error {
     invalid(msg!("missing member `{name}`"))
 }
 
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).
+#[cfg(feature = "json")]
 pub fn unknown(name: &str) -> Error {
     // The caller's `object` puts the member's position in front, not its name (the input's
     // text): "`credentials[3]`: unknown member".

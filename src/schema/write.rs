@@ -7,6 +7,7 @@ pub fn push_str(out: &mut String, s: &str) {
 }
 
 /// `s` as a JSON string.
+#[cfg(feature = "json")]
 pub fn string(s: &str) -> String {
     let mut out = String::new();
     push_str(&mut out, s);
@@ -44,6 +45,7 @@ impl<'o> Object<'o> {
     }
 
     /// An instant member, as RFC 3339 text (`"2026-12-05T13:00:00Z"`).
+    #[cfg(feature = "json")]
     pub fn time(mut self, name: &str, t: crate::time::Timestamp) -> Self {
         let v = self.key(name);
         v.push('"');
@@ -53,12 +55,14 @@ impl<'o> Object<'o> {
     }
 
     /// A member whose value is already JSON.
+    #[cfg(feature = "json")]
     pub fn raw(mut self, name: &str, json: &str) -> Self {
         self.key(name).push_str(json);
         self
     }
 
     /// An object of string members, in order.
+    #[cfg(feature = "json")]
     pub fn pairs<'p>(
         mut self,
         name: &str,

@@ -4,12 +4,22 @@
 //! blob has the same length (Azure requires it), they sort as the parts do, and the ids need no
 //! percent-escape; the list step reads the part number back.
 
+#[cfg(feature = "azure")]
 use super::step::with_step;
-use super::{document, exchange, ListedPart, ListedParts, Step, StepRequest};
-use crate::encoding::{base64, base64_decode};
-use crate::error::{Error, Result};
+use super::{document, exchange, ListedPart, ListedParts};
+#[cfg(feature = "azure")]
+use super::{Step, StepRequest};
+#[cfg(feature = "azure")]
+use crate::encoding::base64;
+use crate::encoding::base64_decode;
+#[cfg(feature = "azure")]
+use crate::error::Error;
+use crate::error::Result;
+#[cfg(feature = "azure")]
 use crate::request::Signer;
+#[cfg(feature = "azure")]
 use crate::time::Timestamp;
+#[cfg(feature = "azure")]
 use crate::types::{Method, Params};
 
 /// Digits of the part number in a block id (50,000 blocks at most: 5 would do; 6 keeps the
@@ -17,6 +27,7 @@ use crate::types::{Method, Params};
 const ID_DIGITS: usize = 6;
 
 /// The block id of part `number`.
+#[cfg(feature = "azure")]
 pub fn block_id(number: u32) -> String {
     base64(format!("{number:0ID_DIGITS$}").as_bytes())
 }
@@ -84,6 +95,7 @@ pub(super) fn sign(
 
 /// The Blob service operation of a step: its method and signed query (Put Block, Put Block
 /// List, Get Block List, Put Blob).
+#[cfg(feature = "azure")]
 fn block_step(method: &mut Method, query: &mut Params, step: Step<'_>) -> Result<()> {
     match step {
         Step::Create | Step::Abort { .. } => return Err(Error::Unsupported(

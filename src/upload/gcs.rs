@@ -2,10 +2,15 @@
 //! `POST ?uploadId=`, `DELETE ?uploadId=`, `GET ?uploadId=`) through the V4 signer. Digests go
 //! in `x-goog-hash` (`crc32c=…` or `md5=…`), a signed header.
 
+#[cfg(feature = "gcs")]
 use super::step::xml_api_step;
+#[cfg(feature = "gcs")]
 use super::{Step, StepRequest};
+#[cfg(feature = "gcs")]
 use crate::error::Result;
+#[cfg(feature = "gcs")]
 use crate::request::Signer;
+#[cfg(feature = "gcs")]
 use crate::time::Timestamp;
 
 #[cfg(feature = "gcs")]

@@ -14,9 +14,21 @@ use crate::json;
     any(feature = "s3", feature = "azure", feature = "gcs")
 ))]
 mod upload;
-use crate::request::Signer;
 use crate::time::Timestamp;
-use std::sync::OnceLock;
+// The multipart and upload entries export only from the submodules (`upload`, `hash`).
+#[cfg_attr(
+    not(any(
+        all(
+            feature = "wasm-url",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        feature = "post",
+        feature = "cors",
+        feature = "verify",
+        feature = "exchange"
+    )),
+    allow(unused_imports)
+)]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[cfg(feature = "upload")]
@@ -33,17 +45,52 @@ static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     feature = "wasm-url",
     any(feature = "s3", feature = "azure", feature = "gcs")
 ))]
-fn signer() -> &'static Signer {
-    static SIGNER: OnceLock<Signer> = OnceLock::new();
-    SIGNER.get_or_init(Signer::new)
+fn signer() -> &'static crate::request::Signer {
+    static SIGNER: std::sync::OnceLock<crate::request::Signer> = std::sync::OnceLock::new();
+    SIGNER.get_or_init(crate::request::Signer::new)
 }
 
+// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
+#[cfg_attr(
+    not(any(
+        all(
+            feature = "wasm-url",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        all(
+            feature = "upload",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        feature = "post",
+        feature = "verify",
+        feature = "exchange"
+    )),
+    allow(dead_code)
+)]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
     Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
 }
 
 /// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
+// Unused by the entry that exports only the checksum hashers (presign/upload).
+#[cfg_attr(
+    not(any(
+        all(
+            feature = "wasm-url",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        all(
+            feature = "upload",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        feature = "post",
+        feature = "cors",
+        feature = "verify",
+        feature = "exchange"
+    )),
+    allow(dead_code)
+)]
 fn text(bytes: &[u8]) -> Result<&str, String> {
     core::str::from_utf8(bytes).map_err(|_| {
         json::error_json(&crate::Error::InvalidRequest(msg!(
@@ -53,6 +100,23 @@ fn text(bytes: &[u8]) -> Result<&str, String> {
 }
 
 /// Runs `f` on the input text and the instant, or answers the error object of either.
+// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
+#[cfg_attr(
+    not(any(
+        all(
+            feature = "wasm-url",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        all(
+            feature = "upload",
+            any(feature = "s3", feature = "azure", feature = "gcs")
+        ),
+        feature = "post",
+        feature = "verify",
+        feature = "exchange"
+    )),
+    allow(dead_code)
+)]
 fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) -> String {
     match (text(bytes), now(now_ms)) {
         (Ok(s), Ok(t)) => f(s, t),
@@ -105,7 +169,7 @@ pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> Stri
 
 #[cfg(feature = "post")]
 fn post_signer() -> &'static crate::PostSigner {
-    static SIGNER: OnceLock<crate::PostSigner> = OnceLock::new();
+    static SIGNER: std::sync::OnceLock<crate::PostSigner> = std::sync::OnceLock::new();
     SIGNER.get_or_init(crate::PostSigner::new)
 }
 
