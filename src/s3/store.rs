@@ -14,7 +14,7 @@
 //! asked.
 
 use crate::checksum::{Algorithm, Checksum};
-use crate::error::{Error, Result};
+use crate::error::{msg_at, Error, Result};
 use crate::lifetime::MAX_EXPIRES;
 use crate::types::{Params, Warning};
 
@@ -494,8 +494,9 @@ impl UploadLimits {
         let mut out = Vec::new();
         let sized = self.size.is_some() || self.content_type.is_some();
         if sized && profile.signed_headers != Fact::Yes {
-            return Err(Error::Unsupported(format!(
-                "`limits`: {} is not documented to check signed headers, so a signed Content-Length or Content-Type would not be a limit",
+            return Err(Error::Unsupported(msg_at!(
+                "limits",
+                "{} is not documented to check signed headers, so a signed Content-Length or Content-Type would not be a limit",
                 profile.name
             )));
         }
@@ -508,8 +509,9 @@ impl UploadLimits {
                 } else {
                     "this store has no POST policy with an enforced `contentLengthRange` to fall back on"
                 };
-                return Err(Error::Unsupported(format!(
-                    "`limits.maxSize`: a presigned PUT cannot carry a size range; give the exact `limits.size` (signed Content-Length), {alternative}"
+                return Err(Error::Unsupported(msg_at!(
+                    "limits.maxSize",
+                    "a presigned PUT cannot carry a size range; give the exact `limits.size` (signed Content-Length), {alternative}"
                 )));
             }
             (Some(size), Some(max)) if size > max => {
@@ -536,8 +538,9 @@ impl UploadLimits {
                     } else {
                         "is not documented to verify"
                     };
-                    return Err(Error::Unsupported(format!(
-                        "`limits.checksum`: {} {what} {} on {}; it verifies: {}",
+                    return Err(Error::Unsupported(msg_at!(
+                        "limits.checksum",
+                        "{} {what} {} on {}; it verifies: {}",
                         profile.name,
                         c.algorithm().name(),
                         op.name(),
@@ -642,8 +645,9 @@ pub(crate) fn check_post(profile: &Profile, has_length_range: bool) -> Result<()
     } else {
         "is not documented to enforce"
     };
-    Err(Error::Unsupported(format!(
-        "`store`: {} {verb} {what}{alternative}",
+    Err(Error::Unsupported(msg_at!(
+        "store",
+        "{} {verb} {what}{alternative}",
         profile.name
     )))
 }
