@@ -6,15 +6,15 @@
 //! blocks already compressed), so signing a string with a cached key costs only the blocks of
 //! the message itself.
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 use hmac::{KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 type HmacSha256 = hmac::Hmac<Sha256>;
 
 /// SHA-256 of `data`.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub fn sha256(data: &[u8]) -> [u8; 32] {
     Sha256::digest(data).into()
 }
@@ -44,11 +44,11 @@ pub fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 /// A keyed HMAC-SHA256 state, ready to sign many messages.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 #[derive(Clone)]
 pub struct HmacKey(HmacSha256);
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 impl HmacKey {
     /// Absorbs `key` (any length: HMAC hashes keys longer than a block).
     pub fn new(key: &[u8]) -> Self {
@@ -74,7 +74,7 @@ impl HmacKey {
     }
 
     /// HMAC of the concatenation of `parts` (no copy into one buffer).
-    #[cfg(any(feature = "s3", feature = "gcs"))]
+    #[cfg(sigv4)]
     pub fn sign_parts(&self, parts: &[&[u8]]) -> [u8; 32] {
         let mut m = self.0.clone();
         for p in parts {
@@ -84,7 +84,7 @@ impl HmacKey {
     }
 }
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 impl core::fmt::Debug for HmacKey {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("HmacKey(<redacted>)")

@@ -45,10 +45,7 @@ impl Endpoint<'_> {
 
     /// `localhost`, `[::1]` or an address in 127.0.0.0/8: where `http://` may go (a local
     /// stand-in of a token or signing service).
-    #[cfg(any(
-        feature = "gcs",
-        all(feature = "azure", any(feature = "exchange", not(feature = "wasm")))
-    ))]
+    #[cfg(any(feature = "gcs", all(feature = "azure", exchanges)))]
     pub fn is_loopback(&self) -> bool {
         self.host == "localhost"
             || self.host == "[::1]"

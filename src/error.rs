@@ -106,32 +106,14 @@ impl std::error::Error for Error {}
 /// module documentation); only for what a storage service answered (its error code).
 // Only for services' answers: unused by builds without an exchange or upload step (the npm S3
 // entry, cors, post, json alone).
-#[cfg_attr(
-    not(any(
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "s3express",
-        all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(service_answers), allow(dead_code))]
 pub(crate) fn quoted(s: &str) -> Quoted<'_> {
     Quoted(s)
 }
 
 /// See [`quoted`].
 // See `quoted` (the same builds leave it unused).
-#[cfg_attr(
-    not(any(
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "s3express",
-        all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(service_answers), allow(dead_code))]
 pub(crate) struct Quoted<'a>(&'a str);
 
 impl fmt::Display for Quoted<'_> {
@@ -166,9 +148,9 @@ impl fmt::Display for Quoted<'_> {
 /// its text), so both builds accept the same sites.
 macro_rules! msg {
     ($s:literal $(, $($arg:tt)*)?) => {{
-        #[cfg(not(all(feature = "terse-errors", target_arch = "wasm32")))]
+        #[cfg(not(terse_errors))]
         let m = ::std::format!($s $(, $($arg)*)?);
-        #[cfg(all(feature = "terse-errors", target_arch = "wasm32"))]
+        #[cfg(terse_errors)]
         let m = {
             if false {
                 let _ = ::std::format!($s $(, $($arg)*)?);
@@ -183,27 +165,13 @@ pub(crate) use msg;
 /// [`msg!`] with the member path first: `` msg_at!("credentials.secretAccessKey", "is empty") ``
 /// reads `` `credentials.secretAccessKey`: is empty ``, and `` `credentials.secretAccessKey` `` in
 /// the terse build. The path is a `&str` expression (a literal or a name the site was given).
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(member_paths)]
 macro_rules! msg_at {
     ($path:expr, $($s:tt)+) => {
         $crate::error::at_path($path, $crate::error::msg!($($s)+))
     };
 }
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(member_paths)]
 pub(crate) use msg_at;
 
 /// A sentence put before a message that already names its member path:
@@ -213,13 +181,13 @@ pub(crate) use msg_at;
 macro_rules! msg_before {
     ($m:expr; $($s:tt)+) => {{
         let m: ::std::string::String = $m;
-        #[cfg(not(all(feature = "terse-errors", target_arch = "wasm32")))]
+        #[cfg(not(terse_errors))]
         let m = {
             let mut s = $crate::error::msg!($($s)+);
             s.push_str(&m);
             s
         };
-        #[cfg(all(feature = "terse-errors", target_arch = "wasm32"))]
+        #[cfg(terse_errors)]
         if false {
             let _ = $crate::error::msg!($($s)+);
         }
@@ -231,13 +199,7 @@ pub(crate) use msg_before;
 
 /// The member path of element `i` (from 0) of `name`: `` headers[2] `` (for [`msg_at!`]; no
 /// `format!`, so the terse build carries no formatting machinery for it).
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(input_checks)]
 pub(crate) fn indexed(name: &str, i: usize) -> String {
     let mut s = String::with_capacity(name.len() + 6);
     s.push_str(name);
@@ -249,14 +211,7 @@ pub(crate) fn indexed(name: &str, i: usize) -> String {
 
 /// `` `path`: sentence ``, or `` `path` `` alone when the sentence is empty (the terse build's).
 /// One home of the message layout; the schema reader's path prefixing ([`prefix_path`]) reads it.
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(member_paths)]
 pub(crate) fn at_path(path: &str, sentence: String) -> String {
     let mut m = String::with_capacity(path.len() + sentence.len() + 4);
     m.push('`');
@@ -273,7 +228,7 @@ pub(crate) fn at_path(path: &str, sentence: String) -> String {
 /// `` `accessKeyId`: … `` gives `` `key.accessKeyId`: … ``) or a position (`key` before
 /// `` `[2]`: … `` gives `` `key[2]`: … ``); a message without a path gets `` `key`: `` (or, empty,
 /// becomes `` `key` ``).
-#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
+#[cfg(json_reader)]
 pub(crate) fn prefix_path(key: &str, m: String) -> String {
     match m.strip_prefix('`') {
         Some(rest) => {

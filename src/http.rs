@@ -41,16 +41,7 @@ impl fmt::Debug for HttpRequest {
 /// the HTTP status, and the service's own error code and the first line of its message — the
 /// service's text, which the caller needs to act on; never a token or key the caller sent.
 // Unused by builds without an exchange or upload step (the npm S3 entry, cors, post, json alone).
-#[cfg_attr(
-    not(any(
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "s3express",
-        all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(service_answers), allow(dead_code))]
 pub(crate) fn service_error(exchange: &str, status: u16, code: &str, message: &str) -> Error {
     let line = message.lines().next().unwrap_or("");
     Error::Service(format!(

@@ -157,6 +157,38 @@
 //! results.
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The named cfgs of build.rs (`url_signer`, `sigv4`, …) stand for feature combinations inside the
+// crate; the documentation's availability notes name crate features only.
+#![cfg_attr(
+    docsrs,
+    doc(auto_cfg(hide(
+        url_signer,
+        sigv4,
+        sigv4_prepared,
+        any_signer,
+        v4_lifetime,
+        expiring_credentials,
+        hashing,
+        hex_decoder,
+        input_checks,
+        member_paths,
+        request_reader,
+        json_reader,
+        json_writer,
+        object_writer,
+        exchanges,
+        xml_reader,
+        service_answers,
+        gcs_upload,
+        upload_plan,
+        terse_errors,
+        wasm_url,
+        wasm_exports,
+        wasm_request_exports,
+        wasm_text_exports,
+        presign_vectors
+    )))
+)]
 #![warn(missing_docs)]
 #![cfg_attr(
     test,
@@ -168,44 +200,41 @@
     )
 )]
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+// A feature combination tested in more than one place is a named cfg, computed once in build.rs
+// (`url_signer`: s3, azure or gcs; `sigv4`: s3 or gcs; …), each name documented there.
+#[cfg(url_signer)]
 mod builders;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 mod cache;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub mod checksum;
 #[cfg(feature = "cors")]
 pub mod cors;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 mod crypto;
 mod encoding;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 mod endpoint;
 mod error;
 pub mod http;
 #[cfg(feature = "json")]
 pub mod json;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "post"))]
+#[cfg(any_signer)]
 mod lifetime;
 #[cfg(feature = "post")]
 pub mod post;
 mod request;
 // The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
-#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
+#[cfg(json_reader)]
 mod schema;
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 mod sigv4;
 #[cfg(feature = "sigv4a")]
 pub mod sigv4a;
 mod text;
 pub mod time;
 mod types;
-#[cfg(any(
-    feature = "azure",
-    feature = "upload",
-    feature = "s3express",
-    all(feature = "s3", any(feature = "exchange", not(feature = "wasm")))
-))]
+#[cfg(xml_reader)]
 mod xml;
 
 #[cfg(feature = "s3")]
@@ -262,4 +291,34 @@ mod docs {
     mod testing {}
     #[doc = include_str!("../docs/uploads.md")]
     mod uploads {}
+}
+
+#[cfg(test)]
+mod tests {
+    /// The names between `start` and the next `end` in `text`, split at commas, quotes and
+    /// whitespace dropped.
+    fn names(text: &str, start: &str, end: &str) -> std::collections::BTreeSet<String> {
+        let from = text.find(start).map(|i| i + start.len()).unwrap();
+        let list = &text[from..];
+        let list = &list[..list.find(end).unwrap()];
+        list.split(',')
+            .map(|n| n.trim().trim_matches('"').to_string())
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
+    /// Every cfg build.rs declares is hidden from the documentation's availability notes, and
+    /// nothing else is.
+    #[test]
+    fn the_docs_hide_exactly_the_cfgs_of_build_rs() {
+        let build = include_str!("../build.rs");
+        let declared: std::collections::BTreeSet<String> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("(\""))
+            .map(|l| l[..l.find('"').unwrap()].to_string())
+            .collect();
+        let hidden = names(include_str!("lib.rs"), "doc(auto_cfg(hide(", ")");
+        assert!(declared.len() > 20, "{declared:?}");
+        assert_eq!(declared, hidden);
+    }
 }

@@ -2,19 +2,19 @@
 //! and their verifier), the default lifetime, and the rule for credentials that expire before
 //! what they sign (S3 temporary credentials, Azure user-delegation keys).
 
-#[cfg(any(feature = "s3", feature = "gcs", feature = "post"))]
+#[cfg(v4_lifetime)]
 use crate::error::msg_at;
 use crate::error::{Error, Result};
-#[cfg(any(feature = "s3", feature = "azure"))]
+#[cfg(expiring_credentials)]
 use crate::time::Timestamp;
-#[cfg(any(feature = "s3", feature = "azure"))]
+#[cfg(expiring_credentials)]
 use crate::types::{CredentialExpiry, Warning};
 
 /// The longest lifetime a V4 signature (SigV4, GOOG4, POST policy) allows: 7 days, in seconds.
-#[cfg(any(feature = "s3", feature = "gcs", feature = "post"))]
+#[cfg(v4_lifetime)]
 pub const MAX_EXPIRES: u64 = 604_800;
 /// The lifetime when a request names none: 1 hour (the AWS CLI's and the SDKs' default).
-#[cfg(any(feature = "s3", feature = "gcs", feature = "post"))]
+#[cfg(v4_lifetime)]
 pub const DEFAULT_EXPIRES: u64 = 3600;
 
 /// The lifetime of a V4 signature: `given` (default [`DEFAULT_EXPIRES`]), which must be
@@ -23,7 +23,7 @@ pub const DEFAULT_EXPIRES: u64 = 3600;
 ///
 /// # Errors
 /// [`Error::InvalidExpiry`] outside the range.
-#[cfg(any(feature = "s3", feature = "gcs", feature = "post"))]
+#[cfg(v4_lifetime)]
 pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
     let expires_in = given.unwrap_or(DEFAULT_EXPIRES);
     if (1..=MAX_EXPIRES).contains(&expires_in) {
@@ -41,7 +41,7 @@ pub(crate) fn v4_expires_in(given: Option<u64>, what: &str) -> Result<u64> {
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] when they expire at or before `time`.
-#[cfg(any(feature = "s3", feature = "azure"))]
+#[cfg(expiring_credentials)]
 pub(crate) fn credentials_in_force(
     credentials_expire: Timestamp,
     time: Timestamp,
@@ -92,7 +92,7 @@ pub(crate) fn credential_expiry(
 ///
 /// # Errors
 /// [`Error::CredentialsExpire`] with [`CredentialExpiry::Error`] when they expire first.
-#[cfg(any(feature = "s3", feature = "azure"))]
+#[cfg(expiring_credentials)]
 pub(crate) fn expire_first(
     policy: CredentialExpiry,
     credentials_expire: Timestamp,

@@ -385,10 +385,7 @@ pub struct Auth<'a> {
     pub session_token: Option<&'a str>,
     /// The signing instant (`X-Amz-Date`).
     // Read by `prepare` and `authorization`: not by the S3 URL signer alone (npm presign/s3).
-    #[cfg_attr(
-        not(any(feature = "gcs", feature = "sigv4a", feature = "s3express")),
-        allow(dead_code)
-    )]
+    #[cfg_attr(not(any(sigv4_prepared, feature = "s3express")), allow(dead_code))]
     pub time: Timestamp,
     /// Region of the credential scope; with [`AWS4_ECDSA_P256_SHA256`], the region set
     /// (`X-Amz-Region-Set`: `*` or a comma-separated list) and no part of the scope.
@@ -415,7 +412,7 @@ pub struct Request<'a> {
 }
 
 /// A request ready to be signed: everything but the signature.
-#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
+#[cfg(any(sigv4_prepared, test))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Prepared {
     /// The canonical request that is hashed.
@@ -429,7 +426,7 @@ pub struct Prepared {
 
 /// The output of [`presign`] / [`Prepared::finish`], with every intermediate stage for debugging
 /// and test vectors.
-#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
+#[cfg(any(sigv4_prepared, test))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signed {
     /// The canonical request that was hashed.
@@ -442,7 +439,7 @@ pub struct Signed {
     pub query: String,
 }
 
-#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
+#[cfg(any(sigv4_prepared, test))]
 impl Prepared {
     /// Completes the request with a lower-case hex signature of [`Prepared::string_to_sign`].
     pub fn finish(self, signature_hex: String) -> Signed {
@@ -480,7 +477,7 @@ impl<'a> StampText<'a> {
 
 /// Builds the canonical query (auth parameters and `req.query`), the canonical request and the
 /// string to sign.
-#[cfg(any(feature = "gcs", feature = "sigv4a", test))]
+#[cfg(any(sigv4_prepared, test))]
 pub fn prepare(req: &Request<'_>, auth: &Auth<'_>) -> Prepared {
     let scheme = auth.scheme;
     let amz = auth.time.amz_stamp();

@@ -2,7 +2,7 @@
 //! (each of which costs kilobytes of wasm): byte searches and splits for ASCII separators, a
 //! stable sort, join and concat. Each is checked against the standard library by a proptest.
 
-#[cfg(any(feature = "json", feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(any(url_signer, feature = "json"))]
 use crate::error::{msg, Error, Result};
 
 /// `&s[range]` for a range the crate computed itself (an offset recorded while writing `s`, or
@@ -10,7 +10,7 @@ use crate::error::{msg, Error, Result};
 /// ever not be, that is a bug in the crate, and it is an error here: never a panic, and never an
 /// empty string signed, sent or read in its place.
 #[inline]
-#[cfg(any(feature = "json", feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(any(url_signer, feature = "json"))]
 pub(crate) fn part<R: core::slice::SliceIndex<str, Output = str>>(
     s: &str,
     range: R,
@@ -20,14 +20,14 @@ pub(crate) fn part<R: core::slice::SliceIndex<str, Output = str>>(
 
 /// [`part`] for bytes.
 #[inline]
-#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
+#[cfg(json_reader)]
 pub(crate) fn bytes_from(b: &[u8], start: usize) -> Result<&[u8]> {
     b.get(start..).ok_or_else(out_of_bounds)
 }
 
 #[cold]
 #[inline(never)]
-#[cfg(any(feature = "json", feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(any(url_signer, feature = "json"))]
 fn out_of_bounds() -> Error {
     Error::InvalidRequest(msg!("internal error: a text range out of bounds"))
 }
@@ -35,13 +35,7 @@ fn out_of_bounds() -> Error {
 /// The byte offset of the first `pat` in `s`, as `s.find(pat)` gives it, by a plain scan:
 /// `str`'s substring searcher costs kilobytes in the wasm build, and the haystacks here are
 /// short (endpoints, origins, keys).
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(input_checks)]
 pub(crate) fn find_str(s: &str, pat: &str) -> Option<usize> {
     let (s, p) = (s.as_bytes(), pat.as_bytes());
     (0..=s.len().checked_sub(p.len())?).find(|&i| s.get(i..i + p.len()) == Some(p))
@@ -50,7 +44,7 @@ pub(crate) fn find_str(s: &str, pat: &str) -> Option<usize> {
 /// `s.split_once(sep)` (or `s.rsplit_once(sep)` with `last`) for an ASCII `sep`, by a byte
 /// scan: `str`'s char searchers (and `memchr`/`memrchr` behind them) cost over a kilobyte of
 /// wasm. For short, cold inputs (endpoints, names, connection strings).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub(crate) fn split_once_byte(s: &str, sep: u8, last: bool) -> Option<(&str, &str)> {
     let mut found = None;
     for (i, b) in s.bytes().enumerate() {
@@ -66,19 +60,19 @@ pub(crate) fn split_once_byte(s: &str, sep: u8, last: bool) -> Option<(&str, &st
 }
 
 /// `s.split(sep)` for an ASCII `sep`, by a byte scan (see [`split_once_byte`]).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub(crate) fn split_byte(s: &str, sep: u8) -> SplitByte<'_> {
     SplitByte { rest: Some(s), sep }
 }
 
 /// See [`split_byte`].
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub(crate) struct SplitByte<'a> {
     rest: Option<&'a str>,
     sep: u8,
 }
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
@@ -97,20 +91,14 @@ impl<'a> Iterator for SplitByte<'a> {
 }
 
 /// `parts.concat()`: see [`join`].
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub(crate) fn concat(parts: &[&str]) -> String {
     join(parts, "")
 }
 
 /// `parts.join(sep)`, as a plain loop: the standard library's generic join costs over a
 /// kilobyte of wasm per element type.
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "cors"
-))]
+#[cfg(any(url_signer, feature = "json", feature = "cors"))]
 pub(crate) fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
     let len = parts.iter().map(|p| p.as_ref().len() + sep.len()).sum();
     let mut out = String::with_capacity(len);
@@ -127,14 +115,7 @@ pub(crate) fn join<S: AsRef<str>>(parts: &[S], sep: &str) -> String {
 /// parameters, policy fields, CORS lists): binary insertion, O(n log n) comparisons (and
 /// O(n²) swaps). The standard library's sorts are fast on long inputs but cost kilobytes of code
 /// per element type in the wasm build; these lists hold a handful of items.
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "cors",
-    feature = "post",
-    feature = "upload"
-))]
+#[cfg(any(input_checks, feature = "upload"))]
 pub fn sort_by<T>(v: &mut [T], mut less: impl FnMut(&T, &T) -> bool) {
     for i in 1..v.len() {
         // Binary search for the slot after every element not greater than `v[i]` (equal

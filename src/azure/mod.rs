@@ -67,7 +67,7 @@ mod service;
 mod sign;
 // Not in the npm URL entries (wasm without `exchange`): its callers would change how the shared
 // endpoint and encoding code is inlined there (pkg/size.mjs: no growth).
-#[cfg(any(feature = "exchange", not(feature = "wasm")))]
+#[cfg(exchanges)]
 pub mod token;
 mod user_delegation;
 mod validate;
@@ -78,7 +78,7 @@ pub use delegation::{KeyRequest, UserDelegationKey};
 pub use endpoint::DEFAULT_SUFFIX;
 pub use permissions::{PermissionScope, Permissions, ResourceTypes, Services};
 pub use sas::{SignedVersion, DEFAULT_VERSION};
-#[cfg(any(feature = "exchange", not(feature = "wasm")))]
+#[cfg(exchanges)]
 pub use token::{AccessToken, ManagedIdentityRequest, TokenRequest};
 pub(crate) use validate::validate_account;
 

@@ -1,7 +1,7 @@
 //! Hex, base64 and decimal digits: the crate's only codecs of bytes as text.
 
 /// Lower-case hex.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     hex_into(&mut s, bytes);
@@ -9,7 +9,7 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Appends lower-case hex.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub fn hex_into(out: &mut String, bytes: &[u8]) {
     // Converted in chunks on the stack, then appended as ASCII text in one go.
     for chunk in bytes.chunks(32) {
@@ -21,7 +21,7 @@ pub fn hex_into(out: &mut String, bytes: &[u8]) {
 
 /// The two lower-case hex digits of every byte.
 // Built at compile time: an index out of bounds here fails the build, never a run.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 #[allow(clippy::indexing_slicing)]
 static HEX_PAIRS: [[u8; 2]; 256] = {
     const LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -35,7 +35,7 @@ static HEX_PAIRS: [[u8; 2]; 256] = {
 };
 
 /// Lower-case hex of up to 32 bytes into a stack buffer (the rest stays zero).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 fn hex_chunk(chunk: &[u8]) -> [u8; 64] {
     let mut buf = [0u8; 64];
     for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
@@ -48,20 +48,13 @@ fn hex_chunk(chunk: &[u8]) -> [u8; 64] {
 }
 
 /// Lower-case hex of a SHA-256 digest, on the stack (64 ASCII bytes).
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(crate) fn hex32(bytes: &[u8; 32]) -> [u8; 64] {
     hex_chunk(bytes)
 }
 
 /// Appends the decimal digits of `n` (no `format!`/`to_string` on the signing path).
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(member_paths)]
 pub fn push_decimal(out: &mut String, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut start = buf.len();
@@ -82,14 +75,14 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
 }
 
 /// The base64 character for the low six bits of `n`.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 fn b64_char(n: u32) -> char {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char::from(ALPHABET.get((n & 63) as usize).copied().unwrap_or(b'A'))
 }
 
 /// Standard base64 with padding (RFC 4648 §4).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub fn base64(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
@@ -110,7 +103,7 @@ pub fn base64(bytes: &[u8]) -> String {
 
 /// Decodes standard base64 (padding required when the length is not a multiple of 4 is *not*
 /// enforced; whitespace is not allowed). Returns `None` on any invalid character.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     let t = s.trim_end_matches('=');
     if s.len() - t.len() > 2 {
@@ -144,7 +137,7 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
 
 /// Decodes lower- or upper-case hex. Returns `None` for an odd length or a non-hex character.
 /// (SigV4a signatures, and the verifier's RSA signatures.)
-#[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
+#[cfg(hex_decoder)]
 pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
     let b = s.as_bytes();
     if !b.len().is_multiple_of(2) {
@@ -195,7 +188,7 @@ mod tests {
         assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
     }
 
-    #[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
+    #[cfg(hex_decoder)]
     #[test]
     fn hex_decode_inverts_hex_and_refuses_junk() {
         assert_eq!(hex_decode("00abFF").unwrap(), [0x00, 0xab, 0xff]);

@@ -37,7 +37,7 @@ pub(crate) fn json_special(b: &[u8]) -> usize {
 /// POST policy documents). `"` `\` and control characters are escaped (`\b \f \n \r \t`, else
 /// `\u00xx`); with `ascii`, every character outside space..`~` is escaped as UTF-16 `\uxxxx`
 /// units too (Python's `json.dumps` default, which the clouds' policy documents are signed in).
-#[cfg(any(feature = "json", feature = "gcs", feature = "cors", feature = "post"))]
+#[cfg(json_writer)]
 pub fn json_string_into(out: &mut String, s: &str, ascii: bool) {
     fn unit(out: &mut String, u: u32) {
         out.push_str("\\u");
@@ -77,7 +77,7 @@ pub fn json_string_into(out: &mut String, s: &str, ascii: bool) {
 }
 
 /// The escape of `"`, `\` or an ASCII control character.
-#[cfg(any(feature = "json", feature = "gcs", feature = "cors", feature = "post"))]
+#[cfg(json_writer)]
 fn push_escape(out: &mut String, c: char, unit: fn(&mut String, u32)) {
     match c {
         '"' => out.push_str("\\\""),

@@ -9,43 +9,30 @@
 //!   ([`CanonicalQuery`]), and the *same* string is signed and emitted in the URL — there is no
 //!   second encoder that could drift from the signed one.
 
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 mod canonical;
 mod codec;
-#[cfg(any(
-    feature = "json",
-    feature = "azure",
-    feature = "gcs",
-    feature = "cors",
-    feature = "post"
-))]
+#[cfg(any(json_reader, json_writer))]
 mod json;
 
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub use canonical::{canonical_headers, CanonicalQuery};
-#[cfg(any(feature = "sigv4a", all(feature = "verify", feature = "gcs-rsa")))]
+#[cfg(hex_decoder)]
 pub use codec::hex_decode;
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "json",
-    feature = "post",
-    feature = "cors"
-))]
+#[cfg(member_paths)]
 pub use codec::push_decimal;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs", feature = "upload"))]
+#[cfg(hashing)]
 pub use codec::{base64, base64_decode, hex};
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(crate) use codec::{hex32, hex_into};
-#[cfg(any(feature = "json", feature = "azure", feature = "gcs"))]
+#[cfg(json_reader)]
 pub(crate) use json::json_special;
-#[cfg(any(feature = "json", feature = "gcs", feature = "cors", feature = "post"))]
+#[cfg(json_writer)]
 pub use json::json_string_into;
 
 /// The upper-case hex digit of a nibble, as a byte.
 #[inline]
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 fn hex_byte(n: u8) -> u8 {
     b"0123456789ABCDEF"
         .get(usize::from(n & 15))
@@ -55,7 +42,7 @@ fn hex_byte(n: u8) -> u8 {
 
 /// Per byte: 1 = unreserved (kept everywhere), 2 = `/` (kept in paths), 0 = percent-encoded.
 // Built at compile time: an index out of bounds here fails the build, never a run.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 #[allow(clippy::indexing_slicing)]
 static KEEP: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -71,7 +58,7 @@ static KEEP: [u8; 256] = {
     t
 };
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
     // KEEP 1 → 0 < keep: always kept; KEEP 2 → 1 < keep: kept in paths; KEEP 0 → 255.
     let keep = if keep_slash { 2 } else { 1 };
@@ -105,13 +92,13 @@ fn encode_into(out: &mut String, s: &str, keep_slash: bool) {
 }
 
 /// Appends `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub fn encode_component_into(out: &mut String, s: &str) {
     encode_into(out, s, false);
 }
 
 /// `s` percent-encoded (everything but unreserved; `/` becomes `%2F`).
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub fn encode_component(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
     encode_into(&mut out, s, false);
@@ -119,13 +106,13 @@ pub fn encode_component(s: &str) -> String {
 }
 
 /// Appends `s` percent-encoded as a URL path (`/` kept).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub fn encode_path_into(out: &mut String, s: &str) {
     encode_into(out, s, true);
 }
 
 /// `s` percent-encoded as a URL path (`/` kept).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 2);
     encode_into(&mut out, s, true);
@@ -177,11 +164,7 @@ pub fn append_param(out: &mut String, name: &str, value: &str) {
 /// has the empty value, empty parts (`a=1&&b=2`) are skipped. Returns `None` for a malformed
 /// escape or text that is not UTF-8 once decoded. (The verifier's, and the GCS upload steps' seam
 /// for keys signed outside the crate; tests read bodies with it.)
-#[cfg(any(
-    feature = "verify",
-    all(feature = "upload", feature = "gcs"),
-    all(test, feature = "azure")
-))]
+#[cfg(any(feature = "verify", gcs_upload, all(test, feature = "azure")))]
 pub fn split_query(query: &str) -> Option<Vec<(String, String)>> {
     query
         .split('&')

@@ -22,7 +22,7 @@ use super::{error_json, missing, Object, Reader};
 use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 use crate::schema::{json_struct, read_struct};
 use crate::time::Timestamp;
 
@@ -85,7 +85,7 @@ fn unknown_kind() -> Error {
 }
 
 /// Reads the rest of the object as `T` (every member known, nothing after it).
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 fn options<T: crate::schema::Members>(mut r: Reader<'_>) -> Result<T> {
     let t = read_struct(&mut r)?;
     r.finish()?;
@@ -192,13 +192,13 @@ fn response(kind: &str, r: Reader<'_>, now: Timestamp, out: &mut String) -> Resu
 }
 
 /// A response as the caller received it.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 struct Answer {
     status: u16,
     body: String,
 }
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 json_struct!(Answer {
     required { status: "status", body: "body" }
     optional {}

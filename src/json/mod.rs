@@ -3,7 +3,7 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 mod client;
 #[cfg(feature = "cors")]
 mod cors;
@@ -24,14 +24,14 @@ pub use post::{gcs_post_finish_json, gcs_post_string_to_sign_json};
 #[cfg(feature = "post")]
 pub use post::{parse_post_request, post_json, post_result_json, push_post_form};
 
-#[cfg(all(feature = "upload", feature = "gcs"))]
+#[cfg(gcs_upload)]
 pub use upload::{gcs_upload_finish_json, gcs_upload_strings_to_sign_json};
 #[cfg(feature = "upload")]
 pub use upload::{plan_upload, plan_upload_json, upload_request_json, upload_response_json};
 
 pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub use client::Client;
 
 #[cfg(feature = "gcs")]

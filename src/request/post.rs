@@ -57,7 +57,7 @@ impl PostSigner {
     /// # Errors
     /// As the provider's `presign_post`; [`Error::Unsupported`] for Azure.
     // Without S3 and GCS (post alone) every request is refused before the instant is read.
-    #[cfg_attr(not(any(feature = "s3", feature = "gcs")), allow(unused_variables))]
+    #[cfg_attr(not(sigv4), allow(unused_variables))]
     pub fn presign_post(&self, req: &PostRequest, now: Timestamp) -> Result<PostForm> {
         match req {
             #[cfg(feature = "s3")]

@@ -23,7 +23,7 @@
 
 // The credential exchanges: not in the npm URL entries (wasm without `exchange`), where they would
 // change how the shared code is inlined (pkg/size.mjs: presign/s3 +0.4 KB gzip with them).
-#[cfg(all(feature = "json", any(feature = "exchange", not(feature = "wasm"))))]
+#[cfg(all(feature = "json", exchanges))]
 pub mod cognito;
 // Repository-only: reads tests/vectors through tests/common (build.rs sets the cfg).
 #[cfg(all(test, presign_vectors))]
@@ -37,7 +37,7 @@ pub mod post;
 #[cfg(all(test, presign_vectors, feature = "sigv4a"))]
 mod sigv4a_vectors;
 pub mod store;
-#[cfg(any(feature = "exchange", not(feature = "wasm")))]
+#[cfg(exchanges)]
 pub mod sts;
 
 pub use endpoint::{Endpoint, UrlStyle};

@@ -7,31 +7,19 @@
 mod read;
 #[cfg(feature = "json")]
 mod typed;
-#[cfg(any(feature = "json", feature = "gcs"))]
+#[cfg(object_writer)]
 mod write;
 
 pub use read::Reader;
 #[cfg(feature = "json")]
 pub use read::{from_str, missing, unknown, FromJson};
-#[cfg(all(
-    feature = "json",
-    any(feature = "s3", feature = "azure", feature = "gcs", feature = "post")
-))]
+#[cfg(all(feature = "json", any_signer))]
 pub(crate) use typed::check_required;
-#[cfg(all(
-    feature = "json",
-    any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )
-))]
+#[cfg(all(feature = "json", request_reader))]
 pub(crate) use typed::{json_enum, json_struct, read_struct, set_field, Members, Placeholder};
-#[cfg(all(feature = "json", any(feature = "s3", feature = "gcs")))]
+#[cfg(all(feature = "json", sigv4))]
 pub(crate) use typed::{json_flat, Flat};
-#[cfg(any(feature = "json", feature = "gcs"))]
+#[cfg(object_writer)]
 pub use write::Object;
 #[cfg(feature = "json")]
 pub use write::{push_str, string};

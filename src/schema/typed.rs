@@ -14,16 +14,7 @@ use std::borrow::Cow;
 /// the type's default, or a stand-in for types without one. A required member's stand-in never
 /// leaves `from_json`: a missing member is an error.
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(request_reader), allow(dead_code))]
 pub(crate) trait Placeholder {
     fn placeholder() -> Self;
 }
@@ -44,16 +35,7 @@ impl Placeholder for Timestamp {
 /// shared by every struct, instead of inlined into every member's arm (wasm size).
 #[inline(never)]
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(request_reader), allow(dead_code))]
 pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Result<()> {
     *field = T::from_json(r)?;
     Ok(())
@@ -63,16 +45,7 @@ pub(crate) fn set_field<T: FromJson>(field: &mut T, r: &mut Reader<'_>) -> Resul
 /// top of a value already read — how a client object merges each call's members over its
 /// configuration, so that the result equals the stateless call with both in one object.
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(request_reader), allow(dead_code))]
 pub(crate) trait Members: Sized {
     /// The required members' JSON names.
     const REQUIRED: &'static [&'static str];
@@ -86,16 +59,7 @@ pub(crate) trait Members: Sized {
 /// Reads one object as `T`: every required member must be present (the first missing one is
 /// named).
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(request_reader), allow(dead_code))]
 pub(crate) fn read_struct<T: Members>(r: &mut Reader<'_>) -> Result<T> {
     let mut out = T::placeholder_struct();
     // Room for every struct's required members (the most any has is 7: a user-delegation key).
@@ -107,16 +71,7 @@ pub(crate) fn read_struct<T: Members>(r: &mut Reader<'_>) -> Result<T> {
 
 /// The first required member of `T` not marked in `present`, as an error.
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(request_reader), allow(dead_code))]
 pub(crate) fn check_required<T: Members>(present: &[bool]) -> Result<()> {
     match T::REQUIRED
         .iter()
@@ -238,16 +193,7 @@ impl FromJson for Method {
 /// more than we read). After `optional`, `flatten { field }` names fields whose own members
 /// ([`json_flat!`]) sit flat in the same object (a provider's endpoint options).
 // Unused by the builds that read no request type (cors, exchange or json alone).
-#[cfg_attr(
-    not(any(
-        feature = "s3",
-        feature = "azure",
-        feature = "gcs",
-        feature = "upload",
-        feature = "post"
-    )),
-    allow(unused_macros)
-)]
+#[cfg_attr(not(request_reader), allow(unused_macros))]
 macro_rules! json_struct {
     ($ty:ident { required { $($rf:ident : $rn:literal),* $(,)? } optional { $($of:ident : $on:literal),* $(,)? } $(flatten { $($ff:ident),* $(,)? })? }) => {
         $crate::schema::json_struct!(@impl $ty, deny, [$($rf : $rn),*], [$($of : $on),*], [$($($ff),*)?]);
@@ -324,7 +270,7 @@ macro_rules! json_struct {
 
 /// A struct whose members sit flat in an enclosing object ([`json_flat!`]): the endpoint
 /// options a provider's URL request and POST request share.
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(crate) trait Flat {
     /// Reads member `name` into `self`; `false` (nothing read) when it is not one of its members.
     fn read_member(&mut self, r: &mut Reader<'_>, name: &str) -> Result<bool>;
@@ -336,7 +282,7 @@ pub(crate) trait Flat {
 /// ```ignore
 /// json_flat!(Endpoint { region: "region", url: "endpoint" });
 /// ```
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 macro_rules! json_flat {
     ($ty:ident { $($f:ident : $n:literal),* $(,)? }) => {
         impl $crate::schema::Flat for $ty {
@@ -374,15 +320,9 @@ macro_rules! json_enum {
     };
 }
 
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(crate) use json_flat;
-#[cfg(any(
-    feature = "s3",
-    feature = "azure",
-    feature = "gcs",
-    feature = "upload",
-    feature = "post"
-))]
+#[cfg(request_reader)]
 pub(crate) use {json_enum, json_struct};
 
 json_enum!(CredentialExpiry {

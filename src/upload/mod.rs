@@ -46,7 +46,7 @@ mod step;
 use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::request::Request;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 use crate::request::Signer;
 use crate::time::Timestamp;
 use crate::types::Presigned;
@@ -274,7 +274,7 @@ pub struct CompletedPart {
 /// The builder of every upload step. Keep one for many requests: its signer caches derived keys.
 #[derive(Debug, Default)]
 pub struct Uploads {
-    #[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+    #[cfg(url_signer)]
     signer: Signer,
 }
 

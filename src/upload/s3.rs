@@ -7,7 +7,7 @@ use super::step::xml_api_step;
 use super::{document, exchange, ListedPart, ListedParts, Provider};
 #[cfg(feature = "s3")]
 use super::{Step, StepRequest};
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 #[cfg(feature = "s3")]
@@ -18,7 +18,7 @@ use crate::time::Timestamp;
 /// The S3 name of the algorithm (`x-amz-checksum-algorithm` on the create step, the suffix of
 /// the `CompletedPart` element that repeats a part's digest): none for MD5, which only
 /// `Content-MD5` carries.
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 fn s3_name(a: Algorithm) -> Option<&'static str> {
     Some(match a {
         Algorithm::Crc32 => "CRC32",
@@ -85,7 +85,7 @@ pub(super) fn sign(
 /// members in the caller's order; its transfer manager, s3transfer, gives them in this one). GCS:
 /// `PartNumber` then `ETag`, as google-cloud-storage's `XMLMPUContainer` writes them. A part's
 /// checksum is its algorithm's S3 name (`CRC32`) and digest.
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(super) fn complete_body<'p>(
     open: &str,
     parts: impl Iterator<Item = (u32, &'p str, Option<(&'static str, &'p str)>)>,
@@ -120,7 +120,7 @@ pub(super) fn complete_body<'p>(
     out
 }
 
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 fn push_number(out: &mut String, n: u32) {
     out.push_str("<PartNumber>");
     crate::encoding::push_decimal(out, u64::from(n));
@@ -128,7 +128,7 @@ fn push_number(out: &mut String, n: u32) {
 }
 
 /// Escapes XML text (`&`, `<`, `>`), as the SDKs' serializers do.
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 fn xml_text(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {

@@ -2,15 +2,12 @@
 
 use super::CompletedPart;
 use crate::checksum::Checksum;
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 use crate::types::{Method, Params};
 
 /// One step, with what it needs beyond the target.
 // A build with `upload` and no provider makes steps it never signs: their fields go unread.
-#[cfg_attr(
-    not(any(feature = "s3", feature = "azure", feature = "gcs")),
-    allow(dead_code)
-)]
+#[cfg_attr(not(url_signer), allow(dead_code))]
 #[derive(Clone, Copy)]
 pub(super) enum Step<'a> {
     Create,
@@ -35,7 +32,7 @@ pub(super) enum Step<'a> {
 }
 
 /// The signing request of a step: the target's method, extra signed query and headers.
-#[cfg(any(feature = "s3", feature = "azure", feature = "gcs"))]
+#[cfg(url_signer)]
 pub(super) fn with_step(method: &mut Method, query: &mut Params, m: Method, q: &[(&str, &str)]) {
     *method = m;
     for (n, v) in q {
@@ -47,7 +44,7 @@ pub(super) fn with_step(method: &mut Method, query: &mut Params, m: Method, q: &
 /// signed query of the table in the module's documentation. The steps after the create one drop
 /// the object's headers (content-type, metadata), which belong to the create step; the single
 /// PUT keeps them.
-#[cfg(any(feature = "s3", feature = "gcs"))]
+#[cfg(sigv4)]
 pub(super) fn xml_api_step(
     method: &mut Method,
     query: &mut Params,

@@ -9,26 +9,11 @@ use crate::json;
 
 // The plan's exports only where a provider can sign its steps: the `presign/upload` entry carries
 // the checksum hashers alone (features "upload"), so the multipart model stays out of it.
-#[cfg(all(
-    feature = "upload",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(upload_plan)]
 mod upload;
 use crate::time::Timestamp;
 // The multipart and upload entries export only from the submodules (`upload`, `hash`).
-#[cfg_attr(
-    not(any(
-        all(
-            feature = "wasm-url",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        feature = "post",
-        feature = "cors",
-        feature = "verify",
-        feature = "exchange"
-    )),
-    allow(unused_imports)
-)]
+#[cfg_attr(not(wasm_exports), allow(unused_imports))]
 use wasm_bindgen::prelude::wasm_bindgen;
 
 #[cfg(feature = "upload")]
@@ -41,32 +26,14 @@ static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
 /// One signer per module instance, so derived keys are reused across calls.
-#[cfg(all(
-    feature = "wasm-url",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(wasm_url)]
 fn signer() -> &'static crate::request::Signer {
     static SIGNER: std::sync::OnceLock<crate::request::Signer> = std::sync::OnceLock::new();
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
 // Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
-#[cfg_attr(
-    not(any(
-        all(
-            feature = "wasm-url",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        all(
-            feature = "upload",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        feature = "post",
-        feature = "verify",
-        feature = "exchange"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(wasm_request_exports), allow(dead_code))]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
     Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
@@ -74,23 +41,7 @@ fn now(now_ms: f64) -> Result<Timestamp, String> {
 
 /// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
 // Unused by the entry that exports only the checksum hashers (presign/upload).
-#[cfg_attr(
-    not(any(
-        all(
-            feature = "wasm-url",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        all(
-            feature = "upload",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        feature = "post",
-        feature = "cors",
-        feature = "verify",
-        feature = "exchange"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(wasm_text_exports), allow(dead_code))]
 fn text(bytes: &[u8]) -> Result<&str, String> {
     core::str::from_utf8(bytes).map_err(|_| {
         json::error_json(&crate::Error::InvalidRequest(msg!(
@@ -101,22 +52,7 @@ fn text(bytes: &[u8]) -> Result<&str, String> {
 
 /// Runs `f` on the input text and the instant, or answers the error object of either.
 // Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
-#[cfg_attr(
-    not(any(
-        all(
-            feature = "wasm-url",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        all(
-            feature = "upload",
-            any(feature = "s3", feature = "azure", feature = "gcs")
-        ),
-        feature = "post",
-        feature = "verify",
-        feature = "exchange"
-    )),
-    allow(dead_code)
-)]
+#[cfg_attr(not(wasm_request_exports), allow(dead_code))]
 fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) -> String {
     match (text(bytes), now(now_ms)) {
         (Ok(s), Ok(t)) => f(s, t),
@@ -125,10 +61,7 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 }
 
 /// Presigns one request (request-schema JSON); returns the result or error object as JSON.
-#[cfg(all(
-    feature = "wasm-url",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(wasm_url)]
 #[wasm_bindgen(js_name = presignJson)]
 pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
@@ -137,10 +70,7 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// Presigns a JSON array of requests in one call; returns a JSON array of results.
-#[cfg(all(
-    feature = "wasm-url",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(wasm_url)]
 #[wasm_bindgen(js_name = presignManyJson)]
 pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
     with(requests, now_ms, |requests, t| {
@@ -236,17 +166,11 @@ pub fn exchange_response_json(input: &[u8], now_ms: f64) -> String {
 
 /// A client object (`createPresigner`): the configuration crosses into wasm once; each call
 /// carries only what changes. Freed by JS (`free()` / `Symbol.dispose`).
-#[cfg(all(
-    feature = "wasm-url",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(wasm_url)]
 #[wasm_bindgen(js_name = PresignerClient)]
 pub struct Client(json::Client);
 
-#[cfg(all(
-    feature = "wasm-url",
-    any(feature = "s3", feature = "azure", feature = "gcs")
-))]
+#[cfg(wasm_url)]
 #[wasm_bindgen(js_class = PresignerClient)]
 impl Client {
     /// Reads the configuration (request-schema members with `provider`); throws the error
