@@ -479,7 +479,13 @@ fn json_field(s: &mut String, first: &mut bool, name: &str, values: &[String]) {
     }
     *first = false;
     crate::encoding::json_string_into(s, name, false);
-    s.push_str(":[");
+    s.push(':');
+    json_list(s, values);
+}
+
+/// Writes `["a","b"]` through the crate's one JSON string escaper.
+pub(crate) fn json_list(s: &mut String, values: &[String]) {
+    s.push('[');
     for (i, v) in values.iter().enumerate() {
         if i > 0 {
             s.push(',');
