@@ -33,6 +33,7 @@
 //! Origins and header names are validated to a character set that needs no escaping in JSON or
 //! XML, so every output is written directly.
 
+use crate::encoding::push_decimal;
 use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::types::{Method, Params, Presigned};
@@ -338,7 +339,7 @@ fn check_origin(provider: Provider, i: usize, o: &str) -> Result<&str> {
     }
     if rest.as_bytes().contains(&b'*') {
         if provider != Provider::S3 {
-            return bad(&format!(
+            return bad(&msg!(
                 "has a wildcard; {provider} allows only the whole origin \"*\""
             ));
         }
@@ -385,7 +386,7 @@ impl CorsRules {
             json_field(&mut s, &mut first, "ExposeHeaders", &self.exposed_headers);
         }
         s.push_str(",\"MaxAgeSeconds\":");
-        s.push_str(&self.max_age.to_string());
+        push_decimal(&mut s, self.max_age.into());
         s.push_str("}]}");
         s
     }
@@ -408,7 +409,7 @@ impl CorsRules {
         for h in &self.exposed_headers {
             xml_elem(&mut s, "ExposeHeader", h);
         }
-        xml_elem(&mut s, "MaxAgeSeconds", &self.max_age.to_string());
+        xml_elem(&mut s, "MaxAgeSeconds", &self.max_age_digits());
         s.push_str("</CORSRule></CORSConfiguration>");
         s
     }
@@ -431,7 +432,7 @@ impl CorsRules {
             json_field(&mut s, &mut first, "responseHeader", &response);
         }
         s.push_str(",\"maxAgeSeconds\":");
-        s.push_str(&self.max_age.to_string());
+        push_decimal(&mut s, self.max_age.into());
         s.push_str("}]");
         s
     }
@@ -462,8 +463,15 @@ impl CorsRules {
             "ExposedHeaders",
             &crate::text::join(&self.exposed_headers, ","),
         );
-        xml_elem(&mut s, "MaxAgeInSeconds", &self.max_age.to_string());
+        xml_elem(&mut s, "MaxAgeInSeconds", &self.max_age_digits());
         s.push_str("</CorsRule></Cors></StorageServiceProperties>");
+        s
+    }
+
+    /// `max_age` in decimal (written without the formatting machinery: wasm size).
+    fn max_age_digits(&self) -> String {
+        let mut s = String::new();
+        push_decimal(&mut s, self.max_age.into());
         s
     }
 
@@ -479,7 +487,13 @@ fn json_field(s: &mut String, first: &mut bool, name: &str, values: &[String]) {
     }
     *first = false;
     crate::encoding::json_string_into(s, name, false);
-    s.push_str(":[");
+    s.push(':');
+    json_list(s, values);
+}
+
+/// Writes `["a","b"]` through the crate's one JSON string escaper.
+pub(crate) fn json_list(s: &mut String, values: &[String]) {
+    s.push('[');
     for (i, v) in values.iter().enumerate() {
         if i > 0 {
             s.push(',');

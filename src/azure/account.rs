@@ -26,15 +26,15 @@ pub(super) fn check(req: &AzureRequest) -> Result<()> {
 /// `ss` (default `b`) and `srt` (default from the URL: `o` with a blob, `c` with a container,
 /// else `s`), in canonical order.
 pub(super) fn services_and_resource_types(req: &AzureRequest) -> Result<(String, String)> {
-    let services = match req.services {
-        Some(v) => v.non_empty("services")?,
-        None => Services::BLOB,
-    };
+    let services = req.services.unwrap_or(Services::BLOB);
     let resource_types = match req.resource_types {
-        Some(v) => v.non_empty("resourceTypes")?,
+        Some(v) => v,
         None if req.blob.is_some() => ResourceTypes::OBJECT,
         None if req.container.is_some() => ResourceTypes::CONTAINER,
         None => ResourceTypes::SERVICE,
     };
-    Ok((services.letters(), resource_types.letters()))
+    Ok((
+        services.sas_letters("services")?,
+        resource_types.sas_letters("resourceTypes")?,
+    ))
 }

@@ -81,11 +81,11 @@ impl ConnectionString {
             let key = k.trim().to_ascii_lowercase();
             let v = v.trim();
             if seen.contains(&key) {
-                return Err(bad(format!("part {i}: the key is given twice")));
+                return Err(bad(msg!("part {i}: the key is given twice")));
             }
             seen.push(key.clone());
             if v.is_empty() {
-                return Err(bad(format!("part {i}: the value is empty")));
+                return Err(bad(msg!("part {i}: the value is empty")));
             }
             cs.set(i, &key, v, &mut dev)?;
         }
@@ -149,7 +149,7 @@ impl ConnectionString {
                 return Err(Error::Unsupported(msg!("connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead")))
             }
             other if IGNORED.contains(&other) => {}
-            _ => return Err(bad(format!("part {i}: unknown key"))),
+            _ => return Err(bad(msg!("part {i}: unknown key"))),
         }
         Ok(())
     }

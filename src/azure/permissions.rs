@@ -273,9 +273,10 @@ fn letter_bits(s: &str, valid: &str) -> Result<u8> {
         return Err(Error::InvalidRequest(msg!("empty; valid letters: {valid}")));
     }
     let mut bits = 0u8;
-    // Byte scans: `valid` is ASCII.
-    for (i, c) in s.chars().enumerate() {
-        match valid.bytes().position(|v| char::from(v) == c) {
+    // Bytes: `valid` is ASCII, so a non-ASCII character is refused at its first byte, whose
+    // index is the character's (every letter before it is one of `valid`'s, one byte each).
+    for (i, c) in s.bytes().enumerate() {
+        match valid.bytes().position(|v| v == c) {
             Some(b) => bits |= 1 << b,
             None => {
                 return Err(Error::InvalidRequest(msg!(
@@ -287,19 +288,40 @@ fn letter_bits(s: &str, valid: &str) -> Result<u8> {
     Ok(bits)
 }
 
+/// A JSON string of letters of `valid`, as [`letter_bits`] reads them: the one body of every
+/// flag set's JSON reader (each set's own is this and a wrap, inlined; wasm size).
+#[cfg(feature = "json")]
+fn letter_bits_json(r: &mut crate::schema::Reader<'_>, valid: &str) -> Result<u8> {
+    letter_bits(&r.string()?, valid)
+}
+
 /// The letters of `valid` whose bits are set in `bits`, in `valid`'s order.
 fn letters_of(bits: u8, valid: &str) -> String {
-    valid
-        .bytes()
-        .enumerate()
-        .filter(|(i, _)| bits & (1 << i) != 0)
-        .map(|(_, c)| char::from(c))
-        .collect()
+    let mut out = String::new();
+    for (i, c) in valid.bytes().enumerate() {
+        if bits & (1 << i) != 0 {
+            out.push(char::from(c));
+        }
+    }
+    out
+}
+
+/// The letters a SAS carries for `bits` of `valid` (as [`letters_of`]), checked not to be none
+/// (a SAS names at least one), for member `path`: one body for both flag sets (wasm size).
+fn sas_letters_of(bits: u8, valid: &str, path: &str) -> Result<String> {
+    if bits == 0 {
+        return Err(Error::InvalidRequest(msg_at!(
+            path,
+            "empty; valid letters: {valid}"
+        )));
+    }
+    Ok(letters_of(bits, valid))
 }
 
 /// The flag sets of an account SAS (`ss`, `srt`): the set operators, parsing, the canonical
 /// letters (`Display`) and the JSON reader, over the type's `LETTERS` (canonical order, one bit
-/// a letter).
+/// a letter). Each method hands `LETTERS` to one shared function, so the two sets share their
+/// compiled bodies.
 macro_rules! letter_set {
     ($ty:ident) => {
         impl $ty {
@@ -318,8 +340,7 @@ macro_rules! letter_set {
                 self.0 & other.0 == other.0
             }
 
-            /// The letters in canonical order, as the SAS carries them (what `Display` writes;
-            /// the signer calls this, which needs no formatting machinery).
+            /// The letters in canonical order, as the SAS carries them (what `Display` writes).
             pub(crate) fn letters(self) -> String {
                 letters_of(self.0, Self::LETTERS)
             }
@@ -329,17 +350,12 @@ macro_rules! letter_set {
                 self.0 == 0
             }
 
-            /// The set, checked not to be empty (a SAS names at least one letter), for member
-            /// `path`.
-            pub(crate) fn non_empty(self, path: &str) -> Result<Self> {
-                if self.is_empty() {
-                    return Err(Error::InvalidRequest(msg_at!(
-                        path,
-                        "empty; valid letters: {}",
-                        Self::LETTERS
-                    )));
-                }
-                Ok(self)
+            /// The letters the signer writes (as [`letters`](Self::letters), without the
+            /// formatting machinery), checked not to be none (a SAS names at least one), for
+            /// member `path`.
+            #[inline]
+            pub(crate) fn sas_letters(self, path: &str) -> Result<String> {
+                sas_letters_of(self.0, Self::LETTERS, path)
             }
         }
 
@@ -373,8 +389,11 @@ macro_rules! letter_set {
 
         #[cfg(feature = "json")]
         impl crate::schema::FromJson for $ty {
+            /// Letters as [`parse`](Self::parse) reads them.
+            // Inline: merged into the optional field's reader (wasm size).
+            #[inline]
             fn from_json(r: &mut crate::schema::Reader<'_>) -> Result<Self> {
-                $ty::parse(&r.string()?)
+                letter_bits_json(r, Self::LETTERS).map($ty)
             }
         }
     };
@@ -533,10 +552,15 @@ mod tests {
         let e = Services::parse("bx").unwrap_err();
         assert_eq!(e.code(), "INVALID_REQUEST");
         assert_eq!(e.message(), "letter 1 is not valid; valid letters: bqtf");
+        // Counted in characters: a non-ASCII one is refused at its own index.
+        let e = Services::parse("bé").unwrap_err();
+        assert_eq!(e.message(), "letter 1 is not valid; valid letters: bqtf");
+        let e = ResourceTypes::parse("éo").unwrap_err();
+        assert_eq!(e.message(), "letter 0 is not valid; valid letters: sco");
         let e = ResourceTypes::parse("").unwrap_err();
         assert_eq!(e.message(), "empty; valid letters: sco");
         let e = ResourceTypes::default()
-            .non_empty("resourceTypes")
+            .sas_letters("resourceTypes")
             .unwrap_err();
         assert_eq!(e.message(), "`resourceTypes`: empty; valid letters: sco");
     }

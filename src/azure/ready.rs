@@ -71,7 +71,12 @@ pub(super) fn ready_sas(
             "sig" => has_sig = !v.is_empty(),
             "se" => {
                 expiry = Timestamp::parse_rfc3339(&v)
-                    .or_else(|_| Timestamp::parse_rfc3339(&format!("{v}T00:00:00Z")))
+                    .or_else(|_| {
+                        // A date alone: its midnight, UTC.
+                        let mut t = v.clone();
+                        t.push_str("T00:00:00Z");
+                        Timestamp::parse_rfc3339(&t)
+                    })
                     .ok()
             }
             _ => {}

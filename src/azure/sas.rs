@@ -414,7 +414,9 @@ pub fn write_query(out: &mut String, f: &SasFields<'_>, signature: &str) {
     p("rscl", f.content_language);
     p("rsct", f.content_type);
     if let Some(depth) = f.directory_depth {
-        p("sdd", Some(&depth.to_string()));
+        let mut sdd = String::new();
+        crate::encoding::push_decimal(&mut sdd, depth.into());
+        p("sdd", Some(&sdd));
     }
     p("sig", Some(signature));
 }

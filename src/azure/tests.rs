@@ -469,6 +469,18 @@ fn ready_sas_is_appended_and_nothing_else_signed() {
         code(presign(&r, t("2027-01-01T00:00:00Z"))),
         "CREDENTIALS_EXPIRE"
     );
+    // `se` as a date alone: its midnight, UTC.
+    r.credentials = Some(Credentials::connection_string(
+        "BlobEndpoint=https://acc.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sp=r&se=2026-12-01&sig=a",
+    ));
+    assert_eq!(
+        presign(&r, now()).unwrap().expires_at,
+        t("2026-12-01T00:00:00Z")
+    );
+    assert_eq!(
+        code(presign(&r, t("2026-12-01T00:00:00Z"))),
+        "CREDENTIALS_EXPIRE"
+    );
     r.credentials = Some(Credentials::connection_string(
         "BlobEndpoint=https://acc.blob.core.windows.net;SharedAccessSignature=sv=2025-07-05&sp=r",
     ));

@@ -1,6 +1,6 @@
 //! CORS rules over JSON, for the JS bindings (`corsRules`).
 
-use crate::cors::{cors_rules, CorsRequest, Provider};
+use crate::cors::{cors_rules, json_list, CorsRequest, Provider};
 use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::types::{Method, Params};
@@ -90,35 +90,25 @@ fn read_requests(r: &mut crate::schema::Reader<'_>) -> Result<Vec<CorsRequest>> 
     Ok(v)
 }
 
-/// The result object: the rules as text in `format`, and their parts as lists.
+/// The result object: the rules as text in `format`, and their parts as lists (written straight
+/// into the object, no list built apart first).
 fn result_json(
     provider: Provider,
     format: &str,
     text: &str,
     rules: &crate::cors::CorsRules,
 ) -> String {
-    let list = |items: &[String]| {
-        let mut s = String::from("[");
-        for (i, v) in items.iter().enumerate() {
-            if i > 0 {
-                s.push(',');
-            }
-            crate::schema::push_str(&mut s, v);
-        }
-        s.push(']');
-        s
-    };
     let mut out = String::new();
-    crate::schema::Object::new(&mut out)
+    let mut o = crate::schema::Object::new(&mut out)
         .str("provider", provider.as_str())
         .str("format", format)
-        .str("rules", text)
-        .raw("allowedOrigins", &list(&rules.origins))
-        .raw("allowedMethods", &list(&rules.method_names()))
-        .raw("allowedHeaders", &list(&rules.allowed_headers))
-        .raw("exposedHeaders", &list(&rules.exposed_headers))
-        .raw("maxAge", &rules.max_age.to_string())
-        .end();
+        .str("rules", text);
+    json_list(o.key("allowedOrigins"), &rules.origins);
+    json_list(o.key("allowedMethods"), &rules.method_names());
+    json_list(o.key("allowedHeaders"), &rules.allowed_headers);
+    json_list(o.key("exposedHeaders"), &rules.exposed_headers);
+    crate::encoding::push_decimal(o.key("maxAge"), rules.max_age.into());
+    o.end();
     out
 }
 
