@@ -43,7 +43,7 @@
 //! `sha1`, SHA-256 the crate's own (`sha2`, shared with signing).
 
 use crate::encoding::{base64, base64_decode, hex};
-use crate::error::{Error, Result};
+use crate::error::{msg, Error, Result};
 use core::fmt;
 
 #[cfg(feature = "upload")]
@@ -283,7 +283,7 @@ impl Checksum {
     /// [`Error::InvalidRequest`] when the length is not the algorithm's.
     pub fn from_bytes(algorithm: Algorithm, digest: &[u8]) -> Result<Self> {
         if digest.len() != algorithm.digest_len() {
-            return Err(Error::InvalidRequest(format!(
+            return Err(Error::InvalidRequest(msg!(
                 "a {} checksum has {} bytes",
                 algorithm.name(),
                 algorithm.digest_len()
@@ -305,7 +305,7 @@ impl Checksum {
     pub fn from_base64(algorithm: Algorithm, value: &str) -> Result<Self> {
         match base64_decode(value) {
             Some(bytes) if base64(&bytes) == value => Checksum::from_bytes(algorithm, &bytes),
-            _ => Err(Error::InvalidRequest(format!(
+            _ => Err(Error::InvalidRequest(msg!(
                 "a {} checksum is {} bytes in standard base64 with padding",
                 algorithm.name(),
                 algorithm.digest_len()

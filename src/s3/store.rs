@@ -572,8 +572,9 @@ pub(crate) fn url_warnings(
         if !on_api {
             warnings.push(Warning {
                 code: "STORE_CUSTOM_DOMAIN",
-                message: format!(
-                    "`endpoint`: {} accepts presigned URLs only on its S3 API host (*.{suffix}), not on a custom domain",
+                message: msg_at!(
+                    "endpoint",
+                    "{} accepts presigned URLs only on its S3 API host (*.{suffix}), not on a custom domain",
                     profile.name
                 ),
             });
@@ -590,8 +591,9 @@ pub(crate) fn url_warnings(
         if profile.checksum(op, *c) == ChecksumSupport::Refused {
             warnings.push(Warning {
                 code: "STORE_REFUSES_CHECKSUM",
-                message: format!(
-                    "`headers`: {} refuses {} on {}; it verifies: {}",
+                message: msg_at!(
+                    "headers",
+                    "{} refuses {} on {}; it verifies: {}",
                     profile.name,
                     c.name(),
                     op.name(),
@@ -607,8 +609,9 @@ pub(crate) fn expiry_warning(profile: &Profile, expires_in: u64, warnings: &mut 
     if profile.max_expires.is_some_and(|cap| expires_in > cap) {
         warnings.push(Warning {
             code: "STORE_EXPIRY_CAP",
-            message: format!(
-                "`expiresIn`: longer than {} accepts; it refuses the URL",
+            message: msg_at!(
+                "expiresIn",
+                "longer than {} accepts; it refuses the URL",
                 profile.name
             ),
         });
