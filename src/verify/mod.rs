@@ -477,47 +477,53 @@ impl Check {
 /// Why a URL was refused: the failed check, a message naming what was wrong (never the expected
 /// signature or a secret), and with [`VerifyOptions::debug`] what the signature was computed
 /// over.
+///
+/// One pointer wide (the fields are boxed): every step of a verifier returns it through `?`, and
+/// a wider error is moved field by field at each of them.
 #[derive(Clone, PartialEq, Eq)]
-pub struct VerifyError {
+pub struct VerifyError(Box<Refusal>);
+
+#[derive(Clone, PartialEq, Eq)]
+struct Refusal {
     check: Check,
     message: String,
-    debug: Option<Box<DebugInfo>>,
+    debug: Option<DebugInfo>,
 }
 
 impl VerifyError {
     pub(crate) fn new(check: Check, message: impl Into<String>) -> Self {
-        VerifyError {
+        VerifyError(Box::new(Refusal {
             check,
             message: message.into(),
             debug: None,
-        }
+        }))
     }
 
     /// The check that failed.
     pub fn check(&self) -> Check {
-        self.check
+        self.0.check
     }
 
     /// The stable code of the check (`SIGNATURE_MISMATCH`, `EXPIRED`, …).
     pub fn code(&self) -> &'static str {
-        self.check.code()
+        self.0.check.code()
     }
 
     /// The human-readable reason.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.0.message
     }
 
     /// With [`VerifyOptions::debug`], for a signature mismatch: the canonical request and the
     /// string to sign the verifier computed.
     pub fn debug(&self) -> Option<&DebugInfo> {
-        self.debug.as_deref()
+        self.0.debug.as_ref()
     }
 }
 
 impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code(), self.message)
+        write!(f, "{}: {}", self.code(), self.0.message)
     }
 }
 
@@ -533,18 +539,30 @@ fn fail<T>(check: Check, message: impl Into<String>) -> Result<T, VerifyError> {
     Err(VerifyError::new(check, message))
 }
 
-/// `SIGNATURE_MISMATCH` with `message`; with [`VerifyOptions::debug`], what `debug` gives (the
-/// canonical request and string to sign), never the expected signature.
+/// `SIGNATURE_MISMATCH` with `message`; with [`VerifyOptions::debug`], the canonical request and
+/// string to sign, never the expected signature.
 fn signature_mismatch(
     message: &'static str,
     opts: &VerifyOptions,
-    debug: impl FnOnce() -> DebugInfo,
+    canonical_request: &str,
+    string_to_sign: &str,
 ) -> VerifyError {
     let mut e = VerifyError::new(Check::SignatureMismatch, message);
-    if opts.debug {
-        e.debug = Some(Box::new(debug()));
-    }
+    e.0.debug = debug_info(opts, canonical_request, string_to_sign);
     e
+}
+
+/// With [`VerifyOptions::debug`], what the signature covers. Not generic (no closure): one copy
+/// in the wasm for every verdict that carries it.
+fn debug_info(
+    opts: &VerifyOptions,
+    canonical_request: &str,
+    string_to_sign: &str,
+) -> Option<DebugInfo> {
+    opts.debug.then(|| DebugInfo {
+        canonical_request: canonical_request.to_owned(),
+        string_to_sign: string_to_sign.to_owned(),
+    })
 }
 
 /// Verifies a presigned URL as received by a server.

@@ -513,7 +513,7 @@ fn an_externally_checked_rsa_signature_still_gets_every_other_check() {
     };
     let get = IncomingRequest::new(&url, Method::Get);
     let e = verify(&get, &keys(false), at, &dbg).unwrap_err();
-    assert!(e.debug.is_some_and(|d| d
+    assert!(e.debug().is_some_and(|d| d
         .string_to_sign
         .starts_with("GOOG4-RSA-SHA256\n20190201T090000Z\n")));
 }

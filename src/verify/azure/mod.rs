@@ -398,10 +398,8 @@ fn check_signature(
     Err(signature_mismatch(
         "the signature does not match the SAS fields and the resource",
         opts,
-        || DebugInfo {
-            canonical_request: String::new(),
-            string_to_sign: string_to_sign.to_owned(),
-        },
+        "",
+        string_to_sign,
     ))
 }
 
