@@ -18,6 +18,7 @@
 use crate::encoding::encode_path;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::text::concat;
 
 /// How the bucket appears in the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,7 +154,7 @@ pub(crate) fn resolve(o: &EndpointOptions<'_>) -> Result<Target> {
         scheme,
         authority: base.authority(),
         host: base.host,
-        path_prefix: format!("/{}", encode_path(o.bucket)),
+        path_prefix: concat(&["/", &encode_path(o.bucket)]),
     })
 }
 
@@ -234,7 +235,7 @@ fn base_host(o: &EndpointOptions<'_>) -> Result<(&'static str, HostSpec)> {
                 .to_ascii_lowercase();
             let spec = HostSpec {
                 scheme: None,
-                host: format!("storage.{universe}"),
+                host: concat(&["storage.", &universe]),
                 port: None,
                 is_ip: false,
             };
@@ -255,9 +256,9 @@ fn virtual_hosted(
     if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
         return Err(Error::InvalidBucket(msg_at!("bucket", "a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"")));
     }
-    let host = format!("{}.{}", o.bucket, base.host);
+    let host = concat(&[o.bucket, ".", &base.host]);
     let authority = match &base.port {
-        Some(p) => format!("{host}:{p}"),
+        Some(p) => concat(&[&host, ":", p]),
         None => host.clone(),
     };
     Ok(Target {
@@ -297,7 +298,7 @@ struct HostSpec {
 impl HostSpec {
     fn authority(&self) -> String {
         match &self.port {
-            Some(p) => format!("{}:{p}", self.host),
+            Some(p) => concat(&[&self.host, ":", p]),
             None => self.host.clone(),
         }
     }

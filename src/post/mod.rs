@@ -445,13 +445,18 @@ impl PostPolicy {
             }
         }
         if let Some(s) = self.success_action_status {
-            if !matches!(s, 200 | 201 | 204) {
-                return Err(Error::InvalidRequest(msg_at!(
-                    "successActionStatus",
-                    "must be 200, 201 or 204"
-                )));
-            }
-            fields.push(("success_action_status".into(), s.to_string()));
+            let status = match s {
+                200 => "200",
+                201 => "201",
+                204 => "204",
+                _ => {
+                    return Err(Error::InvalidRequest(msg_at!(
+                        "successActionStatus",
+                        "must be 200, 201 or 204"
+                    )))
+                }
+            };
+            fields.push(("success_action_status".into(), status.into()));
         }
         if self
             .success_action_redirect
