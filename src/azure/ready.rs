@@ -7,6 +7,7 @@ use super::{push_query, AzureRequest};
 use crate::encoding::percent_decode;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::text::concat;
 use crate::time::Timestamp;
 use crate::types::Warning;
 
@@ -71,12 +72,8 @@ pub(super) fn ready_sas(
             "sig" => has_sig = !v.is_empty(),
             "se" => {
                 expiry = Timestamp::parse_rfc3339(&v)
-                    .or_else(|_| {
-                        // A date alone: its midnight, UTC.
-                        let mut t = v.clone();
-                        t.push_str("T00:00:00Z");
-                        Timestamp::parse_rfc3339(&t)
-                    })
+                    // A date alone: its midnight, UTC.
+                    .or_else(|_| Timestamp::parse_rfc3339(&concat(&[&v, "T00:00:00Z"])))
                     .ok()
             }
             _ => {}
