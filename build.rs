@@ -123,6 +123,11 @@ fn main() {
     // `wasm_text_exports`: an export reads its input as UTF-8 text (`text`) — the request exports
     // or cors.
     let wasm_text_exports = wasm_request_exports || (wasm && cors);
+    // `no_std_wasm`: the crate without std (`#![no_std]`, alloc only, its own panic handler that
+    // traps): the browser builds, whose allocator is lol_alloc's — feature wasm-small-alloc, on
+    // wasm32 only. std's panic machinery formats every panic's message, which keeps `core::fmt`
+    // in the wasm even when no message is ever shown.
+    let no_std_wasm = feature("wasm-small-alloc") && wasm32;
 
     // The repository's test vectors (job 2).
     let packaged = env::var_os("PRESIGN_PACKAGED").is_some();
@@ -153,6 +158,7 @@ fn main() {
         ("wasm_exports", wasm_exports),
         ("wasm_request_exports", wasm_request_exports),
         ("wasm_text_exports", wasm_text_exports),
+        ("no_std_wasm", no_std_wasm),
         ("presign_vectors", presign_vectors),
     ] {
         println!("cargo::rustc-check-cfg=cfg({name})");

@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 63.0, s3: 38.6, sigv4a: 62.2, s3express: 39.9, azure: 42.3, gcs: 38.3, post: 41.2, cors: 17.5, credentials: 57.5, verify: 54.3, upload: 21.2, multipart: 92.8 };
+const GUARDS = { main: 61.0, s3: 36.5, sigv4a: 57.1, s3express: 37.7, azure: 40.5, gcs: 36.1, post: 39.0, cors: 16.2, credentials: 56.9, verify: 53.7, upload: 20.5, multipart: 92.3 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(

@@ -3,11 +3,12 @@
 //! their secret inputs zeroized (the caller's entry type does that); `Debug` prints only how many
 //! entries there are. Safe to share between threads.
 
-use std::sync::Mutex;
+use crate::prelude::*;
+use crate::sync::Lock;
 
 /// A small bounded cache of `E` entries.
 pub(crate) struct KeyCache<E> {
-    entries: Mutex<Vec<E>>,
+    entries: Lock<Vec<E>>,
     capacity: usize,
 }
 
@@ -15,7 +16,7 @@ impl<E> KeyCache<E> {
     /// An empty cache that keeps at most `capacity` entries.
     pub(crate) const fn new(capacity: usize) -> Self {
         KeyCache {
-            entries: Mutex::new(Vec::new()),
+            entries: Lock::new(Vec::new()),
             capacity,
         }
     }
@@ -28,24 +29,23 @@ impl<E> KeyCache<E> {
         read: impl Fn(&E) -> R,
         make: impl FnOnce() -> Result<E, X>,
     ) -> Result<R, X> {
-        // A poisoned lock only means another thread panicked mid-insert; the entries are still
-        // whole values, so keep using them.
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(e) = entries.iter().find(|e| hit(e)) {
-            return Ok(read(e));
-        }
-        let e = make()?;
-        let out = read(&e);
-        if entries.len() >= self.capacity && !entries.is_empty() {
-            entries.remove(0);
-        }
-        entries.push(e);
-        Ok(out)
+        self.entries.with(|entries| {
+            if let Some(e) = entries.iter().find(|e| hit(e)) {
+                return Ok(read(e));
+            }
+            let e = make()?;
+            let out = read(&e);
+            if entries.len() >= self.capacity && !entries.is_empty() {
+                entries.remove(0);
+            }
+            entries.push(e);
+            Ok(out)
+        })
     }
 
     /// How many entries are held.
     pub(crate) fn len(&self) -> usize {
-        self.entries.lock().map(|e| e.len()).unwrap_or(0)
+        self.entries.with(|e| e.len())
     }
 }
 

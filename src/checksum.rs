@@ -44,16 +44,17 @@
 
 use crate::encoding::{base64, base64_decode, hex};
 use crate::error::{msg, Error, Result};
+use crate::prelude::*;
 use core::fmt;
 
 #[cfg(feature = "upload")]
 use crate::crypto::Sha256Stream;
 #[cfg(feature = "upload")]
+use crate::sync::Once;
+#[cfg(feature = "upload")]
 use crc::{Crc, Table};
 #[cfg(feature = "upload")]
 use md5::Digest as _;
-#[cfg(feature = "upload")]
-use std::sync::OnceLock;
 
 /// A checksum algorithm the clouds verify on upload (see the [module](self) table).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -162,19 +163,19 @@ type Crc64Digest = crc::Digest<'static, u64, Table<16>>;
 // Slice-by-16 tables, built on first use rather than stored in the binary (they do not compress).
 #[cfg(feature = "upload")]
 fn crc32_iso_hdlc() -> &'static Crc32Tables {
-    static T: OnceLock<Crc32Tables> = OnceLock::new();
+    static T: Once<Crc32Tables> = Once::new();
     T.get_or_init(|| Crc32Tables::new(&crc::CRC_32_ISO_HDLC))
 }
 
 #[cfg(feature = "upload")]
 fn crc32_iscsi() -> &'static Crc32Tables {
-    static T: OnceLock<Crc32Tables> = OnceLock::new();
+    static T: Once<Crc32Tables> = Once::new();
     T.get_or_init(|| Crc32Tables::new(&crc::CRC_32_ISCSI))
 }
 
 #[cfg(feature = "upload")]
 fn crc64_nvme() -> &'static Crc64Tables {
-    static T: OnceLock<Crc64Tables> = OnceLock::new();
+    static T: Once<Crc64Tables> = Once::new();
     T.get_or_init(|| Crc64Tables::new(&crc::CRC_64_NVME))
 }
 

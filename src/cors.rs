@@ -36,6 +36,7 @@
 use crate::encoding::push_decimal;
 use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::types::{Method, Params, Presigned};
 use core::fmt;
 

@@ -6,6 +6,7 @@
 use crate::encoding::{encode_path, percent_decode};
 use crate::error::msg_at;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::text::{concat, find_str, split_byte, split_once_byte};
 
 /// An endpoint taken apart. `host` is lower-case; an IPv6 address keeps its brackets.
@@ -139,7 +140,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
     })
 }
 
-/// An IPv4 address as [`std::net::Ipv4Addr`] parses it: four dot-separated decimal parts
+/// An IPv4 address as [`core::net::Ipv4Addr`] parses it: four dot-separated decimal parts
 /// 0–255 without leading zeros. Returns the address as a big-endian `u32` (so comparing
 /// two results compares the addresses).
 pub(crate) fn parse_ipv4(s: &str) -> Option<u32> {
@@ -264,7 +265,7 @@ mod tests {
         let check = |s: &str| {
             assert_eq!(
                 parse_ipv4(s),
-                s.parse::<std::net::Ipv4Addr>().ok().map(u32::from),
+                s.parse::<core::net::Ipv4Addr>().ok().map(u32::from),
                 "{s}"
             );
             assert_eq!(is_ipv6(s), s.parse::<std::net::Ipv6Addr>().is_ok(), "{s}");

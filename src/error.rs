@@ -13,6 +13,7 @@
 //! outside requests: [`Error::Service`] passes on the code and first message line of an error
 //! document a service answered to a credential exchange, see [`crate::http`].)
 
+use crate::prelude::*;
 use core::fmt;
 
 /// Everything that can go wrong while building a presigned request.
@@ -98,7 +99,7 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}
 
 /// `s` in double quotes, as `{:?}` writes ordinary text (`"`, `\\` and control characters
 /// escaped), without pulling the standard library's Unicode-aware `Debug` escaper (kilobytes of
@@ -149,13 +150,13 @@ impl fmt::Display for Quoted<'_> {
 macro_rules! msg {
     ($s:literal $(, $($arg:tt)*)?) => {{
         #[cfg(not(terse_errors))]
-        let m = ::std::format!($s $(, $($arg)*)?);
+        let m = ::alloc::format!($s $(, $($arg)*)?);
         #[cfg(terse_errors)]
         let m = {
             if false {
-                let _ = ::std::format!($s $(, $($arg)*)?);
+                let _ = ::alloc::format!($s $(, $($arg)*)?);
             }
-            ::std::string::String::new()
+            ::alloc::string::String::new()
         };
         m
     }};
@@ -180,7 +181,7 @@ pub(crate) use msg_at;
 #[cfg(feature = "json")]
 macro_rules! msg_before {
     ($m:expr; $($s:tt)+) => {{
-        let m: ::std::string::String = $m;
+        let m: ::alloc::string::String = $m;
         #[cfg(not(terse_errors))]
         let m = {
             let mut s = $crate::error::msg!($($s)+);

@@ -4,6 +4,7 @@
 //! status and body back to the matching parser. One type for every provider.
 
 use crate::error::{quoted, Error};
+use crate::prelude::*;
 use crate::types::{Method, Params};
 use core::fmt;
 

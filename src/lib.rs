@@ -156,6 +156,9 @@
 //! Cloudflare Workers, Node and Deno. Both take the same request schema and give byte-identical
 //! results.
 #![forbid(unsafe_code)]
+// The browser wasm builds go without std (see `no_std_wasm` in build.rs): alloc's types through
+// `prelude`, the two shared-state primitives through `sync`, a panic handler that traps.
+#![cfg_attr(no_std_wasm, no_std)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // The named cfgs of build.rs (`url_signer`, `sigv4`, …) stand for feature combinations inside the
 // crate; the documentation's availability notes name crate features only.
@@ -186,6 +189,7 @@
         wasm_exports,
         wasm_request_exports,
         wasm_text_exports,
+        no_std_wasm,
         presign_vectors
     )))
 )]
@@ -202,6 +206,8 @@
 
 // A feature combination tested in more than one place is a named cfg, computed once in build.rs
 // (`url_signer`: s3, azure or gcs; `sigv4`: s3 or gcs; …), each name documented there.
+extern crate alloc;
+
 #[cfg(url_signer)]
 mod builders;
 #[cfg(url_signer)]
@@ -223,6 +229,7 @@ pub mod json;
 mod lifetime;
 #[cfg(feature = "post")]
 pub mod post;
+mod prelude;
 mod request;
 // The JSON reader also reads the Azure token answers (`azure::token`), with or without `json`.
 #[cfg(json_reader)]
@@ -231,6 +238,7 @@ mod schema;
 mod sigv4;
 #[cfg(feature = "sigv4a")]
 pub mod sigv4a;
+mod sync;
 mod text;
 pub mod time;
 mod types;

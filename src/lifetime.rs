@@ -6,6 +6,8 @@
 use crate::error::msg_at;
 use crate::error::{Error, Result};
 #[cfg(expiring_credentials)]
+use crate::prelude::*;
+#[cfg(expiring_credentials)]
 use crate::time::Timestamp;
 #[cfg(expiring_credentials)]
 use crate::types::{CredentialExpiry, Warning};

@@ -15,6 +15,8 @@
 //! can finish a request: [`prepare`] gives the string to sign, [`Prepared::finish`] takes the
 //! signature. [`presign`] does both with an HMAC [`SigningKey`].
 
+use crate::prelude::*;
+
 mod canonical;
 
 use crate::cache;
@@ -25,8 +27,8 @@ use crate::encoding::{hex32, hex_into};
 use crate::error::Result;
 use crate::text::part;
 use crate::time::{AmzStamp, Timestamp};
+use alloc::sync::Arc;
 use canonical::{canonical_request, query_head_into};
-use std::sync::Arc;
 use zeroize::Zeroizing;
 
 /// The payload hash presigned URLs use.

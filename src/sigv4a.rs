@@ -31,10 +31,11 @@ use crate::crypto::HmacKey;
 use crate::encoding::{hex, hex_decode};
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::sigv4::{self, Auth, Request, Signed};
+use alloc::sync::Arc;
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{DerSignature, VerifyingKey};
-use std::sync::Arc;
 use zeroize::Zeroizing;
 
 pub use crate::sigv4::{AWS4_ECDSA_P256_SHA256, REGION_SET_PARAM};

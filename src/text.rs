@@ -4,6 +4,8 @@
 
 #[cfg(any(url_signer, feature = "json"))]
 use crate::error::{msg, Error, Result};
+#[cfg(any(url_signer, feature = "json", feature = "cors"))]
+use crate::prelude::*;
 
 /// `&s[range]` for a range the crate computed itself (an offset recorded while writing `s`, or
 /// found by scanning it), so in bounds and on character boundaries by construction. Should one

@@ -11,6 +11,7 @@
 
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use core::fmt;
 
 /// Seconds since 1970-01-01T00:00:00Z, restricted to years 0001–9999 so every format above is
@@ -247,6 +248,7 @@ impl fmt::Debug for Timestamp {
 ///
 /// # Errors
 /// [`Error::InvalidTime`] outside years 0001–9999.
+#[cfg(not(no_std_wasm))]
 impl TryFrom<std::time::SystemTime> for Timestamp {
     type Error = Error;
     fn try_from(t: std::time::SystemTime) -> Result<Self> {

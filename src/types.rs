@@ -3,6 +3,7 @@
 
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use core::fmt;
 use zeroize::Zeroizing;

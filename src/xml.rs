@@ -3,6 +3,8 @@
 //! names, attributes ignored; entities and CDATA decoded; nesting bounded (never a panic or a
 //! deep recursion on hostile input). Shared by every provider's response parsers.
 
+use crate::prelude::*;
+
 /// How deep elements may nest; real responses use fewer than 8 levels.
 const MAX_DEPTH: usize = 32;
 

@@ -2,8 +2,8 @@
 //! import circle between files.
 //!
 //! - shared model: errors, time, encoding, text helpers, crypto, endpoint parsing, lifetimes, the
-//!   key cache, the shared types, the schema reader and writer, the V4 algorithm, the neutral POST
-//!   policy model;
+//!   key cache, the prelude and the locks (`prelude`, `sync`), the shared types, the schema reader
+//!   and writer, the V4 algorithm, the neutral POST policy model;
 //! - signers: the request/dispatch types, each provider's URL and POST signers, CORS rules, the
 //!   verifier;
 //! - front ends: the JSON façade, the wasm bindings, the CLI.
@@ -29,7 +29,7 @@ fn layer(module: &str) -> Layer {
     let top = module.split("::").next().unwrap_or("");
     match top {
         "error" | "time" | "encoding" | "text" | "crypto" | "endpoint" | "lifetime" | "cache"
-        | "types" | "schema" | "sigv4" | "lib" => Layer::Model,
+        | "types" | "schema" | "sigv4" | "prelude" | "sync" | "lib" => Layer::Model,
         "post" if module == "post" || module.starts_with("post::policy") => Layer::Model,
         "json" | "wasm" | "bin" => Layer::Front,
         _ => Layer::Signer,

@@ -4,6 +4,7 @@
 use super::{AzureRequest, ResourceTypes, Services};
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// Refuses the members an account SAS does not have.
 pub(super) fn check(req: &AzureRequest) -> Result<()> {

@@ -11,6 +11,7 @@
 
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::types::Secret;
 
 /// Azurite's / the storage emulator's account.

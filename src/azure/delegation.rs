@@ -32,6 +32,7 @@ use super::sas::SignedVersion;
 use crate::error::{msg, msg_at};
 use crate::error::{quoted, Error, Result};
 use crate::http::{service_error, HttpRequest};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};
 use crate::xml::Xml;

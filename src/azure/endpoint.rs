@@ -12,6 +12,7 @@
 
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// The public Azure cloud's endpoint suffix.
 pub const DEFAULT_SUFFIX: &str = "core.windows.net";

@@ -55,6 +55,8 @@
 //! - Extra `query` parameters (`comp`, `blockid`, `restype`, `timeout`…) are added to the URL
 //!   unsigned, as Azure expects; SAS parameter names (`sv`, `sig`, `sp`, `snapshot`…) are refused.
 
+use crate::prelude::*;
+
 mod account;
 pub mod connection_string;
 pub mod delegation;

@@ -29,6 +29,7 @@
 
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// Every permission letter, in the order of [`Permissions`]' bits.
 const LETTERS: &str = "racwdxyltfmeiup";

@@ -11,6 +11,7 @@ use crate::crypto::HmacKey;
 use crate::encoding::{base64_decode, encode_component_into, encode_path_into};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Presigned, Warning};
 use zeroize::Zeroizing;

@@ -7,6 +7,7 @@ use super::{push_query, AzureRequest};
 use crate::encoding::percent_decode;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::text::concat;
 use crate::time::Timestamp;
 use crate::types::Warning;

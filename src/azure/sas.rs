@@ -27,6 +27,7 @@ use crate::crypto::HmacKey;
 use crate::encoding::{append_param, base64};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// Signed versions (`sv`) this crate can sign, oldest first: the service versions from
 /// 2020-12-06 to the newest the official SDKs emit, plus 2018-03-28, kept only so the fixed-key

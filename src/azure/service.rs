@@ -6,6 +6,7 @@ use super::sas::{self, Layout};
 use super::{AzureRequest, Resource};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// What a service or user-delegation SAS signs.
 pub(super) struct Target {

@@ -11,6 +11,7 @@ use super::{DEFAULT_EXPIRES, MAX_CLOCK_SKEW};
 use crate::crypto::HmacKey;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{Method, Warning};
 

@@ -36,10 +36,11 @@ use crate::encoding::append_param;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::http::{bad_response, service_error, HttpRequest};
+use crate::prelude::*;
 use crate::schema::Reader;
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// The scope of a token for Azure Storage (client credentials).
 pub const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";

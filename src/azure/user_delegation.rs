@@ -5,6 +5,7 @@ use super::{sas, AzureRequest, UserDelegationKey};
 use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
 use crate::lifetime::{credentials_in_force, expire_first};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Params, Warning};
 use sas::DelegationFields;

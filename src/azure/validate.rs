@@ -3,6 +3,7 @@
 use super::{sas, AzureRequest, MAX_BLOB_NAME_CHARS, MAX_IDENTIFIER_CHARS};
 use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::types::Params;
 
 /// Account names: 3–24 lower-case letters and digits.

@@ -4,8 +4,9 @@
 use super::encode_component;
 use crate::error::{indexed, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::text::sort_by;
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// A canonical query string under construction: parameters are encoded on insertion and the
 /// output is sorted by encoded name, then encoded value (SigV4 and GOOG4 both specify this).

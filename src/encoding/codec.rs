@@ -1,5 +1,8 @@
 //! Hex, base64 and decimal digits: the crate's only codecs of bytes as text.
 
+#[cfg(any(hashing, member_paths, hex_decoder))]
+use crate::prelude::*;
+
 /// Lower-case hex.
 #[cfg(hashing)]
 pub fn hex(bytes: &[u8]) -> String {

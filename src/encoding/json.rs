@@ -1,6 +1,9 @@
 //! The one JSON string escaper (results, errors, POST policy documents, CORS rules), and the scan
 //! the JSON reader shares with it.
 
+#[cfg(json_writer)]
+use crate::prelude::*;
+
 /// The index of the first byte of `b` that a JSON string cannot hold as it is (`"`, `\\` or a
 /// control character below 0x20), or `b.len()`. Eight bytes at a time: the reader and the
 /// writer of JSON spend most of their time here.

@@ -9,6 +9,8 @@
 //!   ([`CanonicalQuery`]), and the *same* string is signed and emitted in the URL — there is no
 //!   second encoder that could drift from the signed one.
 
+use crate::prelude::*;
+
 #[cfg(sigv4)]
 mod canonical;
 mod codec;

@@ -6,6 +6,7 @@ use super::{Credentials, MAX_OBJECT_BYTES};
 use crate::encoding::{canonical_headers, encode_path_into, hex};
 use crate::error::{indexed, msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::sigv4;
 use crate::sigv4::{Scheme, GOOG4_HMAC_SHA256, GOOG4_RSA_SHA256};
 use crate::types::Params;

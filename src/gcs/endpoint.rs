@@ -18,6 +18,7 @@
 use crate::encoding::encode_path;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::text::concat;
 
 /// How the bucket appears in the URL.

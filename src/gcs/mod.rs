@@ -49,6 +49,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+use crate::prelude::*;
+
 mod checks;
 mod endpoint;
 #[cfg(feature = "post")]

@@ -36,6 +36,7 @@ use crate::encoding::base64;
 use crate::error::msg;
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
+use crate::prelude::*;
 use crate::sigv4::GOOG4_HMAC_SHA256;
 use crate::time::Timestamp;
 

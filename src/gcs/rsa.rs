@@ -18,7 +18,8 @@
 use crate::cache::KeyCache;
 use crate::crypto::RsaKey;
 use crate::error::Result;
-use std::sync::Arc;
+use crate::prelude::*;
+use alloc::sync::Arc;
 use zeroize::Zeroizing;
 
 /// Parsed RSA keys, keyed by their PEM text (held zeroized): a presigner parses each key once.

@@ -36,9 +36,10 @@ use super::Credentials;
 use crate::encoding::{base64, base64_decode, hex};
 use crate::error::{Error, Result};
 use crate::http::{bad_response, service_error, HttpRequest};
+use crate::prelude::*;
 use crate::schema::{Object, Reader};
 use crate::types::{Method, Params};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// The exchange's name in errors.
 const EXCHANGE: &str = "IAM signBlob";

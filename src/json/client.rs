@@ -8,6 +8,7 @@
 use super::{not_a_request, result_json, sign_many, PROVIDERS};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::request::{Request, Signer};
 use crate::schema::{check_required, missing, Members, Reader};
 use crate::time::Timestamp;

@@ -3,6 +3,7 @@
 use crate::cors::{cors_rules, json_list, CorsRequest, Provider};
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::types::{Method, Params};
 
 /// JSON in, JSON out, for the JS bindings (`corsRules`): reads

@@ -22,6 +22,7 @@ use super::{error_json, missing, Object, Reader};
 use crate::error::msg_at;
 use crate::error::{Error, Result};
 use crate::http::HttpRequest;
+use crate::prelude::*;
 #[cfg(url_signer)]
 use crate::schema::{json_struct, read_struct};
 use crate::time::Timestamp;

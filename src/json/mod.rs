@@ -3,6 +3,8 @@
 //!
 //! A result line is the [`Presigned`] object, or `{"error":{"code":"…","message":"…"}}`.
 
+use crate::prelude::*;
+
 #[cfg(url_signer)]
 mod client;
 #[cfg(feature = "cors")]

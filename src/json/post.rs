@@ -4,6 +4,7 @@
 use crate::error::{msg, msg_at, msg_before};
 use crate::error::{Error, Result};
 use crate::post::{PostForm, PostPolicy};
+use crate::prelude::*;
 use crate::request::post::{presign_post, PostRequest, PostSigner};
 use crate::time::Timestamp;
 

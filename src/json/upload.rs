@@ -24,6 +24,7 @@
 use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 use crate::json::{error_json, parse_request, push_presigned, push_str, Object, Reader};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::Presigned;
 use crate::upload::{
@@ -285,7 +286,7 @@ enum Seal {
         /// The strings to sign so far (first pass).
         strings: Vec<String>,
         /// The signatures, hex, in order (second pass).
-        signatures: Option<std::vec::IntoIter<String>>,
+        signatures: Option<alloc::vec::IntoIter<String>>,
     },
 }
 

@@ -7,6 +7,7 @@ use super::ContentLengthRange;
 use crate::error::msg;
 #[cfg(feature = "json")]
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::time::Timestamp;
 
 /// The two JSON layouts of the official SDKs.

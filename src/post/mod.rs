@@ -55,6 +55,8 @@
 // Without S3 and GCS only the Azure refusal is left: the policy machinery is unused.
 #![cfg_attr(not(sigv4), allow(dead_code, unused_imports, unused_variables))]
 
+use crate::prelude::*;
+
 mod json;
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ use super::sts::{aws_endpoint, check_credentials};
 use super::Credentials;
 use crate::error::{Error, Result};
 use crate::http::{bad_response, service_error, HttpRequest};
+use crate::prelude::*;
 use crate::schema::{Object, Reader};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};

@@ -16,6 +16,7 @@
 use crate::encoding::encode_path_into;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use core::ops::Range;
 
 /// How the bucket is addressed.
@@ -597,7 +598,7 @@ mod tests {
     fn hostable_scan_matches_the_label_rule() {
         fn by_labels(b: &str, allow_dots: bool) -> bool {
             (3..=63).contains(&b.len())
-                && b.parse::<std::net::Ipv4Addr>().is_err()
+                && b.parse::<core::net::Ipv4Addr>().is_err()
                 && crate::text::split_byte(b, b'.').all(|l| {
                     !l.is_empty()
                         && l.bytes()

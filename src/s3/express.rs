@@ -57,6 +57,8 @@ use crate::error::Result;
 #[cfg(feature = "s3express")]
 use crate::http::{bad_response, service_error, HttpRequest};
 #[cfg(feature = "s3express")]
+use crate::prelude::*;
+#[cfg(feature = "s3express")]
 use crate::sigv4::{self, SigningKey, AWS4_HMAC_SHA256};
 #[cfg(feature = "s3express")]
 use crate::time::Timestamp;

@@ -21,6 +21,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+use crate::prelude::*;
+
 // The credential exchanges: not in the npm URL entries (wasm without `exchange`), where they would
 // change how the shared code is inlined (pkg/size.mjs: presign/s3 +0.4 KB gzip with them).
 #[cfg(all(feature = "json", exchanges))]

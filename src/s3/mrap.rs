@@ -12,6 +12,7 @@
 use super::{Presigner, S3Request};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::Presigned;
 

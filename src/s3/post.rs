@@ -39,6 +39,7 @@ use crate::encoding::base64;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::post::{policy_json, Dialect, FilenameKey, Layout, PostForm, PostPolicy};
+use crate::prelude::*;
 use crate::sigv4::AWS4_HMAC_SHA256;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Secret};
@@ -102,7 +103,7 @@ impl Presigner {
         let mut plan = req.policy.plan(now, &DIALECT)?;
 
         // The credential-expiry policy of presigned URLs, applied to the policy's lifetime.
-        let mut warnings = std::mem::take(&mut plan.warnings);
+        let mut warnings = core::mem::take(&mut plan.warnings);
         let expires_in = super::expiry(
             Some(plan.expires_in),
             req.credential_expiry,

@@ -16,6 +16,7 @@
 use crate::checksum::{Algorithm, Checksum};
 use crate::error::{msg_at, Error, Result};
 use crate::lifetime::MAX_EXPIRES;
+use crate::prelude::*;
 use crate::types::{Params, Warning};
 
 /// Which store a request is for (the schema's `store`). Default: [`Store::Aws`].

@@ -27,6 +27,7 @@
 use super::Credentials;
 use crate::error::{Error, Result};
 use crate::http::{bad_response, service_error, HttpRequest};
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};
 use crate::xml::Xml;

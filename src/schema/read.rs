@@ -9,9 +9,10 @@
 
 use crate::error::msg;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 use crate::text::{bytes_from, part};
 
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// Deepest nesting accepted (as serde_json): deeper input is an error, not a stack overflow.
 const MAX_DEPTH: u32 = 128;

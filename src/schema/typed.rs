@@ -6,9 +6,10 @@
 use super::read::{invalid, missing, FromJson, Reader};
 use crate::error::msg;
 use crate::error::Result;
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Method, Params, Secret};
-use std::borrow::Cow;
+use alloc::borrow::Cow;
 
 /// A field's value before its member is read ([`json_struct!`] fills the struct in place):
 /// the type's default, or a stand-in for types without one. A required member's stand-in never

@@ -1,6 +1,8 @@
 //! Writing JSON by hand: strings through the crate's one escaper
 //! ([`crate::encoding::json_string_into`]), and a small object writer.
 
+use crate::prelude::*;
+
 /// Appends `s` as a JSON string, quotes included (non-ASCII verbatim, as serde_json writes it).
 pub fn push_str(out: &mut String, s: &str) {
     crate::encoding::json_string_into(out, s, false);

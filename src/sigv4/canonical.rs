@@ -4,6 +4,7 @@
 
 use super::{Auth, Request, Scheme, StampText};
 use crate::encoding::{encode_component, encode_component_into, push_decimal, CanonicalQuery};
+use crate::prelude::*;
 
 /// `req.headers` with `host` (if given) merged in at its sorted place.
 fn headers_with_host<'h>(

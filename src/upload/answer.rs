@@ -2,6 +2,7 @@
 
 use super::Provider;
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// The name of a step's exchange in errors (`S3 ListParts`).
 pub(super) fn exchange(provider: Provider, step: &str) -> &'static str {

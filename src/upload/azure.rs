@@ -16,6 +16,8 @@ use crate::encoding::base64_decode;
 use crate::error::Error;
 use crate::error::Result;
 #[cfg(feature = "azure")]
+use crate::prelude::*;
+#[cfg(feature = "azure")]
 use crate::request::Signer;
 #[cfg(feature = "azure")]
 use crate::time::Timestamp;

@@ -3,6 +3,7 @@
 use super::Provider;
 use crate::checksum::{Algorithm, Checksum};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 /// The algorithm must be one the provider verifies.
 pub(super) fn check_algorithm(provider: Provider, algorithm: Option<Algorithm>) -> Result<()> {

@@ -9,6 +9,8 @@ use super::{Step, StepRequest};
 #[cfg(feature = "gcs")]
 use crate::error::Result;
 #[cfg(feature = "gcs")]
+use crate::prelude::*;
+#[cfg(feature = "gcs")]
 use crate::request::Signer;
 #[cfg(feature = "gcs")]
 use crate::time::Timestamp;

@@ -3,6 +3,7 @@
 
 use super::{PartRange, Provider, DEFAULT_PART_SIZE};
 use crate::error::{Error, Result};
+use crate::prelude::*;
 
 pub(super) const MIB: u64 = 1 << 20;
 pub(super) const GIB: u64 = 1 << 30;

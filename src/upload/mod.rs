@@ -35,6 +35,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+use crate::prelude::*;
+
 mod answer;
 mod azure;
 mod digest;

@@ -11,6 +11,8 @@ use super::{Step, StepRequest};
 use crate::checksum::Algorithm;
 use crate::error::{Error, Result};
 #[cfg(feature = "s3")]
+use crate::prelude::*;
+#[cfg(feature = "s3")]
 use crate::request::Signer;
 #[cfg(feature = "s3")]
 use crate::time::Timestamp;

@@ -3,6 +3,8 @@
 use super::CompletedPart;
 use crate::checksum::Checksum;
 #[cfg(url_signer)]
+use crate::prelude::*;
+#[cfg(url_signer)]
 use crate::types::{Method, Params};
 
 /// One step, with what it needs beyond the target.

@@ -22,6 +22,7 @@ use crate::azure::ConnectionString;
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::gcs::{HmacCredentials, ServiceAccountKey};
+use crate::prelude::*;
 use crate::schema::{from_str, missing, unknown, FromJson, Object, Reader};
 use crate::time::Timestamp;
 use crate::types::{Method, Params, Secret};

@@ -67,6 +67,8 @@
 //! # Ok::<(), presign::Error>(())
 //! ```
 
+use crate::prelude::*;
+
 mod azure;
 #[cfg(feature = "json")]
 mod json;
@@ -84,7 +86,7 @@ use crate::azure::UserDelegationKey;
 use crate::time::Timestamp;
 use crate::types::{Method, Secret};
 use core::fmt;
-use std::net::IpAddr;
+use core::net::IpAddr;
 use url::ParsedUrl;
 
 /// The clock-skew tolerance when none is given: 15 minutes, what AWS allows.
@@ -533,7 +535,7 @@ impl fmt::Debug for VerifyError {
     }
 }
 
-impl std::error::Error for VerifyError {}
+impl core::error::Error for VerifyError {}
 
 fn fail<T>(check: Check, message: impl Into<String>) -> Result<T, VerifyError> {
     Err(VerifyError::new(check, message))

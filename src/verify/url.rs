@@ -2,6 +2,7 @@
 
 use super::{fail, Check, VerifyError};
 use crate::encoding::{percent_decode, split_query};
+use crate::prelude::*;
 
 /// A URL taken apart: endpoint syntax through the crate's one endpoint parser, the query split
 /// and decoded once.

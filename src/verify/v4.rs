@@ -18,6 +18,7 @@ use super::{
 };
 use crate::crypto::constant_time_eq;
 use crate::encoding::{canonical_headers, encode_path};
+use crate::prelude::*;
 use crate::sigv4::{
     self, ParamNames, Prepared, Scheme, SigningKey, AWS4_HMAC_SHA256, GOOG4_HMAC_SHA256,
     GOOG4_RSA_SHA256, UNSIGNED_PAYLOAD,

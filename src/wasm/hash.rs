@@ -4,6 +4,7 @@
 
 use crate::checksum::{Algorithm, Checksum, Hasher};
 use crate::json::{self, Object};
+use crate::prelude::*;
 use crate::Error;
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -6,6 +6,7 @@
 
 use crate::error::msg;
 use crate::json;
+use crate::prelude::*;
 
 // The plan's exports only where a provider can sign its steps: the `presign/upload` entry carries
 // the checksum hashers alone (features "upload"), so the multipart model stays out of it.
@@ -25,10 +26,19 @@ mod hash;
 static ALLOC: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
+/// The browser builds' panic handler (`no_std_wasm`: no std there): a trap, as `panic = "abort"`
+/// makes std's, without formatting a message first. None is reachable: clippy denies
+/// unwrap/expect/panic/indexing in the library.
+#[cfg(no_std_wasm)]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}
+
 /// One signer per module instance, so derived keys are reused across calls.
 #[cfg(wasm_url)]
 fn signer() -> &'static crate::request::Signer {
-    static SIGNER: std::sync::OnceLock<crate::request::Signer> = std::sync::OnceLock::new();
+    static SIGNER: crate::sync::Once<crate::request::Signer> = crate::sync::Once::new();
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
@@ -99,7 +109,7 @@ pub fn gcs_finish_json(request: &[u8], now_ms: f64, signature_hex: &str) -> Stri
 
 #[cfg(feature = "post")]
 fn post_signer() -> &'static crate::PostSigner {
-    static SIGNER: std::sync::OnceLock<crate::PostSigner> = std::sync::OnceLock::new();
+    static SIGNER: crate::sync::Once<crate::PostSigner> = crate::sync::Once::new();
     SIGNER.get_or_init(crate::PostSigner::new)
 }
 

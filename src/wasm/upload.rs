@@ -3,13 +3,14 @@
 
 use super::with;
 use crate::json;
+use crate::prelude::*;
+use crate::sync::Once;
 use crate::upload::Uploads;
-use std::sync::OnceLock;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// One builder per module instance, so derived keys are reused across calls.
 fn uploads() -> &'static Uploads {
-    static UPLOADS: OnceLock<Uploads> = OnceLock::new();
+    static UPLOADS: Once<Uploads> = Once::new();
     UPLOADS.get_or_init(Uploads::new)
 }
 

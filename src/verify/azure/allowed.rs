@@ -3,9 +3,10 @@
 
 use super::{find_ci, Kind, Level, Sas, Signed, Target};
 use crate::azure::permissions::Permissions;
+use crate::prelude::*;
 use crate::types::Method;
 use crate::verify::{fail, Check, IncomingRequest, ParsedUrl, VerifyError};
-use std::net::{IpAddr, Ipv4Addr};
+use core::net::{IpAddr, Ipv4Addr};
 
 /// Protocol (`spr`) and the client's address (`sip`).
 pub(super) fn check_protocol_and_address(

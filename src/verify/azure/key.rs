@@ -5,6 +5,7 @@ use super::{parse_time, Kind, Sas, Target};
 use crate::azure::UserDelegationKey;
 use crate::crypto::HmacKey;
 use crate::encoding::base64_decode;
+use crate::prelude::*;
 use crate::time::Timestamp;
 use crate::verify::{Check, KeyId, KeyLookup, ParsedUrl, VerifyError, VerifyKey};
 use zeroize::Zeroizing;

@@ -3,6 +3,8 @@
 //! [`sas::sign`]; permissions are read by [`Permissions::parse_for`](crate::azure::Permissions::parse_for).
 //! The key that signed is found in `key`, what the SAS allows is checked in `allowed`.
 
+use crate::prelude::*;
+
 mod allowed;
 mod key;
 
