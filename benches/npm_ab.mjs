@@ -4,7 +4,11 @@
 // rounds; the report is the minimum and the median per URL of each, and their ratio. On a shared
 // or virtual machine the minimum of short interleaved rounds is far steadier than one long run.
 //
-//   node benches/npm_ab.mjs <other-checkout> [--rounds N]
+//   node benches/npm_ab.mjs <other-checkout> [--rounds N] [--browser]
+//
+// --browser: the browser (size) build of the `presign` entry instead of the speed build Node
+// loads, as benches/npm.mjs runs it.
+import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -12,7 +16,15 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const OTHER = process.argv[2] && resolve(process.argv[2]);
 if (!OTHER) throw new Error("usage: node benches/npm_ab.mjs <other-checkout> [--rounds N]");
 const ROUNDS = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 31;
-const load = (root) => import(pathToFileURL(join(root, "pkg/dist/main/node.js")).href);
+const BROWSER = process.argv.includes("--browser");
+const load = async (root) => {
+  if (!BROWSER) return import(pathToFileURL(join(root, "pkg/dist/main/node.js")).href);
+  const glue = await import(pathToFileURL(join(root, "pkg/dist/main/web/presign_main.js")).href);
+  glue.initSync({ module: readFileSync(join(root, "pkg/dist/main/web/presign_main_bg.wasm")) });
+  const api = await import(pathToFileURL(join(root, "pkg/api.js")).href);
+  const names = ["presign", "presignMany", "createPresigner"];
+  return Object.fromEntries(names.map((n) => [n, api[`${n}Fn`](glue)]));
+};
 const sides = { this: await load(ROOT), other: await load(OTHER) };
 
 // The requests of benches/npm.mjs: an S3 PUT with a signed content-type, an Azure blob SAS (rw).
@@ -61,7 +73,7 @@ const stat = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { min: s[0], med: s[s.length >> 1] };
 };
-console.log(`node ${process.version}; this = ${ROOT}, other = ${OTHER}; ${ROUNDS} rounds of ~2,000 URLs, alternating`);
+console.log(`node ${process.version}; ${BROWSER ? "browser" : "speed"} builds; this = ${ROOT}, other = ${OTHER}; ${ROUNDS} rounds of ~2,000 URLs, alternating`);
 console.log(`${"ns per URL".padEnd(32)}${"this min".padStart(10)}${"other min".padStart(11)}${"ratio".padStart(7)}` +
   `${"this med".padStart(10)}${"other med".padStart(11)}${"ratio".padStart(7)}`);
 for (const [name, bySide] of Object.entries(rows)) {
