@@ -259,12 +259,11 @@ export function presignAsyncFn(glue) {
  */
 export function createPresignerFn(glue) {
   return function createPresigner(config) {
-    let client;
-    try {
-      client = new glue.PresignerClient(utf8(toJson(config)));
-    } catch (e) {
-      if (typeof e === "string") unwrap(JSON.parse(e));
-      throw e;
+    const client = new glue.PresignerClient(utf8(toJson(config)));
+    const error = client.error();
+    if (error) {
+      client.free();
+      unwrap(JSON.parse(error));
     }
     const call = (c) => utf8(toJson(c, "a call must be an object (its members go over the configuration's)"));
     const free = () => client.free();

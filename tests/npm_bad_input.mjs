@@ -230,12 +230,17 @@ test("no echo: verify with an unknown key id", () => {
 });
 
 // --- Browser builds: the code and the member path, not the sentence -------------------------
-/** An entry's browser (size) build, run in Node: its `presign`. */
+/** An entry's browser (size) build, run in Node: its `presign`, and a client's (the request as
+ * the configuration, then an empty call: refused when the client is made or at the call). */
 async function browserPresign(dir) {
   const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
   glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
   const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
-  return api.presignFn(glue);
+  const presign = api.presignFn(glue);
+  const createPresigner = api.createPresignerFn(glue);
+  presign.client = (req) => createPresigner(req).presign({});
+  presign.createPresigner = createPresigner;
+  return presign;
 }
 const web = { main: await browserPresign("main"), s3: await browserPresign("s3"), azure: await browserPresign("azure"), gcs: await browserPresign("gcs") };
 // [request, code, the browser build's message, the start of the server build's]
@@ -253,10 +258,21 @@ const terse = [
   [{ ...AZURE, container: "x" }, "INVALID_BUCKET", "`container`", "`container`: must be 3-63"],
   [{ ...GCS, bucket: "" }, "INVALID_BUCKET", "`bucket`", "`bucket`: empty"],
 ];
+// A configuration that cannot be read is refused when the client is made, not at its first call.
+for (const dir of ["main", "s3"]) {
+  test(`browser build ${dir}: createPresigner refuses an unknown member itself`, () =>
+    throws(() => web[dir].createPresigner({ provider: "s3", surprise: 1 }), (e) => isPresignError(e, "INVALID_REQUEST")));
+}
+test("server build s3: createPresigner refuses an unknown member itself", () =>
+  throws(() => own.s3.createPresigner({ provider: "s3", surprise: 1 }), (e) => isPresignError(e, "INVALID_REQUEST")));
 for (const [req, code, short, long] of terse) {
   const label = JSON.stringify(req).slice(0, 90);
   for (const dir of ["main", req.provider]) {
     test(`browser build ${dir}: ${code} ${short} for ${label}`, () => throws(() => web[dir](req), (e) => {
+      isPresignError(e, code);
+      assert.equal(e.message, short);
+    }));
+    test(`browser build ${dir}, client: ${code} ${short} for ${label}`, () => throws(() => web[dir].client(req), (e) => {
       isPresignError(e, code);
       assert.equal(e.message, short);
     }));

@@ -178,24 +178,34 @@ pub fn exchange_response_json(input: &[u8], now_ms: f64) -> String {
 /// carries only what changes. Freed by JS (`free()` / `Symbol.dispose`).
 #[cfg(wasm_url)]
 #[wasm_bindgen(js_name = PresignerClient)]
-pub struct Client(json::Client);
+pub struct Client(Result<json::Client, String>);
 
 #[cfg(wasm_url)]
 #[wasm_bindgen(js_class = PresignerClient)]
 impl Client {
-    /// Reads the configuration (request-schema members with `provider`); throws the error
-    /// object's JSON text when it does not fit.
+    /// Reads the configuration (request-schema members with `provider`); a configuration that
+    /// does not fit makes a client whose every answer is its error object (`error`). Not a
+    /// `Result`: throwing the `String` would link wasm-bindgen's conversion to a JS value and its
+    /// externref allocator for this one case (0.3 KB gzip of every URL entry's browser wasm).
     #[wasm_bindgen(constructor)]
-    pub fn new(config: &[u8]) -> Result<Client, String> {
-        let text = text(config)?;
-        json::Client::from_json(text)
-            .map(Client)
-            .map_err(|e| json::error_json(&e))
+    pub fn new(config: &[u8]) -> Client {
+        Client(
+            text(config).and_then(|t| json::Client::from_json(t).map_err(|e| json::error_json(&e))),
+        )
+    }
+
+    /// The configuration's error object as JSON, or `""` when it was read.
+    pub fn error(&self) -> String {
+        self.0.as_ref().err().cloned().unwrap_or_default()
     }
 
     /// Replaces members of the configuration (rotating credentials); `""` or an error object.
     pub fn update(&mut self, members: &[u8]) -> String {
-        match text(members).map(|t| self.0.update(t).map_err(|e| json::error_json(&e))) {
+        let client = match &mut self.0 {
+            Ok(c) => c,
+            Err(e) => return e.clone(),
+        };
+        match text(members).map(|t| client.update(t).map_err(|e| json::error_json(&e))) {
             Ok(Ok(())) => String::new(),
             Ok(Err(e)) | Err(e) => e,
         }
@@ -203,12 +213,18 @@ impl Client {
 
     /// Presigns one call; the result or error object as JSON.
     pub fn presign(&self, call: &[u8], now_ms: f64) -> String {
-        with(call, now_ms, |call, t| self.0.presign_json(call, t))
+        match &self.0 {
+            Ok(c) => with(call, now_ms, |call, t| c.presign_json(call, t)),
+            Err(e) => e.clone(),
+        }
     }
 
-    /// Presigns an array of calls; an array of results.
+    /// Presigns an array of calls; an array of results (or the configuration's error object).
     #[wasm_bindgen(js_name = presignMany)]
     pub fn presign_many(&self, calls: &[u8], now_ms: f64) -> String {
-        with(calls, now_ms, |calls, t| self.0.presign_many_json(calls, t))
+        match &self.0 {
+            Ok(c) => with(calls, now_ms, |calls, t| c.presign_many_json(calls, t)),
+            Err(e) => e.clone(),
+        }
     }
 }
