@@ -103,6 +103,25 @@ function unwrap(result) {
   return result;
 }
 
+// One URL's answer from the wasm (its `answer`): a JSON object (an error, or a result with
+// warnings), or the result as lines — url, method, expiresAt, then header names and values —
+// read here into the object the JSON would give, without JSON.parse.
+function answer(text) {
+  if (text.charCodeAt(0) === 123) return unwrap(JSON.parse(text));
+  const a = text.indexOf("\n");
+  const b = text.indexOf("\n", a + 1);
+  let c = text.indexOf("\n", b + 1);
+  const headers = {};
+  const result = { url: text.slice(0, a), method: text.slice(a + 1, b), headers, expiresAt: text.slice(b + 1, c < 0 ? undefined : c) };
+  while (c >= 0) {
+    const d = text.indexOf("\n", c + 1);
+    const e = text.indexOf("\n", d + 1);
+    headers[text.slice(c + 1, d)] = text.slice(d + 1, e < 0 ? undefined : e);
+    c = e;
+  }
+  return result;
+}
+
 function hex(bytes) {
   let s = "";
   for (const b of bytes) s += (b < 16 ? "0" : "") + b.toString(16);
@@ -231,7 +250,7 @@ const serviceAccount = (r) => r && r.provider === "gcs" && r.credentials && (r.c
 /** `presign(request)`: one presigned request, synchronously. */
 export function presignFn(glue) {
   return function presign(request) {
-    return unwrap(JSON.parse(glue.presignJson(utf8(toJson(request)), Date.now())));
+    return answer(glue.presignJson(utf8(toJson(request)), Date.now()));
   };
 }
 
@@ -268,7 +287,7 @@ export function createPresignerFn(glue) {
     const call = (c) => utf8(toJson(c, "a call must be an object (its members go over the configuration's)"));
     const free = () => client.free();
     return {
-      presign: (c) => unwrap(JSON.parse(client.presign(call(c), Date.now()))),
+      presign: (c) => answer(client.presign(call(c), Date.now())),
       presignMany: (calls) => signMany(calls, (bytes) => client.presignMany(bytes, Date.now()), "presignMany"),
       /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
       setCredentials(credentials) {

@@ -164,6 +164,43 @@ test("presignAsync of an HMAC request equals presign", async () => {
   assert.equal(viaAsync.url, presign(DOC).url);
 });
 
+// --- One URL's result: read from the wasm's lines (presign, a client's presign) or from JSON
+// (presignMany, and any result with warnings): the same object ----------------------------------
+const AWS_KEYS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
+const AT = "2026-11-24T10:00:00Z";
+const SAME = [
+  ["s3 GET, no header", { provider: "s3", bucket: "b", key: "k", signedAt: AT, credentials: AWS_KEYS }],
+  ["s3 PUT, two signed headers", { provider: "s3", method: "PUT", bucket: "b", key: "a/b.txt", signedAt: AT, credentials: AWS_KEYS,
+    headers: { "content-type": "text/plain", "x-amz-meta-note": "say \"hi\" \\ back" } }],
+  ["s3 key with quotes, backslash, %, non-ASCII", { provider: "s3", bucket: "b", key: 'q"uo\\te %41 é 😀 \u0001', signedAt: AT, credentials: AWS_KEYS }],
+  ["s3 with a warning (credentials expire first: JSON)", { provider: "s3", bucket: "b", key: "k", signedAt: AT, expiresIn: 7200,
+    credentials: { ...AWS_KEYS, sessionToken: "token", expiresAt: "2026-11-24T10:30:00Z" } }],
+  ["azure PUT (x-ms-blob-type)", { provider: "azure", method: "PUT", account: "myaccount", container: "photos", blob: "cat.jpg", permissions: "cw",
+    signedAt: AT, credentials: { accountKey: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" } }],
+  ["gcs HMAC PUT with a header", { provider: "gcs", method: "PUT", bucket: "bkt", object: "o.bin", signedAt: AT, headers: { "content-type": "application/octet-stream" },
+    credentials: { hmac: { accessId: "GOOG1EXAMPLE", secret: "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ" } } }],
+];
+for (const [label, req] of SAME) {
+  const [fromJson] = main.presignMany([req]);
+  test(`result of ${label}: presign (lines) equals presignMany (JSON)`, () => {
+    assert.ok(!(fromJson instanceof Error), String(fromJson));
+    assert.deepStrictEqual(main.presign(req), fromJson);
+    assert.deepStrictEqual(Object.keys(main.presign(req)), Object.keys(fromJson));
+  });
+  test(`result of ${label}: presign/${req.provider} and its client equal presignMany (JSON)`, () => {
+    assert.deepStrictEqual(own[req.provider].presign(req), fromJson);
+    assert.deepStrictEqual(own[req.provider].createPresigner(req).presign({}), fromJson);
+  });
+}
+test("a result with a warning keeps its warnings (the JSON form)", () => {
+  const r = main.presign(SAME[3][1]);
+  assert.equal(r.warnings[0].code, "CREDENTIALS_EXPIRE_FIRST");
+});
+test("a result's headers: an object of the signed headers, none for a plain GET", () => {
+  assert.deepStrictEqual(main.presign(SAME[0][1]).headers, {});
+  assert.deepStrictEqual(Object.keys(main.presign(SAME[1][1]).headers), ["content-type", "x-amz-meta-note"]);
+});
+
 // signedAt as a Date, milliseconds (fractions dropped, as `new Date(ms)` does) and RFC 3339 text
 // name the same instant: each must give the documented signature.
 const AWS_DOC_MS = Date.UTC(2013, 4, 24);

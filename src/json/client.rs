@@ -12,6 +12,7 @@ use crate::prelude::*;
 use crate::request::{Request, Signer};
 use crate::schema::{check_required, missing, Members, Reader};
 use crate::time::Timestamp;
+use crate::types::Presigned;
 
 /// A request template and its signer (see the module docs).
 #[derive(Debug)]
@@ -142,13 +143,21 @@ impl Client {
     /// Presigns one call (`{"method", "key", …}`): the result or error object, as
     /// [`super::presign_json`].
     pub fn presign_json(&self, call: &str, now: Timestamp) -> String {
+        result_json(&self.presign(call, now))
+    }
+
+    /// Presigns one call: the result itself (see [`super::presign`]).
+    ///
+    /// # Errors
+    /// As [`super::presign_json`]'s error objects.
+    pub(crate) fn presign(&self, call: &str, now: Timestamp) -> Result<Presigned> {
         let mut r = Reader::new(call);
         let req = self
             .request(&mut r)
             .and_then(|req| r.finish().map(|()| req))
             .map_err(not_a_request);
         // The signer takes the call's or configuration's signedAt over `now`, as presign_json.
-        result_json(&req.and_then(|req| self.signer.presign(&req, now)))
+        req.and_then(|req| self.signer.presign(&req, now))
     }
 
     /// Presigns an array of calls; an array of results in the same order, a bad element's error

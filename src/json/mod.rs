@@ -152,7 +152,13 @@ pub(crate) fn push_error(out: &mut String, e: &Error) {
 
 /// Presigns one JSON request.
 pub fn presign_json(signer: &Signer, json: &str, now: Timestamp) -> String {
-    result_json(&parse_request(json).and_then(|req| signer.presign(&req, now)))
+    result_json(&presign(signer, json, now))
+}
+
+/// Presigns one JSON request: the result itself, for a front end that writes it its own way
+/// (the wasm bindings).
+pub(crate) fn presign(signer: &Signer, json: &str, now: Timestamp) -> Result<Presigned> {
+    parse_request(json).and_then(|req| signer.presign(&req, now))
 }
 
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad

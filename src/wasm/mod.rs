@@ -70,12 +70,52 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
     }
 }
 
-/// Presigns one request (request-schema JSON); returns the result or error object as JSON.
+/// One URL's answer for JS: the presigned request as lines — `url`, `method`, `expiresAt`, then
+/// each header's name and value — from which `pkg/api.js` builds the object the JSON would give
+/// without `JSON.parse` (none of them can hold a line break: URLs are percent-encoded, header
+/// names and values refused with one); an error, or a result with warnings, as its JSON object.
+/// The server builds only: 10-15 % off one URL's time; the browser builds answer JSON, which
+/// `api.js` reads too (their wasm 0.25 KB gzip smaller; a page signs a URL at a time).
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+fn answer(r: &crate::Result<crate::Presigned>) -> String {
+    let lines = |s: &str| !s.contains('\n');
+    match r {
+        Ok(p)
+            if p.warnings.is_empty()
+                && lines(&p.url)
+                && p.headers.iter().all(|(n, v)| lines(n) && lines(v)) =>
+        {
+            let mut out = String::with_capacity(p.url.len() + 64);
+            out.push_str(&p.url);
+            out.push('\n');
+            out.push_str(p.method.as_str());
+            out.push('\n');
+            p.expires_at.rfc3339_into(&mut out);
+            for (name, value) in p.headers.iter() {
+                out.push('\n');
+                out.push_str(name);
+                out.push('\n');
+                out.push_str(value);
+            }
+            out
+        }
+        _ => json::result_json(r),
+    }
+}
+
+/// The browser builds' answer: the result or error object as JSON (see the other `answer`).
+#[cfg(all(wasm_url, no_std_wasm))]
+fn answer(r: &crate::Result<crate::Presigned>) -> String {
+    json::result_json(r)
+}
+
+/// Presigns one request (request-schema JSON); returns the result (see `answer`) or the error
+/// object as JSON.
 #[cfg(wasm_url)]
 #[wasm_bindgen(js_name = presignJson)]
 pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
-        json::presign_json(signer(), request, t)
+        answer(&json::presign(signer(), request, t))
     })
 }
 
@@ -211,10 +251,10 @@ impl Client {
         }
     }
 
-    /// Presigns one call; the result or error object as JSON.
+    /// Presigns one call; the result (see `answer`) or the error object as JSON.
     pub fn presign(&self, call: &[u8], now_ms: f64) -> String {
         match &self.0 {
-            Ok(c) => with(call, now_ms, |call, t| c.presign_json(call, t)),
+            Ok(c) => with(call, now_ms, |call, t| answer(&c.presign(call, t))),
             Err(e) => e.clone(),
         }
     }
