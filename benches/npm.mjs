@@ -320,7 +320,8 @@ for (const [provider, , [ours, ...rest]] of groups) {
 //   examples/wasm_floor.rs (best of 15 runs).
 // Marshaling: what pkg/api.js does around the wasm call, per URL, no signing: the request object
 // built as the bench's loop builds it, its Date instants as milliseconds (a copy), JSON.stringify,
-// TextEncoder.encodeInto a reused buffer, JSON.parse of the package's exact result text.
+// TextEncoder.encodeInto a reused buffer, reading the package's exact result text as api.js does
+// (`answer`: one URL's lines; JSON.parse for a batch).
 // "wasm call": the glue's presignJson / presignManyJson on already-encoded bytes (copy in, the
 // Rust core, decoding the result text), i.e. the package minus its JS work.
 {
@@ -328,6 +329,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/main/server/presign_main.js")).href);
   await entry("verify");
   const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/server/presign_verify.js")).href);
+  const { answer } = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href); // reads a result as api.js does
   const enc = new TextEncoder();
   const shaBlocks = (n) => Math.ceil((n + 9) / 64);
   const hmacBlocks = (n) => Math.ceil((n + 73) / 64);
@@ -366,7 +368,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const [s3Out, azOut] = [s3In, azIn].map((ins) => ins.map((b) => glue.presignJson(b, now))); // the exact results
   const s3ManyIn = enc.encode(JSON.stringify(KEYS.map(req)));
   const s3ManyOut = glue.presignManyJson(s3ManyIn, now);
-  if (JSON.parse(s3Out[7]).url !== presign(req(KEYS[7])).url || JSON.parse(azOut[7]).url !== presign(azReq(KEYS[7])).url ||
+  if (answer(s3Out[7]).url !== presign(req(KEYS[7])).url || answer(azOut[7]).url !== presign(azReq(KEYS[7])).url ||
     JSON.parse(s3ManyOut)[7].url !== presign(req(KEYS[7])).url) throw new Error("the glue's results differ from presign's");
   let sink = 0; // keeps every encoded request alive in the timed loops
   const scratch = new Uint8Array(1 << 20);
@@ -378,7 +380,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const encodeLikeApi = (v) => enc.encodeInto(JSON.stringify(v), scratch).written;
   const marshal = (make, out) => (i) => {
     sink += encodeLikeApi(msDates(make(KEYS[i % 1000])));
-    return JSON.parse(out[i % 1000]);
+    return answer(out[i % 1000]);
   };
   const rows = [
     ["S3 presign", groups[0][2][0].ns, s3Sha + s3Hmac, undefined, await bench("marshal", marshal(req, s3Out)),
