@@ -75,7 +75,7 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 /// without `JSON.parse` (none of them can hold a line break: URLs are percent-encoded, header
 /// names and values refused with one); an error, or a result with warnings, as its JSON object.
 /// The server builds only: 10-15 % off one URL's time; the browser builds answer JSON, which
-/// `api.js` reads too (their wasm 0.25 KB gzip smaller; a page signs a URL at a time).
+/// `api.js` reads too (their wasm 0.2 KB gzip smaller; a page signs a URL at a time).
 #[cfg(all(wasm_url, not(no_std_wasm)))]
 fn answer(r: &crate::Result<crate::Presigned>) -> String {
     let lines = |s: &str| !s.contains('\n');
