@@ -1,7 +1,7 @@
 //! The crate's shared state, one home for the std / no-std split: a lock (the key cache) and a
 //! value made once (the wasm module's signers). With std they are std's `Mutex` and `OnceLock`;
-//! in the browser wasm (`no_std_wasm`: no std, one thread) spin's, which never wait there, since
-//! nothing else can hold them.
+//! in the browser wasm (`no_std_wasm`: no std) spin's. wasm has one thread, so nothing ever waits
+//! for them there (see `Lock::with` for the lock a trap leaves held).
 
 /// A lock around `T`.
 #[cfg(url_signer)]
@@ -20,14 +20,27 @@ impl<T> Lock<T> {
     }
 
     /// Runs `f` on the value, holding the lock.
-    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&mut T) -> R) -> R
+    where
+        T: Default,
+    {
+        // wasm has one thread: the lock is found held only after a trap inside `f` left it so
+        // (nothing unwinds to unlock it). Waiting then would hang the page (spin) or trap again
+        // (std) for good; `f` runs on a fresh value instead (for the key cache: keys derived
+        // anew, the same signatures).
+        #[cfg(all(target_arch = "wasm32", not(no_std_wasm)))]
+        let held = self.0.try_lock().ok();
+        #[cfg(no_std_wasm)]
+        let held = self.0.try_lock();
+        #[cfg(target_arch = "wasm32")]
+        return match held {
+            Some(mut guard) => f(&mut guard),
+            None => f(&mut T::default()),
+        };
         // A poisoned lock only means another thread panicked while holding it; the caller's
         // values stay whole (the cache pushes whole entries), so keep using them.
-        #[cfg(not(no_std_wasm))]
-        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        #[cfg(no_std_wasm)]
-        let mut guard = self.0.lock();
-        f(&mut guard)
+        #[cfg(not(target_arch = "wasm32"))]
+        return f(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()));
     }
 }
 
@@ -47,7 +60,9 @@ impl<T> Once<T> {
         return Once(spin::once::Once::new());
     }
 
-    /// The value, made by `make` on the first call.
+    /// The value, made by `make` on the first call. (Without std a `make` that trapped would
+    /// leave spin's cell making for good; the crate's makers allocate nothing and cannot trap:
+    /// `Signer::new`, `PostSigner::new`, `Uploads::new`, the CRC tables.)
     pub(crate) fn get_or_init(&self, make: impl FnOnce() -> T) -> &T {
         #[cfg(not(no_std_wasm))]
         return self.0.get_or_init(make);
