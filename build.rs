@@ -128,6 +128,9 @@ fn main() {
     // wasm32 only. std's panic machinery formats every panic's message, which keeps `core::fmt`
     // in the wasm even when no message is ever shown.
     let no_std_wasm = feature("wasm-small-alloc") && wasm32;
+    // `once_values`: a value made once for the whole module (`sync::Once`): the wasm exports'
+    // signers or the CRC tables — `wasm_url`, wasm and post, or upload.
+    let once_values = wasm_url || (wasm && post) || upload;
 
     // The repository's test vectors (job 2).
     let packaged = env::var_os("PRESIGN_PACKAGED").is_some();
@@ -159,6 +162,7 @@ fn main() {
         ("wasm_request_exports", wasm_request_exports),
         ("wasm_text_exports", wasm_text_exports),
         ("no_std_wasm", no_std_wasm),
+        ("once_values", once_values),
         ("presign_vectors", presign_vectors),
     ] {
         println!("cargo::rustc-check-cfg=cfg({name})");

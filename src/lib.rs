@@ -190,6 +190,7 @@
         wasm_request_exports,
         wasm_text_exports,
         no_std_wasm,
+        once_values,
         presign_vectors
     )))
 )]

@@ -45,13 +45,13 @@ impl<T> Lock<T> {
 }
 
 /// A value made on first use.
-#[cfg(any(wasm_url, all(feature = "wasm", feature = "post"), feature = "upload"))]
+#[cfg(once_values)]
 pub(crate) struct Once<T>(
     #[cfg(not(no_std_wasm))] std::sync::OnceLock<T>,
     #[cfg(no_std_wasm)] spin::once::Once<T>,
 );
 
-#[cfg(any(wasm_url, all(feature = "wasm", feature = "post"), feature = "upload"))]
+#[cfg(once_values)]
 impl<T> Once<T> {
     pub(crate) const fn new() -> Self {
         #[cfg(not(no_std_wasm))]
