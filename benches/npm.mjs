@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { browserBuild as loadBrowserBuild } from "./browser_build.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
@@ -52,12 +53,7 @@ const entry = (name) => import(pathToFileURL(join(ROOT, `pkg/dist/${name}/node.j
 const { presign, presignMany, presignAsync, createPresigner } = await entry("main");
 const own = { s3: await entry("s3"), azure: await entry("azure") };
 // An entry's browser (size) build, run in Node: { presign, createPresigner }.
-const browserBuild = async (dir) => {
-  const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
-  glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
-  const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
-  return { presign: api.presignFn(glue), createPresigner: api.createPresignerFn(glue) };
-};
+const browserBuild = (dir) => loadBrowserBuild(ROOT, dir, ["presign", "createPresigner"]);
 // The browser entry's size build, run in Node for comparison (browsers get it; Node gets the speed build).
 const browser = await browserBuild("main");
 const browserOwn = { s3: await browserBuild("s3"), azure: await browserBuild("azure") };

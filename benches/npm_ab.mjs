@@ -8,23 +8,18 @@
 //
 // --browser: the browser (size) build of the `presign` entry instead of the speed build Node
 // loads, as benches/npm.mjs runs it.
-import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { browserBuild } from "./browser_build.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const OTHER = process.argv[2] && resolve(process.argv[2]);
 if (!OTHER) throw new Error("usage: node benches/npm_ab.mjs <other-checkout> [--rounds N]");
 const ROUNDS = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 31;
 const BROWSER = process.argv.includes("--browser");
-const load = async (root) => {
-  if (!BROWSER) return import(pathToFileURL(join(root, "pkg/dist/main/node.js")).href);
-  const glue = await import(pathToFileURL(join(root, "pkg/dist/main/web/presign_main.js")).href);
-  glue.initSync({ module: readFileSync(join(root, "pkg/dist/main/web/presign_main_bg.wasm")) });
-  const api = await import(pathToFileURL(join(root, "pkg/api.js")).href);
-  const names = ["presign", "presignMany", "createPresigner"];
-  return Object.fromEntries(names.map((n) => [n, api[`${n}Fn`](glue)]));
-};
+const load = (root) => BROWSER
+  ? browserBuild(root, "main", ["presign", "presignMany", "createPresigner"])
+  : import(pathToFileURL(join(root, "pkg/dist/main/node.js")).href);
 const sides = { this: await load(ROOT), other: await load(OTHER) };
 
 // The requests of benches/npm.mjs: an S3 PUT with a signed content-type, an Azure blob SAS (rw).

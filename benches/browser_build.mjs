@@ -1,0 +1,14 @@
+// An npm entry's browser (size) build loaded in Node, as benches/npm.mjs and benches/npm_ab.mjs
+// time it (browsers get it; Node's entries load the speed build): the wasm-bindgen glue
+// instantiated synchronously and the named factories of pkg/api.js over it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+/** `{ [name]: api[name + "Fn"](glue) }` for the browser build of entry `dir` under checkout `root`. */
+export async function browserBuild(root, dir, names) {
+  const glue = await import(pathToFileURL(join(root, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
+  glue.initSync({ module: readFileSync(join(root, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
+  const api = await import(pathToFileURL(join(root, "pkg/api.js")).href);
+  return Object.fromEntries(names.map((n) => [n, api[`${n}Fn`](glue)]));
+}
