@@ -370,8 +370,9 @@ async function stepAnswer(provider, step, signed, body) {
 
 /**
  * Uploads the generated file to `provider` in parts, resuming a pending upload of the same file.
- * Options: size, partSize, concurrency, seed (defaults above); reloadAfter: reload the page once
- * every large upload running has sent that many parts (the tests' "reload mid-upload"). Resolves
+ * Options: size, partSize, concurrency, seed (defaults above); reloadAfter: send no more than about
+ * that many parts (those under way finish) and reload the page once every large upload running has
+ * sent that many (the tests' "reload mid-upload", before any upload can complete). Resolves
  * with what happened: {ok, partCount, listedParts (held after a reload), uploadedParts (sent by this
  * call), resumed, sha256, expected, ...}.
  */
@@ -482,11 +483,15 @@ async function largeUpload(provider, options = {}) {
       etags.set(n, res.etag || "");
       stats.uploadedParts++;
       show();
-      // reloadAfter: once every large upload running has sent that many parts (or ended)
-      const all = Object.values(window.demo.large);
-      if (o.reloadAfter && all.every((st) => st.finished || st.uploadedParts >= o.reloadAfter)) {
-        window.demo.reloading = true;
-        location.reload();
+      // reloadAfter: an upload that has sent that many parts sends no more (so none can reach its
+      // complete step before the reload: a reload during the complete leaves a pending upload the
+      // storage has already closed); once every large upload running has (or has ended), reload
+      if (o.reloadAfter && stats.uploadedParts >= o.reloadAfter) {
+        const all = Object.values(window.demo.large);
+        if (all.every((st) => st.finished || st.uploadedParts >= o.reloadAfter)) {
+          window.demo.reloading = true;
+          location.reload();
+        }
         await new Promise(() => {}); // the page goes away
       }
     }
