@@ -51,16 +51,16 @@ build_flavor() { # FEATURES PROFILE DIR NAME [cjs]
   local features="$1" profile="$2" dir="$3" name="$4" cjs="${5:-}"
   # Size build: wasm-opt without its inlining (smaller after gzip, though larger raw) and with a
   # control-flow rewrite between two -Oz runs: 2.1 KB gzip less than a plain -Oz, measured.
-  # -iit (--ignore-implicit-traps: loads, stores and divisions may be moved or dropped as if they
-  # could not trap, which holds for Rust's safe code: bounds and zero divisors are checked before)
-  # and dropping the producers and target_features sections (tool names and versions, no code):
-  # 0.26 KB gzip less on presign/s3, measured.
+  # Dropping the producers and target_features sections (tool names and versions, no code) saves
+  # bytes too. Not -iit (--ignore-implicit-traps): it lets wasm-opt move a load ahead of the check
+  # that guards it, and a browser build of presign/s3 trapped ("memory access out of bounds") on a
+  # reserved header that way; without it the same build answered INVALID_HEADER.
   # It also uses sha2's compact SHA-256 (a loop instead of 64 unrolled rounds) and the
   # `wasm-small-alloc` allocator, and `terse-errors` (messages keep the code and the member path,
   # not the sentence); each was measured (commit messages, node pkg/size.mjs).
   local target_dir="${CARGO_TARGET_DIR:-target}" simd=() rustflags='--cfg sha2_backend_soft="compact"'
   local extra=",wasm-small-alloc,terse-errors"
-  local passes=(--no-inline='*' -iit -Oz --converge --flatten --rereloop -Oz --strip-producers --strip-target-features)
+  local passes=(--no-inline='*' -Oz --converge --flatten --rereloop -Oz --strip-producers --strip-target-features)
   if [ "$profile" = wasm-speed ]; then
     target_dir="$SPEED_TARGET_DIR" passes=(-O3) simd=(--enable-simd) rustflags="-C target-feature=+simd128" extra=""
   fi
