@@ -114,9 +114,15 @@ fn main() {
     // `wasm_url`: the URL entries' exports (presignJson, presignManyJson, the client) —
     // wasm-url and `url_signer`.
     let wasm_url = feature("wasm-url") && url_signer;
+    // `wasm_fields`: the browser build of presign/s3, whose requests pkg/api.js reads (its S3
+    // reader) and passes as fields (`src/wasm/fields.rs`) — wasm-fields and s3.
+    let wasm_fields = feature("wasm-fields") && s3;
+    // `wasm_signer`: one URL signer for the module and the answer of one URL — `wasm_url` or
+    // `wasm_fields`.
+    let wasm_signer = wasm_url || wasm_fields;
     // `wasm_exports`: `src/wasm/mod.rs` itself exports something (its own `#[wasm_bindgen]`
-    // items) — `wasm_url`, post, cors, verify or exchange.
-    let wasm_exports = wasm && (wasm_url || post || cors || verify || exchange);
+    // items) — `wasm_signer`, post, cors, verify or exchange.
+    let wasm_exports = wasm && (wasm_signer || post || cors || verify || exchange);
     // `wasm_request_exports`: an export takes a request and the instant (`now`, `with`) —
     // `wasm_url`, `upload_plan`, post, verify or exchange.
     let wasm_request_exports = wasm && (wasm_url || upload_plan || post || verify || exchange);
@@ -129,8 +135,8 @@ fn main() {
     // in the wasm even when no message is ever shown.
     let no_std_wasm = feature("wasm-small-alloc") && wasm32;
     // `once_values`: a value made once for the whole module (`sync::Once`): the wasm exports'
-    // signers or the CRC tables — `wasm_url`, wasm and post, or upload.
-    let once_values = wasm_url || (wasm && post) || upload;
+    // signers or the CRC tables — `wasm_signer`, wasm and post, or upload.
+    let once_values = wasm_signer || (wasm && post) || upload;
 
     // The repository's test vectors (job 2).
     let packaged = env::var_os("PRESIGN_PACKAGED").is_some();
@@ -158,6 +164,8 @@ fn main() {
         ("upload_plan", upload_plan),
         ("terse_errors", terse_errors),
         ("wasm_url", wasm_url),
+        ("wasm_fields", wasm_fields),
+        ("wasm_signer", wasm_signer),
         ("wasm_exports", wasm_exports),
         ("wasm_request_exports", wasm_request_exports),
         ("wasm_text_exports", wasm_text_exports),

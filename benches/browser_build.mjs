@@ -5,10 +5,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** `{ [name]: api[name + "Fn"](glue) }` for the browser build of entry `dir` under checkout `root`. */
+/** `{ [name]: the entry's factory of name (pkg/entries.mjs webFactory)(glue) }` for the browser build of entry `dir` under checkout `root`. */
 export async function browserBuild(root, dir, names) {
   const glue = await import(pathToFileURL(join(root, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
   glue.initSync({ module: readFileSync(join(root, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
   const api = await import(pathToFileURL(join(root, "pkg/api.js")).href);
-  return Object.fromEntries(names.map((n) => [n, api[`${n}Fn`](glue)]));
+  // The entry's own factories (presign/s3's browser build reads requests in JS); a checkout from
+  // before pkg/entries.mjs named them has the JSON ones alone.
+  const { webFactory = (d, n) => `${n}Fn` } = await import(pathToFileURL(join(root, "pkg/entries.mjs")).href);
+  return Object.fromEntries(names.map((n) => [n, api[webFactory(dir, n)](glue)]));
 }

@@ -4,10 +4,10 @@
 // rounds; the report is the minimum and the median per URL of each, and their ratio. On a shared
 // or virtual machine the minimum of short interleaved rounds is far steadier than one long run.
 //
-//   node benches/npm_ab.mjs <other-checkout> [--rounds N] [--browser]
+//   node benches/npm_ab.mjs <other-checkout> [--rounds N] [--browser] [--entry s3|azure]
 //
-// --browser: the browser (size) build of the `presign` entry instead of the speed build Node
-// loads, as benches/npm.mjs runs it.
+// --browser: the browser (size) build instead of the speed build Node loads, as benches/npm.mjs
+// runs it. --entry: a provider's entry (its rows alone) instead of `presign`.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { browserBuild } from "./browser_build.mjs";
@@ -17,9 +17,11 @@ const OTHER = process.argv[2] && resolve(process.argv[2]);
 if (!OTHER) throw new Error("usage: node benches/npm_ab.mjs <other-checkout> [--rounds N]");
 const ROUNDS = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 31;
 const BROWSER = process.argv.includes("--browser");
+const ENTRY = process.argv.includes("--entry") ? process.argv[process.argv.indexOf("--entry") + 1] : "main";
 const load = (root) => BROWSER
-  ? browserBuild(root, "main", ["presign", "presignMany", "createPresigner"])
-  : import(pathToFileURL(join(root, "pkg/dist/main/node.js")).href);
+  ? browserBuild(root, ENTRY, ["presign", "presignMany", "createPresigner"])
+  : import(pathToFileURL(join(root, `pkg/dist/${ENTRY}/node.js`)).href);
+const signs = (p) => ENTRY === "main" || ENTRY === p;
 const sides = { this: await load(ROOT), other: await load(OTHER) };
 
 // The requests of benches/npm.mjs: an S3 PUT with a signed content-type, an Azure blob SAS (rw).
@@ -38,21 +40,25 @@ const azReq = (blob) => ({ ...azConfig, ...azCall(blob) });
 // Rows: name -> (side) -> [function of i, URLs per call].
 const rows = {};
 for (const [side, p] of Object.entries(sides)) {
-  const s3 = p.createPresigner(s3Config);
-  const az = p.createPresigner(azConfig);
   const add = (name, f, per = 1) => ((rows[name] ||= {})[side] = [f, per]);
-  add("S3 presign", (i) => p.presign(s3Req(KEYS[i % 1000])));
-  add("S3 presignMany x1000", () => p.presignMany(KEYS.map(s3Req)), 1000);
-  add("S3 client.presign", (i) => s3.presign(s3Call(KEYS[i % 1000])));
-  add("S3 client.presignMany x1000", () => s3.presignMany(KEYS.map(s3Call)), 1000);
-  add("Azure presign", (i) => p.presign(azReq(KEYS[i % 1000])));
-  add("Azure presignMany x1000", () => p.presignMany(KEYS.map(azReq)), 1000);
-  add("Azure client.presign", (i) => az.presign(azCall(KEYS[i % 1000])));
-  add("Azure client.presignMany x1000", () => az.presignMany(KEYS.map(azCall)), 1000);
+  if (signs("s3")) {
+    const s3 = p.createPresigner(s3Config);
+    add("S3 presign", (i) => p.presign(s3Req(KEYS[i % 1000])));
+    add("S3 presignMany x1000", () => p.presignMany(KEYS.map(s3Req)), 1000);
+    add("S3 client.presign", (i) => s3.presign(s3Call(KEYS[i % 1000])));
+    add("S3 client.presignMany x1000", () => s3.presignMany(KEYS.map(s3Call)), 1000);
+  }
+  if (signs("azure")) {
+    const az = p.createPresigner(azConfig);
+    add("Azure presign", (i) => p.presign(azReq(KEYS[i % 1000])));
+    add("Azure presignMany x1000", () => p.presignMany(KEYS.map(azReq)), 1000);
+    add("Azure client.presign", (i) => az.presign(azCall(KEYS[i % 1000])));
+    add("Azure client.presignMany x1000", () => az.presignMany(KEYS.map(azCall)), 1000);
+  }
 }
 // Equal work first: both sides give the same URL for every row's first request.
 for (const k of KEYS.slice(0, 3)) {
-  for (const r of [s3Req, azReq]) {
+  for (const r of [signs("s3") && s3Req, signs("azure") && azReq].filter(Boolean)) {
     const a = sides.this.presign(r(k)).url;
     const b = sides.other.presign(r(k)).url;
     if (a !== b) throw new Error(`the two builds sign differently:\n ${a}\n ${b}`);

@@ -301,6 +301,193 @@ export function createPresignerFn(glue) {
   };
 }
 
+// ---- presign/s3's browser build: the request read here --------------------------------------
+// Its wasm has no JSON reader (0.3 of its size): this reader reads the S3 request schema — the
+// members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs, src/s3/store.rs,
+// src/checksum.rs), their types, and its member paths and codes (tests/npm_browser_parity.mjs
+// compares it with the server build, which reads with Rust) — and passes what it read as fields
+// (src/wasm/fields.rs). It checks what the schema reader checks while reading, at the same
+// step (the first error found is the one reported): types, names, required members, instants
+// (their text through the wasm's own RFC 3339 reader) and checksum values. The values' own checks
+// (key, bucket, headers, lifetime, endpoint, credentials) stay in the wasm, after reading.
+const LONE = /\p{Cs}/u; // a lone surrogate: a pair is one code point here
+const lone = (s) => LONE.test(s);
+const LONE_TEXT = "a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text";
+// The schema reader's error at `path` (terse: the path, and only the sentences it keeps).
+function bad(path, text = "") {
+  throw new PresignError("INVALID_REQUEST", path ? `\`${path}\`${text && ": " + text}` : text);
+}
+const under = (path, m) => (path ? path + (m[0] === "[" ? "" : ".") + m : m);
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+// The value as JSON gives it to the schema reader (member order, toJSON, Dates, dropped members),
+// with JSON's NaN and Infinity refused as `utf8` refuses them.
+function asJson(value) {
+  const text = JSON.stringify(value);
+  if (text.includes("null")) {
+    const e = nonFinite(value, NUMBER_CODES);
+    if (e) throw e;
+  }
+  return JSON.parse(text);
+}
+// Value readers: (value, path) => the field's text, or a throw.
+const str = (v, p) => (typeof v !== "string" ? bad(p) : lone(v) ? bad(p, LONE_TEXT) : v);
+const bool = (v, p) => (typeof v === "boolean" ? (v ? "1" : undefined) : bad(p));
+const u64 = (v, p) => (typeof v === "number" && v >= 0 && v < 2 ** 64 && /^\d+$/.test((v = String(v))) ? v : bad(p));
+const optional = (read) => (v, p) => (v === null ? undefined : read(v, p));
+// An instant: Unix ms within years 0001-9999 (src/time.rs), or RFC 3339 text the wasm reads.
+const when = (glue) => optional((v, p) => {
+  if (typeof v === "number") {
+    v = u64(v, p);
+    if (+v > 253402300799999) throw new PresignError("INVALID_TIME", "");
+    return v;
+  }
+  const ms = glue.instantMillis(str(v, p));
+  return Number.isNaN(ms) ? bad(p) : String(ms);
+});
+const oneOf = (names) => (v, p) => (names.includes(str(v, p)) ? v : bad(p, `expected one of "${names.join('" "')}"`));
+const verb = (v, p) => (/^(GET|PUT|HEAD|DELETE|POST)$/i.test(str(v, p)) ? v.toUpperCase() : bad(p, "expected one of GET, PUT, HEAD, DELETE, POST"));
+function pairs(v, p) {
+  if (!isObject(v)) bad(p);
+  const out = [];
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i], x = v[k];
+    // the path made only for an error
+    if (lone(k)) bad(`${p}[${i}]`, LONE_TEXT);
+    if (typeof x !== "string" || lone(x)) str(x, `${p}[${i}]`);
+    out.push(k, x);
+  }
+  return out;
+}
+// Reads object `o`'s members into `into` (the last one given wins); `tag` is skipped.
+function members(o, table, path, into, tag) {
+  const keys = Object.keys(o);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (lone(k)) bad(under(path, `[${i}]`), LONE_TEXT);
+    if (k === tag) continue;
+    const read = Object.hasOwn(table, k) && table[k];
+    if (!read) bad(under(path, `[${i}]`), "unknown member");
+    into[k] = read(o[k], under(path, k));
+  }
+  return into;
+}
+// The first required member missing: at the object's path (the top level's message is empty).
+function required(rec, names, path) {
+  for (const k of names) if (rec[k] === undefined) bad(path);
+  return rec;
+}
+const object = (table, names, check = (r) => r) =>
+  optional((v, p) => (isObject(v) ? check(required(members(v, table, p, {}), names, p), p) : bad(p)));
+// A checksum's value: its digest in standard base64 with padding (src/checksum.rs).
+const DIGEST_BYTES = { crc32: 4, crc32c: 4, crc64nvme: 8, md5: 16, sha1: 20, sha256: 32 };
+function digest(c, p) {
+  let bytes = "";
+  try {
+    bytes = atob(c.value);
+  } catch {}
+  return btoa(bytes) === c.value && bytes.length === DIGEST_BYTES[c.algorithm] ? c : bad(p);
+}
+// The S3 request's members (src/s3/mod.rs S3Request, Credentials; endpoint.rs; store.rs).
+const s3Members = (glue) => ({
+  method: verb, bucket: str, key: str, keyPrefix: optional(str),
+  credentials: object({ accessKeyId: str, secretAccessKey: str, sessionToken: optional(str), expiresAt: when(glue) }, ["accessKeyId", "secretAccessKey"]),
+  expiresIn: optional(u64), signedAt: when(glue), headers: pairs, query: pairs,
+  credentialExpiry: oneOf(["warn", "error", "clamp"]), regionSet: optional(str),
+  limits: object({
+    size: optional(u64), maxSize: optional(u64), contentType: optional(str),
+    checksum: object({ algorithm: oneOf(Object.keys(DIGEST_BYTES)), value: str }, ["algorithm", "value"], digest),
+  }, []),
+  region: optional(str), endpoint: optional(str), urlStyle: optional(oneOf(["virtualHosted", "path"])),
+  dualstack: bool, accelerate: bool, fips: bool,
+  store: oneOf(["aws", "r2", "b2", "minio", "seaweedfs", "wasabi", "gcs-xml", "custom"]), accountId: optional(str),
+});
+// The `provider` tag, found as the schema reader finds it (before the other members are read):
+// required in a request and a configuration, optional in a call.
+function provider(o, needed) {
+  if (!isObject(o)) bad("");
+  for (const k of Object.keys(o)) {
+    if (lone(k)) bad("", LONE_TEXT);
+    if (k === "provider") return str(o[k], k) === "s3" || bad(k);
+  }
+  if (needed) bad("");
+}
+// A read request as fields (src/wasm/fields.rs: lengths, then the values).
+function fields(r) {
+  const c = r.credentials || {}, l = r.limits || {}, k = l.checksum || {};
+  const v = [r.method, r.bucket, r.key, r.keyPrefix, r.credentials && "1", c.accessKeyId, c.secretAccessKey, c.sessionToken,
+    c.expiresAt, r.expiresIn, r.signedAt, r.credentialExpiry, r.regionSet, r.limits && "1", l.size, l.maxSize, l.contentType,
+    k.algorithm, k.value, r.region, r.endpoint, r.urlStyle, r.dualstack, r.accelerate, r.fips, r.store, r.accountId];
+  for (const list of [r.headers || [], r.query || []]) v.push(String(list.length / 2), ...list);
+  let lens = "", text = "";
+  for (const x of v) {
+    if (x !== undefined) {
+      lens += x.length;
+      text += x;
+    }
+    lens += ",";
+  }
+  return lens + ";" + text;
+}
+// presign/s3's browser build over its glue: read (a request or configuration), over (a call on
+// top of a configuration read before), sign.
+function s3Fields(glue) {
+  const table = s3Members(glue);
+  // Every member present from the start: one object shape for every request (fast to read).
+  const blank = Object.fromEntries(Object.keys(table).map((k) => [k, undefined]));
+  const read = (o, needed, base = blank) => {
+    o = asJson(o);
+    provider(o, needed);
+    return members(o, table, "", { ...base }, "provider");
+  };
+  const sign = (rec, now) => answer(glue.presignS3Fields(fields(required(rec, ["bucket", "key"], "")), now));
+  return { read, sign };
+}
+// Each element signed on its own; an element's error in its place.
+function eachS3(list, sign) {
+  if (!Array.isArray(list)) throw new PresignError("INVALID_REQUEST", "presignMany takes an array");
+  const now = Date.now();
+  return list.map((r) => {
+    try {
+      return sign(toJson(r, "each element must be an object"), now);
+    } catch (e) {
+      if (e instanceof PresignError) return e;
+      throw e;
+    }
+  });
+}
+
+/** `presign(request)` of presign/s3's browser build (the request read here). */
+export function presignS3Fn(glue) {
+  const s3 = s3Fields(glue);
+  return (request) => s3.sign(s3.read(toJson(request), true), Date.now());
+}
+
+/** `presignMany(requests)` of presign/s3's browser build. */
+export function presignManyS3Fn(glue) {
+  const s3 = s3Fields(glue);
+  return (requests) => eachS3(requests, (r, now) => s3.sign(s3.read(r, true), now));
+}
+
+/** `createPresigner(config)` of presign/s3's browser build: the configuration read here once. */
+export function createPresignerS3Fn(glue) {
+  const s3 = s3Fields(glue);
+  return function createPresigner(config) {
+    let base = s3.read(toJson(config), true);
+    const free = () => {};
+    return {
+      presign: (c) => s3.sign(s3.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, base), Date.now()),
+      presignMany: (calls) => eachS3(calls, (c, now) => s3.sign(s3.read(c, false, base), now)),
+      /** Replaces the credentials (temporary credentials rotate). */
+      setCredentials(credentials) {
+        base = s3.read({ credentials }, false, base);
+      },
+      free,
+      [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,
+    };
+  };
+}
+
 /** `presignPost(request)`: a browser form upload (S3 / GCS POST policy): { url, fields, expiresAt }. */
 export function presignPostFn(glue) {
   return function presignPost(request) {

@@ -81,9 +81,9 @@ build_flavor() { # FEATURES PROFILE DIR NAME [cjs]
       --enable-mutable-globals "$f" -o "$f.opt" && mv "$f.opt" "$f"
   done
 }
-while read -r entry features; do
+while read -r entry features web_features; do
   if [ -n "${PRESIGN_ENTRIES:-}" ] && [[ " $PRESIGN_ENTRIES " != *" $entry "* ]]; then continue; fi
-  build_flavor "$features" wasm "$OUT/$entry/web" "presign_$entry"
+  build_flavor "$web_features" wasm "$OUT/$entry/web" "presign_$entry"
   build_flavor "$features" wasm-speed "$OUT/$entry/server" "presign_$entry" cjs
 done < <(node pkg/entries.mjs --list)
 node pkg/entries.mjs --generate "$OUT"

@@ -313,7 +313,9 @@ export interface Presigner {
   setCredentials(credentials: AwsCredentials | AzureCredentials | GcsCredentials): void;
   /**
    * Releases the client's wasm memory (its derived keys and credentials). Also under
-   * `Symbol.dispose` where the runtime has it (`using s3 = createPresigner(...)`).
+   * `Symbol.dispose` where the runtime has it (`using s3 = createPresigner(...)`). In the browser
+   * build of `presign/s3` the configuration lives in JS and derived keys in the module's one cache
+   * (as for stateless calls), so there is nothing to release.
    */
   free(): void;
 }

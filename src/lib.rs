@@ -186,6 +186,8 @@
         upload_plan,
         terse_errors,
         wasm_url,
+        wasm_fields,
+        wasm_signer,
         wasm_exports,
         wasm_request_exports,
         wasm_text_exports,

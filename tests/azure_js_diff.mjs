@@ -60,6 +60,7 @@
 // them; we refuse), control characters in names and non-ASCII bound header values (we refuse
 // both).
 
+import { mulberry32 } from "./support/prng.mjs";
 import { after, assert, describe, it } from "./support/harness.mjs";
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -130,17 +131,6 @@ function sdkDefaultVersion() {
 
 // ---------------------------------------------------------------------------------------------
 // Deterministic generator.
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(seed) {

@@ -106,8 +106,11 @@ proptest! {
 
 #[test]
 fn duplicate_members_and_deep_nesting_do_not_panic() {
+    // Skipping does not recurse (no stack to overflow), so any depth is skipped: deeper than
+    // serde_json's limit of 128, which is a limit of its recursion, not of JSON.
     let text = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(!ours_accepts(&text));
+    assert!(ours_accepts(&text));
+    assert!(!ours_accepts(&text[1..]));
     let mut r = Reader::new(r#"{"a":"1","a":"2"}"#);
     let p = Params::from_json(&mut r).unwrap();
     assert_eq!(p.0.len(), 2);

@@ -236,8 +236,9 @@ async function browserPresign(dir) {
   const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
   glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
   const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
-  const presign = api.presignFn(glue);
-  const createPresigner = api.createPresignerFn(glue);
+  const { webFactory } = await import(pathToFileURL(join(ROOT, "pkg/entries.mjs")).href);
+  const presign = api[webFactory(dir, "presign")](glue);
+  const createPresigner = api[webFactory(dir, "createPresigner")](glue);
   presign.client = (req) => createPresigner(req).presign({});
   presign.createPresigner = createPresigner;
   return presign;

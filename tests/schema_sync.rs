@@ -272,3 +272,98 @@ fn the_parsers_see_members_and_requiredness() {
     assert_eq!(a.len(), 3);
     assert!(a["x"] && !a["y"] && a["z"]);
 }
+
+/// `json_enum!(Type { Variant: "name", … })` blocks of a Rust file: type name → names.
+fn rust_enums(text: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    for block in text.split("json_enum!(").skip(1) {
+        let name: String = block
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let body = &block[..block.find("});").unwrap_or(block.len())];
+        let names = body
+            .split(',')
+            .filter_map(|pair| pair.split_once(':'))
+            .map(|(_, json)| {
+                json.trim()
+                    .trim_matches(|c| c == '"' || c == '}')
+                    .to_owned()
+            })
+            .filter(|n| !n.is_empty())
+            .collect();
+        out.insert(name, names);
+    }
+    out
+}
+
+/// The text of JS `const NAME = …;` up to the first `;` that ends a line.
+fn js_const<'a>(text: &'a str, name: &str) -> &'a str {
+    let at = text
+        .find(&format!("const {name} = "))
+        .unwrap_or_else(|| panic!("pkg/api.js has no const {name}"));
+    let rest = &text[at..];
+    &rest[..rest.find(";\n").unwrap()]
+}
+
+/// The `name:` keys of a JS object literal's text, nested ones included.
+fn js_keys(text: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let bytes = text.as_bytes();
+    for (i, _) in text.match_indices(':') {
+        let start = text[..i]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |s| s + 1);
+        let before = text[..start].trim_end();
+        if start < i && (before.ends_with('{') || before.ends_with(',')) && bytes[i - 1] != b' ' {
+            out.insert(text[start..i].to_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn the_s3_reader_in_js_reads_exactly_the_members_and_names_rust_reads() {
+    // presign/s3's browser build reads the request in pkg/api.js (s3Members); its members must
+    // be S3Request's (with the endpoint's, flat), Credentials', UploadLimits' and the checksum's,
+    // and its names the schema's enums' (tests/npm_browser_parity.mjs compares the behaviour).
+    let api = read("pkg/api.js");
+    let mut want = std::collections::BTreeSet::new();
+    for (file, ty) in [
+        ("src/s3/mod.rs", "S3Request"),
+        ("src/s3/mod.rs", "Credentials"),
+        ("src/s3/store.rs", "UploadLimits"),
+        ("src/checksum.rs", "ChecksumJson"),
+    ] {
+        want.extend(rust_structs(&read(file))[ty].keys().cloned());
+    }
+    want.extend(
+        rust_flat_structs(&read("src/s3/endpoint.rs"))["Endpoint"]
+            .keys()
+            .cloned(),
+    );
+    let got = js_keys(js_const(&api, "s3Members"));
+    assert_eq!(got, want, "pkg/api.js s3Members against the Rust schema");
+
+    let enums: BTreeMap<String, Vec<String>> = [
+        "src/schema/typed.rs",
+        "src/s3/store.rs",
+        "src/s3/endpoint.rs",
+        "src/checksum.rs",
+    ]
+    .iter()
+    .flat_map(|f| rust_enums(&read(f)))
+    .collect();
+    let members = js_const(&api, "s3Members");
+    for ty in ["CredentialExpiry", "Store", "UrlStyle"] {
+        let list = format!("oneOf([\"{}\"])", enums[ty].join("\", \""));
+        assert!(members.contains(&list), "pkg/api.js s3Members lacks {list}");
+    }
+    let digests = js_keys(js_const(&api, "DIGEST_BYTES"));
+    let algorithms: std::collections::BTreeSet<String> =
+        enums["Algorithm"].iter().cloned().collect();
+    assert_eq!(
+        digests, algorithms,
+        "pkg/api.js DIGEST_BYTES against Algorithm"
+    );
+}

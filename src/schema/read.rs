@@ -396,11 +396,13 @@ impl<'a> Reader<'a> {
     ///
     /// # Errors
     /// When the next value is not an array, it is malformed, or `element` fails.
+    #[cfg(feature = "json")]
     pub fn array(&mut self, mut element: impl FnMut(&mut Reader<'a>) -> Result<()>) -> Result<()> {
         self.array_dyn(&mut element)
     }
 
     /// [`array`](Self::array) compiled once, not once per element closure (wasm size).
+    #[cfg(feature = "json")]
     fn array_dyn(&mut self, element: &mut dyn FnMut(&mut Reader<'a>) -> Result<()>) -> Result<()> {
         if self.next_token() != Some(b'[') {
             return Err(self.expected("an array"));
@@ -460,49 +462,72 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Skips an object; member names are skipped as strings are (not read as text).
-    fn skip_object(&mut self) -> Result<()> {
-        self.enter()?;
-        if self.next_token() == Some(b'}') {
-            self.pos += 1;
-            self.depth -= 1;
-            return Ok(());
+    /// After `{` or `,` in an object being skipped: a member name (skipped as a string is) and
+    /// its colon.
+    fn skip_member_name(&mut self) -> Result<()> {
+        if self.next_token() != Some(b'"') {
+            return Err(self.syntax("expected a member name"));
         }
-        loop {
-            if self.next_token() != Some(b'"') {
-                return Err(self.syntax("expected a member name"));
-            }
-            self.skip_string()?;
-            if self.next_token() != Some(b':') {
-                return Err(self.syntax("expected ':'"));
-            }
-            self.pos += 1;
-            self.skip()?;
-            match self.next_token() {
-                Some(b',') => self.pos += 1,
-                Some(b'}') => {
-                    self.pos += 1;
-                    self.depth -= 1;
-                    return Ok(());
-                }
-                _ => return Err(self.syntax("expected ',' or '}'")),
-            }
+        self.skip_string()?;
+        if self.next_token() != Some(b':') {
+            return Err(self.syntax("expected ':'"));
         }
+        self.pos += 1;
+        Ok(())
     }
 
-    /// Skips one value of any type, checking that it is well-formed.
+    /// Skips one value of any type, checking that it is well-formed. Without recursion: the
+    /// containers it is inside are a stack on the heap, so a value nested deeper than
+    /// [`MAX_DEPTH`] is skipped too (a batch's bad element, however deep, is refused in its
+    /// place, not with the whole batch); only the values the schema reads count against it.
     ///
     /// # Errors
     /// When it is not.
     pub fn skip(&mut self) -> Result<()> {
-        match self.next_token() {
-            Some(b'"') => self.skip_string(),
-            Some(b'{') => self.skip_object(),
-            Some(b'[') => self.array(Reader::skip),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(b't' | b'f') => self.bool().map(drop),
-            Some(b'n') if self.null() => Ok(()),
-            _ => Err(self.syntax("expected a value")),
+        let mut open: Vec<u8> = Vec::new();
+        loop {
+            // A value.
+            match self.next_token() {
+                Some(b'"') => self.skip_string()?,
+                Some(c @ (b'{' | b'[')) => {
+                    self.pos += 1;
+                    let close = if c == b'{' { b'}' } else { b']' };
+                    if self.next_token() == Some(close) {
+                        self.pos += 1;
+                    } else {
+                        open.push(close);
+                        if c == b'{' {
+                            self.skip_member_name()?;
+                        }
+                        continue;
+                    }
+                }
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(b't' | b'f') => self.bool().map(drop)?,
+                Some(b'n') if self.null() => {}
+                _ => return Err(self.syntax("expected a value")),
+            }
+            // After a value: the containers it closes, then the next element or member.
+            loop {
+                let Some(&close) = open.last() else {
+                    return Ok(());
+                };
+                match self.next_token() {
+                    Some(b',') => {
+                        self.pos += 1;
+                        if close == b'}' {
+                            self.skip_member_name()?;
+                        }
+                        break;
+                    }
+                    Some(c) if c == close => {
+                        self.pos += 1;
+                        open.pop();
+                    }
+                    _ if close == b'}' => return Err(self.syntax("expected ',' or '}'")),
+                    _ => return Err(self.syntax("expected ',' or ']'")),
+                }
+            }
         }
     }
 

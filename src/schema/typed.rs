@@ -309,13 +309,24 @@ macro_rules! json_flat {
 /// ```
 macro_rules! json_enum {
     ($ty:ident { $($variant:ident : $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// The value named `name` in the request schema.
+            // Also the browser build's field reader's (`src/wasm/fields.rs`), which gets the name
+            // from JS; unused elsewhere but here.
+            #[allow(dead_code)]
+            pub(crate) fn from_schema_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some($ty::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
         impl $crate::schema::FromJson for $ty {
             fn from_json(r: &mut $crate::schema::Reader<'_>) -> $crate::error::Result<Self> {
                 const EXPECTED: &str = concat!("expected one of" $(, " \"", $name, "\"")*);
-                match &*r.string()? {
-                    $($name => Ok($ty::$variant),)*
-                    _ => Err($crate::error::Error::InvalidRequest(EXPECTED.into())),
-                }
+                $ty::from_schema_name(&r.string()?)
+                    .ok_or_else(|| $crate::error::Error::InvalidRequest(EXPECTED.into()))
             }
         }
     };

@@ -20,6 +20,9 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[cfg(feature = "upload")]
 mod hash;
 
+#[cfg(wasm_fields)]
+mod fields;
+
 /// The size build's allocator (feature `wasm-small-alloc`): a free list, no size classes.
 #[cfg(all(feature = "wasm-small-alloc", target_arch = "wasm32"))]
 #[global_allocator]
@@ -36,14 +39,14 @@ fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
 }
 
 /// One signer per module instance, so derived keys are reused across calls.
-#[cfg(wasm_url)]
+#[cfg(wasm_signer)]
 fn signer() -> &'static crate::request::Signer {
     static SIGNER: crate::sync::Once<crate::request::Signer> = crate::sync::Once::new();
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
 // Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
-#[cfg_attr(not(wasm_request_exports), allow(dead_code))]
+#[cfg_attr(not(any(wasm_request_exports, wasm_fields)), allow(dead_code))]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
     Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
@@ -76,7 +79,7 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 /// names and values refused with one); an error, or a result with warnings, as its JSON object.
 /// The server builds only: 10-15 % off one URL's time; the browser builds answer JSON, which
 /// `api.js` reads too (their wasm 0.2 KB gzip smaller; a page signs a URL at a time).
-#[cfg(all(wasm_url, not(no_std_wasm)))]
+#[cfg(all(wasm_signer, not(no_std_wasm)))]
 fn answer(r: &crate::Result<crate::Presigned>) -> String {
     let lines = |s: &str| !s.contains('\n');
     match r {
@@ -104,7 +107,7 @@ fn answer(r: &crate::Result<crate::Presigned>) -> String {
 }
 
 /// The browser builds' answer: the result or error object as JSON (see the other `answer`).
-#[cfg(all(wasm_url, no_std_wasm))]
+#[cfg(all(wasm_signer, no_std_wasm))]
 fn answer(r: &crate::Result<crate::Presigned>) -> String {
     json::result_json(r)
 }
@@ -117,6 +120,29 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
         answer(&json::presign(signer(), request, t))
     })
+}
+
+/// Presigns one S3 request given as fields (`fields.rs`: the browser build of `presign/s3`,
+/// whose requests `pkg/api.js` reads); the result or the error object as JSON.
+#[cfg(wasm_fields)]
+#[wasm_bindgen(js_name = presignS3Fields)]
+pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => answer(
+            &fields::s3_request(fields)
+                .and_then(|r| signer().presign(&crate::request::Request::S3(r), t)),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// An RFC 3339 instant as Unix milliseconds (whole seconds, as the schema reads it), or NaN when
+/// the text is not one or leaves years 0001-9999: `pkg/api.js`'s S3 reader checks instants
+/// with it where the schema reader does, while reading.
+#[cfg(wasm_fields)]
+#[wasm_bindgen(js_name = instantMillis)]
+pub fn instant_millis(text: &str) -> f64 {
+    Timestamp::parse_rfc3339(text).map_or(f64::NAN, |t| (t.unix() * 1000) as f64)
 }
 
 /// Presigns a JSON array of requests in one call; returns a JSON array of results.

@@ -100,9 +100,14 @@ fn refuses_malformed_json() {
             "{bad:?}"
         );
     }
-    let deep = "[".repeat(200) + &"]".repeat(200);
+    // Skipping does not recurse: any depth is skipped, and a deep value's grammar still counts.
+    let deep = "[".repeat(100_000) + "{\"a\":[1,{}]}" + &"]".repeat(100_000);
     let mut r = Reader::new(&deep);
-    assert!(r.skip().is_err());
+    assert!(r.skip().is_ok() && r.finish().is_ok());
+    for bad in [&deep[..deep.len() - 1], &deep.replace("[1,", "[1,,")] {
+        let mut r = Reader::new(bad);
+        assert!(!(r.skip().is_ok() && r.finish().is_ok()));
+    }
 }
 
 #[test]

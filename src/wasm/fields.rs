@@ -1,0 +1,240 @@
+//! The browser build of `presign/s3` (feature `wasm-fields`): `pkg/api.js`'s S3 reader reads the
+//! request object — the schema's members, types and paths, refusing what the schema reader
+//! refuses with the same codes and member paths — and passes what it read as fields, so this
+//! build links no JSON reader. The request is then built and checked here by the same typed API
+//! and signer as every other build, so the values' own checks (key, bucket, headers, lifetime,
+//! endpoint, credentials) stay in one place.
+//!
+//! The fields: `len,len,…;` then the values one after another, each length in UTF-16 code units
+//! (JS string lengths: the JS reader has refused lone surrogates, so each unit maps to UTF-8
+//! exactly), an empty length for an absent value. In order: method, bucket, key, keyPrefix,
+//! credentials (`1` when present), accessKeyId, secretAccessKey, sessionToken,
+//! credentials.expiresAt, expiresIn, signedAt, credentialExpiry, regionSet, limits (`1`),
+//! limits.size, limits.maxSize, limits.contentType, limits.checksum.algorithm,
+//! limits.checksum.value, region, endpoint, urlStyle, dualstack, accelerate, fips (`1` each when
+//! true), store, accountId, then the number of headers and each name and value, then the same for
+//! the query. Numbers are decimal digits, instants Unix milliseconds (JS has read their text with
+//! [`super::instant_millis`]), enum members the schema's names.
+
+use crate::checksum::{Algorithm, Checksum};
+use crate::error::{msg, Error, Result};
+use crate::prelude::*;
+use crate::s3::{Credentials, S3Request, Store, UploadLimits, UrlStyle};
+use crate::time::Timestamp;
+use crate::types::{CredentialExpiry, Method};
+
+/// A reader of the fields (see the module docs).
+struct Fields<'a> {
+    lens: core::str::Split<'a, char>,
+    rest: &'a str,
+}
+
+/// Fields that do not follow the format: only a fault of pkg/api.js, never of the request.
+fn malformed() -> Error {
+    Error::InvalidRequest(msg!("the request fields from pkg/api.js are malformed"))
+}
+
+impl<'a> Fields<'a> {
+    fn new(text: &'a str) -> Result<Self> {
+        let (lens, rest) = text.split_once(';').ok_or_else(malformed)?;
+        Ok(Fields {
+            lens: lens.split(','),
+            rest,
+        })
+    }
+
+    /// The next value, `None` when absent.
+    fn next(&mut self) -> Result<Option<&'a str>> {
+        let len = self.lens.next().ok_or_else(malformed)?;
+        if len.is_empty() {
+            return Ok(None);
+        }
+        let units: usize = len.parse().map_err(|_| malformed())?;
+        let mut seen = 0;
+        let mut end = None;
+        for (i, c) in self.rest.char_indices() {
+            if seen == units {
+                end = Some(i);
+                break;
+            }
+            seen += c.len_utf16();
+        }
+        let end = match end {
+            Some(i) => i,
+            None if seen == units => self.rest.len(),
+            None => return Err(malformed()),
+        };
+        let (value, rest) = self.rest.split_at_checked(end).ok_or_else(malformed)?;
+        self.rest = rest;
+        Ok(Some(value))
+    }
+
+    fn string(&mut self) -> Result<Option<String>> {
+        Ok(self.next()?.map(String::from))
+    }
+
+    fn flag(&mut self) -> Result<bool> {
+        Ok(self.next()?.is_some())
+    }
+
+    fn number(&mut self) -> Result<Option<u64>> {
+        self.next()?
+            .map(|n| n.parse().map_err(|_| malformed()))
+            .transpose()
+    }
+
+    /// An enum member by its schema name.
+    fn name<T>(&mut self, from_name: fn(&str) -> Option<T>) -> Result<Option<T>> {
+        self.next()?
+            .map(|n| from_name(n).ok_or_else(malformed))
+            .transpose()
+    }
+
+    /// An instant as Unix milliseconds (JS has checked it: numbers against the range, text with
+    /// [`super::instant_millis`]).
+    fn instant(&mut self) -> Result<Option<Timestamp>> {
+        self.next()?
+            .map(|ms| Timestamp::from_unix_millis(ms.parse().map_err(|_| malformed())?))
+            .transpose()
+    }
+
+    /// `count` then that many name/value pairs.
+    fn pairs(&mut self, into: &mut Vec<(String, String)>) -> Result<()> {
+        let n = self.number()?.unwrap_or(0);
+        for _ in 0..n {
+            let name = self.next()?.ok_or_else(malformed)?;
+            let value = self.next()?.ok_or_else(malformed)?;
+            into.push((name.into(), value.into()));
+        }
+        Ok(())
+    }
+}
+
+/// The S3 request the fields describe.
+pub(super) fn s3_request(text: &str) -> Result<S3Request> {
+    let mut f = Fields::new(text)?;
+    let mut req = S3Request::default();
+    if let Some(m) = f.next()? {
+        req.method = m.parse::<Method>()?;
+    }
+    req.bucket = f.string()?.ok_or_else(malformed)?;
+    req.key = f.string()?.ok_or_else(malformed)?;
+    req.key_prefix = f.string()?;
+    let credentials = f.flag()?;
+    let access_key_id = f.string()?;
+    let secret = f.string()?;
+    let session_token = f.string()?;
+    let expires_at = f.instant()?;
+    if credentials {
+        req.credentials = Some(Credentials {
+            access_key_id: access_key_id.ok_or_else(malformed)?,
+            secret_access_key: secret.ok_or_else(malformed)?.into(),
+            session_token: session_token.map(Into::into),
+            expires_at,
+        });
+    }
+    req.expires_in = f.number()?;
+    req.signed_at = f.instant()?;
+    if let Some(policy) = f.name(CredentialExpiry::from_schema_name)? {
+        req.credential_expiry = policy;
+    }
+    req.region_set = f.string()?;
+    let limits = f.flag()?;
+    let size = f.number()?;
+    let max_size = f.number()?;
+    let content_type = f.string()?;
+    let algorithm = f.name(Algorithm::from_schema_name)?;
+    let value = f.next()?;
+    if limits {
+        let checksum = match (algorithm, value) {
+            (Some(a), Some(v)) => Some(Checksum::from_base64(a, v).map_err(|e| match e {
+                Error::InvalidRequest(m) => {
+                    Error::InvalidRequest(crate::error::prefix_path("limits.checksum", m))
+                }
+                other => other,
+            })?),
+            _ => None,
+        };
+        req.limits = Some(UploadLimits {
+            size,
+            max_size,
+            content_type,
+            checksum,
+        });
+    }
+    let e = &mut req.endpoint;
+    e.region = f.string()?;
+    e.url = f.string()?;
+    e.url_style = f.name(UrlStyle::from_schema_name)?;
+    e.dualstack = f.flag()?;
+    e.accelerate = f.flag()?;
+    e.fips = f.flag()?;
+    if let Some(store) = f.name(Store::from_schema_name)? {
+        e.store = store;
+    }
+    e.account_id = f.string()?;
+    f.pairs(&mut req.headers.0)?;
+    f.pairs(&mut req.query.0)?;
+    Ok(req)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fields of `values` (`None`: absent), each length in UTF-16 units.
+    fn encode(values: &[Option<&str>]) -> String {
+        let lens: Vec<String> = values
+            .iter()
+            .map(|v| v.map_or(String::new(), |v| v.encode_utf16().count().to_string()))
+            .collect();
+        let text: String = values.iter().flatten().copied().collect();
+        format!("{};{text}", lens.join(","))
+    }
+
+    #[test]
+    fn lengths_count_utf16_units_and_an_empty_length_is_absent() {
+        // "ä😀b" is 4 UTF-16 units (the emoji is a pair) and 7 UTF-8 bytes; keyPrefix is given
+        // empty, region absent; one header, no query.
+        let mut v: Vec<Option<&str>> = vec![None; 27]; // method … accountId
+        v[0] = Some("put");
+        v[1] = Some("b");
+        v[2] = Some("ä😀b");
+        v[3] = Some(""); // keyPrefix
+        v[9] = Some("60"); // expiresIn
+        v.extend([Some("1"), Some("content-type"), Some("x"), Some("0")]);
+        let r = s3_request(&encode(&v)).unwrap();
+        assert_eq!(r.method, Method::Put);
+        assert_eq!((r.bucket.as_str(), r.key.as_str()), ("b", "ä😀b"));
+        assert_eq!(r.key_prefix.as_deref(), Some(""));
+        assert_eq!(r.endpoint.region, None);
+        assert_eq!(r.expires_in, Some(60));
+        assert!(r.credentials.is_none() && r.limits.is_none());
+        assert_eq!(r.headers.0, [("content-type".to_string(), "x".to_string())]);
+        assert!(r.query.0.is_empty());
+    }
+
+    #[test]
+    fn instants_and_names_read_as_the_schema_reads_them() {
+        let one = |v: &str| encode(&[Some(v)]);
+        // 2026-12-05T10:00:00.999Z (python3: datetime(2026,12,5,10,tzinfo=utc).timestamp()).
+        let text = one("1796464800999");
+        let t = Fields::new(&text).unwrap().instant().unwrap();
+        assert_eq!(t, Some(Timestamp::from_unix(1_796_464_800).unwrap()));
+        let text = one("-62135596800000"); // 0001-01-01T00:00:00Z
+        assert!(Fields::new(&text).unwrap().instant().unwrap().is_some());
+        assert_eq!(
+            super::super::instant_millis("2026-12-05T11:00:00.5+01:00"),
+            1_796_464_800_000.0
+        );
+        assert!(super::super::instant_millis("not a date").is_nan());
+        assert!(super::super::instant_millis("10000-01-01T00:00:00Z").is_nan());
+        let text = one("gcs-xml");
+        let store = Fields::new(&text).unwrap().name(Store::from_schema_name);
+        assert_eq!(store.unwrap(), Some(Store::GcsXml));
+        // Fields that do not follow the format are an error, never a panic.
+        for bad in ["", "3;ab", "x;abc", "2,;ab", "1;\u{1F600}"] {
+            assert!(s3_request(bad).is_err(), "{bad:?}");
+        }
+    }
+}
