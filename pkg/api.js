@@ -372,9 +372,9 @@ function members(o, table, path, into, tag) {
   }
   return into;
 }
-// The first required member missing: at the object's path (the top level's message is empty).
+// The first required member missing.
 function required(rec, names, path) {
-  for (const k of names) if (rec[k] === undefined) bad(path);
+  for (const k of names) if (rec[k] === undefined) bad(under(path, k), "missing member");
   return rec;
 }
 const object = (table, names, check = (r) => r) =>
@@ -410,7 +410,7 @@ function provider(o, needed) {
     if (lone(k)) bad("", LONE_TEXT);
     if (k === "provider") return str(o[k], k) === "s3" || bad(k);
   }
-  if (needed) bad("");
+  if (needed) bad("provider", "missing member");
 }
 // A read request as fields (src/wasm/fields.rs: lengths, then the values).
 function fields(r) {

@@ -38,17 +38,18 @@ const SHOWN = 8; // mismatches shown per check (each a failed subtest); the rest
  * the server's reader errors start with "not a valid request: " (presignMany's whole-array ones with
  * "expected an array of requests: " or "… calls: "), which the browser's lack; then
  * the browser keeps only the leading member path (`` `key`: empty `` → `` `key` ``), or nothing
- * when the message starts with no path ("missing member `bucket`" → "") — the sentence is compiled
+ * when the message starts with no path ("expected an object, found a string" → "") — the sentence is compiled
  * out of the browser build where it is written with msg!/msg_at! (src/error.rs). Except (KEPT):
  * the messages both builds print in full, which are the JS layer's (pkg/api.js: the same code in
  * both builds) and the Rust sites written as string literals, the reader's among them ("unknown
- * member", the lone-surrogate sentence, the method list, a json_enum!'s list of two or more names;
+ * member", "missing member", the lone-surrogate sentence, the method list, a json_enum!'s list of two or more names;
  * a one-name list is the s3 entry's `provider`, written with msg_at!, so terse). Warnings'
  * messages follow the same rule.
  */
 const KEPT = [
   // the reader (src/schema/read.rs, src/schema/typed.rs)
   /^(?:`[^`]+`: )?unknown member$/,
+  /^`[^`]+`: missing member$/,
   /^(?:`[^`]+`: )?a string with a lone surrogate escape \(\\uD800-\\uDFFF unpaired\) is not Unicode text$/,
   /^`[^`]+`: expected one of GET, PUT, HEAD, DELETE, POST$/,
   /^`[^`]+`: expected one of "[^"]*"(?: "[^"]*")+$/,

@@ -612,10 +612,11 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A missing required member.
+/// A missing required member: `` `name`: missing member ``, whole in the terse build too (as an
+/// unknown member's message), so that the browser builds name it (the name is the schema's).
 #[cfg(feature = "json")]
 pub fn missing(name: &str) -> Error {
-    invalid(msg!("missing member `{name}`"))
+    invalid(crate::error::at_path(name, "missing member".into()))
 }
 
 /// An unknown member (the schema refuses them, so a typo is not silently ignored).

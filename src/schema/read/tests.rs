@@ -48,9 +48,9 @@ json_struct!(Two {
 #[test]
 fn required_members_first_missing_named_last_duplicate_wins() {
     let missing = |t: &str| from_str::<Two>(t).unwrap_err().message().to_owned();
-    assert_eq!(missing("{}"), "missing member `x`");
-    assert_eq!(missing(r#"{"y":"1","z":2}"#), "missing member `x`");
-    assert_eq!(missing(r#"{"x":"1"}"#), "missing member `y`");
+    assert_eq!(missing("{}"), "`x`: missing member");
+    assert_eq!(missing(r#"{"y":"1","z":2}"#), "`x`: missing member");
+    assert_eq!(missing(r#"{"x":"1"}"#), "`y`: missing member");
     assert!(from_str::<Two>(r#"{"x":null,"y":"2"}"#).is_err());
     let t: Two = from_str(r#"{"x":"1","y":"2","x":"3","z":null}"#).unwrap();
     assert_eq!((t.x.as_str(), t.y.as_str(), t.z), ("3", "2", None));
@@ -58,7 +58,7 @@ fn required_members_first_missing_named_last_duplicate_wins() {
 
 #[test]
 fn errors_name_the_member_and_never_quote_values() {
-    assert_eq!(err(r#"{"b":1}"#), "missing member `a`");
+    assert_eq!(err(r#"{"b":1}"#), "`a`: missing member");
     assert_eq!(err(r#"{"a":"x","zz":1}"#), "`[1]`: unknown member");
     assert_eq!(
         err(r#"{"a":"x","b":"SECRET"}"#),
