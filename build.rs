@@ -114,9 +114,10 @@ fn main() {
     // `wasm_url`: the URL entries' exports (presignJson, presignManyJson, the client) —
     // wasm-url and `url_signer`.
     let wasm_url = feature("wasm-url") && url_signer;
-    // `wasm_fields`: the browser build of presign/s3, whose requests pkg/api.js reads (its S3
-    // reader) and passes as fields (`src/wasm/fields.rs`) — wasm-fields and s3.
-    let wasm_fields = feature("wasm-fields") && s3;
+    // `wasm_fields`: the browser builds of presign/s3 and presign/gcs, whose requests pkg/api.js
+    // reads (its reader of the provider's schema) and passes as fields (`src/wasm/fields.rs`) —
+    // wasm-fields and s3 or gcs.
+    let wasm_fields = feature("wasm-fields") && (s3 || gcs);
     // `wasm_signer`: one URL signer for the module and the answer of one URL — `wasm_url` or
     // `wasm_fields`.
     let wasm_signer = wasm_url || wasm_fields;

@@ -4,10 +4,10 @@
 // rounds; the report is the minimum and the median per URL of each, and their ratio. On a shared
 // or virtual machine the minimum of short interleaved rounds is far steadier than one long run.
 //
-//   node benches/npm_ab.mjs <other-checkout> [--rounds N] [--browser] [--entry s3|azure]
+//   node benches/npm_ab.mjs <other-checkout> [--rounds N] [--browser] [--entry s3|azure|gcs]
 //
 // --browser: the browser (size) build instead of the speed build Node loads, as benches/npm.mjs
-// runs it. --entry: a provider's entry (its rows alone) instead of `presign`.
+// runs it. --entry: a provider's entry (its rows alone; GCS rows only there) instead of `presign`.
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { browserBuild } from "./browser_build.mjs";
@@ -35,6 +35,10 @@ const azConfig = { provider: "azure", method: "PUT", account: "myaccount", conta
   startsOn: AT, expiresOn: new Date(AT.getTime() + 3600e3), protocol: "https", version: "2025-07-05", signedAt: AT,
   credentials: { accountKey: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==" } };
 const azCall = (blob) => ({ blob });
+const gcsConfig = { provider: "gcs", bucket: "my-bucket", expiresIn: 3600, signedAt: AT,
+  credentials: { hmac: { accessId: "GOOG1EEXAMPLE", secret: "bGoa+V7g/yqDXvKRqq+JTFn4uQZbPiQJo4pf9RzJ" } } };
+const gcsCall = (object) => ({ method: "PUT", object, headers: { "content-type": "image/jpeg" } });
+const gcsReq = (object) => ({ ...gcsConfig, ...gcsCall(object) });
 const azReq = (blob) => ({ ...azConfig, ...azCall(blob) });
 
 // Rows: name -> (side) -> [function of i, URLs per call].
@@ -48,6 +52,13 @@ for (const [side, p] of Object.entries(sides)) {
     add("S3 client.presign", (i) => s3.presign(s3Call(KEYS[i % 1000])));
     add("S3 client.presignMany x1000", () => s3.presignMany(KEYS.map(s3Call)), 1000);
   }
+  if (ENTRY === "gcs") {
+    const gcs = p.createPresigner(gcsConfig);
+    add("GCS presign", (i) => p.presign(gcsReq(KEYS[i % 1000])));
+    add("GCS presignMany x1000", () => p.presignMany(KEYS.map(gcsReq)), 1000);
+    add("GCS client.presign", (i) => gcs.presign(gcsCall(KEYS[i % 1000])));
+    add("GCS client.presignMany x1000", () => gcs.presignMany(KEYS.map(gcsCall)), 1000);
+  }
   if (signs("azure")) {
     const az = p.createPresigner(azConfig);
     add("Azure presign", (i) => p.presign(azReq(KEYS[i % 1000])));
@@ -58,7 +69,7 @@ for (const [side, p] of Object.entries(sides)) {
 }
 // Equal work first: both sides give the same URL for every row's first request.
 for (const k of KEYS.slice(0, 3)) {
-  for (const r of [signs("s3") && s3Req, signs("azure") && azReq].filter(Boolean)) {
+  for (const r of [signs("s3") && s3Req, signs("azure") && azReq, ENTRY === "gcs" && gcsReq].filter(Boolean)) {
     const a = sides.this.presign(r(k)).url;
     const b = sides.other.presign(r(k)).url;
     if (a !== b) throw new Error(`the two builds sign differently:\n ${a}\n ${b}`);

@@ -219,7 +219,7 @@ function signMany(requests, sign, what) {
 // (RSASSA-PKCS1-v1_5 / SHA-256: WebCrypto with a service-account key, or a signer such as
 // gcsSignBlobSigner's), the core completes the result. The same instant for both halves:
 // signing is a pure function of the request and the instant.
-async function signWithWebCrypto(request, stringToSignJson, finishJson) {
+async function signWithWebCrypto(request, stringToSignJson, finishJson, prepare = (r) => utf8(toJson(r)).slice()) {
   const c = request.credentials;
   const signer = c.signer;
   if (signer !== undefined) {
@@ -230,7 +230,7 @@ async function signWithWebCrypto(request, stringToSignJson, finishJson) {
     if (signer.universeDomain !== undefined) serviceAccount.universe_domain = signer.universeDomain;
     request = { ...request, credentials: { serviceAccount } };
   }
-  const json = utf8(toJson(request)).slice(); // kept across the await
+  const json = prepare(request); // kept across the await
   const now = Date.now();
   // One string to sign ({stringToSign}), or several ({stringsToSign}: an upload plan's requests),
   // whose signatures the core takes comma-separated, in order.
@@ -301,12 +301,12 @@ export function createPresignerFn(glue) {
   };
 }
 
-// ---- presign/s3's browser build: the request read here --------------------------------------
-// Its wasm has no JSON reader (0.3 of its size): this reader reads the S3 request schema — the
-// members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs, src/s3/store.rs,
-// src/checksum.rs), their types, and its member paths and codes (tests/npm_browser_parity.mjs
-// compares it with the server build, which reads with Rust) — and passes what it read as fields
-// (src/wasm/fields.rs). It checks what the schema reader checks while reading, at the same
+// ---- presign/s3's and presign/gcs's browser builds: the request read here ---------------------
+// Their wasm has no JSON reader (0.3 of its size): this reader reads the provider's request schema —
+// the members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs, src/s3/store.rs,
+// src/checksum.rs; src/gcs/mod.rs, src/gcs/endpoint.rs), their types, and its member paths and codes
+// (tests/npm_browser_parity.mjs compares it with the server build, which reads with Rust) — and
+// passes what it read as fields (src/wasm/fields.rs). It checks what the schema reader checks while reading, at the same
 // step (the first error found is the one reported): types, names, required members, instants
 // (their text through the wasm's own RFC 3339 reader) and checksum values. The values' own checks
 // (key, bucket, headers, lifetime, endpoint, credentials) stay in the wasm, after reading.
@@ -359,16 +359,17 @@ function pairs(v, p) {
   }
   return out;
 }
-// Reads object `o`'s members into `into` (the last one given wins); `tag` is skipped.
-function members(o, table, path, into, tag) {
+// Reads object `o`'s members into `into` (the last one given wins); `tag` is skipped, and so is an
+// unknown member when `lenient` (a key file's other fields).
+function members(o, table, path, into, tag, lenient) {
   const keys = Object.keys(o);
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i];
     if (lone(k)) bad(under(path, `[${i}]`), LONE_TEXT);
     if (k === tag) continue;
     const read = Object.hasOwn(table, k) && table[k];
-    if (!read) bad(under(path, `[${i}]`), "unknown member");
-    into[k] = read(o[k], under(path, k));
+    if (read) into[k] = read(o[k], under(path, k));
+    else if (!lenient) bad(under(path, `[${i}]`), "unknown member");
   }
   return into;
 }
@@ -377,8 +378,9 @@ function required(rec, names, path) {
   for (const k of names) if (rec[k] === undefined) bad(under(path, k), "missing member");
   return rec;
 }
-const object = (table, names, check = (r) => r) =>
-  optional((v, p) => (isObject(v) ? check(required(members(v, table, p, {}), names, p), p) : bad(p)));
+const struct = (table, names, check = (r) => r, lenient) =>
+  (v, p) => (isObject(v) ? check(required(members(v, table, p, {}, undefined, lenient), names, p), p) : bad(p));
+const object = (table, names, check) => optional(struct(table, names, check));
 // A checksum's value: its digest in standard base64 with padding (src/checksum.rs).
 const DIGEST_BYTES = { crc32: 4, crc32c: 4, crc64nvme: 8, md5: 16, sha1: 20, sha256: 32 };
 function digest(c, p) {
@@ -402,49 +404,79 @@ const s3Members = (glue) => ({
   dualstack: bool, accelerate: bool, fips: bool,
   store: oneOf(["aws", "r2", "b2", "minio", "seaweedfs", "wasabi", "gcs-xml", "custom"]), accountId: optional(str),
 });
+// An S3 request's values in the order of src/wasm/fields.rs.
+const s3Values = (r, c = r.credentials || {}, l = r.limits || {}, k = l.checksum || {}) => [
+  r.method, r.bucket, r.key, r.keyPrefix, r.credentials && "1", c.accessKeyId, c.secretAccessKey, c.sessionToken,
+  c.expiresAt, r.expiresIn, r.signedAt, r.credentialExpiry, r.regionSet, r.limits && "1", l.size, l.maxSize, l.contentType,
+  k.algorithm, k.value, r.region, r.endpoint, r.urlStyle, r.dualstack, r.accelerate, r.fips, r.store, r.accountId];
+const s3Schema = (glue) => ({ provider: "s3", members: s3Members(glue), required: ["bucket", "key"], values: s3Values, sign: glue.presignS3Fields });
+
+// GCS: `{ serviceAccount: <key file> }` (its other fields skipped) or `{ hmac }`, exactly one.
+const GCS_KEY = /*#__PURE__*/ struct({ type: optional(str), client_email: str, private_key: optional(str), universe_domain: optional(str) }, ["client_email"], undefined, true);
+const GCS_HMAC = /*#__PURE__*/ struct({ accessId: str, secret: str }, ["accessId", "secret"]);
+function gcsCredentials(v, p) {
+  if (!isObject(v)) bad(p);
+  let out;
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    if (lone(k)) bad(under(p, `[${i}]`), LONE_TEXT);
+    const read = k === "serviceAccount" ? GCS_KEY : k === "hmac" ? GCS_HMAC : bad(under(p, `[${i}]`), "unknown member");
+    const c = read(v[k], under(p, k));
+    if (out) bad(under(p, k)); // not both
+    out = { ...c, kind: k[0] };
+  }
+  return out || bad(p);
+}
+const gcsMembers = (glue) => ({
+  method: verb, bucket: str, object: optional(str), credentials: optional(gcsCredentials),
+  headers: pairs, query: pairs, expiresIn: optional(u64), signedAt: when(glue),
+  urlStyle: optional(oneOf(["path", "virtualHosted", "bucketBound"])), bucketBoundHostname: optional(str),
+  scheme: optional(oneOf(["https", "http"])), endpoint: optional(str), universeDomain: optional(str),
+});
+const gcsValues = (r, c = r.credentials || {}) => [
+  r.method, r.bucket, r.object, c.kind, c.accessId ?? c.client_email, c.secret ?? c.type, c.private_key, c.universe_domain,
+  r.expiresIn, r.signedAt, r.urlStyle, r.bucketBoundHostname, r.scheme, r.endpoint, r.universeDomain];
+const gcsSchema = (glue) => ({ provider: "gcs", members: gcsMembers(glue), required: ["bucket"], values: gcsValues, sign: glue.presignGcsFields });
+
 // The `provider` tag, found as the schema reader finds it (before the other members are read):
 // required in a request and a configuration, optional in a call.
-function provider(o, needed) {
+function provider(o, needed, name) {
   if (!isObject(o)) bad("");
   for (const k of Object.keys(o)) {
     if (lone(k)) bad("", LONE_TEXT);
-    if (k === "provider") return str(o[k], k) === "s3" || bad(k);
+    if (k === "provider") return str(o[k], k) === name || bad(k);
   }
   if (needed) bad("provider", "missing member");
 }
-// A read request as fields (src/wasm/fields.rs: lengths, then the values).
-function fields(r) {
-  const c = r.credentials || {}, l = r.limits || {}, k = l.checksum || {};
-  const v = [r.method, r.bucket, r.key, r.keyPrefix, r.credentials && "1", c.accessKeyId, c.secretAccessKey, c.sessionToken,
-    c.expiresAt, r.expiresIn, r.signedAt, r.credentialExpiry, r.regionSet, r.limits && "1", l.size, l.maxSize, l.contentType,
-    k.algorithm, k.value, r.region, r.endpoint, r.urlStyle, r.dualstack, r.accelerate, r.fips, r.store, r.accountId];
-  for (const list of [r.headers || [], r.query || []]) v.push(String(list.length / 2), ...list);
-  let lens = "", text = "";
-  for (const x of v) {
-    if (x !== undefined) {
-      lens += x.length;
-      text += x;
-    }
-    lens += ",";
-  }
-  return lens + ";" + text;
-}
-// presign/s3's browser build over its glue: read (a request or configuration), over (a call on
-// top of a configuration read before), sign.
-function s3Fields(glue) {
-  const table = s3Members(glue);
+// A provider's browser build over its schema: read (a request or configuration; a call on top of
+// a configuration read before), fields (src/wasm/fields.rs: lengths, then the values), sign.
+function fieldsOf(schema) {
   // Every member present from the start: one object shape for every request (fast to read).
-  const blank = Object.fromEntries(Object.keys(table).map((k) => [k, undefined]));
+  const blank = Object.fromEntries(Object.keys(schema.members).map((k) => [k, undefined]));
   const read = (o, needed, base = blank) => {
     o = asJson(o);
-    provider(o, needed);
-    return members(o, table, "", { ...base }, "provider");
+    provider(o, needed, schema.provider);
+    return members(o, schema.members, "", { ...base }, "provider");
   };
-  const sign = (rec, now) => answer(glue.presignS3Fields(fields(required(rec, ["bucket", "key"], "")), now));
-  return { read, sign };
+  const fields = (rec) => {
+    const v = schema.values(required(rec, schema.required, ""));
+    for (const list of [rec.headers || [], rec.query || []]) v.push(String(list.length / 2), ...list);
+    let lens = "", text = "";
+    for (const x of v) {
+      if (x !== undefined) {
+        lens += x.length;
+        text += x;
+      }
+      lens += ",";
+    }
+    return lens + ";" + text;
+  };
+  // Their wasm answers JSON (src/wasm/mod.rs `answer`, browser builds).
+  return { read, fields, sign: (rec, now) => unwrap(JSON.parse(schema.sign(fields(rec), now))) };
 }
 // Each element signed on its own; an element's error in its place.
-function eachS3(list, sign) {
+function eachOf(list, sign) {
   if (!Array.isArray(list)) throw new PresignError("INVALID_REQUEST", "presignMany takes an array");
   const now = Date.now();
   return list.map((r) => {
@@ -457,34 +489,57 @@ function eachS3(list, sign) {
   });
 }
 
-/** `presign(request)` of presign/s3's browser build (the request read here). */
-export function presignS3Fn(glue) {
-  const s3 = s3Fields(glue);
-  return (request) => s3.sign(s3.read(toJson(request), true), Date.now());
-}
-
-/** `presignMany(requests)` of presign/s3's browser build. */
-export function presignManyS3Fn(glue) {
-  const s3 = s3Fields(glue);
-  return (requests) => eachS3(requests, (r, now) => s3.sign(s3.read(r, true), now));
-}
-
-/** `createPresigner(config)` of presign/s3's browser build: the configuration read here once. */
-export function createPresignerS3Fn(glue) {
-  const s3 = s3Fields(glue);
+// The exports of a browser build that reads its requests here.
+const presignWith = (f) => (request) => f.sign(f.read(toJson(request), true), Date.now());
+const presignManyWith = (f) => (requests) => eachOf(requests, (r, now) => f.sign(f.read(r, true), now));
+function createPresignerWith(f) {
   return function createPresigner(config) {
-    let base = s3.read(toJson(config), true);
+    let base = f.read(toJson(config), true);
     const free = () => {};
     return {
-      presign: (c) => s3.sign(s3.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, base), Date.now()),
-      presignMany: (calls) => eachS3(calls, (c, now) => s3.sign(s3.read(c, false, base), now)),
+      presign: (c) => f.sign(f.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, base), Date.now()),
+      presignMany: (calls) => eachOf(calls, (c, now) => f.sign(f.read(c, false, base), now)),
       /** Replaces the credentials (temporary credentials rotate). */
       setCredentials(credentials) {
-        base = s3.read({ credentials }, false, base);
+        base = f.read({ credentials }, false, base);
       },
       free,
       [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,
     };
+  };
+}
+
+/** `presign(request)` of presign/s3's browser build (the request read here). */
+export function presignS3Fn(glue) {
+  return presignWith(fieldsOf(s3Schema(glue)));
+}
+/** `presignMany(requests)` of presign/s3's browser build. */
+export function presignManyS3Fn(glue) {
+  return presignManyWith(fieldsOf(s3Schema(glue)));
+}
+/** `createPresigner(config)` of presign/s3's browser build: the configuration read here once. */
+export function createPresignerS3Fn(glue) {
+  return createPresignerWith(fieldsOf(s3Schema(glue)));
+}
+/** `presign(request)` of presign/gcs's browser build (the request read here). */
+export function presignGcsFn(glue) {
+  return presignWith(fieldsOf(gcsSchema(glue)));
+}
+/** `presignMany(requests)` of presign/gcs's browser build. */
+export function presignManyGcsFn(glue) {
+  return presignManyWith(fieldsOf(gcsSchema(glue)));
+}
+/** `createPresigner(config)` of presign/gcs's browser build. */
+export function createPresignerGcsFn(glue) {
+  return createPresignerWith(fieldsOf(gcsSchema(glue)));
+}
+/** `presignAsync(request)` of presign/gcs's browser build: service accounts signed with WebCrypto. */
+export function presignAsyncGcsFn(glue) {
+  const f = fieldsOf(gcsSchema(glue));
+  const presign = presignWith(f);
+  return async function presignAsync(request) {
+    if (!serviceAccount(request)) return presign(request);
+    return signWithWebCrypto(request, glue.gcsStringToSignFields, glue.gcsFinishFields, (r) => f.fields(f.read(toJson(r), true)));
   };
 }
 

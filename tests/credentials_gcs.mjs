@@ -20,6 +20,7 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { browserEntry } from "./support/browser_entry.mjs";
 import { fieldsObject, KEY, postRequest, urlRequest, VECTORS } from "./support/gcs_conformance.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,6 +28,7 @@ const load = (dir) => import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/node.js`)
 const { gcsSignBlobSigner, PresignError } = await load("credentials");
 const main = await load("main");
 const gcsEntry = await load("gcs");
+const gcsWeb = await browserEntry(ROOT, "gcs"); // the browser build: its request read in JS
 const { presignPostAsync } = await load("post");
 const PY = join(process.env.SERVERS_PREFIX || "/tmp/presign-servers", "py/venv/bin/python");
 const PRESIGN_BIN = process.env.PRESIGN_BIN || join(ROOT, "target", "release", "presign");
@@ -62,6 +64,10 @@ for (const t of VECTORS.signingV4Tests) {
   if (!req) continue;
   test(`conformance url (presign): ${t.description}`, async () => assert.equal((await main.presignAsync(req)).url, t.expectedUrl));
   test(`conformance url (presign/gcs): ${t.description}`, async () => assert.equal((await gcsEntry.presignAsync(req)).url, t.expectedUrl));
+  test(`conformance url (presign/gcs, browser build): ${t.description}`, async () => assert.equal((await gcsWeb.presignAsync(req)).url, t.expectedUrl));
+  // The same with the key itself, signed by WebCrypto (the key file whole: its other fields skipped).
+  const keyed = urlRequest(t, { serviceAccount: KEY });
+  test(`conformance url (presign/gcs, browser build, key): ${t.description}`, async () => assert.equal((await gcsWeb.presignAsync(keyed)).url, t.expectedUrl));
 }
 for (const t of VECTORS.postPolicyV4Tests) {
   test(`conformance post: ${t.description}`, async () => {

@@ -21,7 +21,7 @@
 // No environment variables.
 import { assert, test } from "./support/harness.mjs";
 import { mulberry32 } from "./support/prng.mjs";
-import { readFileSync } from "node:fs";
+import { browserEntry } from "./support/browser_entry.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { inspect, isDeepStrictEqual } from "node:util";
@@ -91,18 +91,9 @@ function terseResult(r) {
 // ============================================================================================
 async function runWorker() {
   Date.now = () => NOW;
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (input, init) => {
-    const url = typeof input === "string" ? input : input instanceof URL ? input.href : input?.url;
-    if (typeof url === "string" && url.startsWith("file:")) {
-      return new Response(readFileSync(fileURLToPath(url)), { headers: { "content-type": "application/wasm" } });
-    }
-    return realFetch(input, init);
-  };
-  const load = (dir, file) => import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/${file}`)).href);
   const builds = {};
   for (const dir of ["main", "s3", "azure", "gcs"]) {
-    builds[dir] = { server: await load(dir, "node.js"), browser: await load(dir, "index.js") };
+    builds[dir] = { server: await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/node.js`)).href), browser: await browserEntry(ROOT, dir) };
   }
   for (const group of groups()) {
     parentPort.postMessage({ type: "group", group: group.calls ? runCalls(builds, group) : runGroup(builds, group) });
@@ -604,6 +595,26 @@ function gcsRequest(rand) {
   return maybe(0.25) ? shuffled(r, rand) : r;
 }
 
+/** GCS credentials as users pass them: a key file whole (its other fields skipped), HMAC, both, neither. */
+function* gcsCredentialCases() {
+  const SA = { type: "service_account", project_id: "p", private_key_id: "k1", client_email: "sa@p.iam.gserviceaccount.com",
+    private_key: "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n", client_id: "1", extra: { nested: [1, "a\ud800b", { deep: null }] },
+    universe_domain: "googleapis.com" };
+  const { client_email, ...noEmail } = SA;
+  const { private_key, ...noKey } = SA;
+  const creds = {
+    "a key file": { serviceAccount: SA }, "a key file without its private key": { serviceAccount: noKey },
+    "a key file without client_email": { serviceAccount: noEmail }, "client_email a number": { serviceAccount: { ...SA, client_email: 5 } },
+    "an authorized_user file": { serviceAccount: { ...SA, type: "authorized_user" } }, "another universe": { serviceAccount: { ...SA, universe_domain: "example.com" } },
+    "a lone surrogate in a key file's member name": { serviceAccount: { ...SA, "x\udc00": 1 } }, "private_key a number": { serviceAccount: { ...SA, private_key: 1 } },
+    "hmac and a key file": { ...HMAC, serviceAccount: SA }, "a key file and hmac": { serviceAccount: SA, ...HMAC },
+    "neither": {}, "hmac null": { hmac: null }, "serviceAccount null": { serviceAccount: null }, "serviceAccount a string": { serviceAccount: "{}" },
+    "hmac without secret": { hmac: { accessId: HMAC.hmac.accessId } }, "hmac with an extra member": { hmac: { ...HMAC.hmac, extra: 1 } },
+    "hmac and an unknown member": { ...HMAC, signer2: 1 }, "a string": "hmac", "an array": [HMAC],
+  };
+  for (const [what, credentials] of Object.entries(creds)) yield { what: `credentials: ${what}`, req: { ...GCS_GOOD, credentials } };
+}
+
 /** `obj` with the member at `path` (dotted) set to `v` (undefined: present, with the value undefined). */
 function setPath(obj, path, v) {
   const copy = { ...obj };
@@ -807,6 +818,7 @@ function groups() {
         yield* mutations(GCS_GOOD, ["bucket", "object", "credentials", "credentials.hmac", "credentials.hmac.accessId", "credentials.hmac.secret", "urlStyle", "bucketBoundHostname", "scheme", "endpoint", "universeDomain", "headers", "query", "expiresIn", "signedAt", "method"], JUNK_SHORT, GCS_VALID);
         yield* maps(GCS_GOOD, "headers", ["host", "x-goog-date"]);
       } },
+    { ...gcs, name: "gcs credentials", dirs: ["gcs", "main"], min: 30, minCodes: 2, cases: gcsCredentialCases },
     { ...gcs, name: "gcs objects", dirs: ["gcs"], min: 50, cases: () => structural(GCS_GOOD, "gcs", "azure") },
     { name: "gcs calls", dirs: ["gcs"], calls: () => oddCalls(GCS_GOOD) },
   ];

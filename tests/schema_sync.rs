@@ -367,3 +367,36 @@ fn the_s3_reader_in_js_reads_exactly_the_members_and_names_rust_reads() {
         "pkg/api.js DIGEST_BYTES against Algorithm"
     );
 }
+
+#[test]
+fn the_gcs_reader_in_js_reads_exactly_the_members_and_names_rust_reads() {
+    // presign/gcs's browser build reads the request in pkg/api.js (gcsMembers, GCS_KEY,
+    // GCS_HMAC); `credentials` itself ({serviceAccount} or {hmac}) is read by hand on both sides.
+    let api = read("pkg/api.js");
+    let gcs = read("src/gcs/mod.rs");
+    let structs = rust_structs(&gcs);
+    let mut want: std::collections::BTreeSet<String> =
+        structs["GcsRequest"].keys().cloned().collect();
+    want.extend(
+        rust_flat_structs(&read("src/gcs/endpoint.rs"))["Endpoint"]
+            .keys()
+            .cloned(),
+    );
+    assert_eq!(js_keys(js_const(&api, "gcsMembers")), want, "gcsMembers");
+    for (js, rust) in [
+        ("GCS_KEY", "ServiceAccountKey"),
+        ("GCS_HMAC", "HmacCredentials"),
+    ] {
+        let want: std::collections::BTreeSet<String> = structs[rust].keys().cloned().collect();
+        assert_eq!(js_keys(js_const(&api, js)), want, "{js} against {rust}");
+    }
+    let enums = rust_enums(&read("src/gcs/endpoint.rs"));
+    let members = js_const(&api, "gcsMembers");
+    for ty in ["UrlStyle", "UrlScheme"] {
+        let list = format!("oneOf([\"{}\"])", enums[ty].join("\", \""));
+        assert!(
+            members.contains(&list),
+            "pkg/api.js gcsMembers lacks {list}"
+        );
+    }
+}

@@ -477,9 +477,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Skips one value of any type, checking that it is well-formed. Without recursion: the
-    /// containers it is inside are a stack on the heap, so a value nested deeper than
-    /// [`MAX_DEPTH`] is skipped too (a batch's bad element, however deep, is refused in its
-    /// place, not with the whole batch); only the values the schema reads count against it.
+    /// containers it is inside are a stack on the heap, so a value nested deeper than the
+    /// reader's depth limit (128) is skipped too (a batch's bad element, however deep, is
+    /// refused in its place, not with the whole batch); only the values the schema reads count
+    /// against it.
     ///
     /// # Errors
     /// When it is not.

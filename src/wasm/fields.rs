@@ -1,13 +1,13 @@
-//! The browser build of `presign/s3` (feature `wasm-fields`): `pkg/api.js`'s S3 reader reads the
-//! request object — the schema's members, types and paths, refusing what the schema reader
-//! refuses with the same codes and member paths — and passes what it read as fields, so this
-//! build links no JSON reader. The request is then built and checked here by the same typed API
+//! The browser builds of `presign/s3` and `presign/gcs` (feature `wasm-fields`): `pkg/api.js`'s
+//! reader of the provider's schema reads the request object — the schema's members, types and
+//! paths, refusing what the schema reader refuses with the same codes and member paths — and
+//! passes what it read as fields, so these builds link no JSON reader. The request is then built and checked here by the same typed API
 //! and signer as every other build, so the values' own checks (key, bucket, headers, lifetime,
 //! endpoint, credentials) stay in one place.
 //!
 //! The fields: `len,len,…;` then the values one after another, each length in UTF-16 code units
 //! (JS string lengths: the JS reader has refused lone surrogates, so each unit maps to UTF-8
-//! exactly), an empty length for an absent value. In order: method, bucket, key, keyPrefix,
+//! exactly), an empty length for an absent value. An S3 request's, in order: method, bucket, key, keyPrefix,
 //! credentials (`1` when present), accessKeyId, secretAccessKey, sessionToken,
 //! credentials.expiresAt, expiresIn, signedAt, credentialExpiry, regionSet, limits (`1`),
 //! limits.size, limits.maxSize, limits.contentType, limits.checksum.algorithm,
@@ -16,12 +16,16 @@
 //! the query. Numbers are decimal digits, instants Unix milliseconds (JS has read their text with
 //! [`super::instant_millis`]), enum members the schema's names.
 
+#[cfg(feature = "s3")]
 use crate::checksum::{Algorithm, Checksum};
 use crate::error::{msg, Error, Result};
 use crate::prelude::*;
+#[cfg(feature = "s3")]
 use crate::s3::{Credentials, S3Request, Store, UploadLimits, UrlStyle};
 use crate::time::Timestamp;
-use crate::types::{CredentialExpiry, Method};
+#[cfg(feature = "s3")]
+use crate::types::CredentialExpiry;
+use crate::types::Method;
 
 /// A reader of the fields (see the module docs).
 struct Fields<'a> {
@@ -73,6 +77,8 @@ impl<'a> Fields<'a> {
         Ok(self.next()?.map(String::from))
     }
 
+    // S3's flags (credentials, limits, the endpoint's switches); GCS has none.
+    #[cfg(feature = "s3")]
     fn flag(&mut self) -> Result<bool> {
         Ok(self.next()?.is_some())
     }
@@ -110,13 +116,19 @@ impl<'a> Fields<'a> {
     }
 }
 
+/// The method, when given.
+fn method(f: &mut Fields<'_>) -> Result<Method> {
+    f.next()?.map_or(Ok(Method::default()), str::parse)
+}
+
 /// The S3 request the fields describe.
+#[cfg(feature = "s3")]
 pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     let mut f = Fields::new(text)?;
-    let mut req = S3Request::default();
-    if let Some(m) = f.next()? {
-        req.method = m.parse::<Method>()?;
-    }
+    let mut req = S3Request {
+        method: method(&mut f)?,
+        ..S3Request::default()
+    };
     req.bucket = f.string()?.ok_or_else(malformed)?;
     req.key = f.string()?.ok_or_else(malformed)?;
     req.key_prefix = f.string()?;
@@ -178,6 +190,51 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     Ok(req)
 }
 
+/// The GCS request the fields describe: method, bucket, object, the credentials' kind (`h`
+/// hmac, `s` serviceAccount) and their members (accessId, secret; or client_email, type,
+/// private_key, universe_domain), expiresIn, signedAt, urlStyle, bucketBoundHostname, scheme,
+/// endpoint, universeDomain, then the headers and the query as for S3.
+#[cfg(feature = "gcs")]
+pub(super) fn gcs_request(text: &str) -> Result<crate::gcs::GcsRequest> {
+    use crate::gcs::{
+        Credentials, GcsRequest, HmacCredentials, ServiceAccountKey, UrlScheme, UrlStyle,
+    };
+    let mut f = Fields::new(text)?;
+    let mut req = GcsRequest {
+        method: method(&mut f)?,
+        ..GcsRequest::default()
+    };
+    req.bucket = f.string()?.ok_or_else(malformed)?;
+    req.object = f.string()?;
+    let kind = f.next()?;
+    let (a, b, c, d) = (f.string()?, f.string()?, f.string()?, f.string()?);
+    req.credentials = match kind {
+        Some("h") => Some(Credentials::Hmac(HmacCredentials {
+            access_id: a.ok_or_else(malformed)?,
+            secret: b.ok_or_else(malformed)?.into(),
+        })),
+        Some("s") => Some(Credentials::ServiceAccount(ServiceAccountKey {
+            client_email: a.ok_or_else(malformed)?,
+            key_type: b,
+            private_key: c.map(Into::into),
+            universe_domain: d,
+        })),
+        Some(_) => return Err(malformed()),
+        None => None,
+    };
+    req.expires_in = f.number()?;
+    req.signed_at = f.instant()?;
+    let e = &mut req.endpoint;
+    e.url_style = f.name(UrlStyle::from_schema_name)?;
+    e.bucket_bound_hostname = f.string()?;
+    e.scheme = f.name(UrlScheme::from_schema_name)?;
+    e.url = f.string()?;
+    e.universe_domain = f.string()?;
+    f.pairs(&mut req.headers.0)?;
+    f.pairs(&mut req.query.0)?;
+    Ok(req)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +250,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "s3")]
     fn lengths_count_utf16_units_and_an_empty_length_is_absent() {
         // "ä😀b" is 4 UTF-16 units (the emoji is a pair) and 7 UTF-8 bytes; keyPrefix is given
         // empty, region absent; one header, no query.
@@ -215,6 +273,34 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(feature = "s3", feature = "gcs"))]
+    fn a_gcs_request_reads_its_credentials_kind() {
+        let mut v: Vec<Option<&str>> = vec![None; 15]; // method … universeDomain
+        v[1] = Some("b");
+        v[2] = Some("o");
+        v[3] = Some("h");
+        v[4] = Some("GOOG1EXAMPLE");
+        v[5] = Some("secret");
+        v[12] = Some("http"); // scheme
+        v.extend([Some("0"), Some("1"), Some("generation"), Some("7")]);
+        let r = gcs_request(&encode(&v)).unwrap();
+        assert_eq!((r.bucket.as_str(), r.object.as_deref()), ("b", Some("o")));
+        assert!(
+            matches!(&r.credentials, Some(crate::gcs::Credentials::Hmac(h)) if h.access_id == "GOOG1EXAMPLE")
+        );
+        assert_eq!(r.endpoint.scheme, Some(crate::gcs::UrlScheme::Http));
+        assert_eq!(r.query.0, [("generation".to_string(), "7".to_string())]);
+        v[3] = Some("s");
+        let r = gcs_request(&encode(&v)).unwrap();
+        assert!(
+            matches!(&r.credentials, Some(crate::gcs::Credentials::ServiceAccount(k)) if k.client_email == "GOOG1EXAMPLE" && k.key_type.as_deref() == Some("secret"))
+        );
+        v[3] = Some("x");
+        assert!(gcs_request(&encode(&v)).is_err());
+    }
+
+    #[test]
+    #[cfg(feature = "s3")]
     fn instants_and_names_read_as_the_schema_reads_them() {
         let one = |v: &str| encode(&[Some(v)]);
         // 2026-12-05T10:00:00.999Z (python3: datetime(2026,12,5,10,tzinfo=utc).timestamp()).

@@ -124,7 +124,7 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
 
 /// Presigns one S3 request given as fields (`fields.rs`: the browser build of `presign/s3`,
 /// whose requests `pkg/api.js` reads); the result or the error object as JSON.
-#[cfg(wasm_fields)]
+#[cfg(all(wasm_fields, feature = "s3"))]
 #[wasm_bindgen(js_name = presignS3Fields)]
 pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
     match now(now_ms) {
@@ -136,8 +136,57 @@ pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
     }
 }
 
+/// Presigns one GCS request given as fields (`fields.rs`: the browser build of `presign/gcs`);
+/// the result or the error object as JSON.
+#[cfg(all(wasm_fields, feature = "gcs"))]
+#[wasm_bindgen(js_name = presignGcsFields)]
+pub fn presign_gcs_fields(fields: &str, now_ms: f64) -> String {
+    match now(now_ms) {
+        Ok(t) => answer(
+            &fields::gcs_request(fields)
+                .and_then(|r| signer().presign(&crate::request::Request::Gcs(r), t)),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// A GCS request given as fields, for a signature made elsewhere: `{"stringToSign"}` or the
+/// error object (as `gcsStringToSignJson`).
+#[cfg(all(wasm_fields, feature = "gcs"))]
+#[wasm_bindgen(js_name = gcsStringToSignFields)]
+pub fn gcs_string_to_sign_fields(fields: &str, now_ms: f64) -> String {
+    let t = match now(now_ms) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    match fields::gcs_request(fields).and_then(|r| crate::gcs::prepare(&r, t)) {
+        Ok(p) => {
+            let mut out = String::new();
+            json::Object::new(&mut out)
+                .str("stringToSign", p.string_to_sign())
+                .end();
+            out
+        }
+        Err(e) => json::error_json(&e),
+    }
+}
+
+/// Completes the same request and instant with the hex signature (as `gcsFinishJson`).
+#[cfg(all(wasm_fields, feature = "gcs"))]
+#[wasm_bindgen(js_name = gcsFinishFields)]
+pub fn gcs_finish_fields(fields: &str, now_ms: f64, signature_hex: &str) -> String {
+    match now(now_ms) {
+        Ok(t) => json::result_json(
+            &fields::gcs_request(fields)
+                .and_then(|r| crate::gcs::prepare(&r, t))
+                .and_then(|p| p.finish(signature_hex)),
+        ),
+        Err(e) => e,
+    }
+}
+
 /// An RFC 3339 instant as Unix milliseconds (whole seconds, as the schema reads it), or NaN when
-/// the text is not one or leaves years 0001-9999: `pkg/api.js`'s S3 reader checks instants
+/// the text is not one or leaves years 0001-9999: `pkg/api.js`'s readers check instants
 /// with it where the schema reader does, while reading.
 #[cfg(wasm_fields)]
 #[wasm_bindgen(js_name = instantMillis)]
