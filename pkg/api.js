@@ -81,8 +81,19 @@ const VERIFY_CODES = {}; // every input error of `verify` is INVALID_REQUEST
 // call: use the view before the next utf8(), or .slice() it to keep it across an await.
 const encoder = /*#__PURE__*/ new TextEncoder();
 let scratch = /*#__PURE__*/ new Uint8Array(4096);
+// JSON text of `value`. What JSON cannot hold (a BigInt, a cycle: JSON.stringify's TypeError, or
+// nothing at all) is an INVALID_REQUEST whose message names no value.
+function stringify(value) {
+  try {
+    const text = JSON.stringify(value);
+    if (text !== undefined) return text;
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+  }
+  throw new PresignError("INVALID_REQUEST", "not JSON data (a BigInt, a cycle)");
+}
 function utf8(value, codes = NUMBER_CODES) {
-  const text = JSON.stringify(value);
+  const text = stringify(value);
   if (text.includes("null")) {
     const e = nonFinite(value, codes);
     if (e) throw e;
@@ -197,7 +208,22 @@ function signMany(requests, sign, what) {
       return null;
     }
   });
-  let text = JSON.stringify(items);
+  let text;
+  try {
+    text = stringify(items);
+  } catch {
+    // An element JSON cannot hold: its error in its place (toJSON's own errors still throw).
+    items.forEach((r, i) => {
+      try {
+        stringify(r);
+      } catch (e) {
+        if (!(e instanceof PresignError)) throw e;
+        early.set(i, e);
+        items[i] = null;
+      }
+    });
+    text = stringify(items);
+  }
   if (text.includes("null")) {
     items.forEach((r, i) => {
       const e = r === null ? undefined : nonFinite(r, NUMBER_CODES);
@@ -206,7 +232,7 @@ function signMany(requests, sign, what) {
         items[i] = null;
       }
     });
-    text = JSON.stringify(items);
+    text = stringify(items);
   }
   const out = JSON.parse(sign(encode(text)));
   if (!Array.isArray(out)) unwrap(out);
@@ -277,22 +303,31 @@ export function presignAsyncFn(glue) {
  * defaults…) crosses into wasm once and its derived keys are cached there; each call carries only
  * what changes. A call gives what `presign({...config, ...call})` gives.
  */
+// A client's calls after its free(): refused as bad input, not with wasm-bindgen's null-pointer Error.
+function freed() {
+  throw new PresignError("INVALID_REQUEST", "the client was freed");
+}
+
 export function createPresignerFn(glue) {
   return function createPresigner(config) {
-    const client = new glue.PresignerClient(utf8(toJson(config)));
+    let client = new glue.PresignerClient(utf8(toJson(config)));
     const error = client.error();
     if (error) {
       client.free();
       unwrap(JSON.parse(error));
     }
     const call = (c) => utf8(toJson(c, "a call must be an object (its members go over the configuration's)"));
-    const free = () => client.free();
+    const live = () => client || freed();
+    const free = () => {
+      client?.free();
+      client = null;
+    };
     return {
-      presign: (c) => answer(client.presign(call(c), Date.now())),
-      presignMany: (calls) => signMany(calls, (bytes) => client.presignMany(bytes, Date.now()), "presignMany"),
+      presign: (c) => answer(live().presign(call(c), Date.now())),
+      presignMany: (calls) => signMany(calls, (bytes) => live().presignMany(bytes, Date.now()), "presignMany"),
       /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
       setCredentials(credentials) {
-        const e = client.update(utf8({ credentials }));
+        const e = live().update(utf8({ credentials }));
         if (e) unwrap(JSON.parse(e));
       },
       free,
@@ -312,7 +347,7 @@ export function createPresignerFn(glue) {
 // (key, bucket, headers, lifetime, endpoint, credentials) stay in the wasm, after reading.
 const LONE = /\p{Cs}/u; // a lone surrogate: a pair is one code point here
 const lone = (s) => LONE.test(s);
-const LONE_TEXT = "a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text";
+const LONE_TEXT = "a lone surrogate is not Unicode text"; // src/schema/read.rs
 // The schema reader's error at `path` (terse: the path, and only the sentences it keeps).
 function bad(path, text = "") {
   throw new PresignError("INVALID_REQUEST", path ? `\`${path}\`${text && ": " + text}` : text);
@@ -322,7 +357,7 @@ const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v)
 // The value as JSON gives it to the schema reader (member order, toJSON, Dates, dropped members),
 // with JSON's NaN and Infinity refused as `utf8` refuses them.
 function asJson(value) {
-  const text = JSON.stringify(value);
+  const text = stringify(value);
   if (text.includes("null")) {
     const e = nonFinite(value, NUMBER_CODES);
     if (e) throw e;
@@ -495,13 +530,19 @@ const presignManyWith = (f) => (requests) => eachOf(requests, (r, now) => f.sign
 function createPresignerWith(f) {
   return function createPresigner(config) {
     let base = f.read(toJson(config), true);
-    const free = () => {};
+    const live = () => base || freed();
+    const free = () => {
+      base = null;
+    };
     return {
-      presign: (c) => f.sign(f.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, base), Date.now()),
-      presignMany: (calls) => eachOf(calls, (c, now) => f.sign(f.read(c, false, base), now)),
+      presign: (c) => f.sign(f.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, live()), Date.now()),
+      presignMany: (calls) => {
+        if (Array.isArray(calls)) live(); // refused as a whole, as the JSON client refuses it
+        return eachOf(calls, (c, now) => f.sign(f.read(c, false, base), now));
+      },
       /** Replaces the credentials (temporary credentials rotate). */
       setCredentials(credentials) {
-        base = f.read({ credentials }, false, base);
+        base = f.read({ credentials }, false, live());
       },
       free,
       [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,

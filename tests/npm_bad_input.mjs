@@ -151,6 +151,37 @@ test("presignMany NaN / Infinity: errors in place, the rest signed", () => {
   assert.deepEqual(verdicts(out), ["ok", "INVALID_EXPIRY", "INVALID_EXPIRY", "ok"]);
 });
 
+// --- What JSON cannot hold (a BigInt, a cycle): a PresignError, in its place in a batch -------
+const cyclic = { ...S3, key: "k" };
+cyclic.headers = { self: cyclic };
+const notJson = [
+  ["a BigInt expiresIn", { ...S3, expiresIn: 3600n }],
+  ["a BigInt in a header", { ...S3, headers: { "x-amz-meta-n": 1n } }],
+  ["a cycle", cyclic],
+];
+for (const [label, bad] of notJson) {
+  await refused(`presign ${label}`, "INVALID_REQUEST", () => presign(bad));
+  for (const [way, g] of otherWays("s3")) await refused(`presign ${label} (${way})`, "INVALID_REQUEST", () => g(bad));
+  for (const [way, many] of manyWays("s3")) {
+    test(`presignMany ${label} (${way}): error in place, the rest signed`, () => {
+      assert.deepEqual(verdicts(many([S3, bad, S3])), ["ok", "INVALID_REQUEST", "ok"]);
+    });
+  }
+}
+
+// --- A client after free(): its calls refused with a PresignError, free() again harmless ------
+for (const [p, good] of [["s3", S3], ["gcs", GCS], ["azure", AZURE]]) {
+  test(`presign/${p} client after free(): PresignError, and free() twice is harmless`, () => {
+    const c = own[p].createPresigner(good);
+    assert.equal(typeof c.presign({}).url, "string");
+    c.free();
+    c.free();
+    throws(() => c.presign({}), (e) => isPresignError(e, "INVALID_REQUEST"));
+    throws(() => c.presignMany([{}]), (e) => isPresignError(e, "INVALID_REQUEST"));
+    throws(() => c.setCredentials(good.credentials), (e) => isPresignError(e, "INVALID_REQUEST"));
+  });
+}
+
 // --- Lone surrogates: one element's error, not the whole array's -----------------------------
 const lone = [
   ["key", { ...S3, key: "a\ud800b" }],
@@ -259,6 +290,18 @@ const terse = [
   [{ ...AZURE, container: "x" }, "INVALID_BUCKET", "`container`", "`container`: must be 3-63"],
   [{ ...GCS, bucket: "" }, "INVALID_BUCKET", "`bucket`", "`bucket`: empty"],
 ];
+// What JSON cannot hold, and a client after free(), in the browser builds too.
+for (const dir of ["main", "s3", "gcs"]) {
+  const good = dir === "gcs" ? GCS : S3;
+  test(`browser build ${dir}: a BigInt member is INVALID_REQUEST, a freed client's call too`, () => {
+    throws(() => web[dir]({ ...good, expiresIn: 1n }), (e) => isPresignError(e, "INVALID_REQUEST"));
+    const c = web[dir].createPresigner(good);
+    assert.equal(typeof c.presign({}).url, "string");
+    c.free();
+    throws(() => c.presign({}), (e) => isPresignError(e, "INVALID_REQUEST"));
+    throws(() => c.presignMany([]), (e) => isPresignError(e, "INVALID_REQUEST"));
+  });
+}
 // A configuration that cannot be read is refused when the client is made, not at its first call.
 for (const dir of ["main", "s3"]) {
   test(`browser build ${dir}: createPresigner refuses an unknown member itself`, () =>

@@ -55,7 +55,7 @@ pub(super) fn invalid(msg: impl Into<String>) -> Error {
 
 /// A `\uD800`–`\uDFFF` escape without its other half: grammatical JSON, but not Unicode text.
 fn lone_surrogate() -> Error {
-    invalid("a string with a lone surrogate escape (\\uD800-\\uDFFF unpaired) is not Unicode text")
+    invalid("a lone surrogate is not Unicode text")
 }
 
 /// Puts a path segment in front of an error's member path: a schema member's name
