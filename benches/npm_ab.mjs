@@ -41,35 +41,27 @@ const gcsCall = (object) => ({ method: "PUT", object, headers: { "content-type":
 const gcsReq = (object) => ({ ...gcsConfig, ...gcsCall(object) });
 const azReq = (blob) => ({ ...azConfig, ...azCall(blob) });
 
+// The providers this entry signs: [label, configuration, call of a key, request of a key].
+const providers = [
+  signs("s3") && ["S3", s3Config, s3Call, s3Req],
+  ENTRY === "gcs" && ["GCS", gcsConfig, gcsCall, gcsReq],
+  signs("azure") && ["Azure", azConfig, azCall, azReq],
+].filter(Boolean);
 // Rows: name -> (side) -> [function of i, URLs per call].
 const rows = {};
 for (const [side, p] of Object.entries(sides)) {
   const add = (name, f, per = 1) => ((rows[name] ||= {})[side] = [f, per]);
-  if (signs("s3")) {
-    const s3 = p.createPresigner(s3Config);
-    add("S3 presign", (i) => p.presign(s3Req(KEYS[i % 1000])));
-    add("S3 presignMany x1000", () => p.presignMany(KEYS.map(s3Req)), 1000);
-    add("S3 client.presign", (i) => s3.presign(s3Call(KEYS[i % 1000])));
-    add("S3 client.presignMany x1000", () => s3.presignMany(KEYS.map(s3Call)), 1000);
-  }
-  if (ENTRY === "gcs") {
-    const gcs = p.createPresigner(gcsConfig);
-    add("GCS presign", (i) => p.presign(gcsReq(KEYS[i % 1000])));
-    add("GCS presignMany x1000", () => p.presignMany(KEYS.map(gcsReq)), 1000);
-    add("GCS client.presign", (i) => gcs.presign(gcsCall(KEYS[i % 1000])));
-    add("GCS client.presignMany x1000", () => gcs.presignMany(KEYS.map(gcsCall)), 1000);
-  }
-  if (signs("azure")) {
-    const az = p.createPresigner(azConfig);
-    add("Azure presign", (i) => p.presign(azReq(KEYS[i % 1000])));
-    add("Azure presignMany x1000", () => p.presignMany(KEYS.map(azReq)), 1000);
-    add("Azure client.presign", (i) => az.presign(azCall(KEYS[i % 1000])));
-    add("Azure client.presignMany x1000", () => az.presignMany(KEYS.map(azCall)), 1000);
+  for (const [label, config, call, req] of providers) {
+    const client = p.createPresigner(config);
+    add(`${label} presign`, (i) => p.presign(req(KEYS[i % 1000])));
+    add(`${label} presignMany x1000`, () => p.presignMany(KEYS.map(req)), 1000);
+    add(`${label} client.presign`, (i) => client.presign(call(KEYS[i % 1000])));
+    add(`${label} client.presignMany x1000`, () => client.presignMany(KEYS.map(call)), 1000);
   }
 }
 // Equal work first: both sides give the same URL for every row's first request.
 for (const k of KEYS.slice(0, 3)) {
-  for (const r of [signs("s3") && s3Req, signs("azure") && azReq, ENTRY === "gcs" && gcsReq].filter(Boolean)) {
+  for (const [, , , r] of providers) {
     const a = sides.this.presign(r(k)).url;
     const b = sides.other.presign(r(k)).url;
     if (a !== b) throw new Error(`the two builds sign differently:\n ${a}\n ${b}`);

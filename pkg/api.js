@@ -298,16 +298,18 @@ export function presignAsyncFn(glue) {
   };
 }
 
+// A client's calls after its free(): refused as bad input, not with wasm-bindgen's null-pointer Error.
+function freed() {
+  throw new PresignError("INVALID_REQUEST", "the client was freed");
+}
+// A client's call that is not an object.
+const NOT_A_CALL = "a call must be an object (its members go over the configuration's)";
+
 /**
  * `createPresigner(config)`: a client. The configuration (provider, credentials, region, bucket,
  * defaults…) crosses into wasm once and its derived keys are cached there; each call carries only
  * what changes. A call gives what `presign({...config, ...call})` gives.
  */
-// A client's calls after its free(): refused as bad input, not with wasm-bindgen's null-pointer Error.
-function freed() {
-  throw new PresignError("INVALID_REQUEST", "the client was freed");
-}
-
 export function createPresignerFn(glue) {
   return function createPresigner(config) {
     let client = new glue.PresignerClient(utf8(toJson(config)));
@@ -316,7 +318,7 @@ export function createPresignerFn(glue) {
       client.free();
       unwrap(JSON.parse(error));
     }
-    const call = (c) => utf8(toJson(c, "a call must be an object (its members go over the configuration's)"));
+    const call = (c) => utf8(toJson(c, NOT_A_CALL));
     const live = () => client || freed();
     const free = () => {
       client?.free();
@@ -535,7 +537,7 @@ function createPresignerWith(f) {
       base = null;
     };
     return {
-      presign: (c) => f.sign(f.read(toJson(c, "a call must be an object (its members go over the configuration's)"), false, live()), Date.now()),
+      presign: (c) => f.sign(f.read(toJson(c, NOT_A_CALL), false, live()), Date.now()),
       presignMany: (calls) => {
         if (Array.isArray(calls)) live(); // refused as a whole, as the JSON client refuses it
         return eachOf(calls, (c, now) => f.sign(f.read(c, false, base), now));

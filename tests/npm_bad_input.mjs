@@ -12,7 +12,7 @@
 //   messages of the member path alone; the server builds give the path and the sentence.
 //   node tests/npm_bad_input.mjs     last line "N passed, M failed"
 import { assert, test } from "./support/harness.mjs";
-import { readFileSync } from "node:fs";
+import { browserEntry } from "./support/browser_entry.mjs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -261,17 +261,14 @@ test("no echo: verify with an unknown key id", () => {
 });
 
 // --- Browser builds: the code and the member path, not the sentence -------------------------
-/** An entry's browser (size) build, run in Node: its `presign`, and a client's (the request as
- * the configuration, then an empty call: refused when the client is made or at the call). */
+/** An entry's browser (size) build, run in Node through its own index.js: its `presign`, and a
+ * client's (the request as the configuration, then an empty call: refused when the client is made
+ * or at the call). */
 async function browserPresign(dir) {
-  const glue = await import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
-  glue.initSync({ module: readFileSync(join(ROOT, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
-  const api = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href);
-  const { webFactory } = await import(pathToFileURL(join(ROOT, "pkg/entries.mjs")).href);
-  const presign = api[webFactory(dir, "presign")](glue);
-  const createPresigner = api[webFactory(dir, "createPresigner")](glue);
-  presign.client = (req) => createPresigner(req).presign({});
-  presign.createPresigner = createPresigner;
+  const entry = await browserEntry(ROOT, dir);
+  const presign = (req) => entry.presign(req);
+  presign.client = (req) => entry.createPresigner(req).presign({});
+  presign.createPresigner = entry.createPresigner;
   return presign;
 }
 const web = { main: await browserPresign("main"), s3: await browserPresign("s3"), azure: await browserPresign("azure"), gcs: await browserPresign("gcs") };
