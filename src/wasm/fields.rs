@@ -1,4 +1,4 @@
-//! The browser builds of `presign/s3` and `presign/gcs` (feature `wasm-fields`): `pkg/api.js`'s
+//! The browser builds of `presign/s3`, `presign/azure` and `presign/gcs` (feature `wasm-fields`): `pkg/api.js`'s
 //! reader of the provider's schema reads the request object — the schema's members, types and
 //! paths, refusing what the schema reader refuses with the same codes and member paths — and
 //! passes what it read as fields, so these builds link no JSON reader. The request is then built and checked here by the same typed API
@@ -23,7 +23,7 @@ use crate::prelude::*;
 #[cfg(feature = "s3")]
 use crate::s3::{Credentials, S3Request, Store, UploadLimits, UrlStyle};
 use crate::time::Timestamp;
-#[cfg(feature = "s3")]
+#[cfg(any(feature = "s3", feature = "azure"))]
 use crate::types::CredentialExpiry;
 use crate::types::Method;
 
@@ -104,6 +104,14 @@ impl<'a> Fields<'a> {
             .transpose()
     }
 
+    /// A letter set (JS has checked its letters, so `parse` cannot refuse them).
+    #[cfg(feature = "azure")]
+    fn letters<T>(&mut self, parse: fn(&str) -> Result<T>) -> Result<Option<T>> {
+        self.next()?
+            .map(|s| parse(s).map_err(|_| malformed()))
+            .transpose()
+    }
+
     /// `count` then that many name/value pairs.
     fn pairs(&mut self, into: &mut Vec<(String, String)>) -> Result<()> {
         let n = self.number()?.unwrap_or(0);
@@ -159,12 +167,10 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     let value = f.next()?;
     if limits {
         let checksum = match (algorithm, value) {
-            (Some(a), Some(v)) => Some(Checksum::from_base64(a, v).map_err(|e| match e {
-                Error::InvalidRequest(m) => {
-                    Error::InvalidRequest(crate::error::prefix_path("limits.checksum", m))
-                }
-                other => other,
-            })?),
+            (Some(a), Some(v)) => Some(
+                Checksum::from_base64(a, v)
+                    .map_err(|e| crate::schema::at("limits.checksum", e))?,
+            ),
             _ => None,
         };
         req.limits = Some(UploadLimits {
@@ -232,6 +238,93 @@ pub(super) fn gcs_request(text: &str) -> Result<crate::gcs::GcsRequest> {
     e.universe_domain = f.string()?;
     f.pairs(&mut req.headers.0)?;
     f.pairs(&mut req.query.0)?;
+    Ok(req)
+}
+
+/// The Azure request the fields describe: method, sas, account, container, blob, resource,
+/// endpoint; the credentials' kind (`a` accountKey, `c` connectionString, `u` userDelegationKey)
+/// and value (the key, the string, the user-delegation key's `value`), then the user-delegation
+/// key's signedOid, signedTid, signedStart, signedExpiry, signedService, signedVersion,
+/// signedDelegatedUserTid; permissions, startsOn, expiresOn, expiresIn, ipRange, protocol,
+/// identifier, encryptionScope, snapshot, versionId, version, the five response headers
+/// (cacheControl, contentDisposition, contentEncoding, contentLanguage, contentType), services,
+/// resourceTypes, clockSkew, signedAt, preauthorizedAgentObjectId, agentObjectId, correlationId,
+/// delegatedUserObjectId, credentialExpiry; then the query, requestHeaders and requestQuery as
+/// S3's headers. Letter sets are their letters (JS has checked them against the set's letters).
+#[cfg(feature = "azure")]
+pub(super) fn azure_request(text: &str) -> Result<crate::azure::AzureRequest> {
+    use crate::azure::{
+        AzureRequest, Credentials, Permissions, Protocol, Resource, ResourceTypes, SasKind,
+        Services, UserDelegationKey,
+    };
+    let mut f = Fields::new(text)?;
+    let mut req = AzureRequest {
+        method: method(&mut f)?,
+        ..AzureRequest::default()
+    };
+    req.sas = f.name(SasKind::from_schema_name)?;
+    req.account = f.string()?;
+    req.container = f.string()?;
+    req.blob = f.string()?;
+    req.resource = f.name(Resource::from_schema_name)?;
+    req.endpoint = f.string()?;
+    let kind = f.next()?;
+    let value = f.string()?;
+    let (oid, tid) = (f.string()?, f.string()?);
+    let (start, expiry) = (f.instant()?, f.instant()?);
+    let (service, version, user_tid) = (f.string()?, f.string()?, f.string()?);
+    req.credentials = match kind {
+        None => None,
+        Some(kind) => {
+            let value = value.ok_or_else(malformed)?.into();
+            Some(match kind {
+                "a" => Credentials::AccountKey(value),
+                "c" => Credentials::ConnectionString(value),
+                "u" => Credentials::UserDelegationKey(UserDelegationKey {
+                    signed_oid: oid.ok_or_else(malformed)?,
+                    signed_tid: tid.ok_or_else(malformed)?,
+                    signed_start: start.ok_or_else(malformed)?,
+                    signed_expiry: expiry.ok_or_else(malformed)?,
+                    signed_service: service.ok_or_else(malformed)?,
+                    signed_version: version.ok_or_else(malformed)?,
+                    signed_delegated_user_tid: user_tid,
+                    value,
+                }),
+                _ => return Err(malformed()),
+            })
+        }
+    };
+    req.permissions = f.letters(Permissions::parse)?;
+    req.starts_on = f.instant()?;
+    req.expires_on = f.instant()?;
+    req.expires_in = f.number()?;
+    req.ip_range = f.string()?;
+    req.protocol = f.name(Protocol::from_schema_name)?;
+    req.identifier = f.string()?;
+    req.encryption_scope = f.string()?;
+    req.snapshot = f.string()?;
+    req.version_id = f.string()?;
+    req.version = f.string()?;
+    let h = &mut req.response_headers;
+    h.cache_control = f.string()?;
+    h.content_disposition = f.string()?;
+    h.content_encoding = f.string()?;
+    h.content_language = f.string()?;
+    h.content_type = f.string()?;
+    req.services = f.letters(Services::parse)?;
+    req.resource_types = f.letters(ResourceTypes::parse)?;
+    req.clock_skew = f.number()?;
+    req.signed_at = f.instant()?;
+    req.preauthorized_agent_object_id = f.string()?;
+    req.agent_object_id = f.string()?;
+    req.correlation_id = f.string()?;
+    req.delegated_user_object_id = f.string()?;
+    if let Some(policy) = f.name(CredentialExpiry::from_schema_name)? {
+        req.credential_expiry = policy;
+    }
+    f.pairs(&mut req.query.0)?;
+    f.pairs(&mut req.request_headers.0)?;
+    f.pairs(&mut req.request_query.0)?;
     Ok(req)
 }
 

@@ -122,32 +122,45 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     })
 }
 
-/// Presigns one S3 request given as fields (`fields.rs`: the browser build of `presign/s3`,
-/// whose requests `pkg/api.js` reads); the result or the error object as JSON.
-#[cfg(all(wasm_fields, feature = "s3"))]
-#[wasm_bindgen(js_name = presignS3Fields)]
-pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
+/// Presigns the request `read` makes of the fields (`fields.rs`: the browser builds of the
+/// provider entries, whose requests `pkg/api.js` reads); the result or the error object as JSON.
+#[cfg(wasm_fields)]
+fn presign_fields(
+    fields: &str,
+    now_ms: f64,
+    read: impl FnOnce(&str) -> crate::Result<crate::request::Request>,
+) -> String {
     match now(now_ms) {
-        Ok(t) => answer(
-            &fields::s3_request(fields)
-                .and_then(|r| signer().presign(&crate::request::Request::S3(r), t)),
-        ),
+        Ok(t) => answer(&read(fields).and_then(|r| signer().presign(&r, t))),
         Err(e) => e,
     }
 }
 
-/// Presigns one GCS request given as fields (`fields.rs`: the browser build of `presign/gcs`);
-/// the result or the error object as JSON.
+/// Presigns one S3 request given as fields (the browser build of `presign/s3`).
+#[cfg(all(wasm_fields, feature = "s3"))]
+#[wasm_bindgen(js_name = presignS3Fields)]
+pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
+    presign_fields(fields, now_ms, |f| {
+        fields::s3_request(f).map(crate::request::Request::S3)
+    })
+}
+
+/// Presigns one Azure request given as fields (the browser build of `presign/azure`).
+#[cfg(all(wasm_fields, feature = "azure"))]
+#[wasm_bindgen(js_name = presignAzureFields)]
+pub fn presign_azure_fields(fields: &str, now_ms: f64) -> String {
+    presign_fields(fields, now_ms, |f| {
+        fields::azure_request(f).map(crate::request::Request::Azure)
+    })
+}
+
+/// Presigns one GCS request given as fields (the browser build of `presign/gcs`).
 #[cfg(all(wasm_fields, feature = "gcs"))]
 #[wasm_bindgen(js_name = presignGcsFields)]
 pub fn presign_gcs_fields(fields: &str, now_ms: f64) -> String {
-    match now(now_ms) {
-        Ok(t) => answer(
-            &fields::gcs_request(fields)
-                .and_then(|r| signer().presign(&crate::request::Request::Gcs(r), t)),
-        ),
-        Err(e) => e,
-    }
+    presign_fields(fields, now_ms, |f| {
+        fields::gcs_request(f).map(crate::request::Request::Gcs)
+    })
 }
 
 /// A GCS request given as fields, for a signature made elsewhere: `{"stringToSign"}` or the
@@ -159,16 +172,10 @@ pub fn gcs_string_to_sign_fields(fields: &str, now_ms: f64) -> String {
         Ok(t) => t,
         Err(e) => return e,
     };
-    match fields::gcs_request(fields).and_then(|r| crate::gcs::prepare(&r, t)) {
-        Ok(p) => {
-            let mut out = String::new();
-            json::Object::new(&mut out)
-                .str("stringToSign", p.string_to_sign())
-                .end();
-            out
-        }
-        Err(e) => json::error_json(&e),
-    }
+    json::string_to_sign_json(
+        fields::gcs_request(fields).and_then(|r| crate::gcs::prepare(&r, t)),
+        crate::gcs::PreparedUrl::string_to_sign,
+    )
 }
 
 /// Completes the same request and instant with the hex signature (as `gcsFinishJson`).
