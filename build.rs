@@ -114,10 +114,10 @@ fn main() {
     // `wasm_url`: the URL entries' exports (presignJson, presignManyJson, the client) —
     // wasm-url and `url_signer`.
     let wasm_url = feature("wasm-url") && url_signer;
-    // `wasm_fields`: the browser builds of presign/s3 and presign/gcs, whose requests pkg/api.js
-    // reads (its reader of the provider's schema) and passes as fields (`src/wasm/fields.rs`) —
-    // wasm-fields and s3 or gcs.
-    let wasm_fields = feature("wasm-fields") && (s3 || gcs);
+    // `wasm_fields`: the browser builds of the provider entries, whose requests pkg/api.js reads
+    // (its reader of the provider's schema) and passes as fields (`src/wasm/fields.rs`) —
+    // wasm-fields and `url_signer`.
+    let wasm_fields = feature("wasm-fields") && url_signer;
     // `wasm_signer`: one URL signer for the module and the answer of one URL — `wasm_url` or
     // `wasm_fields`.
     let wasm_signer = wasm_url || wasm_fields;

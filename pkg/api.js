@@ -338,14 +338,15 @@ export function createPresignerFn(glue) {
   };
 }
 
-// ---- presign/s3's and presign/gcs's browser builds: the request read here ---------------------
+// ---- the provider entries' browser builds (presign/s3, presign/azure, presign/gcs): the request read here ---------------------
 // Their wasm has no JSON reader (0.3 of its size): this reader reads the provider's request schema —
 // the members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs, src/s3/store.rs,
-// src/checksum.rs; src/gcs/mod.rs, src/gcs/endpoint.rs), their types, and its member paths and codes
+// src/checksum.rs; src/azure/mod.rs, src/azure/delegation.rs, src/azure/permissions.rs;
+// src/gcs/mod.rs, src/gcs/endpoint.rs), their types, and its member paths and codes
 // (tests/npm_browser_parity.mjs compares it with the server build, which reads with Rust) — and
 // passes what it read as fields (src/wasm/fields.rs). It checks what the schema reader checks while reading, at the same
 // step (the first error found is the one reported): types, names, required members, instants
-// (their text through the wasm's own RFC 3339 reader) and checksum values. The values' own checks
+// (their text through the wasm's own RFC 3339 reader), checksum values and letter sets. The values' own checks
 // (key, bucket, headers, lifetime, endpoint, credentials) stay in the wasm, after reading.
 const LONE = /\p{Cs}/u; // a lone surrogate: a pair is one code point here
 const lone = (s) => LONE.test(s);
@@ -372,7 +373,7 @@ const bool = (v, p) => (typeof v === "boolean" ? (v ? "1" : undefined) : bad(p))
 const u64 = (v, p) => (typeof v === "number" && v >= 0 && v < 2 ** 64 && /^\d+$/.test((v = String(v))) ? v : bad(p));
 const optional = (read) => (v, p) => (v === null ? undefined : read(v, p));
 // An instant: Unix ms within years 0001-9999 (src/time.rs), or RFC 3339 text the wasm reads.
-const when = (glue) => optional((v, p) => {
+const instantOf = (glue) => (v, p) => {
   if (typeof v === "number") {
     v = u64(v, p);
     if (+v > 253402300799999) throw new PresignError("INVALID_TIME", "");
@@ -380,7 +381,8 @@ const when = (glue) => optional((v, p) => {
   }
   const ms = glue.instantMillis(str(v, p));
   return Number.isNaN(ms) ? bad(p) : String(ms);
-});
+};
+const when = (glue) => optional(instantOf(glue));
 const oneOf = (names) => (v, p) => (names.includes(str(v, p)) ? v : bad(p, `expected one of "${names.join('" "')}"`));
 const verb = (v, p) => (/^(GET|PUT|HEAD|DELETE|POST)$/i.test(str(v, p)) ? v.toUpperCase() : bad(p, "expected one of GET, PUT, HEAD, DELETE, POST"));
 function pairs(v, p) {
@@ -446,7 +448,45 @@ const s3Values = (r, c = r.credentials || {}, l = r.limits || {}, k = l.checksum
   r.method, r.bucket, r.key, r.keyPrefix, r.credentials && "1", c.accessKeyId, c.secretAccessKey, c.sessionToken,
   c.expiresAt, r.expiresIn, r.signedAt, r.credentialExpiry, r.regionSet, r.limits && "1", l.size, l.maxSize, l.contentType,
   k.algorithm, k.value, r.region, r.endpoint, r.urlStyle, r.dualstack, r.accelerate, r.fips, r.store, r.accountId];
-const s3Schema = (glue) => ({ provider: "s3", members: s3Members(glue), required: ["bucket", "key"], values: s3Values, sign: glue.presignS3Fields });
+const s3Schema = (glue) => ({ provider: "s3", members: s3Members(glue), required: ["bucket", "key"], values: s3Values, pairs: ["headers", "query"], sign: glue.presignS3Fields });
+
+// Azure (src/azure/mod.rs AzureRequest, Credentials, ResponseHeaders; delegation.rs
+// UserDelegationKey; permissions.rs): letter sets are checked here, their letters passed on.
+const letters = (valid, re = RegExp(`^[${valid}]+$`)) => optional((v, p) => (re.test(str(v, p)) ? v : bad(p)));
+const AZ_CREDENTIALS = ["accountKey", "connectionString", "userDelegationKey"];
+const azureCredentials = (glue) => object({
+  accountKey: optional(str), connectionString: optional(str),
+  userDelegationKey: object({
+    signedOid: str, signedTid: str, signedStart: instantOf(glue), signedExpiry: instantOf(glue), signedService: str,
+    signedVersion: str, value: str, signedDelegatedUserTid: optional(str),
+  }, ["signedOid", "signedTid", "signedStart", "signedExpiry", "signedService", "signedVersion", "value"]),
+}, [], (c) => {
+  const given = AZ_CREDENTIALS.filter((k) => c[k] !== undefined);
+  if (given.length !== 1) throw new PresignError("INVALID_CREDENTIALS", `credentials must hold exactly one of ${AZ_CREDENTIALS.join(", ")}`);
+  const v = c[given[0]];
+  return { ...(typeof v === "string" ? { value: v } : v), kind: given[0][0] };
+});
+const azureMembers = (glue) => ({
+  method: verb, sas: optional(oneOf(["service", "account", "userDelegation"])), account: optional(str),
+  container: optional(str), blob: optional(str), resource: optional(oneOf(["blob", "container", "directory"])),
+  endpoint: optional(str), credentials: azureCredentials(glue), permissions: letters("racwdxyltfmeiup"),
+  startsOn: when(glue), expiresOn: when(glue), expiresIn: optional(u64), ipRange: optional(str),
+  protocol: optional(oneOf(["https", "https,http"])), identifier: optional(str), encryptionScope: optional(str),
+  snapshot: optional(str), versionId: optional(str), version: optional(str),
+  responseHeaders: struct({ cacheControl: optional(str), contentDisposition: optional(str), contentEncoding: optional(str), contentLanguage: optional(str), contentType: optional(str) }, []),
+  services: letters("bqtf"), resourceTypes: letters("sco"), clockSkew: optional(u64), signedAt: when(glue), query: pairs,
+  preauthorizedAgentObjectId: optional(str), agentObjectId: optional(str), correlationId: optional(str),
+  delegatedUserObjectId: optional(str), requestHeaders: pairs, requestQuery: pairs, credentialExpiry: oneOf(["warn", "error", "clamp"]),
+});
+// An Azure request's values in the order of src/wasm/fields.rs.
+const azureValues = (r, c = r.credentials || {}, h = r.responseHeaders || {}) => [
+  r.method, r.sas, r.account, r.container, r.blob, r.resource, r.endpoint, c.kind, c.value, c.signedOid, c.signedTid,
+  c.signedStart, c.signedExpiry, c.signedService, c.signedVersion, c.signedDelegatedUserTid, r.permissions, r.startsOn,
+  r.expiresOn, r.expiresIn, r.ipRange, r.protocol, r.identifier, r.encryptionScope, r.snapshot, r.versionId, r.version,
+  h.cacheControl, h.contentDisposition, h.contentEncoding, h.contentLanguage, h.contentType, r.services, r.resourceTypes,
+  r.clockSkew, r.signedAt, r.preauthorizedAgentObjectId, r.agentObjectId, r.correlationId, r.delegatedUserObjectId,
+  r.credentialExpiry];
+const azureSchema = (glue) => ({ provider: "azure", members: azureMembers(glue), required: [], values: azureValues, pairs: ["query", "requestHeaders", "requestQuery"], sign: glue.presignAzureFields });
 
 // GCS: `{ serviceAccount: <key file> }` (its other fields skipped) or `{ hmac }`, exactly one.
 const GCS_KEY = /*#__PURE__*/ struct({ type: optional(str), client_email: str, private_key: optional(str), universe_domain: optional(str) }, ["client_email"], undefined, true);
@@ -474,7 +514,7 @@ const gcsMembers = (glue) => ({
 const gcsValues = (r, c = r.credentials || {}) => [
   r.method, r.bucket, r.object, c.kind, c.accessId ?? c.client_email, c.secret ?? c.type, c.private_key, c.universe_domain,
   r.expiresIn, r.signedAt, r.urlStyle, r.bucketBoundHostname, r.scheme, r.endpoint, r.universeDomain];
-const gcsSchema = (glue) => ({ provider: "gcs", members: gcsMembers(glue), required: ["bucket"], values: gcsValues, sign: glue.presignGcsFields });
+const gcsSchema = (glue) => ({ provider: "gcs", members: gcsMembers(glue), required: ["bucket"], values: gcsValues, pairs: ["headers", "query"], sign: glue.presignGcsFields });
 
 // The `provider` tag, found as the schema reader finds it (before the other members are read):
 // required in a request and a configuration, optional in a call.
@@ -498,7 +538,10 @@ function fieldsOf(schema) {
   };
   const fields = (rec) => {
     const v = schema.values(required(rec, schema.required, ""));
-    for (const list of [rec.headers || [], rec.query || []]) v.push(String(list.length / 2), ...list);
+    for (const k of schema.pairs) {
+      const list = rec[k] || [];
+      v.push(String(list.length / 2), ...list);
+    }
     let lens = "", text = "";
     for (const x of v) {
       if (x !== undefined) {
@@ -563,6 +606,18 @@ export function presignManyS3Fn(glue) {
 /** `createPresigner(config)` of presign/s3's browser build: the configuration read here once. */
 export function createPresignerS3Fn(glue) {
   return createPresignerWith(fieldsOf(s3Schema(glue)));
+}
+/** `presign(request)` of presign/azure's browser build (the request read here). */
+export function presignAzureFn(glue) {
+  return presignWith(fieldsOf(azureSchema(glue)));
+}
+/** `presignMany(requests)` of presign/azure's browser build. */
+export function presignManyAzureFn(glue) {
+  return presignManyWith(fieldsOf(azureSchema(glue)));
+}
+/** `createPresigner(config)` of presign/azure's browser build. */
+export function createPresignerAzureFn(glue) {
+  return createPresignerWith(fieldsOf(azureSchema(glue)));
 }
 /** `presign(request)` of presign/gcs's browser build (the request read here). */
 export function presignGcsFn(glue) {

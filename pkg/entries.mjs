@@ -21,7 +21,8 @@ export const ENTRIES = [
   { path: "./s3", dir: "s3", features: "wasm-url,s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"],
     // The browser build reads requests in JS (pkg/api.js's S3 reader) and carries no JSON reader.
     web: { features: "wasm-fields,s3", exports: { presign: "presignS3", presignMany: "presignManyS3", createPresigner: "createPresignerS3" } } },
-  { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"] },
+  { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"],
+    web: { features: "wasm-fields,azure", exports: { presign: "presignAzure", presignMany: "presignManyAzure", createPresigner: "createPresignerAzure" } } },
   { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"],
     web: { features: "wasm-fields,gcs", exports: { presign: "presignGcs", presignMany: "presignManyGcs", presignAsync: "presignAsyncGcs", createPresigner: "createPresignerGcs" } } },
   { path: "./sigv4a", dir: "sigv4a", features: "wasm-url,s3,sigv4a", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },

@@ -3,7 +3,7 @@
 // (pkg/dist/<dir>/index.js, its .wasm fetched through a `file:` fetch shim) and the server build
 // (pkg/dist/<dir>/node.js, the reference) are given the same inputs, mostly S3 requests as users
 // write them (valid ones, then every member in turn set to a wrong value, unknown and misplaced
-// members, odd objects), fewer Azure and GCS ones; through `presign`, `presignMany` (the case
+// members, odd objects), fewer Azure (service, account and user-delegation SAS) and GCS ones; through `presign`, `presignMany` (the case
 // between two good requests) and a client (`createPresigner(config).presign(call)`, the members
 // split between configuration and call in several ways, or the credentials given by
 // `setCredentials`). Per case and way, either both sign the same result (deep-equal: url, method,
@@ -65,7 +65,8 @@ const KEPT = [
   /^`limits\.size`: larger than `limits\.maxSize`$/,
   /^`bucket`: a directory bucket \(S3 Express One Zone, --x-s3\) needs the S3 Express build: /,
   /^credentials must hold exactly one of accountKey, connectionString, userDelegationKey$/,
-  // warnings written as literals (src/azure/sign.rs, src/azure/ready.rs)
+  // warnings written as literals (src/azure/sign.rs, src/azure/ready.rs, src/azure/user_delegation.rs)
+  /^`credentials\.userDelegationKey\.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does$/,
   /^`identifier`: the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it$/,
   /^protocol "https" \(spr=https\) with an http endpoint: Azure refuses this URL over http; /,
   /^the connection string's SAS has no readable se \(expiry\); expiresAt is the signing instant$/,
@@ -350,6 +351,16 @@ const S3_GOOD = { provider: "s3", bucket: "examplebucket", key: "test.txt", cred
 const S3_GOOD2 = { provider: "s3", bucket: "logs.example.com", key: "2026/12/05/app.log", region: "eu-west-1", method: "PUT", credentials: AWS2 };
 const AZ_GOOD = { provider: "azure", account: "myaccount", container: "photos", blob: "cat.jpg", credentials: { accountKey: AZ_KEY }, signedAt: "2026-12-05T09:30:00Z" };
 const AZ_GOOD2 = { provider: "azure", account: "myaccount", container: "reports", blob: "2026/q4.pdf", method: "PUT", expiresIn: 600, credentials: { accountKey: AZ_KEY } };
+// A user-delegation key as Azure issues one (times around NOW), and requests signed with it.
+const AZ_UDK = { signedOid: "6d2a3b1c-0f4e-4b7a-9c1d-2e3f4a5b6c7d", signedTid: "72f988bf-86f1-41af-91ab-2d7cd011db47",
+  signedStart: "2026-12-05T08:00:00Z", signedExpiry: "2026-12-06T08:00:00Z", signedService: "b", signedVersion: "2025-07-05",
+  value: "dGhpcyBpcyBhIDMyLWJ5dGUga2V5IGZvciB0ZXN0cyE=" };
+const AZ_DELEGATION = { provider: "azure", account: "myaccount", container: "photos", blob: "uploads/cat.jpg", method: "PUT", permissions: "cw",
+  credentials: { userDelegationKey: AZ_UDK }, version: "2026-04-06", expiresIn: 900, signedAt: "2026-12-05T09:30:00Z",
+  preauthorizedAgentObjectId: "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d", correlationId: "corr-42", delegatedUserObjectId: "11111111-2222-4333-8444-555555555555",
+  requestHeaders: { "x-ms-blob-type": "BlockBlob" }, requestQuery: { comp: "block" } };
+const AZ_ACCOUNT = { provider: "azure", sas: "account", account: "myaccount", container: "photos", services: "b", resourceTypes: "co", permissions: "rl",
+  credentials: { accountKey: AZ_KEY }, signedAt: "2026-12-05T09:30:00Z", expiresIn: 3600 };
 const GCS_GOOD = { provider: "gcs", bucket: "my-bucket", object: "photos/cat.jpg", credentials: HMAC, signedAt: "2026-12-05T09:30:00Z" };
 const GCS_GOOD2 = { provider: "gcs", bucket: "my-bucket", object: "upload.bin", method: "PUT", headers: { "content-type": "application/octet-stream" }, credentials: HMAC };
 
@@ -542,6 +553,28 @@ const AZ_VALID = {
   responseHeaders: [{ contentDisposition: 'attachment; filename="r.pdf"', contentType: "application/pdf" }, { cacheControl: "no-cache" }],
   method: ["GET", "put", "HEAD", "DELETE"],
   signedAt: [() => "2026-12-05T10:00:00Z", () => new Date(NOW), () => NOW],
+  encryptionScope: ["scope1", "my-scope"],
+  snapshot: ["2026-12-01T10:00:00.0000000Z"],
+  versionId: ["2026-12-01T10:00:00.1234567Z"],
+  services: ["b", "bf", "qtbf", "f"],
+  resourceTypes: ["s", "co", "sco", "oc"],
+  query: [{ comp: "block", blockid: "YmxvY2stMDAx" }, { restype: "container" }],
+  credentialExpiry: ["warn", "error", "clamp"],
+  preauthorizedAgentObjectId: ["a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"],
+  agentObjectId: ["a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d"],
+  correlationId: ["corr-1"],
+  delegatedUserObjectId: ["11111111-2222-4333-8444-555555555555"],
+  requestHeaders: [{ "x-ms-blob-type": "BlockBlob" }, { "x-ms-version": "2026-04-06", "content-type": "image/png" }],
+  requestQuery: [{ comp: "block" }, { comp: "blocklist", foo: "bar" }],
+  "credentials.userDelegationKey": [AZ_UDK, { ...AZ_UDK, signedDelegatedUserTid: "72f988bf-86f1-41af-91ab-2d7cd011db47" }, { ...AZ_UDK, signedExpiry: "2026-12-05T10:10:00Z" }],
+  "credentials.userDelegationKey.signedStart": [() => new Date(NOW - 3_600_000), () => NOW - 60_000, "2026-12-05T10:00:00+01:00"],
+  "credentials.userDelegationKey.signedExpiry": ["2026-12-05T10:05:00Z", () => NOW + 86_400_000, "2026-12-20T00:00:00Z"],
+  "credentials.userDelegationKey.signedVersion": ["2020-12-06", "2026-04-06"],
+  "credentials.userDelegationKey.signedDelegatedUserTid": ["72f988bf-86f1-41af-91ab-2d7cd011db47"],
+  "credentials.userDelegationKey.value": ["not base64!", "AAAA"],
+  "credentials.connectionString": ["DefaultEndpointsProtocol=https;AccountName=myaccount;AccountKey=" + AZ_KEY + ";EndpointSuffix=core.windows.net", "UseDevelopmentStorage=true", "AccountName=x"],
+  "responseHeaders.cacheControl": ["no-cache", "max-age=60"],
+  "responseHeaders.contentType": ["text/plain; charset=utf-8"],
 };
 function azureRequest(rand) {
   const pick = (a) => fresh(a[Math.floor(rand() * a.length)]);
@@ -549,7 +582,23 @@ function azureRequest(rand) {
   const r = { provider: "azure" };
   if (maybe(0.5)) r.method = pick(AZ_VALID.method);
   const credKind = rand();
-  if (credKind < 0.7) {
+  if (credKind < 0.12) {
+    r.account = pick(AZ_VALID.account);
+    r.credentials = { userDelegationKey: clone(pick(AZ_VALID["credentials.userDelegationKey"])) };
+    for (const m of ["preauthorizedAgentObjectId", "correlationId", "credentialExpiry"]) if (maybe(0.3)) r[m] = pick(AZ_VALID[m]);
+    if (maybe(0.3)) {
+      r.version = "2026-04-06";
+      if (maybe(0.6)) r.requestHeaders = clone(pick(AZ_VALID.requestHeaders));
+      if (maybe(0.6)) r.requestQuery = clone(pick(AZ_VALID.requestQuery));
+      if (maybe(0.4)) r.delegatedUserObjectId = pick(AZ_VALID.delegatedUserObjectId);
+    }
+  } else if (credKind < 0.22) {
+    r.account = pick(AZ_VALID.account);
+    r.credentials = { accountKey: AZ_KEY };
+    r.sas = "account";
+    if (maybe(0.7)) r.services = pick(AZ_VALID.services);
+    if (maybe(0.7)) r.resourceTypes = pick(AZ_VALID.resourceTypes);
+  } else if (credKind < 0.7) {
     r.account = pick(AZ_VALID.account);
     r.credentials = { accountKey: AZ_KEY };
   } else if (credKind < 0.8) {
@@ -560,8 +609,8 @@ function azureRequest(rand) {
   }
   r.container = pick(AZ_VALID.container);
   if (maybe(0.85)) r.blob = pick(AZ_VALID.blob);
-  for (const m of ["sas", "resource", "endpoint", "permissions", "startsOn", "clockSkew", "ipRange", "protocol", "identifier", "version", "responseHeaders", "signedAt"]) {
-    if (maybe(m === "signedAt" ? 0.6 : 0.12)) r[m] = clone(pick(AZ_VALID[m]));
+  for (const m of ["sas", "resource", "endpoint", "permissions", "startsOn", "clockSkew", "ipRange", "protocol", "identifier", "version", "responseHeaders", "signedAt", "encryptionScope", "snapshot", "versionId", "query"]) {
+    if (r[m] === undefined && maybe(m === "signedAt" ? 0.6 : m === "snapshot" || m === "versionId" ? 0.04 : 0.12)) r[m] = clone(pick(AZ_VALID[m]));
   }
   if (maybe(0.2)) r.expiresOn = pick(AZ_VALID.expiresOn);
   else if (maybe(0.4)) r.expiresIn = pick(AZ_VALID.expiresIn);
@@ -613,6 +662,25 @@ function* gcsCredentialCases() {
     "hmac and an unknown member": { ...HMAC, signer2: 1 }, "a string": "hmac", "an array": [HMAC],
   };
   for (const [what, credentials] of Object.entries(creds)) yield { what: `credentials: ${what}`, req: { ...GCS_GOOD, credentials } };
+}
+
+/** Azure credentials as users pass them: exactly one of three, or not. */
+function* azureCredentialCases() {
+  const CS = AZ_VALID["credentials.connectionString"][0];
+  const creds = {
+    "an account key": { accountKey: AZ_KEY }, "a connection string": { connectionString: CS }, "a user-delegation key": { userDelegationKey: AZ_UDK },
+    "key and connection string": { accountKey: AZ_KEY, connectionString: CS }, "connection string and key": { connectionString: CS, accountKey: AZ_KEY },
+    "key and user-delegation key": { accountKey: AZ_KEY, userDelegationKey: AZ_UDK }, "all three": { accountKey: AZ_KEY, connectionString: CS, userDelegationKey: AZ_UDK },
+    "neither": {}, "accountKey null": { accountKey: null }, "accountKey null and a connection string": { accountKey: null, connectionString: CS },
+    "two, the second wrong": { accountKey: AZ_KEY, connectionString: 5 }, "two, then an unknown member": { accountKey: AZ_KEY, userDelegationKey: AZ_UDK, region: "x" },
+    "userDelegationKey null": { userDelegationKey: null }, "userDelegationKey a string": { userDelegationKey: "key" },
+    "a key without value": { userDelegationKey: { ...AZ_UDK, value: undefined } }, "a key with an extra member": { userDelegationKey: { ...AZ_UDK, extra: 1 } },
+    "a key without signedOid, signedStart wrong": { userDelegationKey: { ...AZ_UDK, signedOid: undefined, signedStart: "yesterday" } },
+    "a key of Dates": { userDelegationKey: { ...AZ_UDK, signedStart: new Date(NOW - 3_600_000), signedExpiry: new Date(NOW + 3_600_000) } },
+    "an empty account key": { accountKey: "" }, "an account key not base64": { accountKey: "not base64" },
+    "a string": AZ_KEY, "an array": [{ accountKey: AZ_KEY }], "sharedKey (another SDK's name)": { sharedKey: AZ_KEY },
+  };
+  for (const [what, credentials] of Object.entries(creds)) yield { what: `credentials: ${what}`, req: { ...AZ_GOOD, credentials } };
 }
 
 /** `obj` with the member at `path` (dotted) set to `v` (undefined: present, with the value undefined). */
@@ -808,7 +876,19 @@ function groups() {
         for (let i = 0; i < 150; i++) yield { what: `valid #${i}`, req: azureRequest(rand) };
       } },
     { ...az, name: "azure members", dirs: ["azure", "main"], minCodes: 4,
-      cases: () => mutations(AZ_GOOD, ["account", "container", "blob", "credentials", "credentials.accountKey", "sas", "resource", "permissions", "startsOn", "clockSkew", "expiresOn", "expiresIn", "ipRange", "protocol", "version", "responseHeaders", "query", "signedAt", "method"], JUNK_SHORT, AZ_VALID) },
+      cases: () => mutations(AZ_GOOD, ["account", "container", "blob", "credentials", "credentials.accountKey", "credentials.connectionString", "sas", "resource", "permissions", "startsOn", "clockSkew", "expiresOn", "expiresIn", "ipRange", "protocol", "identifier", "encryptionScope", "snapshot", "versionId", "version", "responseHeaders", "responseHeaders.cacheControl", "responseHeaders.contentType", "services", "resourceTypes", "query", "signedAt", "method", "endpoint"], JUNK_SHORT, AZ_VALID) },
+    { ...az, name: "azure delegation", dirs: ["azure", "main"], minCodes: 4, minSigned: 40,
+      cases: function* () {
+        yield* mutations(AZ_DELEGATION, ["credentials.userDelegationKey", ...Object.keys(AZ_UDK).map((k) => `credentials.userDelegationKey.${k}`),
+          "credentials.userDelegationKey.signedDelegatedUserTid", "preauthorizedAgentObjectId", "agentObjectId", "correlationId", "delegatedUserObjectId",
+          "requestHeaders", "requestQuery", "credentialExpiry", "version", "sas", "permissions", "expiresIn"], JUNK_SHORT, AZ_VALID);
+        yield* maps(AZ_DELEGATION, "requestHeaders", ["x-ms-date", "authorization", "host"]);
+        yield* maps(AZ_DELEGATION, "requestQuery", ["sig", "se", "comp"]);
+        yield* maps(AZ_GOOD, "query", ["sig", "sv", "comp", "snapshot"]);
+      } },
+    { ...az, name: "azure account", dirs: ["azure", "main"], minCodes: 3, minSigned: 20,
+      cases: () => mutations(AZ_ACCOUNT, ["services", "resourceTypes", "permissions", "sas", "container", "blob", "encryptionScope", "snapshot", "versionId", "identifier"], JUNK_SHORT, AZ_VALID) },
+    { ...az, name: "azure credentials", dirs: ["azure", "main"], min: 30, minCodes: 2, cases: azureCredentialCases },
     { ...az, name: "azure objects", dirs: ["azure"], min: 50, cases: () => structural(AZ_GOOD, "azure", "s3") },
     { name: "azure calls", dirs: ["azure"], calls: () => oddCalls(AZ_GOOD) },
     { ...gcs, name: "gcs valid", dirs: ["gcs", "main"], minSigned: 150, minCodes: 1,

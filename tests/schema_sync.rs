@@ -11,15 +11,20 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel)).unwrap()
 }
 
+/// The identifier a block starts with (the type name after `json_struct!(` and its kin).
+fn leading_ident(block: &str) -> String {
+    block
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
+}
+
 /// `json_struct!(Type { required { f: "a", … } optional { g: "b", … } })` blocks of a Rust file:
 /// type name → member name → required.
 fn rust_structs(text: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
     let mut out = BTreeMap::new();
     for block in text.split("json_struct!(").skip(1) {
-        let name: String = block
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let name = leading_ident(block);
         if name.is_empty() || !block.contains("required") {
             continue;
         }
@@ -51,10 +56,7 @@ fn rust_structs(text: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
 fn rust_flat_structs(text: &str) -> BTreeMap<String, BTreeMap<String, bool>> {
     let mut out = BTreeMap::new();
     for block in text.split("json_flat!(").skip(1) {
-        let name: String = block
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let name = leading_ident(block);
         let (Some(open), Some(close)) = (block.find('{'), block.find('}')) else {
             continue;
         };
@@ -277,20 +279,14 @@ fn the_parsers_see_members_and_requiredness() {
 fn rust_enums(text: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     for block in text.split("json_enum!(").skip(1) {
-        let name: String = block
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let name = leading_ident(block);
         let body = &block[..block.find("});").unwrap_or(block.len())];
+        // The quoted names (one may hold a comma: Protocol's "https,http").
         let names = body
-            .split(',')
-            .filter_map(|pair| pair.split_once(':'))
-            .map(|(_, json)| {
-                json.trim()
-                    .trim_matches(|c| c == '"' || c == '}')
-                    .to_owned()
-            })
-            .filter(|n| !n.is_empty())
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
             .collect();
         out.insert(name, names);
     }
@@ -398,5 +394,77 @@ fn the_gcs_reader_in_js_reads_exactly_the_members_and_names_rust_reads() {
             members.contains(&list),
             "pkg/api.js gcsMembers lacks {list}"
         );
+    }
+}
+
+#[test]
+fn the_azure_reader_in_js_reads_exactly_the_members_and_names_rust_reads() {
+    // presign/azure's browser build reads the request in pkg/api.js (azureMembers with the
+    // response headers inline; azureCredentials with the user-delegation key inline).
+    let api = read("pkg/api.js");
+    let azure = read("src/azure/mod.rs");
+    let structs = rust_structs(&azure);
+    type Structs = BTreeMap<String, BTreeMap<String, bool>>;
+    let keys = |tys: &[(&Structs, &str)]| {
+        tys.iter()
+            .flat_map(|(s, ty)| s[*ty].keys().cloned())
+            .collect::<std::collections::BTreeSet<String>>()
+    };
+    let want = keys(&[(&structs, "AzureRequest"), (&structs, "ResponseHeaders")]);
+    assert_eq!(
+        js_keys(js_const(&api, "azureMembers")),
+        want,
+        "azureMembers"
+    );
+    let delegation = rust_structs(&read("src/azure/delegation.rs"));
+    let want = keys(&[
+        (&structs, "CredentialMembers"),
+        (&delegation, "UserDelegationKey"),
+    ]);
+    let credentials = js_const(&api, "azureCredentials");
+    assert_eq!(js_keys(credentials), want, "azureCredentials");
+    // The user-delegation key's required members: the list after its members' object.
+    let list = &credentials[credentials.find("}, [").unwrap() + 4..];
+    let got: std::collections::BTreeSet<String> = list[..list.find(']').unwrap()]
+        .split(',')
+        .map(|k| k.trim().trim_matches('"').to_owned())
+        .collect();
+    let required: std::collections::BTreeSet<String> = delegation["UserDelegationKey"]
+        .iter()
+        .filter(|(_, r)| **r)
+        .map(|(k, _)| k.clone())
+        .collect();
+    assert_eq!(
+        got, required,
+        "azureCredentials: UserDelegationKey's required members"
+    );
+
+    let mut enums = rust_enums(&azure);
+    enums.extend(rust_enums(&read("src/schema/typed.rs")));
+    let members = js_const(&api, "azureMembers");
+    for ty in ["SasKind", "Resource", "Protocol", "CredentialExpiry"] {
+        let list = format!("oneOf([\"{}\"])", enums[ty].join("\", \""));
+        assert!(
+            members.contains(&list),
+            "pkg/api.js azureMembers lacks {list}"
+        );
+    }
+    // The letter sets: Permissions' letters, then Services' and ResourceTypes' (in that order).
+    let permissions = read("src/azure/permissions.rs");
+    let sets: Vec<&str> = permissions
+        .match_indices("LETTERS: &")
+        .map(|(i, _)| {
+            let rest = &permissions[i..];
+            let q = rest.find('"').unwrap() + 1;
+            &rest[q..q + rest[q..].find('"').unwrap()]
+        })
+        .collect();
+    assert_eq!(sets.len(), 3, "permissions.rs: three LETTERS consts");
+    for (member, letters) in ["permissions", "services", "resourceTypes"]
+        .iter()
+        .zip(&sets)
+    {
+        let js = format!("{member}: letters(\"{letters}\")");
+        assert!(members.contains(&js), "pkg/api.js azureMembers lacks {js}");
     }
 }

@@ -222,12 +222,20 @@ pub(crate) fn sign_many(
 /// instant, so [`gcs_finish_json`] with the same request and instant completes the same URL.
 #[cfg(feature = "gcs")]
 pub fn gcs_string_to_sign_json(json: &str, now: Timestamp) -> String {
-    match gcs_prepared(json, now) {
+    string_to_sign_json(
+        gcs_prepared(json, now),
+        crate::gcs::PreparedUrl::string_to_sign,
+    )
+}
+
+/// `{"stringToSign"}` of something prepared for a signature made elsewhere (a GCS URL or form),
+/// or the error object: the one writer of that answer.
+#[cfg(feature = "gcs")]
+pub(crate) fn string_to_sign_json<P>(prepared: Result<P>, text: fn(&P) -> &str) -> String {
+    match prepared {
         Ok(p) => {
             let mut out = String::new();
-            Object::new(&mut out)
-                .str("stringToSign", p.string_to_sign())
-                .end();
+            Object::new(&mut out).str("stringToSign", text(&p)).end();
             out
         }
         Err(e) => error_json(&e),

@@ -186,16 +186,10 @@ pub fn post_json(signer: Option<&PostSigner>, input: &str, now: Timestamp) -> St
 /// the same request and instant completes the same form.
 #[cfg(feature = "gcs")]
 pub fn gcs_post_string_to_sign_json(input: &str, now: Timestamp) -> String {
-    match gcs_prepared(input, now) {
-        Ok(p) => {
-            let mut out = String::new();
-            crate::schema::Object::new(&mut out)
-                .str("stringToSign", p.string_to_sign())
-                .end();
-            out
-        }
-        Err(e) => crate::json::error_json(&e),
-    }
+    crate::json::string_to_sign_json(
+        gcs_prepared(input, now),
+        crate::gcs::post::PreparedPost::string_to_sign,
+    )
 }
 
 /// Completes a GCS form with a hex signature of its string to sign made elsewhere.

@@ -167,10 +167,12 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     let value = f.next()?;
     if limits {
         let checksum = match (algorithm, value) {
-            (Some(a), Some(v)) => Some(
-                Checksum::from_base64(a, v)
-                    .map_err(|e| crate::schema::at("limits.checksum", e))?,
-            ),
+            (Some(a), Some(v)) => Some(Checksum::from_base64(a, v).map_err(|e| match e {
+                Error::InvalidRequest(m) => {
+                    Error::InvalidRequest(crate::error::prefix_path("limits.checksum", m))
+                }
+                other => other,
+            })?),
             _ => None,
         };
         req.limits = Some(UploadLimits {
@@ -390,6 +392,64 @@ mod tests {
         );
         v[3] = Some("x");
         assert!(gcs_request(&encode(&v)).is_err());
+    }
+
+    #[test]
+    #[cfg(feature = "azure")]
+    fn an_azure_request_reads_its_credentials_kind_and_letter_sets() {
+        use crate::azure::{Credentials, Permissions, Protocol, ResourceTypes, SasKind};
+        let mut v: Vec<Option<&str>> = vec![None; 41]; // method … credentialExpiry
+        v[1] = Some("userDelegation");
+        v[3] = Some("photos");
+        v[7] = Some("u");
+        v[8] = Some("a2V5"); // value
+                             // signedOid, signedTid, signedStart, signedExpiry, signedService, signedVersion
+        let key = ["x", "x", "1796464800000", "1796464800000", "x", "x"];
+        v.splice(9..15, key.map(Some));
+        v[16] = Some("wr"); // permissions
+        v[21] = Some("https,http");
+        v[33] = Some("oc"); // resourceTypes
+        v[40] = Some("clamp");
+        v.extend([
+            Some("0"),
+            Some("1"),
+            Some("x-ms-blob-type"),
+            Some("BlockBlob"),
+            Some("0"),
+        ]);
+        let r = azure_request(&encode(&v)).unwrap();
+        assert_eq!(r.sas, Some(SasKind::UserDelegation));
+        assert_eq!(r.container.as_deref(), Some("photos"));
+        assert!(
+            matches!(&r.credentials, Some(Credentials::UserDelegationKey(k))
+            if k.signed_start == Timestamp::from_unix(1_796_464_800).unwrap()
+                && k.signed_delegated_user_tid.is_none() && k.signed_oid == "x")
+        );
+        assert_eq!(r.permissions, Some(Permissions::READ | Permissions::WRITE));
+        assert_eq!(r.protocol, Some(Protocol::HttpsAndHttp));
+        assert_eq!(
+            r.resource_types,
+            Some(ResourceTypes::CONTAINER | ResourceTypes::OBJECT)
+        );
+        assert_eq!(r.credential_expiry, CredentialExpiry::Clamp);
+        assert!(r.query.0.is_empty() && r.request_query.0.is_empty());
+        assert_eq!(
+            r.request_headers.0,
+            [("x-ms-blob-type".to_string(), "BlockBlob".to_string())]
+        );
+        // An account key is its value alone; a kind without a value, or an unknown kind, is
+        // malformed.
+        v[7] = Some("a");
+        let r = azure_request(&encode(&v)).unwrap();
+        assert!(matches!(r.credentials, Some(Credentials::AccountKey(_))));
+        v[8] = None;
+        assert!(azure_request(&encode(&v)).is_err());
+        v[8] = Some("a2V5");
+        v[7] = Some("z");
+        assert!(azure_request(&encode(&v)).is_err());
+        v[7] = Some("a");
+        v[16] = Some("q"); // not a permission letter: JS refuses it first
+        assert!(azure_request(&encode(&v)).is_err());
     }
 
     #[test]

@@ -122,16 +122,16 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     })
 }
 
-/// Presigns the request `read` makes of the fields (`fields.rs`: the browser builds of the
-/// provider entries, whose requests `pkg/api.js` reads); the result or the error object as JSON.
+/// The answer of `sign` at the instant `now_ms` (the browser builds of the provider entries,
+/// whose requests `pkg/api.js` reads and passes as fields, `fields.rs`): the result or the error
+/// object as JSON.
 #[cfg(wasm_fields)]
 fn presign_fields(
-    fields: &str,
     now_ms: f64,
-    read: impl FnOnce(&str) -> crate::Result<crate::request::Request>,
+    sign: impl FnOnce(Timestamp) -> crate::Result<crate::Presigned>,
 ) -> String {
     match now(now_ms) {
-        Ok(t) => answer(&read(fields).and_then(|r| signer().presign(&r, t))),
+        Ok(t) => answer(&sign(t)),
         Err(e) => e,
     }
 }
@@ -140,8 +140,9 @@ fn presign_fields(
 #[cfg(all(wasm_fields, feature = "s3"))]
 #[wasm_bindgen(js_name = presignS3Fields)]
 pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
-    presign_fields(fields, now_ms, |f| {
-        fields::s3_request(f).map(crate::request::Request::S3)
+    use crate::request::Request::S3;
+    presign_fields(now_ms, |t| {
+        fields::s3_request(fields).and_then(|r| signer().presign(&S3(r), t))
     })
 }
 
@@ -149,8 +150,9 @@ pub fn presign_s3_fields(fields: &str, now_ms: f64) -> String {
 #[cfg(all(wasm_fields, feature = "azure"))]
 #[wasm_bindgen(js_name = presignAzureFields)]
 pub fn presign_azure_fields(fields: &str, now_ms: f64) -> String {
-    presign_fields(fields, now_ms, |f| {
-        fields::azure_request(f).map(crate::request::Request::Azure)
+    use crate::request::Request::Azure;
+    presign_fields(now_ms, |t| {
+        fields::azure_request(fields).and_then(|r| signer().presign(&Azure(r), t))
     })
 }
 
@@ -158,8 +160,9 @@ pub fn presign_azure_fields(fields: &str, now_ms: f64) -> String {
 #[cfg(all(wasm_fields, feature = "gcs"))]
 #[wasm_bindgen(js_name = presignGcsFields)]
 pub fn presign_gcs_fields(fields: &str, now_ms: f64) -> String {
-    presign_fields(fields, now_ms, |f| {
-        fields::gcs_request(f).map(crate::request::Request::Gcs)
+    use crate::request::Request::Gcs;
+    presign_fields(now_ms, |t| {
+        fields::gcs_request(fields).and_then(|r| signer().presign(&Gcs(r), t))
     })
 }
 
