@@ -10,7 +10,7 @@ export async function browserBuild(root, dir, names) {
   const glue = await import(pathToFileURL(join(root, `pkg/dist/${dir}/web/presign_${dir}.js`)).href);
   glue.initSync({ module: readFileSync(join(root, `pkg/dist/${dir}/web/presign_${dir}_bg.wasm`)) });
   const api = await import(pathToFileURL(join(root, "pkg/api.js")).href);
-  // The entry's own factories (presign/s3's browser build reads requests in JS); a checkout from
+  // The entry's own factories (the URL entries' browser builds read requests in JS); a checkout from
   // before pkg/entries.mjs named them has the JSON ones alone.
   const { webFactory = (d, n) => `${n}Fn` } = await import(pathToFileURL(join(root, "pkg/entries.mjs")).href);
   return Object.fromEntries(names.map((n) => [n, api[webFactory(dir, n)](glue)]));

@@ -338,16 +338,17 @@ export function createPresignerFn(glue) {
   };
 }
 
-// ---- the provider entries' browser builds (presign/s3, presign/azure, presign/gcs): the request read here ---------------------
-// Their wasm has no JSON reader (0.3 of its size): this reader reads the provider's request schema —
-// the members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs, src/s3/store.rs,
-// src/checksum.rs; src/azure/mod.rs, src/azure/delegation.rs, src/azure/permissions.rs;
-// src/gcs/mod.rs, src/gcs/endpoint.rs), their types, and its member paths and codes
-// (tests/npm_browser_parity.mjs compares it with the server build, which reads with Rust) — and
-// passes what it read as fields (src/wasm/fields.rs). It checks what the schema reader checks while reading, at the same
-// step (the first error found is the one reported): types, names, required members, instants
-// (their text through the wasm's own RFC 3339 reader), checksum values and letter sets. The values' own checks
-// (key, bucket, headers, lifetime, endpoint, credentials) stay in the wasm, after reading.
+// ---- the URL entries' browser builds (presign, presign/s3, presign/azure, presign/gcs) -------------
+// Their wasm has no JSON reader (0.3 of its size): these readers read the providers' request
+// schemas — the members of the Rust schema reader (src/s3/mod.rs, src/s3/endpoint.rs,
+// src/s3/store.rs, src/checksum.rs; src/azure/mod.rs, src/azure/delegation.rs,
+// src/azure/permissions.rs; src/gcs/mod.rs, src/gcs/endpoint.rs), their types, and its member paths
+// and codes (tests/npm_browser_parity.mjs compares them with the server builds, which read with
+// Rust) — and pass what they read as fields (src/wasm/fields.rs). They check what the schema reader
+// checks while reading, at the same step (the first error found is the one reported): types,
+// names, required members, instants (their text through the wasm's own RFC 3339 reader), checksum
+// values and letter sets. The values' own checks (key, bucket, headers, lifetime, endpoint,
+// credentials) stay in the wasm, after reading.
 const LONE = /\p{Cs}/u; // a lone surrogate: a pair is one code point here
 const lone = (s) => LONE.test(s);
 const LONE_TEXT = "a lone surrogate is not Unicode text"; // src/schema/read.rs
@@ -518,25 +519,26 @@ const gcsSchema = (glue) => ({ provider: "gcs", members: gcsMembers(glue), requi
 
 // The `provider` tag, found as the schema reader finds it (before the other members are read):
 // required in a request and a configuration, optional in a call.
-function provider(o, needed, name) {
+function tag(o, needed) {
   if (!isObject(o)) bad("");
   for (const k of Object.keys(o)) {
     if (lone(k)) bad("", LONE_TEXT);
-    if (k === "provider") return str(o[k], k) === name || bad(k);
+    if (k === "provider") return str(o[k], k);
   }
   if (needed) bad("provider", "missing member");
 }
-// A provider's browser build over its schema: read (a request or configuration; a call on top of
-// a configuration read before), fields (src/wasm/fields.rs: lengths, then the values), sign.
-function fieldsOf(schema) {
-  // Every member present from the start: one object shape for every request (fast to read).
-  const blank = Object.fromEntries(Object.keys(schema.members).map((k) => [k, undefined]));
-  const read = (o, needed, base = blank) => {
+// A browser build over its providers' schemas: read (a request or configuration, whose tag picks
+// the schema; a call on top of a configuration read before, its schema), fields
+// (src/wasm/fields.rs: lengths, then the values), sign. A record keeps its schema in `$`.
+function fieldsOf(...schemas) {
+  const read = (o, needed, base) => {
     o = asJson(o);
-    provider(o, needed, schema.provider);
-    return members(o, schema.members, "", { ...base }, "provider");
+    const p = tag(o, needed);
+    base ??= { $: schemas.find((s) => s.provider === p) || bad("provider") };
+    if (p !== undefined && p !== base.$.provider) bad("provider");
+    return members(o, base.$.members, "", { ...base }, "provider");
   };
-  const fields = (rec) => {
+  const fields = (rec, schema = rec.$) => {
     const v = schema.values(required(rec, schema.required, ""));
     for (const k of schema.pairs) {
       const list = rec[k] || [];
@@ -553,7 +555,7 @@ function fieldsOf(schema) {
     return lens + ";" + text;
   };
   // Their wasm answers JSON (src/wasm/mod.rs `answer`, browser builds).
-  return { read, fields, sign: (rec, now) => unwrap(JSON.parse(schema.sign(fields(rec), now))) };
+  return { read, fields, sign: (rec, now) => unwrap(JSON.parse(rec.$.sign(fields(rec), now))) };
 }
 // Each element signed on its own; an element's error in its place.
 function eachOf(list, sign) {
@@ -607,6 +609,24 @@ export function presignManyS3Fn(glue) {
 export function createPresignerS3Fn(glue) {
   return createPresignerWith(fieldsOf(s3Schema(glue)));
 }
+// `presign`'s browser build: the three readers, the request's tag picking one.
+const allSchemas = (glue) => fieldsOf(s3Schema(glue), azureSchema(glue), gcsSchema(glue));
+/** `presign(request)` of presign's browser build (the request read here). */
+export function presignAllFn(glue) {
+  return presignWith(allSchemas(glue));
+}
+/** `presignMany(requests)` of presign's browser build. */
+export function presignManyAllFn(glue) {
+  return presignManyWith(allSchemas(glue));
+}
+/** `createPresigner(config)` of presign's browser build. */
+export function createPresignerAllFn(glue) {
+  return createPresignerWith(allSchemas(glue));
+}
+/** `presignAsync(request)` of presign's browser build: GCS service accounts signed with WebCrypto. */
+export function presignAsyncAllFn(glue) {
+  return presignAsyncWith(glue, allSchemas(glue));
+}
 /** `presign(request)` of presign/azure's browser build (the request read here). */
 export function presignAzureFn(glue) {
   return presignWith(fieldsOf(azureSchema(glue)));
@@ -633,7 +653,9 @@ export function createPresignerGcsFn(glue) {
 }
 /** `presignAsync(request)` of presign/gcs's browser build: service accounts signed with WebCrypto. */
 export function presignAsyncGcsFn(glue) {
-  const f = fieldsOf(gcsSchema(glue));
+  return presignAsyncWith(glue, fieldsOf(gcsSchema(glue)));
+}
+function presignAsyncWith(glue, f) {
   const presign = presignWith(f);
   return async function presignAsync(request) {
     if (!serviceAccount(request)) return presign(request);

@@ -17,9 +17,10 @@ import { fileURLToPath } from "node:url";
  * nothing else). `web`: the browser build's own features and factories, where they differ.
  */
 export const ENTRIES = [
-  { path: ".", dir: "main", features: "wasm-url,s3,azure,gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"] },
+  { path: ".", dir: "main", features: "wasm-url,s3,azure,gcs", exports: ["presign", "presignMany", "presignAsync", "createPresigner"],
+    // The browser build reads requests in JS (pkg/api.js's three readers) and carries no JSON reader.
+    web: { features: "wasm-fields,s3,azure,gcs", exports: { presign: "presignAll", presignMany: "presignManyAll", presignAsync: "presignAsyncAll", createPresigner: "createPresignerAll" } } },
   { path: "./s3", dir: "s3", features: "wasm-url,s3", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"],
-    // The browser build reads requests in JS (pkg/api.js's S3 reader) and carries no JSON reader.
     web: { features: "wasm-fields,s3", exports: { presign: "presignS3", presignMany: "presignManyS3", createPresigner: "createPresignerS3" } } },
   { path: "./azure", dir: "azure", features: "wasm-url,azure", only: ["azure", "AzureRequest"], exports: ["presign", "presignMany", "createPresigner"],
     web: { features: "wasm-fields,azure", exports: { presign: "presignAzure", presignMany: "presignManyAzure", createPresigner: "createPresignerAzure" } } },

@@ -314,8 +314,9 @@ export interface Presigner {
   /**
    * Releases the client's wasm memory (its derived keys and credentials). Also under
    * `Symbol.dispose` where the runtime has it (`using s3 = createPresigner(...)`). In the browser
-   * builds of `presign/s3` and `presign/gcs` the configuration lives in JS and derived keys in the
-   * module's one cache (as for stateless calls), so there is nothing to release. Calls after
+   * builds (`presign`, `presign/s3`, `presign/azure`, `presign/gcs`) the configuration lives in JS
+   * and derived keys in the module's one cache (as for stateless calls), so there is nothing to
+   * release. Calls after
    * `free()` throw `PresignError` `INVALID_REQUEST`; `free()` again does nothing.
    */
   free(): void;

@@ -28,7 +28,8 @@ const load = (dir) => import(pathToFileURL(join(ROOT, `pkg/dist/${dir}/node.js`)
 const { gcsSignBlobSigner, PresignError } = await load("credentials");
 const main = await load("main");
 const gcsEntry = await load("gcs");
-const gcsWeb = await browserEntry(ROOT, "gcs"); // the browser build: its request read in JS
+const gcsWeb = await browserEntry(ROOT, "gcs"); // the browser builds: their requests read in JS
+const mainWeb = await browserEntry(ROOT, "main");
 const { presignPostAsync } = await load("post");
 const PY = join(process.env.SERVERS_PREFIX || "/tmp/presign-servers", "py/venv/bin/python");
 const PRESIGN_BIN = process.env.PRESIGN_BIN || join(ROOT, "target", "release", "presign");
@@ -68,6 +69,8 @@ for (const t of VECTORS.signingV4Tests) {
   // The same with the key itself, signed by WebCrypto (the key file whole: its other fields skipped).
   const keyed = urlRequest(t, { serviceAccount: KEY });
   test(`conformance url (presign/gcs, browser build, key): ${t.description}`, async () => assert.equal((await gcsWeb.presignAsync(keyed)).url, t.expectedUrl));
+  test(`conformance url (presign, browser build): ${t.description}`, async () => assert.equal((await mainWeb.presignAsync(req)).url, t.expectedUrl));
+  test(`conformance url (presign, browser build, key): ${t.description}`, async () => assert.equal((await mainWeb.presignAsync(keyed)).url, t.expectedUrl));
 }
 for (const t of VECTORS.postPolicyV4Tests) {
   test(`conformance post: ${t.description}`, async () => {

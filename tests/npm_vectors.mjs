@@ -1,8 +1,9 @@
 // Shared vectors through the npm build's Node entries (pkg/dist/<entry>/node.js, built by pkg/build.sh),
-// from JS. Every URL vector is signed five ways: through "presign" (all three providers), through the
-// provider's own entry (presign/s3, presign/azure, presign/gcs) and its browser build (its index.js,
-// whose requests pkg/api.js reads: tests/support/browser_entry.mjs) and, where the call is
-// synchronous, through a client object of each (createPresigner with the whole request, an empty call):
+// from JS. Every URL vector is signed six ways: through "presign" (all three providers) and its
+// browser build, through the provider's own entry (presign/s3, presign/azure, presign/gcs) and its
+// browser build (their index.js, whose requests pkg/api.js reads: tests/support/browser_entry.mjs)
+// and, where the call is synchronous, through a client object of each provider entry
+// (createPresigner with the whole request, an empty call):
 // - Google's V4 conformance cases (tests/vectors/gcs/v4_signatures.json) signed with
 //   `presignAsync`: the string to sign comes from the wasm core, the RSA signature from WebCrypto
 //   with the conformance key; the whole URL must equal Google's expectedUrl. Cases that name a
@@ -28,7 +29,7 @@ const { presignPost, presignPostAsync } = await load("post");
 const { PresignError } = main;
 const own = { s3: await load("s3"), azure: await load("azure"), gcs: await load("gcs") };
 // The provider entries' browser builds too: their requests are read by pkg/api.js's readers.
-const web = { s3: await browserEntry(ROOT, "s3"), azure: await browserEntry(ROOT, "azure"), gcs: await browserEntry(ROOT, "gcs") };
+const web = { main: await browserEntry(ROOT, "main"), s3: await browserEntry(ROOT, "s3"), azure: await browserEntry(ROOT, "azure"), gcs: await browserEntry(ROOT, "gcs") };
 const clientOf = (entry) => (req) => {
   const c = entry.createPresigner(req);
   try { return c.presign({}); } finally { c.free(); }
@@ -36,6 +37,7 @@ const clientOf = (entry) => (req) => {
 /** [label, presign, presignAsync or null] for provider `p`: each way a URL vector is signed. */
 const ways = (p) => [
   ["presign", main.presign, main.presignAsync],
+  ["presign browser build", web.main.presign, web.main.presignAsync],
   [`presign/${p}`, own[p].presign, own[p].presignAsync || null],
   [`presign/${p} client`, clientOf(own[p]), null],
   [`presign/${p} browser build`, web[p].presign, web[p].presignAsync || null],

@@ -1,7 +1,8 @@
-//! The browser builds of `presign/s3`, `presign/azure` and `presign/gcs` (feature `wasm-fields`): `pkg/api.js`'s
-//! reader of the provider's schema reads the request object — the schema's members, types and
-//! paths, refusing what the schema reader refuses with the same codes and member paths — and
-//! passes what it read as fields, so these builds link no JSON reader. The request is then built and checked here by the same typed API
+//! The browser builds of the URL entries (`presign`, `presign/s3`, `presign/azure`,
+//! `presign/gcs`; feature `wasm-fields`): `pkg/api.js`'s reader of the provider's schema reads the
+//! request object — the schema's members, types and paths, refusing what the schema reader
+//! refuses with the same codes and member paths — and passes what it read as fields, so these
+//! builds link no JSON reader. The request is then built and checked here by the same typed API
 //! and signer as every other build, so the values' own checks (key, bucket, headers, lifetime,
 //! endpoint, credentials) stay in one place.
 //!
