@@ -45,8 +45,9 @@ fn signer() -> &'static crate::request::Signer {
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
-// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
-#[cfg_attr(not(any(wasm_request_exports, wasm_fields)), allow(dead_code))]
+// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload)
+// and by the fields builds (`at`).
+#[cfg_attr(not(wasm_request_exports), allow(dead_code))]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
     Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
@@ -77,9 +78,10 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
 /// each header's name and value — from which `pkg/api.js` builds the object the JSON would give
 /// without `JSON.parse` (none of them can hold a line break: URLs are percent-encoded, header
 /// names and values refused with one); an error, or a result with warnings, as its JSON object.
-/// The server builds only: 10-15 % off one URL's time; the browser builds answer JSON, which
-/// `api.js` reads too (their wasm 0.2 KB gzip smaller; a page signs a URL at a time).
-#[cfg(all(wasm_signer, not(no_std_wasm)))]
+/// The server builds only: 10-15 % off one URL's time; the browser builds of the JSON entries
+/// (presign/sigv4a, presign/s3express) answer JSON, which `api.js` reads too (their wasm 0.2 KB
+/// gzip smaller; a page signs a URL at a time), and the fields builds answer [`lines`].
+#[cfg(all(wasm_url, not(no_std_wasm)))]
 fn answer(r: &crate::Result<crate::Presigned>) -> String {
     let lines = |s: &str| !s.contains('\n');
     match r {
@@ -106,8 +108,9 @@ fn answer(r: &crate::Result<crate::Presigned>) -> String {
     }
 }
 
-/// The browser builds' answer: the result or error object as JSON (see the other `answer`).
-#[cfg(all(wasm_signer, no_std_wasm))]
+/// The JSON entries' browser builds' answer: the result or error object as JSON (see the other
+/// `answer`).
+#[cfg(all(wasm_url, no_std_wasm))]
 fn answer(r: &crate::Result<crate::Presigned>) -> String {
     json::result_json(r)
 }
@@ -122,18 +125,61 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     })
 }
 
-/// The answer of `sign` at the instant `now_ms` (the browser builds of the provider entries,
-/// whose requests `pkg/api.js` reads and passes as fields, `fields.rs`): the result or the error
-/// object as JSON.
+/// The fields builds' answer (the browser builds of the URL entries, whose requests `pkg/api.js`
+/// reads and passes as fields, `fields.rs`): lines, so that their wasm carries no JSON writer
+/// (`pkg/api.js` `lines` reads them). An error: an empty line, its code, its message (the rest of
+/// the text). A result: its url, method and expiresAt, the number of headers, each header's name
+/// and value, then each warning's code and message. Only an error's message may hold a line break:
+/// URLs are percent-encoded, header names and values are refused with one, and warnings' messages
+/// are the crate's own sentences.
+#[cfg(wasm_fields)]
+fn lines(r: &crate::Result<crate::Presigned>) -> String {
+    let p = match r {
+        Ok(p) => p,
+        Err(e) => return error_lines(e),
+    };
+    let mut out = String::with_capacity(p.url.len() + 64);
+    for s in [&*p.url, p.method.as_str()] {
+        out.push_str(s);
+        out.push('\n');
+    }
+    p.expires_at.rfc3339_into(&mut out);
+    out.push('\n');
+    crate::encoding::push_decimal(&mut out, p.headers.0.len() as u64);
+    let warnings = p.warnings.iter().map(|w| (w.code, &*w.message));
+    for (a, b) in p.headers.iter().chain(warnings) {
+        out.push('\n');
+        out.push_str(a);
+        out.push('\n');
+        out.push_str(b);
+    }
+    out
+}
+
+/// An error as [`lines`] answers it.
+#[cfg(wasm_fields)]
+fn error_lines(e: &crate::Error) -> String {
+    let mut out = String::from("\n");
+    out.push_str(e.code());
+    out.push('\n');
+    out.push_str(e.message());
+    out
+}
+
+/// `f` at the instant `now_ms` (JS's clock, or a bad one: an error).
+#[cfg(wasm_fields)]
+fn at<T>(now_ms: f64, f: impl FnOnce(Timestamp) -> crate::Result<T>) -> crate::Result<T> {
+    // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
+    Timestamp::from_unix_millis(now_ms as i64).and_then(f)
+}
+
+/// The answer of `sign` at the instant `now_ms`, as [`lines`].
 #[cfg(wasm_fields)]
 fn presign_fields(
     now_ms: f64,
     sign: impl FnOnce(Timestamp) -> crate::Result<crate::Presigned>,
 ) -> String {
-    match now(now_ms) {
-        Ok(t) => answer(&sign(t)),
-        Err(e) => e,
-    }
+    lines(&at(now_ms, sign))
 }
 
 /// Presigns one S3 request given as fields (the browser build of `presign/s3`).
@@ -166,33 +212,28 @@ pub fn presign_gcs_fields(fields: &str, now_ms: f64) -> String {
     })
 }
 
-/// A GCS request given as fields, for a signature made elsewhere: `{"stringToSign"}` or the
-/// error object (as `gcsStringToSignJson`).
+/// A GCS request given as fields, for a signature made elsewhere: its string to sign, or the
+/// error as [`lines`] (an empty first line; a string to sign starts with its algorithm).
 #[cfg(all(wasm_fields, feature = "gcs"))]
 #[wasm_bindgen(js_name = gcsStringToSignFields)]
 pub fn gcs_string_to_sign_fields(fields: &str, now_ms: f64) -> String {
-    let t = match now(now_ms) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    json::string_to_sign_json(
-        fields::gcs_request(fields).and_then(|r| crate::gcs::prepare(&r, t)),
-        crate::gcs::PreparedUrl::string_to_sign,
-    )
+    match at(now_ms, |t| {
+        fields::gcs_request(fields).and_then(|r| crate::gcs::prepare(&r, t))
+    }) {
+        Ok(p) => p.string_to_sign().into(),
+        Err(e) => error_lines(&e),
+    }
 }
 
-/// Completes the same request and instant with the hex signature (as `gcsFinishJson`).
+/// Completes the same request and instant with the hex signature, as [`lines`].
 #[cfg(all(wasm_fields, feature = "gcs"))]
 #[wasm_bindgen(js_name = gcsFinishFields)]
 pub fn gcs_finish_fields(fields: &str, now_ms: f64, signature_hex: &str) -> String {
-    match now(now_ms) {
-        Ok(t) => json::result_json(
-            &fields::gcs_request(fields)
-                .and_then(|r| crate::gcs::prepare(&r, t))
-                .and_then(|p| p.finish(signature_hex)),
-        ),
-        Err(e) => e,
-    }
+    lines(&at(now_ms, |t| {
+        fields::gcs_request(fields)
+            .and_then(|r| crate::gcs::prepare(&r, t))
+            .and_then(|p| p.finish(signature_hex))
+    }))
 }
 
 /// An RFC 3339 instant as Unix milliseconds (whole seconds, as the schema reads it), or NaN when
