@@ -18,7 +18,7 @@
 // with quotes and unicode, user-delegation extras (saoid, scid, sduoid, skdutid, bound
 // request headers and query parameters), connection strings (portal, sovereign suffix, custom
 // endpoint, UseDevelopmentStorage=true, read by the SDK's own BlobServiceClient), clockSkew
-// and expiresIn, user-delegation keys with the times real clients ask for (issue 16: requested
+// and expiresIn, user-delegation keys with the times real clients ask for (requested
 // at or before the signing instant, the start back-dated by minutes, hours or days up to the
 // full 7 days, not at all or a little forward, the expiry up to 7 days after the request — keys
 // of up to 14 days — and the SAS's st/se anywhere inside the key's validity, now and then
