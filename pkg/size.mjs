@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 54.0, s3: 29.6, sigv4a: 57.1, s3express: 37.6, azure: 33.7, gcs: 29.4, post: 39.0, cors: 16.3, credentials: 56.9, verify: 53.7, upload: 20.5, multipart: 92.6 };
+const GUARDS = { main: 53.7, s3: 29.4, sigv4a: 57.1, s3express: 37.6, azure: 33.5, gcs: 29.2, post: 39.0, cors: 16.3, credentials: 56.9, verify: 53.7, upload: 20.5, multipart: 92.6 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(

@@ -28,6 +28,26 @@ use crate::time::Timestamp;
 use crate::types::CredentialExpiry;
 use crate::types::Method;
 
+/// Decimal digits as a number (one reader for the fields' lengths, numbers and instants: one
+/// integer parser in the wasm instead of one per type).
+fn decimal<T: TryFrom<u64>>(s: &str) -> Result<T> {
+    let mut n = 0u64;
+    for b in s.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return Err(malformed());
+        }
+        n = n
+            .checked_mul(10)
+            .and_then(|n| n.checked_add(u64::from(d)))
+            .ok_or_else(malformed)?;
+    }
+    if s.is_empty() {
+        return Err(malformed());
+    }
+    T::try_from(n).map_err(|_| malformed())
+}
+
 /// A reader of the fields (see the module docs).
 struct Fields<'a> {
     lens: core::str::Split<'a, char>,
@@ -54,7 +74,7 @@ impl<'a> Fields<'a> {
         if len.is_empty() {
             return Ok(None);
         }
-        let units: usize = len.parse().map_err(|_| malformed())?;
+        let units: usize = decimal(len)?;
         let mut seen = 0;
         let mut end = None;
         for (i, c) in self.rest.char_indices() {
@@ -85,9 +105,7 @@ impl<'a> Fields<'a> {
     }
 
     fn number(&mut self) -> Result<Option<u64>> {
-        self.next()?
-            .map(|n| n.parse().map_err(|_| malformed()))
-            .transpose()
+        self.next()?.map(decimal).transpose()
     }
 
     /// An enum member by its schema name.
@@ -101,7 +119,11 @@ impl<'a> Fields<'a> {
     /// [`super::instant_millis`]).
     fn instant(&mut self) -> Result<Option<Timestamp>> {
         self.next()?
-            .map(|ms| Timestamp::from_unix_millis(ms.parse().map_err(|_| malformed())?))
+            .map(|ms| {
+                let (sign, digits) = ms.strip_prefix('-').map_or((1, ms), |d| (-1, d));
+                let ms: i64 = decimal(digits)?;
+                Timestamp::from_unix_millis(sign * ms)
+            })
             .transpose()
     }
 
@@ -451,6 +473,27 @@ mod tests {
         v[7] = Some("a");
         v[16] = Some("q"); // not a permission letter: JS refuses it first
         assert!(azure_request(&encode(&v)).is_err());
+    }
+
+    #[test]
+    fn decimal_digits_only_within_the_type() {
+        assert_eq!(decimal::<u64>("0").unwrap(), 0);
+        assert_eq!(decimal::<u64>("007").unwrap(), 7);
+        assert_eq!(decimal::<u64>("18446744073709551615").unwrap(), u64::MAX);
+        for bad in [
+            "",
+            "18446744073709551616",
+            "1a",
+            "+1",
+            "-1",
+            " 1",
+            "1.5",
+            "١",
+        ] {
+            assert!(decimal::<u64>(bad).is_err(), "{bad:?}");
+        }
+        assert!(decimal::<i64>("9223372036854775808").is_err());
+        assert_eq!(decimal::<usize>("12").unwrap(), 12);
     }
 
     #[test]
