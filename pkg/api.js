@@ -566,10 +566,11 @@ function fieldsOf(...schemas) {
 function lines(text) {
   const l = text.split("\n");
   if (!l[0]) throw new PresignError(l[1], l.slice(2).join("\n"));
-  const headers = {};
+  const headers = [];
   const n = 4 + 2 * l[3];
-  for (let i = 4; i < n; i += 2) headers[l[i]] = l[i + 1];
-  const r = { url: l[0], method: l[1], headers, expiresAt: l[2] };
+  for (let i = 4; i < n; i += 2) headers.push([l[i], l[i + 1]]);
+  // fromEntries makes own members, as JSON.parse does (a header may be named __proto__).
+  const r = { url: l[0], method: l[1], headers: Object.fromEntries(headers), expiresAt: l[2] };
   if (l.length > n) r.warnings = [];
   for (let i = n; i < l.length; i += 2) r.warnings.push({ code: l[i], message: l[i + 1] });
   return r;

@@ -798,6 +798,7 @@ function* maps(good, member, reserved) {
     ["a value with a NUL", { "x-amz-meta-a": "a\0b" }],
     ["a unicode value", { "x-amz-meta-a": "日本語 ünï 😀" }],
     ["an integer-like name", { "5": "v", a: "b" }],
+    ["a header named __proto__", JSON.parse('{"__proto__": "v", "x-amz-meta-a": "b"}')],
     ["50 entries", Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`x-amz-meta-h${i}`, `v${i}`]))],
     ...reserved.map((n) => [`reserved ${n}`, { [n]: "v" }]),
   ];
