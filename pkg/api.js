@@ -115,23 +115,58 @@ function unwrap(result) {
 }
 
 // One URL's answer from the wasm (its `answer`): a JSON object (an error, or a result with
-// warnings), or the result as lines — url, method, expiresAt, then header names and values —
-// read here into the object the JSON would give, without JSON.parse. (Exported for
-// benches/npm.mjs; no entry re-exports it.)
+// warnings), or the result as lines — url, method, expiresAt, the number of headers, then header
+// names and values — read here into the object the JSON would give, without JSON.parse.
+// (Exported for benches/npm.mjs; no entry re-exports it.)
 export function answer(text) {
   if (text.charCodeAt(0) === 123) return unwrap(JSON.parse(text));
-  const a = text.indexOf("\n");
-  const b = text.indexOf("\n", a + 1);
-  let c = text.indexOf("\n", b + 1);
-  const headers = {};
-  const result = { url: text.slice(0, a), method: text.slice(a + 1, b), headers, expiresAt: text.slice(b + 1, c < 0 ? undefined : c) };
-  while (c >= 0) {
-    const d = text.indexOf("\n", c + 1);
-    const e = text.indexOf("\n", d + 1);
-    headers[text.slice(c + 1, d)] = text.slice(d + 1, e < 0 ? undefined : e);
-    c = e;
+  return result(text, 0);
+}
+
+// The result (or the parsed error object) at `i` in an answer: lines as `answer` reads them, or
+// one line of JSON. `after` is left at the index after its last line.
+let after = 0;
+function lineEnd(text, from) {
+  const n = text.indexOf("\n", from);
+  return n < 0 ? text.length : n;
+}
+function result(text, i) {
+  const end = (from) => lineEnd(text, from);
+  if (text.charCodeAt(i) === 123) {
+    after = end(i) + 1;
+    return JSON.parse(text.slice(i, after - 1));
   }
-  return result;
+  const a = end(i);
+  const b = end(a + 1);
+  const c = end(b + 1);
+  let d = end(c + 1);
+  const headers = {};
+  const out = { url: text.slice(i, a), method: text.slice(a + 1, b), headers, expiresAt: text.slice(b + 1, c) };
+  for (let n = Number(text.slice(c + 1, d)); n > 0; n--) {
+    const e = end(d + 1);
+    const f = end(e + 1);
+    const name = text.slice(d + 1, e);
+    // As JSON.parse makes it: an own member even when named __proto__.
+    if (name === "__proto__") Object.defineProperty(headers, name, { value: text.slice(e + 1, f), enumerable: true, writable: true, configurable: true });
+    else headers[name] = text.slice(e + 1, f);
+    d = f;
+  }
+  after = d + 1;
+  return out;
+}
+
+// A batch's answer from the wasm: a JSON array (the browser builds), an error object for the
+// whole batch, or a line break and then each result as `result` reads it (the server builds).
+// (Exported for benches/npm.mjs, as `answer`.)
+export function answers(text) {
+  if (text.charCodeAt(0) !== 10) {
+    const out = JSON.parse(text);
+    if (!Array.isArray(out)) unwrap(out);
+    return out;
+  }
+  const out = [];
+  for (let i = 1; i < text.length; i = after) out.push(result(text, i));
+  return out;
 }
 
 function hex(bytes) {
@@ -234,8 +269,7 @@ function signMany(requests, sign, what) {
     });
     text = stringify(items);
   }
-  const out = JSON.parse(sign(encode(text)));
-  if (!Array.isArray(out)) unwrap(out);
+  const out = answers(sign(encode(text)));
   return out.map((r, i) =>
     early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
   );

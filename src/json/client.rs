@@ -5,7 +5,7 @@
 //! given in both takes the call's value), because it is that: the same member reader, applied to
 //! the configuration and then to the call. Derived keys are cached across calls.
 
-use super::{not_a_request, result_json, sign_many, PROVIDERS};
+use super::{not_a_request, result_json, sign_many, Batch, JSON_ARRAY, PROVIDERS};
 use crate::error::{msg, msg_at};
 use crate::error::{Error, Result};
 use crate::prelude::*;
@@ -188,11 +188,22 @@ impl Client {
     /// Presigns an array of calls; an array of results in the same order, a bad element's error
     /// in its place, as [`super::presign_many_json`].
     pub fn presign_many_json(&self, calls: &str, now: Timestamp) -> String {
+        self.presign_many(calls, now, &JSON_ARRAY)
+    }
+
+    /// [`Client::presign_many_json`] with its results written as `batch` says.
+    pub(crate) fn presign_many(&self, calls: &str, now: Timestamp, batch: &Batch) -> String {
         let capacity = calls.len() * 2 + 2;
         let peek = may_name_provider(calls);
-        sign_many(&self.signer, calls, now, capacity, "calls", &mut |r| {
-            self.request(r, peek)
-        })
+        sign_many(
+            &self.signer,
+            calls,
+            now,
+            capacity,
+            "calls",
+            batch,
+            &mut |r| self.request(r, peek),
+        )
     }
 }
 
