@@ -115,43 +115,26 @@ function unwrap(result) {
 }
 
 // One URL's answer from the wasm (its `answer`): a JSON object (an error, or a result with
-// warnings), or the result as lines — url, method, expiresAt, the number of headers, then header
-// names and values — read here into the object the JSON would give, without JSON.parse.
-// (Exported for benches/npm.mjs; no entry re-exports it.)
+// warnings), or the result as lines (`result`), read here without JSON.parse. (Exported for
+// benches/npm.mjs; no entry re-exports it.)
 export function answer(text) {
-  if (text.charCodeAt(0) === 123) return unwrap(JSON.parse(text));
-  return result(text, 0);
+  return text.charCodeAt(0) === 123 ? unwrap(JSON.parse(text)) : result(text, 0);
 }
 
-// The result (or the parsed error object) at `i` in an answer: lines as `answer` reads them, or
-// one line of JSON. `after` is left at the index after its last line.
+// The result at `i` in an answer, as JSON would give it: a line of JSON (an error, a result with
+// warnings), or the lines url, method, expiresAt, the number of headers, then their names and
+// values, each line ended by a line break. `after` is left after its last line.
 let after = 0;
-function lineEnd(text, from) {
-  const n = text.indexOf("\n", from);
-  return n < 0 ? text.length : n;
-}
 function result(text, i) {
-  const end = (from) => lineEnd(text, from);
-  if (text.charCodeAt(i) === 123) {
-    after = end(i) + 1;
-    return JSON.parse(text.slice(i, after - 1));
+  const line = () => text.slice(i, (i = text.indexOf("\n", i) + 1) - 1);
+  const url = line();
+  let out;
+  if (url.charCodeAt(0) === 123) out = JSON.parse(url);
+  else {
+    out = { url, method: line(), headers: {}, expiresAt: line() };
+    for (let n = +line(); n > 0; n--) out.headers[line()] = line();
   }
-  const a = end(i);
-  const b = end(a + 1);
-  const c = end(b + 1);
-  let d = end(c + 1);
-  const headers = {};
-  const out = { url: text.slice(i, a), method: text.slice(a + 1, b), headers, expiresAt: text.slice(b + 1, c) };
-  for (let n = Number(text.slice(c + 1, d)); n > 0; n--) {
-    const e = end(d + 1);
-    const f = end(e + 1);
-    const name = text.slice(d + 1, e);
-    // As JSON.parse makes it: an own member even when named __proto__.
-    if (name === "__proto__") Object.defineProperty(headers, name, { value: text.slice(e + 1, f), enumerable: true, writable: true, configurable: true });
-    else headers[name] = text.slice(e + 1, f);
-    d = f;
-  }
-  after = d + 1;
+  after = i;
   return out;
 }
 

@@ -73,11 +73,12 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
     }
 }
 
-/// One URL's answer for JS: the presigned request as lines — `url`, `method`, `expiresAt`, the
-/// number of headers, then each header's name and value — from which `pkg/api.js` builds the
-/// object the JSON would give without `JSON.parse` (none of them can hold a line break: URLs are
-/// percent-encoded, header names and values refused with one); an error, or a result with
-/// warnings, as its JSON object (one line: the writer escapes line breaks). The server builds
+/// One URL's answer for JS: the presigned request as lines, each ended by a line break — `url`,
+/// `method`, `expiresAt`, the number of headers, then each header's name and value — from which
+/// `pkg/api.js` builds the object the JSON would give without `JSON.parse` (none of them can hold
+/// a line break: URLs are percent-encoded, header names and values refused with one); an error,
+/// a result with warnings, or one with a header named `__proto__` (which JS would take for the
+/// object's prototype), as its JSON object (one line: the writer escapes line breaks). The server builds
 /// only: 10-15 % off one URL's time; the browser builds answer JSON, which `api.js` reads too
 /// (their wasm 0.2 KB gzip smaller; a page signs a URL at a time). The lines go on after the URL
 /// in its own string (the signer leaves room there): no copy of it.
@@ -97,7 +98,11 @@ fn answer(r: crate::Result<crate::Presigned>) -> String {
 #[cfg(all(wasm_signer, not(no_std_wasm)))]
 fn in_lines(p: &crate::Presigned) -> bool {
     let lines = |s: &str| !s.contains('\n');
-    p.warnings.is_empty() && lines(&p.url) && p.headers.iter().all(|(n, v)| lines(n) && lines(v))
+    p.warnings.is_empty()
+        && lines(&p.url)
+        && p.headers
+            .iter()
+            .all(|(n, v)| lines(n) && lines(v) && n != "__proto__")
 }
 
 /// The lines of an answer after its URL (see `answer`).
@@ -114,28 +119,32 @@ fn push_after_url(
     expires_at.rfc3339_into(out);
     out.push('\n');
     crate::encoding::push_decimal(out, headers.0.len() as u64);
+    out.push('\n');
     for (name, value) in headers.iter() {
-        out.push('\n');
         out.push_str(name);
         out.push('\n');
         out.push_str(value);
+        out.push('\n');
     }
 }
 
 /// A batch's answer in the server builds: a line break (what tells it from an error object for
-/// the whole batch, `{…}`, and from the browser builds' JSON array, `[…]`), then each result as
-/// `answer` writes it, one after the other with a line break between them.
+/// the whole batch, `{…}`, and from the browser builds' JSON array, `[…]`), then each result's
+/// lines as `answer` writes them, or its line of JSON.
 #[cfg(all(wasm_url, not(no_std_wasm)))]
 const BATCH: json::Batch = json::Batch {
     open: "\n",
-    between: "\n",
+    between: "",
     close: "",
     push: |out, r| match r {
         Ok(p) if in_lines(&p) => {
             out.push_str(&p.url);
             push_after_url(out, p.method, p.expires_at, &p.headers);
         }
-        r => json::push_result(out, r),
+        r => {
+            json::push_result(out, r);
+            out.push('\n');
+        }
     },
 };
 
