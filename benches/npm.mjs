@@ -317,7 +317,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
 // Marshaling: what pkg/api.js does around the wasm call, per URL, no signing: the request object
 // built as the bench's loop builds it, its Date instants as milliseconds (a copy), JSON.stringify,
 // TextEncoder.encodeInto a reused buffer, reading the package's exact result text as api.js does
-// (`answer`: one URL's lines; JSON.parse for a batch).
+// (`answer`: one URL's lines; `answers` for a batch's).
 // "wasm call": the glue's presignJson / presignManyJson on already-encoded bytes (copy in, the
 // Rust core, decoding the result text), i.e. the package minus its JS work.
 {
@@ -325,7 +325,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const glue = await import(pathToFileURL(join(ROOT, "pkg/dist/main/server/presign_main.js")).href);
   await entry("verify");
   const vglue = await import(pathToFileURL(join(ROOT, "pkg/dist/verify/server/presign_verify.js")).href);
-  const { answer } = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href); // reads a result as api.js does
+  const { answer, answers } = await import(pathToFileURL(join(ROOT, "pkg/api.js")).href); // reads results as api.js does
   const enc = new TextEncoder();
   const shaBlocks = (n) => Math.ceil((n + 9) / 64);
   const hmacBlocks = (n) => Math.ceil((n + 73) / 64);
@@ -365,7 +365,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const s3ManyIn = enc.encode(JSON.stringify(KEYS.map(req)));
   const s3ManyOut = glue.presignManyJson(s3ManyIn, now);
   if (answer(s3Out[7]).url !== presign(req(KEYS[7])).url || answer(azOut[7]).url !== presign(azReq(KEYS[7])).url ||
-    JSON.parse(s3ManyOut)[7].url !== presign(req(KEYS[7])).url) throw new Error("the glue's results differ from presign's");
+    answers(s3ManyOut)[7].url !== presign(req(KEYS[7])).url) throw new Error("the glue's results differ from presign's");
   let sink = 0; // keeps every encoded request alive in the timed loops
   const scratch = new Uint8Array(1 << 20);
   const msDates = (r) => {
@@ -383,7 +383,7 @@ for (const [provider, , [ours, ...rest]] of groups) {
       await bench("wasm call", (i) => glue.presignJson(s3In[i % 1000], now))],
     ["S3 presignMany x1000", groups[0][2][1].ns, s3Sha + s3Hmac, 3000, await bench("marshal", () => {
       sink += encodeLikeApi(KEYS.map((k) => msDates(req(k))));
-      return JSON.parse(s3ManyOut);
+      return answers(s3ManyOut);
     }, 1000), await bench("wasm call", () => glue.presignManyJson(s3ManyIn, now), 1000)],
     ["Azure presign", groups[1][2][0].ns, azHmac, 4000, await bench("marshal", marshal(azReq, azOut)),
       await bench("wasm call", (i) => glue.presignJson(azIn[i % 1000], now))],

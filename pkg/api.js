@@ -115,23 +115,41 @@ function unwrap(result) {
 }
 
 // One URL's answer from the wasm (its `answer`): a JSON object (an error, or a result with
-// warnings), or the result as lines — url, method, expiresAt, then header names and values —
-// read here into the object the JSON would give, without JSON.parse. (Exported for
+// warnings), or the result as lines (`result`), read here without JSON.parse. (Exported for
 // benches/npm.mjs; no entry re-exports it.)
 export function answer(text) {
-  if (text.charCodeAt(0) === 123) return unwrap(JSON.parse(text));
-  const a = text.indexOf("\n");
-  const b = text.indexOf("\n", a + 1);
-  let c = text.indexOf("\n", b + 1);
-  const headers = {};
-  const result = { url: text.slice(0, a), method: text.slice(a + 1, b), headers, expiresAt: text.slice(b + 1, c < 0 ? undefined : c) };
-  while (c >= 0) {
-    const d = text.indexOf("\n", c + 1);
-    const e = text.indexOf("\n", d + 1);
-    headers[text.slice(c + 1, d)] = text.slice(d + 1, e < 0 ? undefined : e);
-    c = e;
+  return text.charCodeAt(0) === 123 ? unwrap(JSON.parse(text)) : result(text, 0);
+}
+
+// The result at `i` in an answer, as JSON would give it: a line of JSON (an error, a result with
+// warnings), or the lines url, method, expiresAt, the number of headers, then their names and
+// values, each line ended by a line break. `after` is left after its last line.
+let after = 0;
+function result(text, i) {
+  const line = () => text.slice(i, (i = text.indexOf("\n", i) + 1) - 1);
+  const url = line();
+  let out;
+  if (url.charCodeAt(0) === 123) out = JSON.parse(url);
+  else {
+    out = { url, method: line(), headers: {}, expiresAt: line() };
+    for (let n = +line(); n > 0; n--) out.headers[line()] = line();
   }
-  return result;
+  after = i;
+  return out;
+}
+
+// A batch's answer from the wasm: a JSON array (the browser builds), an error object for the
+// whole batch, or a line break and then each result as `result` reads it (the server builds).
+// (Exported for benches/npm.mjs, as `answer`.)
+export function answers(text) {
+  if (text.charCodeAt(0) !== 10) {
+    const out = JSON.parse(text);
+    if (!Array.isArray(out)) unwrap(out);
+    return out;
+  }
+  const out = [];
+  for (let i = 1; i < text.length; i = after) out.push(result(text, i));
+  return out;
 }
 
 function hex(bytes) {
@@ -234,8 +252,7 @@ function signMany(requests, sign, what) {
     });
     text = stringify(items);
   }
-  const out = JSON.parse(sign(encode(text)));
-  if (!Array.isArray(out)) unwrap(out);
+  const out = answers(sign(encode(text)));
   return out.map((r, i) =>
     early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
   );

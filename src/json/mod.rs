@@ -164,10 +164,41 @@ pub(crate) fn presign(signer: &Signer, json: &str, now: Timestamp) -> Result<Pre
 /// Presigns a JSON array of requests; returns a JSON array of results in the same order. A bad
 /// element gives an error object in its place; only input that is not an array fails as a whole.
 pub fn presign_many_json(signer: &Signer, json: &str, now: Timestamp) -> String {
+    presign_many(signer, json, now, &JSON_ARRAY)
+}
+
+/// [`presign_many_json`] with its results written as `batch` says.
+pub(crate) fn presign_many(signer: &Signer, json: &str, now: Timestamp, batch: &Batch) -> String {
     let capacity = json.len() + json.len() / 2 + 2;
-    sign_many(signer, json, now, capacity, "requests", &mut |r| {
+    sign_many(signer, json, now, capacity, "requests", batch, &mut |r| {
         Request::from_json(r)
     })
+}
+
+/// How a batch's answer is written: the text before its first result, between two results and
+/// after the last, and how each result (or error) is written. Whatever fails as a whole (input
+/// that is not an array) is the error object alone.
+pub(crate) struct Batch {
+    pub(crate) open: &'static str,
+    pub(crate) between: &'static str,
+    pub(crate) close: &'static str,
+    pub(crate) push: fn(&mut String, Result<Presigned>),
+}
+
+/// A JSON array of result and error objects.
+pub(crate) const JSON_ARRAY: Batch = Batch {
+    open: "[",
+    between: ",",
+    close: "]",
+    push: push_result,
+};
+
+/// Appends a result object, or the error object.
+pub(crate) fn push_result(out: &mut String, r: Result<Presigned>) {
+    match r {
+        Ok(p) => push_presigned(out, &p),
+        Err(e) => push_error(out, &e),
+    }
 }
 
 /// The batch loop of [`presign_many_json`] and of the client's: each element is read in place by
@@ -180,30 +211,29 @@ pub(crate) fn sign_many(
     now: Timestamp,
     capacity: usize,
     what: &str,
+    batch: &Batch,
     read: &mut dyn FnMut(&mut Reader<'_>) -> Result<Request>,
 ) -> String {
     let mut out = String::with_capacity(capacity);
-    out.push('[');
+    out.push_str(batch.open);
     let mut r = Reader::new(json);
     let mut first = true;
     let listed = r
         .array(|r| {
             if !first {
-                out.push(',');
+                out.push_str(batch.between);
             }
             first = false;
             let start = r.position();
-            match read(r) {
-                Ok(req) => match signer.presign(&req, now) {
-                    Ok(p) => push_presigned(&mut out, &p),
-                    Err(e) => push_error(&mut out, &e),
-                },
+            let result = match read(r) {
+                Ok(req) => signer.presign(&req, now),
                 Err(e) => {
                     r.rewind(start);
                     r.skip()?;
-                    push_error(&mut out, &not_a_request(e));
+                    Err(not_a_request(e))
                 }
-            }
+            };
+            (batch.push)(&mut out, result);
             Ok(())
         })
         .and_then(|()| r.finish());
@@ -213,7 +243,7 @@ pub(crate) fn sign_many(
             "expected an array of {what}: "
         )));
     }
-    out.push(']');
+    out.push_str(batch.close);
     out
 }
 

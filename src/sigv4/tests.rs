@@ -73,3 +73,52 @@ fn the_fast_path_writes_auth_parameters_in_canonical_order() {
         assert_eq!(six, sorted.as_slice());
     }
 }
+
+#[test]
+fn signatures_in_a_cached_scope_equal_the_full_string_to_sign() {
+    // The start of the string to sign absorbed once per second (`SignedStart`) must sign as the
+    // whole string: the same second again, the next, back again, and a scope whose start is
+    // shorter than a block (region `x`).
+    let c = KeyCache::new();
+    let headers = [("host".to_string(), "b.example".to_string())];
+    for region in ["eu-west-1", "x"] {
+        for at in [1_795_514_400, 1_795_514_400, 1_795_514_401, 1_795_514_400] {
+            let time = Timestamp::from_unix(at).unwrap();
+            let auth = Auth {
+                scheme: &AWS4_HMAC_SHA256,
+                access_key_id: "AKIDEXAMPLE",
+                session_token: None,
+                time,
+                region,
+                service: "s3",
+                expires_in: 3600,
+            };
+            let req = Request {
+                method: "GET",
+                canonical_uri: "/k",
+                query: &[],
+                headers: &headers,
+                payload_hash: UNSIGNED_PAYLOAD,
+            };
+            let stamp = time.amz_stamp();
+            let key = c.scoped(
+                &AWS4_HMAC_SHA256,
+                "secret",
+                "AKIDEXAMPLE",
+                stamp.date(),
+                region,
+                "s3",
+            );
+            let mut url = String::new();
+            sign_query(&req, None, &auth, &stamp, &key)
+                .append_to(&mut url)
+                .unwrap();
+            let full = presign(
+                &req,
+                &auth,
+                &SigningKey::derive(&AWS4_HMAC_SHA256, "secret", stamp.date(), region, "s3"),
+            );
+            assert_eq!(url, full.query, "{region} {at}");
+        }
+    }
+}

@@ -74,45 +74,91 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
     }
 }
 
-/// One URL's answer for JS: the presigned request as lines — `url`, `method`, `expiresAt`, then
-/// each header's name and value — from which `pkg/api.js` builds the object the JSON would give
-/// without `JSON.parse` (none of them can hold a line break: URLs are percent-encoded, header
-/// names and values refused with one); an error, or a result with warnings, as its JSON object.
-/// The server builds only: 10-15 % off one URL's time; the browser builds of the JSON entries
+/// One URL's answer for JS: the presigned request as lines, each ended by a line break — `url`,
+/// `method`, `expiresAt`, the number of headers, then each header's name and value — from which
+/// `pkg/api.js` builds the object the JSON would give without `JSON.parse` (none of them can hold
+/// a line break: URLs are percent-encoded, header names and values refused with one); an error,
+/// a result with warnings, or one with a header named `__proto__` (which JS would take for the
+/// object's prototype), as its JSON object (one line: the writer escapes line breaks). The server
+/// builds only: 10-15 % off one URL's time; the browser builds of the JSON entries
 /// (presign/sigv4a, presign/s3express) answer JSON, which `api.js` reads too (their wasm 0.2 KB
-/// gzip smaller; a page signs a URL at a time), and the fields builds answer [`lines`].
+/// gzip smaller; a page signs a URL at a time), and the fields builds answer [`lines`]. The lines
+/// go on after the URL in its own string (the signer leaves room there): no copy of it.
 #[cfg(all(wasm_url, not(no_std_wasm)))]
-fn answer(r: &crate::Result<crate::Presigned>) -> String {
-    let lines = |s: &str| !s.contains('\n');
+fn answer(r: crate::Result<crate::Presigned>) -> String {
     match r {
-        Ok(p)
-            if p.warnings.is_empty()
-                && lines(&p.url)
-                && p.headers.iter().all(|(n, v)| lines(n) && lines(v)) =>
-        {
-            let mut out = String::with_capacity(p.url.len() + 64);
-            out.push_str(&p.url);
-            out.push('\n');
-            out.push_str(p.method.as_str());
-            out.push('\n');
-            p.expires_at.rfc3339_into(&mut out);
-            for (name, value) in p.headers.iter() {
-                out.push('\n');
-                out.push_str(name);
-                out.push('\n');
-                out.push_str(value);
-            }
+        Ok(p) if in_lines(&p) => {
+            let mut out = p.url;
+            push_after_url(&mut out, p.method, p.expires_at, &p.headers);
             out
         }
-        _ => json::result_json(r),
+        r => json::result_json(&r),
     }
 }
+
+/// Whether a result is answered as lines (see `answer`).
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+fn in_lines(p: &crate::Presigned) -> bool {
+    let lines = |s: &str| !s.contains('\n');
+    p.warnings.is_empty()
+        && lines(&p.url)
+        && p.headers
+            .iter()
+            .all(|(n, v)| lines(n) && lines(v) && n != "__proto__")
+}
+
+/// The lines of an answer after its URL (see `answer`).
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+fn push_after_url(
+    out: &mut String,
+    method: crate::Method,
+    expires_at: Timestamp,
+    headers: &crate::Params,
+) {
+    out.push('\n');
+    out.push_str(method.as_str());
+    out.push('\n');
+    expires_at.rfc3339_into(out);
+    out.push('\n');
+    crate::encoding::push_decimal(out, headers.0.len() as u64);
+    out.push('\n');
+    for (name, value) in headers.iter() {
+        out.push_str(name);
+        out.push('\n');
+        out.push_str(value);
+        out.push('\n');
+    }
+}
+
+/// A batch's answer in the server builds: a line break (what tells it from an error object for
+/// the whole batch, `{…}`, and from the browser builds' JSON array, `[…]`), then each result's
+/// lines as `answer` writes them, or its line of JSON.
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+const BATCH: json::Batch = json::Batch {
+    open: "\n",
+    between: "",
+    close: "",
+    push: |out, r| match r {
+        Ok(p) if in_lines(&p) => {
+            out.push_str(&p.url);
+            push_after_url(out, p.method, p.expires_at, &p.headers);
+        }
+        r => {
+            json::push_result(out, r);
+            out.push('\n');
+        }
+    },
+};
+
+/// The JSON entries' browser builds' batch answer: a JSON array.
+#[cfg(all(wasm_url, no_std_wasm))]
+const BATCH: json::Batch = json::JSON_ARRAY;
 
 /// The JSON entries' browser builds' answer: the result or error object as JSON (see the other
 /// `answer`).
 #[cfg(all(wasm_url, no_std_wasm))]
-fn answer(r: &crate::Result<crate::Presigned>) -> String {
-    json::result_json(r)
+fn answer(r: crate::Result<crate::Presigned>) -> String {
+    json::result_json(&r)
 }
 
 /// Presigns one request (request-schema JSON); returns the result (see `answer`) or the error
@@ -121,7 +167,7 @@ fn answer(r: &crate::Result<crate::Presigned>) -> String {
 #[wasm_bindgen(js_name = presignJson)]
 pub fn presign_json(request: &[u8], now_ms: f64) -> String {
     with(request, now_ms, |request, t| {
-        answer(&json::presign(signer(), request, t))
+        answer(json::presign(signer(), request, t))
     })
 }
 
@@ -245,12 +291,12 @@ pub fn instant_millis(text: &str) -> f64 {
     Timestamp::parse_rfc3339(text).map_or(f64::NAN, |t| (t.unix() * 1000) as f64)
 }
 
-/// Presigns a JSON array of requests in one call; returns a JSON array of results.
+/// Presigns a JSON array of requests in one call; returns the results (see `BATCH`).
 #[cfg(wasm_url)]
 #[wasm_bindgen(js_name = presignManyJson)]
 pub fn presign_many_json(requests: &[u8], now_ms: f64) -> String {
     with(requests, now_ms, |requests, t| {
-        json::presign_many_json(signer(), requests, t)
+        json::presign_many(signer(), requests, t, &BATCH)
     })
 }
 
@@ -380,16 +426,16 @@ impl Client {
     /// Presigns one call; the result (see `answer`) or the error object as JSON.
     pub fn presign(&self, call: &[u8], now_ms: f64) -> String {
         match &self.0 {
-            Ok(c) => with(call, now_ms, |call, t| answer(&c.presign(call, t))),
+            Ok(c) => with(call, now_ms, |call, t| answer(c.presign(call, t))),
             Err(e) => e.clone(),
         }
     }
 
-    /// Presigns an array of calls; an array of results (or the configuration's error object).
+    /// Presigns an array of calls; the results (see `BATCH`), or the configuration's error object.
     #[wasm_bindgen(js_name = presignMany)]
     pub fn presign_many(&self, calls: &[u8], now_ms: f64) -> String {
         match &self.0 {
-            Ok(c) => with(calls, now_ms, |calls, t| c.presign_many_json(calls, t)),
+            Ok(c) => with(calls, now_ms, |calls, t| c.presign_many(calls, t, &BATCH)),
             Err(e) => e.clone(),
         }
     }
