@@ -56,20 +56,8 @@ const KEPT = [
   // pkg/api.js
   /^`[^`]+`: (?:an invalid Date|must be a finite number(?: of milliseconds)?, not NaN or Infinity|out of range \(a Date holds ±8\.64e15 ms\)|must be a Date, a number of milliseconds or an RFC 3339 string)$/,
   /^(?:a request must be an object with a `provider` field|each element must be an object|a call must be an object \(its members go over the configuration's\)|presignMany takes an array)$/,
-  // the signers (src/s3/store.rs, src/s3/endpoint.rs, src/s3/mod.rs, src/s3/express.rs, src/azure/mod.rs)
-  /^`store` (?:r2|b2) needs `(?:accountId|region)` /,
-  /^`accountId`: (?:only R2 endpoints are built from an account id|an R2 account id is lower-case letters and digits) /,
-  /^`accountId` and `endpoint` both name the endpoint; give one$/,
-  /^`endpoint`: a self-hosted store \(minio, seaweedfs\) needs its endpoint$/,
-  /^`limits`: upload limits apply to PUT requests$/,
-  /^`limits\.size`: larger than `limits\.maxSize`$/,
-  /^`bucket`: a directory bucket \(S3 Express One Zone, --x-s3\) needs the S3 Express build: /,
+  // src/azure/mod.rs
   /^credentials must hold exactly one of accountKey, connectionString, userDelegationKey$/,
-  // warnings written as literals (src/azure/sign.rs, src/azure/ready.rs, src/azure/user_delegation.rs)
-  /^`credentials\.userDelegationKey\.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does$/,
-  /^`identifier`: the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it$/,
-  /^protocol "https" \(spr=https\) with an http endpoint: Azure refuses this URL over http; /,
-  /^the connection string's SAS has no readable se \(expiry\); expiresAt is the signing instant$/,
 ];
 const keptSeen = new Set(); // the KEPT rules some case met (each must be met: a test below)
 function terseMessage(message) {

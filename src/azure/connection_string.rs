@@ -39,7 +39,17 @@ pub struct ConnectionString {
     pub endpoint_suffix: Option<String>,
 }
 
-const IGNORED: &[&str] = &[
+/// The keys a connection string may hold, lower-case: the ones [`ConnectionString::parse`] reads
+/// (by position), then the other services' keys, accepted and ignored.
+const KEYS: [&str; 15] = [
+    "defaultendpointsprotocol",
+    "accountname",
+    "accountkey",
+    "blobendpoint",
+    "endpointsuffix",
+    "sharedaccesssignature",
+    "usedevelopmentstorage",
+    "developmentstorageproxyuri",
     "queueendpoint",
     "tableendpoint",
     "fileendpoint",
@@ -67,34 +77,55 @@ impl ConnectionString {
     pub fn parse(s: &str) -> Result<Self> {
         // Parts are counted from 0 at each ';'; a message names the part, never its text.
         let mut cs = ConnectionString::default();
-        let mut dev = None;
-        let mut seen: Vec<String> = Vec::new();
+        let mut dev = false;
+        // The keys given so far, a bit per position in KEYS.
+        let mut seen = 0u32;
         for (i, part) in crate::text::split_byte(s, b';').enumerate() {
             let part = part.trim();
             if part.is_empty() {
                 continue;
             }
             let Some((k, v)) = crate::text::split_once_byte(part, b'=', false) else {
-                return Err(bad(
-                    "every part must be Key=Value (a part has no '=')".into()
-                ));
+                return Err(bad(msg!(
+                    "every part must be Key=Value (a part has no '=')"
+                )));
             };
-            let key = k.trim().to_ascii_lowercase();
-            let v = v.trim();
-            if seen.contains(&key) {
+            let (k, v) = (k.trim(), v.trim());
+            let key = KEYS.iter().position(|n| n.eq_ignore_ascii_case(k));
+            let bit = key.map_or(0, |n| 1 << n);
+            if seen & bit != 0 {
                 return Err(bad(msg!("part {i}: the key is given twice")));
             }
-            seen.push(key.clone());
+            seen |= bit;
             if v.is_empty() {
                 return Err(bad(msg!("part {i}: the value is empty")));
             }
-            cs.set(i, &key, v, &mut dev)?;
+            let value = Some(v.to_owned());
+            match key {
+                Some(0) => {
+                    cs.protocol = Some(if v.eq_ignore_ascii_case("https") {
+                        "https"
+                    } else if v.eq_ignore_ascii_case("http") {
+                        "http"
+                    } else {
+                        return Err(bad(msg!("DefaultEndpointsProtocol must be https or http")));
+                    })
+                }
+                Some(1) => cs.account_name = value,
+                Some(2) => cs.account_key = Some(Secret::new(v)),
+                Some(3) => cs.blob_endpoint = value,
+                Some(4) => cs.endpoint_suffix = value,
+                Some(5) => cs.shared_access_signature = Some(Secret::new(v.strip_prefix('?').unwrap_or(v))),
+                Some(6) if v.eq_ignore_ascii_case("true") => dev = true,
+                Some(6) => return Err(bad(msg!("UseDevelopmentStorage must be true when given"))),
+                Some(7) => return Err(Error::Unsupported(msg!("connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead"))),
+                Some(_) => {}
+                None => return Err(bad(msg!("part {i}: unknown key"))),
+            }
         }
-        if dev.is_some() {
-            if seen.len() > 1 {
-                return Err(bad(
-                    "UseDevelopmentStorage=true cannot be combined with other keys (write AccountName, AccountKey and BlobEndpoint instead)".into(),
-                ));
+        if dev {
+            if seen.count_ones() > 1 {
+                return Err(bad(msg!("UseDevelopmentStorage=true cannot be combined with other keys (write AccountName, AccountKey and BlobEndpoint instead)")));
             }
             return Ok(ConnectionString {
                 account_name: Some(DEV_ACCOUNT.to_owned()),
@@ -105,54 +136,17 @@ impl ConnectionString {
             });
         }
         if cs.account_name.is_none() && cs.blob_endpoint.is_none() {
-            return Err(bad("it names neither AccountName nor BlobEndpoint".into()));
+            return Err(bad(msg!("it names neither AccountName nor BlobEndpoint")));
         }
         if cs.account_key.is_none() && cs.shared_access_signature.is_none() {
-            return Err(bad(
-                "it has neither AccountKey nor SharedAccessSignature".into()
-            ));
+            return Err(bad(msg!(
+                "it has neither AccountKey nor SharedAccessSignature"
+            )));
         }
         if cs.account_key.is_some() && cs.account_name.is_none() {
-            return Err(bad("AccountKey needs AccountName".into()));
+            return Err(bad(msg!("AccountKey needs AccountName")));
         }
         Ok(cs)
-    }
-
-    /// Sets the member of part `i`, whose lower-cased key is `key`.
-    fn set(&mut self, i: usize, key: &str, v: &str, dev: &mut Option<()>) -> Result<()> {
-        match key {
-            "defaultendpointsprotocol" => {
-                self.protocol = Some(match v.to_ascii_lowercase().as_str() {
-                    "https" => "https",
-                    "http" => "http",
-                    _ => {
-                        return Err(bad(
-                            "DefaultEndpointsProtocol must be https or http".into(),
-                        ))
-                    }
-                })
-            }
-            "accountname" => self.account_name = Some(v.to_owned()),
-            "accountkey" => self.account_key = Some(Secret::new(v)),
-            "blobendpoint" => self.blob_endpoint = Some(v.to_owned()),
-            "endpointsuffix" => self.endpoint_suffix = Some(v.to_owned()),
-            "sharedaccesssignature" => {
-                self.shared_access_signature =
-                    Some(Secret::new(v.strip_prefix('?').unwrap_or(v)))
-            }
-            "usedevelopmentstorage" => {
-                if !v.eq_ignore_ascii_case("true") {
-                    return Err(bad("UseDevelopmentStorage must be true when given".into()));
-                }
-                *dev = Some(());
-            }
-            "developmentstorageproxyuri" => {
-                return Err(Error::Unsupported(msg!("connection string: DevelopmentStorageProxyUri is not supported; give BlobEndpoint instead")))
-            }
-            other if IGNORED.contains(&other) => {}
-            _ => return Err(bad(msg!("part {i}: unknown key"))),
-        }
-        Ok(())
     }
 }
 

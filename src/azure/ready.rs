@@ -93,7 +93,10 @@ pub(super) fn ready_sas(
         None => {
             warnings.push(Warning {
                 code: "EXPIRY_UNKNOWN",
-                message: "the connection string's SAS has no readable se (expiry); expiresAt is the signing instant".into(),
+                message: msg_at!(
+                    "credentials.connectionString",
+                    "its SAS has no readable se (expiry); expiresAt is the signing instant"
+                ),
             });
             Ok(time)
         }

@@ -131,7 +131,7 @@ pub(super) fn sign(s: Signing<'_, '_>) -> Result<Timestamp> {
         None => {
             s.warnings.push(Warning {
                 code: "EXPIRY_FROM_POLICY",
-                message: "`identifier`: the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it".into(),
+                message: msg_at!("identifier", "the stored access policy sets the expiry; expiresAt is the signing instant because this request cannot know it"),
             });
             s.time
         }
@@ -267,7 +267,7 @@ fn check_signed_fields(
         // Azurite over http may be preparing it for the production URL).
         warnings.push(Warning {
             code: "HTTPS_ONLY_ON_HTTP",
-            message: "protocol \"https\" (spr=https) with an http endpoint: Azure refuses this URL over http; the SAS works for the same account over https".into(),
+            message: msg_at!("protocol", "\"https\" (spr=https) with an http endpoint: Azure refuses this URL over http; the SAS works for the same account over https"),
         });
     }
     validate_signed_text(req)

@@ -2,7 +2,7 @@
 //! correlation ids, and the headers and query parameters bound to the request (`srh`, `srq`).
 
 use super::{sas, AzureRequest, UserDelegationKey};
-use crate::error::{indexed, msg, msg_at};
+use crate::error::{indexed, msg_at};
 use crate::error::{Error, Result};
 use crate::lifetime::{credentials_in_force, expire_first};
 use crate::prelude::*;
@@ -10,10 +10,8 @@ use crate::time::Timestamp;
 use crate::types::{CredentialExpiry, Params, Warning};
 use sas::DelegationFields;
 
-/// The key has expired at the signing instant.
-const KEY_EXPIRED: &str = "`credentials.userDelegationKey.signedExpiry`: the key expires at or before the signing instant";
-/// The key expires before the SAS (`credentialExpiry` says what follows).
-const KEY_EXPIRES_FIRST: &str = "`credentials.userDelegationKey.signedExpiry`: the key expires before the SAS would; the SAS stops working when the key does";
+/// The member both key-expiry messages name.
+const KEY_EXPIRY: &str = "credentials.userDelegationKey.signedExpiry";
 
 /// The request's user-delegation-only fields, by JSON name, and whether each is given.
 pub(super) fn delegation_only_fields(req: &AzureRequest) -> [(&'static str, bool); 6] {
@@ -37,8 +35,9 @@ pub(super) fn delegation_only_fields(req: &AzureRequest) -> [(&'static str, bool
 pub(super) fn refuse_fields(req: &AzureRequest) -> Result<()> {
     for (name, given) in delegation_only_fields(req) {
         if given {
-            return Err(Error::Unsupported(msg!(
-                "{name} exists only in a user-delegation SAS"
+            return Err(Error::Unsupported(msg_at!(
+                name,
+                "exists only in a user-delegation SAS"
             )));
         }
     }
@@ -59,7 +58,12 @@ pub(super) fn key_times(
     policy: CredentialExpiry,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Timestamp>> {
-    credentials_in_force(k.signed_expiry, time, || KEY_EXPIRED.to_owned())?;
+    credentials_in_force(k.signed_expiry, time, || {
+        msg_at!(
+            KEY_EXPIRY,
+            "the key expires at or before the signing instant"
+        )
+    })?;
     if expiry.is_some_and(|e| e <= k.signed_start) {
         return Err(Error::InvalidExpiry(msg_at!("expiresOn", "at or before the user-delegation key's start; Azure would refuse every request with this SAS")));
     }
@@ -69,7 +73,10 @@ pub(super) fn key_times(
     expiry
         .map(|e| {
             expire_first(policy, k.signed_expiry, e, warnings, || {
-                KEY_EXPIRES_FIRST.to_owned()
+                msg_at!(
+                    KEY_EXPIRY,
+                    "the key expires before the SAS would; the SAS stops working when the key does"
+                )
             })
         })
         .transpose()

@@ -143,17 +143,19 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
     validate_bucket(o.bucket)?;
     if let Some(ep) = o.endpoint {
         if o.account_id.is_some() {
-            return Err(Error::InvalidEndpoint(
-                "`accountId` and `endpoint` both name the endpoint; give one".into(),
-            ));
+            return Err(Error::InvalidEndpoint(msg_at!(
+                "accountId",
+                "and `endpoint` both name the endpoint; give one"
+            )));
         }
         return resolve_custom(o, ep, out);
     }
     match super::store::endpoint(o.store, o.account_id, o.given_region)? {
         Some(ep) => resolve_custom(o, &ep, out),
-        None if super::store::needs_endpoint(o.store) => Err(Error::InvalidEndpoint(
-            "`endpoint`: a self-hosted store (minio, seaweedfs) needs its endpoint".into(),
-        )),
+        None if super::store::needs_endpoint(o.store) => Err(Error::InvalidEndpoint(msg_at!(
+            "endpoint",
+            "a self-hosted store (minio, seaweedfs) needs its endpoint"
+        ))),
         None => resolve_aws(o, out),
     }
 }

@@ -427,11 +427,11 @@ pub fn parse_create_session(status: u16, body: &str) -> Result<Credentials> {
 /// The refusal of a directory bucket by a build without the feature `s3express`.
 #[cfg(not(feature = "s3express"))]
 pub(crate) fn unsupported() -> Error {
-    Error::Unsupported(
-        "`bucket`: a directory bucket (S3 Express One Zone, --x-s3) needs the S3 Express build: \
+    Error::Unsupported(crate::error::msg_at!(
+        "bucket",
+        "a directory bucket (S3 Express One Zone, --x-s3) needs the S3 Express build: \
          import from \"presign/s3express\" (npm) or enable the cargo feature `s3express`"
-            .into(),
-    )
+    ))
 }
 
 #[cfg(all(test, feature = "s3express"))]

@@ -394,9 +394,10 @@ fn headers_to_sign(
         return signed_headers(&req.headers);
     };
     let Some(op) = put else {
-        return Err(Error::InvalidRequest(
-            "`limits`: upload limits apply to PUT requests".into(),
-        ));
+        return Err(Error::InvalidRequest(msg_at!(
+            "limits",
+            "upload limits apply to PUT requests"
+        )));
     };
     let mut all = req.headers.clone();
     for (name, value) in limits.headers(profile, op)? {

@@ -407,16 +407,17 @@ pub(crate) fn endpoint(
     region: Option<&str>,
 ) -> Result<Option<String>> {
     if account_id.is_some() && store != Store::R2 {
-        return Err(Error::InvalidEndpoint(
-            "`accountId`: only R2 endpoints are built from an account id (`store: \"r2\"`)".into(),
-        ));
+        return Err(Error::InvalidEndpoint(msg_at!(
+            "accountId",
+            "only R2 endpoints are built from an account id (`store: \"r2\"`)"
+        )));
     }
     Ok(match store {
         Store::Aws => None,
         Store::R2 => {
             let id = account_id.ok_or_else(|| {
                 Error::InvalidEndpoint(
-                    "`store` r2 needs `accountId` (or an `endpoint`): R2's S3 API is https://<accountId>.r2.cloudflarestorage.com".into(),
+                    msg_at!("store", "r2 needs `accountId` (or an `endpoint`): R2's S3 API is https://<accountId>.r2.cloudflarestorage.com"),
                 )
             })?;
             if id.is_empty()
@@ -426,7 +427,7 @@ pub(crate) fn endpoint(
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             {
                 return Err(Error::InvalidEndpoint(
-                    "`accountId`: an R2 account id is lower-case letters and digits (32 hex digits in the dashboard)".into(),
+                    msg_at!("accountId", "an R2 account id is lower-case letters and digits (32 hex digits in the dashboard)"),
                 ));
             }
             Some(crate::text::concat(&[
@@ -438,7 +439,7 @@ pub(crate) fn endpoint(
         Store::B2 => {
             let r = region.ok_or_else(|| {
                 Error::InvalidEndpoint(
-                    "`store` b2 needs `region` (us-west-004…) or an `endpoint`: B2's S3 API is https://s3.<region>.backblazeb2.com".into(),
+                    msg_at!("store", "b2 needs `region` (us-west-004…) or an `endpoint`: B2's S3 API is https://s3.<region>.backblazeb2.com"),
                 )
             })?;
             Some(crate::text::concat(&["https://s3.", r, ".backblazeb2.com"]))
@@ -516,9 +517,10 @@ impl UploadLimits {
                 )));
             }
             (Some(size), Some(max)) if size > max => {
-                return Err(Error::InvalidRequest(
-                    "`limits.size`: larger than `limits.maxSize`".into(),
-                ));
+                return Err(Error::InvalidRequest(msg_at!(
+                    "limits.size",
+                    "larger than `limits.maxSize`"
+                )));
             }
             _ => {}
         }
