@@ -26,7 +26,7 @@ pub(crate) struct Endpoint<'a> {
 impl Endpoint<'_> {
     /// The port unless it is the scheme's default (`443` for https, `80` for http).
     pub fn non_default_port(&self) -> Option<u16> {
-        let n: u16 = self.port?.parse().ok()?;
+        let n: u16 = crate::encoding::parse_decimal(self.port?)?;
         let default = if self.scheme == Some("http") { 80 } else { 443 };
         (n != default).then_some(n)
     }
@@ -123,10 +123,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         ));
     }
     if let Some(p) = port {
-        let ok = !p.is_empty()
-            && p.len() <= 5
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u16>().is_ok_and(|n| n > 0);
+        let ok = p.len() <= 5 && crate::encoding::parse_decimal::<u16>(p).is_some_and(|n| n > 0);
         if !ok {
             return Err(bad("the port must be a number from 1 to 65535"));
         }

@@ -1,7 +1,7 @@
 //! Checks of the request's names and signed text fields, shared by every SAS kind.
 
 use super::{sas, AzureRequest, MAX_BLOB_NAME_CHARS, MAX_IDENTIFIER_CHARS};
-use crate::error::{indexed, msg, msg_at};
+use crate::error::{indexed, msg_at};
 use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::types::Params;
@@ -46,7 +46,7 @@ pub(super) fn validate_blob(b: &str) -> Result<()> {
     if b.is_empty() {
         return Err(Error::InvalidKey(msg_at!("blob", "empty")));
     }
-    if b.chars().count() > MAX_BLOB_NAME_CHARS {
+    if crate::text::char_count(b) > MAX_BLOB_NAME_CHARS {
         return Err(Error::InvalidKey(msg_at!(
             "blob",
             "longer than the {MAX_BLOB_NAME_CHARS} characters Azure allows"
@@ -136,10 +136,11 @@ pub(super) fn validate_signed_text(req: &AzureRequest) -> Result<()> {
     if req
         .identifier
         .as_ref()
-        .is_some_and(|i| i.chars().count() > MAX_IDENTIFIER_CHARS)
+        .is_some_and(|i| crate::text::char_count(i) > MAX_IDENTIFIER_CHARS)
     {
-        return Err(Error::InvalidRequest(msg!(
-            "identifier is longer than {MAX_IDENTIFIER_CHARS} characters"
+        return Err(Error::InvalidRequest(msg_at!(
+            "identifier",
+            "longer than {MAX_IDENTIFIER_CHARS} characters"
         )));
     }
     let rh = &req.response_headers;

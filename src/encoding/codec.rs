@@ -77,6 +77,24 @@ pub fn push_decimal(out: &mut String, mut n: u64) {
     }
 }
 
+/// The number `s` writes in decimal digits (one or more, nothing else: no sign, no space), if
+/// `T` holds it: the crate's one integer reader, instead of core's `str::parse` per type.
+#[cfg(url_signer)]
+pub(crate) fn parse_decimal<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    let mut n = 0u64;
+    for b in s.bytes() {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    if s.is_empty() {
+        return None;
+    }
+    T::try_from(n).ok()
+}
+
 /// The base64 character for the low six bits of `n`.
 #[cfg(hashing)]
 fn b64_char(n: u32) -> char {

@@ -21,6 +21,8 @@ mod json;
 pub use canonical::{canonical_headers, CanonicalQuery};
 #[cfg(hex_decoder)]
 pub use codec::hex_decode;
+#[cfg(url_signer)]
+pub(crate) use codec::parse_decimal;
 #[cfg(member_paths)]
 pub use codec::push_decimal;
 #[cfg(hashing)]

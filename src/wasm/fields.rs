@@ -31,26 +31,12 @@ use crate::types::Method;
 /// Decimal digits as a number (one reader for the fields' lengths, numbers and instants: one
 /// integer parser in the wasm instead of one per type).
 fn decimal<T: TryFrom<u64>>(s: &str) -> Result<T> {
-    let mut n = 0u64;
-    for b in s.bytes() {
-        let d = b.wrapping_sub(b'0');
-        if d > 9 {
-            return Err(malformed());
-        }
-        n = n
-            .checked_mul(10)
-            .and_then(|n| n.checked_add(u64::from(d)))
-            .ok_or_else(malformed)?;
-    }
-    if s.is_empty() {
-        return Err(malformed());
-    }
-    T::try_from(n).map_err(|_| malformed())
+    crate::encoding::parse_decimal(s).ok_or_else(malformed)
 }
 
 /// A reader of the fields (see the module docs).
 struct Fields<'a> {
-    lens: core::str::Split<'a, char>,
+    lens: crate::text::SplitByte<'a>,
     rest: &'a str,
 }
 
@@ -61,9 +47,10 @@ fn malformed() -> Error {
 
 impl<'a> Fields<'a> {
     fn new(text: &'a str) -> Result<Self> {
-        let (lens, rest) = text.split_once(';').ok_or_else(malformed)?;
+        // Byte searches: core's `char` searcher (with its memchr) would be in the wasm for this alone.
+        let (lens, rest) = crate::text::split_once_byte(text, b';', false).ok_or_else(malformed)?;
         Ok(Fields {
-            lens: lens.split(','),
+            lens: crate::text::split_byte(lens, b','),
             rest,
         })
     }
