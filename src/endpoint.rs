@@ -90,7 +90,7 @@ pub(crate) fn parse<'a>(what: &str, s: &'a str, scheme_optional: bool) -> Result
         Some(parts) => parts,
         None => (rest, ""),
     };
-    if authority.as_bytes().contains(&b'@') {
+    if crate::text::has_byte(authority, b'@') {
         return Err(bad("user information is not supported"));
     }
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {

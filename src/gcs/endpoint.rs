@@ -254,7 +254,7 @@ fn virtual_hosted(
     if base.is_ip {
         return Err(Error::InvalidEndpoint(msg!("a virtual-hosted URL needs a host name, and the endpoint is an IP address; use path style")));
     }
-    if scheme == "https" && o.bucket.as_bytes().contains(&b'.') {
+    if scheme == "https" && crate::text::has_byte(o.bucket, b'.') {
         return Err(Error::InvalidBucket(msg_at!("bucket", "a name with dots cannot be virtual-hosted over https (the wildcard TLS certificate does not match it); use urlStyle \"path\"")));
     }
     let host = concat(&[o.bucket, ".", &base.host]);
@@ -352,7 +352,7 @@ fn validate_bucket(b: &str) -> Result<()> {
     if !edge_ok(b.as_bytes().first()) || !edge_ok(b.as_bytes().last()) {
         return Err(bad("it must start and end with a letter or digit"));
     }
-    let max = if b.as_bytes().contains(&b'.') {
+    let max = if crate::text::has_byte(b, b'.') {
         222
     } else {
         63

@@ -323,7 +323,7 @@ pub(super) fn resolve_custom(
 }
 
 fn not_hostable(bucket: &str, https: bool) -> Error {
-    let why = if https && bucket.as_bytes().contains(&b'.') {
+    let why = if https && crate::text::has_byte(bucket, b'.') {
         " (a bucket with dots does not match the wildcard TLS certificate over https)"
     } else {
         ""

@@ -201,7 +201,7 @@ pub fn sign_policy(
     policy_base64: &str,
 ) -> Result<String> {
     validate_credentials(credentials)?;
-    if region.is_empty() || region.as_bytes().contains(&b'/') {
+    if region.is_empty() || crate::text::has_byte(region, b'/') {
         return Err(Error::InvalidEndpoint(msg_at!(
             "region",
             "empty or has a '/'; it cannot be part of a credential scope"
