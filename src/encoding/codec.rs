@@ -22,9 +22,9 @@ pub fn hex_into(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// The two lower-case hex digits of every byte.
+/// The two lower-case hex digits of every byte (the speed builds: a table lookup per byte).
 // Built at compile time: an index out of bounds here fails the build, never a run.
-#[cfg(hashing)]
+#[cfg(all(hashing, not(no_std_wasm)))]
 #[allow(clippy::indexing_slicing)]
 static HEX_PAIRS: [[u8; 2]; 256] = {
     const LOWER: &[u8; 16] = b"0123456789abcdef";
@@ -37,15 +37,29 @@ static HEX_PAIRS: [[u8; 2]; 256] = {
     t
 };
 
+/// The two lower-case hex digits of `b`.
+#[cfg(all(hashing, not(no_std_wasm)))]
+fn hex_pair(b: u8) -> [u8; 2] {
+    HEX_PAIRS.get(usize::from(b)).copied().unwrap_or_default()
+}
+
+/// The two lower-case hex digits of `b` (the browser builds: computed, no 512-byte table).
+#[cfg(all(hashing, no_std_wasm))]
+use hex_digits as hex_pair;
+
+/// The two lower-case hex digits of `b`, computed.
+#[cfg(all(hashing, any(no_std_wasm, test)))]
+fn hex_digits(b: u8) -> [u8; 2] {
+    let digit = |n: u8| if n < 10 { b'0' + n } else { b'a' - 10 + n };
+    [digit(b >> 4), digit(b & 15)]
+}
+
 /// Lower-case hex of up to 32 bytes into a stack buffer (the rest stays zero).
 #[cfg(hashing)]
 fn hex_chunk(chunk: &[u8]) -> [u8; 64] {
     let mut buf = [0u8; 64];
     for (pair, &b) in buf.chunks_exact_mut(2).zip(chunk) {
-        if let ([hi, lo], Some([h, l])) = (pair, HEX_PAIRS.get(usize::from(b))) {
-            *hi = *h;
-            *lo = *l;
-        }
+        pair.copy_from_slice(&hex_pair(b));
     }
     buf
 }
@@ -175,6 +189,16 @@ pub fn hex_decode(s: &str) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(hashing)]
+    fn both_hex_digit_writers_are_format_s() {
+        for b in 0..=255u8 {
+            let want = format!("{b:02x}");
+            assert_eq!(hex_pair(b), want.as_bytes(), "{b}");
+            assert_eq!(hex_digits(b), want.as_bytes(), "{b}");
+        }
+    }
 
     #[test]
     fn base64_rfc4648_vectors() {
