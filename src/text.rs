@@ -79,10 +79,12 @@ impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
         let s = self.rest?;
-        match split_once_byte(s, self.sep, false) {
-            Some((part, rest)) => {
-                self.rest = Some(rest);
-                Some(part)
+        let sep = self.sep;
+        match s.bytes().position(|b| b == sep) {
+            // `sep` is ASCII: both sides of it are character boundaries.
+            Some(i) => {
+                self.rest = s.get(i + 1..);
+                s.get(..i)
             }
             None => {
                 self.rest = None;
