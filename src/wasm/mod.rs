@@ -45,12 +45,20 @@ fn signer() -> &'static crate::request::Signer {
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
+/// The instant `now_ms` (JS's clock), or the error object of a bad one.
 // Unused by the entries whose exports take no request and instant (presign/cors, presign/upload)
 // and by the fields builds (`at`).
 #[cfg_attr(not(wasm_request_exports), allow(dead_code))]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
+    at(now_ms, Ok).map_err(|e| json::error_json(&e))
+}
+
+/// `f` at the instant `now_ms` (JS's clock, or a bad one: an error).
+// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
+#[cfg_attr(not(any(wasm_request_exports, wasm_fields)), allow(dead_code))]
+fn at<T>(now_ms: f64, f: impl FnOnce(Timestamp) -> crate::Result<T>) -> crate::Result<T> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
-    Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
+    Timestamp::from_unix_millis(now_ms as i64).and_then(f)
 }
 
 /// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
@@ -200,13 +208,6 @@ fn error_lines(e: &crate::Error) -> String {
     out.push('\n');
     out.push_str(e.message());
     out
-}
-
-/// `f` at the instant `now_ms` (JS's clock, or a bad one: an error).
-#[cfg(wasm_fields)]
-fn at<T>(now_ms: f64, f: impl FnOnce(Timestamp) -> crate::Result<T>) -> crate::Result<T> {
-    // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
-    Timestamp::from_unix_millis(now_ms as i64).and_then(f)
 }
 
 /// The answer of `sign` at the instant `now_ms`, as [`lines`].
