@@ -266,11 +266,15 @@ function signMany(requests, sign, what) {
   );
 }
 
+// fromJson: a JSON answer, its error object thrown. Used where an entry ships it anyway (the
+// readers of signWithWebCrypto, below; presignPost, the upload functions); elsewhere
+// `unwrap(JSON.parse(…))` is written out, which vite ships smaller there (with fromJson:
+// presign/sigv4a +13 bytes gzip, presign/cors +10, presign/upload +9).
+const fromJson = (text) => unwrap(JSON.parse(text));
 // GCS signed outside the core: the core prepares the string to sign, `sign` signs it
 // (RSASSA-PKCS1-v1_5 / SHA-256: WebCrypto with a service-account key, or a signer such as
 // gcsSignBlobSigner's), the core completes the result. The same instant for both halves:
 // signing is a pure function of the request and the instant.
-const fromJson = (text) => unwrap(JSON.parse(text));
 async function signWithWebCrypto(request, stringToSignJson, finishJson, prepare = (r) => utf8(toJson(r)).slice(), read = fromJson, finished = fromJson) {
   const c = request.credentials;
   const signer = c.signer;
@@ -709,7 +713,7 @@ function presignAsyncWith(glue, f) {
 /** `presignPost(request)`: a browser form upload (S3 / GCS POST policy): { url, fields, expiresAt }. */
 export function presignPostFn(glue) {
   return function presignPost(request) {
-    return unwrap(JSON.parse(glue.presignPostJson(utf8(toJson(request)), Date.now())));
+    return fromJson(glue.presignPostJson(utf8(toJson(request)), Date.now()));
   };
 }
 
@@ -729,14 +733,14 @@ const uploadInput = (input) => utf8(toJson(input, "an upload takes an object: th
 /** `planUpload(input)` (presign/multipart): the plan of an upload in parts, synchronously. */
 export function planUploadFn(glue) {
   return function planUpload(input) {
-    return unwrap(JSON.parse(glue.planUploadJson(uploadInput(input), Date.now())));
+    return fromJson(glue.planUploadJson(uploadInput(input), Date.now()));
   };
 }
 
 /** `uploadRequest(input)` (presign/multipart): one step's request (`step`: create, part, complete, abort, list, put). */
 export function uploadRequestFn(glue) {
   return function uploadRequest(input) {
-    return unwrap(JSON.parse(glue.uploadRequestJson(uploadInput(input), Date.now())));
+    return fromJson(glue.uploadRequestJson(uploadInput(input), Date.now()));
   };
 }
 
@@ -746,7 +750,7 @@ export function uploadResponseFn(glue) {
     if (input === null || typeof input !== "object" || Array.isArray(input)) {
       throw new PresignError("INVALID_REQUEST", "uploadResponse takes { provider, step, status, body }");
     }
-    return unwrap(JSON.parse(glue.uploadResponseJson(utf8(input))));
+    return fromJson(glue.uploadResponseJson(utf8(input)));
   };
 }
 
