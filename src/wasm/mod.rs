@@ -45,12 +45,20 @@ fn signer() -> &'static crate::request::Signer {
     SIGNER.get_or_init(crate::request::Signer::new)
 }
 
+/// The instant `now_ms` (JS's clock), or the error object of a bad one.
 // Unused by the entries whose exports take no request and instant (presign/cors, presign/upload)
 // and by the fields builds (`at`).
 #[cfg_attr(not(wasm_request_exports), allow(dead_code))]
 fn now(now_ms: f64) -> Result<Timestamp, String> {
+    at(now_ms, Ok).map_err(|e| json::error_json(&e))
+}
+
+/// `f` at the instant `now_ms` (JS's clock, or a bad one: an error).
+// Unused by the entries whose exports take no request and instant (presign/cors, presign/upload).
+#[cfg_attr(not(any(wasm_request_exports, wasm_fields)), allow(dead_code))]
+fn at<T>(now_ms: f64, f: impl FnOnce(Timestamp) -> crate::Result<T>) -> crate::Result<T> {
     // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
-    Timestamp::from_unix_millis(now_ms as i64).map_err(|e| json::error_json(&e))
+    Timestamp::from_unix_millis(now_ms as i64).and_then(f)
 }
 
 /// The input bytes as text (`TextEncoder` always gives UTF-8; anything else is an error object).
@@ -74,16 +82,13 @@ fn with(bytes: &[u8], now_ms: f64, f: impl FnOnce(&str, Timestamp) -> String) ->
     }
 }
 
-/// One URL's answer for JS: the presigned request as lines, each ended by a line break — `url`,
-/// `method`, `expiresAt`, the number of headers, then each header's name and value — from which
-/// `pkg/api.js` builds the object the JSON would give without `JSON.parse` (none of them can hold
-/// a line break: URLs are percent-encoded, header names and values refused with one); an error,
-/// a result with warnings, or one with a header named `__proto__` (which JS would take for the
-/// object's prototype), as its JSON object (one line: the writer escapes line breaks). The server
-/// builds only: 10-15 % off one URL's time; the browser builds of the JSON entries
-/// (presign/sigv4a, presign/s3express) answer JSON, which `api.js` reads too (their wasm 0.2 KB
-/// gzip smaller; a page signs a URL at a time), and the fields builds answer [`lines`]. The lines
-/// go on after the URL in its own string (the signer leaves room there): no copy of it.
+/// One URL's answer in the server builds: the result as lines (see [`push_after_url`]; 10-15 %
+/// off one URL's time against its JSON), or, for an error, a result with warnings or one whose
+/// text holds a line break, its JSON object (one line: the writer escapes line breaks). The
+/// browser builds of the JSON entries (presign/sigv4a, presign/s3express) answer JSON, which
+/// `api.js` reads too (their wasm 0.2 KB gzip smaller; a page signs a URL at a time), and the
+/// fields builds answer [`lines`]. The lines go on after the URL in its own string (the signer
+/// leaves room there): no copy of it.
 #[cfg(all(wasm_url, not(no_std_wasm)))]
 fn answer(r: crate::Result<crate::Presigned>) -> String {
     match r {
@@ -100,15 +105,15 @@ fn answer(r: crate::Result<crate::Presigned>) -> String {
 #[cfg(all(wasm_url, not(no_std_wasm)))]
 fn in_lines(p: &crate::Presigned) -> bool {
     let lines = |s: &str| !s.contains('\n');
-    p.warnings.is_empty()
-        && lines(&p.url)
-        && p.headers
-            .iter()
-            .all(|(n, v)| lines(n) && lines(v) && n != "__proto__")
+    p.warnings.is_empty() && lines(&p.url) && p.headers.iter().all(|(n, v)| lines(n) && lines(v))
 }
 
-/// The lines of an answer after its URL (see `answer`).
-#[cfg(all(wasm_url, not(no_std_wasm)))]
+/// The one line format of a result, read by `pkg/api.js` `result`: after the URL, the lines
+/// `method`, `expiresAt`, the number of headers, then each header's name and value, each line
+/// ended by a line break; `result` builds the object the JSON would give without `JSON.parse`
+/// (a header named `__proto__` an own member, as `JSON.parse` makes it). The server builds'
+/// [`answer`] and the fields builds' [`lines`] write it.
+#[cfg(any(all(wasm_url, not(no_std_wasm)), wasm_fields))]
 fn push_after_url(
     out: &mut String,
     method: crate::Method,
@@ -172,32 +177,25 @@ pub fn presign_json(request: &[u8], now_ms: f64) -> String {
 }
 
 /// The fields builds' answer (the browser builds of the URL entries, whose requests `pkg/api.js`
-/// reads and passes as fields, `fields.rs`): lines, so that their wasm carries no JSON writer
-/// (`pkg/api.js` `lines` reads them). An error: an empty line, its code, its message (the rest of
-/// the text). A result: its url, method and expiresAt, the number of headers, each header's name
-/// and value, then each warning's code and message. Only an error's message may hold a line break:
-/// URLs are percent-encoded, header names and values are refused with one, and warnings' messages
-/// are the crate's own sentences.
+/// reads and passes as fields, `fields.rs`), so that their wasm carries no JSON writer (`pkg/api.js`
+/// `lines` reads it). A result: its url and the lines of [`push_after_url`], then each warning's
+/// code and message, each line ended by a line break (none holds one: URLs are percent-encoded,
+/// header names and values are refused with one, and warnings' messages are the crate's own
+/// sentences). An error: an empty line, its code, its message (the rest of the text, which may
+/// hold line breaks).
 #[cfg(wasm_fields)]
-fn lines(r: &crate::Result<crate::Presigned>) -> String {
+fn lines(r: crate::Result<crate::Presigned>) -> String {
     let p = match r {
         Ok(p) => p,
-        Err(e) => return error_lines(e),
+        Err(e) => return error_lines(&e),
     };
-    let mut out = String::with_capacity(p.url.len() + 64);
-    for s in [&*p.url, p.method.as_str()] {
-        out.push_str(s);
-        out.push('\n');
-    }
-    p.expires_at.rfc3339_into(&mut out);
-    out.push('\n');
-    crate::encoding::push_decimal(&mut out, p.headers.0.len() as u64);
-    let warnings = p.warnings.iter().map(|w| (w.code, &*w.message));
-    for (a, b) in p.headers.iter().chain(warnings) {
-        out.push('\n');
-        out.push_str(a);
-        out.push('\n');
-        out.push_str(b);
+    let mut out = p.url;
+    push_after_url(&mut out, p.method, p.expires_at, &p.headers);
+    for w in &p.warnings {
+        for s in [w.code, &*w.message] {
+            out.push_str(s);
+            out.push('\n');
+        }
     }
     out
 }
@@ -212,20 +210,13 @@ fn error_lines(e: &crate::Error) -> String {
     out
 }
 
-/// `f` at the instant `now_ms` (JS's clock, or a bad one: an error).
-#[cfg(wasm_fields)]
-fn at<T>(now_ms: f64, f: impl FnOnce(Timestamp) -> crate::Result<T>) -> crate::Result<T> {
-    // `as` saturates for out-of-range floats and maps NaN to 0; the range check follows.
-    Timestamp::from_unix_millis(now_ms as i64).and_then(f)
-}
-
 /// The answer of `sign` at the instant `now_ms`, as [`lines`].
 #[cfg(wasm_fields)]
 fn presign_fields(
     now_ms: f64,
     sign: impl FnOnce(Timestamp) -> crate::Result<crate::Presigned>,
 ) -> String {
-    lines(&at(now_ms, sign))
+    lines(at(now_ms, sign))
 }
 
 /// Presigns one S3 request given as fields (the browser build of `presign/s3`).
@@ -275,7 +266,7 @@ pub fn gcs_string_to_sign_fields(fields: &str, now_ms: f64) -> String {
 #[cfg(all(wasm_fields, feature = "gcs"))]
 #[wasm_bindgen(js_name = gcsFinishFields)]
 pub fn gcs_finish_fields(fields: &str, now_ms: f64, signature_hex: &str) -> String {
-    lines(&at(now_ms, |t| {
+    lines(at(now_ms, |t| {
         fields::gcs_request(fields)
             .and_then(|r| crate::gcs::prepare(&r, t))
             .and_then(|p| p.finish(signature_hex))
