@@ -424,14 +424,16 @@ pub fn parse_create_session(status: u16, body: &str) -> Result<Credentials> {
     Ok(creds)
 }
 
-/// The refusal of a directory bucket by a build without the feature `s3express`.
+/// The refusal of a directory bucket by a build without the feature `s3express`. Its sentence is
+/// a literal, kept whole in the browser builds too (unlike `msg!` text): it names the entry to
+/// import instead, which a page's developer needs to read where the error shows.
 #[cfg(not(feature = "s3express"))]
 pub(crate) fn unsupported() -> Error {
-    Error::Unsupported(crate::error::msg_at!(
-        "bucket",
-        "a directory bucket (S3 Express One Zone, --x-s3) needs the S3 Express build: \
+    Error::Unsupported(
+        "`bucket`: a directory bucket (S3 Express One Zone, --x-s3) needs the S3 Express build: \
          import from \"presign/s3express\" (npm) or enable the cargo feature `s3express`"
-    ))
+            .into(),
+    )
 }
 
 #[cfg(all(test, feature = "s3express"))]
