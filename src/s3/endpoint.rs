@@ -145,7 +145,7 @@ pub(crate) fn resolve_into(o: &EndpointOptions<'_>, out: &mut String) -> Result<
         if o.account_id.is_some() {
             return Err(Error::InvalidEndpoint(msg_at!(
                 "accountId",
-                "and `endpoint` both name the endpoint; give one"
+                "cannot be given with `endpoint`: both name the endpoint; give one"
             )));
         }
         return resolve_custom(o, ep, out);
