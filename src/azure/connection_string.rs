@@ -100,7 +100,6 @@ impl ConnectionString {
             if v.is_empty() {
                 return Err(bad(msg!("part {i}: the value is empty")));
             }
-            let value = Some(v.to_owned());
             match key {
                 Some(0) => {
                     cs.protocol = Some(if v.eq_ignore_ascii_case("https") {
@@ -111,10 +110,10 @@ impl ConnectionString {
                         return Err(bad(msg!("DefaultEndpointsProtocol must be https or http")));
                     })
                 }
-                Some(1) => cs.account_name = value,
+                Some(1) => cs.account_name = Some(v.to_owned()),
                 Some(2) => cs.account_key = Some(Secret::new(v)),
-                Some(3) => cs.blob_endpoint = value,
-                Some(4) => cs.endpoint_suffix = value,
+                Some(3) => cs.blob_endpoint = Some(v.to_owned()),
+                Some(4) => cs.endpoint_suffix = Some(v.to_owned()),
                 Some(5) => cs.shared_access_signature = Some(Secret::new(v.strip_prefix('?').unwrap_or(v))),
                 Some(6) if v.eq_ignore_ascii_case("true") => dev = true,
                 Some(6) => return Err(bad(msg!("UseDevelopmentStorage must be true when given"))),
