@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 51.8, s3: 28.4, sigv4a: 56.7, s3express: 37.0, azure: 31.9, gcs: 28.4, post: 38.3, cors: 16.3, credentials: 56.6, verify: 53.0, upload: 20.0, multipart: 91.6 };
+const GUARDS = { main: 51.8, s3: 28.4, sigv4a: 56.8, s3express: 37.0, azure: 31.9, gcs: 28.4, post: 38.3, cors: 16.3, credentials: 56.6, verify: 53.0, upload: 20.0, multipart: 91.6 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(

@@ -48,16 +48,12 @@ pub(crate) fn find_str(s: &str, pat: &str) -> Option<usize> {
 /// wasm. For short, cold inputs (endpoints, names, connection strings).
 #[cfg(url_signer)]
 pub(crate) fn split_once_byte(s: &str, sep: u8, last: bool) -> Option<(&str, &str)> {
-    let mut found = None;
-    for (i, b) in s.bytes().enumerate() {
-        if b == sep {
-            found = Some(i);
-            if !last {
-                break;
-            }
-        }
-    }
-    let i = found?;
+    let i = if last {
+        s.bytes().rposition(|b| b == sep)
+    } else {
+        s.bytes().position(|b| b == sep)
+    }?;
+    // `sep` is ASCII: both sides of it are character boundaries.
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
@@ -79,12 +75,10 @@ impl<'a> Iterator for SplitByte<'a> {
     type Item = &'a str;
     fn next(&mut self) -> Option<&'a str> {
         let s = self.rest?;
-        let sep = self.sep;
-        match s.bytes().position(|b| b == sep) {
-            // `sep` is ASCII: both sides of it are character boundaries.
-            Some(i) => {
-                self.rest = s.get(i + 1..);
-                s.get(..i)
+        match split_once_byte(s, self.sep, false) {
+            Some((part, rest)) => {
+                self.rest = Some(rest);
+                Some(part)
             }
             None => {
                 self.rest = None;
