@@ -6,7 +6,7 @@
 //   node pkg/entries.mjs --check           package.json's exports/files equal the generated ones
 //   node pkg/entries.mjs --write           rewrite them in package.json
 //   node pkg/entries.mjs --list            "name features browser-features" lines, for pkg/build.sh
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -46,15 +46,25 @@ const names = (e) => [...e.exports, "PresignError"].join(", ");
 const bind = (e, glue, web) => e.exports.map((f) => `export const ${f} = api.${web ? webFactory(e.dir, f) : f + "Fn"}(${glue});`).join("\n");
 const bindCjs = (e) => e.exports.map((f) => `  ${f}: api.${f}Fn(glue),`).join("\n");
 
-/** The entry files of `e`, by file name (relative to dist/<dir>/). */
-export function entryFiles(e) {
+/** The functions and classes the wasm-bindgen glue `text` exports (its own `initSync` and default aside). */
+export function glueFunctions(text) {
+  return [...text.matchAll(/^export (?:function|class) ([A-Za-z0-9_$]+)\b/gm)].map((m) => m[1]);
+}
+
+/** The entry files of `e`, by file name (relative to dist/<dir>/); `web` lists the functions of
+ * its browser build's glue. */
+export function entryFiles(e, web) {
   const what = `presign${e.path === "." ? "" : e.path.slice(1)}`;
   return {
     // Browsers and bundlers: the size build, fetched next to this module once (top-level await).
+    // The glue's functions are imported by name, not as its namespace object: a bundler then
+    // leaves out what no factory uses (the glue's initSync and its warnings).
     "index.js": `${HEADER}// ${what} for browsers and bundlers: the .wasm is fetched next to this module once (bundlers rewrite
 // the URL); every call after the import is synchronous.
-import init, * as glue from "./web/presign_${e.dir}.js";
+import init, { ${web.map((f) => `${f} as glue_${f}`).join(", ")} } from "./web/presign_${e.dir}.js";
 import * as api from "../../api.js";
+
+const glue = { ${web.map((f) => `${f}: glue_${f}`).join(", ")} };
 
 await init({ module_or_path: new URL("./web/presign_${e.dir}_bg.wasm", import.meta.url) });
 ${bind(e, "glue", true)}
@@ -157,8 +167,12 @@ const [cmd, arg] = process.argv[1] === fileURLToPath(import.meta.url) ? process.
 if (cmd === "--generate") {
   for (const e of ENTRIES) {
     const dir = join(arg, e.dir);
-    mkdirSync(dir, { recursive: true });
-    for (const [name, text] of Object.entries(entryFiles(e))) writeFileSync(join(dir, name), text);
+    const glueFile = join(dir, `web/presign_${e.dir}.js`);
+    // PRESIGN_ENTRIES="s3" bash pkg/build.sh builds some entries: the others have no glue.
+    if (!existsSync(glueFile)) continue;
+    const web = glueFunctions(readFileSync(glueFile, "utf8"));
+    if (!web.length) throw new Error(`entries.mjs: nothing exported by ${e.dir}'s browser glue`);
+    for (const [name, text] of Object.entries(entryFiles(e, web))) writeFileSync(join(dir, name), text);
   }
 } else if (cmd === "--list") {
   for (const e of ENTRIES) console.log(`${e.dir} ${e.features} ${e.web?.features || e.features}`);
