@@ -6,20 +6,40 @@ use super::{Auth, Request, Scheme, StampText};
 use crate::encoding::{encode_component, encode_component_into, push_decimal, CanonicalQuery};
 use crate::prelude::*;
 
-/// `req.headers` with `host` (if given) merged in at its sorted place.
-fn headers_with_host<'h>(
-    headers: &'h [(String, String)],
+/// `req.headers` with `host` (if given) merged in at its sorted place, read by index: one
+/// small function for every walk over them (an iterator chain was instantiated per walk).
+#[derive(Clone, Copy)]
+struct Headers<'h> {
+    list: &'h [(String, String)],
     host: Option<&'h str>,
-) -> impl Iterator<Item = (&'h str, &'h str)> + Clone {
-    let pos = match host {
-        Some(_) => headers.partition_point(|(n, _)| n.as_str() < "host"),
-        None => headers.len(),
-    };
-    let pair = |(n, v): &'h (String, String)| (n.as_str(), v.as_str());
-    // `partition_point` and `len` are at most `len`: the split always exists.
-    let (before, after) = headers.split_at(pos);
-    let (before, after) = (before.iter().map(pair), after.iter().map(pair));
-    before.chain(host.map(|h| ("host", h))).chain(after)
+    /// Where `host` goes (`list.len()` without one).
+    pos: usize,
+}
+
+impl<'h> Headers<'h> {
+    fn new(list: &'h [(String, String)], host: Option<&'h str>) -> Self {
+        let pos = match host {
+            Some(_) => list.partition_point(|(n, _)| n.as_str() < "host"),
+            None => list.len(),
+        };
+        Headers { list, host, pos }
+    }
+
+    fn len(&self) -> usize {
+        self.list.len() + usize::from(self.host.is_some())
+    }
+
+    /// The `i`-th header's name and value (`("", "")` past the end, which no caller asks for).
+    fn get(&self, i: usize) -> (&'h str, &'h str) {
+        let i = match self.host {
+            Some(h) if i == self.pos => return ("host", h),
+            Some(_) if i > self.pos => i - 1,
+            _ => i,
+        };
+        self.list
+            .get(i)
+            .map_or(("", ""), |(n, v)| (n.as_str(), v.as_str()))
+    }
 }
 
 /// Writes the canonical request into one string and returns it with the byte range of the
@@ -32,11 +52,14 @@ pub(super) fn canonical_request(
     head: Option<&str>,
 ) -> (String, core::ops::Range<usize>) {
     let scheme = auth.scheme;
-    let headers = headers_with_host(req.headers, host);
-    let (names_len, values_len, count) =
-        headers.clone().fold((0, 0, 0), |(n, v, c), (name, value)| {
-            (n + name.len(), v + value.len(), c + 1)
-        });
+    let headers = Headers::new(req.headers, host);
+    let count = headers.len();
+    let (mut names_len, mut values_len) = (0, 0);
+    for i in 0..count {
+        let (name, value) = headers.get(i);
+        names_len += name.len();
+        values_len += value.len();
+    }
     let token_len = auth.session_token.map_or(0, |t| t.len() * 3 + 24);
     let caller_query: usize = req
         .query
@@ -70,24 +93,25 @@ pub(super) fn canonical_request(
     let q_start = cr.len();
     if req.query.is_empty() && scheme.scope_has_region() {
         // Only the auth parameters: written straight in, already in sorted order.
-        auth_query_into(&mut cr, auth, stamp, head, headers.clone());
+        auth_query_into(&mut cr, auth, stamp, head, headers);
     } else {
-        cr.push_str(&general_query(req, auth, stamp, headers.clone()));
+        cr.push_str(&general_query(req, auth, stamp, headers));
     }
     let q_end = cr.len();
     cr.push('\n');
-    for (name, value) in headers.clone() {
+    for i in 0..count {
+        let (name, value) = headers.get(i);
         cr.push_str(name);
         cr.push(':');
         cr.push_str(value);
         cr.push('\n');
     }
     cr.push('\n');
-    for (i, (name, _)) in headers.enumerate() {
+    for i in 0..count {
         if i > 0 {
             cr.push(';');
         }
-        cr.push_str(name);
+        cr.push_str(headers.get(i).0);
     }
     cr.push('\n');
     cr.push_str(req.payload_hash);
@@ -122,12 +146,12 @@ fn credential_parts<'a>(auth: &Auth<'a>, stamp: StampText<'a>) -> [&'a str; 5] {
 }
 
 /// `X-Amz-SignedHeaders`'s value, encoded: the names joined by an encoded `;`.
-fn signed_headers_into<'h>(out: &mut String, headers: impl Iterator<Item = (&'h str, &'h str)>) {
-    for (i, (name, _)) in headers.enumerate() {
+fn signed_headers_into(out: &mut String, headers: Headers<'_>) {
+    for i in 0..headers.len() {
         if i > 0 {
             out.push_str("%3B");
         }
-        encode_component_into(out, name);
+        encode_component_into(out, headers.get(i).0);
     }
 }
 
@@ -149,12 +173,12 @@ pub(super) fn query_head_into(out: &mut String, scheme: &Scheme, credential: [&s
 /// The auth parameters alone, in the canonical order: Algorithm, Credential, Date, Expires,
 /// Security-Token, SignedHeaders (byte order of the names, the same for both dialects). `head`
 /// is the cached text up to the date's value (`ScopedKey::query_head`), if any.
-fn auth_query_into<'h>(
+fn auth_query_into(
     out: &mut String,
     auth: &Auth<'_>,
     stamp: StampText<'_>,
     head: Option<&str>,
-    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    headers: Headers<'_>,
 ) {
     let scheme = auth.scheme;
     let param = |out: &mut String, name: &str| {
@@ -180,11 +204,11 @@ fn auth_query_into<'h>(
 }
 
 /// The canonical query with the caller's parameters: everything encoded, then sorted.
-fn general_query<'h>(
+fn general_query(
     req: &Request<'_>,
     auth: &Auth<'_>,
     stamp: StampText<'_>,
-    headers: impl Iterator<Item = (&'h str, &'h str)>,
+    headers: Headers<'_>,
 ) -> String {
     let scheme = auth.scheme;
     let mut credential = String::with_capacity(
