@@ -166,11 +166,31 @@ pub(crate) use msg;
 /// [`msg!`] with the member path first: `` msg_at!("credentials.secretAccessKey", "is empty") ``
 /// reads `` `credentials.secretAccessKey`: is empty ``, and `` `credentials.secretAccessKey` `` in
 /// the terse build. The path is a `&str` expression (a literal or a name the site was given).
-#[cfg(member_paths)]
+#[cfg(all(member_paths, not(terse_errors)))]
 macro_rules! msg_at {
     ($path:expr, $($s:tt)+) => {
         $crate::error::at_path($path, $crate::error::msg!($($s)+))
     };
+}
+/// The terse build's: the path alone, by one call of two arguments at each of the many sites
+/// (no empty sentence built and passed there); the sentence is still type-checked.
+#[cfg(all(member_paths, terse_errors))]
+macro_rules! msg_at {
+    // A position (`headers[2]`) written straight into the path, without a string for it first.
+    (&indexed($name:expr, $i:expr), $($s:tt)+) => {{
+        if false {
+            // The site's `indexed` (imported there, and the non-terse builds' path).
+            let _ = indexed($name, $i);
+            let _ = ::alloc::format!($($s)+);
+        }
+        $crate::error::indexed_alone($name, $i)
+    }};
+    ($path:expr, $($s:tt)+) => {{
+        if false {
+            let _ = ::alloc::format!($($s)+);
+        }
+        $crate::error::path_alone($path)
+    }};
 }
 #[cfg(member_paths)]
 pub(crate) use msg_at;
@@ -222,6 +242,26 @@ pub(crate) fn at_path(path: &str, sentence: String) -> String {
         m.push_str(": ");
         m.push_str(&sentence);
     }
+    m
+}
+
+/// `` `path` ``: [`at_path`] without a sentence (the terse build's [`msg_at!`]).
+#[cfg(all(member_paths, terse_errors))]
+#[inline(never)]
+pub(crate) fn path_alone(path: &str) -> String {
+    at_path(path, String::new())
+}
+
+/// `` `name[i]` ``: [`path_alone`] of [`indexed`], in one string.
+#[cfg(all(input_checks, terse_errors))]
+#[inline(never)]
+pub(crate) fn indexed_alone(name: &str, i: usize) -> String {
+    let mut m = String::with_capacity(name.len() + 8);
+    m.push('`');
+    m.push_str(name);
+    m.push('[');
+    crate::encoding::push_decimal(&mut m, i as u64);
+    m.push_str("]`");
     m
 }
 
