@@ -85,6 +85,21 @@ impl<'a> Fields<'a> {
         Ok(self.next()?.map(String::from))
     }
 
+    /// [`Fields::string`] into a member: the old value is dropped here, not at every caller.
+    #[inline(never)]
+    fn string_to(&mut self, member: &mut Option<String>) -> Result<()> {
+        *member = self.string()?;
+        Ok(())
+    }
+
+    /// A value that must be present, into a member (as [`Fields::string_to`]).
+    #[cfg(any(feature = "s3", feature = "gcs"))]
+    #[inline(never)]
+    fn required_to(&mut self, member: &mut String) -> Result<()> {
+        *member = self.next()?.ok_or_else(malformed)?.into();
+        Ok(())
+    }
+
     // S3's flags (credentials, limits, the endpoint's switches); GCS has none.
     #[cfg(feature = "s3")]
     fn flag(&mut self) -> Result<bool> {
@@ -147,9 +162,9 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
         method: method(&mut f)?,
         ..S3Request::default()
     };
-    req.bucket = f.string()?.ok_or_else(malformed)?;
-    req.key = f.string()?.ok_or_else(malformed)?;
-    req.key_prefix = f.string()?;
+    f.required_to(&mut req.bucket)?;
+    f.required_to(&mut req.key)?;
+    f.string_to(&mut req.key_prefix)?;
     let credentials = f.flag()?;
     let access_key_id = f.string()?;
     let secret = f.string()?;
@@ -168,7 +183,7 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     if let Some(policy) = f.name(CredentialExpiry::from_schema_name)? {
         req.credential_expiry = policy;
     }
-    req.region_set = f.string()?;
+    f.string_to(&mut req.region_set)?;
     let limits = f.flag()?;
     let size = f.number()?;
     let max_size = f.number()?;
@@ -193,8 +208,8 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
         });
     }
     let e = &mut req.endpoint;
-    e.region = f.string()?;
-    e.url = f.string()?;
+    f.string_to(&mut e.region)?;
+    f.string_to(&mut e.url)?;
     e.url_style = f.name(UrlStyle::from_schema_name)?;
     e.dualstack = f.flag()?;
     e.accelerate = f.flag()?;
@@ -202,7 +217,7 @@ pub(super) fn s3_request(text: &str) -> Result<S3Request> {
     if let Some(store) = f.name(Store::from_schema_name)? {
         e.store = store;
     }
-    e.account_id = f.string()?;
+    f.string_to(&mut e.account_id)?;
     f.pairs(&mut req.headers.0)?;
     f.pairs(&mut req.query.0)?;
     Ok(req)
@@ -222,8 +237,8 @@ pub(super) fn gcs_request(text: &str) -> Result<crate::gcs::GcsRequest> {
         method: method(&mut f)?,
         ..GcsRequest::default()
     };
-    req.bucket = f.string()?.ok_or_else(malformed)?;
-    req.object = f.string()?;
+    f.required_to(&mut req.bucket)?;
+    f.string_to(&mut req.object)?;
     let kind = f.next()?;
     let (a, b, c, d) = (f.string()?, f.string()?, f.string()?, f.string()?);
     req.credentials = match kind {
@@ -244,10 +259,10 @@ pub(super) fn gcs_request(text: &str) -> Result<crate::gcs::GcsRequest> {
     req.signed_at = f.instant()?;
     let e = &mut req.endpoint;
     e.url_style = f.name(UrlStyle::from_schema_name)?;
-    e.bucket_bound_hostname = f.string()?;
+    f.string_to(&mut e.bucket_bound_hostname)?;
     e.scheme = f.name(UrlScheme::from_schema_name)?;
-    e.url = f.string()?;
-    e.universe_domain = f.string()?;
+    f.string_to(&mut e.url)?;
+    f.string_to(&mut e.universe_domain)?;
     f.pairs(&mut req.headers.0)?;
     f.pairs(&mut req.query.0)?;
     Ok(req)
@@ -275,11 +290,11 @@ pub(super) fn azure_request(text: &str) -> Result<crate::azure::AzureRequest> {
         ..AzureRequest::default()
     };
     req.sas = f.name(SasKind::from_schema_name)?;
-    req.account = f.string()?;
-    req.container = f.string()?;
-    req.blob = f.string()?;
+    f.string_to(&mut req.account)?;
+    f.string_to(&mut req.container)?;
+    f.string_to(&mut req.blob)?;
     req.resource = f.name(Resource::from_schema_name)?;
-    req.endpoint = f.string()?;
+    f.string_to(&mut req.endpoint)?;
     let kind = f.next()?;
     let value = f.string()?;
     let (oid, tid) = (f.string()?, f.string()?);
@@ -310,27 +325,27 @@ pub(super) fn azure_request(text: &str) -> Result<crate::azure::AzureRequest> {
     req.starts_on = f.instant()?;
     req.expires_on = f.instant()?;
     req.expires_in = f.number()?;
-    req.ip_range = f.string()?;
+    f.string_to(&mut req.ip_range)?;
     req.protocol = f.name(Protocol::from_schema_name)?;
-    req.identifier = f.string()?;
-    req.encryption_scope = f.string()?;
-    req.snapshot = f.string()?;
-    req.version_id = f.string()?;
-    req.version = f.string()?;
+    f.string_to(&mut req.identifier)?;
+    f.string_to(&mut req.encryption_scope)?;
+    f.string_to(&mut req.snapshot)?;
+    f.string_to(&mut req.version_id)?;
+    f.string_to(&mut req.version)?;
     let h = &mut req.response_headers;
-    h.cache_control = f.string()?;
-    h.content_disposition = f.string()?;
-    h.content_encoding = f.string()?;
-    h.content_language = f.string()?;
-    h.content_type = f.string()?;
+    f.string_to(&mut h.cache_control)?;
+    f.string_to(&mut h.content_disposition)?;
+    f.string_to(&mut h.content_encoding)?;
+    f.string_to(&mut h.content_language)?;
+    f.string_to(&mut h.content_type)?;
     req.services = f.letters(Services::parse)?;
     req.resource_types = f.letters(ResourceTypes::parse)?;
     req.clock_skew = f.number()?;
     req.signed_at = f.instant()?;
-    req.preauthorized_agent_object_id = f.string()?;
-    req.agent_object_id = f.string()?;
-    req.correlation_id = f.string()?;
-    req.delegated_user_object_id = f.string()?;
+    f.string_to(&mut req.preauthorized_agent_object_id)?;
+    f.string_to(&mut req.agent_object_id)?;
+    f.string_to(&mut req.correlation_id)?;
+    f.string_to(&mut req.delegated_user_object_id)?;
     if let Some(policy) = f.name(CredentialExpiry::from_schema_name)? {
         req.credential_expiry = policy;
     }
@@ -375,6 +390,32 @@ mod tests {
         assert!(r.credentials.is_none() && r.limits.is_none());
         assert_eq!(r.headers.0, [("content-type".to_string(), "x".to_string())]);
         assert!(r.query.0.is_empty());
+    }
+
+    #[test]
+    fn any_values_read_back_by_their_utf16_lengths() {
+        // Lengths from std's UTF-16 encoder, read back on the UTF-8 text. Any text, including
+        // four-byte characters (two units each) next to each other.
+        use proptest::prelude::*;
+        proptest!(ProptestConfig::with_cases(5_000), |(vals in proptest::collection::vec(proptest::option::of("\\PC{0,6}|[a😀é日]{0,6}"), 0..5))| {
+            let refs: Vec<Option<&str>> = vals.iter().map(Option::as_deref).collect();
+            let text = encode(&refs);
+            let mut f = Fields::new(&text).unwrap();
+            for v in &refs {
+                prop_assert_eq!(f.next().unwrap(), *v);
+            }
+            prop_assert!(f.rest.is_empty());
+            // One unit too many for the last value: malformed, never a panic.
+            if let Some(Some(last)) = refs.last() {
+                let n = last.encode_utf16().count();
+                let bad = text.replacen(&format!(",{n};"), &format!(",{};", n + 1), 1);
+                if bad != text && refs.len() > 1 {
+                    let mut f = Fields::new(&bad).unwrap();
+                    let got: Result<Vec<_>> = refs.iter().map(|_| f.next()).collect();
+                    prop_assert!(got.is_err());
+                }
+            }
+        });
     }
 
     #[test]
