@@ -5,7 +5,7 @@
 //   node pkg/size.mjs [--check]     (pkg/dist must exist: bash pkg/build.sh)
 // Each entry has a guard (CI: no growth; the measured size when it was last lowered, plus a
 // margin under 1 KB) and, for the URL entries, a target (the size a library of this kind should
-// ship; reported, not yet met). With --check, exits 1 when an entry's gzip total exceeds its
+// ship; reported). With --check, exits 1 when an entry's gzip total exceeds its
 // guard. Ends with "N passed, M failed" (one check per entry).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 51.8, s3: 28.4, sigv4a: 56.8, s3express: 37.0, azure: 31.9, gcs: 28.4, post: 38.3, cors: 16.3, credentials: 56.6, verify: 53.0, upload: 20.0, multipart: 91.6 };
+const GUARDS = { main: 50.0, s3: 27.4, sigv4a: 55.5, s3express: 35.8, azure: 30.8, gcs: 27.6, post: 37.7, cors: 16.1, credentials: 56.3, verify: 52.2, upload: 19.8, multipart: 89.8 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(
