@@ -223,11 +223,17 @@ pub(crate) use msg_before;
 #[cfg(input_checks)]
 pub(crate) fn indexed(name: &str, i: usize) -> String {
     let mut s = String::with_capacity(name.len() + 6);
-    s.push_str(name);
-    s.push('[');
-    crate::encoding::push_decimal(&mut s, i as u64);
-    s.push(']');
+    push_indexed(&mut s, name, i);
     s
+}
+
+/// Appends `` headers[2] ``: the one writer of a position path ([`indexed`], [`indexed_alone`]).
+#[cfg(input_checks)]
+fn push_indexed(out: &mut String, name: &str, i: usize) {
+    out.push_str(name);
+    out.push('[');
+    crate::encoding::push_decimal(out, i as u64);
+    out.push(']');
 }
 
 /// `` `path`: sentence ``, or `` `path` `` alone when the sentence is empty (the terse build's).
@@ -258,10 +264,8 @@ pub(crate) fn path_alone(path: &str) -> String {
 pub(crate) fn indexed_alone(name: &str, i: usize) -> String {
     let mut m = String::with_capacity(name.len() + 8);
     m.push('`');
-    m.push_str(name);
-    m.push('[');
-    crate::encoding::push_decimal(&mut m, i as u64);
-    m.push_str("]`");
+    push_indexed(&mut m, name, i);
+    m.push('`');
     m
 }
 
