@@ -47,16 +47,21 @@ impl core::str::FromStr for Method {
     type Err = Error;
     /// Case-insensitive: `put`, `PUT` and `Put` are the same.
     fn from_str(s: &str) -> Result<Self> {
-        match s.to_ascii_uppercase().as_str() {
-            "GET" => Ok(Method::Get),
-            "PUT" => Ok(Method::Put),
-            "HEAD" => Ok(Method::Head),
-            "DELETE" => Ok(Method::Delete),
-            "POST" => Ok(Method::Post),
-            _ => Err(Error::InvalidRequest(msg!(
+        // Compared in place: no upper-cased copy (an allocation per request).
+        [
+            Method::Get,
+            Method::Put,
+            Method::Head,
+            Method::Delete,
+            Method::Post,
+        ]
+        .into_iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| {
+            Error::InvalidRequest(msg!(
                 "the method is not one of GET, PUT, HEAD, DELETE, POST"
-            ))),
-        }
+            ))
+        })
     }
 }
 
@@ -181,9 +186,13 @@ mod tests {
     fn methods_parse_case_insensitively() {
         assert_eq!("put".parse::<Method>().unwrap(), Method::Put);
         assert_eq!("Delete".parse::<Method>().unwrap(), Method::Delete);
-        assert_eq!(
-            "PATCH".parse::<Method>().unwrap_err().code(),
-            "INVALID_REQUEST"
-        );
+        assert_eq!("hEaD".parse::<Method>().unwrap(), Method::Head);
+        for bad in ["PATCH", "", "GETS", "PU", " GET", "ＧＥＴ"] {
+            assert_eq!(
+                bad.parse::<Method>().unwrap_err().code(),
+                "INVALID_REQUEST",
+                "{bad}"
+            );
+        }
     }
 }

@@ -151,6 +151,29 @@ test("presignMany NaN / Infinity: errors in place, the rest signed", () => {
   assert.deepEqual(verdicts(out), ["ok", "INVALID_EXPIRY", "INVALID_EXPIRY", "ok"]);
 });
 
+// presignMany signs in slices of 64 (pkg/api.js signMany): errors stay in their places across the
+// slices' edges, and every URL is the one of its own element, signed at the one instant.
+for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["azure", AZURE, "blob"]]) {
+  for (const [way, many] of manyWays(p)) {
+    test(`presignMany ${p} x200 (${way}): bad elements across slices in place, each URL its own`, () => {
+      const bad = new Set([0, 63, 64, 127, 128, 199]);
+      const list = Array.from({ length: 200 }, (_, i) =>
+        bad.has(i) ? { ...good, expiresIn: i % 2 ? NaN : 0 } : { ...good, [member]: `obj-${i}`, signedAt: undefined });
+      const out = many(list);
+      assert.equal(out.length, 200);
+      const want = list.map((_, i) => (bad.has(i) ? "INVALID_EXPIRY" : "ok"));
+      assert.deepEqual(verdicts(out), want);
+      const instants = new Set();
+      out.forEach((r, i) => {
+        if (bad.has(i)) return;
+        assert.ok(new URL(r.url).pathname.endsWith(`/obj-${i}`), `${i}: ${r.url}`);
+        instants.add(r.expiresAt);
+      });
+      assert.equal(instants.size, 1, `one signing instant for the batch: ${[...instants]}`);
+    });
+  }
+}
+
 // --- What JSON cannot hold (a BigInt, a cycle): a PresignError, in its place in a batch -------
 const cyclic = { ...S3, key: "k" };
 cyclic.headers = { self: cyclic };

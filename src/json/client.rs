@@ -24,11 +24,20 @@ pub struct Client {
 
 /// Whether JSON text may hold a `provider` member: it holds the word, or an escape (which could
 /// spell it). A call without one is read in one pass, not first searched for it (a fifth of
-/// reading a call). Not `str::contains`: its substring searcher is 4 KB of wasm.
+/// reading a call). One pass over the bytes, each `p` compared as one 8-byte word: not
+/// `str::contains` (its substring searcher is 4 KB of wasm), nor `windows(8)` (a `memcmp` call
+/// per byte: 4 % of a client's URL in wasm, node --cpu-prof).
 #[cfg(not(no_std_wasm))]
 fn may_name_provider(text: &str) -> bool {
+    const WORD: u64 = u64::from_le_bytes(*b"provider");
     let b = text.as_bytes();
-    b.contains(&b'\\') || b.windows(8).any(|w| w == b"provider")
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'\\'
+            || (c == b'p'
+                && b.get(i..i + 8)
+                    .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                    .is_some_and(|w| u64::from_le_bytes(w) == WORD))
+    })
 }
 
 /// The browser builds always search: even dead in `presign/s3`'s (no client there), the search
@@ -286,6 +295,30 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&many).unwrap();
         assert!(v[0]["url"].is_string());
         assert_eq!(v[1]["error"]["code"], "INVALID_REQUEST");
+    }
+
+    #[test]
+    fn the_provider_search_finds_the_word_anywhere_and_any_escape() {
+        for text in [
+            "provider",
+            r#"{"provider":1}"#,
+            r#"{"pprovider":1}"#,
+            r#"{"k":"p","x":"providerX"}"#,
+            r#"{"k":"\n"}"#,
+            "\\",
+        ] {
+            assert!(may_name_provider(text), "{text}");
+        }
+        for text in [
+            "",
+            "p",
+            "provide",
+            r#"{"key":"photo/provide"}"#,
+            "Provider",
+            "prov ider",
+        ] {
+            assert!(!may_name_provider(text), "{text}");
+        }
     }
 
     #[test]
