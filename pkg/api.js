@@ -229,8 +229,8 @@ function publicRsaKey(pem, isPublic) {
 function signMany(requests, sign, what) {
   if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", `${what} takes an array`);
   const now = Date.now();
-  let out = signSlice(requests.slice(0, 64), sign, now);
-  for (let i = 64; i < requests.length; i += 64) out = out.concat(signSlice(requests.slice(i, i + 64), sign, now));
+  const out = signSlice(requests.slice(0, 64), sign, now);
+  for (let i = 64; i < requests.length; i += 64) out.push(...signSlice(requests.slice(i, i + 64), sign, now));
   return out;
 }
 function signSlice(requests, sign, now) {
