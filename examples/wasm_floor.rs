@@ -174,14 +174,20 @@ mod x4 {
     }
 }
 
+/// Four different `len`-byte messages, one per lane.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn lane_messages(len: u32) -> Vec<Vec<u8>> {
+    (0..4u8)
+        .map(|l| message(len).iter().map(|b| b ^ l).collect())
+        .collect()
+}
+
 /// Whether the four-lane SHA-256 gives `sha2`'s digests for four different `len`-byte messages.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[allow(clippy::indexing_slicing)] // four messages, made here
 #[wasm_bindgen]
 pub fn sha256_x4_check(len: u32) -> bool {
-    let m: Vec<Vec<u8>> = (0..4u8)
-        .map(|l| message(len).iter().map(|b| b ^ l).collect())
-        .collect();
+    let m = lane_messages(len);
     let got = x4::sha256_x4([&m[0], &m[1], &m[2], &m[3]]);
     m.iter()
         .zip(got)
@@ -193,9 +199,7 @@ pub fn sha256_x4_check(len: u32) -> bool {
 #[allow(clippy::indexing_slicing)] // four messages, made here
 #[wasm_bindgen]
 pub fn sha256_x4_loop(len: u32, iters: u32) -> u32 {
-    let mut m: Vec<Vec<u8>> = (0..4u8)
-        .map(|l| message(len).iter().map(|b| b ^ l).collect())
-        .collect();
+    let mut m = lane_messages(len);
     let mut digest = [[0u8; 32]; 4];
     for _ in 0..iters {
         digest = x4::sha256_x4(core::hint::black_box([&m[0], &m[1], &m[2], &m[3]]));
