@@ -44,6 +44,14 @@ impl<T> Lock<T> {
     }
 }
 
+#[cfg(url_signer)]
+impl<T> core::fmt::Debug for Lock<T> {
+    /// Nothing of the value (a key cache, a request with credentials).
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Lock(..)")
+    }
+}
+
 /// A value made on first use.
 #[cfg(once_values)]
 pub(crate) struct Once<T>(

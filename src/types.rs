@@ -25,6 +25,15 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order of the JS client's method codes (1 = GET … 5 = POST).
+    pub(crate) const ALL: [Method; 5] = [
+        Method::Get,
+        Method::Put,
+        Method::Head,
+        Method::Delete,
+        Method::Post,
+    ];
+
     /// Upper-case name, as on the wire.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -48,20 +57,14 @@ impl core::str::FromStr for Method {
     /// Case-insensitive: `put`, `PUT` and `Put` are the same.
     fn from_str(s: &str) -> Result<Self> {
         // Compared in place: no upper-cased copy (an allocation per request).
-        [
-            Method::Get,
-            Method::Put,
-            Method::Head,
-            Method::Delete,
-            Method::Post,
-        ]
-        .into_iter()
-        .find(|m| m.as_str().eq_ignore_ascii_case(s))
-        .ok_or_else(|| {
-            Error::InvalidRequest(msg!(
-                "the method is not one of GET, PUT, HEAD, DELETE, POST"
-            ))
-        })
+        Method::ALL
+            .into_iter()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                Error::InvalidRequest(msg!(
+                    "the method is not one of GET, PUT, HEAD, DELETE, POST"
+                ))
+            })
     }
 }
 

@@ -174,6 +174,116 @@ for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["az
   }
 }
 
+// --- A client's quick way: a call of plain `method`, object member, `headers`, `expiresIn` ------
+// crosses as values (pkg/api.js `presignKey`), anything else as JSON. Either way a call gives what
+// the stateless call of the configuration's and the call's members gives: each call here is
+// compared with `presign` of both in one object (its JSON way). The glue's `presignKey` is counted,
+// so the quick way is known to be taken for the plain calls and not for the others.
+const glueOf = (p) => import(pathToFileURL(join(ROOT, `pkg/dist/${p}/server/presign_${p}.js`)).href);
+const quickCalls = { s3: 0, gcs: 0, azure: 0 };
+for (const p of ["s3", "gcs", "azure"]) {
+  const proto = (await glueOf(p)).PresignerClient.prototype;
+  const quick = proto.presignKey;
+  proto.presignKey = function (...args) {
+    quickCalls[p]++;
+    return quick.apply(this, args);
+  };
+}
+const outcome = (f) => {
+  try {
+    return JSON.stringify(f());
+  } catch (e) {
+    return e instanceof PresignError ? `${e.code}: ${e.message}` : `not a PresignError: ${e}`;
+  }
+};
+for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["azure", AZURE, "blob"]]) {
+  const { [member]: _, ...config } = good;
+  if (p !== "azure") config.headers = { "x-amz-meta-config": "1" };
+  config.method = "PUT";
+  config.expiresIn = 900;
+  const plain = [
+    ["the object alone", { [member]: "a b/ü😀+%2F~!*'()" }],
+    ["a line break in the object member", { [member]: "a\nb" }],
+    ["every member", { method: "GET", [member]: "k", expiresIn: 60, ...(p === "azure" ? {} : { headers: { "content-type": "image/jpeg", "x-goog-meta-a": " a  b " } }) }],
+    ["an empty object member", { [member]: "" }],
+    ["expiresIn 0", { [member]: "k", expiresIn: 0 }],
+    ["expiresIn past the maximum", { [member]: "k", expiresIn: 604801 }],
+    ["expiresIn 2^53 - 1", { [member]: "k", expiresIn: 2 ** 53 - 1 }],
+    ["expiresIn -0", { [member]: "k", expiresIn: -0 }],
+    ["each method", { method: "DELETE", [member]: "k" }],
+    ["HEAD", { method: "HEAD", [member]: "k" }],
+    ["POST", { method: "POST", [member]: "k" }],
+    ...(p === "azure" ? [] : [
+      ["empty headers (over the configuration's)", { [member]: "k", headers: {} }],
+      ["a reserved header", { [member]: "k", headers: { host: "example.com" } }],
+      ["an empty header name", { [member]: "k", headers: { "": "v" } }],
+      ["a header name that is not ASCII", { [member]: "k", headers: { "x-amz-meta-ü": "v" } }],
+      ["a header value that is not ASCII", { [member]: "k", headers: { "x-amz-meta-a": "é" } }],
+      ["a header value with a control character", { [member]: "k", headers: { "x-amz-meta-a": "a\u0001b" } }],
+      ["a numeric header name (ordered first)", { [member]: "k", headers: { b: "1", 7: "2", a: "3" } }],
+    ]),
+  ];
+  const other = [
+    ["a lower-case method", { method: "put", [member]: "k" }],
+    ["an unknown method", { method: "PATCH", [member]: "k" }],
+    ["a method in an array", { method: ["GET"], [member]: "k" }],
+    ["a lone surrogate in the object member", { [member]: "k\ud800" }],
+    ["a number as the object member", { [member]: 5 }],
+    ["no object member", { method: "GET" }],
+    ["expiresIn 1.5", { [member]: "k", expiresIn: 1.5 }],
+    ["expiresIn -1", { [member]: "k", expiresIn: -1 }],
+    ["expiresIn NaN", { [member]: "k", expiresIn: NaN }],
+    ["expiresIn 2^53", { [member]: "k", expiresIn: 2 ** 53 }],
+    ["expiresIn as text", { [member]: "k", expiresIn: "60" }],
+    ["expiresIn null", { [member]: "k", expiresIn: null }],
+    ["a member more", { [member]: "k", query: { versionId: "1" } }],
+    ["an unknown member", { [member]: "k", surprise: 1 }],
+    ["a member set to undefined", { [member]: "k", method: undefined }],
+    ["headers on Azure, elsewhere a header with a line break", { [member]: "k", headers: { "x-amz-meta-a": "a\nb" } }],
+    ["a header name with a lone surrogate", { [member]: "k", headers: { "x-\udc00": "v" } }],
+    ["a header value with a lone surrogate", { [member]: "k", headers: { "x-amz-meta-a": "\ud800" } }],
+    ["a header value that is a number", { [member]: "k", headers: { "x-amz-meta-a": 1 } }],
+    ["headers null", { [member]: "k", headers: null }],
+    ["headers an array", { [member]: "k", headers: ["a"] }],
+    ["headers with toJSON", { [member]: "k", headers: { a: "1", toJSON: () => ({ b: "2" }) } }],
+    ["a call with toJSON", { [member]: "k", toJSON: () => ({ [member]: "j" }) }],
+    ["a call whose prototype has toJSON", Object.assign(Object.create({ toJSON: () => ({ [member]: "j" }) }), { [member]: "k" })],
+    ["an inherited method", Object.assign(Object.create({ method: "GET" }), { [member]: "k" })],
+    ["an array with the object member", Object.assign([], { [member]: "k" })],
+  ];
+  // The call as JSON has it (toJSON applied, undefined members dropped; an array is not a call),
+  // over the configuration.
+  const stateless = (call) => {
+    const json = typeof call.toJSON === "function" ? call.toJSON() : call;
+    const members = Object.entries(json).filter(([, v]) => v !== undefined);
+    return Array.isArray(json) ? presign(null) : presign({ ...config, ...Object.fromEntries(members) });
+  };
+  // Said alike by both ways: where an unknown member sits (its place in the object differs), that
+  // a call or a request is not an object.
+  const alike = (text) => text.replace(/`\[\d+\]`: unknown member/, "`[i]`: unknown member").replace(/a (call|request) must be an object.*/, "not an object");
+  // One client for every call in turn, each way: what a call sets (method, lifetime, headers)
+  // must not stay for the next.
+  test(`client ${p}: calls one after another, each way, give what presign gives`, () => {
+    const client = own[p].createPresigner(config);
+    for (const [label, call] of [...plain, ...other, ...plain.slice().reverse()]) {
+      assert.equal(alike(outcome(() => client.presign(call))), alike(outcome(() => stateless(call))), label);
+    }
+  });
+  for (const [quick, list] of [[true, plain], [false, other]]) {
+    for (const [label, call] of list) {
+      test(`client ${p} ${quick ? "quick way" : "JSON way"}: ${label} gives what presign gives`, () => {
+        const client = own[p].createPresigner(config);
+        const before = quickCalls[p];
+        const got = outcome(() => client.presign(call));
+        assert.equal(quickCalls[p] - before, quick ? 1 : 0, "the way taken");
+        const want = outcome(() => stateless(call));
+        assert.equal(quick ? got : alike(got), quick ? want : alike(want));
+        if (["the object alone", "every member"].includes(label)) assert.ok(got.startsWith('{"url":'), got);
+      });
+    }
+  }
+}
+
 // --- What JSON cannot hold (a BigInt, a cycle): a PresignError, in its place in a batch -------
 const cyclic = { ...S3, key: "k" };
 cyclic.headers = { self: cyclic };

@@ -11,8 +11,9 @@ use crate::error::{Error, Result};
 use crate::prelude::*;
 use crate::request::{Request, Signer};
 use crate::schema::{check_required, missing, Members, Reader};
+use crate::sync::Lock;
 use crate::time::Timestamp;
-use crate::types::Presigned;
+use crate::types::{Method, Params, Presigned};
 
 /// A request template and its signer (see the module docs).
 #[derive(Debug)]
@@ -20,6 +21,9 @@ pub struct Client {
     template: Request,
     present: [bool; 8],
     signer: Signer,
+    /// A copy of `template` that calls given as values change and put back ([`set_call`],
+    /// [`restore`]): such a call copies none of the configuration's strings. Made at the first.
+    scratch: Lock<Option<Request>>,
 }
 
 /// Whether JSON text may hold a `provider` member: it holds the word, or an escape (which could
@@ -106,6 +110,111 @@ fn check(req: &Request, present: &[bool]) -> Result<()> {
     }
 }
 
+/// Sets a call's members given as values (`Client::presign_key`) as the reader sets them from
+/// JSON: the field, and a required member marked present.
+fn set_call(
+    req: &mut Request,
+    present: &mut [bool],
+    method: Option<Method>,
+    key: &str,
+    headers: Option<Params>,
+    expires_in: Option<u64>,
+) -> Result<()> {
+    fn mark<T: Members>(present: &mut [bool], name: &str) {
+        if let Some(p) = T::REQUIRED
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|i| present.get_mut(i))
+        {
+            *p = true;
+        }
+    }
+    // The key into the field's own buffer: a call copies no string it need not.
+    fn put(field: &mut String, value: &str) {
+        field.clear();
+        field.push_str(value);
+    }
+    macro_rules! set {
+        ($q:ident, $ty:ty, $name:literal, $field:expr) => {{
+            if let Some(m) = method {
+                $q.method = m;
+            }
+            put($field, key);
+            mark::<$ty>(present, $name);
+            if expires_in.is_some() {
+                $q.expires_in = expires_in;
+            }
+        }};
+    }
+    match req {
+        #[cfg(feature = "s3")]
+        Request::S3(q) => {
+            set!(q, crate::s3::S3Request, "key", &mut q.key);
+            if let Some(h) = headers {
+                q.headers = h;
+            }
+        }
+        #[cfg(feature = "azure")]
+        Request::Azure(q) => {
+            if headers.is_some() {
+                return Err(not_a_request(crate::schema::unknown("headers")));
+            }
+            set!(
+                q,
+                crate::azure::AzureRequest,
+                "blob",
+                q.blob.get_or_insert_with(String::new)
+            );
+        }
+        #[cfg(feature = "gcs")]
+        Request::Gcs(q) => {
+            set!(
+                q,
+                crate::gcs::GcsRequest,
+                "object",
+                q.object.get_or_insert_with(String::new)
+            );
+            if let Some(h) = headers {
+                q.headers = h;
+            }
+        }
+        #[allow(unreachable_patterns)]
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Puts back what [`set_call`] changed besides the key (which every call sets): the method,
+/// the lifetime, and the headers if the call gave them.
+fn restore(req: &mut Request, template: &Request, headers: bool) {
+    macro_rules! back {
+        ($q:ident, $t:ident) => {{
+            $q.method = $t.method;
+            $q.expires_in = $t.expires_in;
+        }};
+    }
+    match (req, template) {
+        #[cfg(feature = "s3")]
+        (Request::S3(q), Request::S3(t)) => {
+            back!(q, t);
+            if headers {
+                q.headers.clone_from(&t.headers);
+            }
+        }
+        #[cfg(feature = "azure")]
+        (Request::Azure(q), Request::Azure(t)) => back!(q, t),
+        #[cfg(feature = "gcs")]
+        (Request::Gcs(q), Request::Gcs(t)) => {
+            back!(q, t);
+            if headers {
+                q.headers.clone_from(&t.headers);
+            }
+        }
+        #[allow(unreachable_patterns)]
+        _ => {}
+    }
+}
+
 impl Client {
     /// Reads the configuration: an object with `provider` and any members of that provider's
     /// request (none is required here; a member required by the request may come with each
@@ -144,6 +253,7 @@ impl Client {
             template,
             present,
             signer: Signer::new(),
+            scratch: Lock::new(None),
         })
     }
 
@@ -161,6 +271,7 @@ impl Client {
             .map_err(not_a_request)?;
         self.template = next;
         self.present = present;
+        self.scratch = Lock::new(None);
         Ok(())
     }
 
@@ -192,6 +303,38 @@ impl Client {
             .map_err(not_a_request);
         // The signer takes the call's or configuration's signedAt over `now`, as presign_json.
         req.and_then(|req| self.signer.presign(&req, now))
+    }
+
+    /// Presigns the call `{"method": method, <key>: key, "headers": headers, "expiresIn":
+    /// expires_in}` (a `None` member absent), its members given as values, not JSON: what
+    /// [`Client::presign`] gives for that text, without writing or reading it. `<key>` is the
+    /// provider's member for the object (S3 `key`, Azure `blob`, GCS `object`); Azure has no
+    /// `headers` (refused as that text's unknown member). The JS client's way for calls of this
+    /// shape.
+    ///
+    /// # Errors
+    /// As [`Client::presign`].
+    #[cfg_attr(not(wasm_url), allow(dead_code))]
+    pub(crate) fn presign_key(
+        &self,
+        method: Option<Method>,
+        key: &str,
+        headers: Option<Params>,
+        expires_in: Option<u64>,
+        now: Timestamp,
+    ) -> Result<Presigned> {
+        self.scratch.with(|scratch| {
+            let req = scratch.get_or_insert_with(|| self.template.clone());
+            let mut present = self.present;
+            let given = headers.is_some();
+            // A refusal changes nothing (Azure's headers, refused before any member is set).
+            set_call(req, &mut present, method, key, headers, expires_in)?;
+            let out = check(req, &present)
+                .map_err(not_a_request)
+                .and_then(|()| self.signer.presign(req, now));
+            restore(req, &self.template, given);
+            out
+        })
     }
 
     /// Presigns an array of calls; an array of results in the same order, a bad element's error
@@ -241,6 +384,61 @@ mod tests {
                 "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
             ),
             "{out}"
+        );
+    }
+
+    #[test]
+    fn a_call_given_as_values_signs_the_documented_url_and_reads_as_its_json() {
+        // The same S3 docs example through `presign_key`: the key and lifetime as values.
+        let config = CONFIG.replacen('{', r#"{"signedAt":"2013-05-24T00:00:00Z","#, 1);
+        let c = Client::from_json(&config).unwrap();
+        let out = c
+            .presign_key(None, "test.txt", None, Some(86400), now())
+            .unwrap();
+        assert!(
+            out.url.contains(
+                "X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404"
+            ),
+            "{}",
+            out.url
+        );
+        // Each member as its JSON reads: headers over the configuration's, the method, an error
+        // for a missing required member or a bad value.
+        let json = |call: &str| c.presign_json(call, now());
+        let values = |m, key, h: Option<&[(&str, &str)]>, e| {
+            let h = h.map(|h| {
+                Params(
+                    h.iter()
+                        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                        .collect(),
+                )
+            });
+            result_json(&c.presign_key(m, key, h, e, now()))
+        };
+        let h: &[(&str, &str)] = &[("content-type", "image/png"), ("x-amz-meta-a", "1")];
+        assert_eq!(
+            values(Some(Method::Put), "a b/ü", Some(h), Some(60)),
+            json(
+                r#"{"method":"PUT","key":"a b/ü","headers":{"content-type":"image/png","x-amz-meta-a":"1"},"expiresIn":60}"#
+            )
+        );
+        assert_eq!(values(None, "", None, None), json(r#"{"key":""}"#));
+        assert_eq!(
+            values(None, "k", Some(&[("host", "h")]), Some(0)),
+            json(r#"{"key":"k","headers":{"host":"h"},"expiresIn":0}"#)
+        );
+        // What one call sets does not stay for the next.
+        assert_eq!(values(None, "k", None, None), json(r#"{"key":"k"}"#));
+        let no_bucket = Client::from_json(r#"{"provider":"s3"}"#).unwrap();
+        let out = result_json(&no_bucket.presign_key(None, "k", None, None, now()));
+        assert!(
+            out.contains("INVALID_REQUEST") && out.contains("`bucket`"),
+            "{out}"
+        );
+        assert_eq!(
+            out,
+            no_bucket.presign_json(r#"{"key":"k"}"#, now()),
+            "the same error"
         );
     }
 

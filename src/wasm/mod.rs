@@ -422,6 +422,44 @@ impl Client {
         }
     }
 
+    /// Presigns a call `{method, key, headers, expiresIn}` given as values
+    /// (`json::Client::presign_key`): `method` 0 for none, else 1-5 (`Method::ALL`); `headers`
+    /// how many header lines pairs `text` starts with (a name line, a value line), negative for
+    /// none; the rest of `text` is the key; `expires_in` whole seconds, negative for none. The
+    /// result as `presign`'s.
+    #[wasm_bindgen(js_name = presignKey)]
+    pub fn presign_key(
+        &self,
+        method: u8,
+        headers: i32,
+        text: &[u8],
+        expires_in: f64,
+        now_ms: f64,
+    ) -> String {
+        let c = match &self.0 {
+            Ok(c) => c,
+            Err(e) => return e.clone(),
+        };
+        let method = usize::from(method)
+            .checked_sub(1)
+            .and_then(|i| crate::types::Method::ALL.get(i).copied());
+        // `as` saturates; pkg/api.js passes only safe integers.
+        let expires_in = (expires_in >= 0.0).then_some(expires_in as u64);
+        with(text, now_ms, |mut text, t| {
+            let headers = usize::try_from(headers).ok().map(|n| {
+                let mut line = || match text.split_once('\n') {
+                    Some((l, rest)) => {
+                        text = rest;
+                        l.to_owned()
+                    }
+                    None => core::mem::take(&mut text).to_owned(),
+                };
+                crate::types::Params((0..n).map(|_| (line(), line())).collect())
+            });
+            answer(c.presign_key(method, text, headers, expires_in, t))
+        })
+    }
+
     /// Presigns an array of calls; the results (see `BATCH`), or the configuration's error object.
     #[wasm_bindgen(js_name = presignMany)]
     pub fn presign_many(&self, calls: &[u8], now_ms: f64) -> String {
