@@ -223,14 +223,18 @@ function publicRsaKey(pem, isPublic) {
 
 // An array signed in slices of 64 elements, all at one instant: an element that cannot even be
 // converted gets its error in place; the rest are signed. `sign(bytes, now)` takes a slice's UTF-8
-// JSON. Slices, not one call: a result text over V8's regular object size (~128 KB, 300 S3 URLs)
+// JSON; `signQuick(part, now)`, if given, a slice's results another way, or undefined. Slices, not one call: a result text over V8's regular object size (~128 KB, 300 S3 URLs)
 // is allocated as a large object, which made decoding a 1000-URL batch's answer ~5x slower per URL
 // (0.38 against 0.07 µs, a TextDecoder micro-benchmark; benches/npm_ab.mjs: client presignMany 0.94).
-function signMany(requests, sign, what) {
+function signMany(requests, sign, what, signQuick) {
   if (!Array.isArray(requests)) throw new PresignError("INVALID_REQUEST", `${what} takes an array`);
   const now = Date.now();
-  const out = signSlice(requests.slice(0, 64), sign, now);
-  for (let i = 64; i < requests.length; i += 64) out.push(...signSlice(requests.slice(i, i + 64), sign, now));
+  const slice = (part) => {
+    const out = signQuick?.(part, now);
+    return out === undefined ? signSlice(part, sign, now) : out.map((r) => (r && r.error ? new PresignError(r.error.code, r.error.message) : r));
+  };
+  const out = slice(requests.slice(0, 64));
+  for (let i = 64; i < requests.length; i += 64) out.push(...slice(requests.slice(i, i + 64)));
   return out;
 }
 function signSlice(requests, sign, now) {
@@ -341,25 +345,48 @@ export function presignAsyncFn(glue) {
 function freed() {
   throw new PresignError("INVALID_REQUEST", "the client was freed");
 }
-// The quick way of a client's call (`presignKey`): the method's code (src/types.rs
+// The quick way of a client's calls (`presignKey`, `presignKeys`): the method's code (src/types.rs
 // `Method::ALL`; other spellings take the JSON way) and the provider's member for the object.
 const METHOD_CODE = { __proto__: null, GET: 1, PUT: 2, HEAD: 3, DELETE: 4, POST: 5 };
 const OBJECT_MEMBER = { __proto__: null, s3: "key", azure: "blob", gcs: "object" };
-// Plain headers (an object of well-formed strings without line breaks) as lines, a name's then its
-// value's, in JSON's order (`lineCount` pairs); undefined for anything else.
-let lineCount = 0;
-function headerLines(h) {
-  if (h === null || typeof h !== "object" || Array.isArray(h) || h.toJSON !== undefined) return undefined;
-  const names = Object.keys(h);
+// A client's call of only plain `method`, object member (`name`), `headers` and `expiresIn` —
+// a known upper-case method, well-formed text, headers an object of such strings without line
+// breaks, a safe non-negative integer lifetime, no other member, no toJSON — crosses as values:
+// no JSON to write and read. quickCall gives its text (the header lines, a name's then its
+// value's in JSON's order, then the key) and leaves its numbers in `quick` (-1: absent);
+// undefined for any other call, which takes the JSON way.
+const quick = { method: 0, headers: -1, expiresIn: -1, keyLength: 0 };
+function quickCall(c, name) {
+  const key = name && c?.[name];
+  const m = c?.method;
+  const e = c?.expiresIn;
+  const h = name === "blob" ? undefined : c?.headers;
+  const code = m === undefined ? 0 : typeof m === "string" ? METHOD_CODE[m] : undefined;
+  if (
+    typeof key !== "string" ||
+    code === undefined ||
+    (e !== undefined && !(Number.isSafeInteger(e) && e >= 0)) ||
+    !key.isWellFormed?.() ||
+    Array.isArray(c) ||
+    c.toJSON !== undefined ||
+    Object.keys(c).length !== 1 + (m !== undefined) + (e !== undefined) + (h !== undefined)
+  ) return undefined;
   let text = "";
-  for (let i = 0; i < names.length; i++) {
-    const n = names[i];
-    const v = h[n];
-    if (typeof v !== "string" || !n.isWellFormed() || !v.isWellFormed() || n.includes("\n") || v.includes("\n")) return undefined;
-    text += n + "\n" + v + "\n";
-  }
-  lineCount = names.length;
-  return text;
+  if (h !== undefined) {
+    if (h === null || typeof h !== "object" || Array.isArray(h) || h.toJSON !== undefined) return undefined;
+    const names = Object.keys(h);
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i];
+      const v = h[n];
+      if (typeof v !== "string" || !n.isWellFormed() || !v.isWellFormed() || n.includes("\n") || v.includes("\n")) return undefined;
+      text += n + "\n" + v + "\n";
+    }
+    quick.headers = names.length;
+  } else quick.headers = -1;
+  quick.method = code;
+  quick.expiresIn = e ?? -1;
+  quick.keyLength = key.length;
+  return text + key;
 }
 // A client's call that is not an object.
 const NOT_A_CALL = "a call must be an object (its members go over the configuration's)";
@@ -387,31 +414,20 @@ export function createPresignerFn(glue) {
     };
     return {
       presign(c) {
-        const key = name && c?.[name];
-        const m = c?.method;
-        const e = c?.expiresIn;
-        const h = name === "blob" ? undefined : c?.headers;
-        const code = m === undefined ? 0 : typeof m === "string" ? METHOD_CODE[m] : undefined;
-        // A call of only these members, plain values, crosses as values: no JSON to write and
-        // read (benches/npm_ab.mjs: client presign 0.88). Anything else takes the JSON way.
-        if (
-          typeof key === "string" &&
-          code !== undefined &&
-          (e === undefined || (Number.isSafeInteger(e) && e >= 0)) &&
-          key.isWellFormed?.() &&
-          !Array.isArray(c) &&
-          c.toJSON === undefined &&
-          Object.keys(c).length === 1 + (m !== undefined) + (e !== undefined) + (h !== undefined)
-        ) {
-          const lines = h === undefined ? "" : headerLines(h);
-          if (lines !== undefined) {
-            const n = h === undefined ? -1 : lineCount;
-            return answer(live().presignKey(code, n, encode(lines + key), e ?? -1, Date.now()));
-          }
-        }
+        const text = quickCall(c, name);
+        if (text !== undefined) return answer(live().presignKey(quick.method, quick.headers, encode(text), quick.expiresIn, Date.now()));
         return answer(live().presign(call(c), Date.now()));
       },
-      presignMany: (calls) => signMany(calls, (bytes, now) => live().presignMany(bytes, now), "presignMany"),
+      presignMany: (calls) => signMany(calls, (bytes, now) => live().presignMany(bytes, now), "presignMany", (part, now) => {
+        // A slice of quick calls only, each after a line of its numbers (`presignKeys`).
+        let text = "";
+        for (let i = 0; i < part.length; i++) {
+          const t = quickCall(part[i], name);
+          if (t === undefined) return undefined;
+          text += `${quick.method} ${quick.headers} ${quick.expiresIn} ${quick.keyLength}\n${t}`;
+        }
+        return answers(live().presignKeys(encode(text), now));
+      }),
       /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
       setCredentials(credentials) {
         const e = live().update(utf8({ credentials }));

@@ -181,13 +181,16 @@ for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["az
 // so the quick way is known to be taken for the plain calls and not for the others.
 const glueOf = (p) => import(pathToFileURL(join(ROOT, `pkg/dist/${p}/server/presign_${p}.js`)).href);
 const quickCalls = { s3: 0, gcs: 0, azure: 0 };
+const quickSlices = { s3: 0, gcs: 0, azure: 0 };
 for (const p of ["s3", "gcs", "azure"]) {
   const proto = (await glueOf(p)).PresignerClient.prototype;
-  const quick = proto.presignKey;
-  proto.presignKey = function (...args) {
-    quickCalls[p]++;
-    return quick.apply(this, args);
-  };
+  for (const [name, count] of [["presignKey", quickCalls], ["presignKeys", quickSlices]]) {
+    const quick = proto[name];
+    proto[name] = function (...args) {
+      count[p]++;
+      return quick.apply(this, args);
+    };
+  }
 }
 const outcome = (f) => {
   try {
@@ -268,6 +271,23 @@ for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["az
     for (const [label, call] of [...plain, ...other, ...plain.slice().reverse()]) {
       assert.equal(alike(outcome(() => client.presign(call))), alike(outcome(() => stateless(call))), label);
     }
+  });
+  // presignMany: a slice of quick calls only crosses as values (`presignKeys`), any other slice as
+  // JSON; each result in its place. Keys vary in UTF-16 length (a pair is two units), some with
+  // line breaks; the call lists repeat so slices of 64 hold every kind.
+  test(`client ${p}: presignMany of quick calls, and with another call, give what presign gives`, () => {
+    const client = own[p].createPresigner(config);
+    const calls = Array.from({ length: 150 }, (_, i) => {
+      const call = plain[i % plain.length][1];
+      return i % 3 ? { ...call, [member]: `${call[member]}-${i}${["😀", "\n", "ü", ""][i % 4]}` } : call;
+    });
+    const each = (out) => out.map((r) => (r instanceof PresignError ? `${r.code}: ${r.message}` : JSON.stringify(r)));
+    const before = quickSlices[p];
+    assert.deepEqual(each(client.presignMany(calls)), calls.map((c) => outcome(() => stateless(c))));
+    assert.equal(quickSlices[p] - before, 3, "three slices of quick calls");
+    const mixed = [...calls.slice(0, 70), other[0][1], ...calls.slice(70)];
+    assert.deepEqual(each(client.presignMany(mixed)).map(alike), mixed.map((c) => alike(outcome(() => stateless(c)))));
+    assert.equal(quickSlices[p] - before, 3 + 2, "the slice with another call as JSON");
   });
   for (const [quick, list] of [[true, plain], [false, other]]) {
     for (const [label, call] of list) {

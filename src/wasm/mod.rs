@@ -377,6 +377,58 @@ pub fn exchange_response_json(input: &[u8], now_ms: f64) -> String {
     with(input, now_ms, json::exchange_response_json)
 }
 
+/// A call's method code: 1-5 for `Method::ALL`'s, anything else none.
+#[cfg(wasm_url)]
+fn method_of(code: i64) -> Option<crate::types::Method> {
+    usize::try_from(code)
+        .ok()
+        .and_then(|c| c.checked_sub(1))
+        .and_then(|i| crate::types::Method::ALL.get(i).copied())
+}
+
+/// A call's lifetime: negative for none.
+#[cfg(wasm_url)]
+fn lifetime(seconds: i64) -> Option<u64> {
+    u64::try_from(seconds).ok()
+}
+
+/// The text up to the next line break (or the end), taken off `text`.
+#[cfg(wasm_url)]
+fn take_line<'a>(text: &mut &'a str) -> &'a str {
+    let (line, rest) = text.split_once('\n').unwrap_or((text, ""));
+    *text = rest;
+    line
+}
+
+/// A call given as values taken off `text`: `headers` pairs of lines (none when negative), then
+/// its key: `units` UTF-16 units of text (JS's string length), or the rest.
+#[cfg(wasm_url)]
+fn take_call<'a>(
+    text: &mut &'a str,
+    headers: i64,
+    units: Option<usize>,
+) -> (Option<crate::types::Params>, &'a str) {
+    let headers = usize::try_from(headers).ok().map(|n| {
+        let pairs = (0..n).map(|_| (take_line(text).to_owned(), take_line(text).to_owned()));
+        crate::types::Params(pairs.collect())
+    });
+    let end = match units {
+        None => text.len(),
+        Some(units) => {
+            let mut seen = 0;
+            text.char_indices()
+                .find(|&(_, ch)| {
+                    seen += ch.len_utf16();
+                    seen > units
+                })
+                .map_or(text.len(), |(i, _)| i)
+        }
+    };
+    let (key, rest) = text.split_at_checked(end).unwrap_or((text, ""));
+    *text = rest;
+    (headers, key)
+}
+
 /// A client object (`createPresigner`): the configuration crosses into wasm once; each call
 /// carries only what changes. Freed by JS (`free()` / `Symbol.dispose`).
 #[cfg(wasm_url)]
@@ -422,11 +474,11 @@ impl Client {
         }
     }
 
-    /// Presigns a call `{method, key, headers, expiresIn}` given as values
-    /// (`json::Client::presign_key`): `method` 0 for none, else 1-5 (`Method::ALL`); `headers`
-    /// how many header lines pairs `text` starts with (a name line, a value line), negative for
-    /// none; the rest of `text` is the key; `expires_in` whole seconds, negative for none. The
-    /// result as `presign`'s.
+    /// Presigns a call `{method, key, headers, expiresIn}` given as values (pkg/api.js
+    /// `quickCall`; `json::Client::presign_key`): `method` 0 for none, else 1-5
+    /// (`Method::ALL`); `headers` how many pairs of lines (a name, a value) `text` starts with,
+    /// negative for none; the rest of `text` is the key; `expires_in` whole seconds, negative for
+    /// none. The result as `presign`'s.
     #[wasm_bindgen(js_name = presignKey)]
     pub fn presign_key(
         &self,
@@ -440,23 +492,42 @@ impl Client {
             Ok(c) => c,
             Err(e) => return e.clone(),
         };
-        let method = usize::from(method)
-            .checked_sub(1)
-            .and_then(|i| crate::types::Method::ALL.get(i).copied());
         // `as` saturates; pkg/api.js passes only safe integers.
-        let expires_in = (expires_in >= 0.0).then_some(expires_in as u64);
+        let numbers = [f64::from(method), f64::from(headers), expires_in].map(|n| n as i64);
         with(text, now_ms, |mut text, t| {
-            let headers = usize::try_from(headers).ok().map(|n| {
-                let mut line = || match text.split_once('\n') {
-                    Some((l, rest)) => {
-                        text = rest;
-                        l.to_owned()
-                    }
-                    None => core::mem::take(&mut text).to_owned(),
-                };
-                crate::types::Params((0..n).map(|_| (line(), line())).collect())
-            });
-            answer(c.presign_key(method, text, headers, expires_in, t))
+            let (headers, key) = take_call(&mut text, numbers[1], None);
+            answer(c.presign_key(method_of(numbers[0]), key, headers, lifetime(numbers[2]), t))
+        })
+    }
+
+    /// Presigns calls given as values, one after another: each a line of its numbers
+    /// (`<method> <headers> <expiresIn> <key length in UTF-16 units>`, as `presignKey`'s), its
+    /// header lines, its key. The results as `presignMany`'s.
+    #[wasm_bindgen(js_name = presignKeys)]
+    pub fn presign_keys(&self, text: &[u8], now_ms: f64) -> String {
+        let c = match &self.0 {
+            Ok(c) => c,
+            Err(e) => return e.clone(),
+        };
+        with(text, now_ms, |mut text, t| {
+            let mut out = String::with_capacity(text.len() * 8 + 64);
+            out.push_str(BATCH.open);
+            let mut first = true;
+            while !text.is_empty() {
+                let line = take_line(&mut text);
+                let mut n = line.split(' ').map(|n| n.parse::<i64>().unwrap_or(-1));
+                let mut next = || n.next().unwrap_or(-1);
+                let (method, headers, expires_in, units) = (next(), next(), next(), next());
+                let (headers, key) = take_call(&mut text, headers, usize::try_from(units).ok());
+                if !first {
+                    out.push_str(BATCH.between);
+                }
+                first = false;
+                let r = c.presign_key(method_of(method), key, headers, lifetime(expires_in), t);
+                (BATCH.push)(&mut out, r);
+            }
+            out.push_str(BATCH.close);
+            out
         })
     }
 
