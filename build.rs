@@ -135,6 +135,10 @@ fn main() {
     // wasm32 only. std's panic machinery formats every panic's message, which keeps `core::fmt`
     // in the wasm even when no message is ever shown.
     let no_std_wasm = feature("wasm-small-alloc") && wasm32;
+    // `batch_sign`: S3 URLs whose signatures a batch computes four at a time (the client's
+    // calls given as values, `json::Client::presign_keys`; `sigv4::Unsigned`) — s3 and json,
+    // not in the browser builds (`no_std_wasm`), which sign a URL at a time.
+    let batch_sign = s3 && json && !no_std_wasm;
     // `once_values`: a value made once for the whole module (`sync::Once`): the wasm exports'
     // signers or the CRC tables — `wasm_signer`, wasm and post, or upload.
     let once_values = wasm_signer || (wasm && post) || upload;
@@ -171,6 +175,7 @@ fn main() {
         ("wasm_request_exports", wasm_request_exports),
         ("wasm_text_exports", wasm_text_exports),
         ("no_std_wasm", no_std_wasm),
+        ("batch_sign", batch_sign),
         ("once_values", once_values),
         ("presign_vectors", presign_vectors),
     ] {

@@ -366,9 +366,9 @@ for (const [provider, , [ours, ...rest]] of groups) {
   const s3Hmac = perCall(floor.hmac_loop, s3Rest);
   const azHmac = perCall(floor.hmac_loop, az.sts);
   const s3Blocks = shaBlocks(s3.cr) + hmacBlocks(s3Rest);
-  // Four messages at once (examples/wasm_floor.rs `x4`, checked against sha2 first): what a batch
-  // could hash per block and message, were its canonical requests and strings to sign hashed four
-  // at a time. A measured lever, not the package's code.
+  // Four messages at once (the crate's `sha256_x4`, checked against sha2 first): what a client's
+  // presignMany hashes per block and message, its canonical requests and strings to sign four at
+  // a time.
   for (const len of [0, 55, 56, 64, s3.cr, 1024]) {
     if (!floor.sha256_x4_check(len)) throw new Error(`the four-lane SHA-256 differs from sha2 at ${len} bytes`);
   }
@@ -412,9 +412,9 @@ for (const [provider, , [ours, ...rest]] of groups) {
     `sign ${s3.sts} B = ${hmacBlocks(s3Rest)} HMAC blocks (${hmacBlocks(s3.sts)} less the ${s3Absorbed} of its start absorbed once per ` +
     `second, ${s3Hmac.toFixed(0)} ns): ${s3Blocks} blocks, ` +
     `${((s3Sha + s3Hmac) / s3Blocks).toFixed(0)} ns/block at these sizes = ${(s3Sha + s3Hmac).toFixed(0)} ns`);
-  console.log(`a batch's lever: SHA-256 of four messages at once in wasm SIMD lanes, ${x4Block.toFixed(0)} ns/block per message ` +
+  console.log(`a client's presignMany: SHA-256 of four messages at once in wasm SIMD lanes, ${x4Block.toFixed(0)} ns/block per message ` +
     `(${s3.cr} B messages; one at a time ${(s3Sha / shaBlocks(s3.cr)).toFixed(0)}): an S3 URL's ${s3Blocks} blocks in ` +
-    `${(x4Block * s3Blocks).toFixed(0)} ns, were presignMany to hash its URLs four at a time (it does not)`);
+    `${(x4Block * s3Blocks).toFixed(0)} ns`);
   console.log(`Azure SAS: string to sign ${az.sts} B = ${hmacBlocks(az.sts)} HMAC blocks, ` +
     `${(azHmac / hmacBlocks(az.sts)).toFixed(0)} ns/block at this size = ${azHmac.toFixed(0)} ns`);
   console.log(`\nus per URL${"package".padStart(23)}${"wasm call".padStart(10)}${"SHA floor".padStart(10)}` +

@@ -394,48 +394,61 @@ const NOT_A_CALL = "a call must be an object (its members go over the configurat
 /**
  * `createPresigner(config)`: a client. The configuration (provider, credentials, region, bucket,
  * defaults…) crosses into wasm once and its derived keys are cached there; each call carries only
- * what changes. A call gives what `presign({...config, ...call})` gives.
+ * what changes. A call gives what `presign({...config, ...call})` gives. The server builds' calls
+ * of plain values take the quick way (`quickCall`), the rest cross as JSON.
  */
 export function createPresignerFn(glue) {
-  return function createPresigner(config) {
-    let client = new glue.PresignerClient(utf8(toJson(config)));
-    const error = client.error();
-    if (error) {
-      client.free();
-      unwrap(JSON.parse(error));
-    }
-    const call = (c) => utf8(toJson(c, NOT_A_CALL));
-    const live = () => client || freed();
-    // The provider's member for the object, when the configuration's JSON is the object itself.
-    const name = typeof config.toJSON === "function" ? undefined : OBJECT_MEMBER[config.provider];
-    const free = () => {
-      client?.free();
-      client = null;
-    };
-    return {
-      presign(c) {
-        const text = quickCall(c, name);
-        if (text !== undefined) return answer(live().presignKey(quick.method, quick.headers, encode(text), quick.expiresIn, Date.now()));
-        return answer(live().presign(call(c), Date.now()));
-      },
-      presignMany: (calls) => signMany(calls, (bytes, now) => live().presignMany(bytes, now), "presignMany", (part, now) => {
-        // A slice of quick calls only, each after a line of its numbers (`presignKeys`).
-        let text = "";
-        for (let i = 0; i < part.length; i++) {
-          const t = quickCall(part[i], name);
-          if (t === undefined) return undefined;
-          text += `${quick.method} ${quick.headers} ${quick.expiresIn} ${quick.keyLength}\n${t}`;
-        }
-        return answers(live().presignKeys(encode(text), now));
-      }),
-      /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
-      setCredentials(credentials) {
-        const e = live().update(utf8({ credentials }));
-        if (e) unwrap(JSON.parse(e));
-      },
-      free,
-      [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,
-    };
+  return (config) => clientOver(glue, config, (live, name) => ({
+    one(c) {
+      const text = quickCall(c, name);
+      return text === undefined ? undefined : answer(live().presignKey(quick.method, quick.headers, text, quick.expiresIn, Date.now()));
+    },
+    many(part, now) {
+      // A slice of quick calls only, each after a line of its numbers (`presignKeys`).
+      let text = "";
+      for (let i = 0; i < part.length; i++) {
+        const t = quickCall(part[i], name);
+        if (t === undefined) return undefined;
+        text += `${quick.method} ${quick.headers} ${quick.expiresIn} ${quick.keyLength}\n${t}`;
+      }
+      return answers(live().presignKeys(encode(text), now));
+    },
+  }));
+}
+
+/** `createPresigner(config)` of the browser builds of presign/sigv4a and presign/s3express: every
+ * call as JSON (their wasm has no quick way). */
+export function createPresignerJsonFn(glue) {
+  return (config) => clientOver(glue, config);
+}
+
+// A client over the glue's PresignerClient; `quickWay(live, name)`, if given, its calls' quick
+// way (`one(call)`, `many(slice, now)`: a result, or undefined for the JSON way).
+function clientOver(glue, config, quickWay) {
+  let client = new glue.PresignerClient(utf8(toJson(config)));
+  const error = client.error();
+  if (error) {
+    client.free();
+    unwrap(JSON.parse(error));
+  }
+  const call = (c) => utf8(toJson(c, NOT_A_CALL));
+  const live = () => client || freed();
+  // The provider's member for the object, when the configuration's JSON is the object itself.
+  const quickly = quickWay?.(live, typeof config.toJSON === "function" ? undefined : OBJECT_MEMBER[config.provider]);
+  const free = () => {
+    client?.free();
+    client = null;
+  };
+  return {
+    presign: (c) => quickly?.one(c) ?? answer(live().presign(call(c), Date.now())),
+    presignMany: (calls) => signMany(calls, (bytes, now) => live().presignMany(bytes, now), "presignMany", quickly?.many),
+    /** Replaces the credentials (temporary credentials rotate); the key cache follows. */
+    setCredentials(credentials) {
+      const e = live().update(utf8({ credentials }));
+      if (e) unwrap(JSON.parse(e));
+    },
+    free,
+    [Symbol.dispose ?? Symbol.for("Symbol.dispose")]: free,
   };
 }
 

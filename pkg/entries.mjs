@@ -26,8 +26,11 @@ export const ENTRIES = [
     web: { features: "wasm-fields,azure", exports: { presign: "presignAzure", presignMany: "presignManyAzure", createPresigner: "createPresignerAzure" } } },
   { path: "./gcs", dir: "gcs", features: "wasm-url,gcs", only: ["gcs", "GcsRequest"], exports: ["presign", "presignMany", "presignAsync", "createPresigner"],
     web: { features: "wasm-fields,gcs", exports: { presign: "presignGcs", presignMany: "presignManyGcs", presignAsync: "presignAsyncGcs", createPresigner: "createPresignerGcs" } } },
-  { path: "./sigv4a", dir: "sigv4a", features: "wasm-url,s3,sigv4a", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
-  { path: "./s3express", dir: "s3express", features: "wasm-url,s3,s3express", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"] },
+  // Their browser builds' clients send every call as JSON (no quick way in a browser build's wasm).
+  { path: "./sigv4a", dir: "sigv4a", features: "wasm-url,s3,sigv4a", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"],
+    web: { exports: { createPresigner: "createPresignerJson" } } },
+  { path: "./s3express", dir: "s3express", features: "wasm-url,s3,s3express", only: ["s3", "S3Request"], exports: ["presign", "presignMany", "createPresigner"],
+    web: { exports: { createPresigner: "createPresignerJson" } } },
   { path: "./post", dir: "post", features: "s3,gcs,post", exports: ["presignPost", "presignPostAsync"] },
   { path: "./cors", dir: "cors", features: "cors", exports: ["corsRules"] },
   { path: "./credentials", dir: "credentials", features: "exchange,azure,s3,s3express,gcs", exports: ["azureUserDelegationKey", "azureUserDelegationKeyProvider", "azureToken", "azureTokenProvider", "azureManagedIdentityToken", "azureManagedIdentityTokenProvider", "awsWebIdentityCredentials", "cognitoCredentials", "gcsSignBlobSigner", "s3ExpressSession", "s3ExpressSessionProvider"] },

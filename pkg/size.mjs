@@ -21,7 +21,7 @@ const PREFIX = process.env.SERVERS_PREFIX || join(tmpdir(), "presign-servers");
 
 // KiB gzip of JS + wasm as a vite user ships them. GUARDS: measured with this script (see the
 // commit that set them), rounded up; lower them when an entry shrinks.
-const GUARDS = { main: 50.0, s3: 27.4, sigv4a: 55.5, s3express: 35.8, azure: 30.8, gcs: 27.6, post: 37.7, cors: 16.1, credentials: 56.3, verify: 52.2, upload: 19.8, multipart: 89.8 };
+const GUARDS = { main: 49.8, s3: 27.2, sigv4a: 55.9, s3express: 35.7, azure: 30.6, gcs: 27.3, post: 37.4, cors: 16.1, credentials: 56.0, verify: 51.9, upload: 19.9, multipart: 89.7 };
 const TARGETS = { s3: 30, gcs: 32, azure: 32, main: 50 };
 
 const versions = Object.fromEntries(

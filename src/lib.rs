@@ -192,6 +192,7 @@
         wasm_request_exports,
         wasm_text_exports,
         no_std_wasm,
+        batch_sign,
         once_values,
         presign_vectors
     )))
@@ -221,6 +222,13 @@ pub mod checksum;
 pub mod cors;
 #[cfg(hashing)]
 mod crypto;
+/// The crate's SHA-256 and HMAC-SHA256, for examples/wasm_floor.rs (the hashing floor
+/// benches/npm.mjs reports): not part of the API, no stability promise.
+#[doc(hidden)]
+#[cfg(batch_sign)]
+pub mod floor {
+    pub use crate::crypto::{sha256, sha256_x4, HmacKey};
+}
 mod encoding;
 #[cfg(url_signer)]
 mod endpoint;

@@ -290,13 +290,19 @@ impl ScopedKey {
     /// see [`sign_query`]) is absorbed once per second.
     #[cfg(not(no_std_wasm))]
     fn sign_in_scope(&self, stamp: &AmzStamp, start: &[&[u8]], digest: &[u8; 64]) -> [u8; 32] {
+        self.with_start(stamp, start, |key| key.sign(digest))
+    }
+
+    /// `f` of this key with `start` absorbed at `stamp` (cached for the second).
+    #[cfg(not(no_std_wasm))]
+    fn with_start<R>(&self, stamp: &AmzStamp, start: &[&[u8]], f: impl FnOnce(&HmacKey) -> R) -> R {
         self.signed_start.0.with(|cached| match cached {
-            Some((at, key)) if at == stamp => key.sign(digest),
+            Some((at, key)) if at == stamp => f(key),
             _ => {
                 let key = self.key.0.absorbed(start);
-                let signature = key.sign(digest);
+                let out = f(&key);
                 *cached = Some((*stamp, key));
-                signature
+                out
             }
         })
     }
@@ -547,9 +553,75 @@ pub(crate) struct SignedQuery {
     query: core::ops::Range<usize>,
     signature: [u8; 32],
     signature_param: &'static str,
+    /// Deferred ([`sign_query_as`]): the key with the string to sign's start absorbed.
+    #[cfg(batch_sign)]
+    unsigned: Option<HmacKey>,
+}
+
+/// A URL whose signature is left to compute (see [`sign_query_as`]): its canonical request and
+/// the key with its string to sign's start absorbed. The URL ends with the signature's 64 hex
+/// digits, zeros until [`Unsigned::finish`] or [`Unsigned::finish_x4`] writes them.
+#[cfg(batch_sign)]
+#[derive(Debug)]
+pub(crate) struct Unsigned {
+    canonical_request: String,
+    key: HmacKey,
+}
+
+#[cfg(batch_sign)]
+impl Unsigned {
+    /// Computes the signature and writes it over the end of `url`.
+    pub(crate) fn finish(&self, url: &mut String) {
+        let digest = hex32(&sha256(self.canonical_request.as_bytes()));
+        put_signature(url, &self.key.sign(&digest));
+    }
+
+    /// [`Unsigned::finish`] of four URLs at once: the canonical requests' hashes, then the
+    /// strings to sign's ends, four lanes at a time ([`crate::crypto::sha256_x4`]).
+    pub(crate) fn finish_x4(all: [(&Unsigned, &mut String); 4]) {
+        let [a, b, c, d] = all;
+        let [ua, ub, uc, ud] = [a.0, b.0, c.0, d.0];
+        let crs = [ua, ub, uc, ud].map(|u| u.canonical_request.as_bytes());
+        let digests = crate::crypto::sha256_x4(crs).map(|d| hex32(&d));
+        let keys = [&ua.key, &ub.key, &uc.key, &ud.key];
+        let signatures = HmacKey::sign_x4(keys, digests.each_ref().map(|d| &d[..]));
+        for (url, signature) in [a.1, b.1, c.1, d.1].into_iter().zip(&signatures) {
+            put_signature(url, signature);
+        }
+    }
+}
+
+/// Writes `signature`'s hex over the last 64 characters of `url` (the zeros of a deferred one).
+#[cfg(batch_sign)]
+fn put_signature(url: &mut String, signature: &[u8; 32]) {
+    if let Some(end) = url
+        .len()
+        .checked_sub(64)
+        .filter(|&e| url.is_char_boundary(e))
+    {
+        url.truncate(end);
+        hex_into(url, signature);
+    }
 }
 
 impl SignedQuery {
+    /// None: this build does not defer (see [`sign_query_as`]).
+    #[cfg(all(feature = "s3", not(batch_sign)))]
+    pub(crate) fn unsigned(self) -> Option<core::convert::Infallible> {
+        None
+    }
+
+    /// What remains to compute of a deferred signature ([`sign_query_as`]), taking the
+    /// canonical request with it; None when signed.
+    #[cfg(batch_sign)]
+    pub(crate) fn unsigned(self) -> Option<Unsigned> {
+        let key = self.unsigned?;
+        Some(Unsigned {
+            canonical_request: self.canonical_request,
+            key,
+        })
+    }
+
     /// Bytes [`SignedQuery::append_to`] writes.
     pub(crate) fn len(&self) -> usize {
         self.query.len() + 2 + self.signature_param.len() + 64
@@ -572,6 +644,7 @@ impl SignedQuery {
 /// contain `host`), so callers need not copy it into their header list. `stamp` is the signing
 /// instant, `auth.time.amz_stamp()`, which the caller already has for the key's date (`auth.time`
 /// itself is not read again).
+#[cfg_attr(not(any(feature = "gcs", test)), allow(dead_code))]
 pub(crate) fn sign_query(
     req: &Request<'_>,
     host: Option<&str>,
@@ -579,11 +652,43 @@ pub(crate) fn sign_query(
     stamp: &AmzStamp,
     key: &ScopedKey,
 ) -> SignedQuery {
+    sign_query_as(req, host, auth, stamp, key, false)
+}
+
+/// [`sign_query`], or with `defer` (the server builds' batches), for a key whose scope is cached,
+/// a query signed but for its signature: its hex is zeros and [`SignedQuery::unsigned`] keeps
+/// what computes it ([`Unsigned`]), which a batch does four at a time.
+pub(crate) fn sign_query_as(
+    req: &Request<'_>,
+    host: Option<&str>,
+    auth: &Auth<'_>,
+    stamp: &AmzStamp,
+    key: &ScopedKey,
+    defer: bool,
+) -> SignedQuery {
     #[cfg(not(no_std_wasm))]
     let amz = stamp;
     let stamp = StampText::of(stamp);
     let head = key.query_head_for(auth, stamp.date);
     let (canonical_request, query) = canonical_request(req, host, auth, stamp, head);
+    #[cfg(batch_sign)]
+    if let (true, Some(_)) = (defer, head) {
+        let start = [
+            auth.scheme.algorithm.as_bytes(),
+            b"\n",
+            stamp.datetime.as_bytes(),
+            key.scope_line.as_bytes(),
+        ];
+        return SignedQuery {
+            canonical_request,
+            query,
+            signature: [0; 32],
+            signature_param: auth.scheme.signature_param(),
+            unsigned: Some(key.with_start(amz, &start, HmacKey::clone)),
+        };
+    }
+    #[cfg(not(batch_sign))]
+    let _ = defer;
     let digest = hex32(&sha256(canonical_request.as_bytes()));
     let signature = match head {
         // The scope is the cached one: its line of the string to sign is cached too.
@@ -613,6 +718,8 @@ pub(crate) fn sign_query(
         query,
         signature,
         signature_param: auth.scheme.signature_param(),
+        #[cfg(batch_sign)]
+        unsigned: None,
     }
 }
 

@@ -110,16 +110,28 @@ fn check(req: &Request, present: &[bool]) -> Result<()> {
     }
 }
 
-/// Sets a call's members given as values (`Client::presign_key`) as the reader sets them from
-/// JSON: the field, and a required member marked present.
-fn set_call(
-    req: &mut Request,
-    present: &mut [bool],
-    method: Option<Method>,
-    key: &str,
-    headers: Option<Params>,
-    expires_in: Option<u64>,
-) -> Result<()> {
+/// A call given as values, not JSON: `{"method": method, <key>: key, "headers": headers,
+/// "expiresIn": expires_in}` with its `None` members absent, `<key>` the provider's member for the
+/// object (S3 `key`, Azure `blob`, GCS `object`; Azure has no `headers`, refused as that text's
+/// unknown member). The JS client's way for calls of this shape ([`Client::presign_key`]).
+#[cfg_attr(not(all(wasm_url, not(no_std_wasm))), allow(dead_code))]
+#[derive(Debug)]
+pub(crate) struct KeyCall<'a> {
+    pub(crate) method: Option<Method>,
+    pub(crate) key: &'a str,
+    pub(crate) headers: Option<Params>,
+    pub(crate) expires_in: Option<u64>,
+}
+
+/// Sets a call's members given as values as the reader sets them from JSON: the field, and a
+/// required member marked present.
+fn set_call(req: &mut Request, present: &mut [bool], call: KeyCall<'_>) -> Result<()> {
+    let KeyCall {
+        method,
+        key,
+        headers,
+        expires_in,
+    } = call;
     fn mark<T: Members>(present: &mut [bool], name: &str) {
         if let Some(p) = T::REQUIRED
             .iter()
@@ -187,6 +199,7 @@ fn set_call(
 /// Puts back what [`set_call`] changed besides the key (which every call sets): the method,
 /// the lifetime, and the headers if the call gave them.
 fn restore(req: &mut Request, template: &Request, headers: bool) {
+    let _ = headers; // Azure has none: unread in a build with Azure alone
     macro_rules! back {
         ($q:ident, $t:ident) => {{
             $q.method = $t.method;
@@ -212,6 +225,41 @@ fn restore(req: &mut Request, template: &Request, headers: bool) {
         }
         #[allow(unreachable_patterns)]
         _ => {}
+    }
+}
+
+/// Computes the signatures `held` results wait for (four at once; three with a fourth lane
+/// that writes nowhere; one or two one at a time) and gives every result to `push` in order.
+#[cfg(batch_sign)]
+fn finish_held(
+    held: &mut Vec<(Result<Presigned>, Option<crate::sigv4::Unsigned>)>,
+    push: &mut dyn FnMut(Result<Presigned>),
+) {
+    use crate::sigv4::Unsigned;
+    let mut todo: Vec<(&Unsigned, &mut String)> = held
+        .iter_mut()
+        .filter_map(|(r, u)| Some((u.as_ref()?, &mut r.as_mut().ok()?.url)))
+        .collect();
+    let mut nowhere = String::new();
+    match todo.len() {
+        3 => {
+            let first = todo.first().map(|t| t.0);
+            if let Some(first) = first {
+                todo.push((first, &mut nowhere));
+            }
+        }
+        1 | 2 => {
+            for (u, url) in todo.drain(..) {
+                u.finish(url);
+            }
+        }
+        _ => {}
+    }
+    if let Ok(four) = <[_; 4]>::try_from(todo) {
+        Unsigned::finish_x4(four);
+    }
+    for (r, _) in held.drain(..) {
+        push(r);
     }
 }
 
@@ -305,36 +353,70 @@ impl Client {
         req.and_then(|req| self.signer.presign(&req, now))
     }
 
-    /// Presigns the call `{"method": method, <key>: key, "headers": headers, "expiresIn":
-    /// expires_in}` (a `None` member absent), its members given as values, not JSON: what
-    /// [`Client::presign`] gives for that text, without writing or reading it. `<key>` is the
-    /// provider's member for the object (S3 `key`, Azure `blob`, GCS `object`); Azure has no
-    /// `headers` (refused as that text's unknown member). The JS client's way for calls of this
-    /// shape.
+    /// Presigns a call given as values: what [`Client::presign`] gives for its JSON text, without
+    /// writing or reading it.
     ///
     /// # Errors
     /// As [`Client::presign`].
-    #[cfg_attr(not(wasm_url), allow(dead_code))]
-    pub(crate) fn presign_key(
+    #[cfg_attr(not(all(wasm_url, not(no_std_wasm))), allow(dead_code))]
+    pub(crate) fn presign_key(&self, call: KeyCall<'_>, now: Timestamp) -> Result<Presigned> {
+        self.sign_key(call, |req| self.signer.presign(req, now))
+    }
+
+    /// `sign` of the request of `call`: the configuration's copy kept between calls with the
+    /// call's members set, then put back.
+    fn sign_key<T>(
         &self,
-        method: Option<Method>,
-        key: &str,
-        headers: Option<Params>,
-        expires_in: Option<u64>,
-        now: Timestamp,
-    ) -> Result<Presigned> {
+        call: KeyCall<'_>,
+        sign: impl FnOnce(&Request) -> Result<T>,
+    ) -> Result<T> {
         self.scratch.with(|scratch| {
             let req = scratch.get_or_insert_with(|| self.template.clone());
             let mut present = self.present;
-            let given = headers.is_some();
+            let given = call.headers.is_some();
             // A refusal changes nothing (Azure's headers, refused before any member is set).
-            set_call(req, &mut present, method, key, headers, expires_in)?;
+            set_call(req, &mut present, call)?;
             let out = check(req, &present)
                 .map_err(not_a_request)
-                .and_then(|()| self.signer.presign(req, now));
+                .and_then(|()| sign(req));
             restore(req, &self.template, given);
             out
         })
+    }
+
+    /// Presigns calls given as values ([`Client::presign_key`] of each), each result given to
+    /// `push` in order. The server builds compute S3 URLs' signatures four at a time
+    /// (`sigv4::Unsigned::finish_x4`): results wait until four are left to compute.
+    #[cfg_attr(not(all(wasm_url, not(no_std_wasm))), allow(dead_code))]
+    pub(crate) fn presign_keys<'a>(
+        &self,
+        calls: impl Iterator<Item = KeyCall<'a>>,
+        now: Timestamp,
+        push: &mut dyn FnMut(Result<Presigned>),
+    ) {
+        #[cfg(batch_sign)]
+        {
+            let mut held = Vec::with_capacity(8);
+            let mut unsigned = 0;
+            for call in calls {
+                let signed = self.sign_key(call, |req| self.signer.presign_unsigned(req, now));
+                let (result, rest) = match signed {
+                    Ok((p, rest)) => (Ok(p), rest),
+                    Err(e) => (Err(e), None),
+                };
+                unsigned += usize::from(rest.is_some());
+                held.push((result, rest));
+                if unsigned == 4 {
+                    finish_held(&mut held, push);
+                    unsigned = 0;
+                }
+            }
+            finish_held(&mut held, push);
+        }
+        #[cfg(not(batch_sign))]
+        for call in calls {
+            push(self.presign_key(call, now));
+        }
     }
 
     /// Presigns an array of calls; an array of results in the same order, a bad element's error
@@ -387,13 +469,52 @@ mod tests {
         );
     }
 
+    fn key_call(
+        method: Option<Method>,
+        key: &str,
+        headers: Option<Params>,
+        expires_in: Option<u64>,
+    ) -> KeyCall<'_> {
+        KeyCall {
+            method,
+            key,
+            headers,
+            expires_in,
+        }
+    }
+
+    #[test]
+    fn calls_given_as_values_in_a_batch_are_each_their_own_json_in_order() {
+        // Results wait for four signatures to compute (S3): batches of 1 to 11 calls, bad ones
+        // among them, hit every remainder (one, two, three left) and every place of an error.
+        let c = Client::from_json(CONFIG).unwrap();
+        let keys = ["a", "", "b/ü", "c d", "k", "x", "", "y", "z", "w", "q"];
+        for n in 1..=keys.len() {
+            let mut got = Vec::new();
+            let calls = keys.iter().take(n).enumerate().map(|(i, k)| {
+                key_call(None, k, None, Some(if i == 5 { 0 } else { 60 + i as u64 }))
+            });
+            c.presign_keys(calls, now(), &mut |r| got.push(result_json(&r)));
+            let want: Vec<String> = keys
+                .iter()
+                .take(n)
+                .enumerate()
+                .map(|(i, k)| {
+                    let e = if i == 5 { 0 } else { 60 + i };
+                    c.presign_json(&format!(r#"{{"key":"{k}","expiresIn":{e}}}"#), now())
+                })
+                .collect();
+            assert_eq!(got, want, "{n} calls");
+        }
+    }
+
     #[test]
     fn a_call_given_as_values_signs_the_documented_url_and_reads_as_its_json() {
         // The same S3 docs example through `presign_key`: the key and lifetime as values.
         let config = CONFIG.replacen('{', r#"{"signedAt":"2013-05-24T00:00:00Z","#, 1);
         let c = Client::from_json(&config).unwrap();
         let out = c
-            .presign_key(None, "test.txt", None, Some(86400), now())
+            .presign_key(key_call(None, "test.txt", None, Some(86400)), now())
             .unwrap();
         assert!(
             out.url.contains(
@@ -413,7 +534,7 @@ mod tests {
                         .collect(),
                 )
             });
-            result_json(&c.presign_key(m, key, h, e, now()))
+            result_json(&c.presign_key(key_call(m, key, h, e), now()))
         };
         let h: &[(&str, &str)] = &[("content-type", "image/png"), ("x-amz-meta-a", "1")];
         assert_eq!(
@@ -430,7 +551,7 @@ mod tests {
         // What one call sets does not stay for the next.
         assert_eq!(values(None, "k", None, None), json(r#"{"key":"k"}"#));
         let no_bucket = Client::from_json(r#"{"provider":"s3"}"#).unwrap();
-        let out = result_json(&no_bucket.presign_key(None, "k", None, None, now()));
+        let out = result_json(&no_bucket.presign_key(key_call(None, "k", None, None), now()));
         assert!(
             out.contains("INVALID_REQUEST") && out.contains("`bucket`"),
             "{out}"

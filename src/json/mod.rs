@@ -35,6 +35,8 @@ pub use crate::schema::{from_str, missing, unknown, FromJson, Reader};
 pub use crate::schema::{push_str, string, Object};
 #[cfg(url_signer)]
 pub use client::Client;
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+pub(crate) use client::KeyCall;
 
 #[cfg(feature = "gcs")]
 use crate::error::msg;

@@ -92,6 +92,23 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// [`Signer::presign`]; an S3 URL's signature may be left to compute (`sigv4::Unsigned`:
+    /// a batch computes four at a time).
+    #[cfg(batch_sign)]
+    pub(crate) fn presign_unsigned(
+        &self,
+        req: &Request,
+        now: Timestamp,
+    ) -> Result<(Presigned, Option<crate::sigv4::Unsigned>)> {
+        match req {
+            Request::S3(r) => self.s3.presign_unsigned(r, now),
+            #[allow(unreachable_patterns)]
+            _ => self.presign(req, now).map(|p| (p, None)),
+        }
+    }
+}
+
 /// Presigns one request without a cache (see [`Signer`] for batches).
 ///
 /// # Errors

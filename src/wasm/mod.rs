@@ -378,7 +378,7 @@ pub fn exchange_response_json(input: &[u8], now_ms: f64) -> String {
 }
 
 /// A call's method code: 1-5 for `Method::ALL`'s, anything else none.
-#[cfg(wasm_url)]
+#[cfg(all(wasm_url, not(no_std_wasm)))]
 fn method_of(code: i64) -> Option<crate::types::Method> {
     usize::try_from(code)
         .ok()
@@ -386,28 +386,25 @@ fn method_of(code: i64) -> Option<crate::types::Method> {
         .and_then(|i| crate::types::Method::ALL.get(i).copied())
 }
 
-/// A call's lifetime: negative for none.
-#[cfg(wasm_url)]
-fn lifetime(seconds: i64) -> Option<u64> {
-    u64::try_from(seconds).ok()
-}
-
 /// The text up to the next line break (or the end), taken off `text`.
-#[cfg(wasm_url)]
+#[cfg(all(wasm_url, not(no_std_wasm)))]
 fn take_line<'a>(text: &mut &'a str) -> &'a str {
     let (line, rest) = text.split_once('\n').unwrap_or((text, ""));
     *text = rest;
     line
 }
 
-/// A call given as values taken off `text`: `headers` pairs of lines (none when negative), then
-/// its key: `units` UTF-16 units of text (JS's string length), or the rest.
-#[cfg(wasm_url)]
+/// A call given as values taken off `text`: its numbers (`method` a code of `method_of`,
+/// `headers` pairs of lines, none when negative; `expires_in` seconds, none when negative), its
+/// header lines, then its key: `units` UTF-16 units of text (JS's string length), or the rest.
+#[cfg(all(wasm_url, not(no_std_wasm)))]
 fn take_call<'a>(
     text: &mut &'a str,
+    method: i64,
     headers: i64,
+    expires_in: i64,
     units: Option<usize>,
-) -> (Option<crate::types::Params>, &'a str) {
+) -> json::KeyCall<'a> {
     let headers = usize::try_from(headers).ok().map(|n| {
         let pairs = (0..n).map(|_| (take_line(text).to_owned(), take_line(text).to_owned()));
         crate::types::Params(pairs.collect())
@@ -426,7 +423,12 @@ fn take_call<'a>(
     };
     let (key, rest) = text.split_at_checked(end).unwrap_or((text, ""));
     *text = rest;
-    (headers, key)
+    json::KeyCall {
+        method: method_of(method),
+        key,
+        headers,
+        expires_in: u64::try_from(expires_in).ok(),
+    }
 }
 
 /// A client object (`createPresigner`): the configuration crosses into wasm once; each call
@@ -478,13 +480,18 @@ impl Client {
     /// `quickCall`; `json::Client::presign_key`): `method` 0 for none, else 1-5
     /// (`Method::ALL`); `headers` how many pairs of lines (a name, a value) `text` starts with,
     /// negative for none; the rest of `text` is the key; `expires_in` whole seconds, negative for
-    /// none. The result as `presign`'s.
+    /// none. The result as `presign`'s. `text` crosses as a string: wasm-bindgen writes a short
+    /// one into the wasm's memory faster than `TextEncoder` into a buffer copied there (a `/tmp`
+    /// micro-benchmark: `encode` of an S3 call's text took ~0.16 µs).
+    // Not in the browser builds of presign/sigv4a and presign/s3express (their clients send JSON:
+    // pkg/api.js `createPresignerJsonFn`), whose wasm it would grow by ~2 KB of gzip.
+    #[cfg(not(no_std_wasm))]
     #[wasm_bindgen(js_name = presignKey)]
     pub fn presign_key(
         &self,
         method: u8,
         headers: i32,
-        text: &[u8],
+        mut text: &str,
         expires_in: f64,
         now_ms: f64,
     ) -> String {
@@ -493,16 +500,19 @@ impl Client {
             Err(e) => return e.clone(),
         };
         // `as` saturates; pkg/api.js passes only safe integers.
-        let numbers = [f64::from(method), f64::from(headers), expires_in].map(|n| n as i64);
-        with(text, now_ms, |mut text, t| {
-            let (headers, key) = take_call(&mut text, numbers[1], None);
-            answer(c.presign_key(method_of(numbers[0]), key, headers, lifetime(numbers[2]), t))
-        })
+        let [method, headers, expires_in] =
+            [f64::from(method), f64::from(headers), expires_in].map(|n| n as i64);
+        let call = take_call(&mut text, method, headers, expires_in, None);
+        match now(now_ms) {
+            Ok(t) => answer(c.presign_key(call, t)),
+            Err(e) => e,
+        }
     }
 
     /// Presigns calls given as values, one after another: each a line of its numbers
     /// (`<method> <headers> <expiresIn> <key length in UTF-16 units>`, as `presignKey`'s), its
     /// header lines, its key. The results as `presignMany`'s.
+    #[cfg(not(no_std_wasm))]
     #[wasm_bindgen(js_name = presignKeys)]
     pub fn presign_keys(&self, text: &[u8], now_ms: f64) -> String {
         let c = match &self.0 {
@@ -512,20 +522,25 @@ impl Client {
         with(text, now_ms, |mut text, t| {
             let mut out = String::with_capacity(text.len() * 8 + 64);
             out.push_str(BATCH.open);
-            let mut first = true;
-            while !text.is_empty() {
+            let calls = core::iter::from_fn(|| {
+                if text.is_empty() {
+                    return None;
+                }
                 let line = take_line(&mut text);
                 let mut n = line.split(' ').map(|n| n.parse::<i64>().unwrap_or(-1));
                 let mut next = || n.next().unwrap_or(-1);
                 let (method, headers, expires_in, units) = (next(), next(), next(), next());
-                let (headers, key) = take_call(&mut text, headers, usize::try_from(units).ok());
+                let units = usize::try_from(units).ok();
+                Some(take_call(&mut text, method, headers, expires_in, units))
+            });
+            let mut first = true;
+            c.presign_keys(calls, t, &mut |r| {
                 if !first {
                     out.push_str(BATCH.between);
                 }
                 first = false;
-                let r = c.presign_key(method_of(method), key, headers, lifetime(expires_in), t);
                 (BATCH.push)(&mut out, r);
-            }
+            });
             out.push_str(BATCH.close);
             out
         })
