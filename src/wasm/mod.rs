@@ -389,9 +389,22 @@ fn method_of(code: i64) -> Option<crate::types::Method> {
 /// The text up to the next line break (or the end), taken off `text`.
 #[cfg(all(wasm_url, not(no_std_wasm)))]
 fn take_line<'a>(text: &mut &'a str) -> &'a str {
-    let (line, rest) = text.split_once('\n').unwrap_or((text, ""));
-    *text = rest;
+    // A byte loop: these lines are short, and `split_once` calls the char searcher and `memchr`
+    // (3 % of a client's batch URL in `node --cpu-prof`, with the numbers' `split`).
+    let end = text.bytes().position(|b| b == b'\n').unwrap_or(text.len());
+    let (line, rest) = text.split_at_checked(end).unwrap_or((text, ""));
+    *text = rest.get(1..).unwrap_or_default();
     line
+}
+
+/// The numbers of a line of `presignKeys` (`-1` for a missing or malformed one).
+#[cfg(all(wasm_url, not(no_std_wasm)))]
+fn numbers<const N: usize>(line: &str) -> [i64; N] {
+    let mut out = [-1; N];
+    for (o, word) in out.iter_mut().zip(line.split(' ')) {
+        *o = word.parse().unwrap_or(-1);
+    }
+    out
 }
 
 /// A call given as values taken off `text`: its numbers (`method` a code of `method_of`,
@@ -526,10 +539,7 @@ impl Client {
                 if text.is_empty() {
                     return None;
                 }
-                let line = take_line(&mut text);
-                let mut n = line.split(' ').map(|n| n.parse::<i64>().unwrap_or(-1));
-                let mut next = || n.next().unwrap_or(-1);
-                let (method, headers, expires_in, units) = (next(), next(), next(), next());
+                let [method, headers, expires_in, units] = numbers(take_line(&mut text));
                 let units = usize::try_from(units).ok();
                 Some(take_call(&mut text, method, headers, expires_in, units))
             });
