@@ -98,9 +98,17 @@ impl Sha256State {
         any(test, all(target_arch = "wasm32", target_feature = "simd128"))
     ))]
     fn final_block(&self, msg: &[u8], i: usize) -> [u8; 64] {
-        let mut block = [0u8; 64];
         let start = 64 * i;
         let tail = self.tail.get(..self.tail_len).unwrap_or_default();
+        // Most blocks lie within `msg`: one copy.
+        if let Some(whole) = start
+            .checked_sub(tail.len())
+            .and_then(|at| msg.get(at..at + 64))
+            .and_then(|b| <[u8; 64]>::try_from(b).ok())
+        {
+            return whole;
+        }
+        let mut block = [0u8; 64];
         // The part of `src`, which starts at `at` in what is finished, that falls in the block.
         let mut copy = |src: &[u8], at: usize| {
             let lo = start.max(at);
