@@ -223,7 +223,8 @@ function publicRsaKey(pem, isPublic) {
 
 // An array signed in slices of 64 elements, all at one instant: an element that cannot even be
 // converted gets its error in place; the rest are signed. `sign(bytes, now)` takes a slice's UTF-8
-// JSON; `signQuick(part, now)`, if given, a slice's results another way, or undefined. Slices, not one call: a result text over V8's regular object size (~128 KB, 300 S3 URLs)
+// JSON; `signQuick(part, now)`, if given, gives a slice's results another way, or undefined.
+// Slices, not one call: a result text over V8's regular object size (~128 KB, 300 S3 URLs)
 // is allocated as a large object, which made decoding a 1000-URL batch's answer ~5x slower per URL
 // (0.38 against 0.07 µs, a TextDecoder micro-benchmark; benches/npm_ab.mjs: client presignMany 0.94).
 function signMany(requests, sign, what, signQuick) {
@@ -364,6 +365,7 @@ function quickCall(c, name) {
   const code = m === undefined ? 0 : typeof m === "string" ? METHOD_CODE[m] : undefined;
   if (
     typeof key !== "string" ||
+    typeof c !== "object" ||
     code === undefined ||
     (e !== undefined && !(Number.isSafeInteger(e) && e >= 0)) ||
     !key.isWellFormed?.() ||

@@ -253,11 +253,13 @@ for (const [p, good, member] of [["s3", S3, "key"], ["gcs", GCS, "object"], ["az
     ["a call whose prototype has toJSON", Object.assign(Object.create({ toJSON: () => ({ [member]: "j" }) }), { [member]: "k" })],
     ["an inherited method", Object.assign(Object.create({ method: "GET" }), { [member]: "k" })],
     ["an array with the object member", Object.assign([], { [member]: "k" })],
+    ["a function with the object member", Object.assign(() => {}, { [member]: "k" })],
   ];
   // The call as JSON has it (toJSON applied, undefined members dropped; an array is not a call),
   // over the configuration.
   const stateless = (call) => {
     const json = typeof call.toJSON === "function" ? call.toJSON() : call;
+    if (typeof json === "function") return presign(json); // not JSON data at all
     const members = Object.entries(json).filter(([, v]) => v !== undefined);
     return Array.isArray(json) ? presign(null) : presign({ ...config, ...Object.fromEntries(members) });
   };

@@ -419,7 +419,9 @@ fn take_call<'a>(
     units: Option<usize>,
 ) -> json::KeyCall<'a> {
     let headers = usize::try_from(headers).ok().map(|n| {
-        let pairs = (0..n).map(|_| (take_line(text).to_owned(), take_line(text).to_owned()));
+        // A pair takes two bytes at least: a count past the text's cannot reserve beyond it.
+        let pairs = (0..n.min(text.len()))
+            .map(|_| (take_line(text).to_owned(), take_line(text).to_owned()));
         crate::types::Params(pairs.collect())
     });
     let end = match units {
