@@ -232,12 +232,14 @@ function signMany(requests, sign, what, signQuick) {
   const now = Date.now();
   const slice = (part) => {
     const out = signQuick?.(part, now);
-    return out === undefined ? signSlice(part, sign, now) : out.map((r) => (r && r.error ? new PresignError(r.error.code, r.error.message) : r));
+    return out === undefined ? signSlice(part, sign, now) : out.map(inPlace);
   };
   const out = slice(requests.slice(0, 64));
   for (let i = 64; i < requests.length; i += 64) out.push(...slice(requests.slice(i, i + 64)));
   return out;
 }
+// A batch's result, or its error object as the PresignError put in its place.
+const inPlace = (r) => (r && r.error ? new PresignError(r.error.code, r.error.message) : r);
 function signSlice(requests, sign, now) {
   const early = new Map();
   const items = requests.map((r, i) => {
@@ -276,7 +278,7 @@ function signSlice(requests, sign, now) {
   }
   const out = answers(sign(encode(text), now));
   return out.map((r, i) =>
-    early.has(i) ? early.get(i) : r && r.error ? new PresignError(r.error.code, r.error.message) : r,
+    early.has(i) ? early.get(i) : inPlace(r),
   );
 }
 

@@ -553,12 +553,12 @@ pub(crate) struct SignedQuery {
     query: core::ops::Range<usize>,
     signature: [u8; 32],
     signature_param: &'static str,
-    /// Deferred ([`sign_query_as`]): the key with the string to sign's start absorbed.
+    /// Deferred ([`sign_query`]): the key with the string to sign's start absorbed.
     #[cfg(batch_sign)]
     unsigned: Option<HmacKey>,
 }
 
-/// A URL whose signature is left to compute (see [`sign_query_as`]): its canonical request and
+/// A URL whose signature is left to compute (see [`sign_query`]): its canonical request and
 /// the key with its string to sign's start absorbed. The URL ends with the signature's 64 hex
 /// digits, zeros until [`Unsigned::finish`] or [`Unsigned::finish_x4`] writes them.
 #[cfg(batch_sign)]
@@ -605,13 +605,13 @@ fn put_signature(url: &mut String, signature: &[u8; 32]) {
 }
 
 impl SignedQuery {
-    /// None: this build does not defer (see [`sign_query_as`]).
+    /// None: this build does not defer (see [`sign_query`]).
     #[cfg(all(feature = "s3", not(batch_sign)))]
     pub(crate) fn unsigned(self) -> Option<core::convert::Infallible> {
         None
     }
 
-    /// What remains to compute of a deferred signature ([`sign_query_as`]), taking the
+    /// What remains to compute of a deferred signature ([`sign_query`]), taking the
     /// canonical request with it; None when signed.
     #[cfg(batch_sign)]
     pub(crate) fn unsigned(self) -> Option<Unsigned> {
@@ -643,22 +643,11 @@ impl SignedQuery {
 /// is signed as the `host` header in its sorted place among `req.headers` (which must then not
 /// contain `host`), so callers need not copy it into their header list. `stamp` is the signing
 /// instant, `auth.time.amz_stamp()`, which the caller already has for the key's date (`auth.time`
-/// itself is not read again).
-#[cfg_attr(not(any(feature = "gcs", test)), allow(dead_code))]
+/// itself is not read again). With `defer` (the server builds' batches) and a key whose scope is
+/// cached, the query is signed but for its signature: its hex is zeros and
+/// [`SignedQuery::unsigned`] keeps what computes it ([`Unsigned`]), which a batch does four at a
+/// time.
 pub(crate) fn sign_query(
-    req: &Request<'_>,
-    host: Option<&str>,
-    auth: &Auth<'_>,
-    stamp: &AmzStamp,
-    key: &ScopedKey,
-) -> SignedQuery {
-    sign_query_as(req, host, auth, stamp, key, false)
-}
-
-/// [`sign_query`], or with `defer` (the server builds' batches), for a key whose scope is cached,
-/// a query signed but for its signature: its hex is zeros and [`SignedQuery::unsigned`] keeps
-/// what computes it ([`Unsigned`]), which a batch does four at a time.
-pub(crate) fn sign_query_as(
     req: &Request<'_>,
     host: Option<&str>,
     auth: &Auth<'_>,

@@ -394,6 +394,7 @@ impl Presigner {
                     &parts.auth(),
                     &stamp,
                     &key,
+                    false,
                 );
                 let Parts {
                     mut base_url,

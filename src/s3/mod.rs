@@ -264,7 +264,7 @@ impl Presigner {
     }
 
     /// [`Presigner::presign`], or with `defer` a URL whose signature is left to compute when
-    /// its key's scope is cached (`sigv4::sign_query_as`): a batch computes four at a time.
+    /// its key's scope is cached (`sigv4::sign_query`): a batch computes four at a time.
     #[cfg(batch_sign)]
     pub(crate) fn presign_unsigned(
         &self,
@@ -317,7 +317,7 @@ impl Presigner {
             region,
             service,
         );
-        let signed = sigv4::sign_query_as(
+        let signed = sigv4::sign_query(
             &sigv4::Request {
                 method: req.method.as_str(),
                 canonical_uri: part(&url, path_start..)?,

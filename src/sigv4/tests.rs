@@ -110,7 +110,7 @@ fn signatures_in_a_cached_scope_equal_the_full_string_to_sign() {
                 "s3",
             );
             let mut url = String::new();
-            sign_query(&req, None, &auth, &stamp, &key)
+            sign_query(&req, None, &auth, &stamp, &key, false)
                 .append_to(&mut url)
                 .unwrap();
             let full = presign(
