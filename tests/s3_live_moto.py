@@ -119,6 +119,8 @@ def s3_request(creds, **over):
 def main():
     with server("moto") as env:
         moto = env["MOTO_ENDPOINT"]
+        # A moto server left running by an earlier run keeps its roles and pools: start from none.
+        urllib.request.urlopen(urllib.request.Request(moto + "/moto-api/reset", method="POST"), timeout=30).read()
         boto = lambda svc: boto3.client(svc, region_name=REGION, endpoint_url=moto, aws_access_key_id="AKIDEXAMPLE",  # noqa: E731
                                         aws_secret_access_key="moto-accepts-any")
 
