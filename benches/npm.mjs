@@ -16,7 +16,7 @@
 // floors under our per-URL cost (SHA-256 blocks, JSON marshaling) next to the package's targets; see
 // the sections at the end.
 //
-//   node benches/npm.mjs [--seconds S]
+//   node benches/npm.mjs [--seconds S] [--rounds R]
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -41,6 +41,9 @@ const PEERS = {
   "@google-cloud/storage": "7.22.0",
 };
 const SECONDS = Number(process.argv[process.argv.indexOf("--seconds") + 1]) || 1;
+// With --rounds R, a group's rows take turns R times (SECONDS / R each) and each reports its median
+// round: a neighbour's burst on a shared machine then slows one round of every row, not one row.
+const ROUNDS = Math.max(1, Math.round(Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 1));
 
 if (!Object.keys(PEERS).every((p) => existsSync(join(DIR, "node_modules", p)))) {
   mkdirSync(DIR, { recursive: true });
@@ -246,14 +249,17 @@ console.log("clients: createPresigner's URLs equal presign's (S3 and Azure; pres
 // --- timing ------------------------------------------------------------------------------------------
 // A call that returns a promise is awaited; a synchronous one is not (awaiting a value that is not
 // a promise costs a microtask, ~90 ns on this machine, which every synchronous row carried before).
-async function bench(name, f, perCall = 1) {
+async function warm(f) {
   for (let i = 0; i < 200; i++) {
     const r = f(i);
     if (r instanceof Promise) await r;
   }
+}
+// The mean ns per call of `f` over `seconds`.
+async function slice(f, seconds) {
   let n = 0;
   const t0 = process.hrtime.bigint();
-  const end = t0 + BigInt(Math.round(SECONDS * 1e9));
+  const end = t0 + BigInt(Math.round(seconds * 1e9));
   let t = t0;
   while (t < end) {
     for (let i = 0; i < 50; i++) {
@@ -263,45 +269,64 @@ async function bench(name, f, perCall = 1) {
     n += 50;
     t = process.hrtime.bigint();
   }
-  const ns = Number(t - t0) / (n * perCall);
-  return { name, ns };
+  return Number(t - t0) / n;
+}
+async function bench(name, f, perCall = 1) {
+  await warm(f);
+  return { name, ns: (await slice(f, SECONDS)) / perCall };
+}
+// A group's rows ([name, f, perCall]) timed in ROUNDS turns; each row's median round (and the
+// fastest and slowest).
+async function timeRows(rows) {
+  for (const [, f] of rows) await warm(f);
+  const rounds = rows.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, [, f, perCall = 1]] of rows.entries()) rounds[i].push((await slice(f, SECONDS / ROUNDS)) / perCall);
+  }
+  return rows.map(([name], i) => {
+    const t = rounds[i].sort((a, b) => a - b);
+    const mid = t.length >> 1;
+    return { name, ns: t.length % 2 ? t[mid] : (t[mid - 1] + t[mid]) / 2, min: t[0], max: t[t.length - 1] };
+  });
 }
 const groups = [
-  ["S3", "ns per presigned S3 PUT URL (signed content-type)", [
-    await bench("presign (npm, wasm)", (i) => presign(req(KEYS[i % 1000]))),
-    await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(req)), 1000),
-    await bench("client.presign (createPresigner)", (i) => s3Client.presign(s3Call(KEYS[i % 1000]))),
-    await bench("client.presignMany x1000, per URL", () => s3Client.presignMany(KEYS.map(s3Call)), 1000),
-    await bench("aws4", (i) => aws4sign(KEYS[i % 1000])),
-    await bench("@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])),
-    await bench("aws4fetch", (i) => aws4fetch(KEYS[i % 1000])),
-    await bench("@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])),
-    await bench("presign, browser size build, in Node", (i) => browser.presign(req(KEYS[i % 1000]))),
-    await bench("client.presign, browser size build, in Node", (i) => s3BrowserClient.presign(s3Call(KEYS[i % 1000]))),
-    await bench("presign/s3 client.presign", (i) => s3OwnClient.presign(s3Call(KEYS[i % 1000]))),
-    await bench("presign/s3 client.presign, browser size build, in Node", (i) => s3OwnBrowserClient.presign(s3Call(KEYS[i % 1000]))),
-  ]],
-  ["Azure", `ns per Azure blob SAS URL (sp=rw, sv ${AZ_VERSION})`, [
-    await bench("presign (npm, wasm)", (i) => presign(azReq(KEYS[i % 1000]))),
-    await bench("presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(azReq)), 1000),
-    await bench("client.presign (createPresigner)", (i) => azClient.presign(azCall(KEYS[i % 1000]))),
-    await bench("client.presignMany x1000, per URL", () => azClient.presignMany(KEYS.map(azCall)), 1000),
-    await bench("@azure/storage-blob", (i) => azSdk(KEYS[i % 1000])),
-    await bench("presign, browser size build, in Node", (i) => browser.presign(azReq(KEYS[i % 1000]))),
-    await bench("presign/azure client.presign", (i) => azOwnClient.presign(azCall(KEYS[i % 1000]))),
-    await bench("presign/azure client.presign, browser size build, in Node", (i) => azOwnBrowserClient.presign(azCall(KEYS[i % 1000]))),
-  ]],
-  ["GCS", "ns per GCS V4 GET URL, service-account RSA, awaited one by one", [
-    await bench("presignAsync (npm, wasm + WebCrypto)", (i) => presignAsync(gcsReq(KEYS[i % 1000]))),
-    await bench("@google-cloud/storage", (i) => gcsSdk(KEYS[i % 1000])),
-  ]],
+  ["S3", "ns per presigned S3 PUT URL (signed content-type)", await timeRows([
+    ["presign (npm, wasm)", (i) => presign(req(KEYS[i % 1000]))],
+    ["presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(req)), 1000],
+    ["client.presign (createPresigner)", (i) => s3Client.presign(s3Call(KEYS[i % 1000]))],
+    ["client.presignMany x1000, per URL", () => s3Client.presignMany(KEYS.map(s3Call)), 1000],
+    ["aws4", (i) => aws4sign(KEYS[i % 1000])],
+    ["@smithy/signature-v4", (i) => smithySign(KEYS[i % 1000])],
+    ["aws4fetch", (i) => aws4fetch(KEYS[i % 1000])],
+    ["@aws-sdk/s3-request-presigner", (i) => sdk(KEYS[i % 1000])],
+    ["presign, browser size build, in Node", (i) => browser.presign(req(KEYS[i % 1000]))],
+    ["client.presign, browser size build, in Node", (i) => s3BrowserClient.presign(s3Call(KEYS[i % 1000]))],
+    ["presign/s3 client.presign", (i) => s3OwnClient.presign(s3Call(KEYS[i % 1000]))],
+    ["presign/s3 client.presign, browser size build, in Node", (i) => s3OwnBrowserClient.presign(s3Call(KEYS[i % 1000]))],
+  ])],
+  ["Azure", `ns per Azure blob SAS URL (sp=rw, sv ${AZ_VERSION})`, await timeRows([
+    ["presign (npm, wasm)", (i) => presign(azReq(KEYS[i % 1000]))],
+    ["presignMany x1000 (npm, wasm), per URL", () => presignMany(KEYS.map(azReq)), 1000],
+    ["client.presign (createPresigner)", (i) => azClient.presign(azCall(KEYS[i % 1000]))],
+    ["client.presignMany x1000, per URL", () => azClient.presignMany(KEYS.map(azCall)), 1000],
+    ["@azure/storage-blob", (i) => azSdk(KEYS[i % 1000])],
+    ["presign, browser size build, in Node", (i) => browser.presign(azReq(KEYS[i % 1000]))],
+    ["presign/azure client.presign", (i) => azOwnClient.presign(azCall(KEYS[i % 1000]))],
+    ["presign/azure client.presign, browser size build, in Node", (i) => azOwnBrowserClient.presign(azCall(KEYS[i % 1000]))],
+  ])],
+  ["GCS", "ns per GCS V4 GET URL, service-account RSA, awaited one by one", await timeRows([
+    ["presignAsync (npm, wasm + WebCrypto)", (i) => presignAsync(gcsReq(KEYS[i % 1000]))],
+    ["@google-cloud/storage", (i) => gcsSdk(KEYS[i % 1000])],
+  ])],
 ];
-console.log(`node ${process.version}; ${SECONDS}s each`);
+console.log(`node ${process.version}; ${ROUNDS > 1 ? `${SECONDS}s per row in ${ROUNDS} rounds (rows take turns), ` +
+  "the median round (fastest-slowest)" : `${SECONDS}s each`}`);
 for (const [, title, results] of groups) {
   const base = results[0].ns;
   console.log(`\n${title}`);
   for (const r of results) {
-    console.log(`${r.name.padEnd(44)} ${r.ns.toFixed(0).padStart(9)} ns  ${(r.ns / base).toFixed(2)}x presign`);
+    console.log(`${r.name.padEnd(44)} ${r.ns.toFixed(0).padStart(9)} ns  ${(r.ns / base).toFixed(2)}x presign` +
+      (ROUNDS > 1 ? `  (${r.min.toFixed(0)}-${r.max.toFixed(0)})` : ""));
   }
 }
 console.log("");
@@ -412,6 +437,44 @@ for (const [provider, , [ours, ...rest]] of groups) {
     ["Azure presign", groups[1][2][0].ns, azHmac, 4000, await bench("marshal", marshal(azReq, azOut)),
       await bench("wasm call", (i) => glue.presignJson(azIn[i % 1000], now))],
   ];
+  // A client's calls (pkg/api.js `quickCall`): "wasm call" is the glue's PresignerClient#presignKey
+  // (#presignKeys for presignMany, per slice of 64 calls as api.js `signMany` sends them) on the
+  // texts api.js writes for the bench's calls; "marshal" is the JS around it — the client's presign
+  // (presignMany) with the glue's method answering the exact text it would without signing:
+  // everything but the wasm's work.
+  const qc = new glue.PresignerClient(enc.encode(JSON.stringify(msDates(s3Config))));
+  const keyText = (k) => `content-type\n${CT}\n${k}`;
+  const keyOut = KEYS.map((k) => qc.presignKey(2, 1, keyText(k), -1, now));
+  const slicesIn = [];
+  for (let i = 0; i < KEYS.length; i += 64) {
+    slicesIn.push(enc.encode(KEYS.slice(i, i + 64).map((k) => `2 1 -1 ${k.length}\n${keyText(k)}`).join("")));
+  }
+  const slicesOut = slicesIn.map((b) => qc.presignKeys(b, now));
+  // The stub's answer to a slice: one of that many calls (the bench's keys are all one length).
+  const sliceOut = new Map(slicesIn.map((b, i) => [b.length, slicesOut[i]]));
+  if (answer(keyOut[7]).url !== s3Client.presign(s3Call(KEYS[7])).url ||
+    answers(slicesOut[0])[7].url !== s3Client.presign(s3Call(KEYS[7])).url) {
+    throw new Error("the client glue's results differ");
+  }
+  const keyCall = await bench("wasm call", (i) => qc.presignKey(2, 1, keyText(KEYS[i % 1000]), -1, now));
+  const keysCall = await bench("wasm call", () => slicesIn.map((b) => qc.presignKeys(b, now)), 1000);
+  const proto = glue.PresignerClient.prototype;
+  const [signOne, signMany] = [proto.presignKey, proto.presignKeys];
+  let served = 0;
+  proto.presignKey = () => keyOut[served++ % 1000];
+  proto.presignKeys = (bytes) => sliceOut.get(bytes.length);
+  const [aroundOne, aroundMany] = [
+    await bench("JS around", (i) => s3Client.presign(s3Call(KEYS[i % 1000]))),
+    await bench("JS around", () => s3Client.presignMany(KEYS.map(s3Call)), 1000),
+  ];
+  Object.assign(proto, { presignKey: signOne, presignKeys: signMany });
+  if (served < 1000 || s3Client.presign(s3Call(KEYS[7])).url !== answer(keyOut[7]).url) {
+    throw new Error("the client's glue was not the one stubbed, or was not put back");
+  }
+  rows.push(
+    ["S3 client.presign", groups[0][2][2].ns, s3Sha + s3Hmac, 4000, aroundOne, keyCall],
+    ["S3 client.presignMany", groups[0][2][3].ns, x4Block * s3Blocks, 3000, aroundMany, keysCall],
+  );
   if (!sink) throw new Error("nothing was encoded");
   const us = (ns) => (ns / 1000).toFixed(2).padStart(9);
   console.log(`\nfloors, SHA-256 in wasm (the crate's code, wasm-speed profile, SIMD, wasm-opt -O3, as Node loads it): ${sha1k.toFixed(0)} ns/block ` +
