@@ -660,14 +660,16 @@ pub(crate) fn sign_query(
     let stamp = StampText::of(stamp);
     let head = key.query_head_for(auth, stamp.date);
     let (canonical_request, query) = canonical_request(req, host, auth, stamp, head);
+    // The string to sign up to the hash when the scope is the cached one (`head`): its line of
+    // the string to sign is cached too.
+    let start = [
+        auth.scheme.algorithm.as_bytes(),
+        b"\n",
+        stamp.datetime.as_bytes(),
+        key.scope_line.as_bytes(),
+    ];
     #[cfg(batch_sign)]
     if let (true, Some(_)) = (defer, head) {
-        let start = [
-            auth.scheme.algorithm.as_bytes(),
-            b"\n",
-            stamp.datetime.as_bytes(),
-            key.scope_line.as_bytes(),
-        ];
         return SignedQuery {
             canonical_request,
             query,
@@ -680,14 +682,7 @@ pub(crate) fn sign_query(
     let _ = defer;
     let digest = hex32(&sha256(canonical_request.as_bytes()));
     let signature = match head {
-        // The scope is the cached one: its line of the string to sign is cached too.
         Some(_) => {
-            let start = [
-                auth.scheme.algorithm.as_bytes(),
-                b"\n",
-                stamp.datetime.as_bytes(),
-                key.scope_line.as_bytes(),
-            ];
             #[cfg(not(no_std_wasm))]
             let signature = key.sign_in_scope(amz, &start, &digest);
             #[cfg(no_std_wasm)]
