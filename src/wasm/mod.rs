@@ -485,10 +485,7 @@ impl Client {
 
     /// Presigns one call; the result (see `answer`) or the error object as JSON.
     pub fn presign(&self, call: &[u8], now_ms: f64) -> String {
-        match &self.0 {
-            Ok(c) => with(call, now_ms, |call, t| answer(c.presign(call, t))),
-            Err(e) => e.clone(),
-        }
+        self.with_client(|c| with(call, now_ms, |call, t| answer(c.presign(call, t))))
     }
 
     /// Presigns a call `{method, key, headers, expiresIn}` given as values (pkg/api.js
@@ -510,18 +507,16 @@ impl Client {
         expires_in: f64,
         now_ms: f64,
     ) -> String {
-        let c = match &self.0 {
-            Ok(c) => c,
-            Err(e) => return e.clone(),
-        };
-        // `as` saturates; pkg/api.js passes only safe integers.
-        let [method, headers, expires_in] =
-            [f64::from(method), f64::from(headers), expires_in].map(|n| n as i64);
-        let call = take_call(&mut text, method, headers, expires_in, None);
-        match now(now_ms) {
-            Ok(t) => answer(c.presign_key(call, t)),
-            Err(e) => e,
-        }
+        self.with_client(|c| {
+            // `as` saturates; pkg/api.js passes only safe integers.
+            let [method, headers, expires_in] =
+                [f64::from(method), f64::from(headers), expires_in].map(|n| n as i64);
+            let call = take_call(&mut text, method, headers, expires_in, None);
+            match now(now_ms) {
+                Ok(t) => answer(c.presign_key(call, t)),
+                Err(e) => e,
+            }
+        })
     }
 
     /// Presigns calls given as values, one after another: each a line of its numbers
@@ -530,39 +525,46 @@ impl Client {
     #[cfg(not(no_std_wasm))]
     #[wasm_bindgen(js_name = presignKeys)]
     pub fn presign_keys(&self, text: &[u8], now_ms: f64) -> String {
-        let c = match &self.0 {
-            Ok(c) => c,
-            Err(e) => return e.clone(),
-        };
-        with(text, now_ms, |mut text, t| {
-            let mut out = String::with_capacity(text.len() * 8 + 64);
-            out.push_str(BATCH.open);
-            let calls = core::iter::from_fn(|| {
-                if text.is_empty() {
-                    return None;
-                }
-                let [method, headers, expires_in, units] = numbers(take_line(&mut text));
-                let units = usize::try_from(units).ok();
-                Some(take_call(&mut text, method, headers, expires_in, units))
-            });
-            let mut first = true;
-            c.presign_keys(calls, t, &mut |r| {
-                if !first {
-                    out.push_str(BATCH.between);
-                }
-                first = false;
-                (BATCH.push)(&mut out, r);
-            });
-            out.push_str(BATCH.close);
-            out
+        self.with_client(|c| {
+            with(text, now_ms, |mut text, t| {
+                let mut out = String::with_capacity(text.len() * 8 + 64);
+                out.push_str(BATCH.open);
+                let calls = core::iter::from_fn(|| {
+                    if text.is_empty() {
+                        return None;
+                    }
+                    let [method, headers, expires_in, units] = numbers(take_line(&mut text));
+                    let units = usize::try_from(units).ok();
+                    Some(take_call(&mut text, method, headers, expires_in, units))
+                });
+                let mut first = true;
+                c.presign_keys(calls, t, &mut |r| {
+                    if !first {
+                        out.push_str(BATCH.between);
+                    }
+                    first = false;
+                    (BATCH.push)(&mut out, r);
+                });
+                out.push_str(BATCH.close);
+                out
+            })
         })
     }
 
     /// Presigns an array of calls; the results (see `BATCH`), or the configuration's error object.
     #[wasm_bindgen(js_name = presignMany)]
     pub fn presign_many(&self, calls: &[u8], now_ms: f64) -> String {
+        self.with_client(|c| with(calls, now_ms, |calls, t| c.presign_many(calls, t, &BATCH)))
+    }
+}
+
+#[cfg(wasm_url)]
+impl Client {
+    /// `call`'s answer of the client, or the configuration's error object (every answer of a
+    /// client whose configuration did not fit).
+    fn with_client(&self, call: impl FnOnce(&json::Client) -> String) -> String {
         match &self.0 {
-            Ok(c) => with(calls, now_ms, |calls, t| c.presign_many(calls, t, &BATCH)),
+            Ok(c) => call(c),
             Err(e) => e.clone(),
         }
     }
